@@ -1,0 +1,38 @@
+# All targets run on Node >= 22: scripts/ensure-node.sh installs Node 24 LTS from the
+# npm registry into ~/.cache/p2pool-ts when the system's Node is older.
+SHELL := /bin/bash
+NODE_BIN := $(shell scripts/ensure-node.sh)
+export PATH := $(NODE_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+NODE := $(NODE_BIN)/node
+TEST_GLOBS ?= 'services/**/*.test.ts' 'test/**/*.test.ts' 'operator/**/*.test.ts'
+ARGS ?=
+
+.PHONY: setup run test typecheck unit bench generate clean
+
+## setup: install everything the project needs (npm packages, Debian packages, Go tools); cached
+setup: node_modules/.stamp
+	@bash scripts/setup.sh
+
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+## run: the pool on its embedded default (one process)
+run: setup
+	$(NODE) services/cli/main.ts $(ARGS)
+
+## test: every check CI runs
+test: setup typecheck unit
+
+typecheck: node_modules/.stamp
+	tsc -p tsconfig.json
+
+unit: node_modules/.stamp
+	$(NODE) --test --test-reporter=spec $(TEST_GLOBS)
+
+## bench: speed and memory figures, one `name: value unit` line each
+bench: setup
+	$(NODE) bench/run.ts
+
+clean:
+	rm -rf node_modules .data
