@@ -36,3 +36,12 @@ bench: setup
 
 clean:
 	rm -rf node_modules .data
+
+## generate: TypeScript contracts from proto/ (ts-proto) into services/gen/ (never hand-edited)
+generate: node_modules/.stamp
+	@bash scripts/generate.sh
+
+# make test also fails when services/gen/ differs from what proto/ generates
+test: gen-check
+gen-check: setup
+	@bash scripts/generate.sh --check
