@@ -1,0 +1,3 @@
+export { Reader, readU256 } from './reader.ts';
+export { Writer } from './writer.ts';
+export { DecodeError, EncodeError } from './errors.ts';

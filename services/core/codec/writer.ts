@@ -1,0 +1,108 @@
+import { EncodeError } from './errors.ts';
+
+const M64 = (1n << 64n) - 1n;
+
+/** Growable little-endian writer, the encoding side of Reader. */
+export class Writer {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(initial = 256) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+
+  get length(): number {
+    return this.pos;
+  }
+
+  private room(n: number): number {
+    if (this.pos + n > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+      this.buf.copy(next, 0, 0, this.pos);
+      this.buf = next;
+    }
+    const p = this.pos;
+    this.pos += n;
+    return p;
+  }
+
+  u8(v: number): this {
+    if (!(v >= 0 && v <= 0xff && Number.isInteger(v))) throw new EncodeError('u8', `${v} out of range`);
+    this.buf[this.room(1)] = v;
+    return this;
+  }
+  u16(v: number): this {
+    if (!(v >= 0 && v <= 0xffff && Number.isInteger(v))) throw new EncodeError('u16', `${v} out of range`);
+    this.buf.writeUInt16LE(v, this.room(2));
+    return this;
+  }
+  u16be(v: number): this {
+    if (!(v >= 0 && v <= 0xffff && Number.isInteger(v))) throw new EncodeError('u16be', `${v} out of range`);
+    this.buf.writeUInt16BE(v, this.room(2));
+    return this;
+  }
+  u32(v: number): this {
+    if (!(v >= 0 && v <= 0xffffffff && Number.isInteger(v))) throw new EncodeError('u32', `${v} out of range`);
+    this.buf.writeUInt32LE(v, this.room(4));
+    return this;
+  }
+  u64(v: bigint): this {
+    if (v < 0n || v > M64) throw new EncodeError('u64', `${v} out of range`);
+    this.buf.writeBigUInt64LE(v, this.room(8));
+    return this;
+  }
+
+  uintLE(v: bigint, bytes: number): this {
+    if (v < 0n || v >> BigInt(bytes * 8) !== 0n) throw new EncodeError(`uint${bytes * 8}`, `${v} out of range`);
+    const p = this.room(bytes);
+    for (let i = 0; i < bytes; i++) { this.buf[p + i] = Number(v & 0xffn); v >>= 8n; }
+    return this;
+  }
+
+  u256(v: bigint): this {
+    if (v < 0n || v >> 256n !== 0n) throw new EncodeError('uint256', `${v} out of range`);
+    const p = this.room(32);
+    this.buf.writeBigUInt64LE(v & M64, p);
+    this.buf.writeBigUInt64LE((v >> 64n) & M64, p + 8);
+    this.buf.writeBigUInt64LE((v >> 128n) & M64, p + 16);
+    this.buf.writeBigUInt64LE(v >> 192n, p + 24);
+    return this;
+  }
+
+  /** PossiblyNone(0, IntType(256)); a real value of 0 cannot be written. */
+  optionalU256(v: bigint | null): this {
+    if (v === 0n) throw new EncodeError('uint256', '0 is reserved for None');
+    return this.u256(v ?? 0n);
+  }
+
+  varint(v: number | bigint): this {
+    const n = typeof v === 'bigint' ? v : BigInt(v);
+    if (n < 0n || n > M64) throw new EncodeError('VarInt', `${v} out of range`);
+    if (n < 0xfdn) return this.u8(Number(n));
+    if (n <= 0xffffn) { this.u8(0xfd); return this.u16(Number(n)); }
+    if (n <= 0xffffffffn) { this.u8(0xfe); return this.u32(Number(n)); }
+    this.u8(0xff);
+    return this.u64(n);
+  }
+
+  bytes(b: Uint8Array): this {
+    const p = this.room(b.length);
+    this.buf.set(b, p);
+    return this;
+  }
+
+  varstr(b: Uint8Array): this {
+    return this.varint(b.length).bytes(b);
+  }
+
+  u256List(list: readonly bigint[]): this {
+    this.varint(list.length);
+    for (const h of list) this.u256(h);
+    return this;
+  }
+
+  /** The written bytes (a fresh copy, so the writer can be reused). */
+  toBuffer(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+}

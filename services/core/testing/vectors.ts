@@ -1,0 +1,24 @@
+// Loads the reference vectors in ../shared/vectors (beside the checkout, as CI has it).
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export function vectorsDir(): string {
+  const candidates = [
+    process.env.P2POOL_VECTORS,
+    resolve(import.meta.dirname, '../../../../shared/vectors'),
+    resolve(import.meta.dirname, '../../../shared/vectors'),
+  ].filter((p): p is string => !!p);
+  for (const c of candidates) if (existsSync(join(c, 'prim.json'))) return c;
+  throw new Error(`reference vectors not found (tried ${candidates.join(', ')}); set P2POOL_VECTORS`);
+}
+
+/** JSON with integers beyond 2^53 kept exact as bigint. */
+export function parseJsonBig(text: string): any {
+  return JSON.parse(text, (_k, v, ctx?: { source?: string }) =>
+    typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) && ctx?.source ? BigInt(ctx.source) : v,
+  );
+}
+
+export function loadVector(name: string): any {
+  return parseJsonBig(readFileSync(join(vectorsDir(), name), 'utf8'));
+}
