@@ -28,27 +28,32 @@ export class Writer {
 
   u8(v: number): this {
     if (!(v >= 0 && v <= 0xff && Number.isInteger(v))) throw new EncodeError('u8', `${v} out of range`);
-    this.buf[this.room(1)] = v;
+    const p = this.room(1);
+    this.buf[p] = v;
     return this;
   }
   u16(v: number): this {
     if (!(v >= 0 && v <= 0xffff && Number.isInteger(v))) throw new EncodeError('u16', `${v} out of range`);
-    this.buf.writeUInt16LE(v, this.room(2));
+    const p = this.room(2);
+    this.buf.writeUInt16LE(v, p);
     return this;
   }
   u16be(v: number): this {
     if (!(v >= 0 && v <= 0xffff && Number.isInteger(v))) throw new EncodeError('u16be', `${v} out of range`);
-    this.buf.writeUInt16BE(v, this.room(2));
+    const p = this.room(2);
+    this.buf.writeUInt16BE(v, p);
     return this;
   }
   u32(v: number): this {
     if (!(v >= 0 && v <= 0xffffffff && Number.isInteger(v))) throw new EncodeError('u32', `${v} out of range`);
-    this.buf.writeUInt32LE(v, this.room(4));
+    const p = this.room(4);
+    this.buf.writeUInt32LE(v, p);
     return this;
   }
   u64(v: bigint): this {
     if (v < 0n || v > M64) throw new EncodeError('u64', `${v} out of range`);
-    this.buf.writeBigUInt64LE(v, this.room(8));
+    const p = this.room(8);
+    this.buf.writeBigUInt64LE(v, p);
     return this;
   }
 

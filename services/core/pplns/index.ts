@@ -1,0 +1,2 @@
+export * from './weights.ts';
+export * from './amounts.ts';

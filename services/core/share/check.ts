@@ -1,0 +1,106 @@
+import type { Tx } from '../bitcoin/tx.ts';
+import { encodeTx, txid } from '../bitcoin/tx.ts';
+import { bitsToTarget } from '../bitcoin/bits.ts';
+import { coinbaseMerkleBranch } from '../bitcoin/merkle.ts';
+import { subsidy as subsidyFunc } from '../networks/types.ts';
+import type { ShareTracker } from '../tracker/share-tracker.ts';
+import { MAX_FUTURE_SECONDS } from './constants.ts';
+import { ShareRuleError } from './errors.ts';
+import { generateTransaction } from './generate.ts';
+import type { Share } from './share.ts';
+import { shareVersion } from './versions.ts';
+import { countsTotal, votingWindowCounts } from './voting.ts';
+
+export interface CheckResult {
+  gentx: Tx;
+  otherTransactionHashes: bigint[];
+  /** The voting window counts when the chain is long enough (for the protocol-minimum update). */
+  versionCounts: Map<number, bigint> | null;
+  gentxSize: number;
+  gentxWeight: number;
+}
+
+export interface CheckOptions {
+  /** Seconds since the epoch; [JT] shares more than 600 s ahead of it are rejected. */
+  now: number;
+}
+
+/**
+ * Full verification of a share against its ancestors (`check`, spec §5.2). The share must already
+ * be in the tracker with its parent (and, for v < 34, the shares its tx refs point to).
+ */
+export function checkShare(tracker: ShareTracker, share: Share, opts: CheckOptions): CheckResult {
+  const net = share.net;
+  const rules = share.rules;
+  const info = share.shareInfo;
+  if (rules.futureLimit && info.timestamp > opts.now + MAX_FUTURE_SECONDS) {
+    throw new ShareRuleError('timestamp', `share timestamp ${info.timestamp} is too far in the future`);
+  }
+
+  let versionCounts: Map<number, bigint> | null = null;
+  const prevHash = share.previousHash;
+  if (prevHash !== null) {
+    const prev = tracker.get(prevHash);
+    if (!prev) throw new ShareRuleError('parent', 'previous share is not known');
+    const successor = shareVersion(net.LINEAGE, prev.type)?.successor ?? null;
+    if (tracker.getHeight(prevHash) >= net.CHAIN_LENGTH) {
+      versionCounts = votingWindowCounts(tracker, net, prevHash);
+      if (share.type !== prev.type) {
+        if (share.type === successor) {
+          const total = countsTotal(versionCounts);
+          if ((versionCounts.get(share.type) ?? 0n) < (total * 60n) / 100n) {
+            throw new ShareRuleError('version-switch', 'switch without enough hash power upgraded', true);
+          }
+        } else {
+          throw new ShareRuleError('version-switch', `share version ${share.type} can't follow ${prev.type}`, true);
+        }
+      }
+    } else if (share.type !== prev.type && share.type === successor) {
+      throw new ShareRuleError('version-switch', 'switch without enough history', true);
+    }
+  }
+
+  let otherTxHashes: bigint[] = [];
+  if (rules.txRefs) {
+    const refs = info.transactionHashRefs;
+    otherTxHashes = new Array(refs.length / 2);
+    for (let i = 0; i < refs.length; i += 2) {
+      const shareCount = refs[i]!;
+      const txCount = refs[i + 1]!;
+      const src = shareCount === 0 ? share : tracker.get(tracker.getNthParentHash(share.hash, shareCount) ?? -1n);
+      const h = src?.shareInfo.newTransactionHashes[txCount];
+      if (h === undefined) throw new ShareRuleError('tx-refs', `transaction ref (${shareCount}, ${txCount}) points to nothing`);
+      otherTxHashes[i / 2] = h;
+    }
+  }
+
+  const blockHeight = 0; // base_subsidy only matters when fees are unknown AND txs were dropped: never in verification
+  const gen = generateTransaction({
+    tracker,
+    net,
+    type: share.type,
+    shareData: info.shareData,
+    blockTarget: bitsToTarget(share.header.bits),
+    desiredTimestamp: info.timestamp,
+    desiredTarget: share.target,
+    refMerkleBranch: share.contents.refMerkleBranch,
+    desiredTxs: otherTxHashes.map((hash) => ({ hash, fee: null })),
+    knownTxs: null,
+    lastTxoutNonce: share.contents.lastTxoutNonce,
+    baseSubsidy: subsidyFunc(net.PARENT, blockHeight),
+    segwitData: info.segwitData,
+  });
+  if (!gen.shareInfoBytes.equals(share.shareInfoBytes)) {
+    throw new ShareRuleError('share-info', "share_info invalid (regenerated share_info differs)");
+  }
+  const gentxTxid = txid(gen.gentx);
+  if (gentxTxid !== share.gentxHash) throw new ShareRuleError('gentx', "gentx doesn't match hash_link");
+  if (rules.txRefs) {
+    const branch = coinbaseMerkleBranch(otherTxHashes);
+    const mine = share.contents.merkleBranch;
+    if (branch.length !== mine.length || branch.some((h, i) => h !== mine[i])) throw new ShareRuleError('merkle-link', 'merkle_link and other_transaction_hashes do not match');
+  }
+  const stripped = encodeTx(gen.gentx, false).length;
+  const full = encodeTx(gen.gentx, true).length;
+  return { gentx: gen.gentx, otherTransactionHashes: otherTxHashes, versionCounts, gentxSize: stripped, gentxWeight: full + 3 * stripped };
+}

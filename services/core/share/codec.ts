@@ -1,0 +1,147 @@
+import { Reader } from '../codec/reader.ts';
+import { Writer } from '../codec/writer.ts';
+import { DecodeError, EncodeError } from '../codec/errors.ts';
+import { U256_MAX } from '../bitcoin/uint256.ts';
+import type { ShareContents, ShareData, ShareInfo, SegwitData, SmallBlockHeader } from './types.ts';
+import type { ShareVersion } from './versions.ts';
+
+/** How one version's share_info is laid out on a given network. */
+export interface ShareLayout {
+  rules: ShareVersion;
+  segwit: boolean;
+}
+
+function readShareData(r: Reader, layout: ShareLayout): ShareData {
+  const previousShareHash = r.optionalU256('share_data.previous_share_hash');
+  const coinbase = r.varstr('share_data.coinbase');
+  const nonce = r.u32('share_data.nonce');
+  let pubkeyHash: Buffer | undefined;
+  let address: string | undefined;
+  if (layout.rules.layout === 'A') pubkeyHash = r.bytes(20, 'share_data.pubkey_hash');
+  else address = r.varstr('share_data.address').toString('latin1');
+  const subsidy = r.u64('share_data.subsidy');
+  const donation = r.u16('share_data.donation');
+  const staleInfo = r.u8('share_data.stale_info');
+  const desiredVersion = r.varint('share_data.desired_version');
+  return { previousShareHash, coinbase, nonce, pubkeyHash, address, subsidy, donation, staleInfo, desiredVersion };
+}
+
+function readSegwitData(r: Reader): SegwitData | null {
+  const txidMerkleBranch = r.u256List('segwit_data.txid_merkle_link.branch');
+  const wtxidMerkleRoot = r.u256('segwit_data.wtxid_merkle_root');
+  if (txidMerkleBranch.length === 0 && wtxidMerkleRoot === U256_MAX) return null;
+  return { txidMerkleBranch, wtxidMerkleRoot };
+}
+
+export function readShareInfo(r: Reader, layout: ShareLayout): ShareInfo {
+  const shareData = readShareData(r, layout);
+  const segwitData = layout.segwit ? readSegwitData(r) : undefined;
+  let newTransactionHashes: bigint[] = [];
+  let transactionHashRefs: number[] = [];
+  if (layout.rules.txRefs) {
+    newTransactionHashes = r.u256List('share_info.new_transaction_hashes');
+    const pairs = r.count('share_info.transaction_hash_refs', 2);
+    transactionHashRefs = new Array<number>(pairs * 2);
+    for (let i = 0; i < pairs * 2; i++) transactionHashRefs[i] = r.varint('share_info.transaction_hash_refs');
+  }
+  return {
+    shareData,
+    segwitData,
+    newTransactionHashes,
+    transactionHashRefs,
+    farShareHash: r.optionalU256('share_info.far_share_hash'),
+    maxBits: r.u32('share_info.max_bits'),
+    bits: r.u32('share_info.bits'),
+    timestamp: r.u32('share_info.timestamp'),
+    absheight: r.u32('share_info.absheight'),
+    abswork: r.uintLE(16, 'share_info.abswork'),
+  };
+}
+
+export function writeShareInfo(w: Writer, info: ShareInfo, layout: ShareLayout): Writer {
+  const d = info.shareData;
+  w.optionalU256(d.previousShareHash).varstr(d.coinbase).u32(d.nonce);
+  if (layout.rules.layout === 'A') {
+    if (!d.pubkeyHash || d.pubkeyHash.length !== 20) throw new EncodeError('share_data.pubkey_hash', 'must be 20 bytes');
+    w.bytes(d.pubkeyHash);
+  } else {
+    if (d.address === undefined) throw new EncodeError('share_data.address', 'missing');
+    w.varstr(Buffer.from(d.address, 'latin1'));
+  }
+  w.u64(d.subsidy).u16(d.donation).u8(d.staleInfo).varint(d.desiredVersion);
+  if (layout.segwit) {
+    const s = info.segwitData;
+    if (s === undefined) throw new EncodeError('segwit_data', 'required for this version');
+    if (s === null) w.varint(0).u256(U256_MAX);
+    else {
+      if (s.txidMerkleBranch.length === 0 && s.wtxidMerkleRoot === U256_MAX) throw new EncodeError('segwit_data', 'equals its None value');
+      w.u256List(s.txidMerkleBranch).u256(s.wtxidMerkleRoot);
+    }
+  }
+  if (layout.rules.txRefs) {
+    w.u256List(info.newTransactionHashes);
+    if (info.transactionHashRefs.length % 2) throw new EncodeError('transaction_hash_refs', 'odd length');
+    w.varint(info.transactionHashRefs.length / 2);
+    for (const x of info.transactionHashRefs) w.varint(x);
+  }
+  return w.optionalU256(info.farShareHash).u32(info.maxBits).u32(info.bits).u32(info.timestamp).u32(info.absheight).uintLE(info.abswork, 16);
+}
+
+export function encodeShareInfo(info: ShareInfo, layout: ShareLayout): Buffer {
+  return writeShareInfo(new Writer(256), info, layout).toBuffer();
+}
+
+function readSmallHeader(r: Reader): SmallBlockHeader {
+  const start = r.pos;
+  const version = r.varint('min_header.version');
+  if (version > 0xffffffff) throw new DecodeError('min_header.version', start, 'does not fit a block header (u32)');
+  return {
+    version,
+    previousBlock: r.u256('min_header.previous_block'),
+    timestamp: r.u32('min_header.timestamp'),
+    bits: r.u32('min_header.bits'),
+    nonce: r.u32('min_header.nonce'),
+  };
+}
+
+/** Decoded contents plus where share_info sits in them (its bytes feed the ref hash as they are). */
+export interface DecodedContents {
+  contents: ShareContents;
+  shareInfoStart: number;
+  shareInfoEnd: number;
+}
+
+export function decodeContents(buf: Buffer, layout: ShareLayout): DecodedContents {
+  const r = new Reader(buf);
+  const minHeader = readSmallHeader(r);
+  const shareInfoStart = r.pos;
+  const shareInfo = readShareInfo(r, layout);
+  const shareInfoEnd = r.pos;
+  const refMerkleBranch = r.u256List('ref_merkle_link.branch');
+  const lastTxoutNonce = r.u64('last_txout_nonce');
+  const state = r.bytes(32, 'hash_link.state');
+  const length = r.varint('hash_link.length');
+  const merkleBranch = r.u256List('merkle_link.branch');
+  r.done('share contents');
+  return { contents: { minHeader, shareInfo, refMerkleBranch, lastTxoutNonce, hashLink: { state, length }, merkleBranch }, shareInfoStart, shareInfoEnd };
+}
+
+export function encodeContents(c: ShareContents, layout: ShareLayout): Buffer {
+  const w = new Writer(512);
+  const h = c.minHeader;
+  w.varint(h.version).u256(h.previousBlock).u32(h.timestamp).u32(h.bits).u32(h.nonce);
+  writeShareInfo(w, c.shareInfo, layout);
+  w.u256List(c.refMerkleBranch).u64(c.lastTxoutNonce);
+  if (c.hashLink.state.length !== 32) throw new EncodeError('hash_link.state', 'must be 32 bytes');
+  w.bytes(c.hashLink.state).varint(c.hashLink.length).u256List(c.merkleBranch);
+  return w.toBuffer();
+}
+
+/** The wrapper `{type: VarInt, contents: VarStr}` used on the wire and on disk. */
+export function readWrapper(r: Reader, field = 'share'): { type: number; contents: Buffer } {
+  return { type: r.varint(`${field}.type`), contents: r.varstr(`${field}.contents`) };
+}
+
+export function encodeWrapper(type: number, contents: Uint8Array): Buffer {
+  return new Writer(contents.length + 8).varint(type).varstr(contents).toBuffer();
+}

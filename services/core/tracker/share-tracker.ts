@@ -1,0 +1,23 @@
+import type { Share } from '../share/share.ts';
+import { Tracker } from './forest.ts';
+import { PplnsWindows } from '../pplns/weights.ts';
+
+/**
+ * The node's tracker (the reference's OkayTracker): every known share, the `verified` subset
+ * that passed check(), and the PPLNS windows over the full forest.
+ */
+export class ShareTracker extends Tracker<Share> {
+  readonly verified = new Tracker<Share>();
+  readonly pplns = new PplnsWindows<Share>(this);
+
+  override remove(hash: bigint): Share {
+    if (this.verified.has(hash)) this.verified.remove(hash);
+    return super.remove(hash);
+  }
+
+  override removeMany(hashes: Iterable<bigint>): Share[] {
+    const list = [...hashes];
+    this.verified.removeMany(list.filter((h) => this.verified.has(h)));
+    return super.removeMany(list);
+  }
+}
