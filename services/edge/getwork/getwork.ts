@@ -1,0 +1,129 @@
+// getwork (spec §8.7): each request gets a fresh extranonce1 with a zero extranonce2, so the
+// header's merkle root identifies the work on submit. Work is remembered for the job lifetime.
+import type { EdgeContext } from '../edge-context.ts';
+import { adoptEpoch, minerDifficultyToTarget } from '../edge-context.ts';
+import type { Identity } from '../stratum/session.ts';
+import type { Job } from '../work/jobs.ts';
+import { WorkUnavailableError } from '../work-source.ts';
+import { buildCoinbase, merkleRootFromBranch, writeHeader } from '../codec/header.ts';
+import { sha256d } from '../codec/sha256.ts';
+import { GETWORK_HASH1, getworkData, getworkMidstate, getworkTarget, headerFromGetworkData } from '../codec/getwork-encoding.ts';
+import { hashMeetsTarget, targetToAttempts, targetToBE } from '../codec/target.ts';
+import { judgeHeader, OK, STALE } from '../work/submit-check.ts';
+import { record } from '../miners/stats.ts';
+
+interface IssuedWork {
+  job: Job;
+  en1: Buffer;
+  coinbase: Buffer;
+  targetBE: Buffer;
+  attempts: number;
+  issuedAt: number;
+}
+
+export interface GetworkResult {
+  data: string;
+  hash1: string;
+  target: string;
+  midstate: string;
+  identifier?: string;
+  submitold?: boolean;
+}
+
+export class GetworkService {
+  private readonly ctx: EdgeContext;
+  private readonly issued = new Map<string, IssuedWork>();
+
+  constructor(ctx: EdgeContext) {
+    this.ctx = ctx;
+  }
+
+  get outstanding(): number {
+    return this.issued.size;
+  }
+
+  /** Builds getwork for this identity; throws WorkUnavailableError while the node has none. */
+  issue(id: Identity, userAgent: string, now: number): GetworkResult {
+    const ctx = this.ctx;
+    let job = ctx.jobs.currentFor(id.workKey);
+    if (job === undefined) {
+      const template = ctx.work.getJobTemplate({ payoutAddress: id.payoutAddress, desiredShareTarget: id.desiredShareTarget });
+      adoptEpoch(ctx, template.workId, template.prevHash);
+      job = ctx.jobs.add(id.workKey, template, now);
+    }
+    const t = job.template;
+    let target = id.pseudoshareDifficulty !== null
+      ? minerDifficultyToTarget(ctx.config, id.pseudoshareDifficulty)
+      : t.pseudoshareTarget ?? minerDifficultyToTarget(ctx.config, ctx.config.initialDifficulty);
+    if (target < t.shareTarget) target = t.shareTarget;
+    const en1 = ctx.extranonce.allocate();
+    const coinbase = buildCoinbase(t.coinb1, en1, Buffer.alloc(ctx.config.extranonce2Size), t.coinb2);
+    const root = merkleRootFromBranch(sha256d(coinbase), t.merkleBranch);
+    const header = writeHeader({ version: t.version, prevHash: t.prevHash, merkleRoot: root, ntime: t.ntime, bits: t.bits, nonce: 0 });
+    this.issued.set(root.toString('latin1'), {
+      job, en1, coinbase, targetBE: targetToBE(target), attempts: targetToAttempts(target), issuedAt: now,
+    });
+    const result: GetworkResult = {
+      data: getworkData(header), hash1: GETWORK_HASH1, target: getworkTarget(target), midstate: getworkMidstate(header),
+    };
+    if (userAgent !== 'Jephis PIC Miner') {
+      result.identifier = String(ctx.workId);
+      result.submitold = true;
+    }
+    return result;
+  }
+
+  /** A getwork submit: true when the solution was accepted and on time, false otherwise. */
+  submit(id: Identity, dataHex: unknown, now: number): boolean {
+    const ctx = this.ctx;
+    ctx.counters.submits++;
+    const header = typeof dataHex === 'string' ? headerFromGetworkData(dataHex) : null;
+    const work = header === null ? undefined : this.issued.get(header.toString('latin1', 36, 68));
+    if (header === null || work === undefined) {
+      ctx.counters.rejected++;
+      record(id.stats, 'rejected', 0, now);
+      return false;
+    }
+    const t = work.job.template;
+    const ntime = header.readUInt32LE(68);
+    const versionOk = ((header.readUInt32LE(0) ^ t.version) & ~ctx.config.versionRollingMask) === 0;
+    if (!header.subarray(4, 36).equals(t.prevHash) || header.readUInt32LE(72) !== t.bits || !versionOk ||
+        ntime < t.ntime || ntime > Math.max(t.ntime, Math.floor(now / 1000)) + ctx.config.ntimeMaxAheadSeconds) {
+      ctx.counters.rejected++;
+      record(id.stats, 'rejected', 0, now);
+      return false;
+    }
+    if (work.job.staleSince !== 0) {
+      ctx.counters.stale++;
+      record(id.stats, 'stale', 0, now);
+      return false;
+    }
+    const judge = { judge: (h: Uint8Array) => (hashMeetsTarget(h, work.targetBE) ? 1 as const : 0 as const) };
+    const v = judgeHeader(ctx, work.job, header, work.coinbase, judge, id, now);
+    if (v.status !== OK) {
+      if (v.status === STALE) ctx.counters.stale++; else ctx.counters.rejected++;
+      record(id.stats, 'rejected', 0, now);
+      return false;
+    }
+    if (v.doa) { ctx.counters.doa++; record(id.stats, 'doa', work.attempts, now); }
+    else { ctx.counters.accepted++; record(id.stats, 'accepted', work.attempts, now); }
+    if (v.share) for (const st of id.stats) { st.shares++; if (v.block) st.blocks++; }
+    return !v.doa;
+  }
+
+  sweep(now: number): void {
+    for (const [k, w] of this.issued) {
+      if (now - w.issuedAt > this.ctx.config.jobLifetimeMs) {
+        this.issued.delete(k);
+        this.ctx.extranonce.release(w.en1);
+      }
+    }
+  }
+
+  clear(): void {
+    for (const w of this.issued.values()) this.ctx.extranonce.release(w.en1);
+    this.issued.clear();
+  }
+}
+
+export { WorkUnavailableError };

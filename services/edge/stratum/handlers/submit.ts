@@ -1,0 +1,47 @@
+// mining.submit(worker, job_id, extranonce2, ntime, nonce[, version_bits]) → true, or an error:
+//   21 job not found / stale (previous block), 22 duplicate, 23 low difficulty,
+//   24 unauthorized worker, 25 not subscribed, 20 malformed fields (extranonce2 size, ntime
+//   range, nonce, version bits outside the negotiated mask).
+//   >> {"id":4,"method":"mining.submit","params":["addr.rig1","1a2b","00000001","5f5e1011","00000118"]}
+//   << {"jsonrpc":"2.0","id":4,"result":true,"error":null}
+// A DOA pseudoshare (older work of the same block) is accepted and counted as DOA.
+import type { Handler } from '../dispatcher.ts';
+import { encodeResult } from '../../codec/jsonrpc.ts';
+import * as E from '../errors.ts';
+import * as C from '../../work/submit-check.ts';
+import { record } from '../../miners/stats.ts';
+import { sendWork } from '../work-dispatch.ts';
+
+const STATUS_CODES: readonly number[] = [
+  0, E.JOB_NOT_FOUND, E.JOB_NOT_FOUND, E.OTHER, E.OTHER, E.OTHER, E.OTHER, E.DUPLICATE_SHARE, E.LOW_DIFFICULTY,
+];
+
+export const submit: Handler = (s, req) => {
+  const ctx = s.ctx;
+  const p = req.params;
+  ctx.counters.submits++;
+  if (!s.subscribed || s.en1 === null || s.vardiff === null) {
+    ctx.counters.rejected++;
+    s.error(req.id, E.NOT_SUBSCRIBED, 'Not subscribed');
+    return;
+  }
+  const id = typeof p[0] === 'string' ? s.users?.get(p[0]) : undefined;
+  if (id === undefined) {
+    ctx.counters.rejected++;
+    s.error(req.id, E.UNAUTHORIZED, 'Unauthorized worker');
+    return;
+  }
+  const now = Date.now();
+  const v = C.checkStratumSubmit(ctx, ctx.jobs.get(p[1]), s.en1, p[2], p[3], p[4], p[5], s.versionMask, s.vardiff, id, now);
+  if (v.status === C.OK) {
+    if (v.doa) { ctx.counters.doa++; record(id.stats, 'doa', s.attemptsPerShare, now); }
+    else { ctx.counters.accepted++; record(id.stats, 'accepted', s.attemptsPerShare, now); }
+    if (v.share) for (const st of id.stats) { st.shares++; if (v.block) st.blocks++; }
+    s.write(encodeResult(req.id, true));
+    if (!v.grace && s.vardiff.onShare(now)) sendWork(ctx, s, false);
+    return;
+  }
+  if (v.status === C.STALE) { ctx.counters.stale++; record(id.stats, 'stale', 0, now); }
+  else { ctx.counters.rejected++; record(id.stats, 'rejected', 0, now); }
+  s.error(req.id, STATUS_CODES[v.status]!, C.STATUS_MESSAGES[v.status]!);
+};

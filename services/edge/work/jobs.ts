@@ -1,0 +1,113 @@
+// Job registry. A job is one JobTemplate for one (payout address, share target) key in one
+// work epoch; every connection with that key gets the same job and the same notify bytes (its
+// own extranonce1 keeps the coinbases apart), which is what makes fan-out a loop of writes.
+import type { JobTemplate } from '../work-source.ts';
+import { encodeCall } from '../codec/jsonrpc.ts';
+import { stratumPrevHash } from '../codec/header.ts';
+import { u32Hex } from '../codec/bytes.ts';
+import { targetToBE } from '../codec/target.ts';
+
+export class Job {
+  readonly id: string;
+  readonly key: string;
+  readonly template: JobTemplate;
+  readonly createdAt: number;
+  readonly prevHashHex: string;
+  readonly shareTargetBE: Buffer;
+  readonly blockTargetBE: Buffer;
+  /** Set when a new block arrives: submits answer "stale". */
+  staleSince = 0;
+  /** PoW-hash prefixes of accepted submits, for duplicate detection. */
+  readonly seen = new Set<string>();
+  /** coinb1 || extranonce1 || extranonce2 || coinb2, rewritten in place per submit. */
+  readonly coinbaseScratch: Buffer;
+  readonly en1Offset: number;
+  readonly en2Offset: number;
+  private notifyClean: Buffer | null = null;
+  private notifyKeep: Buffer | null = null;
+
+  constructor(id: string, key: string, template: JobTemplate, now: number, en1Size: number, en2Size: number) {
+    this.id = id;
+    this.key = key;
+    this.template = template;
+    this.createdAt = now;
+    this.prevHashHex = template.prevHash.toString('hex');
+    this.shareTargetBE = targetToBE(template.shareTarget);
+    this.blockTargetBE = targetToBE(template.blockTarget);
+    this.en1Offset = template.coinb1.length;
+    this.en2Offset = this.en1Offset + en1Size;
+    this.coinbaseScratch = Buffer.alloc(this.en2Offset + en2Size + template.coinb2.length);
+    template.coinb1.copy(this.coinbaseScratch, 0);
+    template.coinb2.copy(this.coinbaseScratch, this.en2Offset + en2Size);
+  }
+
+  /** mining.notify params (spec §8.3). */
+  notifyParams(cleanJobs: boolean): unknown[] {
+    const t = this.template;
+    return [
+      this.id, stratumPrevHash(t.prevHash), t.coinb1.toString('hex'), t.coinb2.toString('hex'),
+      t.merkleBranch.map((b) => b.toString('hex')), u32Hex(t.version), u32Hex(t.bits), u32Hex(t.ntime), cleanJobs,
+    ];
+  }
+
+  /** The complete notify line, encoded once and shared by every connection on this job. */
+  notifyLine(cleanJobs: boolean): Buffer {
+    if (cleanJobs) return (this.notifyClean ??= Buffer.from(encodeCall('mining.notify', this.notifyParams(true))));
+    return (this.notifyKeep ??= Buffer.from(encodeCall('mining.notify', this.notifyParams(false))));
+  }
+}
+
+export class JobRegistry {
+  private readonly jobs = new Map<string, Job>();
+  private readonly current = new Map<string, Job>();
+  private counter: number;
+  private readonly en1Size: number;
+  private readonly en2Size: number;
+
+  constructor(en1Size: number, en2Size: number, startCounter = Math.floor(Math.random() * 0xffffffff)) {
+    this.en1Size = en1Size;
+    this.en2Size = en2Size;
+    this.counter = startCounter >>> 0;
+  }
+
+  get size(): number {
+    return this.jobs.size;
+  }
+
+  get(id: unknown): Job | undefined {
+    return typeof id === 'string' ? this.jobs.get(id) : undefined;
+  }
+
+  /** The job issued for this key in the current epoch, if any. */
+  currentFor(key: string): Job | undefined {
+    return this.current.get(key);
+  }
+
+  add(key: string, template: JobTemplate, now: number): Job {
+    this.counter = (this.counter + 1) >>> 0;
+    const job = new Job(this.counter.toString(16), key, template, now, this.en1Size, this.en2Size);
+    this.jobs.set(job.id, job);
+    this.current.set(key, job);
+    return job;
+  }
+
+  /** A new-work event: no key has a current job any more. With a new block, older jobs go stale. */
+  newEpoch(prevHashHex: string, newBlock: boolean, now: number): void {
+    this.current.clear();
+    if (!newBlock) return;
+    for (const job of this.jobs.values()) {
+      if (job.staleSince === 0 && job.prevHashHex !== prevHashHex) job.staleSince = now;
+    }
+  }
+
+  /** Forgets expired jobs: idle past their lifetime, or stale for longer than staleKeepMs. */
+  sweep(now: number, lifetimeMs: number, staleKeepMs: number): void {
+    for (const [id, job] of this.jobs) {
+      if (this.current.get(job.key) === job && job.staleSince === 0) continue;
+      if (now - job.createdAt > lifetimeMs || (job.staleSince !== 0 && now - job.staleSince > staleKeepMs)) {
+        this.jobs.delete(id);
+        if (this.current.get(job.key) === job) this.current.delete(job.key);
+      }
+    }
+  }
+}
