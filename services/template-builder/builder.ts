@@ -1,0 +1,186 @@
+// The template builder: several full nodes behind one source of work. Work comes from the ready
+// node with the most chain work (height, then chain work, then configuration order); found blocks
+// go to every node at once. Losing a node only changes which node the work comes from.
+import { EventEmitter } from 'node:events';
+import { coinParams, type CoinParams } from './coins.ts';
+import { FullNode, type FullNodeConfig, type NodeState } from './node.ts';
+import type { Work } from './template.ts';
+import { combineResults, type SubmitResult } from './submit-result.ts';
+import { headerHashHex } from './block.ts';
+import { decodeAddress } from '../core/bitcoin/address.ts';
+import type { AnnouncedHeader } from './p2p/messages.ts';
+
+export interface TemplateBuilderConfig {
+  coin: string;
+  network: string;
+  nodes: FullNodeConfig[];
+  /** Checked against the network at construction; the payout script is exposed as payoutScript. */
+  payoutAddress?: string;
+}
+
+export interface WorkEvent {
+  work: Work;
+  /** The previous block changed: miners must drop their old jobs. */
+  newBlock: boolean;
+  /** What triggered it: 'new-block' (P2P signal), 'longpoll', 'poll', 'startup', 'node-switch'. */
+  reason: string;
+  /** performance.now() when this work was published. */
+  publishedAt: number;
+}
+
+export interface NodeStatusEntry {
+  id: string;
+  state: NodeState;
+  height: number | undefined;
+  chainWork: bigint | undefined;
+  p2pConnected: boolean;
+  selected: boolean;
+  chain?: string;
+  blocks?: number;
+  headers?: number;
+  progress?: number;
+  subversion?: string;
+}
+
+export interface TemplateBuilderEvents {
+  work: [WorkEvent];
+  /** No ready node any more: miners should stop (the last work is stale). */
+  'no-work': [reason: string];
+  'node-state': [id: string, state: NodeState];
+  /** A new block announced by any node's P2P link, before its template is in. */
+  tip: [hash: string, header: AnnouncedHeader | undefined, node: string];
+  block: [SubmitResult];
+  log: [level: 'debug' | 'info' | 'warn' | 'error', message: string];
+}
+
+export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
+  readonly coin: CoinParams;
+  readonly nodes: FullNode[];
+  readonly payoutScript: Buffer | undefined;
+  private selected: FullNode | undefined;
+  private current: Work | undefined;
+  private readonly submitted = new Map<string, SubmitResult>();
+  private templateSeq = 0;
+
+  constructor(cfg: TemplateBuilderConfig) {
+    super();
+    this.coin = coinParams(cfg.coin, cfg.network);
+    if (!cfg.nodes?.length) throw new Error('template builder: at least one full node must be configured');
+    if (cfg.payoutAddress !== undefined) {
+      const a = this.coin.address;
+      this.payoutScript = decodeAddress(cfg.payoutAddress, {
+        ADDRESS_VERSION: a.pubKeyHash, ADDRESS_P2SH_VERSION: a.scriptHash, HUMAN_READABLE_PART: a.bech32,
+      }).script;
+    }
+    const ids = new Set<string>();
+    this.nodes = cfg.nodes.map((nc) => {
+      const node = new FullNode(this.coin, nc);
+      if (ids.has(node.id)) throw new Error(`template builder: full node "${node.id}" is configured twice`);
+      ids.add(node.id);
+      node.on('template', (_w, { reason }) => this.reselect(reason));
+      node.on('state', (s) => {
+        this.emit('node-state', node.id, s);
+        this.reselect('node-switch');
+      });
+      node.on('tip', (hash, header) => this.emit('tip', hash, header, node.id));
+      node.on('log', (level, msg) => this.emit('log', level, msg));
+      return node;
+    });
+  }
+
+  start(): void {
+    for (const n of this.nodes) n.start();
+  }
+
+  stop(): void {
+    for (const n of this.nodes) n.stop();
+  }
+
+  get currentWork(): Work | undefined {
+    return this.current;
+  }
+
+  get selectedNode(): string | undefined {
+    return this.selected?.id;
+  }
+
+  status(): NodeStatusEntry[] {
+    return this.nodes.map((n) => ({
+      id: n.id, state: n.state, height: n.template?.height, chainWork: n.chainWork,
+      p2pConnected: n.p2pConnected, selected: n === this.selected, ...n.info,
+    }));
+  }
+
+  /** Resolves with the next published work (or the current one if there is one). */
+  nextWork(opts: { timeoutMs?: number; current?: boolean } = {}): Promise<WorkEvent> {
+    if (opts.current !== false && this.current) {
+      return Promise.resolve({ work: this.current, newBlock: false, reason: 'current', publishedAt: performance.now() });
+    }
+    return new Promise((resolve, reject) => {
+      const t = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
+        this.off('work', on);
+        const states = this.status().map((s) => `${s.id}: ${s.state.status} (${s.state.message})`).join('; ');
+        reject(new Error(`no work within ${opts.timeoutMs} ms; full nodes: ${states}`));
+      }, opts.timeoutMs);
+      const on = (ev: WorkEvent) => { clearTimeout(t); resolve(ev); };
+      this.once('work', on);
+    });
+  }
+
+  private better(a: FullNode, b: FullNode): boolean {
+    const ta = a.template!, tb = b.template!;
+    if (ta.height !== tb.height) return ta.height > tb.height;
+    if (a.chainWork !== undefined && b.chainWork !== undefined && a.chainWork !== b.chainWork) return a.chainWork > b.chainWork;
+    // Stay on the current node on ties, so work does not flap between equal nodes.
+    return a === this.selected && b !== this.selected;
+  }
+
+  private reselect(reason: string): void {
+    let best: FullNode | undefined;
+    for (const n of this.nodes) if (n.ready && (!best || this.better(n, best))) best = n;
+    if (!best) {
+      if (this.selected) {
+        this.selected = undefined;
+        this.current = undefined;
+        this.emit('no-work', `no full node is ready: ${this.status().map((s) => `${s.id} ${s.state.status}`).join(', ')}`);
+      }
+      return;
+    }
+    const work = best.template!;
+    if (best !== this.selected) {
+      if (this.selected) {
+        this.emit('log', 'info', `work now comes from ${best.id} (was ${this.selected.id})`);
+        reason = 'node-switch';
+      }
+      this.selected = best;
+    }
+    if (work === this.current) return;
+    const newBlock = !this.current || this.current.previousBlockHex !== work.previousBlockHex;
+    this.current = work;
+    work.templateId = ++this.templateSeq;
+    this.emit('work', { work, newBlock, reason, publishedAt: performance.now() });
+  }
+
+  /**
+   * Sends a found block to every configured node at once (RPC and P2P). Retries on transport
+   * errors per node; a consensus rejection is final. The combined result is logged and emitted.
+   */
+  async submitBlock(block: Buffer): Promise<SubmitResult> {
+    if (block.length < 81) throw new Error(`submitBlock: ${block.length} bytes is not a block`);
+    const hash = headerHashHex(block.subarray(0, 80));
+    const before = this.submitted.get(hash);
+    const results = await Promise.all(this.nodes.map((n) => n.submitBlock(block)));
+    // Our own P2P copy may reach a node before submitblock does; that node then says "duplicate"
+    // about a block it accepted from us. A duplicate is only a duplicate if we submitted it before.
+    for (const r of results) {
+      if (r.status === 'duplicate' && r.p2pSent && before?.status !== 'accepted') r.status = 'accepted';
+    }
+    const combined = combineResults(hash, results);
+    if (combined.status === 'accepted') this.submitted.set(hash, combined);
+    if (this.submitted.size > 1000) this.submitted.delete(this.submitted.keys().next().value!);
+    const detail = results.map((r) => `${r.node}=${r.status}${r.reason ? `(${r.reason})` : ''}`).join(' ');
+    this.emit('log', combined.status === 'accepted' ? 'info' : 'warn', `block ${hash}: ${combined.status}${combined.reason ? `: ${combined.reason}` : ''} [${detail}]`);
+    this.emit('block', combined);
+    return combined;
+  }
+}
