@@ -79,8 +79,20 @@ export function finderKey(net: Network, layout: ShareLayout, d: ShareData): stri
   return p2pkhScript(d.pubkeyHash!).toString('hex');
 }
 
+// Address → script is pure and hot (every output of every share verified): memoize it.
+const scriptCache = new Map<string, Buffer>();
+
 function keyScript(net: Network, layout: ShareLayout, key: string): Buffer {
-  return layout.rules.payoutKey === 'address' ? addressToScriptJT(key, net.PARENT, layout.rules.paddingBugfix) : Buffer.from(key, 'hex');
+  if (layout.rules.payoutKey !== 'address') return Buffer.from(key, 'hex');
+  const p = net.PARENT;
+  const ck = `${layout.rules.paddingBugfix ? 1 : 0}${p.ADDRESS_VERSION}/${p.ADDRESS_P2SH_VERSION}/${p.HUMAN_READABLE_PART}/${key}`;
+  let script = scriptCache.get(ck);
+  if (!script) {
+    script = addressToScriptJT(key, p, layout.rules.paddingBugfix);
+    if (scriptCache.size >= 100000) scriptCache.clear();
+    scriptCache.set(ck, script);
+  }
+  return script;
 }
 
 /**
