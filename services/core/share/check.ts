@@ -32,7 +32,8 @@ export interface CheckOptions {
 export function checkShare(tracker: ShareTracker, share: Share, opts: CheckOptions): CheckResult {
   const net = share.net;
   const rules = share.rules;
-  const info = share.shareInfo;
+  const contents = share.contents;
+  const info = contents.shareInfo;
   if (rules.futureLimit && info.timestamp > opts.now + MAX_FUTURE_SECONDS) {
     throw new ShareRuleError('timestamp', `share timestamp ${info.timestamp} is too far in the future`);
   }
@@ -68,7 +69,7 @@ export function checkShare(tracker: ShareTracker, share: Share, opts: CheckOptio
       const shareCount = refs[i]!;
       const txCount = refs[i + 1]!;
       const src = shareCount === 0 ? share : tracker.get(tracker.getNthParentHash(share.hash, shareCount) ?? -1n);
-      const h = src?.shareInfo.newTransactionHashes[txCount];
+      const h = src?.newTransactionHashes[txCount];
       if (h === undefined) throw new ShareRuleError('tx-refs', `transaction ref (${shareCount}, ${txCount}) points to nothing`);
       otherTxHashes[i / 2] = h;
     }
@@ -80,13 +81,13 @@ export function checkShare(tracker: ShareTracker, share: Share, opts: CheckOptio
     net,
     type: share.type,
     shareData: info.shareData,
-    blockTarget: bitsToTarget(share.header.bits),
+    blockTarget: bitsToTarget(share.headerBits),
     desiredTimestamp: info.timestamp,
     desiredTarget: share.target,
-    refMerkleBranch: share.contents.refMerkleBranch,
+    refMerkleBranch: contents.refMerkleBranch,
     desiredTxs: otherTxHashes.map((hash) => ({ hash, fee: null })),
     knownTxs: null,
-    lastTxoutNonce: share.contents.lastTxoutNonce,
+    lastTxoutNonce: contents.lastTxoutNonce,
     baseSubsidy: subsidyFunc(net.PARENT, blockHeight),
     segwitData: info.segwitData,
   });
@@ -97,7 +98,7 @@ export function checkShare(tracker: ShareTracker, share: Share, opts: CheckOptio
   if (gentxTxid !== share.gentxHash) throw new ShareRuleError('gentx', "gentx doesn't match hash_link");
   if (rules.txRefs) {
     const branch = coinbaseMerkleBranch(otherTxHashes);
-    const mine = share.contents.merkleBranch;
+    const mine = contents.merkleBranch;
     if (branch.length !== mine.length || branch.some((h, i) => h !== mine[i])) throw new ShareRuleError('merkle-link', 'merkle_link and other_transaction_hashes do not match');
   }
   const stripped = encodeTx(gen.gentx, false).length;

@@ -117,7 +117,7 @@ export function generateTransaction(input: GenerateInput): Generated {
   if (rules.txRefs && prevHash !== null) {
     let i = 0;
     for (const s of tracker.getChain(prevHash, Math.min(height, TX_REF_LOOKBACK))) {
-      const hs = s.shareInfo.newTransactionHashes;
+      const hs = s.newTransactionHashes;
       for (let j = 0; j < hs.length; j++) if (!txHashToThis.has(hs[j]!)) txHashToThis.set(hs[j]!, [1 + i, j]);
       i++;
     }

@@ -14,32 +14,62 @@ import type { Network } from '../networks/types.ts';
 import { decodeContents, encodeContents, encodeWrapper, readWrapper, type ShareLayout } from './codec.ts';
 import { COINBASE_MAX, COINBASE_MIN, GENTX_BEFORE_REFHASH, TX_REF_SHARE_LIMIT } from './constants.ts';
 import { ShareRuleError } from './errors.ts';
-import type { ShareContents } from './types.ts';
+import type { ShareContents, ShareData, ShareInfo } from './types.ts';
 import { isSegwitActivated, minimumShareVersion, shareVersion, type ShareVersion } from './versions.ts';
 
 export function powHash(net: Network, header: Buffer): bigint {
   return net.PARENT.POW_FUNC === 'scrypt' ? readU256(scryptPow(header), 0) : readU256(sha256d(header), 0);
 }
 
-/** A parsed share with its derived hashes (the reference's Share.__init__). Immutable once built. */
+// Targets and their work repeat across thousands of shares: share one bigint per distinct value.
+const targetByBits = new Map<number, bigint>();
+function internTarget(bits: number): bigint {
+  let t = targetByBits.get(bits);
+  if (t === undefined) {
+    if (targetByBits.size >= 65536) targetByBits.clear();
+    targetByBits.set(bits, (t = bitsToTarget(bits)));
+  }
+  return t;
+}
+const EMPTY_HASHES: readonly bigint[] = Object.freeze([]) as readonly bigint[];
+
+/**
+ * A parsed share with its derived hashes (the reference's Share.__init__). It keeps the packed bytes
+ * and the scalar fields the tracker and consensus rules read; the full contents (share_info with
+ * its merkle branches) are decoded again on demand, which keeps a 17k-share tracker small.
+ */
 export class Share {
   readonly type: number;
   readonly rules: ShareVersion;
   readonly layout: ShareLayout;
-  readonly contents: ShareContents;
+  readonly net: Network;
   /** The `contents` bytes exactly as received or generated. */
   readonly packedContents: Buffer;
-  readonly net: Network;
-  /** share_info as packed (a view into packedContents): the ref hash and check() use it as is. */
-  readonly shareInfoBytes: Buffer;
+  private readonly infoStart: number;
+  private readonly infoEnd: number;
 
-  readonly refHash: bigint;
   readonly gentxHash: bigint;
-  readonly header: BlockHeader;
+  readonly merkleRoot: bigint;
   readonly hash: bigint;
   readonly powHash: bigint;
   readonly target: bigint;
   readonly maxTarget: bigint;
+  readonly previousHash: bigint | null;
+  readonly timestamp: number;
+  readonly absheight: number;
+  readonly abswork: bigint;
+  readonly desiredVersion: number;
+  readonly donation: number;
+  readonly staleInfo: number;
+  readonly previousBlock: bigint;
+  readonly headerVersion: number;
+  readonly headerTimestamp: number;
+  readonly headerBits: number;
+  readonly headerNonce: number;
+  /** v < 34 only: the transactions this share introduces (node-convention hashes). */
+  readonly newTransactionHashes: readonly bigint[];
+  /** PPLNS key: address string [JT], or the output script as hex [FV] (hex order = byte order). */
+  readonly payoutKey: string;
 
   /** Local bookkeeping, not consensus: when and from whom it arrived (0 / null for disk and local). */
   timeSeen = 0;
@@ -47,22 +77,19 @@ export class Share {
   /** [JT] subsidy policing counter (§5.4), set by the tracker's verifier. */
   naughty = 0;
 
-  private _newScript?: Buffer;
-  private _address?: string;
-
-  constructor(net: Network, type: number, rules: ShareVersion, layout: ShareLayout, contents: ShareContents, packedContents: Buffer, shareInfoBytes: Buffer) {
+  constructor(net: Network, type: number, layout: ShareLayout, contents: ShareContents, packedContents: Buffer, infoStart: number, infoEnd: number) {
     this.net = net;
     this.type = type;
-    this.rules = rules;
+    this.rules = layout.rules;
     this.layout = layout;
-    this.contents = contents;
     this.packedContents = packedContents;
-    this.shareInfoBytes = shareInfoBytes;
+    this.infoStart = infoStart;
+    this.infoEnd = infoEnd;
     const info = contents.shareInfo;
+    const d = info.shareData;
 
-    const refLeaf = hash256(Buffer.concat([net.IDENTIFIER, shareInfoBytes]));
-    this.refHash = checkMerkleLink(refLeaf, contents.refMerkleBranch, 0);
-    const suffix = new Writer(44).bytes(u256ToLE(this.refHash)).u64(contents.lastTxoutNonce).u32(0).toBuffer();
+    const refHash = computeRefHash(net, contents, packedContents.subarray(infoStart, infoEnd));
+    const suffix = new Writer(44).bytes(u256ToLE(refHash)).u64(contents.lastTxoutNonce).u32(0).toBuffer();
     this.gentxHash = checkHashLink({ state: contents.hashLink.state, extraData: Buffer.alloc(0), length: contents.hashLink.length }, suffix, GENTX_BEFORE_REFHASH);
     let branch = contents.merkleBranch;
     if (layout.segwit) {
@@ -70,51 +97,65 @@ export class Share {
       branch = info.segwitData.txidMerkleBranch;
     }
     const h = contents.minHeader;
-    this.header = { version: h.version, previousBlock: h.previousBlock, merkleRoot: checkMerkleLink(this.gentxHash, branch, 0), timestamp: h.timestamp, bits: h.bits, nonce: h.nonce };
+    this.merkleRoot = checkMerkleLink(this.gentxHash, branch, 0);
+    this.headerVersion = h.version;
+    this.previousBlock = h.previousBlock;
+    this.headerTimestamp = h.timestamp;
+    this.headerBits = h.bits;
+    this.headerNonce = h.nonce;
     const headerBytes = encodeHeader(this.header);
     this.hash = hash256(headerBytes);
     this.powHash = net.PARENT.POW_FUNC === 'scrypt' ? readU256(scryptPow(headerBytes), 0) : this.hash;
-    this.target = bitsToTarget(info.bits);
-    this.maxTarget = bitsToTarget(info.maxBits);
+    this.target = internTarget(info.bits);
+    this.maxTarget = internTarget(info.maxBits);
+    this.previousHash = d.previousShareHash;
+    this.timestamp = info.timestamp;
+    this.absheight = info.absheight;
+    this.abswork = info.abswork;
+    this.desiredVersion = d.desiredVersion;
+    this.donation = d.donation;
+    this.staleInfo = d.staleInfo;
+    this.newTransactionHashes = info.newTransactionHashes.length ? info.newTransactionHashes : EMPTY_HASHES;
+    this.payoutKey = this.rules.payoutKey === 'address'
+      ? d.address ?? pubkeyHashToAddress(d.pubkeyHash!, net.PARENT.ADDRESS_VERSION)
+      : p2pkhScript(d.pubkeyHash!).toString('hex');
   }
 
-  get shareInfo() { return this.contents.shareInfo; }
-  get shareData() { return this.contents.shareInfo.shareData; }
-  get previousHash(): bigint | null { return this.contents.shareInfo.shareData.previousShareHash; }
-  get timestamp(): number { return this.contents.shareInfo.timestamp; }
-  get absheight(): number { return this.contents.shareInfo.absheight; }
-  get abswork(): bigint { return this.contents.shareInfo.abswork; }
-  get desiredVersion(): number { return this.contents.shareInfo.shareData.desiredVersion; }
-  get donation(): number { return this.contents.shareInfo.shareData.donation; }
-  get isBlock(): boolean { return this.powHash <= bitsToTarget(this.header.bits); }
+  /** The full decoded contents (decoded from the packed bytes on each call: hoist it). */
+  get contents(): ShareContents {
+    return decodeContents(this.packedContents, this.layout).contents;
+  }
+  get shareInfo(): ShareInfo { return this.contents.shareInfo; }
+  get shareData(): ShareData { return this.contents.shareInfo.shareData; }
+  /** share_info as packed (a view into packedContents): the ref hash and check() compare it as is. */
+  get shareInfoBytes(): Buffer { return this.packedContents.subarray(this.infoStart, this.infoEnd); }
+  get refHash(): bigint { return computeRefHash(this.net, this.contents, this.shareInfoBytes); }
+  get header(): BlockHeader {
+    return { version: this.headerVersion, previousBlock: this.previousBlock, merkleRoot: this.merkleRoot, timestamp: this.headerTimestamp, bits: this.headerBits, nonce: this.headerNonce };
+  }
+  get isBlock(): boolean { return this.powHash <= bitsToTarget(this.headerBits); }
 
   /** The miner's address as the reference names it (layout A: base58 P2PKH of pubkey_hash). */
   get address(): string {
-    if (this._address === undefined) {
-      const d = this.shareData;
-      this._address = d.address ?? pubkeyHashToAddress(d.pubkeyHash!, this.net.PARENT.ADDRESS_VERSION);
-    }
-    return this._address;
+    if (this.rules.payoutKey === 'address') return this.payoutKey;
+    const d = this.shareData;
+    return d.address ?? pubkeyHashToAddress(d.pubkeyHash!, this.net.PARENT.ADDRESS_VERSION);
   }
 
   /** The payout script; for v34/v35 built with the version's padding rule (it may throw: §4.7). */
   get newScript(): Buffer {
-    if (this._newScript === undefined) {
-      const d = this.shareData;
-      this._newScript = d.pubkeyHash ? p2pkhScript(d.pubkeyHash) : addressToScriptJT(d.address!, this.net.PARENT, this.rules.paddingBugfix);
-    }
-    return this._newScript;
-  }
-
-  /** PPLNS key: address string [JT], or the output script as hex [FV] (hex order = byte order). */
-  get payoutKey(): string {
-    return this.rules.payoutKey === 'address' ? this.address : this.newScript.toString('hex');
+    const d = this.shareData;
+    return d.pubkeyHash ? p2pkhScript(d.pubkeyHash) : addressToScriptJT(d.address!, this.net.PARENT, this.rules.paddingBugfix);
   }
 
   /** The wire/disk wrapper `{type, contents}`. */
   pack(): Buffer {
     return encodeWrapper(this.type, this.packedContents);
   }
+}
+
+function computeRefHash(net: Network, contents: ShareContents, shareInfoBytes: Buffer): bigint {
+  return checkMerkleLink(hash256(Buffer.concat([net.IDENTIFIER, shareInfoBytes])), contents.refMerkleBranch, 0);
 }
 
 /** The version rules and layout for a wrapper type on a network, or the reference's error for it. */
@@ -150,7 +191,7 @@ export function parseShare(net: Network, type: number, contents: Buffer): Share 
     const n = info.newTransactionHashes.length;
     if (own.size !== n || [...own].some((x) => x >= n)) throw new ShareRuleError('tx-refs', 'new transaction hashes are not exactly the own refs');
   }
-  const share = new Share(net, type, rules, layout, c, contents, contents.subarray(dec.shareInfoStart, dec.shareInfoEnd));
+  const share = new Share(net, type, layout, c, contents, dec.shareInfoStart, dec.shareInfoEnd);
   if (share.target > net.MAX_TARGET) throw new ShareRuleError('target', 'share target invalid', true);
   if (share.powHash > share.target) throw new ShareRuleError('pow', 'share PoW invalid', true);
   return share;
@@ -173,5 +214,5 @@ export function shareFromContents(net: Network, type: number, contents: ShareCon
 function parseShareUnchecked(net: Network, type: number, bytes: Buffer): Share {
   const layout = layoutFor(net, type);
   const dec = decodeContents(bytes, layout);
-  return new Share(net, type, layout.rules, layout, dec.contents, bytes, bytes.subarray(dec.shareInfoStart, dec.shareInfoEnd));
+  return new Share(net, type, layout, dec.contents, bytes, dec.shareInfoStart, dec.shareInfoEnd);
 }

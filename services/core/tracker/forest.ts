@@ -10,6 +10,17 @@ export interface ChainItem {
   readonly donation: number;
 }
 
+// att(target) per distinct target (targets are interned by the share parser): one bigint each.
+const workByTarget = new Map<bigint, bigint>();
+function workOf(target: bigint): bigint {
+  let w = workByTarget.get(target);
+  if (w === undefined) {
+    if (workByTarget.size >= 65536) workByTarget.clear();
+    workByTarget.set(target, (w = targetToAverageAttempts(target)));
+  }
+  return w;
+}
+
 /**
  * A tracker node. Height, work and the jump pointer are relative to the node's root (its oldest
  * present ancestor) and are recomputed for a subtree when a gap below it is filled or its root is
@@ -37,11 +48,11 @@ export class ChainNode<T extends ChainItem> {
     this.item = item;
     this.last = item.previousHash;
     this.jump = this;
-    this.work = targetToAverageAttempts(item.target);
-    this.minWork = targetToAverageAttempts(item.maxTarget);
+    this.work = workOf(item.target);
+    this.minWork = workOf(item.maxTarget);
     this.cumWork = this.work;
     this.cumMinWork = this.minWork;
-    this.cumDonWork = this.work * BigInt(item.donation);
+    this.cumDonWork = item.donation ? this.work * BigInt(item.donation) : 0n;
   }
 
   /** Derive this node's chain values from its (possibly new) parent. */
@@ -52,7 +63,7 @@ export class ChainNode<T extends ChainItem> {
       this.last = this.item.previousHash;
       this.cumWork = this.work;
       this.cumMinWork = this.minWork;
-      this.cumDonWork = this.work * BigInt(this.item.donation);
+      this.cumDonWork = this.item.donation ? this.work * BigInt(this.item.donation) : 0n;
       this.jump = this;
       return;
     }
@@ -60,7 +71,7 @@ export class ChainNode<T extends ChainItem> {
     this.last = p.last;
     this.cumWork = p.cumWork + this.work;
     this.cumMinWork = p.cumMinWork + this.minWork;
-    this.cumDonWork = p.cumDonWork + this.work * BigInt(this.item.donation);
+    this.cumDonWork = this.item.donation ? p.cumDonWork + this.work * BigInt(this.item.donation) : p.cumDonWork;
     const pj = p.jump;
     this.jump = p.height - pj.height === pj.height - pj.jump.height && pj !== p ? pj.jump : p;
   }

@@ -42,7 +42,7 @@ export interface ThinkResult {
 
 /** [JT] `should_punish_reason`: −1 for a block solution (preferred), the naughty count, else 0. */
 export function punishValue(share: Share): number {
-  if (share.powHash <= bitsToTarget(share.header.bits)) return -1;
+  if (share.powHash <= bitsToTarget(share.headerBits)) return -1;
   if (share.naughty) return share.naughty;
   return 0;
 }
@@ -101,7 +101,7 @@ function score(tracker: ShareTracker, net: Network, head: bigint, blockRelHeight
   if (height < net.CHAIN_LENGTH) return [height, null];
   const end = v.getNthParentHash(head, Math.floor((net.CHAIN_LENGTH * 15) / 16))!;
   let blockHeight = -Infinity;
-  for (const s of v.getChain(end, Math.floor(net.CHAIN_LENGTH / 16))) blockHeight = Math.max(blockHeight, blockRelHeight(s.header.previousBlock));
+  for (const s of v.getChain(end, Math.floor(net.CHAIN_LENGTH / 16))) blockHeight = Math.max(blockHeight, blockRelHeight(s.previousBlock));
   const work = v.getDelta(head, end).work;
   return [net.CHAIN_LENGTH, Number(work) / ((0 - blockHeight + 1) * net.PARENT.BLOCK_PERIOD)];
 }
