@@ -53,6 +53,10 @@ export interface BuildOptions {
   /** Vary the extra nonce so forks from the same parent differ. */
   salt?: number;
   version?: number;
+  desiredVersion?: number;
+  /** Local receive time recorded on each share (0 = loaded from disk). */
+  timeSeen?: number;
+  peerAddr?: string;
 }
 
 const BLOCK_PREV = 0x00000000000000000002a7c4c1e48d76c5a37902165a270156b7a8d72728a054n;
@@ -80,7 +84,7 @@ export function buildChain(net: Network, opts: BuildOptions): { tracker: ShareTr
       shareData: {
         previousShareHash: prev, coinbase: Buffer.concat([pushInteger(650000 + height), Buffer.from(`/bench/${salt}/`)]),
         nonce: (height * 7919 + salt) >>> 0, address, subsidy: 625000000n, donation: height % 17 === 0 ? 655 : 0,
-        staleInfo: 0, desiredVersion: 35,
+        staleInfo: 0, desiredVersion: opts.desiredVersion ?? 35,
       },
       blockTarget, desiredTimestamp: start + (height + 1) * net.SHARE_PERIOD, desiredTarget: (1n << 256n) - 1n,
       desiredTxs: [], knownTxs: null, baseSubsidy: subsidy(net.PARENT, 650000), segwitData: net.SEGWIT_ACTIVATION_VERSION && version >= net.SEGWIT_ACTIVATION_VERSION ? segwitData : undefined,
@@ -91,6 +95,8 @@ export function buildChain(net: Network, opts: BuildOptions): { tracker: ShareTr
     const shareTarget = bitsToTarget(gen.shareInfo.bits);
     while (powHash(net, encodeHeader(header)) > shareTarget) header.nonce++;
     const share = gen.getShare(header, 0n);
+    share.timeSeen = opts.timeSeen ?? 0;
+    share.peerAddr = opts.peerAddr ?? null;
     tracker.add(share);
     shares.push(share);
     prev = share.hash;
