@@ -21,7 +21,14 @@ export function readChainFile(path: string): Buffer[] {
       return Buffer.from(s.packed_share_hex, 'hex');
     });
   }
-  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => Buffer.from(l, 'hex'));
+  const out: Buffer[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const l = raw.trim();
+    if (!l || l.startsWith('#')) return;
+    if (!/^([0-9a-fA-F]{2})+$/.test(l)) throw new Error(`${path} line ${i + 1}: not a hex-encoded share`);
+    out.push(Buffer.from(l, 'hex'));
+  });
+  return out;
 }
 
 export async function sharechainVerify(args: string[]): Promise<number> {

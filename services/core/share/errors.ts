@@ -5,10 +5,13 @@
 export class ShareRuleError extends Error {
   readonly rule: string;
   readonly misbehaving: boolean;
-  constructor(rule: string, message: string, misbehaving = false) {
+  /** The parsed share when it got that far (e.g. a PoW failure still has a hash). */
+  readonly share?: unknown;
+  constructor(rule: string, message: string, misbehaving = false, share?: unknown) {
     super(message);
     this.name = 'ShareRuleError';
     this.rule = rule;
     this.misbehaving = misbehaving;
+    this.share = share;
   }
 }

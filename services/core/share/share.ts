@@ -192,8 +192,8 @@ export function parseShare(net: Network, type: number, contents: Buffer): Share 
     if (own.size !== n || [...own].some((x) => x >= n)) throw new ShareRuleError('tx-refs', 'new transaction hashes are not exactly the own refs');
   }
   const share = new Share(net, type, layout, c, contents, dec.shareInfoStart, dec.shareInfoEnd);
-  if (share.target > net.MAX_TARGET) throw new ShareRuleError('target', 'share target invalid', true);
-  if (share.powHash > share.target) throw new ShareRuleError('pow', 'share PoW invalid', true);
+  if (share.target > net.MAX_TARGET) throw new ShareRuleError('target', 'share target invalid', true, share);
+  if (share.powHash > share.target) throw new ShareRuleError('pow', 'share PoW invalid', true, share);
   return share;
 }
 

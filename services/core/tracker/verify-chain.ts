@@ -24,7 +24,8 @@ export function* verifyChain(net: Network, packed: Iterable<Uint8Array>, now: nu
     try {
       share = parseWrappedShare(net, bytes);
     } catch (e) {
-      yield { index: i, ok: false, ...describe(e) };
+      const partial = e instanceof ShareRuleError ? (e.share as Share | undefined) : undefined;
+      yield { index: i, share: partial, ok: false, ...describe(e) };
       continue;
     }
     try {
