@@ -14,7 +14,7 @@ export class NetworkFileError extends Error {
 /** JSON whose integers beyond 2^53 stay exact (targets are 256-bit). */
 export function parseJsonExact(text: string): unknown {
   return JSON.parse(text, (_k, v, ctx?: { source?: string }) =>
-    typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) && ctx?.source ? BigInt(ctx.source) : v,
+    typeof v === 'number' && !Number.isSafeInteger(v) && ctx?.source && /^-?\d+$/.test(ctx.source) ? BigInt(ctx.source) : v,
   );
 }
 

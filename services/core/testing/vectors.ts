@@ -15,7 +15,7 @@ export function vectorsDir(): string {
 /** JSON with integers beyond 2^53 kept exact as bigint. */
 export function parseJsonBig(text: string): any {
   return JSON.parse(text, (_k, v, ctx?: { source?: string }) =>
-    typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) && ctx?.source ? BigInt(ctx.source) : v,
+    typeof v === 'number' && !Number.isSafeInteger(v) && ctx?.source && /^-?\d+$/.test(ctx.source) ? BigInt(ctx.source) : v,
   );
 }
 
