@@ -226,10 +226,11 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
   const witnessRootRaw = merkleRootRaw(wtxidsRaw);
   let defaultWitnessCommitment: Buffer | undefined;
   if (gbt.default_witness_commitment !== undefined) {
-    if (typeof gbt.default_witness_commitment !== 'string' || !/^6a24aa21a9ed[0-9a-fA-F]{64}$/.test(gbt.default_witness_commitment)) {
-      throw new TemplateError(`default_witness_commitment is not an OP_RETURN witness commitment: ${gbt.default_witness_commitment}`);
-    }
-    defaultWitnessCommitment = Buffer.from(gbt.default_witness_commitment, 'hex');
+    const c = gbt.default_witness_commitment;
+    // Core sends the whole output script; btcd v0.26 sends only the 32-byte commitment hash.
+    if (typeof c === 'string' && /^6a24aa21a9ed[0-9a-fA-F]{64}$/i.test(c)) defaultWitnessCommitment = Buffer.from(c, 'hex');
+    else if (typeof c === 'string' && HEX64.test(c)) defaultWitnessCommitment = Buffer.from('6a24aa21a9ed' + c, 'hex');
+    else throw new TemplateError(`default_witness_commitment is neither a witness commitment script nor its hash: ${JSON.stringify(c)?.slice(0, 100)}`);
   }
   const segwit = rules ? rules.some((r) => r === 'segwit' || r === '!segwit') : true;
 

@@ -2,7 +2,7 @@
 import { TemplateBuilder, type TemplateBuilderConfig } from '../../services/template-builder/builder.ts';
 import type { FullNodeConfig, NodeStatus, FullNode } from '../../services/template-builder/node.ts';
 
-export const FAST: Partial<FullNodeConfig> = { retryMinMs: 100, retryMaxMs: 500, healthIntervalMs: 1000 };
+export const FAST: Partial<FullNodeConfig> = { retryMinMs: 100, retryMaxMs: 500, healthIntervalMs: 1000, pollIntervalMs: 1000 };
 
 export function builderFor(coin: 'bitcoin' | 'litecoin', nodes: FullNodeConfig[], extra: Partial<TemplateBuilderConfig> = {}): TemplateBuilder {
   const tb = new TemplateBuilder({ coin, network: 'regtest', nodes: nodes.map((n) => ({ ...FAST, ...n })), ...extra });

@@ -1,0 +1,136 @@
+// The template builder against a real Litecoin Core 0.21.2.1 on regtest (two connected nodes, as
+// litecoind serves no template without a peer): templates, long poll, P2P new-block signal, blocks
+// built with our own coinbase accepted, bad blocks rejected with the node's reason.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startLitecoind, type LitecoindNode } from '../harness/litecoind.ts';
+import { regtestAddress, regtestScript } from '../harness/keys.ts';
+import { buildCoinbase, mineBlock, solveBlock } from '../harness/blocks.ts';
+import { P2PClient } from '../../services/template-builder/p2p/client.ts';
+import { coinParams } from '../../services/template-builder/coins.ts';
+import type { TemplateBuilder } from '../../services/template-builder/builder.ts';
+import { waitFor } from '../harness/wait.ts';
+import { builderFor, nodeConfig } from './helpers.ts';
+
+let ltc: LitecoindNode;
+let tb: TemplateBuilder;
+
+before(async () => {
+  ltc = await startLitecoind({ noMweb: true });
+  await ltc.mine(110);
+  tb = builderFor('litecoin', [nodeConfig(ltc)], { payoutAddress: regtestAddress('litecoin') });
+  tb.start();
+  await tb.nextWork({ timeoutMs: 30_000 });
+});
+
+after(async () => {
+  tb?.stop();
+  await ltc?.stop();
+});
+
+test('litecoind: template fetched with segwit+mweb rules and turned into work', async () => {
+  const { work } = await tb.nextWork();
+  const best = await ltc.call<string>('getbestblockhash');
+  assert.equal(work.previousBlockHex, best);
+  assert.equal(work.height, 111);
+  assert.equal(work.coin, 'litecoin');
+  assert.ok(work.rules.includes('!segwit'));
+  assert.equal(work.coinbaseValue, 5_000_000_000n);
+  assert.ok(work.longpollId);
+  const [status] = tb.status();
+  assert.equal(status!.state.status, 'ready');
+  assert.equal(status!.chain, 'regtest');
+  assert.match(status!.subversion ?? '', /LitecoinCore:0\.21/);
+  await waitFor('P2P link', () => tb.status()[0]!.p2pConnected, 10_000);
+});
+
+test('litecoind: a wallet transaction shows up in the work with its fee (long poll)', async () => {
+  const cur = (await tb.nextWork()).work;
+  const next = tb.nextWork({ current: false, timeoutMs: 90_000 });
+  const txid = await ltc.call<string>('sendtoaddress', ltc.address, 1);
+  const ev = await next;
+  // Core's long poll wakes on mempool changes only after a minute; the poll brings it first.
+  assert.ok(['longpoll', 'poll'].includes(ev.reason), ev.reason);
+  assert.equal(ev.work.previousBlockHex, cur.previousBlockHex);
+  assert.equal(ev.newBlock, false);
+  const tx = ev.work.transactions.find((t) => t.txid === BigInt('0x' + txid));
+  assert.ok(tx, 'wallet tx in template');
+  assert.ok(tx!.fee! > 0n);
+  assert.equal(ev.work.coinbaseValue, 5_000_000_000n + ev.work.totalFees);
+});
+
+test('litecoind: a block mined elsewhere wakes the builder at once (P2P signal / long poll)', async () => {
+  const next = tb.nextWork({ current: false, timeoutMs: 10_000 });
+  const t0 = performance.now();
+  const [hash] = await ltc.peer!.call<string[]>('generatetoaddress', 1, regtestAddress('litecoin'));
+  const ev = await next;
+  assert.equal(ev.work.previousBlockHex, hash);
+  assert.equal(ev.newBlock, true);
+  assert.ok(['new-block', 'longpoll'].includes(ev.reason), ev.reason);
+  assert.ok(ev.publishedAt - t0 < 5_000);
+});
+
+test('litecoind: block from a template with our coinbase (with a tx) is accepted; getbestblockhash moves', async () => {
+  await ltc.call('sendtoaddress', ltc.address, 2);
+  await waitFor('a transaction in the work', async () => (tb.currentWork?.transactions.length ?? 0) > 0, 30_000, 50);
+  const work = tb.currentWork!;
+  const before = await ltc.call<string>('getbestblockhash');
+  assert.equal(before, work.previousBlockHex);
+  const solved = mineBlock(work, 'scrypt', { payoutScript: regtestScript(), p2poolStyle: true });
+  const result = await tb.submitBlock(solved.block);
+  assert.equal(result.status, 'accepted', JSON.stringify(result));
+  assert.equal(result.hash, solved.hash);
+  assert.equal(await ltc.call<string>('getbestblockhash'), solved.hash);
+  const blk = await ltc.call<any>('getblock', solved.hash, 2);
+  assert.equal(blk.tx.length, 1 + work.transactions.length);
+  assert.equal(blk.tx[0].vout.reduce((s: number, o: any) => s + Math.round(o.value * 1e8), 0), Number(work.coinbaseValue));
+  // And the peer follows: the block reached the network through our node.
+  await waitFor('peer has block', async () => (await ltc.peer!.call<string>('getbestblockhash')) === solved.hash, 10_000);
+  // Submitting it again is a duplicate, not an error.
+  assert.equal((await tb.submitBlock(solved.block)).status, 'duplicate');
+});
+
+test('litecoind: bad blocks are rejected with the node\'s reason and never retried', async () => {
+  const { work } = await tb.nextWork();
+  const overpay = mineBlock(work, 'scrypt', { payoutScript: regtestScript(), value: work.coinbaseValue + 1n });
+  const r1 = await tb.submitBlock(overpay.block);
+  assert.equal(r1.status, 'rejected');
+  assert.equal(r1.reason, 'bad-cb-amount');
+  assert.equal(r1.nodes[0]!.attempts, 1);
+  const cb = buildCoinbase(work, { payoutScript: regtestScript(), extraNonce: 7 });
+  const badRoot = solveBlock(work, 'scrypt', cb, { merkleRoot: Buffer.alloc(32, 1) });
+  const r2 = await tb.submitBlock(badRoot.block);
+  assert.equal(r2.status, 'rejected');
+  assert.equal(r2.reason, 'bad-txnmrklroot');
+  const r3 = await tb.submitBlock(Buffer.concat([badRoot.block.subarray(0, 81), Buffer.from('00', 'hex')]));
+  assert.equal(r3.status, 'rejected');
+  assert.match(r3.reason!, /decode failed/i);
+  assert.equal(await ltc.call<string>('getbestblockhash'), work.previousBlockHex);
+});
+
+test('litecoind: a block sent only as a P2P block message is accepted', async () => {
+  const { work } = await tb.nextWork();
+  const solved = mineBlock(work, 'scrypt', { payoutScript: regtestScript(), extraNonce: 99 });
+  const p2p = new P2PClient({ host: '127.0.0.1', port: ltc.p2pPort, magic: coinParams('litecoin', 'regtest').p2pMagic });
+  p2p.start();
+  await new Promise((r) => p2p.once('ready', r));
+  assert.ok(p2p.sendBlock(solved.block));
+  await waitFor('block via P2P', async () => (await ltc.call<string>('getbestblockhash')) === solved.hash, 10_000);
+  p2p.stop();
+});
+
+test('litecoind: parallel P2P+RPC submission reports accepted even when the P2P copy wins', async () => {
+  const builder = builderFor('litecoin', [nodeConfig(ltc, { p2pSubmit: 'parallel' })]);
+  builder.start();
+  try {
+    const { work } = await builder.nextWork({ timeoutMs: 30_000 });
+    await waitFor('P2P link', () => builder.status()[0]!.p2pConnected, 10_000);
+    const solved = mineBlock(work, 'scrypt', { payoutScript: regtestScript(), extraNonce: 5 });
+    const r = await builder.submitBlock(solved.block);
+    assert.equal(r.status, 'accepted', JSON.stringify(r));
+    assert.equal(r.nodes[0]!.p2pSent, true);
+    assert.equal(await ltc.call<string>('getbestblockhash'), solved.hash);
+  } finally {
+    builder.stop();
+  }
+});
