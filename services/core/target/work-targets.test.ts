@@ -31,8 +31,8 @@ test('pseudoshare target: never harder than the share target, clipped to the san
   assert.equal(pseudoshareTarget({ net, blockTarget, shareTarget, localRate: 1e16, subsidy: 1n }), shareTarget);
   const easy = pseudoshareTarget({ net, blockTarget, shareTarget, userDifficulty: 1e-12, localRate: null, subsidy: 1n });
   assert.equal(easy, net.PARENT.SANE_TARGET_RANGE[1]);
-  const fixed = pseudoshareTarget({ net, blockTarget, shareTarget: difficultyToTarget(1e9), userDifficulty: 1e6, localRate: null, subsidy: 1n });
-  assert.equal(fixed, difficultyToTarget(1e6));
+  const fixed = pseudoshareTarget({ net, blockTarget, shareTarget: difficultyToTarget(1e9), userDifficulty: 1e4, localRate: null, subsidy: 1n });
+  assert.equal(fixed, difficultyToTarget(1e4));
 });
 
 test('stale_info announces orphans first, then DOAs, each only until the chain has recorded them', () => {
