@@ -229,10 +229,6 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
       }
       return this.onRpcFailure(e);
     }
-    if (!this.coin.chainNames.includes(String(info.chain))) {
-      this.setState({ status: 'wrong-chain', message: `${this.nodeName} at ${rpc.hostPort} is on chain "${info.chain}", but this pool runs ${this.coin.coin} ${this.coin.network}` });
-      return false;
-    }
     if (!this.flavor || (this.flavor === 'core' && !this.info.subversion)) {
       try {
         const net = await rpc.call<any>('getnetworkinfo', [], { timeoutMs: 10_000 });
@@ -242,6 +238,11 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
         if (!isUnimplemented(e)) return this.onRpcFailure(e);
         this.flavor = 'btcd';
       }
+      rpc.nodeName = this.nodeName;
+    }
+    if (!this.coin.chainNames.includes(String(info.chain))) {
+      this.setState({ status: 'wrong-chain', message: `${this.nodeName} at ${rpc.hostPort} is on chain "${info.chain}", but this pool runs ${this.coin.coin} ${this.coin.network}` });
+      return false;
     }
     if (typeof info.chainwork === 'string') this.chainWork = BigInt('0x' + info.chainwork);
     const blocks = Number(info.blocks);

@@ -41,7 +41,8 @@ const ERRNO_TEXT: Record<string, string> = {
 
 export class RpcClient {
   readonly url: URL;
-  readonly nodeName: string;
+  /** Name used in messages; set once the node's kind is known (bitcoind vs btcd). */
+  nodeName: string;
   readonly hostPort: string;
   private auth: string;
   private readonly timeoutMs: number;

@@ -27,6 +27,7 @@ export interface Credentials {
 }
 
 const SECTION: Record<string, string> = { main: 'main', test: 'test', regtest: 'regtest' };
+const NETWORK_SECTIONS = new Set(['main', 'test', 'testnet4', 'regtest', 'signet']);
 
 /** key=value lines; a [section] header scopes what follows to that network, as Core does. */
 export function parseConf(text: string, network: string): Map<string, string> {
@@ -37,7 +38,8 @@ export function parseConf(text: string, network: string): Map<string, string> {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
     const sec = /^\[(.*)\]$/.exec(line);
-    if (sec) { section = sec[1]!.trim(); continue; }
+    // Only network sections scope keys; btcd's "[Application Options]" group is plain top level.
+    if (sec) { const name = sec[1]!.trim(); section = NETWORK_SECTIONS.has(name) ? name : ''; continue; }
     const eq = line.indexOf('=');
     if (eq < 0) continue;
     let key = line.slice(0, eq).trim();
