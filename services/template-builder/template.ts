@@ -4,7 +4,7 @@
 // P2Pool never changes them, and Litecoin's MWEB (HogEx) format is not something to re-encode.
 import { hash } from 'node:crypto';
 import type { CoinParams } from './coins.ts';
-import { coinbaseBranchRaw, merkleRootRaw } from './merkle.ts';
+import { coinbaseBranchPacked, merkleRootPacked } from './merkle.ts';
 import { bitsToTarget } from '../core/bitcoin/bits.ts';
 
 export interface TemplateTx {
@@ -53,9 +53,12 @@ export interface Work {
   merkleBranch: bigint[];
   /** Same, as raw 32-byte hashes ready for a block header. */
   merkleBranchRaw: Buffer[];
-  /** merkle_hash([0] + wtxids): commit to it with hash256(root || reserved value). */
-  witnessMerkleRoot: bigint;
-  witnessMerkleRootRaw: Buffer;
+  /**
+   * merkle_hash([0] + wtxids): commit to it with hash256(root || reserved value). Computed on first
+   * use (it costs as much as the merkle branch and not every consumer needs it), then kept.
+   */
+  readonly witnessMerkleRoot: bigint;
+  readonly witnessMerkleRootRaw: Buffer;
   /** The node's own commitment script (reserved value of zeros), if it sent one. */
   defaultWitnessCommitment: Buffer | undefined;
   /** Litecoin MWEB block body: blocks built on this work end with 0x01 || mweb. */
@@ -95,10 +98,6 @@ function hex64(v: unknown, what: string): string {
 function int(v: unknown, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new TemplateError(`${what} is not an integer in [${min}, ${max}]: ${JSON.stringify(v)}`);
   return v;
-}
-
-function rawHash(displayHex: string): Buffer {
-  return Buffer.from(displayHex, 'hex').reverse();
 }
 
 /** Litecoin marks its HogEx with the MWEB bit (0x08) in the segwit flag byte. */
@@ -167,9 +166,9 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
   const transactions = new Array<TemplateTx>(n);
   const txHashes = new Array<bigint>(n);
   const fees = new Array<bigint | null>(n);
-  const txidsRaw = new Array<Buffer>(n);
-  const wtxidsRaw = new Array<Buffer>(n + 1);
-  wtxidsRaw[0] = Buffer.alloc(32);
+  // txids packed back to back for the merkle branch; wtxids after a zero coinbase wtxid for the witness root.
+  const txidsPacked = Buffer.allocUnsafe(n * 32);
+  const wtxidsPacked = Buffer.alloc((n + 1) * 32);
   let totalFees = 0n;
   let txWeight = 0;
   let txBytes = 0;
@@ -178,10 +177,13 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
     if (!t || typeof t.data !== 'string' || t.data.length % 2 || t.data.length === 0) throw new TemplateError(`transaction ${i} has no hex data`);
     const data = Buffer.from(t.data, 'hex');
     if (data.length * 2 !== t.data.length) throw new TemplateError(`transaction ${i} data is not hex`);
-    const txidHex = hex64(t.txid, `transaction ${i} txid`);
-    const wtxidHex = t.hash === undefined ? txidHex : hex64(t.hash, `transaction ${i} hash`);
-    const txidRaw = rawHash(txidHex);
-    const wtxidRaw = rawHash(wtxidHex);
+    const txidHex = t.txid;
+    const wtxidHex = t.hash === undefined ? txidHex : t.hash;
+    // Buffer.write stops at the first non-hex digit, so a short write is a malformed hash.
+    if (typeof txidHex !== 'string' || txidHex.length !== 64 || txidsPacked.write(txidHex, i * 32, 32, 'hex') !== 32) hex64(txidHex, `transaction ${i} txid`);
+    if (typeof wtxidHex !== 'string' || wtxidHex.length !== 64 || wtxidsPacked.write(wtxidHex, (i + 1) * 32, 32, 'hex') !== 32) hex64(wtxidHex, `transaction ${i} hash`);
+    txidsPacked.subarray(i * 32, i * 32 + 32).reverse();
+    const wtxidRaw = wtxidsPacked.subarray((i + 1) * 32, (i + 2) * 32).reverse();
     const hogEx = isHogEx(data);
     if (hogEx && i !== n - 1) throw new TemplateError(`transaction ${i} is a HogEx but not the last transaction`);
     if (opts.verifyHashes && !hogEx) {
@@ -203,8 +205,6 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
     if (fee !== null) totalFees += fee;
     txWeight += weight ?? data.length * 4;
     txBytes += data.length;
-    txidsRaw[i] = txidRaw;
-    wtxidsRaw[i + 1] = wtxidRaw;
   }
   if (totalFees > coinbaseValue) throw new TemplateError(`fees ${totalFees} exceed coinbasevalue ${coinbaseValue}`);
   if (coinbaseValue - totalFees > MAX_SUBSIDY) throw new TemplateError(`coinbasevalue ${coinbaseValue} implies a subsidy above 50 coins`);
@@ -222,8 +222,9 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
   const weightLimit = gbt.weightlimit === undefined ? 4_000_000 : int(gbt.weightlimit, 'weightlimit', 1);
   if (txWeight + COINBASE_WEIGHT_RESERVE > weightLimit) throw new TemplateError(`transactions weigh ${txWeight}, over the limit ${weightLimit} less the coinbase reserve`);
 
-  const branchRaw = coinbaseBranchRaw(txidsRaw);
-  const witnessRootRaw = merkleRootRaw(wtxidsRaw);
+  const branchRaw = coinbaseBranchPacked(txidsPacked, n);
+  let witnessRootRaw: Buffer | undefined;
+  let witnessRoot: bigint | undefined;
   let defaultWitnessCommitment: Buffer | undefined;
   if (gbt.default_witness_commitment !== undefined) {
     const c = gbt.default_witness_commitment;
@@ -257,8 +258,12 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
     totalFees,
     merkleBranch: branchRaw.map(rawToBigint),
     merkleBranchRaw: branchRaw,
-    witnessMerkleRoot: rawToBigint(witnessRootRaw),
-    witnessMerkleRootRaw: witnessRootRaw,
+    get witnessMerkleRootRaw() {
+      return (witnessRootRaw ??= merkleRootPacked(wtxidsPacked, n + 1));
+    },
+    get witnessMerkleRoot() {
+      return (witnessRoot ??= rawToBigint(this.witnessMerkleRootRaw));
+    },
     defaultWitnessCommitment,
     mweb,
     weightLimit,

@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTemplate, witnessCommitmentScript, TemplateError } from '../../services/template-builder/template.ts';
+import { parseTemplate, witnessCommitmentScript, TemplateError, rawToBigint } from '../../services/template-builder/template.ts';
+import { coinbaseBranchRaw, merkleRootRaw, rootFromBranchRaw } from '../../services/template-builder/merkle.ts';
 import { coinParams } from '../../services/template-builder/coins.ts';
-import { assembleBlock } from '../../services/template-builder/block.ts';
+import { assembleBlock, sha256dRaw } from '../../services/template-builder/block.ts';
 import { coinbaseMerkleBranch, merkleRoot } from '../../services/core/bitcoin/merkle.ts';
 import { classifySubmitAnswer, combineResults } from '../../services/template-builder/submit-result.ts';
 
@@ -51,6 +52,17 @@ test('MWEB template: HogEx is last, mweb bytes kept, commitment matches the node
     const block = assembleBlock(w, Buffer.alloc(80), Buffer.from('coinbase'));
     assert.deepEqual(block.subarray(block.length - w.mweb!.length - 1), Buffer.concat([Buffer.from([1]), w.mweb!]));
     assert.deepEqual(block.subarray(block.length - w.mweb!.length - 1 - w.transactions.at(-1)!.data.length, block.length - w.mweb!.length - 1), w.transactions.at(-1)!.data);
+  }
+});
+
+test('packed merkle branch and root agree with the core for every size 0..40', () => {
+  for (let n = 0; n <= 40; n++) {
+    const hashes = Array.from({ length: n }, (_, i) => sha256dRaw(Buffer.from([i, n])));
+    const asBig = hashes.map(rawToBigint);
+    assert.deepEqual(coinbaseBranchRaw(hashes).map(rawToBigint), coinbaseMerkleBranch(asBig), `branch n=${n}`);
+    assert.equal(rawToBigint(merkleRootRaw(hashes)), merkleRoot(asBig), `root n=${n}`);
+    const cb = sha256dRaw(Buffer.from('coinbase'));
+    assert.equal(rawToBigint(rootFromBranchRaw(cb, coinbaseBranchRaw(hashes))), merkleRoot([rawToBigint(cb), ...asBig]), `fold n=${n}`);
   }
 });
 
