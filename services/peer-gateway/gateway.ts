@@ -3,7 +3,7 @@
 // and sends sharereqs, downloads missing parents, relays transactions while shares carry them, and
 // bans misbehaving peers. Events: 'shares', 'bestblock', 'peer-connected', 'peer-disconnected', 'ban'.
 import { EventEmitter } from 'node:events';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { BlockHeader, Network, Share } from '../core/index.ts';
 import { AddressStore } from './addr-store.ts';
@@ -25,6 +25,8 @@ export interface PeerGatewayOptions {
   port?: number;
   /** Listen addresses (default '::' dual-stack, falling back to '0.0.0.0'); [] = do not listen. */
   listen?: string[];
+  /** Source address for outgoing connections of the same family (multi-homed hosts, loopback tests). */
+  bindAddress?: string;
   /** -n ADDR[:PORT]: peers we always keep (re)connecting to. */
   connect?: string[];
   /** Seed the address store with net.BOOTSTRAP_ADDRS (default true). */
@@ -275,7 +277,9 @@ export class PeerGateway extends EventEmitter implements PeerHost {
 
   /** Open an outgoing connection; `onDone` runs when it fails or, after connecting, closes. */
   private dial(host: string, port: number, onPeer: (p: Peer) => void, onDone: () => void): void {
-    const sock = connect({ host, port });
+    const bind = this.opts.bindAddress;
+    const sameFamily = bind !== undefined && isIP(bind) !== 0 && (isIP(bind) === 6) === (isIP(host) === 6);
+    const sock = connect(sameFamily ? { host, port, localAddress: bind } : { host, port });
     let done = false;
     const finish = () => { if (!done) { done = true; onDone(); } };
     const timer = setTimeout(() => { sock.destroy(); finish(); }, this.timing.connectTimeoutMs);
