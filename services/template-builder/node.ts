@@ -101,7 +101,10 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
   private fetchAgain: string | undefined;
   private longPollAbort: AbortController | undefined;
   private longPolling = false;
-  private superseded = new Map<string, number>();
+  // Requests are numbered when sent; an answer with another tip than the current one is only taken
+  // if its request was sent after the request that brought the current tip (else it is stale).
+  private requestSeq = 0;
+  private tipSeq = 0;
 
   constructor(coin: CoinParams, cfg: FullNodeConfig) {
     super();
@@ -239,6 +242,7 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
         this.flavor = 'btcd';
       }
       rpc.nodeName = this.nodeName;
+      if (this.p2p) this.p2p.nodeName = this.nodeName;
     }
     if (!this.coin.chainNames.includes(String(info.chain))) {
       this.setState({ status: 'wrong-chain', message: `${this.nodeName} at ${rpc.hostPort} is on chain "${info.chain}", but this pool runs ${this.coin.coin} ${this.coin.network}` });
@@ -256,6 +260,9 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
       });
       return false;
     }
+    // While ready, polls, long polls and P2P signals keep the template fresh; the health check only
+    // has to notice a node that fell back into sync or onto another chain.
+    if (this.ready) return true;
     const work = await this.fetchTemplate('startup');
     return work !== undefined;
   }
@@ -295,9 +302,10 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
     if (!this.rpc) return undefined;
     this.fetching = true;
     try {
+      const seq = ++this.requestSeq;
       const gbt = await this.rpc.call('getblocktemplate', this.gbtParams(), { timeoutMs: this.cfg.rpcTimeoutMs ?? 30_000 });
       const work = parseTemplate(gbt, this.coin, { source: this.id });
-      this.apply(work, reason);
+      this.apply(work, reason, seq);
       if (this.state.status !== 'ready') this.setState({ status: 'ready', message: `serving templates at height ${work.height}` });
       this.startLongPoll();
       return work;
@@ -318,19 +326,14 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
     }
   }
 
-  private apply(work: Work, reason: string): void {
+  private apply(work: Work, reason: string, seq: number): void {
     const cur = this.template;
-    if (this.superseded.has(work.previousBlockHex)) return; // a slow answer about a replaced tip
+    if (cur && cur.previousBlockHex !== work.previousBlockHex && seq < this.tipSeq) return; // a slow answer about a replaced tip
     if (cur && cur.previousBlockHex === work.previousBlockHex && cur.longpollId === work.longpollId && work.longpollId !== undefined
       && cur.transactions.length === work.transactions.length && cur.coinbaseValue === work.coinbaseValue) {
-      cur.curtime = work.curtime;
-      return;
+      return; // the same template again (only curtime moved): not new work
     }
-    if (cur && cur.previousBlockHex !== work.previousBlockHex) {
-      const now = Date.now();
-      this.superseded.set(cur.previousBlockHex, now);
-      for (const [h, t] of this.superseded) if (now - t > 120_000) this.superseded.delete(h);
-    }
+    if (!cur || cur.previousBlockHex !== work.previousBlockHex) this.tipSeq = seq;
     this.template = work;
     if (!cur || cur.previousBlockHex !== work.previousBlockHex) this.chainWork = undefined;
     this.emit('template', work, { reason });
@@ -355,11 +358,12 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
       const ctl = new AbortController();
       this.longPollAbort = ctl;
       try {
+        // A long poll answers when the tip changes, so its answer is as fresh as a request sent now.
         const gbt = await this.rpc!.call('getblocktemplate', this.gbtParams(this.template.longpollId), {
           longPoll: true, timeoutMs: this.cfg.longPollTimeoutMs ?? 600_000, signal: ctl.signal,
         });
         if (this.stopped) return;
-        this.apply(parseTemplate(gbt, this.coin, { source: this.id }), 'longpoll');
+        this.apply(parseTemplate(gbt, this.coin, { source: this.id }), 'longpoll', ++this.requestSeq);
       } catch (e) {
         if (this.stopped || ctl.signal.aborted) return;
         // The health check owns error states; a failed long poll just hands over to it.

@@ -51,6 +51,11 @@ export class P2PClient extends EventEmitter<P2PClientEvents> {
     return this.ready;
   }
 
+  /** The node's kind may only be known after start (bitcoind vs btcd); messages follow it. */
+  set nodeName(name: string) {
+    this.opts.nodeName = name;
+  }
+
   get endpoint(): string {
     return `${this.opts.host}:${this.opts.port}`;
   }
