@@ -108,7 +108,9 @@ export class StratumSession {
       // The miner stopped reading long ago; keeping its replies would let it exhaust our memory.
       this.ctx.counters.droppedBackpressure++;
       this.close();
-    } else if (queued > this.ctx.config.writeHighWaterBytes && !this.paused) {
+    } else if (queued > this.ctx.config.writeHighWaterBytes && s.writableNeedDrain && !this.paused) {
+      // Only when the stream itself will emit 'drain' (it is past its own highWaterMark, 64 KiB
+      // by default on Node 22+); otherwise we would wait for an event that never comes.
       // Stop reading its requests until it reads our replies: a submit flood throttles itself.
       this.paused = true;
       s.pause();
