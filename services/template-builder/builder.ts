@@ -9,6 +9,7 @@ import { combineResults, type SubmitResult } from './submit-result.ts';
 import { headerHashHex } from './block.ts';
 import { decodeAddress } from '../core/bitcoin/address.ts';
 import type { AnnouncedHeader } from './p2p/messages.ts';
+import { emptyWorkOnHeader } from './shortcut.ts';
 
 export interface TemplateBuilderConfig {
   coin: string;
@@ -22,7 +23,7 @@ export interface WorkEvent {
   work: Work;
   /** The previous block changed: miners must drop their old jobs. */
   newBlock: boolean;
-  /** What triggered it: 'new-block' (P2P signal), 'longpoll', 'poll', 'startup', 'node-switch'. */
+  /** What triggered it: 'new-block' (P2P signal), 'longpoll', 'poll', 'startup', 'node-switch', 'best-block-header'. */
   reason: string;
   /** performance.now() when this work was published. */
   publishedAt: number;
@@ -127,6 +128,24 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
     });
   }
 
+  /**
+   * A block header from elsewhere (a P2Pool peer's bestblock, spec §1.2 step 2): if it is a valid
+   * child of the block the current work builds on, publish empty work on top of it until a full
+   * node has a template for it. Returns why not otherwise.
+   */
+  offerHeader(header: Buffer): { published: true; work: Work } | { published: false; reason: string } {
+    const cur = this.current;
+    if (!cur) return { published: false, reason: 'no current work' };
+    if (cur.emptyShortcut) return { published: false, reason: 'already on an empty shortcut' };
+    const v = emptyWorkOnHeader(cur, header, this.coin);
+    if ('refused' in v) return { published: false, reason: v.refused };
+    this.current = v.work;
+    v.work.templateId = ++this.templateSeq;
+    this.emit('log', 'info', `empty work on header ${v.work.previousBlockHex} (height ${v.work.height}) until a full node has its template`);
+    this.emit('work', { work: v.work, newBlock: true, reason: 'best-block-header', publishedAt: performance.now() });
+    return { published: true, work: v.work };
+  }
+
   private better(a: FullNode, b: FullNode): boolean {
     const ta = a.template!, tb = b.template!;
     if (ta.height !== tb.height) return ta.height > tb.height;
@@ -155,6 +174,8 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
       this.selected = best;
     }
     if (work === this.current) return;
+    // Empty shortcut work stays until a node has caught up with the header it was built on.
+    if (this.current?.emptyShortcut && work.height < this.current.height) return;
     const newBlock = !this.current || this.current.previousBlockHex !== work.previousBlockHex;
     this.current = work;
     work.templateId = ++this.templateSeq;

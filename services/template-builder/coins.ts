@@ -31,14 +31,30 @@ export interface CoinParams {
   cookieSubdir: string;
   address: { pubKeyHash: number; scriptHash: number; bech32: string };
   nodeName: string;
+  /** Blocks per subsidy halving (regtest: 150). */
+  halvingInterval: number;
+  /** Blocks per difficulty retarget; 0 where the target never changes (regtest). */
+  retargetInterval: number;
 }
 
 const TWO256 = 1n << 256n;
 const BASE_RULES = ['csv', 'segwit', 'taproot', 'testdummy'];
 
-function params(p: Omit<CoinParams, 'knownRules'> & { extraRules?: string[] }): CoinParams {
+function params(p: Omit<CoinParams, 'knownRules' | 'halvingInterval' | 'retargetInterval'> & { extraRules?: string[] }): CoinParams {
   const { extraRules = [], ...rest } = p;
-  return { ...rest, knownRules: new Set([...BASE_RULES, ...extraRules]) };
+  const regtest = p.network === 'regtest';
+  return {
+    ...rest,
+    knownRules: new Set([...BASE_RULES, ...extraRules]),
+    halvingInterval: regtest ? 150 : p.coin === 'litecoin' ? 840_000 : 210_000,
+    retargetInterval: regtest ? 0 : 2016,
+  };
+}
+
+/** Block subsidy at `height`, in satoshis (50 coins halved every halvingInterval blocks). */
+export function blockSubsidy(coin: CoinParams, height: number): bigint {
+  const halvings = Math.floor(height / coin.halvingInterval);
+  return halvings >= 64 ? 0n : (50n * 100_000_000n) >> BigInt(halvings);
 }
 
 const magic = (hex: string) => Buffer.from(hex, 'hex');

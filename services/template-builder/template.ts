@@ -76,6 +76,8 @@ export interface Work {
   lastUpdateMs: number;
   /** Set by the TemplateBuilder when it publishes this work: increases with every publication. */
   templateId: number;
+  /** Empty work on a header the node has not templated yet (spec §8.1), not a node template. */
+  emptyShortcut?: boolean;
 }
 
 export class TemplateError extends Error {

@@ -10,6 +10,7 @@ import { P2PClient } from '../../services/template-builder/p2p/client.ts';
 import { coinParams } from '../../services/template-builder/coins.ts';
 import type { TemplateBuilder } from '../../services/template-builder/builder.ts';
 import { waitFor } from '../harness/wait.ts';
+import { scryptPow } from '../../services/core/crypto/scrypt.ts';
 import { builderFor, nodeConfig } from './helpers.ts';
 
 let ltc: LitecoindNode;
@@ -133,4 +134,36 @@ test('litecoind: parallel P2P+RPC submission reports accepted even when the P2P 
   } finally {
     builder.stop();
   }
+});
+
+test('litecoind: a peer\'s header on our tip gives empty work at once; a block on it is accepted', async () => {
+  const { work } = await tb.nextWork();
+  assert.deepEqual(tb.offerHeader(Buffer.alloc(80)), { published: false, reason: 'its parent is not the block the current work builds on' });
+  // A block found elsewhere on the same tip, known to us by its header only.
+  const parent = mineBlock(work, 'scrypt', { payoutScript: regtestScript(), extraNonce: 1234 });
+  const unsolved = Buffer.from(parent.header);
+  for (let nonce = 0; ; nonce++) {
+    unsolved.writeUInt32LE(nonce, 76);
+    if (BigInt('0x' + Buffer.from(scryptPow(unsolved)).reverse().toString('hex')) > work.target) break;
+  }
+  assert.match((tb.offerHeader(unsolved) as { reason: string }).reason, /proof of work/);
+  const published = tb.nextWork({ current: false, timeoutMs: 1000 });
+  const offer = tb.offerHeader(parent.header);
+  assert.equal(offer.published, true);
+  const ev = await published;
+  assert.equal(ev.reason, 'best-block-header');
+  assert.equal(ev.newBlock, true);
+  assert.equal(ev.work.emptyShortcut, true);
+  assert.equal(ev.work.previousBlockHex, parent.hash);
+  assert.equal(ev.work.height, work.height + 1);
+  assert.equal(ev.work.transactions.length, 0);
+  // A block on the empty work is valid once the node has its parent.
+  const child = mineBlock(ev.work, 'scrypt', { payoutScript: regtestScript(), p2poolStyle: true });
+  const r1 = await tb.submitBlock(parent.block);
+  assert.equal(r1.status, 'accepted');
+  const r2 = await tb.submitBlock(child.block);
+  assert.equal(r2.status, 'accepted', JSON.stringify(r2));
+  assert.equal(await ltc.call<string>('getbestblockhash'), child.hash);
+  // The node's own template for the new tip replaces the shortcut.
+  await waitFor('node template on the child', () => tb.currentWork?.previousBlockHex === child.hash && !tb.currentWork.emptyShortcut, 10_000);
 });

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTemplate, witnessCommitmentScript, TemplateError, rawToBigint } from '../../services/template-builder/template.ts';
 import { coinbaseBranchRaw, merkleRootRaw, rootFromBranchRaw } from '../../services/template-builder/merkle.ts';
-import { coinParams } from '../../services/template-builder/coins.ts';
+import { coinParams, blockSubsidy } from '../../services/template-builder/coins.ts';
+import { emptyWorkOnHeader } from '../../services/template-builder/shortcut.ts';
 import { assembleBlock, sha256dRaw } from '../../services/template-builder/block.ts';
 import { coinbaseMerkleBranch, merkleRoot } from '../../services/core/bitcoin/merkle.ts';
 import { classifySubmitAnswer, combineResults } from '../../services/template-builder/submit-result.ts';
@@ -113,4 +114,16 @@ test('submitblock answers map to one vocabulary', () => {
     { node: 'b', status: 'accepted', p2pSent: true, rpcMs: 1, attempts: 1 },
   ]);
   assert.equal(c.status, 'accepted');
+});
+
+test('empty-block shortcut is refused after MWEB activation (the block would lack the HogEx)', () => {
+  const w = parseTemplate(fixture('gbt_mweb_active.json'), ltc);
+  const header = Buffer.alloc(80);
+  Buffer.from(w.previousBlockHex, 'hex').reverse().copy(header, 4);
+  header.writeUInt32LE(w.bits, 72);
+  const v = emptyWorkOnHeader(w, header, ltc);
+  assert.deepEqual(v, { refused: 'MWEB is active: an empty block would lack the HogEx' });
+  assert.equal(blockSubsidy(ltc, 149), 5_000_000_000n);
+  assert.equal(blockSubsidy(ltc, 150), 2_500_000_000n);
+  assert.equal(blockSubsidy(coinParams('litecoin', 'main'), 840_000), 2_500_000_000n);
 });
