@@ -65,6 +65,13 @@ export class MiniSharechain implements ShareSource {
     return { newHashes: fresh.map((s) => s.hash) };
   }
 
+  /** Shares loaded from disk: trusted as verified, as the reference trusts its verified-hash lines. */
+  load(shares: readonly Share[]): void {
+    this.tracker.addMany(shares);
+    this.tracker.verified.addMany(shares);
+    this.rethink();
+  }
+
   /** Mine `count` shares on the best share (as a local miner would), then think and relay. */
   mine(count: number): Share[] {
     const { shares } = buildChain(this.net, { count, tracker: this.tracker, parent: this.best, salt: this.salt++ * 1000 + 1, startTime: this.startTime });
