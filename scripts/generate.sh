@@ -17,7 +17,6 @@ opts=(
   outputServices=generic-definitions
   outputServices=default
   useExactTypes=false
-  env=node
   exportCommonSymbols=false
 )
 opt=$(IFS=,; echo "${opts[*]}")

@@ -1,3 +1,60 @@
 #!/usr/bin/env node
-// Placeholder entry point; replaced by the full CLI (flags, embedded runner, --service runner).
-console.log('p2pool: skeleton');
+// The `p2pool` command. `p2pool [flags]` runs the embedded default; `p2pool --service NAME --nats URL`
+// one service of a cluster; `p2pool sharechain verify ...` checks a stored sharechain.
+import { pathToFileURL } from 'node:url';
+import { defaultInstanceId, runUntilSignal } from '../runtime/host.ts';
+import { createLogger } from '../runtime/log.ts';
+import { setupTelemetry } from '../runtime/telemetry.ts';
+import { sharechainVerify } from './commands/sharechain-verify.ts';
+import { helpText, parseArgs, UsageError } from './flags.ts';
+import { startNode, VERSION } from './node.ts';
+import { prepareDemo } from './demo.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'sharechain' && argv[1] === 'verify') return sharechainVerify(argv.slice(2));
+
+  let parsed;
+  try {
+    parsed = parseArgs(argv, defaultInstanceId());
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`p2pool: error: ${e.message}\n(see p2pool --help)\n`);
+    return 2;
+  }
+  if (parsed.kind === 'help') {
+    process.stdout.write(helpText(VERSION));
+    return 0;
+  }
+  if (parsed.kind === 'version') {
+    process.stdout.write(`p2pool-ts ${VERSION}\n`);
+    return 0;
+  }
+  const config = parsed.config;
+  const serviceName = config.service ?? 'p2pool';
+  const log = createLogger({ level: config.logLevel, logfile: config.logfile, fields: { service: serviceName, instance: config.instance } });
+  const telemetry = setupTelemetry({ serviceName: `p2pool-${serviceName}`, instance: config.instance, version: VERSION });
+  process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e }));
+  try {
+    const demo = config.nats ? undefined : await prepareDemo(config, log);
+    const { host } = await startNode(config, log);
+    const endpoints = host.endpoints();
+    if (endpoints.web) {
+      // The line a newcomer looks for after `make run`.
+      const url = endpoints.web.replace('//0.0.0.0:', '//127.0.0.1:');
+      if (!config.nats) process.stderr.write(`\np2pool is running: ${url}\n\n`);
+    }
+    log.info('ready to serve', { endpoints });
+    const code = await runUntilSignal(host, log);
+    await demo?.stop();
+    return code;
+  } catch (e) {
+    log.error('fatal', { error: e });
+    return 1;
+  } finally {
+    await telemetry.shutdown();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

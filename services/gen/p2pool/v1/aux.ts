@@ -16,9 +16,9 @@ export interface GetAuxWorkRequest {
 export interface AuxChain {
   chainId: number;
   /** Aux block hash, 32 bytes little-endian. */
-  hash: Buffer;
+  hash: Uint8Array;
   /** 32 bytes little-endian; empty means "use the share target" (the literal "p2pool"). */
-  target: Buffer;
+  target: Uint8Array;
   /** The --merged URL without credentials. */
   url: string;
   /** Slot in the aux merkle tree. */
@@ -29,20 +29,20 @@ export interface AuxWork {
   auxWorkId: bigint;
   chains: AuxChain[];
   /** Root of the aux tree as it goes into the coinbase (fabe6d6d push, big-endian as on the wire). */
-  merkleRoot: Buffer;
+  merkleRoot: Uint8Array;
   treeSize: number;
   merkleNonce: number;
 }
 
 export interface SubmitAuxPowRequest {
   /** 80-byte parent block header. */
-  parentHeader: Buffer;
+  parentHeader: Uint8Array;
   /** Stripped parent coinbase (gentx). */
-  coinbase: Buffer;
+  coinbase: Uint8Array;
   /** Coinbase merkle branch in the parent block. */
-  coinbaseBranch: Buffer[];
+  coinbaseBranch: Uint8Array[];
   /** Parent PoW hash, 32 bytes little-endian. */
-  powHash: Buffer;
+  powHash: Uint8Array;
   auxWorkId: bigint;
 }
 
@@ -109,7 +109,7 @@ export const GetAuxWorkRequest: MessageFns<GetAuxWorkRequest> = {
 };
 
 function createBaseAuxChain(): AuxChain {
-  return { chainId: 0, hash: Buffer.alloc(0), target: Buffer.alloc(0), url: "", slot: 0 };
+  return { chainId: 0, hash: new Uint8Array(0), target: new Uint8Array(0), url: "", slot: 0 };
 }
 
 export const AuxChain: MessageFns<AuxChain> = {
@@ -158,7 +158,7 @@ export const AuxChain: MessageFns<AuxChain> = {
               break;
             }
 
-            message.hash = Buffer.from(reader.bytes());
+            message.hash = reader.bytes();
             continue;
           }
           case 3: {
@@ -166,7 +166,7 @@ export const AuxChain: MessageFns<AuxChain> = {
               break;
             }
 
-            message.target = Buffer.from(reader.bytes());
+            message.target = reader.bytes();
             continue;
           }
           case 4: {
@@ -204,8 +204,8 @@ export const AuxChain: MessageFns<AuxChain> = {
         : isSet(object.chain_id)
         ? globalThis.Number(object.chain_id)
         : 0,
-      hash: isSet(object.hash) ? Buffer.from(bytesFromBase64(object.hash)) : Buffer.alloc(0),
-      target: isSet(object.target) ? Buffer.from(bytesFromBase64(object.target)) : Buffer.alloc(0),
+      hash: isSet(object.hash) ? bytesFromBase64(object.hash) : new Uint8Array(0),
+      target: isSet(object.target) ? bytesFromBase64(object.target) : new Uint8Array(0),
       url: isSet(object.url) ? globalThis.String(object.url) : "",
       slot: isSet(object.slot) ? globalThis.Number(object.slot) : 0,
     };
@@ -237,8 +237,8 @@ export const AuxChain: MessageFns<AuxChain> = {
   fromPartial(object: DeepPartial<AuxChain>): AuxChain {
     const message = createBaseAuxChain();
     message.chainId = object.chainId ?? 0;
-    message.hash = object.hash ?? Buffer.alloc(0);
-    message.target = object.target ?? Buffer.alloc(0);
+    message.hash = object.hash ?? new Uint8Array(0);
+    message.target = object.target ?? new Uint8Array(0);
     message.url = object.url ?? "";
     message.slot = object.slot ?? 0;
     return message;
@@ -246,7 +246,7 @@ export const AuxChain: MessageFns<AuxChain> = {
 };
 
 function createBaseAuxWork(): AuxWork {
-  return { auxWorkId: 0n, chains: [], merkleRoot: Buffer.alloc(0), treeSize: 0, merkleNonce: 0 };
+  return { auxWorkId: 0n, chains: [], merkleRoot: new Uint8Array(0), treeSize: 0, merkleNonce: 0 };
 }
 
 export const AuxWork: MessageFns<AuxWork> = {
@@ -306,7 +306,7 @@ export const AuxWork: MessageFns<AuxWork> = {
               break;
             }
 
-            message.merkleRoot = Buffer.from(reader.bytes());
+            message.merkleRoot = reader.bytes();
             continue;
           }
           case 4: {
@@ -346,10 +346,10 @@ export const AuxWork: MessageFns<AuxWork> = {
         : 0n,
       chains: globalThis.Array.isArray(object?.chains) ? object.chains.map((e: any) => AuxChain.fromJSON(e)) : [],
       merkleRoot: isSet(object.merkleRoot)
-        ? Buffer.from(bytesFromBase64(object.merkleRoot))
+        ? bytesFromBase64(object.merkleRoot)
         : isSet(object.merkle_root)
-        ? Buffer.from(bytesFromBase64(object.merkle_root))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.merkle_root)
+        : new Uint8Array(0),
       treeSize: isSet(object.treeSize)
         ? globalThis.Number(object.treeSize)
         : isSet(object.tree_size)
@@ -390,7 +390,7 @@ export const AuxWork: MessageFns<AuxWork> = {
     const message = createBaseAuxWork();
     message.auxWorkId = (object.auxWorkId !== undefined && object.auxWorkId !== null) ? BigInt(object.auxWorkId) : 0n;
     message.chains = object.chains?.map((e) => AuxChain.fromPartial(e)) || [];
-    message.merkleRoot = object.merkleRoot ?? Buffer.alloc(0);
+    message.merkleRoot = object.merkleRoot ?? new Uint8Array(0);
     message.treeSize = object.treeSize ?? 0;
     message.merkleNonce = object.merkleNonce ?? 0;
     return message;
@@ -399,10 +399,10 @@ export const AuxWork: MessageFns<AuxWork> = {
 
 function createBaseSubmitAuxPowRequest(): SubmitAuxPowRequest {
   return {
-    parentHeader: Buffer.alloc(0),
-    coinbase: Buffer.alloc(0),
+    parentHeader: new Uint8Array(0),
+    coinbase: new Uint8Array(0),
     coinbaseBranch: [],
-    powHash: Buffer.alloc(0),
+    powHash: new Uint8Array(0),
     auxWorkId: 0n,
   };
 }
@@ -448,7 +448,7 @@ export const SubmitAuxPowRequest: MessageFns<SubmitAuxPowRequest> = {
               break;
             }
 
-            message.parentHeader = Buffer.from(reader.bytes());
+            message.parentHeader = reader.bytes();
             continue;
           }
           case 2: {
@@ -456,7 +456,7 @@ export const SubmitAuxPowRequest: MessageFns<SubmitAuxPowRequest> = {
               break;
             }
 
-            message.coinbase = Buffer.from(reader.bytes());
+            message.coinbase = reader.bytes();
             continue;
           }
           case 3: {
@@ -464,7 +464,7 @@ export const SubmitAuxPowRequest: MessageFns<SubmitAuxPowRequest> = {
               break;
             }
 
-            message.coinbaseBranch.push(Buffer.from(reader.bytes()));
+            message.coinbaseBranch.push(reader.bytes());
             continue;
           }
           case 4: {
@@ -472,7 +472,7 @@ export const SubmitAuxPowRequest: MessageFns<SubmitAuxPowRequest> = {
               break;
             }
 
-            message.powHash = Buffer.from(reader.bytes());
+            message.powHash = reader.bytes();
             continue;
           }
           case 5: {
@@ -498,21 +498,21 @@ export const SubmitAuxPowRequest: MessageFns<SubmitAuxPowRequest> = {
   fromJSON(object: any): SubmitAuxPowRequest {
     return {
       parentHeader: isSet(object.parentHeader)
-        ? Buffer.from(bytesFromBase64(object.parentHeader))
+        ? bytesFromBase64(object.parentHeader)
         : isSet(object.parent_header)
-        ? Buffer.from(bytesFromBase64(object.parent_header))
-        : Buffer.alloc(0),
-      coinbase: isSet(object.coinbase) ? Buffer.from(bytesFromBase64(object.coinbase)) : Buffer.alloc(0),
+        ? bytesFromBase64(object.parent_header)
+        : new Uint8Array(0),
+      coinbase: isSet(object.coinbase) ? bytesFromBase64(object.coinbase) : new Uint8Array(0),
       coinbaseBranch: globalThis.Array.isArray(object?.coinbaseBranch)
-        ? object.coinbaseBranch.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        ? object.coinbaseBranch.map((e: any) => bytesFromBase64(e))
         : globalThis.Array.isArray(object?.coinbase_branch)
-        ? object.coinbase_branch.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        ? object.coinbase_branch.map((e: any) => bytesFromBase64(e))
         : [],
       powHash: isSet(object.powHash)
-        ? Buffer.from(bytesFromBase64(object.powHash))
+        ? bytesFromBase64(object.powHash)
         : isSet(object.pow_hash)
-        ? Buffer.from(bytesFromBase64(object.pow_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.pow_hash)
+        : new Uint8Array(0),
       auxWorkId: isSet(object.auxWorkId)
         ? BigInt(object.auxWorkId)
         : isSet(object.aux_work_id)
@@ -546,10 +546,10 @@ export const SubmitAuxPowRequest: MessageFns<SubmitAuxPowRequest> = {
   },
   fromPartial(object: DeepPartial<SubmitAuxPowRequest>): SubmitAuxPowRequest {
     const message = createBaseSubmitAuxPowRequest();
-    message.parentHeader = object.parentHeader ?? Buffer.alloc(0);
-    message.coinbase = object.coinbase ?? Buffer.alloc(0);
+    message.parentHeader = object.parentHeader ?? new Uint8Array(0);
+    message.coinbase = object.coinbase ?? new Uint8Array(0);
     message.coinbaseBranch = object.coinbaseBranch?.map((e) => e) || [];
-    message.powHash = object.powHash ?? Buffer.alloc(0);
+    message.powHash = object.powHash ?? new Uint8Array(0);
     message.auxWorkId = (object.auxWorkId !== undefined && object.auxWorkId !== null) ? BigInt(object.auxWorkId) : 0n;
     return message;
   },
@@ -808,11 +808,28 @@ interface Rpc {
 }
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;

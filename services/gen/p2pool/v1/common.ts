@@ -190,7 +190,7 @@ export interface ServiceInstance {
  */
 export interface PackedShare {
   type: bigint;
-  contents: Buffer;
+  contents: Uint8Array;
 }
 
 /** Stats an instance publishes periodically (event StatsSnapshot); the web service aggregates them. */
@@ -777,7 +777,7 @@ export const ServiceInstance: MessageFns<ServiceInstance> = {
 };
 
 function createBasePackedShare(): PackedShare {
-  return { type: 0n, contents: Buffer.alloc(0) };
+  return { type: 0n, contents: new Uint8Array(0) };
 }
 
 export const PackedShare: MessageFns<PackedShare> = {
@@ -820,7 +820,7 @@ export const PackedShare: MessageFns<PackedShare> = {
               break;
             }
 
-            message.contents = Buffer.from(reader.bytes());
+            message.contents = reader.bytes();
             continue;
           }
         }
@@ -838,7 +838,7 @@ export const PackedShare: MessageFns<PackedShare> = {
   fromJSON(object: any): PackedShare {
     return {
       type: isSet(object.type) ? BigInt(object.type) : 0n,
-      contents: isSet(object.contents) ? Buffer.from(bytesFromBase64(object.contents)) : Buffer.alloc(0),
+      contents: isSet(object.contents) ? bytesFromBase64(object.contents) : new Uint8Array(0),
     };
   },
 
@@ -859,7 +859,7 @@ export const PackedShare: MessageFns<PackedShare> = {
   fromPartial(object: DeepPartial<PackedShare>): PackedShare {
     const message = createBasePackedShare();
     message.type = (object.type !== undefined && object.type !== null) ? BigInt(object.type) : 0n;
-    message.contents = object.contents ?? Buffer.alloc(0);
+    message.contents = object.contents ?? new Uint8Array(0);
     return message;
   },
 };
@@ -1081,11 +1081,28 @@ export const Gauge_LabelsEntry: MessageFns<Gauge_LabelsEntry> = {
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {

@@ -36,7 +36,7 @@ export interface EdgeLocalStats {
   stratumConnections: number;
   getworkClients: number;
   /** This instance's extranonce1 prefix. */
-  extranoncePrefix: Buffer;
+  extranoncePrefix: Uint8Array;
   miners: MinerStats[];
   pseudoshares: bigint;
   shares: bigint;
@@ -404,7 +404,7 @@ function createBaseEdgeLocalStats(): EdgeLocalStats {
     connections: 0,
     stratumConnections: 0,
     getworkClients: 0,
-    extranoncePrefix: Buffer.alloc(0),
+    extranoncePrefix: new Uint8Array(0),
     miners: [],
     pseudoshares: 0n,
     shares: 0n,
@@ -507,7 +507,7 @@ export const EdgeLocalStats: MessageFns<EdgeLocalStats> = {
               break;
             }
 
-            message.extranoncePrefix = Buffer.from(reader.bytes());
+            message.extranoncePrefix = reader.bytes();
             continue;
           }
           case 6: {
@@ -577,10 +577,10 @@ export const EdgeLocalStats: MessageFns<EdgeLocalStats> = {
         ? globalThis.Number(object.getwork_clients)
         : 0,
       extranoncePrefix: isSet(object.extranoncePrefix)
-        ? Buffer.from(bytesFromBase64(object.extranoncePrefix))
+        ? bytesFromBase64(object.extranoncePrefix)
         : isSet(object.extranonce_prefix)
-        ? Buffer.from(bytesFromBase64(object.extranonce_prefix))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.extranonce_prefix)
+        : new Uint8Array(0),
       miners: globalThis.Array.isArray(object?.miners) ? object.miners.map((e: any) => MinerStats.fromJSON(e)) : [],
       pseudoshares: isSet(object.pseudoshares) ? BigInt(object.pseudoshares) : 0n,
       shares: isSet(object.shares) ? BigInt(object.shares) : 0n,
@@ -633,7 +633,7 @@ export const EdgeLocalStats: MessageFns<EdgeLocalStats> = {
     message.connections = object.connections ?? 0;
     message.stratumConnections = object.stratumConnections ?? 0;
     message.getworkClients = object.getworkClients ?? 0;
-    message.extranoncePrefix = object.extranoncePrefix ?? Buffer.alloc(0);
+    message.extranoncePrefix = object.extranoncePrefix ?? new Uint8Array(0);
     message.miners = object.miners?.map((e) => MinerStats.fromPartial(e)) || [];
     message.pseudoshares = (object.pseudoshares !== undefined && object.pseudoshares !== null)
       ? BigInt(object.pseudoshares)
@@ -959,11 +959,28 @@ interface Rpc {
 }
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {

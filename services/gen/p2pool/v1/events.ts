@@ -118,7 +118,7 @@ export interface WorkBasisPublished {
  * goes through Sharechain.SubmitShare).
  */
 export interface ShareSubmitted {
-  hash: Buffer;
+  hash: Uint8Array;
   miner: string;
   doa: boolean;
   outcome: ShareOutcome;
@@ -130,7 +130,7 @@ export interface ShareSubmitted {
  */
 export interface ShareAccepted {
   share: PackedShare | undefined;
-  hash: Buffer;
+  hash: Uint8Array;
   source: ShareSource;
   peer: string;
   isBest: boolean;
@@ -140,8 +140,8 @@ export interface ShareAccepted {
 
 /** Sharechain: a share in the chain is also a block of the coin network. Durable (BLOCKS stream). */
 export interface BlockFound {
-  shareHash: Buffer;
-  blockHash: Buffer;
+  shareHash: Uint8Array;
+  blockHash: Uint8Array;
   height: number;
   source: ShareSource;
   miner: string;
@@ -428,7 +428,7 @@ export const WorkBasisPublished: MessageFns<WorkBasisPublished> = {
 };
 
 function createBaseShareSubmitted(): ShareSubmitted {
-  return { hash: Buffer.alloc(0), miner: "", doa: false, outcome: 0 };
+  return { hash: new Uint8Array(0), miner: "", doa: false, outcome: 0 };
 }
 
 export const ShareSubmitted: MessageFns<ShareSubmitted> = {
@@ -466,7 +466,7 @@ export const ShareSubmitted: MessageFns<ShareSubmitted> = {
               break;
             }
 
-            message.hash = Buffer.from(reader.bytes());
+            message.hash = reader.bytes();
             continue;
           }
           case 2: {
@@ -507,7 +507,7 @@ export const ShareSubmitted: MessageFns<ShareSubmitted> = {
 
   fromJSON(object: any): ShareSubmitted {
     return {
-      hash: isSet(object.hash) ? Buffer.from(bytesFromBase64(object.hash)) : Buffer.alloc(0),
+      hash: isSet(object.hash) ? bytesFromBase64(object.hash) : new Uint8Array(0),
       miner: isSet(object.miner) ? globalThis.String(object.miner) : "",
       doa: isSet(object.doa) ? globalThis.Boolean(object.doa) : false,
       outcome: isSet(object.outcome) ? shareOutcomeFromJSON(object.outcome) : 0,
@@ -536,7 +536,7 @@ export const ShareSubmitted: MessageFns<ShareSubmitted> = {
   },
   fromPartial(object: DeepPartial<ShareSubmitted>): ShareSubmitted {
     const message = createBaseShareSubmitted();
-    message.hash = object.hash ?? Buffer.alloc(0);
+    message.hash = object.hash ?? new Uint8Array(0);
     message.miner = object.miner ?? "";
     message.doa = object.doa ?? false;
     message.outcome = object.outcome ?? 0;
@@ -545,7 +545,7 @@ export const ShareSubmitted: MessageFns<ShareSubmitted> = {
 };
 
 function createBaseShareAccepted(): ShareAccepted {
-  return { share: undefined, hash: Buffer.alloc(0), source: 0, peer: "", isBest: false, height: 0, acceptedAtMs: 0n };
+  return { share: undefined, hash: new Uint8Array(0), source: 0, peer: "", isBest: false, height: 0, acceptedAtMs: 0n };
 }
 
 export const ShareAccepted: MessageFns<ShareAccepted> = {
@@ -603,7 +603,7 @@ export const ShareAccepted: MessageFns<ShareAccepted> = {
               break;
             }
 
-            message.hash = Buffer.from(reader.bytes());
+            message.hash = reader.bytes();
             continue;
           }
           case 3: {
@@ -661,7 +661,7 @@ export const ShareAccepted: MessageFns<ShareAccepted> = {
   fromJSON(object: any): ShareAccepted {
     return {
       share: isSet(object.share) ? PackedShare.fromJSON(object.share) : undefined,
-      hash: isSet(object.hash) ? Buffer.from(bytesFromBase64(object.hash)) : Buffer.alloc(0),
+      hash: isSet(object.hash) ? bytesFromBase64(object.hash) : new Uint8Array(0),
       source: isSet(object.source) ? shareSourceFromJSON(object.source) : 0,
       peer: isSet(object.peer) ? globalThis.String(object.peer) : "",
       isBest: isSet(object.isBest)
@@ -712,7 +712,7 @@ export const ShareAccepted: MessageFns<ShareAccepted> = {
     message.share = (object.share !== undefined && object.share !== null)
       ? PackedShare.fromPartial(object.share)
       : undefined;
-    message.hash = object.hash ?? Buffer.alloc(0);
+    message.hash = object.hash ?? new Uint8Array(0);
     message.source = object.source ?? 0;
     message.peer = object.peer ?? "";
     message.isBest = object.isBest ?? false;
@@ -725,7 +725,7 @@ export const ShareAccepted: MessageFns<ShareAccepted> = {
 };
 
 function createBaseBlockFound(): BlockFound {
-  return { shareHash: Buffer.alloc(0), blockHash: Buffer.alloc(0), height: 0, source: 0, miner: "", tsMs: 0n };
+  return { shareHash: new Uint8Array(0), blockHash: new Uint8Array(0), height: 0, source: 0, miner: "", tsMs: 0n };
 }
 
 export const BlockFound: MessageFns<BlockFound> = {
@@ -772,7 +772,7 @@ export const BlockFound: MessageFns<BlockFound> = {
               break;
             }
 
-            message.shareHash = Buffer.from(reader.bytes());
+            message.shareHash = reader.bytes();
             continue;
           }
           case 2: {
@@ -780,7 +780,7 @@ export const BlockFound: MessageFns<BlockFound> = {
               break;
             }
 
-            message.blockHash = Buffer.from(reader.bytes());
+            message.blockHash = reader.bytes();
             continue;
           }
           case 3: {
@@ -830,15 +830,15 @@ export const BlockFound: MessageFns<BlockFound> = {
   fromJSON(object: any): BlockFound {
     return {
       shareHash: isSet(object.shareHash)
-        ? Buffer.from(bytesFromBase64(object.shareHash))
+        ? bytesFromBase64(object.shareHash)
         : isSet(object.share_hash)
-        ? Buffer.from(bytesFromBase64(object.share_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.share_hash)
+        : new Uint8Array(0),
       blockHash: isSet(object.blockHash)
-        ? Buffer.from(bytesFromBase64(object.blockHash))
+        ? bytesFromBase64(object.blockHash)
         : isSet(object.block_hash)
-        ? Buffer.from(bytesFromBase64(object.block_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.block_hash)
+        : new Uint8Array(0),
       height: isSet(object.height) ? globalThis.Number(object.height) : 0,
       source: isSet(object.source) ? shareSourceFromJSON(object.source) : 0,
       miner: isSet(object.miner) ? globalThis.String(object.miner) : "",
@@ -874,8 +874,8 @@ export const BlockFound: MessageFns<BlockFound> = {
   },
   fromPartial(object: DeepPartial<BlockFound>): BlockFound {
     const message = createBaseBlockFound();
-    message.shareHash = object.shareHash ?? Buffer.alloc(0);
-    message.blockHash = object.blockHash ?? Buffer.alloc(0);
+    message.shareHash = object.shareHash ?? new Uint8Array(0);
+    message.blockHash = object.blockHash ?? new Uint8Array(0);
     message.height = object.height ?? 0;
     message.source = object.source ?? 0;
     message.miner = object.miner ?? "";
@@ -1329,11 +1329,28 @@ export const ServiceStateChanged: MessageFns<ServiceStateChanged> = {
 };
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;

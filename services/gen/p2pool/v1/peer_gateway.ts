@@ -23,7 +23,7 @@ export interface Peer {
   /** Minimum ping RTT, ms; negative if not measured yet. */
   pingMs: number;
   rememberedTxsSize: bigint;
-  bestShareHash: Buffer;
+  bestShareHash: Uint8Array;
 }
 
 export interface GetPeersResponse {
@@ -42,7 +42,7 @@ export interface BroadcastShareRequest {
   /** Don't echo back to the peer a share came from. */
   excludePeer: string;
   /** Template transactions referenced by v < 34 shares, full serialization. */
-  transactions: Buffer[];
+  transactions: Uint8Array[];
 }
 
 export interface BroadcastShareResponse {
@@ -50,9 +50,9 @@ export interface BroadcastShareResponse {
 }
 
 export interface RequestSharesRequest {
-  hashes: Buffer[];
+  hashes: Uint8Array[];
   parents: number;
-  stops: Buffer[];
+  stops: Uint8Array[];
   /** Preferred peer; empty = a random connected peer. */
   peer: string;
 }
@@ -141,7 +141,7 @@ function createBasePeer(): Peer {
     connectedSinceMs: 0n,
     pingMs: 0,
     rememberedTxsSize: 0n,
-    bestShareHash: Buffer.alloc(0),
+    bestShareHash: new Uint8Array(0),
   };
 }
 
@@ -254,7 +254,7 @@ export const Peer: MessageFns<Peer> = {
               break;
             }
 
-            message.bestShareHash = Buffer.from(reader.bytes());
+            message.bestShareHash = reader.bytes();
             continue;
           }
         }
@@ -299,10 +299,10 @@ export const Peer: MessageFns<Peer> = {
         ? BigInt(object.remembered_txs_size)
         : 0n,
       bestShareHash: isSet(object.bestShareHash)
-        ? Buffer.from(bytesFromBase64(object.bestShareHash))
+        ? bytesFromBase64(object.bestShareHash)
         : isSet(object.best_share_hash)
-        ? Buffer.from(bytesFromBase64(object.best_share_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.best_share_hash)
+        : new Uint8Array(0),
     };
   },
 
@@ -351,7 +351,7 @@ export const Peer: MessageFns<Peer> = {
     message.rememberedTxsSize = (object.rememberedTxsSize !== undefined && object.rememberedTxsSize !== null)
       ? BigInt(object.rememberedTxsSize)
       : 0n;
-    message.bestShareHash = object.bestShareHash ?? Buffer.alloc(0);
+    message.bestShareHash = object.bestShareHash ?? new Uint8Array(0);
     return message;
   },
 };
@@ -549,7 +549,7 @@ export const BroadcastShareRequest: MessageFns<BroadcastShareRequest> = {
               break;
             }
 
-            message.transactions.push(Buffer.from(reader.bytes()));
+            message.transactions.push(reader.bytes());
             continue;
           }
         }
@@ -573,7 +573,7 @@ export const BroadcastShareRequest: MessageFns<BroadcastShareRequest> = {
         ? globalThis.String(object.exclude_peer)
         : "",
       transactions: globalThis.Array.isArray(object?.transactions)
-        ? object.transactions.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        ? object.transactions.map((e: any) => bytesFromBase64(e))
         : [],
     };
   },
@@ -716,7 +716,7 @@ export const RequestSharesRequest: MessageFns<RequestSharesRequest> = {
               break;
             }
 
-            message.hashes.push(Buffer.from(reader.bytes()));
+            message.hashes.push(reader.bytes());
             continue;
           }
           case 2: {
@@ -732,7 +732,7 @@ export const RequestSharesRequest: MessageFns<RequestSharesRequest> = {
               break;
             }
 
-            message.stops.push(Buffer.from(reader.bytes()));
+            message.stops.push(reader.bytes());
             continue;
           }
           case 4: {
@@ -757,13 +757,9 @@ export const RequestSharesRequest: MessageFns<RequestSharesRequest> = {
 
   fromJSON(object: any): RequestSharesRequest {
     return {
-      hashes: globalThis.Array.isArray(object?.hashes)
-        ? object.hashes.map((e: any) => Buffer.from(bytesFromBase64(e)))
-        : [],
+      hashes: globalThis.Array.isArray(object?.hashes) ? object.hashes.map((e: any) => bytesFromBase64(e)) : [],
       parents: isSet(object.parents) ? globalThis.Number(object.parents) : 0,
-      stops: globalThis.Array.isArray(object?.stops)
-        ? object.stops.map((e: any) => Buffer.from(bytesFromBase64(e)))
-        : [],
+      stops: globalThis.Array.isArray(object?.stops) ? object.stops.map((e: any) => bytesFromBase64(e)) : [],
       peer: isSet(object.peer) ? globalThis.String(object.peer) : "",
     };
   },
@@ -1282,11 +1278,28 @@ interface Rpc {
 }
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {

@@ -150,11 +150,11 @@ export interface SubmitShareRequest {
    * Template transactions the share's block includes, for share versions that reference transactions
    * (v < 34); empty otherwise.
    */
-  transactions: Buffer[];
+  transactions: Uint8Array[];
 }
 
 export interface SubmitShareResponse {
-  hash: Buffer;
+  hash: Uint8Array;
   outcome: ShareOutcome;
   reason: string;
   /** The share became the best share. */
@@ -166,12 +166,12 @@ export interface AddPeerSharesRequest {
   /** "host:port" of the peer they came from. */
   peer: string;
   /** Transactions the peer sent with them (`remember_tx`, v < 34), full serialization. */
-  transactions: Buffer[];
+  transactions: Uint8Array[];
   receivedAtMs: bigint;
 }
 
 export interface ShareResult {
-  hash: Buffer;
+  hash: Uint8Array;
   outcome: ShareOutcome;
   reason: string;
 }
@@ -190,9 +190,9 @@ export interface GetWorkBasisRequest {
 export interface PayoutWeight {
   /** Address string (share versions >= 34) or empty when `script` is set. */
   address: string;
-  script: Buffer;
+  script: Uint8Array;
   /** Unsigned little-endian. */
-  weight: Buffer;
+  weight: Uint8Array;
 }
 
 /**
@@ -204,17 +204,17 @@ export interface WorkBasis {
   basisId: bigint;
   syncState: SyncState;
   /** Best share (the new share's previous share), 32 bytes; empty for a genesis share. */
-  previousShareHash: Buffer;
+  previousShareHash: Uint8Array;
   /** Share type to produce (spec §5.6). */
   shareVersion: bigint;
   desiredVersion: bigint;
   /** Height of the previous share in the tracker. */
   height: number;
   prevAbsheight: number;
-  prevAbswork: Buffer;
+  prevAbswork: Uint8Array;
   prevTimestamp: number;
   /** 99th ancestor of the previous share; empty if none. */
-  farShareHash: Buffer;
+  farShareHash: Uint8Array;
   /** pre_target3 (spec §5.3) as compact bits: the easiest allowed share target. */
   maxBits: number;
   /** pre_target3 / 30 as compact bits: the hardest allowed share target. */
@@ -224,8 +224,8 @@ export interface WorkBasis {
    * with the block target of `template_id`'s template.
    */
   weights: PayoutWeight[];
-  totalWeight: Buffer;
-  donationWeight: Buffer;
+  totalWeight: Uint8Array;
+  donationWeight: Uint8Array;
   templateId: bigint;
   /** stale_info this node's next share should carry (spec §5.5): 0, 253 or 254. */
   staleInfo: number;
@@ -239,16 +239,16 @@ export interface WorkBasis {
 }
 
 export interface GetShareRequest {
-  hash: Buffer;
+  hash: Uint8Array;
 }
 
 export interface ShareSummary {
-  hash: Buffer;
-  previousHash: Buffer;
+  hash: Uint8Array;
+  previousHash: Uint8Array;
   type: bigint;
   height: number;
   absheight: number;
-  abswork: Buffer;
+  abswork: Uint8Array;
   timestamp: number;
   bits: number;
   maxBits: number;
@@ -260,9 +260,9 @@ export interface ShareSummary {
   firstSeenMs: bigint;
   /** Also a block (its PoW met the block target). */
   isBlock: boolean;
-  blockHash: Buffer;
+  blockHash: Uint8Array;
   staleInfo: number;
-  children: Buffer[];
+  children: Uint8Array[];
 }
 
 export interface GetShareResponse {
@@ -272,9 +272,9 @@ export interface GetShareResponse {
 }
 
 export interface GetSharesRequest {
-  hashes: Buffer[];
+  hashes: Uint8Array[];
   parents: number;
-  stops: Buffer[];
+  stops: Uint8Array[];
 }
 
 export interface GetSharesResponse {
@@ -288,7 +288,7 @@ export interface GetMissingParentsRequest {
 }
 
 export interface MissingParent {
-  hash: Buffer;
+  hash: Uint8Array;
   /** Peer the child came from; a hint only (the reference asks a random peer). */
   peer: string;
 }
@@ -296,7 +296,7 @@ export interface MissingParent {
 export interface GetMissingParentsResponse {
   parents: MissingParent[];
   /** Heads and their 10th ancestors, at most 100: `stops` for sharereq. */
-  stops: Buffer[];
+  stops: Uint8Array[];
 }
 
 export interface GetStatsRequest {
@@ -304,9 +304,9 @@ export interface GetStatsRequest {
 
 export interface RecentBlock {
   ts: bigint;
-  blockHash: Buffer;
+  blockHash: Uint8Array;
   number: number;
-  shareHash: Buffer;
+  shareHash: Uint8Array;
 }
 
 export interface AddressAmount {
@@ -318,7 +318,7 @@ export interface AddressAmount {
 /** Node and pool statistics as the reference computes them (spec §9). */
 export interface SharechainStats {
   syncState: SyncState;
-  bestShareHash: Buffer;
+  bestShareHash: Uint8Array;
   height: number;
   sharesTotal: bigint;
   sharesVerified: bigint;
@@ -440,7 +440,7 @@ export const SubmitShareRequest: MessageFns<SubmitShareRequest> = {
               break;
             }
 
-            message.transactions.push(Buffer.from(reader.bytes()));
+            message.transactions.push(reader.bytes());
             continue;
           }
         }
@@ -467,7 +467,7 @@ export const SubmitShareRequest: MessageFns<SubmitShareRequest> = {
         ? BigInt(object.received_at_ms)
         : 0n,
       transactions: globalThis.Array.isArray(object?.transactions)
-        ? object.transactions.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        ? object.transactions.map((e: any) => bytesFromBase64(e))
         : [],
     };
   },
@@ -515,7 +515,7 @@ export const SubmitShareRequest: MessageFns<SubmitShareRequest> = {
 };
 
 function createBaseSubmitShareResponse(): SubmitShareResponse {
-  return { hash: Buffer.alloc(0), outcome: 0, reason: "", isBest: false };
+  return { hash: new Uint8Array(0), outcome: 0, reason: "", isBest: false };
 }
 
 export const SubmitShareResponse: MessageFns<SubmitShareResponse> = {
@@ -553,7 +553,7 @@ export const SubmitShareResponse: MessageFns<SubmitShareResponse> = {
               break;
             }
 
-            message.hash = Buffer.from(reader.bytes());
+            message.hash = reader.bytes();
             continue;
           }
           case 2: {
@@ -594,7 +594,7 @@ export const SubmitShareResponse: MessageFns<SubmitShareResponse> = {
 
   fromJSON(object: any): SubmitShareResponse {
     return {
-      hash: isSet(object.hash) ? Buffer.from(bytesFromBase64(object.hash)) : Buffer.alloc(0),
+      hash: isSet(object.hash) ? bytesFromBase64(object.hash) : new Uint8Array(0),
       outcome: isSet(object.outcome) ? shareOutcomeFromJSON(object.outcome) : 0,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       isBest: isSet(object.isBest)
@@ -627,7 +627,7 @@ export const SubmitShareResponse: MessageFns<SubmitShareResponse> = {
   },
   fromPartial(object: DeepPartial<SubmitShareResponse>): SubmitShareResponse {
     const message = createBaseSubmitShareResponse();
-    message.hash = object.hash ?? Buffer.alloc(0);
+    message.hash = object.hash ?? new Uint8Array(0);
     message.outcome = object.outcome ?? 0;
     message.reason = object.reason ?? "";
     message.isBest = object.isBest ?? false;
@@ -693,7 +693,7 @@ export const AddPeerSharesRequest: MessageFns<AddPeerSharesRequest> = {
               break;
             }
 
-            message.transactions.push(Buffer.from(reader.bytes()));
+            message.transactions.push(reader.bytes());
             continue;
           }
           case 4: {
@@ -721,7 +721,7 @@ export const AddPeerSharesRequest: MessageFns<AddPeerSharesRequest> = {
       shares: globalThis.Array.isArray(object?.shares) ? object.shares.map((e: any) => PackedShare.fromJSON(e)) : [],
       peer: isSet(object.peer) ? globalThis.String(object.peer) : "",
       transactions: globalThis.Array.isArray(object?.transactions)
-        ? object.transactions.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        ? object.transactions.map((e: any) => bytesFromBase64(e))
         : [],
       receivedAtMs: isSet(object.receivedAtMs)
         ? BigInt(object.receivedAtMs)
@@ -764,7 +764,7 @@ export const AddPeerSharesRequest: MessageFns<AddPeerSharesRequest> = {
 };
 
 function createBaseShareResult(): ShareResult {
-  return { hash: Buffer.alloc(0), outcome: 0, reason: "" };
+  return { hash: new Uint8Array(0), outcome: 0, reason: "" };
 }
 
 export const ShareResult: MessageFns<ShareResult> = {
@@ -799,7 +799,7 @@ export const ShareResult: MessageFns<ShareResult> = {
               break;
             }
 
-            message.hash = Buffer.from(reader.bytes());
+            message.hash = reader.bytes();
             continue;
           }
           case 2: {
@@ -832,7 +832,7 @@ export const ShareResult: MessageFns<ShareResult> = {
 
   fromJSON(object: any): ShareResult {
     return {
-      hash: isSet(object.hash) ? Buffer.from(bytesFromBase64(object.hash)) : Buffer.alloc(0),
+      hash: isSet(object.hash) ? bytesFromBase64(object.hash) : new Uint8Array(0),
       outcome: isSet(object.outcome) ? shareOutcomeFromJSON(object.outcome) : 0,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
     };
@@ -857,7 +857,7 @@ export const ShareResult: MessageFns<ShareResult> = {
   },
   fromPartial(object: DeepPartial<ShareResult>): ShareResult {
     const message = createBaseShareResult();
-    message.hash = object.hash ?? Buffer.alloc(0);
+    message.hash = object.hash ?? new Uint8Array(0);
     message.outcome = object.outcome ?? 0;
     message.reason = object.reason ?? "";
     return message;
@@ -1022,7 +1022,7 @@ export const GetWorkBasisRequest: MessageFns<GetWorkBasisRequest> = {
 };
 
 function createBasePayoutWeight(): PayoutWeight {
-  return { address: "", script: Buffer.alloc(0), weight: Buffer.alloc(0) };
+  return { address: "", script: new Uint8Array(0), weight: new Uint8Array(0) };
 }
 
 export const PayoutWeight: MessageFns<PayoutWeight> = {
@@ -1065,7 +1065,7 @@ export const PayoutWeight: MessageFns<PayoutWeight> = {
               break;
             }
 
-            message.script = Buffer.from(reader.bytes());
+            message.script = reader.bytes();
             continue;
           }
           case 3: {
@@ -1073,7 +1073,7 @@ export const PayoutWeight: MessageFns<PayoutWeight> = {
               break;
             }
 
-            message.weight = Buffer.from(reader.bytes());
+            message.weight = reader.bytes();
             continue;
           }
         }
@@ -1091,8 +1091,8 @@ export const PayoutWeight: MessageFns<PayoutWeight> = {
   fromJSON(object: any): PayoutWeight {
     return {
       address: isSet(object.address) ? globalThis.String(object.address) : "",
-      script: isSet(object.script) ? Buffer.from(bytesFromBase64(object.script)) : Buffer.alloc(0),
-      weight: isSet(object.weight) ? Buffer.from(bytesFromBase64(object.weight)) : Buffer.alloc(0),
+      script: isSet(object.script) ? bytesFromBase64(object.script) : new Uint8Array(0),
+      weight: isSet(object.weight) ? bytesFromBase64(object.weight) : new Uint8Array(0),
     };
   },
 
@@ -1116,8 +1116,8 @@ export const PayoutWeight: MessageFns<PayoutWeight> = {
   fromPartial(object: DeepPartial<PayoutWeight>): PayoutWeight {
     const message = createBasePayoutWeight();
     message.address = object.address ?? "";
-    message.script = object.script ?? Buffer.alloc(0);
-    message.weight = object.weight ?? Buffer.alloc(0);
+    message.script = object.script ?? new Uint8Array(0);
+    message.weight = object.weight ?? new Uint8Array(0);
     return message;
   },
 };
@@ -1126,19 +1126,19 @@ function createBaseWorkBasis(): WorkBasis {
   return {
     basisId: 0n,
     syncState: 0,
-    previousShareHash: Buffer.alloc(0),
+    previousShareHash: new Uint8Array(0),
     shareVersion: 0n,
     desiredVersion: 0n,
     height: 0,
     prevAbsheight: 0,
-    prevAbswork: Buffer.alloc(0),
+    prevAbswork: new Uint8Array(0),
     prevTimestamp: 0,
-    farShareHash: Buffer.alloc(0),
+    farShareHash: new Uint8Array(0),
     maxBits: 0,
     minBits: 0,
     weights: [],
-    totalWeight: Buffer.alloc(0),
-    donationWeight: Buffer.alloc(0),
+    totalWeight: new Uint8Array(0),
+    donationWeight: new Uint8Array(0),
     templateId: 0n,
     staleInfo: 0,
     nodeAddress: "",
@@ -1269,7 +1269,7 @@ export const WorkBasis: MessageFns<WorkBasis> = {
               break;
             }
 
-            message.previousShareHash = Buffer.from(reader.bytes());
+            message.previousShareHash = reader.bytes();
             continue;
           }
           case 4: {
@@ -1309,7 +1309,7 @@ export const WorkBasis: MessageFns<WorkBasis> = {
               break;
             }
 
-            message.prevAbswork = Buffer.from(reader.bytes());
+            message.prevAbswork = reader.bytes();
             continue;
           }
           case 9: {
@@ -1325,7 +1325,7 @@ export const WorkBasis: MessageFns<WorkBasis> = {
               break;
             }
 
-            message.farShareHash = Buffer.from(reader.bytes());
+            message.farShareHash = reader.bytes();
             continue;
           }
           case 11: {
@@ -1357,7 +1357,7 @@ export const WorkBasis: MessageFns<WorkBasis> = {
               break;
             }
 
-            message.totalWeight = Buffer.from(reader.bytes());
+            message.totalWeight = reader.bytes();
             continue;
           }
           case 15: {
@@ -1365,7 +1365,7 @@ export const WorkBasis: MessageFns<WorkBasis> = {
               break;
             }
 
-            message.donationWeight = Buffer.from(reader.bytes());
+            message.donationWeight = reader.bytes();
             continue;
           }
           case 16: {
@@ -1445,10 +1445,10 @@ export const WorkBasis: MessageFns<WorkBasis> = {
         ? syncStateFromJSON(object.sync_state)
         : 0,
       previousShareHash: isSet(object.previousShareHash)
-        ? Buffer.from(bytesFromBase64(object.previousShareHash))
+        ? bytesFromBase64(object.previousShareHash)
         : isSet(object.previous_share_hash)
-        ? Buffer.from(bytesFromBase64(object.previous_share_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.previous_share_hash)
+        : new Uint8Array(0),
       shareVersion: isSet(object.shareVersion)
         ? BigInt(object.shareVersion)
         : isSet(object.share_version)
@@ -1466,20 +1466,20 @@ export const WorkBasis: MessageFns<WorkBasis> = {
         ? globalThis.Number(object.prev_absheight)
         : 0,
       prevAbswork: isSet(object.prevAbswork)
-        ? Buffer.from(bytesFromBase64(object.prevAbswork))
+        ? bytesFromBase64(object.prevAbswork)
         : isSet(object.prev_abswork)
-        ? Buffer.from(bytesFromBase64(object.prev_abswork))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.prev_abswork)
+        : new Uint8Array(0),
       prevTimestamp: isSet(object.prevTimestamp)
         ? globalThis.Number(object.prevTimestamp)
         : isSet(object.prev_timestamp)
         ? globalThis.Number(object.prev_timestamp)
         : 0,
       farShareHash: isSet(object.farShareHash)
-        ? Buffer.from(bytesFromBase64(object.farShareHash))
+        ? bytesFromBase64(object.farShareHash)
         : isSet(object.far_share_hash)
-        ? Buffer.from(bytesFromBase64(object.far_share_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.far_share_hash)
+        : new Uint8Array(0),
       maxBits: isSet(object.maxBits)
         ? globalThis.Number(object.maxBits)
         : isSet(object.max_bits)
@@ -1494,15 +1494,15 @@ export const WorkBasis: MessageFns<WorkBasis> = {
         ? object.weights.map((e: any) => PayoutWeight.fromJSON(e))
         : [],
       totalWeight: isSet(object.totalWeight)
-        ? Buffer.from(bytesFromBase64(object.totalWeight))
+        ? bytesFromBase64(object.totalWeight)
         : isSet(object.total_weight)
-        ? Buffer.from(bytesFromBase64(object.total_weight))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.total_weight)
+        : new Uint8Array(0),
       donationWeight: isSet(object.donationWeight)
-        ? Buffer.from(bytesFromBase64(object.donationWeight))
+        ? bytesFromBase64(object.donationWeight)
         : isSet(object.donation_weight)
-        ? Buffer.from(bytesFromBase64(object.donation_weight))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.donation_weight)
+        : new Uint8Array(0),
       templateId: isSet(object.templateId)
         ? BigInt(object.templateId)
         : isSet(object.template_id)
@@ -1619,7 +1619,7 @@ export const WorkBasis: MessageFns<WorkBasis> = {
     const message = createBaseWorkBasis();
     message.basisId = (object.basisId !== undefined && object.basisId !== null) ? BigInt(object.basisId) : 0n;
     message.syncState = object.syncState ?? 0;
-    message.previousShareHash = object.previousShareHash ?? Buffer.alloc(0);
+    message.previousShareHash = object.previousShareHash ?? new Uint8Array(0);
     message.shareVersion = (object.shareVersion !== undefined && object.shareVersion !== null)
       ? BigInt(object.shareVersion)
       : 0n;
@@ -1628,14 +1628,14 @@ export const WorkBasis: MessageFns<WorkBasis> = {
       : 0n;
     message.height = object.height ?? 0;
     message.prevAbsheight = object.prevAbsheight ?? 0;
-    message.prevAbswork = object.prevAbswork ?? Buffer.alloc(0);
+    message.prevAbswork = object.prevAbswork ?? new Uint8Array(0);
     message.prevTimestamp = object.prevTimestamp ?? 0;
-    message.farShareHash = object.farShareHash ?? Buffer.alloc(0);
+    message.farShareHash = object.farShareHash ?? new Uint8Array(0);
     message.maxBits = object.maxBits ?? 0;
     message.minBits = object.minBits ?? 0;
     message.weights = object.weights?.map((e) => PayoutWeight.fromPartial(e)) || [];
-    message.totalWeight = object.totalWeight ?? Buffer.alloc(0);
-    message.donationWeight = object.donationWeight ?? Buffer.alloc(0);
+    message.totalWeight = object.totalWeight ?? new Uint8Array(0);
+    message.donationWeight = object.donationWeight ?? new Uint8Array(0);
     message.templateId = (object.templateId !== undefined && object.templateId !== null)
       ? BigInt(object.templateId)
       : 0n;
@@ -1652,7 +1652,7 @@ export const WorkBasis: MessageFns<WorkBasis> = {
 };
 
 function createBaseGetShareRequest(): GetShareRequest {
-  return { hash: Buffer.alloc(0) };
+  return { hash: new Uint8Array(0) };
 }
 
 export const GetShareRequest: MessageFns<GetShareRequest> = {
@@ -1681,7 +1681,7 @@ export const GetShareRequest: MessageFns<GetShareRequest> = {
               break;
             }
 
-            message.hash = Buffer.from(reader.bytes());
+            message.hash = reader.bytes();
             continue;
           }
         }
@@ -1697,7 +1697,7 @@ export const GetShareRequest: MessageFns<GetShareRequest> = {
   },
 
   fromJSON(object: any): GetShareRequest {
-    return { hash: isSet(object.hash) ? Buffer.from(bytesFromBase64(object.hash)) : Buffer.alloc(0) };
+    return { hash: isSet(object.hash) ? bytesFromBase64(object.hash) : new Uint8Array(0) };
   },
 
   toJSON(message: GetShareRequest): unknown {
@@ -1713,19 +1713,19 @@ export const GetShareRequest: MessageFns<GetShareRequest> = {
   },
   fromPartial(object: DeepPartial<GetShareRequest>): GetShareRequest {
     const message = createBaseGetShareRequest();
-    message.hash = object.hash ?? Buffer.alloc(0);
+    message.hash = object.hash ?? new Uint8Array(0);
     return message;
   },
 };
 
 function createBaseShareSummary(): ShareSummary {
   return {
-    hash: Buffer.alloc(0),
-    previousHash: Buffer.alloc(0),
+    hash: new Uint8Array(0),
+    previousHash: new Uint8Array(0),
     type: 0n,
     height: 0,
     absheight: 0,
-    abswork: Buffer.alloc(0),
+    abswork: new Uint8Array(0),
     timestamp: 0,
     bits: 0,
     maxBits: 0,
@@ -1736,7 +1736,7 @@ function createBaseShareSummary(): ShareSummary {
     peer: "",
     firstSeenMs: 0n,
     isBlock: false,
-    blockHash: Buffer.alloc(0),
+    blockHash: new Uint8Array(0),
     staleInfo: 0,
     children: [],
   };
@@ -1828,7 +1828,7 @@ export const ShareSummary: MessageFns<ShareSummary> = {
               break;
             }
 
-            message.hash = Buffer.from(reader.bytes());
+            message.hash = reader.bytes();
             continue;
           }
           case 2: {
@@ -1836,7 +1836,7 @@ export const ShareSummary: MessageFns<ShareSummary> = {
               break;
             }
 
-            message.previousHash = Buffer.from(reader.bytes());
+            message.previousHash = reader.bytes();
             continue;
           }
           case 3: {
@@ -1868,7 +1868,7 @@ export const ShareSummary: MessageFns<ShareSummary> = {
               break;
             }
 
-            message.abswork = Buffer.from(reader.bytes());
+            message.abswork = reader.bytes();
             continue;
           }
           case 7: {
@@ -1956,7 +1956,7 @@ export const ShareSummary: MessageFns<ShareSummary> = {
               break;
             }
 
-            message.blockHash = Buffer.from(reader.bytes());
+            message.blockHash = reader.bytes();
             continue;
           }
           case 18: {
@@ -1972,7 +1972,7 @@ export const ShareSummary: MessageFns<ShareSummary> = {
               break;
             }
 
-            message.children.push(Buffer.from(reader.bytes()));
+            message.children.push(reader.bytes());
             continue;
           }
         }
@@ -1989,16 +1989,16 @@ export const ShareSummary: MessageFns<ShareSummary> = {
 
   fromJSON(object: any): ShareSummary {
     return {
-      hash: isSet(object.hash) ? Buffer.from(bytesFromBase64(object.hash)) : Buffer.alloc(0),
+      hash: isSet(object.hash) ? bytesFromBase64(object.hash) : new Uint8Array(0),
       previousHash: isSet(object.previousHash)
-        ? Buffer.from(bytesFromBase64(object.previousHash))
+        ? bytesFromBase64(object.previousHash)
         : isSet(object.previous_hash)
-        ? Buffer.from(bytesFromBase64(object.previous_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.previous_hash)
+        : new Uint8Array(0),
       type: isSet(object.type) ? BigInt(object.type) : 0n,
       height: isSet(object.height) ? globalThis.Number(object.height) : 0,
       absheight: isSet(object.absheight) ? globalThis.Number(object.absheight) : 0,
-      abswork: isSet(object.abswork) ? Buffer.from(bytesFromBase64(object.abswork)) : Buffer.alloc(0),
+      abswork: isSet(object.abswork) ? bytesFromBase64(object.abswork) : new Uint8Array(0),
       timestamp: isSet(object.timestamp) ? globalThis.Number(object.timestamp) : 0,
       bits: isSet(object.bits) ? globalThis.Number(object.bits) : 0,
       maxBits: isSet(object.maxBits)
@@ -2030,17 +2030,17 @@ export const ShareSummary: MessageFns<ShareSummary> = {
         ? globalThis.Boolean(object.is_block)
         : false,
       blockHash: isSet(object.blockHash)
-        ? Buffer.from(bytesFromBase64(object.blockHash))
+        ? bytesFromBase64(object.blockHash)
         : isSet(object.block_hash)
-        ? Buffer.from(bytesFromBase64(object.block_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.block_hash)
+        : new Uint8Array(0),
       staleInfo: isSet(object.staleInfo)
         ? globalThis.Number(object.staleInfo)
         : isSet(object.stale_info)
         ? globalThis.Number(object.stale_info)
         : 0,
       children: globalThis.Array.isArray(object?.children)
-        ? object.children.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        ? object.children.map((e: any) => bytesFromBase64(e))
         : [],
     };
   },
@@ -2112,12 +2112,12 @@ export const ShareSummary: MessageFns<ShareSummary> = {
   },
   fromPartial(object: DeepPartial<ShareSummary>): ShareSummary {
     const message = createBaseShareSummary();
-    message.hash = object.hash ?? Buffer.alloc(0);
-    message.previousHash = object.previousHash ?? Buffer.alloc(0);
+    message.hash = object.hash ?? new Uint8Array(0);
+    message.previousHash = object.previousHash ?? new Uint8Array(0);
     message.type = (object.type !== undefined && object.type !== null) ? BigInt(object.type) : 0n;
     message.height = object.height ?? 0;
     message.absheight = object.absheight ?? 0;
-    message.abswork = object.abswork ?? Buffer.alloc(0);
+    message.abswork = object.abswork ?? new Uint8Array(0);
     message.timestamp = object.timestamp ?? 0;
     message.bits = object.bits ?? 0;
     message.maxBits = object.maxBits ?? 0;
@@ -2130,7 +2130,7 @@ export const ShareSummary: MessageFns<ShareSummary> = {
       ? BigInt(object.firstSeenMs)
       : 0n;
     message.isBlock = object.isBlock ?? false;
-    message.blockHash = object.blockHash ?? Buffer.alloc(0);
+    message.blockHash = object.blockHash ?? new Uint8Array(0);
     message.staleInfo = object.staleInfo ?? 0;
     message.children = object.children?.map((e) => e) || [];
     return message;
@@ -2278,7 +2278,7 @@ export const GetSharesRequest: MessageFns<GetSharesRequest> = {
               break;
             }
 
-            message.hashes.push(Buffer.from(reader.bytes()));
+            message.hashes.push(reader.bytes());
             continue;
           }
           case 2: {
@@ -2294,7 +2294,7 @@ export const GetSharesRequest: MessageFns<GetSharesRequest> = {
               break;
             }
 
-            message.stops.push(Buffer.from(reader.bytes()));
+            message.stops.push(reader.bytes());
             continue;
           }
         }
@@ -2311,13 +2311,9 @@ export const GetSharesRequest: MessageFns<GetSharesRequest> = {
 
   fromJSON(object: any): GetSharesRequest {
     return {
-      hashes: globalThis.Array.isArray(object?.hashes)
-        ? object.hashes.map((e: any) => Buffer.from(bytesFromBase64(e)))
-        : [],
+      hashes: globalThis.Array.isArray(object?.hashes) ? object.hashes.map((e: any) => bytesFromBase64(e)) : [],
       parents: isSet(object.parents) ? globalThis.Number(object.parents) : 0,
-      stops: globalThis.Array.isArray(object?.stops)
-        ? object.stops.map((e: any) => Buffer.from(bytesFromBase64(e)))
-        : [],
+      stops: globalThis.Array.isArray(object?.stops) ? object.stops.map((e: any) => bytesFromBase64(e)) : [],
     };
   },
 
@@ -2504,7 +2500,7 @@ export const GetMissingParentsRequest: MessageFns<GetMissingParentsRequest> = {
 };
 
 function createBaseMissingParent(): MissingParent {
-  return { hash: Buffer.alloc(0), peer: "" };
+  return { hash: new Uint8Array(0), peer: "" };
 }
 
 export const MissingParent: MessageFns<MissingParent> = {
@@ -2536,7 +2532,7 @@ export const MissingParent: MessageFns<MissingParent> = {
               break;
             }
 
-            message.hash = Buffer.from(reader.bytes());
+            message.hash = reader.bytes();
             continue;
           }
           case 2: {
@@ -2561,7 +2557,7 @@ export const MissingParent: MessageFns<MissingParent> = {
 
   fromJSON(object: any): MissingParent {
     return {
-      hash: isSet(object.hash) ? Buffer.from(bytesFromBase64(object.hash)) : Buffer.alloc(0),
+      hash: isSet(object.hash) ? bytesFromBase64(object.hash) : new Uint8Array(0),
       peer: isSet(object.peer) ? globalThis.String(object.peer) : "",
     };
   },
@@ -2582,7 +2578,7 @@ export const MissingParent: MessageFns<MissingParent> = {
   },
   fromPartial(object: DeepPartial<MissingParent>): MissingParent {
     const message = createBaseMissingParent();
-    message.hash = object.hash ?? Buffer.alloc(0);
+    message.hash = object.hash ?? new Uint8Array(0);
     message.peer = object.peer ?? "";
     return message;
   },
@@ -2629,7 +2625,7 @@ export const GetMissingParentsResponse: MessageFns<GetMissingParentsResponse> = 
               break;
             }
 
-            message.stops.push(Buffer.from(reader.bytes()));
+            message.stops.push(reader.bytes());
             continue;
           }
         }
@@ -2649,9 +2645,7 @@ export const GetMissingParentsResponse: MessageFns<GetMissingParentsResponse> = 
       parents: globalThis.Array.isArray(object?.parents)
         ? object.parents.map((e: any) => MissingParent.fromJSON(e))
         : [],
-      stops: globalThis.Array.isArray(object?.stops)
-        ? object.stops.map((e: any) => Buffer.from(bytesFromBase64(e)))
-        : [],
+      stops: globalThis.Array.isArray(object?.stops) ? object.stops.map((e: any) => bytesFromBase64(e)) : [],
     };
   },
 
@@ -2730,7 +2724,7 @@ export const GetStatsRequest: MessageFns<GetStatsRequest> = {
 };
 
 function createBaseRecentBlock(): RecentBlock {
-  return { ts: 0n, blockHash: Buffer.alloc(0), number: 0, shareHash: Buffer.alloc(0) };
+  return { ts: 0n, blockHash: new Uint8Array(0), number: 0, shareHash: new Uint8Array(0) };
 }
 
 export const RecentBlock: MessageFns<RecentBlock> = {
@@ -2779,7 +2773,7 @@ export const RecentBlock: MessageFns<RecentBlock> = {
               break;
             }
 
-            message.blockHash = Buffer.from(reader.bytes());
+            message.blockHash = reader.bytes();
             continue;
           }
           case 3: {
@@ -2795,7 +2789,7 @@ export const RecentBlock: MessageFns<RecentBlock> = {
               break;
             }
 
-            message.shareHash = Buffer.from(reader.bytes());
+            message.shareHash = reader.bytes();
             continue;
           }
         }
@@ -2814,16 +2808,16 @@ export const RecentBlock: MessageFns<RecentBlock> = {
     return {
       ts: isSet(object.ts) ? BigInt(object.ts) : 0n,
       blockHash: isSet(object.blockHash)
-        ? Buffer.from(bytesFromBase64(object.blockHash))
+        ? bytesFromBase64(object.blockHash)
         : isSet(object.block_hash)
-        ? Buffer.from(bytesFromBase64(object.block_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.block_hash)
+        : new Uint8Array(0),
       number: isSet(object.number) ? globalThis.Number(object.number) : 0,
       shareHash: isSet(object.shareHash)
-        ? Buffer.from(bytesFromBase64(object.shareHash))
+        ? bytesFromBase64(object.shareHash)
         : isSet(object.share_hash)
-        ? Buffer.from(bytesFromBase64(object.share_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.share_hash)
+        : new Uint8Array(0),
     };
   },
 
@@ -2850,9 +2844,9 @@ export const RecentBlock: MessageFns<RecentBlock> = {
   fromPartial(object: DeepPartial<RecentBlock>): RecentBlock {
     const message = createBaseRecentBlock();
     message.ts = (object.ts !== undefined && object.ts !== null) ? BigInt(object.ts) : 0n;
-    message.blockHash = object.blockHash ?? Buffer.alloc(0);
+    message.blockHash = object.blockHash ?? new Uint8Array(0);
     message.number = object.number ?? 0;
-    message.shareHash = object.shareHash ?? Buffer.alloc(0);
+    message.shareHash = object.shareHash ?? new Uint8Array(0);
     return message;
   },
 };
@@ -2948,7 +2942,7 @@ export const AddressAmount: MessageFns<AddressAmount> = {
 function createBaseSharechainStats(): SharechainStats {
   return {
     syncState: 0,
-    bestShareHash: Buffer.alloc(0),
+    bestShareHash: new Uint8Array(0),
     height: 0,
     sharesTotal: 0n,
     sharesVerified: 0n,
@@ -3104,7 +3098,7 @@ export const SharechainStats: MessageFns<SharechainStats> = {
               break;
             }
 
-            message.bestShareHash = Buffer.from(reader.bytes());
+            message.bestShareHash = reader.bytes();
             continue;
           }
           case 3: {
@@ -3330,10 +3324,10 @@ export const SharechainStats: MessageFns<SharechainStats> = {
         ? syncStateFromJSON(object.sync_state)
         : 0,
       bestShareHash: isSet(object.bestShareHash)
-        ? Buffer.from(bytesFromBase64(object.bestShareHash))
+        ? bytesFromBase64(object.bestShareHash)
         : isSet(object.best_share_hash)
-        ? Buffer.from(bytesFromBase64(object.best_share_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.best_share_hash)
+        : new Uint8Array(0),
       height: isSet(object.height) ? globalThis.Number(object.height) : 0,
       sharesTotal: isSet(object.sharesTotal)
         ? BigInt(object.sharesTotal)
@@ -3559,7 +3553,7 @@ export const SharechainStats: MessageFns<SharechainStats> = {
   fromPartial(object: DeepPartial<SharechainStats>): SharechainStats {
     const message = createBaseSharechainStats();
     message.syncState = object.syncState ?? 0;
-    message.bestShareHash = object.bestShareHash ?? Buffer.alloc(0);
+    message.bestShareHash = object.bestShareHash ?? new Uint8Array(0);
     message.height = object.height ?? 0;
     message.sharesTotal = (object.sharesTotal !== undefined && object.sharesTotal !== null)
       ? BigInt(object.sharesTotal)
@@ -3861,11 +3855,28 @@ interface Rpc {
 }
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {

@@ -78,13 +78,13 @@ export function submitOutcomeToJSON(object: SubmitOutcome): string {
 
 export interface TemplateTransaction {
   /** Full serialization, witness included. */
-  data: Buffer;
-  txid: Buffer;
+  data: Uint8Array;
+  txid: Uint8Array;
   /**
    * sha256d of the full serialization (= txid for non-segwit transactions); what P2Pool calls the
    * transaction hash (spec §1.2).
    */
-  wtxid: Buffer;
+  wtxid: Uint8Array;
   fee: bigint;
   weight: number;
   sigops: number;
@@ -95,10 +95,10 @@ export interface TemplateTransaction {
 /** A block template turned into work (spec §1.2 `bitcoind_work`). */
 export interface BlockTemplate {
   version: number;
-  previousBlock: Buffer;
+  previousBlock: Uint8Array;
   bits: number;
   /** Block target, 32 bytes little-endian. */
-  target: Buffer;
+  target: Uint8Array;
   height: number;
   /** curtime and mintime, seconds. */
   time: bigint;
@@ -106,14 +106,14 @@ export interface BlockTemplate {
   /** coinbasevalue: subsidy + fees, satoshis. */
   coinbaseValue: bigint;
   /** Concatenated coinbaseaux values. */
-  coinbaseFlags: Buffer;
+  coinbaseFlags: Uint8Array;
   transactions: TemplateTransaction[];
   /** default_witness_commitment script, empty if none. */
-  witnessCommitment: Buffer;
+  witnessCommitment: Uint8Array;
   /** getblocktemplate rules, e.g. "csv", "!segwit", "taproot", "mweb". */
   rules: string[];
   /** Litecoin MWEB extension block bytes (appended after 0x01 on submission); empty before activation. */
-  mweb: Buffer;
+  mweb: Uint8Array;
   sizeLimit: number;
   weightLimit: number;
   sigopLimit: number;
@@ -141,11 +141,11 @@ export interface SubmitBlockRequest {
    * Full block serialization as the node wants it (witness included when segwit rules are active,
    * MWEB suffix included when present).
    */
-  block: Buffer;
-  blockHash: Buffer;
+  block: Uint8Array;
+  blockHash: Uint8Array;
   height: number;
   /** The share that solved it, if any (for logs and BlockSubmitted). */
-  shareHash: Buffer;
+  shareHash: Uint8Array;
   /** Who found it: "edge/<instance>" or "sharechain" (peer share that is also a block). */
   origin: string;
 }
@@ -176,7 +176,7 @@ export interface FullNodeStatus {
   headers: number;
   verificationProgress: number;
   /** Total chain work, unsigned little-endian. */
-  chainWork: Buffer;
+  chainWork: Uint8Array;
   lastError: string;
   /** True for the node work currently comes from. */
   selected: boolean;
@@ -192,9 +192,9 @@ export interface TemplateBuilderStatus {
 
 function createBaseTemplateTransaction(): TemplateTransaction {
   return {
-    data: Buffer.alloc(0),
-    txid: Buffer.alloc(0),
-    wtxid: Buffer.alloc(0),
+    data: new Uint8Array(0),
+    txid: new Uint8Array(0),
+    wtxid: new Uint8Array(0),
     fee: 0n,
     weight: 0,
     sigops: 0,
@@ -253,7 +253,7 @@ export const TemplateTransaction: MessageFns<TemplateTransaction> = {
               break;
             }
 
-            message.data = Buffer.from(reader.bytes());
+            message.data = reader.bytes();
             continue;
           }
           case 2: {
@@ -261,7 +261,7 @@ export const TemplateTransaction: MessageFns<TemplateTransaction> = {
               break;
             }
 
-            message.txid = Buffer.from(reader.bytes());
+            message.txid = reader.bytes();
             continue;
           }
           case 3: {
@@ -269,7 +269,7 @@ export const TemplateTransaction: MessageFns<TemplateTransaction> = {
               break;
             }
 
-            message.wtxid = Buffer.from(reader.bytes());
+            message.wtxid = reader.bytes();
             continue;
           }
           case 4: {
@@ -328,9 +328,9 @@ export const TemplateTransaction: MessageFns<TemplateTransaction> = {
 
   fromJSON(object: any): TemplateTransaction {
     return {
-      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
-      txid: isSet(object.txid) ? Buffer.from(bytesFromBase64(object.txid)) : Buffer.alloc(0),
-      wtxid: isSet(object.wtxid) ? Buffer.from(bytesFromBase64(object.wtxid)) : Buffer.alloc(0),
+      data: isSet(object.data) ? bytesFromBase64(object.data) : new Uint8Array(0),
+      txid: isSet(object.txid) ? bytesFromBase64(object.txid) : new Uint8Array(0),
+      wtxid: isSet(object.wtxid) ? bytesFromBase64(object.wtxid) : new Uint8Array(0),
       fee: isSet(object.fee) ? BigInt(object.fee) : 0n,
       weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
       sigops: isSet(object.sigops) ? globalThis.Number(object.sigops) : 0,
@@ -369,9 +369,9 @@ export const TemplateTransaction: MessageFns<TemplateTransaction> = {
   },
   fromPartial(object: DeepPartial<TemplateTransaction>): TemplateTransaction {
     const message = createBaseTemplateTransaction();
-    message.data = object.data ?? Buffer.alloc(0);
-    message.txid = object.txid ?? Buffer.alloc(0);
-    message.wtxid = object.wtxid ?? Buffer.alloc(0);
+    message.data = object.data ?? new Uint8Array(0);
+    message.txid = object.txid ?? new Uint8Array(0);
+    message.wtxid = object.wtxid ?? new Uint8Array(0);
     message.fee = (object.fee !== undefined && object.fee !== null) ? BigInt(object.fee) : 0n;
     message.weight = object.weight ?? 0;
     message.sigops = object.sigops ?? 0;
@@ -383,18 +383,18 @@ export const TemplateTransaction: MessageFns<TemplateTransaction> = {
 function createBaseBlockTemplate(): BlockTemplate {
   return {
     version: 0,
-    previousBlock: Buffer.alloc(0),
+    previousBlock: new Uint8Array(0),
     bits: 0,
-    target: Buffer.alloc(0),
+    target: new Uint8Array(0),
     height: 0,
     time: 0n,
     minTime: 0n,
     coinbaseValue: 0n,
-    coinbaseFlags: Buffer.alloc(0),
+    coinbaseFlags: new Uint8Array(0),
     transactions: [],
-    witnessCommitment: Buffer.alloc(0),
+    witnessCommitment: new Uint8Array(0),
     rules: [],
-    mweb: Buffer.alloc(0),
+    mweb: new Uint8Array(0),
     sizeLimit: 0,
     weightLimit: 0,
     sigopLimit: 0,
@@ -515,7 +515,7 @@ export const BlockTemplate: MessageFns<BlockTemplate> = {
               break;
             }
 
-            message.previousBlock = Buffer.from(reader.bytes());
+            message.previousBlock = reader.bytes();
             continue;
           }
           case 3: {
@@ -531,7 +531,7 @@ export const BlockTemplate: MessageFns<BlockTemplate> = {
               break;
             }
 
-            message.target = Buffer.from(reader.bytes());
+            message.target = reader.bytes();
             continue;
           }
           case 5: {
@@ -571,7 +571,7 @@ export const BlockTemplate: MessageFns<BlockTemplate> = {
               break;
             }
 
-            message.coinbaseFlags = Buffer.from(reader.bytes());
+            message.coinbaseFlags = reader.bytes();
             continue;
           }
           case 10: {
@@ -587,7 +587,7 @@ export const BlockTemplate: MessageFns<BlockTemplate> = {
               break;
             }
 
-            message.witnessCommitment = Buffer.from(reader.bytes());
+            message.witnessCommitment = reader.bytes();
             continue;
           }
           case 12: {
@@ -603,7 +603,7 @@ export const BlockTemplate: MessageFns<BlockTemplate> = {
               break;
             }
 
-            message.mweb = Buffer.from(reader.bytes());
+            message.mweb = reader.bytes();
             continue;
           }
           case 14: {
@@ -686,12 +686,12 @@ export const BlockTemplate: MessageFns<BlockTemplate> = {
     return {
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
       previousBlock: isSet(object.previousBlock)
-        ? Buffer.from(bytesFromBase64(object.previousBlock))
+        ? bytesFromBase64(object.previousBlock)
         : isSet(object.previous_block)
-        ? Buffer.from(bytesFromBase64(object.previous_block))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.previous_block)
+        : new Uint8Array(0),
       bits: isSet(object.bits) ? globalThis.Number(object.bits) : 0,
-      target: isSet(object.target) ? Buffer.from(bytesFromBase64(object.target)) : Buffer.alloc(0),
+      target: isSet(object.target) ? bytesFromBase64(object.target) : new Uint8Array(0),
       height: isSet(object.height) ? globalThis.Number(object.height) : 0,
       time: isSet(object.time) ? BigInt(object.time) : 0n,
       minTime: isSet(object.minTime) ? BigInt(object.minTime) : isSet(object.min_time) ? BigInt(object.min_time) : 0n,
@@ -701,22 +701,22 @@ export const BlockTemplate: MessageFns<BlockTemplate> = {
         ? BigInt(object.coinbase_value)
         : 0n,
       coinbaseFlags: isSet(object.coinbaseFlags)
-        ? Buffer.from(bytesFromBase64(object.coinbaseFlags))
+        ? bytesFromBase64(object.coinbaseFlags)
         : isSet(object.coinbase_flags)
-        ? Buffer.from(bytesFromBase64(object.coinbase_flags))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.coinbase_flags)
+        : new Uint8Array(0),
       transactions: globalThis.Array.isArray(object?.transactions)
         ? object.transactions.map((e: any) => TemplateTransaction.fromJSON(e))
         : [],
       witnessCommitment: isSet(object.witnessCommitment)
-        ? Buffer.from(bytesFromBase64(object.witnessCommitment))
+        ? bytesFromBase64(object.witnessCommitment)
         : isSet(object.witness_commitment)
-        ? Buffer.from(bytesFromBase64(object.witness_commitment))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.witness_commitment)
+        : new Uint8Array(0),
       rules: globalThis.Array.isArray(object?.rules)
         ? object.rules.map((e: any) => globalThis.String(e))
         : [],
-      mweb: isSet(object.mweb) ? Buffer.from(bytesFromBase64(object.mweb)) : Buffer.alloc(0),
+      mweb: isSet(object.mweb) ? bytesFromBase64(object.mweb) : new Uint8Array(0),
       sizeLimit: isSet(object.sizeLimit)
         ? globalThis.Number(object.sizeLimit)
         : isSet(object.size_limit)
@@ -834,20 +834,20 @@ export const BlockTemplate: MessageFns<BlockTemplate> = {
   fromPartial(object: DeepPartial<BlockTemplate>): BlockTemplate {
     const message = createBaseBlockTemplate();
     message.version = object.version ?? 0;
-    message.previousBlock = object.previousBlock ?? Buffer.alloc(0);
+    message.previousBlock = object.previousBlock ?? new Uint8Array(0);
     message.bits = object.bits ?? 0;
-    message.target = object.target ?? Buffer.alloc(0);
+    message.target = object.target ?? new Uint8Array(0);
     message.height = object.height ?? 0;
     message.time = (object.time !== undefined && object.time !== null) ? BigInt(object.time) : 0n;
     message.minTime = (object.minTime !== undefined && object.minTime !== null) ? BigInt(object.minTime) : 0n;
     message.coinbaseValue = (object.coinbaseValue !== undefined && object.coinbaseValue !== null)
       ? BigInt(object.coinbaseValue)
       : 0n;
-    message.coinbaseFlags = object.coinbaseFlags ?? Buffer.alloc(0);
+    message.coinbaseFlags = object.coinbaseFlags ?? new Uint8Array(0);
     message.transactions = object.transactions?.map((e) => TemplateTransaction.fromPartial(e)) || [];
-    message.witnessCommitment = object.witnessCommitment ?? Buffer.alloc(0);
+    message.witnessCommitment = object.witnessCommitment ?? new Uint8Array(0);
     message.rules = object.rules?.map((e) => e) || [];
-    message.mweb = object.mweb ?? Buffer.alloc(0);
+    message.mweb = object.mweb ?? new Uint8Array(0);
     message.sizeLimit = object.sizeLimit ?? 0;
     message.weightLimit = object.weightLimit ?? 0;
     message.sigopLimit = object.sigopLimit ?? 0;
@@ -986,7 +986,13 @@ export const GetTemplateResponse: MessageFns<GetTemplateResponse> = {
 };
 
 function createBaseSubmitBlockRequest(): SubmitBlockRequest {
-  return { block: Buffer.alloc(0), blockHash: Buffer.alloc(0), height: 0, shareHash: Buffer.alloc(0), origin: "" };
+  return {
+    block: new Uint8Array(0),
+    blockHash: new Uint8Array(0),
+    height: 0,
+    shareHash: new Uint8Array(0),
+    origin: "",
+  };
 }
 
 export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
@@ -1027,7 +1033,7 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
               break;
             }
 
-            message.block = Buffer.from(reader.bytes());
+            message.block = reader.bytes();
             continue;
           }
           case 2: {
@@ -1035,7 +1041,7 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
               break;
             }
 
-            message.blockHash = Buffer.from(reader.bytes());
+            message.blockHash = reader.bytes();
             continue;
           }
           case 3: {
@@ -1051,7 +1057,7 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
               break;
             }
 
-            message.shareHash = Buffer.from(reader.bytes());
+            message.shareHash = reader.bytes();
             continue;
           }
           case 5: {
@@ -1076,18 +1082,18 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
 
   fromJSON(object: any): SubmitBlockRequest {
     return {
-      block: isSet(object.block) ? Buffer.from(bytesFromBase64(object.block)) : Buffer.alloc(0),
+      block: isSet(object.block) ? bytesFromBase64(object.block) : new Uint8Array(0),
       blockHash: isSet(object.blockHash)
-        ? Buffer.from(bytesFromBase64(object.blockHash))
+        ? bytesFromBase64(object.blockHash)
         : isSet(object.block_hash)
-        ? Buffer.from(bytesFromBase64(object.block_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.block_hash)
+        : new Uint8Array(0),
       height: isSet(object.height) ? globalThis.Number(object.height) : 0,
       shareHash: isSet(object.shareHash)
-        ? Buffer.from(bytesFromBase64(object.shareHash))
+        ? bytesFromBase64(object.shareHash)
         : isSet(object.share_hash)
-        ? Buffer.from(bytesFromBase64(object.share_hash))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.share_hash)
+        : new Uint8Array(0),
       origin: isSet(object.origin) ? globalThis.String(object.origin) : "",
     };
   },
@@ -1117,10 +1123,10 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
   },
   fromPartial(object: DeepPartial<SubmitBlockRequest>): SubmitBlockRequest {
     const message = createBaseSubmitBlockRequest();
-    message.block = object.block ?? Buffer.alloc(0);
-    message.blockHash = object.blockHash ?? Buffer.alloc(0);
+    message.block = object.block ?? new Uint8Array(0);
+    message.blockHash = object.blockHash ?? new Uint8Array(0);
     message.height = object.height ?? 0;
-    message.shareHash = object.shareHash ?? Buffer.alloc(0);
+    message.shareHash = object.shareHash ?? new Uint8Array(0);
     message.origin = object.origin ?? "";
     return message;
   },
@@ -1375,7 +1381,7 @@ function createBaseFullNodeStatus(): FullNodeStatus {
     blocks: 0,
     headers: 0,
     verificationProgress: 0,
-    chainWork: Buffer.alloc(0),
+    chainWork: new Uint8Array(0),
     lastError: "",
     selected: false,
     subversion: "",
@@ -1494,7 +1500,7 @@ export const FullNodeStatus: MessageFns<FullNodeStatus> = {
               break;
             }
 
-            message.chainWork = Buffer.from(reader.bytes());
+            message.chainWork = reader.bytes();
             continue;
           }
           case 9: {
@@ -1547,10 +1553,10 @@ export const FullNodeStatus: MessageFns<FullNodeStatus> = {
         ? globalThis.Number(object.verification_progress)
         : 0,
       chainWork: isSet(object.chainWork)
-        ? Buffer.from(bytesFromBase64(object.chainWork))
+        ? bytesFromBase64(object.chainWork)
         : isSet(object.chain_work)
-        ? Buffer.from(bytesFromBase64(object.chain_work))
-        : Buffer.alloc(0),
+        ? bytesFromBase64(object.chain_work)
+        : new Uint8Array(0),
       lastError: isSet(object.lastError)
         ? globalThis.String(object.lastError)
         : isSet(object.last_error)
@@ -1611,7 +1617,7 @@ export const FullNodeStatus: MessageFns<FullNodeStatus> = {
     message.blocks = object.blocks ?? 0;
     message.headers = object.headers ?? 0;
     message.verificationProgress = object.verificationProgress ?? 0;
-    message.chainWork = object.chainWork ?? Buffer.alloc(0);
+    message.chainWork = object.chainWork ?? new Uint8Array(0);
     message.lastError = object.lastError ?? "";
     message.selected = object.selected ?? false;
     message.subversion = object.subversion ?? "";
@@ -1855,11 +1861,28 @@ interface Rpc {
 }
 
 function bytesFromBase64(b64: string): Uint8Array {
-  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
 }
 
 function base64FromBytes(arr: Uint8Array): string {
-  return globalThis.Buffer.from(arr).toString("base64");
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {

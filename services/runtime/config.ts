@@ -1,0 +1,64 @@
+// What a node was asked to do: the parsed command line (services/cli/flags.ts), shared by every
+// service. Values left undefined mean "the network's default" (from the network definition in the
+// consensus core), so the CLI does not duplicate per-network constants.
+import type { ServiceName } from '../bus/contracts.ts';
+import type { LogLevel } from './log.ts';
+
+export interface FullNodeConfig {
+  // --bitcoind-address
+  host: string;
+  rpcPort?: number;
+  p2pPort?: number;
+  // Positional BITCOIND_RPCUSERPASS; both undefined = read the coin's conf file / cookie.
+  rpcUser?: string;
+  rpcPassword?: string;
+}
+
+export interface NodeConfig {
+  // --net bitcoin|litecoin|... (default bitcoin) and --testnet, or --net-file FILE for a custom network.
+  net: string;
+  testnet: boolean;
+  netFile?: string;
+  // -a/--address; undefined = ask the full node's wallet.
+  address?: string;
+  // --give-author percentage (default 0.5 as the reference's help says).
+  giveAuthor: number;
+  // -f/--fee worker fee percentage.
+  fee: number;
+  // -n/--p2pool-node ADDR[:PORT], repeatable.
+  p2poolNodes: string[];
+  p2poolPort?: number;
+  // -w/--worker-port [ADDR:]PORT
+  workerHost?: string;
+  workerPort?: number;
+  // --max-conns incoming P2P connections.
+  maxConns: number;
+  fullNode: FullNodeConfig;
+  // --merged URL, repeatable.
+  merged: string[];
+  datadir: string;
+  logfile?: string;
+  logLevel: LogLevel;
+
+  // Cluster: --nats URL (absent = embedded, in-process bus), --service NAME (absent = all six).
+  nats?: string;
+  natsPrefix: string;
+  natsCredsFile?: string;
+  natsTokenFile?: string;
+  service?: ServiceName;
+  instance: string;
+
+  // Process endpoints: /healthz and /readyz (also /metrics), the web page, the gRPC API.
+  healthHost: string;
+  healthPort: number;
+  webHost: string;
+  webPort: number;
+  grpcHost: string;
+  grpcPort: number;
+  adminTokenFile?: string;
+  // Seconds to stay up answering "not ready" after SIGTERM before draining, so load balancers stop
+  // sending work first (Kubernetes endpoint propagation).
+  shutdownDelay: number;
+  // --demo-miner: built-in CPU miner for `make run` (needs edge + template builder logic).
+  demoMiner: boolean;
+}

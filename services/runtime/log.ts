@@ -1,0 +1,84 @@
+// Structured logs: one JSON object per line (stdout, and --logfile if given), with the active trace and
+// span ids so a log line can be found from a trace and back.
+import { appendFileSync } from 'node:fs';
+import { trace } from '@opentelemetry/api';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type Fields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: Fields): void;
+  info(msg: string, fields?: Fields): void;
+  warn(msg: string, fields?: Fields): void;
+  error(msg: string, fields?: Fields): void;
+  child(fields: Fields): Logger;
+}
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  fields?: Fields;
+  logfile?: string;
+  // Where lines go; stdout by default (tests capture them here).
+  write?: (line: string) => void;
+}
+
+export function isLogLevel(s: string): s is LogLevel {
+  return s in LEVELS;
+}
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const min = LEVELS[opts.level ?? 'info'];
+  const write = opts.write ?? ((line: string) => { process.stdout.write(line); });
+  const logfile = opts.logfile;
+  const make = (base: Fields): Logger => {
+    const emit = (level: LogLevel, msg: string, fields?: Fields) => {
+      if (LEVELS[level] < min) return;
+      const span = trace.getActiveSpan()?.spanContext();
+      const record: Fields = { time: new Date().toISOString(), level, msg, ...base };
+      if (span && span.traceId !== '00000000000000000000000000000000') {
+        record.trace_id = span.traceId;
+        record.span_id = span.spanId;
+      }
+      if (fields) for (const [k, v] of Object.entries(fields)) record[k] = serialize(v);
+      const line = JSON.stringify(record, jsonReplacer) + '\n';
+      write(line);
+      if (logfile) {
+        try {
+          appendFileSync(logfile, line);
+        } catch {
+          // A full or vanished disk must not take the node down; stdout still has the line.
+        }
+      }
+    };
+    return {
+      debug: (m, f) => emit('debug', m, f),
+      info: (m, f) => emit('info', m, f),
+      warn: (m, f) => emit('warn', m, f),
+      error: (m, f) => emit('error', m, f),
+      child: (f) => make({ ...base, ...f }),
+    };
+  };
+  return make(opts.fields ?? {});
+}
+
+function serialize(v: unknown): unknown {
+  if (v instanceof Error) {
+    const out: Fields = { message: v.message, name: v.name };
+    if ('code' in v) out.code = (v as { code: unknown }).code;
+    if (v.stack) out.stack = v.stack;
+    return out;
+  }
+  return v;
+}
+
+// bigint (satoshis, ms) and bytes (hashes) appear in log fields; JSON.stringify would throw or dump arrays.
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
+  if (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+    return Buffer.from((value as { data: number[] }).data).toString('hex');
+  }
+  return value;
+}
