@@ -188,6 +188,37 @@ test('a peer that never answers sharereq is dropped after the timeout and banned
   assert.match(bannedFor(host)!, /share request failed: share request timed out/);
 });
 
+test('our own nonce is a self-connection (misbehaving); a nonce already connected is a plain disconnect', async () => {
+  const self = attackerHost();
+  const p = await RawPeer.connect(net, victim.port, self);
+  p.sendVersion(null, 3501, victim.gw.nonce);
+  await p.closedP;
+  assert.match(bannedFor(self)!, /connected to self/);
+  const nonce = 0x5151n;
+  const { p: first } = await (async () => { const q = await RawPeer.connect(net, victim.port, attackerHost()); q.sendVersion(null, 3501, nonce); await q.expect('ping'); return { p: q }; })();
+  const dupHost = attackerHost();
+  const dup = await RawPeer.connect(net, victim.port, dupHost);
+  dup.sendVersion(null, 3501, nonce);
+  await dup.closedP;
+  assert.equal(bannedFor(dupHost), undefined);
+  assert.equal(first.closed, false);
+  first.close();
+});
+
+test('a silent peer is dropped by the idle timeout, without a ban', async () => {
+  const quiet = await startNode(net, 'quiet', { timings: { idleMs: 300 } });
+  try {
+    const host = attackerHost();
+    const p = await RawPeer.connect(net, quiet.port, host);
+    p.sendVersion();
+    await p.expect('ping');
+    await p.closedP;
+    assert.equal(quiet.gw.bans.isBanned(host, Date.now()), false);
+  } finally {
+    await quiet.gw.stop();
+  }
+});
+
 test('after all that, the node still relays to its good peer', async () => {
   await stillServing();
   good.chain.mine(1);

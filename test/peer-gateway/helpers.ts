@@ -88,10 +88,10 @@ export class RawPeer {
     this.raw(encodeFrame(this.net.PREFIX, command, payload));
   }
 
-  sendVersion(bestShareHash: bigint | null = null, version = 3501): void {
+  sendVersion(bestShareHash: bigint | null = null, version = 3501, nonce = randomBytes(8).readBigUInt64LE(0)): void {
     this.send('version', m.version.encode({
       version, services: 0n, addrTo: { services: 0n, host: '127.0.0.1', port: 1 }, addrFrom: { services: 0n, host: '127.0.0.1', port: 2 },
-      nonce: randomBytes(8).readBigUInt64LE(0), subVersion: 'raw', mode: 1, bestShareHash,
+      nonce, subVersion: 'raw', mode: 1, bestShareHash,
     }));
   }
 
