@@ -6,6 +6,7 @@ import { hash } from 'node:crypto';
 import type { CoinParams } from './coins.ts';
 import { coinbaseBranchPacked, merkleRootPacked } from './merkle.ts';
 import { bitsToTarget } from '../core/bitcoin/bits.ts';
+import { decodeTx, type Tx } from '../core/bitcoin/tx.ts';
 
 export interface TemplateTx {
   /** As the node serialized it (witness and MWEB data included). */
@@ -90,6 +91,9 @@ export class TemplateError extends Error {
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 // The coinbase and header are not in the template's weight; 4,000 weight units is what Core reserves.
 const COINBASE_WEIGHT_RESERVE = 4000;
+// P2Pool's coinbase has up to 4,000 outputs but they are all P2PKH/P2WPKH/P2SH: at most 4 sigops
+// (x4 scale) each for P2PKH. Core reserves 400; we reserve what 100 legacy outputs would cost.
+const COINBASE_SIGOPS_RESERVE = 400;
 const MAX_SUBSIDY = 50n * 100_000_000n;
 
 function hex64(v: unknown, what: string): string {
@@ -174,6 +178,7 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
   let totalFees = 0n;
   let txWeight = 0;
   let txBytes = 0;
+  let txSigops = 0;
   for (let i = 0; i < n; i++) {
     const t = list[i];
     if (!t || typeof t.data !== 'string' || t.data.length % 2 || t.data.length === 0) throw new TemplateError(`transaction ${i} has no hex data`);
@@ -207,6 +212,7 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
     if (fee !== null) totalFees += fee;
     txWeight += weight ?? data.length * 4;
     txBytes += data.length;
+    txSigops += transactions[i]!.sigops ?? 0;
   }
   if (totalFees > coinbaseValue) throw new TemplateError(`fees ${totalFees} exceed coinbasevalue ${coinbaseValue}`);
   if (coinbaseValue - totalFees > MAX_SUBSIDY) throw new TemplateError(`coinbasevalue ${coinbaseValue} implies a subsidy above 50 coins`);
@@ -222,6 +228,8 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
   }
 
   const weightLimit = gbt.weightlimit === undefined ? 4_000_000 : int(gbt.weightlimit, 'weightlimit', 1);
+  const sigopLimit = gbt.sigoplimit === undefined ? 80_000 : int(gbt.sigoplimit, 'sigoplimit');
+  if (txSigops + COINBASE_SIGOPS_RESERVE > sigopLimit) throw new TemplateError(`transactions use ${txSigops} sigops, over the limit ${sigopLimit} less the coinbase reserve`);
   if (txWeight + COINBASE_WEIGHT_RESERVE > weightLimit) throw new TemplateError(`transactions weigh ${txWeight}, over the limit ${weightLimit} less the coinbase reserve`);
 
   const branchRaw = coinbaseBranchPacked(txidsPacked, n);
@@ -269,7 +277,7 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
     defaultWitnessCommitment,
     mweb,
     weightLimit,
-    sigopLimit: gbt.sigoplimit === undefined ? 80_000 : int(gbt.sigoplimit, 'sigoplimit'),
+    sigopLimit,
     sizeLimit: gbt.sizelimit === undefined ? 4_000_000 : int(gbt.sizelimit, 'sizelimit'),
     txWeight,
     txBytes,
@@ -289,4 +297,12 @@ export function witnessCommitmentScript(work: Pick<Work, 'witnessMerkleRootRaw'>
   if (reservedValue.length !== 32) throw new Error('witness reserved value must be 32 bytes');
   const c = hash('sha256', hash('sha256', Buffer.concat([work.witnessMerkleRootRaw, reservedValue]), 'buffer'), 'buffer');
   return Buffer.concat([Buffer.from('6a24aa21a9ed', 'hex'), c]);
+}
+
+/**
+ * Template transactions decoded by the consensus core, for consumers that need inputs and outputs.
+ * Litecoin's HogEx has a format of its own and is returned as undefined: it is never re-encoded.
+ */
+export function decodeTransactions(work: Pick<Work, 'transactions'>): (Tx | undefined)[] {
+  return work.transactions.map((t) => (t.hogEx ? undefined : decodeTx(t.data)));
 }

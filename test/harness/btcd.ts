@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { RpcClient } from '../../services/template-builder/rpc/client.ts';
 import { Daemon, registerTempDir, removeTempDir } from './daemon.ts';
-import { freePorts } from './ports.ts';
+import { freePorts, withPortRetry } from './ports.ts';
 import { waitForRpc } from './wait.ts';
 import { regtestAddress } from './keys.ts';
 
@@ -52,6 +52,10 @@ export function btcdPath(): string {
 }
 
 export async function startBtcd(opts: BtcdOptions = {}): Promise<BtcdNode> {
+  return withPortRetry(() => startBtcdOnce(opts));
+}
+
+async function startBtcdOnce(opts: BtcdOptions): Promise<BtcdNode> {
   const bin = btcdPath();
   const datadir = mkdtempSync(join(tmpdir(), 'p2pool-btcd-'));
   registerTempDir(datadir);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { RpcClient } from '../../services/template-builder/rpc/client.ts';
 import { Daemon, registerTempDir, removeTempDir } from './daemon.ts';
-import { freePorts } from './ports.ts';
+import { freePorts, withPortRetry } from './ports.ts';
 import { waitFor, waitForRpc } from './wait.ts';
 
 export interface LitecoindOptions {
@@ -57,6 +57,10 @@ export function litecoindPath(): string {
 }
 
 export async function startLitecoind(opts: LitecoindOptions = {}): Promise<LitecoindNode> {
+  return withPortRetry(() => startLitecoindOnce(opts));
+}
+
+async function startLitecoindOnce(opts: LitecoindOptions): Promise<LitecoindNode> {
   const bin = litecoindPath();
   const datadir = mkdtempSync(join(tmpdir(), 'p2pool-ltc-'));
   registerTempDir(datadir);
@@ -134,11 +138,16 @@ export async function startLitecoind(opts: LitecoindOptions = {}): Promise<Litec
     node.address = await rpc!.call<string>('getnewaddress', ['', 'bech32']);
   }
   if (opts.peer !== false) {
-    node.peer = await startLitecoind({
-      peer: false, wallet: false, noMweb: opts.noMweb,
-      extraArgs: [`-connect=127.0.0.1:${p2pPort}`],
-    });
-    await waitFor('litecoind peer connection', async () => (await rpc!.call<number>('getconnectioncount')) > 0, 30_000, 100);
+    try {
+      node.peer = await startLitecoind({
+        peer: false, wallet: false, noMweb: opts.noMweb,
+        extraArgs: [`-connect=127.0.0.1:${p2pPort}`],
+      });
+      await waitFor('litecoind peer connection', async () => (await rpc!.call<number>('getconnectioncount')) > 0, 30_000, 100);
+    } catch (e) {
+      await node.stop();
+      throw e;
+    }
   }
   return node;
 }

@@ -19,3 +19,14 @@ export async function freePorts(n: number): Promise<number[]> {
   while (out.size < n) out.add(await freePort());
   return [...out];
 }
+
+/** Runs a start-up again (up to 3 times) when it failed because a chosen port was taken meanwhile. */
+export async function withPortRetry<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (e) {
+      if (attempt >= 3 || !/unable to bind|address already in use/i.test((e as Error).message)) throw e;
+    }
+  }
+}

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTemplate, witnessCommitmentScript, TemplateError, rawToBigint } from '../../services/template-builder/template.ts';
+import { parseTemplate, witnessCommitmentScript, TemplateError, rawToBigint, decodeTransactions } from '../../services/template-builder/template.ts';
 import { coinbaseBranchRaw, merkleRootRaw, rootFromBranchRaw } from '../../services/template-builder/merkle.ts';
 import { coinParams, blockSubsidy } from '../../services/template-builder/coins.ts';
 import { emptyWorkOnHeader } from '../../services/template-builder/shortcut.ts';
@@ -33,6 +33,9 @@ test('pre-MWEB template with a segwit transaction becomes work', () => {
   assert.equal(w.txHashes[0], BigInt('0x' + gbt.transactions[0].hash));
   assert.equal(w.mweb, undefined);
   assert.ok(w.segwit);
+  const [decoded] = decodeTransactions(w);
+  assert.equal(decoded!.inputs.length, 1);
+  assert.equal(decoded!.outputs[0]!.value, 150_000_000n);
   // Our witness merkle root, committed with Core's all-zero reserved value, is the node's own commitment.
   assert.deepEqual(witnessCommitmentScript(w, Buffer.alloc(32)), w.defaultWitnessCommitment);
   // The coinbase branch agrees with the consensus core's bigint implementation.
@@ -84,6 +87,8 @@ test('unusable templates are refused with the reason', () => {
   bad((g) => { g.mintime = g.curtime + 10; }, /before mintime/);
   bad((g) => { g.transactions[0].depends = [2]; }, /depends on 2/);
   bad((g) => { g.coinbasevalue = undefined; }, /coinbasevalue is missing/);
+  bad((g) => { g.transactions[0].sigops = 79_700; }, /sigops, over the limit 80000/);
+  bad((g) => { g.transactions[0].weight = 3_999_000; }, /weigh \d+, over the limit 4000000/);
   bad((g) => { g.transactions[0].data = 'ff' + g.transactions[0].data.slice(2); }, /does not hash to its hash/);
   bad((g) => { g.transactions[0].data = 'abc'; }, /has no hex data/);
 });
