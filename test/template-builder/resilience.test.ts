@@ -111,6 +111,33 @@ test('node still syncing: "syncing" with progress, then ready once it is caught 
   }
 });
 
+test('litecoind without peers: "no-peers" state, ready once a peer connects; our P2P link counts as one', async () => {
+  const ltc = await startLitecoind({ peer: false, noMweb: true });
+  await ltc.mine(101);
+  const tb = builderFor('litecoin', [nodeConfig(ltc, { p2p: false })]);
+  tb.start();
+  let peer: Awaited<ReturnType<typeof startLitecoind>> | undefined;
+  let withLink: ReturnType<typeof builderFor> | undefined;
+  try {
+    await waitForStatus(tb.nodes[0]!, 'no-peers', 10_000);
+    assert.match(tb.nodes[0]!.state.message, /^litecoind has no peers and will not give templates/);
+    // The builder's own P2P link is a peer as far as litecoind is concerned.
+    withLink = builderFor('litecoin', [nodeConfig(ltc)]);
+    withLink.start();
+    assert.equal((await withLink.nextWork({ timeoutMs: 30_000 })).work.height, 102);
+    withLink.stop();
+    withLink = undefined;
+    peer = await startLitecoind({ peer: false, wallet: false, noMweb: true, extraArgs: [`-connect=127.0.0.1:${ltc.p2pPort}`] });
+    const { work } = await tb.nextWork({ timeoutMs: 30_000 });
+    assert.equal(work.height, 102);
+  } finally {
+    withLink?.stop();
+    tb.stop();
+    await peer?.stop();
+    await ltc.stop();
+  }
+});
+
 test('wrong chain and bad payout address are refused with clear messages', async () => {
   const btcd = await startBtcd();
   const tb = new TemplateBuilder({ coin: 'bitcoin', network: 'main', nodes: [{ ...FAST, ...nodeConfig(btcd), p2p: false }] });
