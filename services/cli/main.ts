@@ -11,7 +11,14 @@ import { startNode, VERSION } from './node.ts';
 import { prepareDemo } from './demo.ts';
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'sharechain' && argv[1] === 'verify') return sharechainVerify(argv.slice(2));
+  if (argv[0] === 'sharechain' && argv[1] === 'verify') {
+    try {
+      return await sharechainVerify(argv.slice(2));
+    } catch (e) {
+      process.stderr.write(`p2pool sharechain verify: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
 
   let parsed;
   try {

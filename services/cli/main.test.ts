@@ -1,0 +1,28 @@
+// The p2pool command as a process: dispatch and exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const MAIN = join(import.meta.dirname, 'main.ts');
+const p2pool = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 30_000 });
+
+test('--help prints the options and exits 0', () => {
+  const r = p2pool('--help');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /usage: p2pool/);
+  assert.match(r.stdout, /--bitcoind-rpc-port/);
+});
+
+test('a usage error exits 2 with the reason on stderr', () => {
+  const r = p2pool('--service', 'edge');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /p2pool: error: --service edge .* needs --nats URL/);
+});
+
+test('`p2pool sharechain verify` is handed to the sharechain verify command', () => {
+  // The command's own exit code or error comes back; either way it is not parsed as node flags.
+  const r = p2pool('sharechain', 'verify', '--no-such-flag-for-verify');
+  assert.doesNotMatch(r.stderr, /unrecognized argument/);
+  assert.notEqual(r.status, 0);
+});
