@@ -3,4 +3,4 @@
 // is the same as `p2pool --service aux ...`.
 import { main } from '../cli/main.ts';
 
-process.exitCode = await main(['--service', 'aux', ...process.argv.slice(2)]);
+process.exit(await main(['--service', 'aux', ...process.argv.slice(2)]));

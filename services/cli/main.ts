@@ -7,7 +7,7 @@ import { createLogger } from '../runtime/log.ts';
 import { setupTelemetry } from '../runtime/telemetry.ts';
 import { sharechainVerify } from './commands/sharechain-verify.ts';
 import { helpText, parseArgs, UsageError } from './flags.ts';
-import { startNode, VERSION } from './node.ts';
+import { createNode, VERSION } from './node.ts';
 import { prepareDemo } from './demo.ts';
 
 export async function main(argv: string[]): Promise<number> {
@@ -43,7 +43,11 @@ export async function main(argv: string[]): Promise<number> {
   process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e }));
   try {
     const demo = config.nats ? undefined : await prepareDemo(config, log);
-    const { host } = await startNode(config, log);
+    const host = createNode(config, log);
+    // Signals are handled from the start: SIGTERM while waiting for NATS still exits cleanly.
+    const stopped = runUntilSignal(host, log);
+    await Promise.race([host.start(), stopped]);
+    if (host.stopping) return await stopped;
     const endpoints = host.endpoints();
     if (endpoints.web) {
       // The line a newcomer looks for after `make run`.
@@ -51,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
       if (!config.nats) process.stderr.write(`\np2pool is running: ${url}\n\n`);
     }
     log.info('ready to serve', { endpoints });
-    const code = await runUntilSignal(host, log);
+    const code = await stopped;
     await demo?.stop();
     return code;
   } catch (e) {
@@ -63,5 +67,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await main(process.argv.slice(2));
+  // Exit explicitly: a NATS connection still being attempted must not keep a stopped process alive.
+  process.exit(await main(process.argv.slice(2)));
 }

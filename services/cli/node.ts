@@ -16,33 +16,38 @@ export interface StartedNode {
   bus: Bus;
 }
 
-export async function startNode(config: NodeConfig, log: Logger): Promise<StartedNode> {
+// The node, not yet started: `host.start()` brings up the health endpoint, connects the bus (waiting
+// for NATS if it is not up yet) and starts the services.
+export function createNode(config: NodeConfig, log: Logger): Host {
   mkdirSync(config.datadir, { recursive: true });
   const mode = config.nats ? 'cluster' : 'embedded';
   log.info('starting', {
     mode, service: config.service ?? 'all', version: VERSION, net: config.net, testnet: config.testnet,
     nats: config.nats ? redactUrl(config.nats) : undefined,
   });
-  let bus: Bus;
-  if (config.nats) {
-    // Resolves once connected; until NATS is reachable the process waits here (and /healthz is not up,
-    // so a pod that cannot reach NATS at all is restarted rather than left silent).
-    bus = await NatsBus.connect({
-      url: config.nats, prefix: config.natsPrefix, name: `${config.service ?? 'all'}/${config.instance}`,
-      credsFile: config.natsCredsFile, tokenFile: config.natsTokenFile,
-    });
-    log.info('connected to NATS', { nats: redactUrl(config.nats), prefix: config.natsPrefix });
-  } else {
-    bus = new InProcBus({ prefix: config.natsPrefix });
-  }
-  const host = new Host({ config, bus, services: servicesFor(config.service), log, version: VERSION, mode });
+  const nats = config.nats;
+  const bus: Bus | (() => Promise<Bus>) = nats
+    ? async () => {
+      const b = await NatsBus.connect({
+        url: nats, prefix: config.natsPrefix, name: `${config.service ?? 'all'}/${config.instance}`,
+        credsFile: config.natsCredsFile, tokenFile: config.natsTokenFile,
+      });
+      log.info('connected to NATS', { nats: redactUrl(nats), prefix: config.natsPrefix });
+      return b;
+    }
+    : new InProcBus({ prefix: config.natsPrefix });
+  return new Host({ config, bus, services: servicesFor(config.service), log, version: VERSION, mode });
+}
+
+export async function startNode(config: NodeConfig, log: Logger): Promise<StartedNode> {
+  const host = createNode(config, log);
   try {
     await host.start();
   } catch (e) {
     await host.shutdown('start failed').catch(() => undefined);
     throw e;
   }
-  return { host, bus };
+  return { host, bus: host.bus! };
 }
 
 export function redactUrl(url: string): string {

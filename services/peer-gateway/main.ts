@@ -3,4 +3,4 @@
 // is the same as `p2pool --service peer-gateway ...`.
 import { main } from '../cli/main.ts';
 
-process.exitCode = await main(['--service', 'peer-gateway', ...process.argv.slice(2)]);
+process.exit(await main(['--service', 'peer-gateway', ...process.argv.slice(2)]));

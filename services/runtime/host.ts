@@ -51,7 +51,9 @@ export type ServiceFactory = (ctx: ServiceContext) => ServiceShell | Promise<Ser
 
 export interface HostOptions {
   config: NodeConfig;
-  bus: Bus;
+  // A bus, or how to get one: the health endpoint is up (not ready) while it connects, so an
+  // orchestrator sees a live process waiting for NATS rather than a silent one.
+  bus: Bus | (() => Promise<Bus>);
   services: Array<[ServiceName, ServiceFactory]>;
   log: Logger;
   version: string;
@@ -76,6 +78,7 @@ export class Host {
   readonly #hosted: Hosted[] = [];
   readonly #startedAt = Date.now();
   #http: HttpEndpoint | undefined;
+  #bus: Bus | undefined;
   #stopping: Promise<void> | undefined;
   #busUnsub: (() => void) | undefined;
 
@@ -85,6 +88,14 @@ export class Host {
 
   get healthPort(): number | undefined {
     return this.#http?.port;
+  }
+
+  get stopping(): boolean {
+    return this.#stopping !== undefined;
+  }
+
+  get bus(): Bus | undefined {
+    return this.#bus;
   }
 
   services(): ReadonlyArray<{ name: ServiceName; health: HealthState; shell: ServiceShell }> {
@@ -99,13 +110,16 @@ export class Host {
   }
 
   async start(): Promise<void> {
-    const { config, bus, log } = this.#opts;
+    const { config, log } = this.#opts;
     this.#http = await startHealthServer(config.healthHost, config.healthPort, {
       live: () => ({ ok: this.#stopping === undefined || this.#hosted.length > 0, detail: { instance: config.instance } }),
       ready: () => this.#readiness(),
       routes: this.#opts.routes,
     });
     log.info('health endpoint listening', { port: this.#http.port, url: `http://${config.healthHost}:${this.#http.port}/readyz` });
+    const bus = typeof this.#opts.bus === 'function' ? await this.#opts.bus() : this.#opts.bus;
+    this.#bus = bus;
+    if (this.#stopping) return;
 
     const rpc = busRpc(bus, { source: config.instance });
     const clients = clientsFor(rpc);
@@ -172,7 +186,7 @@ export class Host {
         checks: Object.fromEntries([...h.ctx.health.checks].map(([k, c]) => [k, c.ok ? 'ok' : c.detail || 'failing'])),
       };
     }
-    return { ok, detail: { instance: this.#opts.config.instance, bus: this.#opts.bus.state(), services } };
+    return { ok, detail: { instance: this.#opts.config.instance, bus: this.#bus?.state() ?? 'connecting', services } };
   }
 
   // Graceful: not ready, (delay,) drain services newest first, stop serving, stop, deregister, drain bus.
@@ -182,7 +196,8 @@ export class Host {
   }
 
   async #shutdown(reason: string): Promise<void> {
-    const { log, config, bus } = this.#opts;
+    const { log, config } = this.#opts;
+    const bus = this.#bus;
     log.info('shutting down', { reason });
     for (const h of this.#hosted) h.ctx.health.setStatus(ServingStatus.DRAINING);
     if (config.shutdownDelay > 0) await new Promise((r) => setTimeout(r, config.shutdownDelay * 1000));
@@ -204,7 +219,7 @@ export class Host {
     }
     await Promise.allSettled(reversed.map((h) => h.registration?.close()));
     this.#busUnsub?.();
-    await bus.drain().catch((e) => log.warn('bus drain failed', { error: e }));
+    await bus?.drain().catch((e) => log.warn('bus drain failed', { error: e }));
     await this.#http?.close();
     log.info('stopped', { reason });
   }

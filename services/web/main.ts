@@ -3,4 +3,4 @@
 // is the same as `p2pool --service web ...`.
 import { main } from '../cli/main.ts';
 
-process.exitCode = await main(['--service', 'web', ...process.argv.slice(2)]);
+process.exit(await main(['--service', 'web', ...process.argv.slice(2)]));

@@ -34,9 +34,14 @@ export class NatsServer {
   }
 
   static async start(): Promise<NatsServer> {
-    const s = new NatsServer(await freePort(), mkdtempSync(join(tmpdir(), 'p2pool-nats-')));
+    const s = await NatsServer.prepare();
     await s.restart();
     return s;
+  }
+
+  // Port and store chosen, server not started yet (call restart()).
+  static async prepare(): Promise<NatsServer> {
+    return new NatsServer(await freePort(), mkdtempSync(join(tmpdir(), 'p2pool-nats-')));
   }
 
   async restart(): Promise<void> {
