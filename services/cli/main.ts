@@ -4,6 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { defaultInstanceId, runUntilSignal } from '../runtime/host.ts';
 import { createLogger } from '../runtime/log.ts';
+import { PrometheusReader } from '../runtime/prometheus.ts';
 import { setupTelemetry } from '../runtime/telemetry.ts';
 import { sharechainVerify } from './commands/sharechain-verify.ts';
 import { helpText, parseArgs, UsageError } from './flags.ts';
@@ -39,11 +40,18 @@ export async function main(argv: string[]): Promise<number> {
   const config = parsed.config;
   const serviceName = config.service ?? 'p2pool';
   const log = createLogger({ level: config.logLevel, logfile: config.logfile, fields: { service: serviceName, instance: config.instance } });
-  const telemetry = setupTelemetry({ serviceName: `p2pool-${serviceName}`, instance: config.instance, version: VERSION });
+  const prometheus = new PrometheusReader();
+  const telemetry = setupTelemetry({ serviceName: `p2pool-${serviceName}`, instance: config.instance, version: VERSION, metricReaders: [prometheus] });
   process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e }));
   try {
     const demo = config.nats ? undefined : await prepareDemo(config, log);
-    const host = createNode(config, log);
+    const host = createNode(config, log, {
+      '/metrics': async (_req, res) => {
+        const text = await prometheus.render();
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        res.end(text);
+      },
+    });
     // Signals are handled from the start: SIGTERM while waiting for NATS still exits cleanly.
     const stopped = runUntilSignal(host, log);
     await Promise.race([host.start(), stopped]);

@@ -6,6 +6,7 @@ import { NatsBus } from '../bus/nats.ts';
 import type { Bus } from '../bus/types.ts';
 import type { NodeConfig } from '../runtime/config.ts';
 import { Host } from '../runtime/host.ts';
+import type { Route } from '../runtime/http-server.ts';
 import type { Logger } from '../runtime/log.ts';
 import { servicesFor } from './services.ts';
 
@@ -18,7 +19,7 @@ export interface StartedNode {
 
 // The node, not yet started: `host.start()` brings up the health endpoint, connects the bus (waiting
 // for NATS if it is not up yet) and starts the services.
-export function createNode(config: NodeConfig, log: Logger): Host {
+export function createNode(config: NodeConfig, log: Logger, routes?: Record<string, Route>): Host {
   mkdirSync(config.datadir, { recursive: true });
   const mode = config.nats ? 'cluster' : 'embedded';
   log.info('starting', {
@@ -36,7 +37,7 @@ export function createNode(config: NodeConfig, log: Logger): Host {
       return b;
     }
     : new InProcBus({ prefix: config.natsPrefix });
-  return new Host({ config, bus, services: servicesFor(config.service), log, version: VERSION, mode });
+  return new Host({ config, bus, services: servicesFor(config.service), log, version: VERSION, mode, routes });
 }
 
 export async function startNode(config: NodeConfig, log: Logger): Promise<StartedNode> {

@@ -49,6 +49,14 @@ test('p2pool alone runs all six services in one process', async () => {
 
   await assertGrpcApi(`127.0.0.1:${ports.grpc}`, TOKEN, () => 'solo');
 
+  // The calls just made show up in the Prometheus metrics of the process.
+  const res = await fetch(`http://127.0.0.1:${ports.health}/metrics`);
+  assert.equal(res.status, 200);
+  const metrics = await res.text();
+  assert.match(metrics, /# TYPE rpc_server_duration histogram/);
+  assert.match(metrics, /rpc_server_duration_count\{[^}]*rpc_service="p2pool.v1.Sharechain"[^}]*rpc_method="Health"[^}]*\} [1-9]/);
+  assert.match(metrics, /rpc_server_duration_count\{[^}]*rpc_method="Drain"[^}]*rpc_code="OK"[^}]*\} 1/);
+
   const { code } = await p.terminate('SIGTERM');
   assert.equal(code, 0, p.stderr);
   const msgs = p.logs.map((r) => r.msg);
