@@ -1,19 +1,20 @@
-// The web service shell: the node's HTTP page (reference JSON endpoints and dashboard come with their
-// issues) and the external gRPC API, which serves every p2pool.v1 contract and proxies it onto the bus
-// (services/bus/grpc.ts). It serves the Web contract itself: Health, ListServices, GetNodeInfo.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// The web service shell: the node's HTTP page (the reference JSON endpoints and dashboard come with
+// their issues, through loadLogic) and the external gRPC API, which serves every p2pool.v1 contract and
+// proxies it onto the bus (services/bus/grpc.ts). It serves the Web contract itself: Health,
+// ListServices, GetNodeInfo, and HttpGet (GETs the edge received on the worker port).
 import { WebDefinition, type NodeInfo, type Web } from '../gen/p2pool/v1/web.ts';
 import { definitions, SERVICE_NAMES } from '../bus/contracts.ts';
 import { startGrpcGateway, type GrpcGateway } from '../bus/grpc.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
 import { statusName } from '../runtime/health-state.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
-import { listenHttp, sendJson, type HttpEndpoint } from '../runtime/http-server.ts';
+import { listenHttp, type HttpEndpoint } from '../runtime/http-server.ts';
 import { listInstances } from '../runtime/registry.ts';
+import { html, json, requestFrom, writeResponse, type WebRequest, type WebResponse, type WebRoute } from './http.ts';
 
 export type WebLogic = Logic<Web> & {
-  // Routes the web logic adds to the HTTP server, by path prefix (e.g. '/rate', '/web/', '/static/').
-  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>;
+  // GET routes, by exact path or by prefix ending in '/' (e.g. '/rate', '/web/', '/static/').
+  routes?: Record<string, WebRoute>;
 };
 
 // The seam: the reference JSON endpoints (spec §9, issue 6) and later the dashboard return routes here.
@@ -42,36 +43,34 @@ export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Pr
     grpcAddress: grpc ? `${config.grpcHost}:${grpc.port}` : '',
   });
 
-  const handlers: WebLogic = {
-    ...l,
-    ListServices: l.ListServices ?? (async () => ({ instances: await listInstances(ctx.bus) })),
-    GetNodeInfo: l.GetNodeInfo ?? (async () => nodeInfo()),
-  };
-
-  const page = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0]!;
+  const get = async (req: WebRequest): Promise<WebResponse> => {
     for (const [prefix, route] of Object.entries(l.routes ?? {})) {
-      if (path === prefix || (prefix.endsWith('/') && path.startsWith(prefix))) return route(req, res);
+      if (req.path === prefix || (prefix.endsWith('/') && req.path.startsWith(prefix))) return route(req);
     }
-    if (path === '/api/v1/node') return sendJson(res, 200, nodeInfo());
-    if (path === '/api/v1/services') {
+    if (req.path === '/api/v1/node') return json(nodeInfo());
+    if (req.path === '/api/v1/services') {
       const instances = await listInstances(ctx.bus).catch(() => []);
-      return sendJson(res, 200, instances.map((i) => ({ ...i, status: statusName(i.status) })));
+      return json(instances.map((i) => ({ ...i, status: statusName(i.status) })));
     }
-    if (path === '/') {
+    if (req.path === '/') {
       const instances = await listInstances(ctx.bus).catch(() => []);
       const info = nodeInfo();
       const rows = instances.map((i) => `<tr><td>${esc(i.service)}</td><td>${esc(i.instance)}</td><td>${statusName(i.status)}</td><td>${esc(i.healthAddress)}</td></tr>`).join('');
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html><head><meta charset="utf-8"><title>p2pool-ts</title></head><body>
+      return html(`<!doctype html><html><head><meta charset="utf-8"><title>p2pool-ts</title></head><body>
 <h1>p2pool-ts ${esc(info.version)}</h1>
 <p>network ${esc(info.network)} · ${esc(info.mode)} · gRPC ${esc(info.grpcAddress)}</p>
 <table border="1" cellpadding="4"><tr><th>service</th><th>instance</th><th>status</th><th>health</th></tr>${rows}</table>
 <p><a href="/api/v1/node">/api/v1/node</a> · <a href="/api/v1/services">/api/v1/services</a></p>
 </body></html>`);
-      return;
     }
-    sendJson(res, 404, { error: 'not found' });
+    return json({ error: 'not found' }, 404);
+  };
+
+  const handlers: WebLogic = {
+    ...l,
+    ListServices: l.ListServices ?? (async () => ({ instances: await listInstances(ctx.bus) })),
+    GetNodeInfo: l.GetNodeInfo ?? (async () => nodeInfo()),
+    HttpGet: l.HttpGet ?? get,
   };
 
   return {
@@ -79,7 +78,7 @@ export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Pr
     impl: bindContract<Web>(WebDefinition, ctx, handlers),
     async start() {
       http = await listenHttp(config.webHost, config.webPort, (req, res) => {
-        page(req, res).catch((e) => sendJson(res, 500, { error: (e as Error).message }));
+        get(requestFrom(req)).then((r) => writeResponse(res, r), (e) => writeResponse(res, json({ error: (e as Error).message }, 500)));
       });
       grpc = await startGrpcGateway({
         bus: ctx.bus,

@@ -13,6 +13,33 @@ import { HealthRequest, HealthResponse, ServiceInstance } from "./common.ts";
  * contract of this package, proxied onto the bus). Bus subjects: docs/bus.md.
  */
 
+export interface HttpGetRequest {
+  /** Path without the query, e.g. "/local_stats", "/web/share/00ab...". */
+  path: string;
+  /** Query string without the "?". */
+  query: string;
+  /** Request headers, lower-case names. */
+  headers: { [key: string]: string };
+}
+
+export interface HttpGetRequest_HeadersEntry {
+  key: string;
+  value: string;
+}
+
+export interface HttpGetResponse {
+  status: number;
+  contentType: string;
+  body: Uint8Array;
+  /** Extra response headers (e.g. access-control-allow-origin), lower-case names. */
+  headers: { [key: string]: string };
+}
+
+export interface HttpGetResponse_HeadersEntry {
+  key: string;
+  value: string;
+}
+
 export interface ListServicesRequest {
 }
 
@@ -39,6 +66,458 @@ export interface NodeInfo {
   webAddress: string;
   grpcAddress: string;
 }
+
+function createBaseHttpGetRequest(): HttpGetRequest {
+  return { path: "", query: "", headers: {} };
+}
+
+export const HttpGetRequest: MessageFns<HttpGetRequest> = {
+  encode(message: HttpGetRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.query !== "") {
+      writer.uint32(18).string(message.query);
+    }
+    globalThis.Object.entries(message.headers).forEach(([key, value]: [string, string]) => {
+      HttpGetRequest_HeadersEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HttpGetRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHttpGetRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = HttpGetRequest_HeadersEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.headers[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HttpGetRequest {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      query: isSet(object.query) ? globalThis.String(object.query) : "",
+      headers: isObject(object.headers)
+        ? (globalThis.Object.entries(object.headers) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: HttpGetRequest): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.query !== "") {
+      obj.query = message.query;
+    }
+    if (message.headers) {
+      const entries = globalThis.Object.entries(message.headers) as [string, string][];
+      if (entries.length > 0) {
+        obj.headers = {};
+        entries.forEach(([k, v]) => {
+          obj.headers[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HttpGetRequest>): HttpGetRequest {
+    return HttpGetRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HttpGetRequest>): HttpGetRequest {
+    const message = createBaseHttpGetRequest();
+    message.path = object.path ?? "";
+    message.query = object.query ?? "";
+    message.headers = (globalThis.Object.entries(object.headers ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseHttpGetRequest_HeadersEntry(): HttpGetRequest_HeadersEntry {
+  return { key: "", value: "" };
+}
+
+export const HttpGetRequest_HeadersEntry: MessageFns<HttpGetRequest_HeadersEntry> = {
+  encode(message: HttpGetRequest_HeadersEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HttpGetRequest_HeadersEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHttpGetRequest_HeadersEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HttpGetRequest_HeadersEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: HttpGetRequest_HeadersEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HttpGetRequest_HeadersEntry>): HttpGetRequest_HeadersEntry {
+    return HttpGetRequest_HeadersEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HttpGetRequest_HeadersEntry>): HttpGetRequest_HeadersEntry {
+    const message = createBaseHttpGetRequest_HeadersEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseHttpGetResponse(): HttpGetResponse {
+  return { status: 0, contentType: "", body: new Uint8Array(0), headers: {} };
+}
+
+export const HttpGetResponse: MessageFns<HttpGetResponse> = {
+  encode(message: HttpGetResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== 0) {
+      writer.uint32(8).uint32(message.status);
+    }
+    if (message.contentType !== "") {
+      writer.uint32(18).string(message.contentType);
+    }
+    if (message.body.length !== 0) {
+      writer.uint32(26).bytes(message.body);
+    }
+    globalThis.Object.entries(message.headers).forEach(([key, value]: [string, string]) => {
+      HttpGetResponse_HeadersEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HttpGetResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHttpGetResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.status = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.body = reader.bytes();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = HttpGetResponse_HeadersEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.headers[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HttpGetResponse {
+    return {
+      status: isSet(object.status) ? globalThis.Number(object.status) : 0,
+      contentType: isSet(object.contentType)
+        ? globalThis.String(object.contentType)
+        : isSet(object.content_type)
+        ? globalThis.String(object.content_type)
+        : "",
+      body: isSet(object.body) ? bytesFromBase64(object.body) : new Uint8Array(0),
+      headers: isObject(object.headers)
+        ? (globalThis.Object.entries(object.headers) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: HttpGetResponse): unknown {
+    const obj: any = {};
+    if (message.status !== 0) {
+      obj.status = Math.round(message.status);
+    }
+    if (message.contentType !== "") {
+      obj.contentType = message.contentType;
+    }
+    if (message.body.length !== 0) {
+      obj.body = base64FromBytes(message.body);
+    }
+    if (message.headers) {
+      const entries = globalThis.Object.entries(message.headers) as [string, string][];
+      if (entries.length > 0) {
+        obj.headers = {};
+        entries.forEach(([k, v]) => {
+          obj.headers[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HttpGetResponse>): HttpGetResponse {
+    return HttpGetResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HttpGetResponse>): HttpGetResponse {
+    const message = createBaseHttpGetResponse();
+    message.status = object.status ?? 0;
+    message.contentType = object.contentType ?? "";
+    message.body = object.body ?? new Uint8Array(0);
+    message.headers = (globalThis.Object.entries(object.headers ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseHttpGetResponse_HeadersEntry(): HttpGetResponse_HeadersEntry {
+  return { key: "", value: "" };
+}
+
+export const HttpGetResponse_HeadersEntry: MessageFns<HttpGetResponse_HeadersEntry> = {
+  encode(message: HttpGetResponse_HeadersEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HttpGetResponse_HeadersEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHttpGetResponse_HeadersEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HttpGetResponse_HeadersEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: HttpGetResponse_HeadersEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HttpGetResponse_HeadersEntry>): HttpGetResponse_HeadersEntry {
+    return HttpGetResponse_HeadersEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HttpGetResponse_HeadersEntry>): HttpGetResponse_HeadersEntry {
+    const message = createBaseHttpGetResponse_HeadersEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
 
 function createBaseListServicesRequest(): ListServicesRequest {
   return {};
@@ -498,6 +977,11 @@ export interface Web {
   /** Every service instance registered on the bus. */
   ListServices(request: ListServicesRequest): Promise<ListServicesResponse>;
   GetNodeInfo(request: GetNodeInfoRequest): Promise<NodeInfo>;
+  /**
+   * An HTTP GET that arrived on the worker port: the edge takes HTTP there (getwork) and hands GETs
+   * of the web paths (the reference JSON endpoints, spec §9, and the pages) to the web service.
+   */
+  HttpGet(request: HttpGetRequest): Promise<HttpGetResponse>;
 }
 
 export const WebServiceName = "p2pool.v1.Web";
@@ -510,6 +994,7 @@ export class WebClientImpl implements Web {
     this.Health = this.Health.bind(this);
     this.ListServices = this.ListServices.bind(this);
     this.GetNodeInfo = this.GetNodeInfo.bind(this);
+    this.HttpGet = this.HttpGet.bind(this);
   }
   Health(request: HealthRequest): Promise<HealthResponse> {
     const data = HealthRequest.encode(request).finish();
@@ -527,6 +1012,12 @@ export class WebClientImpl implements Web {
     const data = GetNodeInfoRequest.encode(request).finish();
     const promise = this.rpc.request(this.service, "GetNodeInfo", data);
     return promise.then((data) => NodeInfo.decode(new BinaryReader(data)));
+  }
+
+  HttpGet(request: HttpGetRequest): Promise<HttpGetResponse> {
+    const data = HttpGetRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "HttpGet", data);
+    return promise.then((data) => HttpGetResponse.decode(new BinaryReader(data)));
   }
 }
 
@@ -560,11 +1051,48 @@ export const WebDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /**
+     * An HTTP GET that arrived on the worker port: the edge takes HTTP there (getwork) and hands GETs
+     * of the web paths (the reference JSON endpoints, spec §9, and the pages) to the web service.
+     */
+    httpGet: {
+      name: "HttpGet",
+      requestType: HttpGetRequest as typeof HttpGetRequest,
+      requestStream: false,
+      responseType: HttpGetResponse as typeof HttpGetResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
   },
 } as const;
 
 interface Rpc {
   request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
@@ -578,6 +1106,10 @@ type DeepPartial<T> = T extends bigint ? string | number | bigint
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
