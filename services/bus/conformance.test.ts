@@ -133,6 +133,9 @@ function suite(name: string, makeBus: (prefix: string) => Promise<Bus>) {
       for await (const m of b.replay(spec.stream!)) replayed.push(spec.type.decode(m.data));
       assert.deepEqual(replayed.map((s) => s.height), [1, 2]);
       assert.equal(replayed[0]!.share!.type, 35n);
+      const tail: number[] = [];
+      for await (const m of b.replay(spec.stream!, { fromSeq: r2!.seq })) tail.push(m.seq);
+      assert.deepEqual(tail, [r2!.seq]);
       await waitFor(() => live.length >= 2, 'live durable events');
     });
 

@@ -7,7 +7,7 @@ import {
   NoRespondersError, RequestError, TimeoutError,
   type Msg, type MsgHdrs, type NatsConnection, type Subscription,
 } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { RpcCode, RpcError } from './errors.ts';
 import { bucketName, eventSubject, rpcQueue, rpcSubject, streamName, validPrefix, DEFAULT_PREFIX } from './subjects.ts';
@@ -227,7 +227,7 @@ export class NatsBus implements Bus {
     const name = streamName(this.prefix, spec.name);
     const consumer = await this.#jetstream().consumers.get(name, {
       ...(opts.topic ? { filter_subjects: eventSubject(this.prefix, opts.topic) } : {}),
-      ...(opts.fromSeq && opts.fromSeq > 1 ? { opt_start_seq: opts.fromSeq, deliver_policy: 'by_start_sequence' as never } : {}),
+      ...(opts.fromSeq && opts.fromSeq > 1 ? { opt_start_seq: opts.fromSeq, deliver_policy: DeliverPolicy.StartSequence } : {}),
     });
     const info = await consumer.info();
     if (info.num_pending === 0) return;
