@@ -26,12 +26,15 @@ export interface NatsBusOptions {
   credsFile?: string;
   // File holding a bare auth token (e.g. a mounted Kubernetes Secret).
   tokenFile?: string;
+  // Replicas for streams and KV buckets whose spec does not say.
+  replicas?: number;
 }
 
 export class NatsBus implements Bus {
   readonly kind = 'nats' as const;
   readonly prefix: string;
   readonly #nc: NatsConnection;
+  readonly #replicas: number;
   #js: JetStreamClient | undefined;
   #jsm: Promise<JetStreamManager> | undefined;
   #streams = new Map<string, Promise<void>>();
@@ -41,9 +44,10 @@ export class NatsBus implements Bus {
   #subs = new Set<Subscription>();
   #inflight = new Set<Promise<unknown>>();
 
-  private constructor(nc: NatsConnection, prefix: string) {
+  private constructor(nc: NatsConnection, prefix: string, replicas: number) {
     this.#nc = nc;
     this.prefix = prefix;
+    this.#replicas = replicas;
     void this.#watchStatus();
   }
 
@@ -62,7 +66,7 @@ export class NatsBus implements Bus {
       ...(opts.credsFile ? { authenticator: credsAuthenticator(readFileSync(opts.credsFile)) } : {}),
       ...(opts.tokenFile ? { token: readFileSync(opts.tokenFile, 'utf8').trim() } : {}),
     });
-    return new NatsBus(nc, prefix);
+    return new NatsBus(nc, prefix, opts.replicas ?? 1);
   }
 
   async #watchStatus(): Promise<void> {
@@ -180,7 +184,7 @@ export class NatsBus implements Bus {
           max_msgs: spec.maxMsgs ?? -1,
           max_age: spec.maxAgeMs ? spec.maxAgeMs * 1_000_000 : 0,
           duplicate_window: (spec.duplicateWindowMs ?? 120_000) * 1_000_000,
-          num_replicas: spec.replicas ?? 1,
+          num_replicas: spec.replicas ?? this.#replicas,
           allow_direct: true,
         };
         try {
@@ -245,7 +249,7 @@ export class NatsBus implements Bus {
   async kv(spec: KvSpec): Promise<KvStore> {
     const kv = await new Kvm(this.#nc).create(bucketName(this.prefix, spec.name), {
       history: spec.history ?? 1,
-      replicas: spec.replicas ?? 1,
+      replicas: spec.replicas ?? this.#replicas,
       ...(spec.ttlMs ? { ttl: spec.ttlMs } : {}),
     });
     return {

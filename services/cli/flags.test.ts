@@ -80,10 +80,11 @@ test('@configfile: whitespace-separated arguments, nested files, mixed with the 
 });
 
 test('cluster flags: one service over NATS binds all interfaces by default', () => {
-  const c = run(['--service', 'sharechain', '--nats', 'nats://nats:4222', '--nats-prefix', 'pool-a', '--admin-token-file', '/run/token', '--health-port', '0']);
+  const c = run(['--service', 'sharechain', '--nats', 'nats://nats:4222', '--nats-prefix', 'pool-a', '--nats-replicas', '3', '--admin-token-file', '/run/token', '--health-port', '0']);
   assert.equal(c.service, 'sharechain');
   assert.equal(c.nats, 'nats://nats:4222');
   assert.equal(c.natsPrefix, 'pool-a');
+  assert.equal(c.natsReplicas, 3);
   assert.equal(c.adminTokenFile, '/run/token');
   assert.equal(c.healthPort, 0);
   assert.equal(c.healthHost, '0.0.0.0');

@@ -73,6 +73,11 @@ const OPTIONS: Option[] = [
   } },
   { names: ['--nats-creds'], kind: 'string', metavar: 'FILE', group: 'cluster', help: 'NATS credentials file (JWT and nkey seed)', apply: (c, v) => { c.natsCredsFile = v; } },
   { names: ['--nats-token-file'], kind: 'string', metavar: 'FILE', group: 'cluster', help: 'file holding a NATS auth token', apply: (c, v) => { c.natsTokenFile = v; } },
+  { names: ['--nats-replicas'], kind: 'int', metavar: 'N', group: 'cluster', help: 'JetStream replicas of the streams and KV buckets (default: 1; 3 on a 3-server NATS cluster)', apply: (c, v) => {
+    const n = Number(v);
+    if (n < 1 || n > 5) throw new UsageError(`--nats-replicas: expected 1 to 5, got ${v}`);
+    c.natsReplicas = n;
+  } },
   { names: ['--instance'], kind: 'string', metavar: 'ID', group: 'cluster', help: 'instance id for logs and the registry (default: $POD_NAME or HOST-PID)', apply: (c, v) => { c.instance = v; } },
   { names: ['--health-port'], kind: 'port', metavar: 'PORT', group: 'cluster', help: '/healthz, /readyz and /metrics on this port (default: 8081; 0 = any free port)', apply: (c, v) => { c.healthPort = Number(v); } },
   { names: ['--health-host'], kind: 'string', metavar: 'ADDR', group: 'cluster', help: 'bind the health endpoint to ADDR (default: 127.0.0.1 embedded, 0.0.0.0 with --nats)', apply: (c, v) => { c.healthHost = v; } },
@@ -91,7 +96,7 @@ export function defaultConfig(instance: string): NodeConfig {
   return {
     net: 'bitcoin', testnet: false, giveAuthor: 0.5, fee: 0, p2poolNodes: [], maxConns: 40,
     fullNode: { host: '127.0.0.1' }, merged: [], datadir: '.data', logLevel: 'info',
-    natsPrefix: DEFAULT_PREFIX, instance,
+    natsPrefix: DEFAULT_PREFIX, natsReplicas: 1, instance,
     healthHost: '', healthPort: 8081, webHost: '', webPort: 8080, grpcHost: '', grpcPort: 50051,
     shutdownDelay: 0, demoMiner: false,
   };

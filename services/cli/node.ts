@@ -31,7 +31,7 @@ export function createNode(config: NodeConfig, log: Logger, routes?: Record<stri
     ? async () => {
       const b = await NatsBus.connect({
         url: nats, prefix: config.natsPrefix, name: `${config.service ?? 'all'}/${config.instance}`,
-        credsFile: config.natsCredsFile, tokenFile: config.natsTokenFile,
+        credsFile: config.natsCredsFile, tokenFile: config.natsTokenFile, replicas: config.natsReplicas,
       });
       log.info('connected to NATS', { nats: redactUrl(nats), prefix: config.natsPrefix });
       return b;

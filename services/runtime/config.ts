@@ -45,6 +45,8 @@ export interface NodeConfig {
   natsPrefix: string;
   natsCredsFile?: string;
   natsTokenFile?: string;
+  // JetStream replicas for the streams and KV buckets this node creates (3 on a 3-server NATS).
+  natsReplicas: number;
   service?: ServiceName;
   instance: string;
 
