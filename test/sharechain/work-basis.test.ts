@@ -1,0 +1,76 @@
+// The work basis must let an edge build exactly the coinbase and share_info the sharechain's full
+// tracker would: WorkBasisView runs the core's generateTransaction on the basis chain; compare bytes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  generateTransaction, encodeTx, bitsToTarget, preTarget3, subsidy, pushInteger, hash160, pubkeyHashToAddress,
+  type Network, type ShareTracker, type ShareData,
+} from '../../services/core/index.ts';
+import { buildChain, easyNetwork, testAddresses } from '../../services/core/testing/chain-builder.ts';
+import { buildWorkBasis, basisChainLength } from '../../services/sharechain/work/basis.ts';
+import { WorkBasisView, BasisMismatchError } from '../../services/sharechain/work/basis-view.ts';
+
+const BLOCK_BITS = 0x1f6d3a06;
+
+function basisFor(net: Network, tracker: ShareTracker, best: bigint, bits = BLOCK_BITS) {
+  return buildWorkBasis({
+    tracker, net, best, blockBits: bits, basisId: 1, syncState: 'synced', staleInfo: 0, punishAggressively: false,
+    nodeAddress: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0, templateId: 1, localHashRate: null, nowMs: 0,
+  });
+}
+
+function compare(net: Network, tracker: ShareTracker, best: bigint, addresses: string[]): number {
+  const basis = basisFor(net, tracker, best);
+  assert.ok(basis.chain.length <= basisChainLength(net));
+  const view = new WorkBasisView(net);
+  view.update(basis);
+  const pre = preTarget3(tracker, net, best);
+  let n = 0;
+  for (const address of addresses) {
+    for (const desiredTarget of [(1n << 256n) - 1n, pre / 7n, pre / 1000n]) {
+      const sd: ShareData = view.shareData({ address, coinbase: Buffer.concat([pushInteger(650000), Buffer.from('/t/')]), subsidy: 625_000_000n, random: () => 0.25 });
+      const common = {
+        shareData: sd, blockTarget: bitsToTarget(BLOCK_BITS), desiredTimestamp: 1700009999, desiredTarget,
+        desiredTxs: [], knownTxs: new Map(), baseSubsidy: subsidy(net.PARENT, 650000),
+      };
+      const a = view.generate(common);
+      const b = generateTransaction({ ...common, tracker, net, type: basis.shareVersion });
+      assert.equal(a.shareInfoBytes.toString('hex'), b.shareInfoBytes.toString('hex'));
+      assert.equal(encodeTx(a.gentx).toString('hex'), encodeTx(b.gentx).toString('hex'));
+      assert.deepEqual(a.payouts, b.payouts);
+      n++;
+    }
+  }
+  return n;
+}
+
+test('basis view reproduces generateTransaction byte for byte past the basis window (v35)', () => {
+  const net = easyNetwork({ chainLength: 150, lookbehind: 20 });
+  const { tracker, shares } = buildChain(net, { count: 230 });
+  const tip = shares.at(-1)!.hash;
+  const miners = testAddresses(net, 50);
+  // Existing miners (their weight plus the finder's 0.5 %), a newcomer, and a bech32 address.
+  const addrs = [miners[3]!, pubkeyHashToAddress(hash160(Buffer.from('new')), net.PARENT.ADDRESS_VERSION), 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'];
+  assert.equal(compare(net, tracker, tip, addrs), 9);
+  // A fork point inside the chain and a young chain (height below the window) as well.
+  assert.equal(compare(net, tracker, shares[180]!.hash, addrs.slice(0, 1)), 3);
+  assert.equal(compare(net, tracker, shares[40]!.hash, addrs.slice(0, 1)), 3);
+});
+
+test('basis view reproduces generateTransaction for layout A (v33, P2PKH)', () => {
+  const net = easyNetwork({ chainLength: 120, lookbehind: 20, version: 33 });
+  const { tracker, shares } = buildChain(net, { count: 150, version: 33, desiredVersion: 33 });
+  assert.equal(compare(net, tracker, shares.at(-1)!.hash, testAddresses(net, 3)), 9);
+});
+
+test('a basis for other block bits is refused, not silently wrong', () => {
+  const net = easyNetwork({ chainLength: 120, lookbehind: 20 });
+  const { tracker, shares } = buildChain(net, { count: 130 });
+  const view = new WorkBasisView(net);
+  view.update(basisFor(net, tracker, shares.at(-1)!.hash, 0x1f100000));
+  const sd = view.shareData({ address: testAddresses(net, 1)[0]!, coinbase: Buffer.from('0101', 'hex'), subsidy: 1n });
+  assert.throws(() => view.generate({
+    shareData: sd, blockTarget: bitsToTarget(BLOCK_BITS), desiredTimestamp: 1, desiredTarget: 1n << 250n,
+    desiredTxs: [], knownTxs: new Map(), baseSubsidy: 1n,
+  }), BasisMismatchError);
+});
