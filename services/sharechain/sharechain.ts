@@ -257,7 +257,11 @@ export class Sharechain implements ShareSource {
     }
     const res = await this.addShares(shares, { peer });
     const fresh = new Set(res.newHashes);
-    for (const r of results) if (r.outcome === 'accepted' && r.hash !== null && !fresh.has(r.hash)) { r.outcome = 'duplicate'; r.reason = 'already known'; }
+    for (const r of results) {
+      if (r.outcome !== 'accepted' || r.hash === null) continue;
+      if (fresh.has(r.hash)) fresh.delete(r.hash); // the first copy is the accepted one
+      else { r.outcome = 'duplicate'; r.reason = 'already known'; }
+    }
     return { results, misbehaving };
   }
 
