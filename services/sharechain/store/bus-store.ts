@@ -54,6 +54,7 @@ export class BusShareStore implements ShareStore {
           if (hash === null) { dropped.push({ where: `seq ${m.seq}`, reason: 'not a valid share' }); continue; }
           if (seen.has(hash)) continue;
           seen.add(hash);
+          if (!opts.keepPacked) continue;
         }
         shares.push({ hash, packed: data });
       } else if (data.length === 32) {

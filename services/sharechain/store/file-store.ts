@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeLine, encodeLine } from './line-format.ts';
+import { decodeLineBytes, encodeLine } from './line-format.ts';
 import type { DroppedRecord, LoadResult, ShareStore, StoreLoadOptions, StoreRecord } from './types.ts';
 
 export interface FileStoreOptions {
@@ -81,11 +81,12 @@ export class FileShareStore implements ShareStore {
       const path = join(this.dir, `shares.${index}`);
       const info: FileInfo = { index, path, live: 0 };
       this.files.set(index, info);
-      const text = readFileSync(path, 'latin1');
+      // Bytes, not one big string: a 10 MB file costs 10 MB while it is read, lines are decoded in place.
+      const text = readFileSync(path);
       let start = 0;
       let lineNo = 0;
       for (;;) {
-        const nl = text.indexOf('\n', start);
+        const nl = text.indexOf(10, start);
         if (nl < 0) {
           if (start < text.length) {
             // A line without its newline: the tail of a write cut short (SIGKILL, power loss).
@@ -95,11 +96,11 @@ export class FileShareStore implements ShareStore {
           break;
         }
         lineNo++;
-        const line = text.slice(start, nl);
+        const lineStart = start;
         start = nl + 1;
-        if (!line) continue;
+        if (nl === lineStart) continue;
         records++;
-        const d = decodeLine(line);
+        const d = decodeLineBytes(text, lineStart, nl);
         if (!d.ok) { dropped.push({ where: `shares.${index}:${lineNo}`, reason: d.reason }); continue; }
         const r = d.record;
         if (r.kind === 'verified') verified.add(r.hash);
@@ -112,6 +113,8 @@ export class FileShareStore implements ShareStore {
             seen.add(hash);
             this.fileOf.set(hash, index);
             info.live++;
+            // The caller keeps what it parsed; holding the bytes here too would double the peak.
+            if (!opts.keepPacked) continue;
           }
           shares.push({ hash, packed: r.packed });
         }

@@ -41,3 +41,39 @@ export function decodeLine(line: string): DecodedLine {
   if (type === '0' || type === '1') return { ok: true, record: { kind: 'legacy' } };
   return { ok: false, reason: `unknown line type ${JSON.stringify(type.slice(0, 8))}` };
 }
+
+const SP = 0x20;
+
+function isHexRange(buf: Buffer, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = buf[i]!;
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return b > a;
+}
+
+/** decodeLine over bytes [start, end) of a file buffer: no per-file string, only the line's own bytes. */
+export function decodeLineBytes(buf: Buffer, start: number, end: number): DecodedLine {
+  const s1 = buf.indexOf(SP, start);
+  if (s1 < 0 || s1 >= end) return { ok: false, reason: 'malformed line' };
+  let s2 = buf.indexOf(SP, s1 + 1);
+  if (s2 >= end) s2 = -1;
+  const dataEnd = s2 < 0 ? end : s2;
+  if (s2 >= 0) {
+    if (buf.indexOf(SP, s2 + 1) >= 0 && buf.indexOf(SP, s2 + 1) < end) return { ok: false, reason: 'malformed line' };
+    if (end - s2 - 1 !== 8 || !isHexRange(buf, s2 + 1, end)) return { ok: false, reason: 'checksum mismatch' };
+    if (crc32(buf.subarray(start, s2)) !== parseInt(buf.toString('latin1', s2 + 1, end), 16)) return { ok: false, reason: 'checksum mismatch' };
+  }
+  if (!isHexRange(buf, s1 + 1, dataEnd)) return { ok: false, reason: 'not hex' };
+  const type = buf.toString('latin1', start, s1);
+  if (type === TYPE_SHARE) {
+    if ((dataEnd - s1 - 1) % 2) return { ok: false, reason: 'odd hex length' };
+    return { ok: true, record: { kind: 'share', packed: Buffer.from(buf.toString('latin1', s1 + 1, dataEnd), 'hex') } };
+  }
+  if (type === TYPE_VERIFIED) {
+    if (dataEnd - s1 - 1 > 64) return { ok: false, reason: 'hash too long' };
+    return { ok: true, record: { kind: 'verified', hash: BigInt('0x' + buf.toString('latin1', s1 + 1, dataEnd)) } };
+  }
+  if (type === '0' || type === '1') return { ok: true, record: { kind: 'legacy' } };
+  return { ok: false, reason: `unknown line type ${JSON.stringify(type.slice(0, 8))}` };
+}

@@ -15,7 +15,8 @@ export interface DroppedRecord {
 }
 
 export interface LoadResult {
-  /** Packed share wrappers in store order (oldest first); duplicates already removed. */
+  /** Packed share wrappers in store order (oldest first); duplicates already removed. Empty when the
+   *  caller identified (parsed) them itself, unless it asked for keepPacked. */
   shares: { hash: bigint | null; packed: Buffer }[];
   verified: Set<bigint>;
   dropped: DroppedRecord[];
@@ -32,6 +33,8 @@ export interface StoreLoadOptions {
    * store map hashes to where they live without parsing anything twice (the caller keeps its parse). */
   identify?: (packed: Buffer) => bigint | null;
   onProgress?: (p: LoadProgress) => void;
+  /** With identify: also return the packed bytes in LoadResult.shares (default: only without identify). */
+  keepPacked?: boolean;
 }
 
 export interface ShareStore {
