@@ -17,6 +17,11 @@ export interface TemplateBuilderConfig {
   nodes: FullNodeConfig[];
   /** Checked against the network at construction; the payout script is exposed as payoutScript. */
   payoutAddress?: string;
+  /**
+   * How long the last work stays current when no node is ready any more (default 30 s); 'no-work'
+   * follows if none comes back. 0 withdraws it at once.
+   */
+  noWorkGraceMs?: number;
 }
 
 export interface WorkEvent {
@@ -62,10 +67,13 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
   private current: Work | undefined;
   private readonly submitted = new Map<string, SubmitResult>();
   private templateSeq = 0;
+  private readonly noWorkGraceMs: number;
+  private noWorkTimer: NodeJS.Timeout | undefined;
 
   constructor(cfg: TemplateBuilderConfig) {
     super();
     this.coin = coinParams(cfg.coin, cfg.network);
+    this.noWorkGraceMs = cfg.noWorkGraceMs ?? 30_000;
     if (!cfg.nodes?.length) throw new Error('template builder: at least one full node must be configured');
     if (cfg.payoutAddress !== undefined) {
       const a = this.coin.address;
@@ -94,6 +102,7 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
   }
 
   stop(): void {
+    clearTimeout(this.noWorkTimer);
     for (const n of this.nodes) n.stop();
   }
 
@@ -158,13 +167,23 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
     let best: FullNode | undefined;
     for (const n of this.nodes) if (n.ready && (!best || this.better(n, best))) best = n;
     if (!best) {
-      if (this.selected) {
-        this.selected = undefined;
-        this.current = undefined;
-        this.emit('no-work', `no full node is ready: ${this.status().map((s) => `${s.id} ${s.state.status}`).join(', ')}`);
+      if (this.selected && !this.noWorkTimer) {
+        // The last work stays valid for shares (they need no full node) until the chain moves on, so a
+        // short outage is bridged; a long one withdraws it.
+        const withdraw = () => {
+          this.noWorkTimer = undefined;
+          if (this.nodes.some((n) => n.ready)) return;
+          this.selected = undefined;
+          this.current = undefined;
+          this.emit('no-work', `no full node is ready: ${this.status().map((s) => `${s.id} ${s.state.status}`).join(', ')}`);
+        };
+        if (this.noWorkGraceMs > 0) this.noWorkTimer = setTimeout(withdraw, this.noWorkGraceMs);
+        else withdraw();
       }
       return;
     }
+    clearTimeout(this.noWorkTimer);
+    this.noWorkTimer = undefined;
     const work = best.template!;
     if (best !== this.selected) {
       if (this.selected) {

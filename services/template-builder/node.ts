@@ -180,7 +180,11 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
       const changed = !this.creds || creds.user !== this.creds.user || creds.pass !== this.creds.pass;
       this.creds = creds;
       if (!this.rpc) {
-        this.rpc = new RpcClient({ url: this.cfg.rpcUrl, user: creds.user, pass: creds.pass, nodeName: this.nodeName, timeoutMs: this.cfg.rpcTimeoutMs ?? 30_000 });
+        // Two quick retries absorb a keep-alive socket the node closed while idle; submitblock sets its own.
+        this.rpc = new RpcClient({
+          url: this.cfg.rpcUrl, user: creds.user, pass: creds.pass, nodeName: this.nodeName,
+          timeoutMs: this.cfg.rpcTimeoutMs ?? 30_000, retries: 2, backoffMs: 50,
+        });
       } else if (changed) {
         this.rpc.setCredentials(creds.user, creds.pass);
       }
@@ -390,7 +394,9 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
       clearTimeout(hedge);
       return { node: this.id, ...r, p2pSent, rpcMs: performance.now() - started };
     };
-    const retries = this.cfg.submitRetries ?? 5;
+    // Retries are for a node that is up and hiccups; one already known to be down gets a single try,
+    // so it does not hold up the result of the nodes that answered.
+    const retries = this.state.status === 'unreachable' ? 0 : this.cfg.submitRetries ?? 5;
     let attempts = 0;
     if (!this.rpc && !this.loadCredentials()) {
       sendP2P();

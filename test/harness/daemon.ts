@@ -59,13 +59,22 @@ export class Daemon {
     return this.tail;
   }
 
-  /** SIGTERM (both nodes shut down cleanly on it), SIGKILL after graceMs. */
-  async stop(graceMs = 15_000): Promise<void> {
+  /**
+   * SIGTERM (both nodes shut down cleanly on it), SIGKILL after graceMs. `doneMarker` is the line a
+   * daemon prints when its shutdown is complete: litecoind sometimes lingers for good after
+   * "Shutdown: done" when an RPC request was in flight, so it is killed shortly after that line.
+   */
+  async stop(graceMs = 15_000, doneMarker?: string): Promise<void> {
     if (!this.running) { await this.exited; return; }
     this.child.kill('SIGTERM');
-    const t = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    const deadline = Date.now() + graceMs;
+    let markerAt: number | undefined;
+    const poll = setInterval(() => {
+      if (doneMarker && markerAt === undefined && this.tail.includes(doneMarker)) markerAt = Date.now();
+      if (Date.now() > deadline || (markerAt !== undefined && Date.now() - markerAt > 500)) this.child.kill('SIGKILL');
+    }, 50);
     await this.exited;
-    clearTimeout(t);
+    clearInterval(poll);
   }
 
   async kill(): Promise<void> {

@@ -10,6 +10,10 @@ import { Daemon, registerTempDir, removeTempDir } from './daemon.ts';
 import { freePorts, withPortRetry } from './ports.ts';
 import { waitFor, waitForRpc } from './wait.ts';
 
+// litecoind 0.21 can wait a long time in shutdown for a long-poll getblocktemplate whose client has
+// gone (its shutdown log stops after "net thread exit"); after this long it is killed instead.
+const STOP_GRACE_MS = 5_000;
+
 export interface LitecoindOptions {
   /** Start a second node connected to this one (default true; needed for getblocktemplate). */
   peer?: boolean;
@@ -80,7 +84,7 @@ async function startLitecoindOnce(opts: LitecoindOptions): Promise<LitecoindNode
   const args = [
     `-datadir=${datadir}`, '-regtest', '-server=1', '-listen=1',
     '-bind=127.0.0.1', '-rpcbind=127.0.0.1', '-rpcallowip=127.0.0.1',
-    '-dnsseed=0', '-discover=0', '-listenonion=0', '-upnp=0', '-printtoconsole=0',
+    '-dnsseed=0', '-discover=0', '-listenonion=0', '-upnp=0', '-printtoconsole=1',
     '-fallbackfee=0.0001', '-rpcworkqueue=256', '-rpcthreads=8', '-txindex=1',
     ...(opts.wallet === false ? ['-disablewallet=1'] : []),
     ...(opts.noMweb ? ['-vbparams=mweb:4102444800:4102444801'] : []),
@@ -114,19 +118,20 @@ async function startLitecoindOnce(opts: LitecoindOptions): Promise<LitecoindNode
     address: '',
     call: (method, ...params) => rpc.call(method, params),
     mine: (n, address) => rpc.call<string[]>('generatetoaddress', [n, address ?? node.address]),
-    halt: async () => { rpc?.close(); await daemon.stop(); },
+    halt: async () => { rpc?.close(); await daemon.stop(STOP_GRACE_MS, 'Shutdown: done'); },
     kill: async () => { rpc?.close(); await daemon.kill(); },
     restart: async () => {
       rpc?.close();
-      await daemon.stop();
+      await daemon.stop(STOP_GRACE_MS, 'Shutdown: done');
       await boot();
       if (opts.wallet !== false) await rpc.call('loadwallet', ['w']).catch(() => undefined);
       if (node.peer?.running()) await rpc.call('addnode', [`127.0.0.1:${node.peer.p2pPort}`, 'onetry']).catch(() => undefined);
     },
     stop: async () => {
-      if (node.peer) await node.peer.stop();
+      // This node first: with its peer already gone, a pending long poll can stall its shutdown.
       rpc?.close();
-      await daemon.stop();
+      await daemon.stop(STOP_GRACE_MS, 'Shutdown: done');
+      if (node.peer) await node.peer.stop();
       removeTempDir(datadir);
     },
     running: () => daemon.running,

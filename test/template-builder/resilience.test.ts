@@ -17,7 +17,7 @@ test('node down at start, then up; then restarting under the builder: clear stat
   const ltc = await startLitecoind({ noMweb: true });
   await ltc.mine(101);
   await ltc.halt();
-  const tb = builderFor('litecoin', [nodeConfig(ltc)]);
+  const tb = builderFor('litecoin', [nodeConfig(ltc)], { noWorkGraceMs: 0 });
   const noWork: string[] = [];
   tb.on('no-work', (r) => noWork.push(r));
   tb.start();
@@ -48,6 +48,30 @@ test('node down at start, then up; then restarting under the builder: clear stat
   } finally {
     tb.stop();
     await ltc.stop();
+  }
+});
+
+test('a short outage is bridged: the last work stays for the grace period, then "no-work"', async () => {
+  const btcd = await startBtcd();
+  const tb = builderFor('bitcoin', [nodeConfig(btcd)], { noWorkGraceMs: 1500 });
+  const noWork: string[] = [];
+  tb.on('no-work', (r) => noWork.push(r));
+  tb.start();
+  try {
+    await tb.nextWork({ timeoutMs: 15_000 });
+    const work = tb.currentWork!;
+    await btcd.halt();
+    await waitForStatus(tb.nodes[0]!, 'unreachable', 10_000);
+    assert.equal(tb.currentWork, work, 'work kept during the grace period');
+    assert.equal(noWork.length, 0);
+    await waitFor('no-work', () => noWork.length === 1, 10_000);
+    assert.equal(tb.currentWork, undefined);
+    // Back: work again. (btcd forgets its newest regtest block over a restart, so the tip may differ.)
+    await btcd.restart();
+    assert.ok((await tb.nextWork({ timeoutMs: 15_000 })).work.height >= 1);
+  } finally {
+    tb.stop();
+    await btcd.stop();
   }
 });
 
@@ -159,7 +183,7 @@ test('several nodes: work from the one with the most work; blocks to all; losing
   const a = await startBtcd();
   const b = await startBtcd();
   await a.mine(5);
-  const tb = builderFor('bitcoin', [nodeConfig(b, { id: 'b' }), nodeConfig(a, { id: 'a', submitRetries: 1 })]);
+  const tb = builderFor('bitcoin', [nodeConfig(b, { id: 'b' }), nodeConfig(a, { id: 'a' })]);
   tb.start();
   try {
     await waitFor('both ready', () => tb.nodes.every((n) => n.ready), 15_000);
@@ -179,12 +203,14 @@ test('several nodes: work from the one with the most work; blocks to all; losing
     // b goes away: work comes from a at once; a block on it is accepted although b is down.
     await b.kill();
     await waitFor('failover to a', () => tb.selectedNode === 'a', 15_000);
+    await waitForStatus(tb.nodes[0]!, 'unreachable', 10_000);
     const solved2 = mineBlock(tb.currentWork!, 'sha256d', { payoutScript: regtestScript() });
     const r2 = await tb.submitBlock(solved2.block);
     assert.equal(r2.status, 'accepted');
     const down = r2.nodes.find((n) => n.node === 'b')!;
     assert.equal(down.status, 'failed');
     assert.match(down.reason!, /cannot reach btcd at 127\.0\.0\.1:\d+: connection refused/);
+    assert.equal(down.attempts, 1, 'a node known to be down gets one try, so it does not hold up the result');
     assert.equal(await a.call<string>('getbestblockhash'), solved2.hash);
     const st = tb.status();
     assert.equal(st.find((s) => s.id === 'b')!.state.status, 'unreachable');
