@@ -67,7 +67,12 @@ export class StratumSession {
   receive(chunk: Buffer): void {
     const now = Date.now();
     this.lastRecvAt = now;
-    if (!this.framer.push(chunk, now)) {
+    // Replies to every line of this chunk leave in one writev instead of one syscall each.
+    const s = this.socket;
+    s.cork();
+    const ok = this.framer.push(chunk, now);
+    s.uncork();
+    if (!ok) {
       this.ctx.counters.droppedOversize++;
       this.close();
     }

@@ -6,6 +6,7 @@ import { encodeCall } from '../codec/jsonrpc.ts';
 import { stratumPrevHash } from '../codec/header.ts';
 import { u32Hex } from '../codec/bytes.ts';
 import { targetToBE } from '../codec/target.ts';
+import { SeenSet } from './seen-set.ts';
 
 export class Job {
   readonly id: string;
@@ -18,7 +19,7 @@ export class Job {
   /** Set when a new block arrives: submits answer "stale". */
   staleSince = 0;
   /** PoW-hash prefixes of accepted submits, for duplicate detection. */
-  readonly seen = new Set<string>();
+  readonly seen = new SeenSet();
   /** coinb1 || extranonce1 || extranonce2 || coinb2, rewritten in place per submit. */
   readonly coinbaseScratch: Buffer;
   readonly en1Offset: number;

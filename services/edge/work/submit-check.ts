@@ -95,9 +95,7 @@ export function judgeHeader(
   const pow = ctx.config.powHash(hdr);
   const level = judge.judge(pow, now);
   if (level === 0) return fail(LOW_DIFFICULTY);
-  const key = pow.toString('latin1', 0, 16);
-  if (job.seen.has(key)) return fail(DUPLICATE);
-  job.seen.add(key);
+  if (!job.seen.add(pow)) return fail(DUPLICATE);
   verdict.status = OK;
   verdict.grace = level === 2;
   verdict.doa = job.template.workId !== ctx.workId;
