@@ -13,6 +13,7 @@ import { JobRegistry } from './work/jobs.ts';
 import { ExtranonceAllocator } from './work/extranonce.ts';
 import { StatsBook } from './miners/stats.ts';
 import { COIN_NETWORKS, NetworkAddressValidator } from './miners/address.ts';
+import { CoreAddressValidator, parentNetwork } from './core-params.ts';
 import { WorkerPortListener } from './listener.ts';
 import { StratumSession } from './stratum/session.ts';
 import { fanOut, leaveGroup, sendWork } from './stratum/work-dispatch.ts';
@@ -50,8 +51,11 @@ export class EdgeServer {
 
   constructor(opts: EdgeServerOptions) {
     const config = resolveConfig(opts.config);
-    if (opts.config?.addressValidator === undefined && COIN_NETWORKS[config.coin] !== undefined) {
-      config.addressValidator = new NetworkAddressValidator(config.coin);
+    if (opts.config?.addressValidator === undefined) {
+      // Prefer the core's decoder (what the core can pay); bitcoinjs-lib for coins it lacks.
+      const parent = parentNetwork(config.coin);
+      if (parent !== undefined) config.addressValidator = new CoreAddressValidator(parent);
+      else if (COIN_NETWORKS[config.coin] !== undefined) config.addressValidator = new NetworkAddressValidator(config.coin);
     }
     this.config = config;
     this.ctx = {

@@ -10,3 +10,4 @@ export type { TemplateBasis } from './static-work-source.ts';
 export type { AddressValidator } from './miners/address.ts';
 export { NetworkAddressValidator, COIN_NETWORKS } from './miners/address.ts';
 export type { WebHandler } from './getwork/http-front.ts';
+export { CoreAddressValidator, edgeConfigForParent, parentNetwork } from './core-params.ts';
