@@ -29,6 +29,14 @@ export interface EdgeServerOptions {
   webHandler?: WebHandler | null;
 }
 
+export interface DrainOptions {
+  reconnectHost?: string;
+  reconnectPort?: number;
+  waitSeconds?: number;
+  /** Close whatever is left after this long (ms); 0/undefined = config.drainGraceMs. */
+  deadlineMs?: number;
+}
+
 export interface FanOutRecord {
   workId: number;
   sessions: number;
@@ -100,18 +108,32 @@ export class EdgeServer {
   /**
    * Graceful drain for rollouts: stop accepting, tell every stratum miner to reconnect
    * (client.reconnect, so the load balancer sends it to another edge), answer parked long
-   * polls, then close whatever is left after drainGraceMs.
+   * polls, wait until the miners have left or the deadline passes, then close the rest.
+   * Omitted options fall back to config.reconnectTo / config.drainGraceMs; without a host the
+   * call has no params, which miners read as "reconnect to the same address".
    */
-  async drain(): Promise<void> {
+  async drain(opts: DrainOptions = {}): Promise<{ connectionsBefore: number; connectionsRemaining: number }> {
+    const before = this.sessions.size;
     this.ctx.draining = true;
     void this.listener.stopAccepting();
-    const r = this.config.reconnectTo;
+    const r = opts.reconnectHost ? { host: opts.reconnectHost, port: opts.reconnectPort ?? this.boundPort, waitSeconds: opts.waitSeconds ?? 0 } : this.config.reconnectTo;
     const line = Buffer.from(encodeCall('client.reconnect', r === null ? [] : [r.host, r.port, r.waitSeconds]));
     for (const s of this.sessions) s.write(line);
     this.http.onNewWork();
-    const deadline = Date.now() + this.config.drainGraceMs;
+    const deadline = Date.now() + (opts.deadlineMs || this.config.drainGraceMs);
     while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    const remaining = this.sessions.size;
     await this.stop();
+    return { connectionsBefore: before, connectionsRemaining: remaining };
+  }
+
+  get draining(): boolean {
+    return this.ctx.draining;
+  }
+
+  /** Live stratum sessions (read-only use: stats). */
+  sessionsView(): Iterable<StratumSession> {
+    return this.sessions;
   }
 
   /** Closes everything now. */

@@ -1,6 +1,7 @@
 // Public surface of the miner edge for the service shell (server.ts / main.ts) and for tests.
 export { EdgeServer } from './edge-server.ts';
-export type { EdgeServerOptions, FanOutRecord } from './edge-server.ts';
+export type { DrainOptions, EdgeServerOptions, FanOutRecord } from './edge-server.ts';
+export { toEdgeLocalStats } from './local-stats.ts';
 export { DEFAULT_CONFIG, resolveConfig } from './config.ts';
 export type { EdgeConfig, ExtranoncePrefix } from './config.ts';
 export type { JobTemplate, NewWorkEvent, ShareSink, Solution, WorkRequest, WorkSource } from './work-source.ts';

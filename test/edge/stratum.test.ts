@@ -239,7 +239,50 @@ test('drain: client.reconnect to every miner, then the edge closes', async (t) =
   const rc = c.nextCall('client.reconnect');
   const drained = h.edge.drain();
   assert.deepEqual((await rc).params, ['edge.example', 9332, 0]);
-  await drained;
+  assert.deepEqual(await drained, { connectionsBefore: 1, connectionsRemaining: 1 }, 'this client ignored the reconnect');
   await c.closedPromise;
   assert.equal(c.closed, true);
+});
+
+test('drain with explicit target: a miner that follows client.reconnect leaves before the deadline', async (t) => {
+  const h = await startEdge();
+  t.after(() => h.stop());
+  const c = await StratumTestClient.connect(h.port);
+  await c.subscribe();
+  await c.authorize(ADDRESS);
+  void c.nextCall('client.reconnect').then(() => c.close());
+  const r = await h.edge.drain({ reconnectHost: 'other-edge', reconnectPort: 19332, waitSeconds: 1, deadlineMs: 3000 });
+  assert.deepEqual(r, { connectionsBefore: 1, connectionsRemaining: 0 });
+  assert.match(c.raw, /"client.reconnect","params":\["other-edge",19332,1\]/);
+});
+
+test('local stats in the Edge contract shape: per worker hashrate, dead hashrate, difficulty, connections, prefix', async (t) => {
+  const h = await startEdge({ extranoncePrefix: { value: 5, bits: 4 } });
+  t.after(() => h.stop());
+  const c = await StratumTestClient.connect(h.port);
+  t.after(() => c.close());
+  await c.subscribe();
+  const user = `${ADDRESS}.rig9+${EASY}`;
+  await c.authorize(user);
+  const old = c.job!;
+  assert.equal((await c.submit(c.solve({ extranonce2: '00000001', worker: user }))).result, true);
+  const w = c.nextCall('mining.notify');
+  h.work.publish(basis({ coinb1: Buffer.concat([basis().coinb1, Buffer.from('02', 'hex')]) }));
+  await w;
+  assert.equal((await c.submit(c.solve({ extranonce2: '00000002', worker: user, job: old }))).result, true);
+  const { toEdgeLocalStats } = await import('../../services/edge/index.ts');
+  const s = toEdgeLocalStats(h.edge, 'edge-0');
+  assert.equal(s.instance, 'edge-0');
+  assert.equal(s.stratumConnections, 1);
+  assert.deepEqual([...s.extranoncePrefix], [0x50]);
+  assert.equal(s.pseudoshares, 2n);
+  const m = s.miners.find((x) => x.user === `${ADDRESS}.rig9`)!;
+  assert.equal(m.address, ADDRESS);
+  assert.equal(m.worker, 'rig9');
+  assert.equal(m.accepted, 1n);
+  assert.equal(m.doa, 1n);
+  assert.ok(m.hashRate > 0 && m.deadHashRate > 0 && m.deadHashRate < m.hashRate);
+  assert.equal(m.connections, 1);
+  assert.ok(Math.abs(m.difficulty / EASY - 1) < 1e-9);
+  assert.ok(m.lastShareMs > 0n);
 });

@@ -17,31 +17,35 @@ export class WorkerStats {
   lastShareAt = 0;
   readonly firstSeenAt: number;
   private readonly work = new Float64Array(BUCKETS);
+  private readonly dead = new Float64Array(BUCKETS);
   private readonly stamp = new Float64Array(BUCKETS);
 
   constructor(now: number) {
     this.firstSeenAt = now;
   }
 
-  addWork(attempts: number, now: number): void {
+  /** Work of a pseudoshare; DOA work also counts towards the dead hashrate. */
+  addWork(attempts: number, now: number, dead: boolean): void {
     const slot = Math.floor(now / BUCKET_MS);
     const i = slot % BUCKETS;
-    if (this.stamp[i] !== slot) { this.stamp[i] = slot; this.work[i] = 0; }
+    if (this.stamp[i] !== slot) { this.stamp[i] = slot; this.work[i] = 0; this.dead[i] = 0; }
     this.work[i]! += attempts;
+    if (dead) this.dead[i]! += attempts;
   }
 
   /** Hashes per second over the window (or over the time since first seen, if shorter). */
-  hashrate(now: number): number {
+  hashrate(now: number, deadOnly = false): number {
     const slot = Math.floor(now / BUCKET_MS);
+    const src = deadOnly ? this.dead : this.work;
     let sum = 0;
-    for (let i = 0; i < BUCKETS; i++) if (slot - this.stamp[i]! < BUCKETS) sum += this.work[i]!;
+    for (let i = 0; i < BUCKETS; i++) if (slot - this.stamp[i]! < BUCKETS) sum += src[i]!;
     const span = Math.min(BUCKETS * BUCKET_MS, Math.max(BUCKET_MS, now - this.firstSeenAt));
     return sum / (span / 1000);
   }
 
   snapshot(now: number) {
     return {
-      hashrate: this.hashrate(now), accepted: this.accepted, stale: this.stale, doa: this.doa,
+      hashrate: this.hashrate(now), deadHashrate: this.hashrate(now, true), accepted: this.accepted, stale: this.stale, doa: this.doa,
       rejected: this.rejected, shares: this.shares, blocks: this.blocks,
       lastShareTime: this.lastShareAt === 0 ? null : this.lastShareAt / 1000,
     };
@@ -79,7 +83,7 @@ export function record(pair: readonly [WorkerStats, WorkerStats], kind: ShareKin
     s[kind]++;
     if (kind === 'accepted' || kind === 'doa') {
       s.lastShareAt = now;
-      s.addWork(attempts, now);
+      s.addWork(attempts, now, kind === 'doa');
     }
   }
 }
