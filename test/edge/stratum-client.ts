@@ -3,7 +3,7 @@
 // rather than agreeing with it by construction. Reusable by end-to-end tests.
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { createHash } from 'node:crypto';
+import { createHash, scryptSync } from 'node:crypto';
 
 export interface RpcReply {
   id: number | string | null;
@@ -50,6 +50,10 @@ export class StratumTestClient {
   readonly calls: ServerCall[] = [];
   readonly replies: RpcReply[] = [];
   private callWaiters: Array<{ pred: (c: ServerCall) => boolean; resolve: (c: ServerCall) => void }> = [];
+  /** 'scrypt' for Litecoin-family edges: scrypt(N=1024, r=1, p=1) of the header. */
+  pow: 'sha256d' | 'scrypt' = 'sha256d';
+  /** The coin's DUMB_SCRYPT_DIFF: stratum difficulties are scaled by it. */
+  difficultyMultiplier = 1;
   extranonce1 = '';
   extranonce2Size = 0;
   difficulty = 0;
@@ -171,8 +175,9 @@ export class StratumTestClient {
     return ((0xffffn << 208n) * BigInt(scale)) / BigInt(Math.round((difficulty / multiplier) * scale));
   }
 
-  static hashValue(header: Buffer): bigint {
-    return BigInt('0x' + Buffer.from(dsha(header)).reverse().toString('hex'));
+  static hashValue(header: Buffer, pow: 'sha256d' | 'scrypt' = 'sha256d'): bigint {
+    const h = pow === 'scrypt' ? scryptSync(header, header, 32, { N: 1024, r: 1, p: 1 }) : dsha(header);
+    return BigInt('0x' + Buffer.from(h).reverse().toString('hex'));
   }
 
   /**
@@ -182,11 +187,11 @@ export class StratumTestClient {
   solve(opts: { extranonce2: string; difficulty?: number; want?: boolean; ntime?: string; versionBits?: string; startNonce?: number; worker?: string; job?: NotifyJob }): unknown[] {
     const job = opts.job ?? this.job;
     if (job === null) throw new Error('no job');
-    const target = StratumTestClient.targetFor(opts.difficulty ?? this.difficulty);
+    const target = StratumTestClient.targetFor(opts.difficulty ?? this.difficulty, this.difficultyMultiplier);
     const ntime = opts.ntime ?? job.ntime;
     const want = opts.want ?? true;
     for (let n = opts.startNonce ?? 0; n < 0xffffffff; n++) {
-      const ok = StratumTestClient.hashValue(this.header(job, opts.extranonce2, ntime, n, opts.versionBits)) <= target;
+      const ok = StratumTestClient.hashValue(this.header(job, opts.extranonce2, ntime, n, opts.versionBits), this.pow) <= target;
       if (ok === want) {
         const nonceHex = n.toString(16).padStart(8, '0');
         const p: unknown[] = [opts.worker ?? 'worker', job.jobId, opts.extranonce2, ntime, nonceHex];
