@@ -30,6 +30,9 @@ export interface GetworkResult {
   submitold?: boolean;
 }
 
+/** Outstanding getwork units kept; past this the oldest are forgotten (a request flood must not grow memory without bound). */
+export const MAX_OUTSTANDING_GETWORK = 100_000;
+
 export class GetworkService {
   private readonly ctx: EdgeContext;
   private readonly issued = new Map<string, IssuedWork>();
@@ -56,6 +59,7 @@ export class GetworkService {
       ? minerDifficultyToTarget(ctx.config, id.pseudoshareDifficulty)
       : t.pseudoshareTarget ?? minerDifficultyToTarget(ctx.config, ctx.config.initialDifficulty);
     if (target < t.shareTarget) target = t.shareTarget;
+    if (this.issued.size >= MAX_OUTSTANDING_GETWORK) this.evictOldest();
     const en1 = ctx.extranonce.allocate();
     const coinbase = buildCoinbase(t.coinb1, en1, Buffer.alloc(ctx.config.extranonce2Size), t.coinb2);
     const root = merkleRootFromBranch(sha256d(coinbase), t.merkleBranch);
@@ -109,6 +113,15 @@ export class GetworkService {
     else { ctx.counters.accepted++; record(id.stats, 'accepted', work.attempts, now); }
     if (v.share) for (const st of id.stats) { st.shares++; if (v.block) st.blocks++; }
     return !v.doa;
+  }
+
+  private evictOldest(): void {
+    // Map iteration order is insertion order: the first entry is the oldest.
+    for (const [k, w] of this.issued) {
+      this.issued.delete(k);
+      this.ctx.extranonce.release(w.en1);
+      return;
+    }
   }
 
   sweep(now: number): void {
