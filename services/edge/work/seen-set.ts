@@ -10,7 +10,8 @@ export class SeenSet {
   /** (0, 0) marks an empty slot, so that one key is remembered separately. */
   private hasZero = false;
 
-  constructor(initialCapacity = 1024) {
+  // Small by default: an edge can hold 100k+ jobs (one per payout address per epoch, kept 300 s).
+  constructor(initialCapacity = 8) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
     this.slots = new Uint32Array(cap * 2);
