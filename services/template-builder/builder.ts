@@ -1,5 +1,5 @@
 // The template builder: several full nodes behind one source of work. Work comes from the ready
-// node with the most chain work (height, then chain work, then configuration order); found blocks
+// node with the most chain work (its template height where a node reports none); found blocks
 // go to every node at once. Losing a node only changes which node the work comes from.
 import { EventEmitter } from 'node:events';
 import { coinParams, type CoinParams } from './coins.ts';
@@ -92,6 +92,7 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
         this.reselect('node-switch');
       });
       node.on('tip', (hash, header) => this.emit('tip', hash, header, node.id));
+      node.on('chainwork', () => this.reselect('node-switch'));
       node.on('log', (level, msg) => this.emit('log', level, msg));
       return node;
     });
@@ -155,10 +156,14 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
     return { published: true, work: v.work };
   }
 
+  /** Most chain work when both are known (Core), else the higher template (btcd reports no chain work). */
   private better(a: FullNode, b: FullNode): boolean {
     const ta = a.template!, tb = b.template!;
-    if (ta.height !== tb.height) return ta.height > tb.height;
-    if (a.chainWork !== undefined && b.chainWork !== undefined && a.chainWork !== b.chainWork) return a.chainWork > b.chainWork;
+    if (a.chainWork !== undefined && b.chainWork !== undefined) {
+      if (a.chainWork !== b.chainWork) return a.chainWork > b.chainWork;
+    } else if (ta.height !== tb.height) {
+      return ta.height > tb.height;
+    }
     // Stay on the current node on ties, so work does not flap between equal nodes.
     return a === this.selected && b !== this.selected;
   }

@@ -71,6 +71,8 @@ export interface FullNodeEvents {
   template: [Work, { reason: string }];
   /** A block announced over P2P (hash in display hex). */
   tip: [hash: string, header: AnnouncedHeader | undefined];
+  /** The chain work of the current template's tip became known. */
+  chainwork: [bigint];
   log: [level: 'debug' | 'info' | 'warn' | 'error', message: string];
 }
 
@@ -347,7 +349,10 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
   private async updateChainWork(tip: string): Promise<void> {
     try {
       const h = await this.rpc!.call<any>('getblockheader', [tip, true], { timeoutMs: 10_000 });
-      if (this.template?.previousBlockHex === tip && typeof h.chainwork === 'string') this.chainWork = BigInt('0x' + h.chainwork);
+      if (this.template?.previousBlockHex === tip && typeof h.chainwork === 'string') {
+        this.chainWork = BigInt('0x' + h.chainwork);
+        this.emit('chainwork', this.chainWork);
+      }
     } catch { /* the next health check fills it in */ }
   }
 

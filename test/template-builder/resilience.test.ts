@@ -221,3 +221,27 @@ test('several nodes: work from the one with the most work; blocks to all; losing
     await b.stop();
   }
 });
+
+test('several litecoind nodes: work follows the most chain work as the nodes report it', async () => {
+  // Two unconnected nodes; the builder's P2P links are their only peers (enough for templates).
+  const a = await startLitecoind({ peer: false, noMweb: true });
+  const b = await startLitecoind({ peer: false, noMweb: true });
+  await a.mine(103);
+  await b.mine(101);
+  const tb = builderFor('litecoin', [nodeConfig(b, { id: 'b' }), nodeConfig(a, { id: 'a' })]);
+  tb.start();
+  try {
+    await waitFor('both ready with chain work', () => tb.nodes.every((n) => n.ready && n.chainWork !== undefined), 30_000);
+    await waitFor('work from a', () => tb.selectedNode === 'a', 10_000);
+    const [wa, wb] = [tb.nodes[1]!.chainWork!, tb.nodes[0]!.chainWork!];
+    assert.ok(wa > wb);
+    assert.equal(tb.currentWork!.previousBlockHex, await a.call<string>('getbestblockhash'));
+    await b.mine(5);
+    await waitFor('work from b', () => tb.selectedNode === 'b' && tb.currentWork?.height === 107, 15_000);
+    assert.equal(tb.status().find((s) => s.id === 'b')!.selected, true);
+  } finally {
+    tb.stop();
+    await a.stop();
+    await b.stop();
+  }
+});
