@@ -11,6 +11,7 @@ import { coinParams } from '../../services/template-builder/coins.ts';
 import type { TemplateBuilder } from '../../services/template-builder/builder.ts';
 import { waitFor } from '../harness/wait.ts';
 import { scryptPow } from '../../services/core/crypto/scrypt.ts';
+import { startFaultProxy } from '../harness/fault-proxy.ts';
 import { builderFor, nodeConfig } from './helpers.ts';
 
 let ltc: LitecoindNode;
@@ -45,7 +46,7 @@ test('litecoind: template fetched with segwit+mweb rules and turned into work', 
   await waitFor('P2P link', () => tb.status()[0]!.p2pConnected, 10_000);
 });
 
-test('litecoind: a wallet transaction shows up in the work with its fee (long poll)', async () => {
+test('litecoind: a wallet transaction shows up in the work with its fee (poll)', async () => {
   const cur = (await tb.nextWork()).work;
   const next = tb.nextWork({ current: false, timeoutMs: 90_000 });
   const txid = await ltc.call<string>('sendtoaddress', ltc.address, 1);
@@ -164,4 +165,57 @@ test('litecoind: a peer\'s header on our tip gives empty work at once; a block o
   assert.equal(await ltc.call<string>('getbestblockhash'), child.hash);
   // The node's own template for the new tip replaces the shortcut.
   await waitFor('node template on the child', () => tb.currentWork?.previousBlockHex === child.hash && !tb.currentWork.emptyShortcut, 10_000);
+});
+
+test('litecoind: the long poll alone wakes the builder on a new block (P2P link off, no polling)', async () => {
+  const builder = builderFor('litecoin', [nodeConfig(ltc, { p2p: false, pollIntervalMs: 600_000 })]);
+  builder.start();
+  try {
+    await builder.nextWork({ timeoutMs: 30_000 });
+    const next = builder.nextWork({ current: false, timeoutMs: 10_000 });
+    const [hash] = await ltc.peer!.call<string[]>('generatetoaddress', 1, regtestAddress('litecoin'));
+    const ev = await next;
+    assert.equal(ev.work.previousBlockHex, hash);
+    assert.equal(ev.reason, 'longpoll');
+  } finally {
+    builder.stop();
+  }
+});
+
+test('litecoind: the P2P new-block signal alone wakes the builder (long poll off, no polling)', async () => {
+  const builder = builderFor('litecoin', [nodeConfig(ltc, { longPoll: false, pollIntervalMs: 600_000 })]);
+  builder.start();
+  try {
+    await builder.nextWork({ timeoutMs: 30_000 });
+    await waitFor('P2P link', () => builder.status()[0]!.p2pConnected, 10_000);
+    const tips: string[] = [];
+    builder.on('tip', (h) => tips.push(h));
+    const next = builder.nextWork({ current: false, timeoutMs: 10_000 });
+    const [hash] = await ltc.peer!.call<string[]>('generatetoaddress', 1, regtestAddress('litecoin'));
+    const ev = await next;
+    assert.equal(ev.work.previousBlockHex, hash);
+    assert.equal(ev.reason, 'new-block');
+    assert.ok(tips.includes(hash!));
+  } finally {
+    builder.stop();
+  }
+});
+
+test('litecoind: submitblock is retried when the connection drops mid-request, and the block gets in', async () => {
+  const proxy = await startFaultProxy(ltc.rpcPort);
+  const builder = builderFor('litecoin', [nodeConfig(ltc, { rpcUrl: proxy.url, p2pSubmit: 'off' })]);
+  builder.start();
+  try {
+    const { work } = await builder.nextWork({ timeoutMs: 30_000 });
+    const solved = mineBlock(work, 'scrypt', { payoutScript: regtestScript(), extraNonce: 77 });
+    proxy.cutRequests('submitblock', 2);
+    const r = await builder.submitBlock(solved.block);
+    assert.equal(proxy.cuts(), 2);
+    assert.equal(r.status, 'accepted', JSON.stringify(r));
+    assert.equal(r.nodes[0]!.attempts, 3);
+    assert.equal(await ltc.call<string>('getbestblockhash'), solved.hash);
+  } finally {
+    builder.stop();
+    await proxy.close();
+  }
 });
