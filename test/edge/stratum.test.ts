@@ -33,7 +33,7 @@ test('subscribe, authorize, set_difficulty then notify with the §11.9 encodings
   assert.equal(job.branch.length, 2);
 });
 
-test('mining.submit: accepted, duplicate, low difficulty, unknown job, bad extranonce2, ntime, unauthorized worker', async (t) => {
+test('mining.submit: accepted, duplicate, low difficulty, unknown job, bad extranonce2, ntime, nonce', async (t) => {
   const h = await startEdge();
   t.after(() => h.stop());
   const c = await StratumTestClient.connect(h.port);
@@ -58,10 +58,11 @@ test('mining.submit: accepted, duplicate, low difficulty, unknown job, bad extra
   assert.match(late.error!.message, /ntime/);
   const badNonce = await c.submit([user, c.job!.jobId, '00000004', c.job!.ntime, 'xyz']);
   assert.equal(badNonce.error?.code, 20);
-  assert.equal((await c.submit(['someone-else', c.job!.jobId, '00000005', c.job!.ntime, '00000000'])).error?.code, 24);
+  const renamed = c.solve({ extranonce2: '00000005', worker: 'name-it-never-authorized' });
+  assert.equal((await c.submit(renamed)).result, true, 'counted for the connection\'s identity');
   const snap = h.edge.snapshot();
-  assert.equal(snap.counters.accepted, 1);
-  assert.equal(snap.workers[`${ADDRESS}.w1`]!.accepted, 1);
+  assert.equal(snap.counters.accepted, 2);
+  assert.equal(snap.workers[`${ADDRESS}.w1`]!.accepted, 2);
   assert.equal(snap.workers[`${ADDRESS}.w1`]!.rejected, 7);
   assert.ok(snap.workers[`${ADDRESS}.w1`]!.hashrate > 0);
   assert.ok(snap.miners[ADDRESS]!.lastShareTime! > 0);
@@ -285,4 +286,31 @@ test('local stats in the Edge contract shape: per worker hashrate, dead hashrate
   assert.equal(m.connections, 1);
   assert.ok(Math.abs(m.difficulty / EASY - 1) < 1e-9);
   assert.ok(m.lastShareMs > 0n);
+});
+
+test('mining.submit before subscribe is 25, before authorize is 24', async (t) => {
+  const h = await startEdge();
+  t.after(() => h.stop());
+  const c = await StratumTestClient.connect(h.port);
+  t.after(() => c.close());
+  assert.equal((await c.submit(['w', '1', '00000000', '5f5e1011', '00000000'])).error?.code, 25);
+  await c.subscribe();
+  assert.equal((await c.submit(['w', '1', '00000000', '5f5e1011', '00000000'])).error?.code, 24);
+});
+
+test('two edges with different prefixes serve the same job with disjoint extranonce1s', async (t) => {
+  const a = await startEdge({ extranoncePrefix: { value: 1, bits: 8 } });
+  const b = await startEdge({ extranoncePrefix: { value: 2, bits: 8 } });
+  t.after(() => Promise.all([a.stop(), b.stop()]));
+  const seen = new Map<string, number>();
+  for (const [i, h] of [a, b].entries()) {
+    for (let k = 0; k < 20; k++) {
+      const c = await StratumTestClient.connect(h.port);
+      await c.subscribe();
+      assert.equal(parseInt(c.extranonce1.slice(0, 2), 16), i + 1);
+      assert.ok(!seen.has(c.extranonce1));
+      seen.set(c.extranonce1, i);
+      await c.close();
+    }
+  }
 });

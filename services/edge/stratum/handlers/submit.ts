@@ -1,6 +1,6 @@
 // mining.submit(worker, job_id, extranonce2, ntime, nonce[, version_bits]) → true, or an error:
 //   21 job not found / stale (previous block), 22 duplicate, 23 low difficulty,
-//   24 unauthorized worker, 25 not subscribed, 20 malformed fields (extranonce2 size, ntime
+//   24 unauthorized (nothing authorized on this connection), 25 not subscribed, 20 malformed fields (extranonce2 size, ntime
 //   range, nonce, version bits outside the negotiated mask).
 //   >> {"id":4,"method":"mining.submit","params":["addr.rig1","1a2b","00000001","5f5e1011","00000118"]}
 //   << {"jsonrpc":"2.0","id":4,"result":true,"error":null}
@@ -20,15 +20,23 @@ export const submit: Handler = (s, req) => {
   const ctx = s.ctx;
   const p = req.params;
   ctx.counters.submits++;
-  if (!s.subscribed || s.en1 === null || s.vardiff === null) {
+  if (!s.subscribed || s.en1 === null) {
     ctx.counters.rejected++;
     s.error(req.id, E.NOT_SUBSCRIBED, 'Not subscribed');
     return;
   }
-  const id = typeof p[0] === 'string' ? s.users?.get(p[0]) : undefined;
+  // Some firmware and proxies submit under a different worker string than they authorized;
+  // such submits count for the connection's current identity rather than being rejected.
+  const id = (typeof p[0] === 'string' ? s.users?.get(p[0]) : undefined) ?? s.identity ?? undefined;
   if (id === undefined) {
     ctx.counters.rejected++;
     s.error(req.id, E.UNAUTHORIZED, 'Unauthorized worker');
+    return;
+  }
+  if (s.vardiff === null) {
+    // Authorized while the node had no work: nothing was issued yet.
+    ctx.counters.rejected++;
+    s.error(req.id, E.JOB_NOT_FOUND, 'Job not found');
     return;
   }
   const now = Date.now();
