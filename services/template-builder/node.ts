@@ -112,8 +112,16 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
     super();
     this.coin = coin;
     this.cfg = cfg;
-    const url = new URL(cfg.rpcUrl);
+    let url: URL;
+    try {
+      url = new URL(cfg.rpcUrl);
+    } catch {
+      throw new Error(`invalid RPC URL "${cfg.rpcUrl}" (expected http://host:port)`);
+    }
     if (url.protocol !== 'http:') throw new Error(`invalid RPC URL "${cfg.rpcUrl}": only http:// is supported`);
+    if (cfg.p2p && !(Number.isInteger(cfg.p2p.port) && cfg.p2p.port > 0 && cfg.p2p.port < 65536)) {
+      throw new Error(`invalid P2P port ${JSON.stringify(cfg.p2p.port)} for full node ${cfg.rpcUrl}`);
+    }
     this.id = cfg.id ?? `${url.hostname}:${url.port || coin.rpcPort}`;
     this.flavor = cfg.flavor;
     this.retryDelay = cfg.retryMinMs ?? 250;
