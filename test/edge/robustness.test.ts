@@ -169,3 +169,35 @@ test('a client that never reads past the hard limit is dropped', async (t) => {
   assert.ok(h.edge.snapshot().counters.droppedBackpressure >= 1);
   await stillServes(good);
 });
+
+test('fuzz: 2,000 random method/param combinations each get exactly one well-formed reply', async (t) => {
+  const h = await startEdge({ ...FAST, idleTimeoutMs: 60_000, maxBadLines: 1_000_000 });
+  t.after(() => h.stop());
+  const c = await StratumTestClient.connect(h.port);
+  t.after(() => c.close());
+  await c.subscribe();
+  await c.authorize(ADDRESS);
+  let seed = 99;
+  const r = (): number => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32; };
+  const values = (): unknown => {
+    const pick = Math.floor(r() * 12);
+    return [null, true, -1, 1e308, 'zz', '', 'ffffffff', c.job!.jobId, c.job!.ntime, [], { a: 1 }, 'x'.repeat(300)][pick];
+  };
+  const methods = ['mining.submit', 'mining.subscribe', 'mining.authorize', 'mining.configure', 'mining.suggest_difficulty',
+    'mining.extranonce.subscribe', 'client.get_version', 'mining.unknown'];
+  const N = 2000;
+  for (let i = 0; i < N; i++) {
+    const params = Array.from({ length: Math.floor(r() * 7) }, values);
+    c.writeRaw(JSON.stringify({ id: 10_000 + i, method: methods[Math.floor(r() * methods.length)], params }) + '\n');
+  }
+  const mine = () => c.replies.filter((x) => typeof x.id === 'number' && x.id >= 10_000);
+  await until(() => mine().length >= N, 20_000);
+  const replies = mine();
+  assert.equal(replies.length, N);
+  assert.equal(new Set(replies.map((x) => x.id)).size, N, 'one reply per request');
+  for (const x of replies) {
+    assert.ok(x.error === null || (typeof x.error.code === 'number' && typeof x.error.message === 'string'));
+  }
+  assert.equal(c.closed, false);
+  await stillServes(c);
+});
