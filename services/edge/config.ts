@@ -44,7 +44,11 @@ export interface EdgeConfig {
   handshakeTimeoutMs: number;
   /** An unterminated line older than this is a slow-loris sender: close. */
   partialLineTimeoutMs: number;
-  /** Nothing received for this long on an established stratum connection: close (half-open sockets). */
+  /**
+   * Nothing received for this long on an established stratum connection: close. Dead peers are
+   * normally found sooner by TCP keepalive; this is long because a miner on a fixed high
+   * `+PSEUDODIFF` may legitimately be silent for many minutes.
+   */
   idleTimeoutMs: number;
   /** Interval of the single sweeper that enforces all timeouts (no per-socket timers). */
   sweepIntervalMs: number;
@@ -86,7 +90,7 @@ export const DEFAULT_CONFIG: EdgeConfig = {
   staleJobKeepMs: 120_000,
   handshakeTimeoutMs: 30_000,
   partialLineTimeoutMs: 30_000,
-  idleTimeoutMs: 15 * 60_000,
+  idleTimeoutMs: 30 * 60_000,
   sweepIntervalMs: 1_000,
   writeHighWaterBytes: 256 * 1024,
   writeHardLimitBytes: 4 * 1024 * 1024,
