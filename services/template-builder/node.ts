@@ -33,7 +33,11 @@ export interface NodeState {
 export interface FullNodeConfig {
   /** Label in logs and states (default host:port of the RPC URL). */
   id?: string;
-  rpcUrl: string;
+  /**
+   * http://host:port of the node's RPC. Default, as the reference: 127.0.0.1 with the conf file's
+   * rpcport, else the coin's default port (btcd: 8334 main, 18334 test and regtest).
+   */
+  rpcUrl?: string;
   user?: string;
   pass?: string;
   dataDir?: string;
@@ -76,6 +80,16 @@ export interface FullNodeEvents {
   log: [level: 'debug' | 'info' | 'warn' | 'error', message: string];
 }
 
+const BTCD_RPC_PORT: Record<string, number> = { main: 8334, test: 18334, regtest: 18334 };
+
+function defaultRpcUrl(coin: CoinParams, cfg: FullNodeConfig): string {
+  let port: number | undefined;
+  try {
+    port = resolveCredentials(coin, cfg.flavor ?? 'core', { dataDir: cfg.dataDir, confFile: cfg.confFile, cookieFile: cfg.cookieFile }).rpcPort;
+  } catch { /* no conf file: the default port */ }
+  return `http://127.0.0.1:${port ?? (cfg.flavor === 'btcd' ? BTCD_RPC_PORT[coin.network] : coin.rpcPort)}`;
+}
+
 // btcd answers unknown methods with -1 "Command unimplemented" or -32601.
 function isUnimplemented(e: unknown): boolean {
   return e instanceof RpcError && (e.code === -32601 || /unimplemented/i.test(e.message));
@@ -84,7 +98,7 @@ function isUnimplemented(e: unknown): boolean {
 export class FullNode extends EventEmitter<FullNodeEvents> {
   readonly id: string;
   readonly coin: CoinParams;
-  private readonly cfg: FullNodeConfig;
+  private readonly cfg: FullNodeConfig & { rpcUrl: string };
   private rpc: RpcClient | undefined;
   private creds: Credentials | undefined;
   private p2p: P2PClient | undefined;
@@ -111,16 +125,17 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
   constructor(coin: CoinParams, cfg: FullNodeConfig) {
     super();
     this.coin = coin;
-    this.cfg = cfg;
+    const rpcUrl = cfg.rpcUrl ?? defaultRpcUrl(coin, cfg);
+    this.cfg = { ...cfg, rpcUrl };
     let url: URL;
     try {
-      url = new URL(cfg.rpcUrl);
+      url = new URL(rpcUrl);
     } catch {
-      throw new Error(`invalid RPC URL "${cfg.rpcUrl}" (expected http://host:port)`);
+      throw new Error(`invalid RPC URL "${rpcUrl}" (expected http://host:port)`);
     }
-    if (url.protocol !== 'http:') throw new Error(`invalid RPC URL "${cfg.rpcUrl}": only http:// is supported`);
+    if (url.protocol !== 'http:') throw new Error(`invalid RPC URL "${rpcUrl}": only http:// is supported`);
     if (cfg.p2p && !(Number.isInteger(cfg.p2p.port) && cfg.p2p.port > 0 && cfg.p2p.port < 65536)) {
-      throw new Error(`invalid P2P port ${JSON.stringify(cfg.p2p.port)} for full node ${cfg.rpcUrl}`);
+      throw new Error(`invalid P2P port ${JSON.stringify(cfg.p2p.port)} for full node ${rpcUrl}`);
     }
     this.id = cfg.id ?? `${url.hostname}:${url.port || coin.rpcPort}`;
     this.flavor = cfg.flavor;

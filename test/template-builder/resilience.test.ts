@@ -96,10 +96,11 @@ test('wrong credentials: "auth rejected" state, recovers when the conf file is f
   }
 });
 
-test('cookie auth from the data dir; a restart rotates the cookie and the builder follows', async () => {
+test('only the data dir given: RPC port from its conf file, cookie auth; a restart rotates the cookie and the builder follows', async () => {
   const ltc = await startLitecoind({ auth: 'cookie', noMweb: true });
   await ltc.mine(101);
-  const tb = builderFor('litecoin', [{ rpcUrl: ltc.rpcUrl, dataDir: ltc.datadir, p2p: { host: '127.0.0.1', port: ltc.p2pPort } }]);
+  const tb = builderFor('litecoin', [{ dataDir: ltc.datadir, p2p: { host: '127.0.0.1', port: ltc.p2pPort } }]);
+  assert.equal(tb.nodes[0]!.id, `127.0.0.1:${ltc.rpcPort}`);
   tb.start();
   try {
     const { work } = await tb.nextWork({ timeoutMs: 15_000 });
