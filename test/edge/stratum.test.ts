@@ -314,3 +314,26 @@ test('two edges with different prefixes serve the same job with disjoint extrano
     }
   }
 });
+
+test('the reference session\'s miner lines, verbatim, get the same shape of answers', async (t) => {
+  // The two client lines of shared/fixtures/reference-stratum-session.txt (a testnet address).
+  const h = await startEdge({ coin: 'bitcoin_regtest' });
+  t.after(() => h.stop());
+  const c = await StratumTestClient.connect(h.port);
+  t.after(() => c.close());
+  const notified = c.nextCall('mining.notify');
+  c.writeRaw('{"id": 1, "method": "mining.subscribe", "params": ["sample/1.0"]}\n');
+  c.writeRaw('{"id": 2, "method": "mining.authorize", "params": ["mzKtVjNP1Si2pqmGRxYgyZJ4AT7QVXydtK", "x"]}\n');
+  const notify = await notified;
+  await until(() => c.replies.length >= 2);
+  const [sub, auth] = c.replies;
+  assert.equal(sub!.id, 1);
+  const [, en1, size] = sub!.result as [unknown, string, number];
+  assert.match(en1, /^[0-9a-f]{8}$/);
+  assert.equal(size, 4, 'extranonce1 (4) + extranonce2 (4) = the reference\'s 8-byte coinbase nonce');
+  assert.deepEqual(auth, { id: 2, result: true, error: null });
+  assert.equal(c.calls[0]!.method, 'mining.set_difficulty');
+  assert.equal(notify.params.length, 9);
+  assert.equal(notify.params[8], true);
+  assert.equal(h.edge.snapshot().miners['mzKtVjNP1Si2pqmGRxYgyZJ4AT7QVXydtK'] !== undefined, true);
+});
