@@ -1,7 +1,9 @@
 // The Sharechain contract (proto/p2pool/v1/sharechain.proto) over a Sharechain: one handler per RPC,
 // so server.ts's loadLogic is `sharechainHandlers(new Sharechain(...), new ReferenceStats(...))` plus
 // start/stop. Hashes travel as 32 bytes in internal (little-endian) order; big weights as unsigned LE.
-import { u256ToLE, u256FromLE, targetToAverageAttempts, bitsToTarget, parseBip34Height, encodeWrapper, type Share } from '../core/index.ts';
+import { u256ToLE, u256FromLE, u256ToHex, targetToAverageAttempts, bitsToTarget, parseBip34Height, encodeWrapper, readWrapper, type Share } from '../core/index.ts';
+import { Reader } from '../core/codec/index.ts';
+import { referenceJson } from '../web/reference/json.ts';
 import {
   ShareOutcome, SyncState, type AddPeerSharesRequest, type AddPeerSharesResponse, type GetMissingParentsRequest,
   type GetMissingParentsResponse, type GetShareRequest, type GetShareResponse, type GetSharesRequest, type GetSharesResponse,
@@ -24,11 +26,13 @@ function uintLE(n: bigint): Uint8Array {
 }
 const packed = (s: Share) => ({ type: BigInt(s.type), contents: s.packedContents });
 const wrap = (p: { type: bigint; contents: Uint8Array } | undefined): Buffer => encodeWrapper(Number(p?.type ?? 0), Buffer.from(p?.contents ?? new Uint8Array()));
+const unwrap = (packedShare: Buffer) => {
+  const w = readWrapper(new Reader(packedShare));
+  return { type: BigInt(w.type), contents: w.contents };
+};
 
-/** Our WorkBasis as the proto message. The chain and the PPLNS window arguments have no fields yet (see README). */
+/** Our WorkBasis as the proto message: everything an edge needs to run generate_transaction on it. */
 export function workBasisMessage(b: WorkBasis): WorkBasisMsg {
-  const prev = b.chain[0] ? b.chain[0] : null;
-  void prev;
   return {
     basisId: BigInt(b.basisId),
     syncState: SYNC[b.syncState],
@@ -52,6 +56,67 @@ export function workBasisMessage(b: WorkBasis): WorkBasisMsg {
     donationPercent: b.donationPercent,
     publishedAtMs: BigInt(b.publishedAtMs),
     localHashRate: b.localHashRate ?? 0,
+    network: b.network,
+    chain: b.chain.map((c) => unwrap(c.packed)),
+    chainHashes: b.chain.map((c) => u256ToLE(c.hash)),
+    last: hashBytes(b.last),
+    pplnsKnown: b.pplns !== null,
+    pplnsStart: hashBytes(b.pplns?.start ?? null),
+    pplnsMaxShares: b.pplns?.maxShares ?? 0,
+    pplnsDesiredWeight: uintLE(b.pplns?.desiredWeight ?? 0n),
+    blockBits: b.blockBits ?? 0,
+    preTarget3: u256ToLE(b.preTarget3),
+    punishAggressively: b.punishAggressively,
+    gentxSize: b.gentxSize ?? 0,
+    gentxWeight: b.gentxWeight ?? 0,
+  };
+}
+
+const SYNC_NAME = new Map<SyncState, SyncStateName>(Object.entries(SYNC).map(([k, v]) => [v, k as SyncStateName]));
+const hashOrNull = (b: Uint8Array): bigint | null => (b.length === 0 ? null : u256FromLE(b));
+function fromUintLE(b: Uint8Array): bigint {
+  let n = 0n;
+  for (let i = b.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[i]!);
+  return n;
+}
+
+/** The proto message back into our WorkBasis (what an edge in another process hands its WorkBasisView). */
+export function workBasisFromMessage(m: WorkBasisMsg): WorkBasis {
+  if (m.chain.length !== m.chainHashes.length) throw new Error(`work basis: ${m.chain.length} shares but ${m.chainHashes.length} hashes`);
+  return {
+    basisId: Number(m.basisId),
+    network: m.network,
+    syncState: SYNC_NAME.get(m.syncState) ?? 'loading',
+    previousShareHash: hashOrNull(m.previousShareHash),
+    shareVersion: Number(m.shareVersion),
+    desiredVersion: Number(m.desiredVersion),
+    height: m.height,
+    last: hashOrNull(m.last),
+    chain: m.chain.map((p, i) => ({ hash: u256FromLE(m.chainHashes[i]!), packed: wrap(p) })),
+    blockBits: m.blockBits === 0 ? null : m.blockBits,
+    pplns: m.pplnsKnown
+      ? {
+        start: hashOrNull(m.pplnsStart),
+        maxShares: m.pplnsMaxShares,
+        desiredWeight: fromUintLE(m.pplnsDesiredWeight),
+        weights: new Map(m.weights.map((w) => [w.address, fromUintLE(w.weight)])),
+        total: fromUintLE(m.totalWeight),
+        donation: fromUintLE(m.donationWeight),
+      }
+      : null,
+    preTarget3: m.preTarget3.length ? u256FromLE(m.preTarget3) : 0n,
+    maxBits: m.maxBits,
+    minBits: m.minBits,
+    staleInfo: m.staleInfo,
+    punishAggressively: m.punishAggressively,
+    gentxSize: m.gentxSize || undefined,
+    gentxWeight: m.gentxWeight || undefined,
+    nodeAddress: m.nodeAddress,
+    workerFeePercent: m.workerFeePercent,
+    donationPercent: m.donationPercent,
+    templateId: Number(m.templateId),
+    localHashRate: m.localHashRate || null,
+    publishedAtMs: Number(m.publishedAtMs),
   };
 }
 
@@ -76,12 +141,13 @@ export function sharechainHandlers(sc: Sharechain, stats: ReferenceStats): Handl
     },
     async GetShare(req: GetShareRequest): Promise<GetShareResponse> {
       const info = sc.shareInfo(u256FromLE(req.hash));
-      if (!info) return { found: false, share: undefined, summary: undefined };
+      if (!info) return { found: false, share: undefined, summary: undefined, referenceJson: '' };
       const s = info.share;
       let block = false;
       try { block = s.isBlock; } catch { block = false; }
       return {
         found: true,
+        referenceJson: referenceJson(stats.share(u256ToHex(s.hash))),
         share: packed(s),
         summary: {
           hash: hashBytes(s.hash), previousHash: hashBytes(s.previousHash), type: BigInt(s.type), height: info.height, absheight: s.absheight,
@@ -130,6 +196,15 @@ export function sharechainHandlers(sc: Sharechain, stats: ReferenceStats): Handl
         users: stats.users(),
         warnings: stats.warnings(),
         syncProgress: sync.progress,
+        rate: stats.rate() ?? 0, hasRate: stats.rate() !== null,
+        difficulty: stats.difficulty() ?? 0, hasDifficulty: stats.difficulty() !== null,
+        hasGlobalStats: gs !== null,
+        localStatsJson: referenceJson(stats.localStats()),
+        staleRates: stats.staleRates(),
+        logJson: referenceJson(stats.log()),
+        payoutAddress: stats.payoutAddr(),
+        workerFeePercent: stats.fee(),
+        uptime: stats.uptime(),
       };
     },
   };

@@ -4,7 +4,8 @@
 import type { BlockTemplate, FullNodeStatus, SubmitBlockResponse, TemplateBuilderStatus, NodeSubmitResult as ProtoNodeResult } from '../gen/p2pool/v1/template_builder.ts';
 import { SubmitOutcome } from '../gen/p2pool/v1/template_builder.ts';
 import { TemplateReason } from '../gen/p2pool/v1/events.ts';
-import type { Work } from './template.ts';
+import { parseTemplate, type Work } from './template.ts';
+import type { CoinParams } from './coins.ts';
 import type { SubmitResult, SubmitStatus } from './submit-result.ts';
 import type { NodeStatusEntry } from './builder.ts';
 
@@ -54,6 +55,42 @@ export function toBlockTemplate(work: Work): BlockTemplate {
     emptyShortcut: work.emptyShortcut ?? false,
     longpollId: work.longpollId ?? '',
   };
+}
+
+const displayHex = (le: Uint8Array): string => Buffer.from(le).reverse().toString('hex');
+
+/**
+ * BlockTemplate → Work, for consumers in another process (the edge, the sharechain): the message is
+ * put back into getblocktemplate's shape and parsed by the same parseTemplate, so the merkle branch,
+ * witness root, HogEx placement and every sanity check are the template builder's own.
+ */
+export function fromBlockTemplate(t: BlockTemplate, coin: CoinParams): Work {
+  const gbt = {
+    version: t.version,
+    previousblockhash: displayHex(t.previousBlock),
+    height: t.height,
+    bits: t.bits.toString(16).padStart(8, '0'),
+    curtime: Number(t.time),
+    mintime: Number(t.minTime),
+    coinbasevalue: Number(t.coinbaseValue),
+    coinbaseaux: t.coinbaseFlags.length ? { flags: Buffer.from(t.coinbaseFlags).toString('hex') } : {},
+    rules: t.rules,
+    transactions: t.transactions.map((x) => ({
+      data: Buffer.from(x.data).toString('hex'), txid: displayHex(x.txid), hash: displayHex(x.wtxid),
+      fee: Number(x.fee), weight: x.weight, sigops: x.sigops, depends: x.depends,
+    })),
+    ...(t.witnessCommitment.length ? { default_witness_commitment: Buffer.from(t.witnessCommitment).toString('hex') } : {}),
+    ...(t.mweb.length ? { mweb: Buffer.from(t.mweb).toString('hex') } : {}),
+    weightlimit: t.weightLimit,
+    sigoplimit: t.sigopLimit,
+    sizelimit: t.sizeLimit,
+    ...(t.longpollId ? { longpollid: t.longpollId } : {}),
+  };
+  const work = parseTemplate(gbt, coin, { source: t.sourceNode });
+  work.templateId = Number(t.templateId);
+  work.lastUpdateMs = Number(t.lastUpdateMs);
+  if (t.emptyShortcut) work.emptyShortcut = true;
+  return work;
 }
 
 const REASONS: Record<string, TemplateReason> = {

@@ -236,6 +236,36 @@ export interface WorkBasis {
   publishedAtMs: bigint;
   /** Local hashrate estimate, H/s, for share target selection (spec §8.5). */
   localHashRate: number;
+  /**
+   * The rest is what an edge needs to run the core's generate_transaction on the basis alone
+   * (services/sharechain/README.md, "The work basis"): exact by construction.
+   * Network name (e.g. "litecoin"), so an edge of another network refuses the basis.
+   */
+  network: string;
+  /** The previous share and its ancestors, newest first: max(TARGET_LOOKBEHIND, 100) + 1 shares. */
+  chain: PackedShare[];
+  /** The missing ancestor below `height` in the node's tracker (32 bytes); empty = the chain reaches genesis. */
+  last: Uint8Array;
+  /**
+   * The one PPLNS window generate_transaction asks for (spec §6.3): start (grandparent, 32 bytes;
+   * empty = none), max shares and desired weight (unsigned LE). Valid only with pplns_known; the
+   * window's weights are `weights` / `total_weight` / `donation_weight` above.
+   */
+  pplnsKnown: boolean;
+  pplnsStart: Uint8Array;
+  pplnsMaxShares: number;
+  pplnsDesiredWeight: Uint8Array;
+  /** Block bits the PPLNS window was computed for; 0 = no template yet. */
+  blockBits: number;
+  /** pre_target3 exactly (32 bytes LE); max_bits / min_bits are its compact bounds. */
+  preTarget3: Uint8Array;
+  /** [JT] think() asks for difficulty-1 shares (spec §8.5 step 3). */
+  punishAggressively: boolean;
+  /** [JT] gentx size and weight of the last verified share; 0 = none verified yet. */
+  gentxSize: number;
+  gentxWeight: number;
+  /** The hashes of `chain`, same order (32 bytes each), so an edge re-parses only the shares it has not seen. */
+  chainHashes: Uint8Array[];
 }
 
 export interface GetShareRequest {
@@ -268,7 +298,11 @@ export interface ShareSummary {
 export interface GetShareResponse {
   found: boolean;
   share: PackedShare | undefined;
-  summary: ShareSummary | undefined;
+  summary:
+    | ShareSummary
+    | undefined;
+  /** The reference's /web/share/<hash> object as JSON (256-bit targets as exact integer literals). */
+  referenceJson: string;
 }
 
 export interface GetSharesRequest {
@@ -345,9 +379,37 @@ export interface SharechainStats {
   warnings: string[];
   /** Progress while loading or downloading, 0..1. */
   syncProgress: number;
+  /**
+   * What the reference JSON endpoints (spec §9) need beyond the numbers above, as the sharechain
+   * computes them, so the web service serves them without a tracker of its own.
+   * /rate (0 with has_rate = false: the reference's null).
+   */
+  rate: number;
+  hasRate: boolean;
+  /** /difficulty (target_to_difficulty of the best share's max target); has_difficulty = false: null. */
+  difficulty: number;
+  hasDifficulty: boolean;
+  /** /global_stats present (false: null). */
+  hasGlobalStats: boolean;
+  /** /local_stats object as JSON ("null" when the chain is too short). */
+  localStatsJson: string;
+  /** /stale_rates. */
+  staleRates: { [key: string]: number };
+  /** /web/log samples as a JSON array. */
+  logJson: string;
+  /** Node payout address (-a or the wallet's) and -f. */
+  payoutAddress: string;
+  workerFeePercent: number;
+  /** Seconds since the sharechain started (/uptime). */
+  uptime: number;
 }
 
 export interface SharechainStats_UsersEntry {
+  key: string;
+  value: number;
+}
+
+export interface SharechainStats_StaleRatesEntry {
   key: string;
   value: number;
 }
@@ -1146,6 +1208,19 @@ function createBaseWorkBasis(): WorkBasis {
     donationPercent: 0,
     publishedAtMs: 0n,
     localHashRate: 0,
+    network: "",
+    chain: [],
+    last: new Uint8Array(0),
+    pplnsKnown: false,
+    pplnsStart: new Uint8Array(0),
+    pplnsMaxShares: 0,
+    pplnsDesiredWeight: new Uint8Array(0),
+    blockBits: 0,
+    preTarget3: new Uint8Array(0),
+    punishAggressively: false,
+    gentxSize: 0,
+    gentxWeight: 0,
+    chainHashes: [],
   };
 }
 
@@ -1231,6 +1306,45 @@ export const WorkBasis: MessageFns<WorkBasis> = {
     }
     if (message.localHashRate !== 0) {
       writer.uint32(177).double(message.localHashRate);
+    }
+    if (message.network !== "") {
+      writer.uint32(186).string(message.network);
+    }
+    for (const v of message.chain) {
+      PackedShare.encode(v!, writer.uint32(194).fork()).join();
+    }
+    if (message.last.length !== 0) {
+      writer.uint32(202).bytes(message.last);
+    }
+    if (message.pplnsKnown !== false) {
+      writer.uint32(208).bool(message.pplnsKnown);
+    }
+    if (message.pplnsStart.length !== 0) {
+      writer.uint32(218).bytes(message.pplnsStart);
+    }
+    if (message.pplnsMaxShares !== 0) {
+      writer.uint32(224).uint32(message.pplnsMaxShares);
+    }
+    if (message.pplnsDesiredWeight.length !== 0) {
+      writer.uint32(234).bytes(message.pplnsDesiredWeight);
+    }
+    if (message.blockBits !== 0) {
+      writer.uint32(240).uint32(message.blockBits);
+    }
+    if (message.preTarget3.length !== 0) {
+      writer.uint32(250).bytes(message.preTarget3);
+    }
+    if (message.punishAggressively !== false) {
+      writer.uint32(256).bool(message.punishAggressively);
+    }
+    if (message.gentxSize !== 0) {
+      writer.uint32(264).uint32(message.gentxSize);
+    }
+    if (message.gentxWeight !== 0) {
+      writer.uint32(272).uint32(message.gentxWeight);
+    }
+    for (const v of message.chainHashes) {
+      writer.uint32(282).bytes(v!);
     }
     return writer;
   },
@@ -1424,6 +1538,110 @@ export const WorkBasis: MessageFns<WorkBasis> = {
             message.localHashRate = reader.double();
             continue;
           }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.network = reader.string();
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.chain.push(PackedShare.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.last = reader.bytes();
+            continue;
+          }
+          case 26: {
+            if (tag !== 208) {
+              break;
+            }
+
+            message.pplnsKnown = reader.bool();
+            continue;
+          }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.pplnsStart = reader.bytes();
+            continue;
+          }
+          case 28: {
+            if (tag !== 224) {
+              break;
+            }
+
+            message.pplnsMaxShares = reader.uint32();
+            continue;
+          }
+          case 29: {
+            if (tag !== 234) {
+              break;
+            }
+
+            message.pplnsDesiredWeight = reader.bytes();
+            continue;
+          }
+          case 30: {
+            if (tag !== 240) {
+              break;
+            }
+
+            message.blockBits = reader.uint32();
+            continue;
+          }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.preTarget3 = reader.bytes();
+            continue;
+          }
+          case 32: {
+            if (tag !== 256) {
+              break;
+            }
+
+            message.punishAggressively = reader.bool();
+            continue;
+          }
+          case 33: {
+            if (tag !== 264) {
+              break;
+            }
+
+            message.gentxSize = reader.uint32();
+            continue;
+          }
+          case 34: {
+            if (tag !== 272) {
+              break;
+            }
+
+            message.gentxWeight = reader.uint32();
+            continue;
+          }
+          case 35: {
+            if (tag !== 282) {
+              break;
+            }
+
+            message.chainHashes.push(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1538,6 +1756,61 @@ export const WorkBasis: MessageFns<WorkBasis> = {
         : isSet(object.local_hash_rate)
         ? globalThis.Number(object.local_hash_rate)
         : 0,
+      network: isSet(object.network) ? globalThis.String(object.network) : "",
+      chain: globalThis.Array.isArray(object?.chain)
+        ? object.chain.map((e: any) => PackedShare.fromJSON(e))
+        : [],
+      last: isSet(object.last) ? bytesFromBase64(object.last) : new Uint8Array(0),
+      pplnsKnown: isSet(object.pplnsKnown)
+        ? globalThis.Boolean(object.pplnsKnown)
+        : isSet(object.pplns_known)
+        ? globalThis.Boolean(object.pplns_known)
+        : false,
+      pplnsStart: isSet(object.pplnsStart)
+        ? bytesFromBase64(object.pplnsStart)
+        : isSet(object.pplns_start)
+        ? bytesFromBase64(object.pplns_start)
+        : new Uint8Array(0),
+      pplnsMaxShares: isSet(object.pplnsMaxShares)
+        ? globalThis.Number(object.pplnsMaxShares)
+        : isSet(object.pplns_max_shares)
+        ? globalThis.Number(object.pplns_max_shares)
+        : 0,
+      pplnsDesiredWeight: isSet(object.pplnsDesiredWeight)
+        ? bytesFromBase64(object.pplnsDesiredWeight)
+        : isSet(object.pplns_desired_weight)
+        ? bytesFromBase64(object.pplns_desired_weight)
+        : new Uint8Array(0),
+      blockBits: isSet(object.blockBits)
+        ? globalThis.Number(object.blockBits)
+        : isSet(object.block_bits)
+        ? globalThis.Number(object.block_bits)
+        : 0,
+      preTarget3: isSet(object.preTarget3)
+        ? bytesFromBase64(object.preTarget3)
+        : isSet(object.pre_target3)
+        ? bytesFromBase64(object.pre_target3)
+        : new Uint8Array(0),
+      punishAggressively: isSet(object.punishAggressively)
+        ? globalThis.Boolean(object.punishAggressively)
+        : isSet(object.punish_aggressively)
+        ? globalThis.Boolean(object.punish_aggressively)
+        : false,
+      gentxSize: isSet(object.gentxSize)
+        ? globalThis.Number(object.gentxSize)
+        : isSet(object.gentx_size)
+        ? globalThis.Number(object.gentx_size)
+        : 0,
+      gentxWeight: isSet(object.gentxWeight)
+        ? globalThis.Number(object.gentxWeight)
+        : isSet(object.gentx_weight)
+        ? globalThis.Number(object.gentx_weight)
+        : 0,
+      chainHashes: globalThis.Array.isArray(object?.chainHashes)
+        ? object.chainHashes.map((e: any) => bytesFromBase64(e))
+        : globalThis.Array.isArray(object?.chain_hashes)
+        ? object.chain_hashes.map((e: any) => bytesFromBase64(e))
+        : [],
     };
   },
 
@@ -1609,6 +1882,45 @@ export const WorkBasis: MessageFns<WorkBasis> = {
     if (message.localHashRate !== 0) {
       obj.localHashRate = floatToJson(message.localHashRate);
     }
+    if (message.network !== "") {
+      obj.network = message.network;
+    }
+    if (message.chain?.length) {
+      obj.chain = message.chain.map((e) => PackedShare.toJSON(e));
+    }
+    if (message.last.length !== 0) {
+      obj.last = base64FromBytes(message.last);
+    }
+    if (message.pplnsKnown !== false) {
+      obj.pplnsKnown = message.pplnsKnown;
+    }
+    if (message.pplnsStart.length !== 0) {
+      obj.pplnsStart = base64FromBytes(message.pplnsStart);
+    }
+    if (message.pplnsMaxShares !== 0) {
+      obj.pplnsMaxShares = Math.round(message.pplnsMaxShares);
+    }
+    if (message.pplnsDesiredWeight.length !== 0) {
+      obj.pplnsDesiredWeight = base64FromBytes(message.pplnsDesiredWeight);
+    }
+    if (message.blockBits !== 0) {
+      obj.blockBits = Math.round(message.blockBits);
+    }
+    if (message.preTarget3.length !== 0) {
+      obj.preTarget3 = base64FromBytes(message.preTarget3);
+    }
+    if (message.punishAggressively !== false) {
+      obj.punishAggressively = message.punishAggressively;
+    }
+    if (message.gentxSize !== 0) {
+      obj.gentxSize = Math.round(message.gentxSize);
+    }
+    if (message.gentxWeight !== 0) {
+      obj.gentxWeight = Math.round(message.gentxWeight);
+    }
+    if (message.chainHashes?.length) {
+      obj.chainHashes = message.chainHashes.map((e) => base64FromBytes(e));
+    }
     return obj;
   },
 
@@ -1647,6 +1959,19 @@ export const WorkBasis: MessageFns<WorkBasis> = {
       ? BigInt(object.publishedAtMs)
       : 0n;
     message.localHashRate = object.localHashRate ?? 0;
+    message.network = object.network ?? "";
+    message.chain = object.chain?.map((e) => PackedShare.fromPartial(e)) || [];
+    message.last = object.last ?? new Uint8Array(0);
+    message.pplnsKnown = object.pplnsKnown ?? false;
+    message.pplnsStart = object.pplnsStart ?? new Uint8Array(0);
+    message.pplnsMaxShares = object.pplnsMaxShares ?? 0;
+    message.pplnsDesiredWeight = object.pplnsDesiredWeight ?? new Uint8Array(0);
+    message.blockBits = object.blockBits ?? 0;
+    message.preTarget3 = object.preTarget3 ?? new Uint8Array(0);
+    message.punishAggressively = object.punishAggressively ?? false;
+    message.gentxSize = object.gentxSize ?? 0;
+    message.gentxWeight = object.gentxWeight ?? 0;
+    message.chainHashes = object.chainHashes?.map((e) => e) || [];
     return message;
   },
 };
@@ -2138,7 +2463,7 @@ export const ShareSummary: MessageFns<ShareSummary> = {
 };
 
 function createBaseGetShareResponse(): GetShareResponse {
-  return { found: false, share: undefined, summary: undefined };
+  return { found: false, share: undefined, summary: undefined, referenceJson: "" };
 }
 
 export const GetShareResponse: MessageFns<GetShareResponse> = {
@@ -2151,6 +2476,9 @@ export const GetShareResponse: MessageFns<GetShareResponse> = {
     }
     if (message.summary !== undefined) {
       ShareSummary.encode(message.summary, writer.uint32(26).fork()).join();
+    }
+    if (message.referenceJson !== "") {
+      writer.uint32(34).string(message.referenceJson);
     }
     return writer;
   },
@@ -2192,6 +2520,14 @@ export const GetShareResponse: MessageFns<GetShareResponse> = {
             message.summary = ShareSummary.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.referenceJson = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2209,6 +2545,11 @@ export const GetShareResponse: MessageFns<GetShareResponse> = {
       found: isSet(object.found) ? globalThis.Boolean(object.found) : false,
       share: isSet(object.share) ? PackedShare.fromJSON(object.share) : undefined,
       summary: isSet(object.summary) ? ShareSummary.fromJSON(object.summary) : undefined,
+      referenceJson: isSet(object.referenceJson)
+        ? globalThis.String(object.referenceJson)
+        : isSet(object.reference_json)
+        ? globalThis.String(object.reference_json)
+        : "",
     };
   },
 
@@ -2222,6 +2563,9 @@ export const GetShareResponse: MessageFns<GetShareResponse> = {
     }
     if (message.summary !== undefined) {
       obj.summary = ShareSummary.toJSON(message.summary);
+    }
+    if (message.referenceJson !== "") {
+      obj.referenceJson = message.referenceJson;
     }
     return obj;
   },
@@ -2238,6 +2582,7 @@ export const GetShareResponse: MessageFns<GetShareResponse> = {
     message.summary = (object.summary !== undefined && object.summary !== null)
       ? ShareSummary.fromPartial(object.summary)
       : undefined;
+    message.referenceJson = object.referenceJson ?? "";
     return message;
   },
 };
@@ -2968,6 +3313,17 @@ function createBaseSharechainStats(): SharechainStats {
     users: {},
     warnings: [],
     syncProgress: 0,
+    rate: 0,
+    hasRate: false,
+    difficulty: 0,
+    hasDifficulty: false,
+    hasGlobalStats: false,
+    localStatsJson: "",
+    staleRates: {},
+    logJson: "",
+    payoutAddress: "",
+    workerFeePercent: 0,
+    uptime: 0,
   };
 }
 
@@ -3068,6 +3424,39 @@ export const SharechainStats: MessageFns<SharechainStats> = {
     }
     if (message.syncProgress !== 0) {
       writer.uint32(217).double(message.syncProgress);
+    }
+    if (message.rate !== 0) {
+      writer.uint32(225).double(message.rate);
+    }
+    if (message.hasRate !== false) {
+      writer.uint32(232).bool(message.hasRate);
+    }
+    if (message.difficulty !== 0) {
+      writer.uint32(241).double(message.difficulty);
+    }
+    if (message.hasDifficulty !== false) {
+      writer.uint32(248).bool(message.hasDifficulty);
+    }
+    if (message.hasGlobalStats !== false) {
+      writer.uint32(256).bool(message.hasGlobalStats);
+    }
+    if (message.localStatsJson !== "") {
+      writer.uint32(266).string(message.localStatsJson);
+    }
+    globalThis.Object.entries(message.staleRates).forEach(([key, value]: [string, number]) => {
+      SharechainStats_StaleRatesEntry.encode({ key: key as any, value }, writer.uint32(274).fork()).join();
+    });
+    if (message.logJson !== "") {
+      writer.uint32(282).string(message.logJson);
+    }
+    if (message.payoutAddress !== "") {
+      writer.uint32(290).string(message.payoutAddress);
+    }
+    if (message.workerFeePercent !== 0) {
+      writer.uint32(297).double(message.workerFeePercent);
+    }
+    if (message.uptime !== 0) {
+      writer.uint32(305).double(message.uptime);
     }
     return writer;
   },
@@ -3304,6 +3693,97 @@ export const SharechainStats: MessageFns<SharechainStats> = {
             message.syncProgress = reader.double();
             continue;
           }
+          case 28: {
+            if (tag !== 225) {
+              break;
+            }
+
+            message.rate = reader.double();
+            continue;
+          }
+          case 29: {
+            if (tag !== 232) {
+              break;
+            }
+
+            message.hasRate = reader.bool();
+            continue;
+          }
+          case 30: {
+            if (tag !== 241) {
+              break;
+            }
+
+            message.difficulty = reader.double();
+            continue;
+          }
+          case 31: {
+            if (tag !== 248) {
+              break;
+            }
+
+            message.hasDifficulty = reader.bool();
+            continue;
+          }
+          case 32: {
+            if (tag !== 256) {
+              break;
+            }
+
+            message.hasGlobalStats = reader.bool();
+            continue;
+          }
+          case 33: {
+            if (tag !== 266) {
+              break;
+            }
+
+            message.localStatsJson = reader.string();
+            continue;
+          }
+          case 34: {
+            if (tag !== 274) {
+              break;
+            }
+
+            const entry34 = SharechainStats_StaleRatesEntry.decode(reader, reader.uint32());
+            if (entry34.value !== undefined) {
+              message.staleRates[entry34.key] = entry34.value;
+            }
+            continue;
+          }
+          case 35: {
+            if (tag !== 282) {
+              break;
+            }
+
+            message.logJson = reader.string();
+            continue;
+          }
+          case 36: {
+            if (tag !== 290) {
+              break;
+            }
+
+            message.payoutAddress = reader.string();
+            continue;
+          }
+          case 37: {
+            if (tag !== 297) {
+              break;
+            }
+
+            message.workerFeePercent = reader.double();
+            continue;
+          }
+          case 38: {
+            if (tag !== 305) {
+              break;
+            }
+
+            message.uptime = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3452,6 +3932,71 @@ export const SharechainStats: MessageFns<SharechainStats> = {
         : isSet(object.sync_progress)
         ? globalThis.Number(object.sync_progress)
         : 0,
+      rate: isSet(object.rate) ? globalThis.Number(object.rate) : 0,
+      hasRate: isSet(object.hasRate)
+        ? globalThis.Boolean(object.hasRate)
+        : isSet(object.has_rate)
+        ? globalThis.Boolean(object.has_rate)
+        : false,
+      difficulty: isSet(object.difficulty) ? globalThis.Number(object.difficulty) : 0,
+      hasDifficulty: isSet(object.hasDifficulty)
+        ? globalThis.Boolean(object.hasDifficulty)
+        : isSet(object.has_difficulty)
+        ? globalThis.Boolean(object.has_difficulty)
+        : false,
+      hasGlobalStats: isSet(object.hasGlobalStats)
+        ? globalThis.Boolean(object.hasGlobalStats)
+        : isSet(object.has_global_stats)
+        ? globalThis.Boolean(object.has_global_stats)
+        : false,
+      localStatsJson: isSet(object.localStatsJson)
+        ? globalThis.String(object.localStatsJson)
+        : isSet(object.local_stats_json)
+        ? globalThis.String(object.local_stats_json)
+        : "",
+      staleRates: isObject(object.staleRates)
+        ? (globalThis.Object.entries(object.staleRates) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.stale_rates)
+        ? (globalThis.Object.entries(object.stale_rates) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      logJson: isSet(object.logJson)
+        ? globalThis.String(object.logJson)
+        : isSet(object.log_json)
+        ? globalThis.String(object.log_json)
+        : "",
+      payoutAddress: isSet(object.payoutAddress)
+        ? globalThis.String(object.payoutAddress)
+        : isSet(object.payout_address)
+        ? globalThis.String(object.payout_address)
+        : "",
+      workerFeePercent: isSet(object.workerFeePercent)
+        ? globalThis.Number(object.workerFeePercent)
+        : isSet(object.worker_fee_percent)
+        ? globalThis.Number(object.worker_fee_percent)
+        : 0,
+      uptime: isSet(object.uptime) ? globalThis.Number(object.uptime) : 0,
     };
   },
 
@@ -3544,6 +4089,45 @@ export const SharechainStats: MessageFns<SharechainStats> = {
     if (message.syncProgress !== 0) {
       obj.syncProgress = floatToJson(message.syncProgress);
     }
+    if (message.rate !== 0) {
+      obj.rate = floatToJson(message.rate);
+    }
+    if (message.hasRate !== false) {
+      obj.hasRate = message.hasRate;
+    }
+    if (message.difficulty !== 0) {
+      obj.difficulty = floatToJson(message.difficulty);
+    }
+    if (message.hasDifficulty !== false) {
+      obj.hasDifficulty = message.hasDifficulty;
+    }
+    if (message.hasGlobalStats !== false) {
+      obj.hasGlobalStats = message.hasGlobalStats;
+    }
+    if (message.localStatsJson !== "") {
+      obj.localStatsJson = message.localStatsJson;
+    }
+    if (message.staleRates) {
+      const entries = globalThis.Object.entries(message.staleRates) as [string, number][];
+      if (entries.length > 0) {
+        obj.staleRates = {};
+        entries.forEach(([k, v]) => {
+          obj.staleRates[k] = floatToJson(v);
+        });
+      }
+    }
+    if (message.logJson !== "") {
+      obj.logJson = message.logJson;
+    }
+    if (message.payoutAddress !== "") {
+      obj.payoutAddress = message.payoutAddress;
+    }
+    if (message.workerFeePercent !== 0) {
+      obj.workerFeePercent = floatToJson(message.workerFeePercent);
+    }
+    if (message.uptime !== 0) {
+      obj.uptime = floatToJson(message.uptime);
+    }
     return obj;
   },
 
@@ -3597,6 +4181,25 @@ export const SharechainStats: MessageFns<SharechainStats> = {
     );
     message.warnings = object.warnings?.map((e) => e) || [];
     message.syncProgress = object.syncProgress ?? 0;
+    message.rate = object.rate ?? 0;
+    message.hasRate = object.hasRate ?? false;
+    message.difficulty = object.difficulty ?? 0;
+    message.hasDifficulty = object.hasDifficulty ?? false;
+    message.hasGlobalStats = object.hasGlobalStats ?? false;
+    message.localStatsJson = object.localStatsJson ?? "";
+    message.staleRates = (globalThis.Object.entries(object.staleRates ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.logJson = object.logJson ?? "";
+    message.payoutAddress = object.payoutAddress ?? "";
+    message.workerFeePercent = object.workerFeePercent ?? 0;
+    message.uptime = object.uptime ?? 0;
     return message;
   },
 };
@@ -3680,6 +4283,91 @@ export const SharechainStats_UsersEntry: MessageFns<SharechainStats_UsersEntry> 
   },
   fromPartial(object: DeepPartial<SharechainStats_UsersEntry>): SharechainStats_UsersEntry {
     const message = createBaseSharechainStats_UsersEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseSharechainStats_StaleRatesEntry(): SharechainStats_StaleRatesEntry {
+  return { key: "", value: 0 };
+}
+
+export const SharechainStats_StaleRatesEntry: MessageFns<SharechainStats_StaleRatesEntry> = {
+  encode(message: SharechainStats_StaleRatesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(17).double(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SharechainStats_StaleRatesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSharechainStats_StaleRatesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.value = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SharechainStats_StaleRatesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: SharechainStats_StaleRatesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = floatToJson(message.value);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SharechainStats_StaleRatesEntry>): SharechainStats_StaleRatesEntry {
+    return SharechainStats_StaleRatesEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SharechainStats_StaleRatesEntry>): SharechainStats_StaleRatesEntry {
+    const message = createBaseSharechainStats_StaleRatesEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? 0;
     return message;
