@@ -1,0 +1,29 @@
+// The full block for a solved job (spec §8.6 step 2): the miner hashed the stripped coinbase; the
+// block carries the gentx WITH its witness (marker, flag, the "[P2Pool]"x4 reserved value), then the
+// template transactions the share included, then Litecoin's MWEB suffix. Assembly is the template
+// builder's block.ts; only the witness splice is done here, on bytes, so nothing is re-encoded.
+import { encodeVarInt } from '../../template-builder/p2p/messages.ts';
+import { assembleBlock } from '../../template-builder/block.ts';
+import type { Tx } from '../../core/index.ts';
+import type { JobPayload } from './job-builder.ts';
+
+/**
+ * Full serialization of the gentx from its stripped bytes: version || 00 flag || ins+outs ||
+ * witness || lock_time. Without a segwit flag the stripped bytes are the full serialization.
+ */
+export function gentxWithWitness(stripped: Buffer, gentx: Tx): Buffer {
+  if (gentx.flag === undefined) return stripped;
+  const parts: Buffer[] = [stripped.subarray(0, 4), Buffer.from([0, gentx.flag]), stripped.subarray(4, stripped.length - 4)];
+  for (const input of gentx.inputs) {
+    parts.push(encodeVarInt(input.witness.length));
+    for (const item of input.witness) parts.push(encodeVarInt(item.length), item);
+  }
+  parts.push(stripped.subarray(stripped.length - 4));
+  return Buffer.concat(parts);
+}
+
+/** Block bytes for a solved header on a job: ready for submitblock and the P2P `block` message. */
+export function blockForSolution(payload: JobPayload, header80: Buffer, strippedCoinbase: Buffer): Buffer {
+  const coinbase = gentxWithWitness(strippedCoinbase, payload.generated.gentx);
+  return assembleBlock({ transactions: payload.selection.transactions as JobPayload['work']['transactions'], mweb: payload.work.mweb }, header80, coinbase);
+}

@@ -1,0 +1,148 @@
+// One job: generate_transaction for (payout address, share target) on the current work and work
+// basis, cut into the stratum coinbase halves. Everything that does not depend on the key (the
+// transaction selection, the coinbase script, header fields) is prepared once per work in a
+// WorkContext, so a job costs one PPLNS payout computation and one gentx encoding.
+import {
+  bitsToTarget, encodeTx, layoutFor, pushData, pushInteger, subsidy as subsidyFunc,
+  type Generated, type Network, type Tx,
+} from '../../core/index.ts';
+import type { Work } from '../../template-builder/template.ts';
+import type { WorkBasis } from '../../sharechain/work/basis.ts';
+import type { WorkBasisView } from '../../sharechain/work/basis-view.ts';
+import type { JobTemplate } from '../work-source.ts';
+import { knownTxsOf, selectTransactions, selectionFromGenerated, SegwitBeforeActivationError, type TxSelection } from './tx-selection.ts';
+import { choosePayout, type PayoutChoice } from './payout.ts';
+import { pseudoshareTargetFor, shareTargetFor, type LocalRates } from './targets.ts';
+
+/** What the share sink needs to turn a solution back into a block and a share. Opaque to the edge. */
+export interface JobPayload {
+  readonly kind: 'p2pool-core-work';
+  readonly work: Work;
+  readonly selection: TxSelection;
+  readonly generated: Generated;
+  readonly payout: PayoutChoice;
+  readonly basisId: number;
+  /** desired_share_target the job was generated with (before the consensus clip). */
+  readonly desiredShareTarget: bigint;
+}
+
+export function isJobPayload(p: unknown): p is JobPayload {
+  return typeof p === 'object' && p !== null && (p as JobPayload).kind === 'p2pool-core-work';
+}
+
+/** 'fast': the selection once per work (default). 'core': generateTransaction with the decoded template, per job. */
+export type GenerationMode = 'fast' | 'core';
+
+/** Per (work, basis) preparation shared by every job of an epoch. */
+export interface WorkContext {
+  readonly net: Network;
+  readonly view: WorkBasisView;
+  readonly basis: WorkBasis;
+  readonly work: Work;
+  readonly mode: GenerationMode;
+  readonly selection: TxSelection | null;
+  readonly core: { desiredTxs: ReturnType<typeof knownTxsOf>['desiredTxs']; knownTxs: Map<bigint, Tx> } | null;
+  readonly coinbaseScript: Buffer;
+  readonly prevHash: Buffer;
+  readonly version: number;
+  readonly ntime: number;
+  readonly blockTarget: bigint;
+  readonly baseSubsidy: bigint;
+  readonly segwit: boolean;
+}
+
+/** share_data.coinbase (§4.6): push(height) + push(each coinbase text) + coinbaseaux flags, at most 100 bytes. */
+export function coinbaseScript(work: Work, texts: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [pushInteger(work.height)];
+  for (const t of texts) parts.push(pushData(t));
+  parts.push(work.coinbaseFlags);
+  const script = Buffer.concat(parts).subarray(0, 100);
+  // The share format needs at least 2 bytes; only regtest heights 1..16 push as one opcode.
+  return script.length >= 2 ? script : Buffer.concat([script, Buffer.from([0])]);
+}
+
+export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis, work: Work, mode: GenerationMode, texts: readonly Buffer[]): WorkContext {
+  const layout = layoutFor(net, basis.shareVersion);
+  // The FV budget counts only transactions new to the share chain: that needs the tracker, so the core does it.
+  const effective: GenerationMode = layout.rules.lineage === 'FV' ? 'core' : mode;
+  let selection: TxSelection | null = null;
+  let core: WorkContext['core'] = null;
+  if (effective === 'fast') {
+    selection = selectTransactions({ net, work, shareVersion: basis.shareVersion, gentxSize: basis.gentxSize, gentxWeight: basis.gentxWeight });
+    if (!layout.segwit && selection.hasWitnessTx) {
+      throw new SegwitBeforeActivationError(`share version ${basis.shareVersion} cannot include segwit transactions (segwit activates at v${net.SEGWIT_ACTIVATION_VERSION})`);
+    }
+  } else {
+    core = knownTxsOf(work);
+  }
+  return {
+    net, view, basis, work, mode: effective, selection, core,
+    coinbaseScript: coinbaseScript(work, texts),
+    prevHash: Buffer.from(work.previousBlockHex, 'hex').reverse(),
+    // Spec §8.2: job version = max(template version, 0x20000000).
+    version: Math.max(work.version >>> 0, 0x20000000) >>> 0,
+    ntime: work.curtime,
+    blockTarget: work.target,
+    baseSubsidy: subsidyFunc(net.PARENT, work.height),
+    segwit: layout.segwit,
+  };
+}
+
+export interface JobRequest {
+  payoutAddress: string | null;
+  desiredShareTarget: bigint | null;
+}
+
+export interface JobOptions {
+  workId: number;
+  random: () => number;
+  /** Seconds since the epoch. */
+  now: number;
+  feePercent: number;
+  donationPercent: number;
+  rates: LocalRates;
+}
+
+export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTemplate {
+  const { net, basis, work } = c;
+  const payout = choosePayout(net, c.view, req.payoutAddress, basis.nodeAddress, o.feePercent, o.random);
+  const subsidy = c.selection ? c.selection.subsidy : work.coinbaseValue;
+  const desiredShareTarget = shareTargetFor({
+    net, basis, blockTarget: c.blockTarget, subsidy: work.coinbaseValue, address: payout.address,
+    requested: req.desiredShareTarget, donationPercent: o.donationPercent, rates: o.rates,
+  });
+  const shareData = c.view.shareData({ address: payout.address, coinbase: c.coinbaseScript, subsidy, random: o.random, donationPercent: o.donationPercent });
+  const common = {
+    shareData, blockTarget: c.blockTarget, desiredTimestamp: Math.floor(o.now + 0.5), desiredTarget: desiredShareTarget,
+    baseSubsidy: c.baseSubsidy,
+  };
+  let generated: Generated;
+  let selection: TxSelection;
+  if (c.selection) {
+    selection = c.selection;
+    generated = c.view.generate({ ...common, desiredTxs: selection.desiredTxs, knownTxs: null, segwitData: c.segwit ? selection.segwitData : undefined });
+  } else {
+    generated = c.view.generate({ ...common, desiredTxs: c.core!.desiredTxs, knownTxs: c.core!.knownTxs });
+    selection = selectionFromGenerated(work, generated.otherTransactionHashes, generated.shareInfo.segwitData, c.core!.knownTxs);
+  }
+  const stripped = encodeTx(generated.gentx, false);
+  const shareTarget = bitsToTarget(generated.shareInfo.bits);
+  const payload: JobPayload = {
+    kind: 'p2pool-core-work', work, selection, generated, payout, basisId: basis.basisId, desiredShareTarget,
+  };
+  return {
+    workId: o.workId,
+    prevHash: c.prevHash,
+    version: c.version,
+    bits: work.bits,
+    ntime: c.ntime,
+    // Spec §4.5 notes: coinb1 = stripped_gentx[:-12], coinb2 = stripped_gentx[-4:]; the 8 bytes between are the nonce.
+    coinb1: stripped.subarray(0, stripped.length - 12),
+    coinb2: stripped.subarray(stripped.length - 4),
+    merkleBranch: selection.merkleBranchRaw,
+    shareTarget,
+    blockTarget: c.blockTarget,
+    pseudoshareTarget: pseudoshareTargetFor(net, basis, o.rates, c.blockTarget, shareTarget, work.coinbaseValue),
+    payload,
+  };
+}
