@@ -1,17 +1,33 @@
 // The aux service shell: merged mining: getauxblock on each --merged URL, auxpow submission.
-// It serves the Aux contract (proto/p2pool/v1/aux.proto) on the bus; Health works now, the
-// other methods answer UNIMPLEMENTED until the merged-mining work (spec §8.8) provides them through loadLogic below.
+// It serves the Aux contract (proto/p2pool/v1/aux.proto) on the bus. Merged mining (spec §8.8) is not
+// built yet: without --merged the service says there are no merged chains (GetAuxWork answers
+// FAILED_PRECONDITION "no merged chains configured"); with --merged it warns that the URLs are ignored
+// and GetAuxWork / SubmitAuxPow answer UNIMPLEMENTED. The edges mine without aux work either way.
 import { AuxDefinition, type Aux } from '../gen/p2pool/v1/aux.ts';
+import { RpcCode, RpcError } from '../bus/errors.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 
 export type AuxLogic = Logic<Aux>;
 
-// The seam: return the real handlers and lifecycle hooks (start/drain/stop) built from ctx (config,
-// bus, clients of the other services, health). Until then the shell has none.
 async function loadLogic(ctx: ServiceContext): Promise<AuxLogic> {
-  void ctx;
-  return {};
+  const merged = ctx.config.merged;
+  if (merged.length === 0) {
+    return {
+      async start() {
+        ctx.log.info('no merged chains configured');
+      },
+      async GetAuxWork() {
+        throw new RpcError(RpcCode.FAILED_PRECONDITION, 'no merged chains configured (--merged URL)');
+      },
+    };
+  }
+  return {
+    async start() {
+      // URLs carry credentials: log only where they point.
+      ctx.log.warn('merged mining is not implemented in this build: --merged ignored', { urls: merged.map((u) => u.replace(/\/\/[^@/]*@/, '//***@')) });
+    },
+  };
 }
 
 export async function createAuxServer(ctx: ServiceContext, logic?: AuxLogic): Promise<ServiceShell> {

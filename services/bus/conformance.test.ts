@@ -12,7 +12,7 @@ import { NatsBus } from './nats.ts';
 import { emit, on } from './pubsub.ts';
 import { busRpc, serveContract } from './rpc.ts';
 import type { Bus } from './types.ts';
-import type { ShareAccepted } from '../gen/p2pool/v1/events.ts';
+import type { BlockFound } from '../gen/p2pool/v1/events.ts';
 
 const BIG = (1n << 63n) + 5n;
 
@@ -118,21 +118,21 @@ function suite(name: string, makeBus: (prefix: string) => Promise<Bus>) {
     test('durable events: stored once per id, replayed in order, seen live too', async () => {
       const b = await bus();
       const live: string[] = [];
-      await on(b, Events.shareAccepted, (m) => { live.push(Buffer.from(m.hash).toString('hex')); });
-      const share = (i: number): ShareAccepted => ({
-        share: { type: 35n, contents: new Uint8Array([i]) }, hash: new Uint8Array(32).fill(i), source: 1, peer: '', isBest: true, height: i, acceptedAtMs: BigInt(i),
+      await on(b, Events.blockFound, (m) => { live.push(Buffer.from(m.blockHash).toString('hex')); });
+      const block = (i: number): BlockFound => ({
+        shareHash: new Uint8Array(32).fill(i), blockHash: new Uint8Array(32).fill(i), height: i, source: 1, miner: 'm', tsMs: BigInt(i),
       });
-      const r1 = await emit(b, Events.shareAccepted, share(1));
-      const r2 = await emit(b, Events.shareAccepted, share(2));
-      const again = await emit(b, Events.shareAccepted, share(1));
+      const r1 = await emit(b, Events.blockFound, block(1));
+      const r2 = await emit(b, Events.blockFound, block(2));
+      const again = await emit(b, Events.blockFound, block(1));
       assert.equal(r1!.duplicate, false);
       assert.equal(r2!.seq, r1!.seq + 1);
       assert.equal(again!.duplicate, true);
-      const replayed: ShareAccepted[] = [];
-      const spec = Events.shareAccepted as EventSpec<ShareAccepted>;
-      for await (const m of b.replay(spec.stream!)) replayed.push(spec.type.decode(m.data));
+      const replayed: BlockFound[] = [];
+      const spec = Events.blockFound as EventSpec<BlockFound>;
+      for await (const m of b.replay(spec.stream!, { topic: spec.topic })) replayed.push(spec.type.decode(m.data));
       assert.deepEqual(replayed.map((s) => s.height), [1, 2]);
-      assert.equal(replayed[0]!.share!.type, 35n);
+      assert.equal(replayed[0]!.miner, 'm');
       const tail: number[] = [];
       for await (const m of b.replay(spec.stream!, { fromSeq: r2!.seq })) tail.push(m.seq);
       assert.deepEqual(tail, [r2!.seq]);

@@ -8,14 +8,6 @@ import {
 import type { MessageCodec } from './contracts.ts';
 import type { StreamSpec } from './types.ts';
 
-// Default CHAIN_LENGTH of the Bitcoin/Litecoin networks is 8640; the store keeps twice that.
-export const SHARES_STREAM: StreamSpec = {
-  name: 'SHARES',
-  topics: ['sharechain.share-accepted'],
-  maxMsgs: 2 * 8640,
-  duplicateWindowMs: 120_000,
-};
-
 export const BLOCKS_STREAM: StreamSpec = {
   name: 'BLOCKS',
   topics: ['sharechain.block-found', 'template-builder.block-submitted'],
@@ -24,7 +16,10 @@ export const BLOCKS_STREAM: StreamSpec = {
   duplicateWindowMs: 120_000,
 };
 
-export const STREAMS: StreamSpec[] = [SHARES_STREAM, BLOCKS_STREAM];
+// The sharechain's store in the cluster is a stream of its own per network (PREFIX_SHARES_<NET>, built
+// by services/sharechain/store/bus-store.ts shareStreamFor): packed shares and verified marks, which is
+// what a restarted sharechain loads. ShareAccepted is a plain notification next to it.
+export const STREAMS: StreamSpec[] = [BLOCKS_STREAM];
 
 export interface EventSpec<T> {
   name: string;
@@ -49,10 +44,7 @@ export const Events = {
   } as EventSpec<BlockSubmitted>,
   workBasisPublished: { name: 'WorkBasisPublished', topic: 'sharechain.work-basis', type: WorkBasisPublished, publisher: 'sharechain' } as EventSpec<WorkBasisPublished>,
   shareSubmitted: { name: 'ShareSubmitted', topic: 'edge.share-submitted', type: ShareSubmitted, publisher: 'edge' } as EventSpec<ShareSubmitted>,
-  shareAccepted: {
-    name: 'ShareAccepted', topic: 'sharechain.share-accepted', type: ShareAccepted, publisher: 'sharechain',
-    stream: SHARES_STREAM, msgId: (m) => hex(m.hash),
-  } as EventSpec<ShareAccepted>,
+  shareAccepted: { name: 'ShareAccepted', topic: 'sharechain.share-accepted', type: ShareAccepted, publisher: 'sharechain' } as EventSpec<ShareAccepted>,
   blockFound: {
     name: 'BlockFound', topic: 'sharechain.block-found', type: BlockFound, publisher: 'sharechain',
     stream: BLOCKS_STREAM, msgId: (m) => `found-${hex(m.blockHash)}`,

@@ -43,8 +43,9 @@ export async function main(argv: string[]): Promise<number> {
   const prometheus = new PrometheusReader();
   const telemetry = setupTelemetry({ serviceName: `p2pool-${serviceName}`, instance: config.instance, version: VERSION, metricReaders: [prometheus] });
   process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e }));
+  let demo: Awaited<ReturnType<typeof prepareDemo>>;
   try {
-    const demo = config.nats ? undefined : await prepareDemo(config, log);
+    demo = config.nats ? undefined : await prepareDemo(config, log);
     const host = createNode(config, log, {
       '/metrics': async (_req, res) => {
         const text = await prometheus.render();
@@ -63,13 +64,14 @@ export async function main(argv: string[]): Promise<number> {
       if (!config.nats) process.stderr.write(`\np2pool is running: ${url}\n\n`);
     }
     log.info('ready to serve', { endpoints });
-    const code = await stopped;
-    await demo?.stop();
-    return code;
+    await demo?.attach(host);
+    return await stopped;
   } catch (e) {
     log.error('fatal', { error: e });
     return 1;
   } finally {
+    // After the pool: the miner, then the full node the demo started.
+    await demo?.stop().catch((e) => log.warn('stopping the demo failed', { error: e }));
     await telemetry.shutdown();
   }
 }

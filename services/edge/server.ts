@@ -1,28 +1,163 @@
-// The edge service shell: Stratum v1 and getwork for miners on the worker port (issue 5).
-// It serves the Edge contract (proto/p2pool/v1/edge.proto) on the bus. Health works now; Drain and
-// GetLocalStats answer for a shell with no miners until the edge logic (services/edge/, EdgeServer)
-// is wired in through loadLogic below.
+// The edge service shell: Stratum v1 and getwork for miners on the worker port (-w).
+// It serves the Edge contract (proto/p2pool/v1/edge.proto) on the bus and hosts an EdgeServer whose
+// work comes from the core (core-work/): TemplatePublished → CoreWorkSource.setWork, WorkBasisPublished
+// → setBasis. Solutions leave through CoreShareSink: a block to TemplateBuilder.SubmitBlock first, then
+// the share to Sharechain.SubmitShare. Worker-port GETs that are not getwork go to the web service.
+// Every few seconds the miners' rates go out as a StatsSnapshot (the sharechain sums all edges).
+import { readWrapper } from '../core/index.ts';
+import { Reader } from '../core/codec/index.ts';
 import { EdgeDefinition, type Edge } from '../gen/p2pool/v1/edge.ts';
+import type { Gauge } from '../gen/p2pool/v1/common.ts';
+import { Events } from '../bus/events.ts';
+import { emit, on } from '../bus/pubsub.ts';
+import type { Closer } from '../bus/types.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
+import { fullNodeChain, nodeNetwork } from '../runtime/network.ts';
+import { MINER_DEAD_HASH_RATE, MINER_DIFFICULTY, MINER_HASH_RATE } from '../sharechain/edge-rates.ts';
+import { workBasisFromMessage } from '../sharechain/contract.ts';
+import { coinParams } from '../template-builder/coins.ts';
+import { fromBlockTemplate } from '../template-builder/contract.ts';
+import { webHandlerFor } from '../web/http.ts';
+import { CoreShareSink, CoreWorkSource } from './core-work/index.ts';
+import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
 
-export type EdgeLogic = Logic<Edge>;
+// endpoints(): the worker port once bound, for the start-up log and `make run`.
+export type EdgeLogic = Logic<Edge> & { endpoints?(): Record<string, string> };
 
-// The seam: build the stratum/getwork server from ctx (config.workerHost/workerPort, clients of the
-// template builder and sharechain, WorkBasisPublished/TemplatePublished events) and return its handlers
-// and lifecycle hooks. `drain` should send client.reconnect and wait for miners to leave.
+const SNAPSHOT_MS = 5_000;
+
+// Edges behind one Service must hand out distinct coinbases: a StatefulSet pod "edge-3" takes prefix 3
+// of 256; elsewhere (one edge, or unordered pods) no prefix, the per-job random share nonce then keeps
+// coinbases apart.
+export function extranoncePrefixFor(instance: string): ExtranoncePrefix {
+  const m = /-(\d+)$/.exec(instance);
+  return m ? { value: Number(m[1]) % 256, bits: 8 } : { value: 0, bits: 0 };
+}
+
+const hexLE = (displayHex: string): Uint8Array => Buffer.from(displayHex, 'hex').reverse();
+
 async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
+  const { config, bus, log } = ctx;
+  const net = nodeNetwork(config);
+  const chain = fullNodeChain(net);
+  const coin = coinParams(chain.coin, chain.network);
+  const work = new CoreWorkSource({ net, log });
+  const sink = new CoreShareSink({
+    submitBlock: (block, meta) => ctx.clients.templateBuilder.SubmitBlock({
+      block, blockHash: hexLE(meta.hash), height: meta.height, shareHash: hexLE(meta.hash), origin: `edge/${ctx.instance}`,
+    }),
+    submitShare: (packed, meta) => {
+      const w = readWrapper(new Reader(packed));
+      return ctx.clients.sharechain.SubmitShare({
+        share: { type: BigInt(w.type), contents: w.contents }, doa: meta.doa, miner: meta.miner, edge: ctx.instance,
+        receivedAtMs: BigInt(Date.now()), transactions: [],
+      });
+    },
+    log,
+  });
+  const edge = new EdgeServer({
+    config: {
+      ...edgeConfigForParent(net.PARENT),
+      host: config.workerHost ?? '0.0.0.0',
+      port: config.workerPort ?? net.WORKER_PORT,
+      extranoncePrefix: extranoncePrefixFor(ctx.instance),
+      version: `p2pool-ts/${ctx.version}`,
+    },
+    workSource: work,
+    shareSink: sink,
+    webHandler: webHandlerFor(ctx.clients.web),
+  });
+
+  // Ready = there is work to hand out (a template, and a synced basis for its block bits).
+  const workCheck = () => {
+    const why = work.unavailableReason();
+    ctx.health.setCheck('work', why === null, why ?? `work ${work.workId}`);
+  };
+  ctx.health.setCheck('work', false, 'waiting for a template and a work basis');
+  work.onNewWork(() => workCheck());
+
+  const setTemplate = (t: Parameters<typeof fromBlockTemplate>[0]) => {
+    try {
+      work.setWork(fromBlockTemplate(t, coin));
+    } catch (e) {
+      log.warn('unusable template from the template builder', { error: (e as Error).message, template_id: t.templateId });
+    }
+  };
+  const setBasis = (b: Parameters<typeof workBasisFromMessage>[0]) => {
+    try {
+      work.setBasis(workBasisFromMessage(b));
+    } catch (e) {
+      log.warn('unusable work basis from the sharechain', { error: (e as Error).message, basis_id: b.basisId });
+    }
+  };
+
+  const closers: Closer[] = [];
+  let snapshots: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  // Work published before this edge subscribed: asked for, retried while the others come up.
+  const catchUp = async () => {
+    while (!stopped && (!work.currentWork || !work.currentBasis)) {
+      if (!work.currentWork) await ctx.clients.templateBuilder.GetTemplate({}).then((r) => { if (r.template && !work.currentWork) setTemplate(r.template); }, () => undefined);
+      if (!work.currentBasis) await ctx.clients.sharechain.GetWorkBasis({}).then((b) => { if (!work.currentBasis) setBasis(b); }, () => undefined);
+      if (!work.currentWork || !work.currentBasis) await new Promise((r) => setTimeout(r, 1000).unref());
+    }
+  };
+
+  const snapshot = () => {
+    const stats = toEdgeLocalStats(edge, ctx.instance);
+    const gauges: Gauge[] = [];
+    for (const m of stats.miners) {
+      gauges.push({ name: MINER_HASH_RATE, value: m.hashRate, labels: { user: m.user } });
+      gauges.push({ name: MINER_DEAD_HASH_RATE, value: m.deadHashRate, labels: { user: m.user } });
+      if (m.difficulty > 0) gauges.push({ name: MINER_DIFFICULTY, value: m.difficulty, labels: { address: m.address } });
+    }
+    gauges.push({ name: 'edge_connections', value: stats.connections, labels: {} });
+    emit(bus, Events.statsSnapshot, { service: 'edge', instance: ctx.instance, tsMs: BigInt(Date.now()), gauges }, ctx.instance)
+      .catch((e) => log.debug('publishing StatsSnapshot failed', { error: (e as Error).message }));
+  };
+
+  const drain = async (opts: Parameters<EdgeServer['drain']>[0] = {}) => {
+    const r = await edge.drain(opts);
+    ctx.health.setCheck('work', false, 'drained');
+    log.info('edge drained', { ...r });
+    return r;
+  };
+
   return {
-    // No miners are connected to a shell: draining is immediate.
-    async Drain() {
-      ctx.log.info('drain requested; no miners connected');
-      return { connectionsBefore: 0, connectionsRemaining: 0 };
+    endpoints(): Record<string, string> {
+      return edge.port ? { worker: `stratum+tcp://${edge.config.host}:${edge.port}` } : {};
     },
     async GetLocalStats() {
-      return {
-        instance: ctx.instance, connections: 0, stratumConnections: 0, getworkClients: 0,
-        extranoncePrefix: new Uint8Array(0), miners: [], pseudoshares: 0n, shares: 0n, blocks: 0n, draining: false,
-      };
+      return toEdgeLocalStats(edge, ctx.instance);
+    },
+    async Drain(req) {
+      return drain({
+        reconnectHost: req.reconnectHost || undefined, reconnectPort: req.reconnectPort || undefined,
+        waitSeconds: req.waitSeconds || undefined, deadlineMs: Number(req.deadlineMs) || undefined,
+      });
+    },
+    async start() {
+      closers.push(
+        await on(bus, Events.templatePublished, (m) => { if (m.template) setTemplate(m.template); }),
+        await on(bus, Events.workBasisPublished, (m) => { if (m.basis) setBasis(m.basis); }),
+      );
+      const port = await edge.start();
+      log.info('worker port listening', { port, host: edge.config.host, url: `stratum+tcp://${edge.config.host}:${port}` });
+      void catchUp();
+      snapshots = setInterval(snapshot, SNAPSHOT_MS);
+      snapshots.unref();
+    },
+    // SIGTERM: miners are told to reconnect (to another edge behind the Service) before the port closes.
+    async drain() {
+      if (!edge.draining) await drain();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(snapshots);
+      await Promise.allSettled(closers.map((c) => c.close()));
+      await edge.stop();
     },
   };
 }
@@ -35,5 +170,7 @@ export async function createEdgeServer(ctx: ServiceContext, logic?: EdgeLogic): 
     start: l.start?.bind(l),
     drain: l.drain?.bind(l),
     stop: l.stop?.bind(l),
+    endpoints: l.endpoints?.bind(l),
   };
 }
+

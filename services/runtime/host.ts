@@ -10,6 +10,7 @@ import type { Bus, Closer } from '../bus/types.ts';
 import { clientsFor, type Clients } from './clients.ts';
 import type { NodeConfig } from './config.ts';
 import { HealthState, statusName } from './health-state.ts';
+import { LocalServices } from './local.ts';
 import { startHealthServer, type HttpEndpoint, type Route } from './http-server.ts';
 import type { Logger } from './log.ts';
 import { register, type Registration } from './registry.ts';
@@ -29,6 +30,9 @@ export interface ServiceContext {
   clients: Clients;
   // What the service's Health method returns.
   healthResponse(): HealthResponse;
+  // Embedded default only: in-process objects services hand each other (local.ts); undefined in the
+  // cluster, where every such path goes over the bus.
+  local?: LocalServices;
 }
 
 // A service as the host sees it. `impl` implements the generated interface of its contract (e.g.
@@ -123,10 +127,11 @@ export class Host {
 
     const rpc = busRpc(bus, { source: config.instance });
     const clients = clientsFor(rpc);
+    const local = this.#opts.mode === 'embedded' ? new LocalServices() : undefined;
     for (const [name, factory] of this.#opts.services) {
       const health = new HealthState();
       const ctx: ServiceContext = {
-        name, config, bus, rpc, clients, health,
+        name, config, bus, rpc, clients, health, local,
         log: log.child({ service: name }),
         instance: config.instance,
         version: this.#opts.version,

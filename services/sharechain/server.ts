@@ -1,24 +1,262 @@
-// The sharechain service shell: owns the tracker, verifies and scores shares, publishes the work basis, stores shares.
-// It serves the Sharechain contract (proto/p2pool/v1/sharechain.proto) on the bus; Health works now, the
-// other methods answer UNIMPLEMENTED until issue 6 provides them through loadLogic below.
-import { SharechainDefinition, type Sharechain } from '../gen/p2pool/v1/sharechain.ts';
+// The sharechain service shell: owns the tracker, verifies and scores shares, publishes the work basis,
+// stores shares. It serves the Sharechain contract (proto/p2pool/v1/sharechain.proto) on the bus.
+//
+// Inputs: TemplatePublished (the block being mined), PeersChanged (peer count for the sync state),
+// StatsSnapshot of the edges (miner rates), SubmitShare from the edges, AddPeerShares from the peer
+// gateway (or, embedded, the gateway calls the Sharechain in-process). Outputs: WorkBasisPublished on
+// every basis change, ShareAccepted for every new share, BlockFound for a local share that is a block,
+// and the reference statistics (GetStats, GetShare). Ready = synced (see README "Sync state").
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseBip34Height, u256FromLE, u256ToHex, u256ToLE, type Share } from '../core/index.ts';
+import { ShareSource as Origin } from '../gen/p2pool/v1/common.ts';
+import { ShareOutcome, SharechainDefinition, type Sharechain as SharechainContract } from '../gen/p2pool/v1/sharechain.ts';
+import type { BlockTemplate } from '../gen/p2pool/v1/template_builder.ts';
+import type { PeerGatewayClientImpl } from '../gen/p2pool/v1/peer_gateway.ts';
+import { Events } from '../bus/events.ts';
+import { emit, on } from '../bus/pubsub.ts';
+import type { Closer } from '../bus/types.ts';
+import { RpcCode, RpcError } from '../bus/errors.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
+import { fullNodeWallet } from '../runtime/full-node.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
+import { localKey } from '../runtime/local.ts';
+import type { Logger } from '../runtime/log.ts';
+import { nodeNetwork } from '../runtime/network.ts';
+import type { ShareSource } from '../peer-gateway/share-source.ts';
+import { sharechainHandlers, workBasisMessage } from './contract.ts';
+import { EdgeRates } from './edge-rates.ts';
+import { resolvePayout, PayoutAddressError } from './payout.ts';
+import { PeerView } from './peer-view.ts';
+import { Sharechain, type PayoutConfig, type PeerHooks } from './sharechain.ts';
+import { ReferenceStats } from './stats/reference-stats.ts';
+import { BusShareStore } from './store/bus-store.ts';
+import { FileShareStore } from './store/file-store.ts';
 
-export type SharechainLogic = Logic<Sharechain>;
+export type SharechainLogic = Logic<SharechainContract>;
 
-// The seam: return the real handlers and lifecycle hooks (start/drain/stop) built from ctx (config,
-// bus, clients of the other services, health). Until then the shell has none.
+// Embedded only: the gateway works on the tracker directly (no share encode/decode per call) through
+// `source`, which announces new peer shares like AddPeerShares does.
+export const LOCAL_SHARECHAIN = localKey<{ source: ShareSource; attachPeers(hooks: PeerHooks): void }>('sharechain');
+
+const STATUS_LINE_MS = 30_000;
+const LOG_SAMPLE_MS = 5 * 60_000;
+
 async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
-  void ctx;
-  return {};
+  const { config, bus, log } = ctx;
+  const net = nodeNetwork(config);
+  const dataDir = join(config.datadir, net.NAME);
+  mkdirSync(dataDir, { recursive: true });
+  const peers = new PeerView(net.P2P_PORT);
+  const rates = new EdgeRates();
+  // Set once the payout address is known (at once with -a; from the full node's wallet otherwise,
+  // retried as the reference does while the node is unreachable). Until then calls answer UNAVAILABLE.
+  let running: { sc: Sharechain; stats: ReferenceStats; base: ReturnType<typeof sharechainHandlers> } | undefined;
+  let peerHooks: PeerHooks | undefined;
+  const closers: Closer[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  let stopped = false;
+
+  const need = () => {
+    if (!running) throw new RpcError(RpcCode.UNAVAILABLE, 'the sharechain is starting (waiting for its payout address or store)');
+    return running;
+  };
+
+  const announce = (sc: Sharechain, share: Share, source: Origin): void => {
+    const best = sc.bestShareHash() === share.hash;
+    emit(bus, Events.shareAccepted, {
+      share: { type: BigInt(share.type), contents: share.packedContents }, hash: u256ToLE(share.hash), source,
+      peer: share.peerAddr ?? '', isBest: best, height: sc.tracker.has(share.hash) ? sc.tracker.getHeight(share.hash) : 0,
+      acceptedAtMs: BigInt(Date.now()),
+    }, ctx.instance).catch((e) => log.warn('publishing ShareAccepted failed', { error: e }));
+  };
+
+  // The embedded gateway's view of the tracker: empty until the sharechain runs.
+  const source: ShareSource = {
+    bestShareHash: () => running?.sc.bestShareHash() ?? null,
+    has: (h) => running?.sc.has(h) ?? false,
+    getShares: (hashes, parents, stops) => running?.sc.getShares(hashes, parents, stops) ?? [],
+    downloadStops: () => running?.sc.downloadStops() ?? [],
+    bestShareVersion: () => running?.sc.bestShareVersion() ?? null,
+    async addShares(shares, from) {
+      const sc = need().sc;
+      const r = await sc.addShares(shares, from);
+      for (const h of r.newHashes) { const s = sc.tracker.get(h); if (s) announce(sc, s, Origin.PEER); }
+      return r;
+    },
+  };
+  ctx.local?.provide(LOCAL_SHARECHAIN, { source, attachPeers: (h) => { peerHooks = h; running?.sc.attachPeers(h); } });
+  // In the cluster the gateway is another process: its hooks are calls (the embedded gateway attaches itself).
+  if (!ctx.local) peerHooks = busPeerHooks(ctx.clients.peerGateway, log);
+
+  const applyTemplate = (sc: Sharechain, t: BlockTemplate): void => {
+    sc.setTemplate({ templateId: Number(t.templateId), previousBlock: u256FromLE(t.previousBlock), bits: t.bits, height: t.height, subsidy: t.coinbaseValue });
+  };
+
+  // What was published before this process subscribed: asked once (the answer may come from a
+  // service that starts after this one, so retried in the background).
+  const catchUp = async (sc: Sharechain): Promise<void> => {
+    while (!stopped && !sc.currentTemplate()) {
+      try {
+        const r = await ctx.clients.templateBuilder.GetTemplate({});
+        if (r.template && !sc.currentTemplate()) applyTemplate(sc, r.template);
+      } catch (e) {
+        log.debug('no template from the template builder yet', { error: (e as Error).message });
+      }
+      if (!sc.currentTemplate()) await sleep(1000);
+    }
+    if (!stopped && !ctx.local) {
+      await ctx.clients.peerGateway.GetPeers({}).then((r) => { peers.reset(r); sc.setPeerCount(peers.count); }, () => undefined);
+    }
+  };
+
+  const run = async (payout: PayoutConfig): Promise<void> => {
+    log.info('payout address', { address: payout.address, fee_percent: payout.workerFeePercent, donation_percent: payout.donationPercent });
+    // One process: files under the data dir. Cluster: the JetStream stream, so a rescheduled pod loads
+    // the chain from NATS instead of asking peers (docs/bus.md, "Streams").
+    const store = ctx.mode === 'cluster' ? new BusShareStore(bus, net) : new FileShareStore(dataDir);
+    const sc = new Sharechain({ net, store, payout, log });
+    const stats = new ReferenceStats(sc, { peers: () => peers.info(), localRates: () => rates.rates(), version: `p2pool-ts/${ctx.version}` });
+    if (peerHooks) sc.attachPeers(peerHooks);
+    sc.onSyncState((st) => ctx.health.setCheck('sync', st.state === 'synced', `${st.state}: ${st.detail}`));
+    sc.onWorkBasis((b) => {
+      emit(bus, Events.workBasisPublished, { basis: workBasisMessage(b) }, ctx.instance)
+        .catch((e) => log.warn('publishing the work basis failed', { error: e }));
+    });
+    sc.onBlockFound((share) => {
+      const t = sc.currentTemplate();
+      let height = t?.height ?? 0;
+      try { height = parseBip34Height(share.contents.shareInfo.shareData.coinbase) ?? height; } catch { /* pre-BIP34 coinbase */ }
+      log.info('block found', { block: u256ToHex(share.hash), height, miner: share.address });
+      emit(bus, Events.blockFound, {
+        shareHash: u256ToLE(share.hash), blockHash: u256ToLE(share.hash), height, source: Origin.LOCAL, miner: share.address, tsMs: BigInt(Date.now()),
+      }, ctx.instance).catch((e) => log.warn('recording BlockFound failed', { error: e }));
+    });
+    await sc.start();
+    if (stopped) { await sc.stop(); return; }
+    running = { sc, stats, base: sharechainHandlers(sc, stats) };
+    closers.push(
+      await on(bus, Events.templatePublished, (m) => { if (m.template) applyTemplate(sc, m.template); }),
+      await on(bus, Events.peersChanged, (m) => { peers.changed(m); sc.setPeerCount(peers.count); }),
+      await on(bus, Events.statsSnapshot, (m) => { rates.add(m); sc.setLocalHashRate(rates.total()); }),
+    );
+    void catchUp(sc);
+    const every = (ms: number, fn: () => void) => { const t = setInterval(fn, ms); t.unref(); timers.push(t); };
+    every(STATUS_LINE_MS, () => log.info(stats.statusLine().replace(/\n/g, ' |')));
+    every(LOG_SAMPLE_MS, () => stats.sampleLog());
+  };
+
+  const payoutOptions = {
+    net, address: config.address, donationPercent: config.giveAuthor, workerFeePercent: config.fee, dataDir,
+    wallet: config.address ? undefined : lazyWallet(ctx),
+  };
+
+  return {
+    GetWorkBasis: (req) => need().base.GetWorkBasis!(req),
+    GetShare: (req) => need().base.GetShare!(req),
+    GetShares: (req) => need().base.GetShares!(req),
+    GetMissingParents: (req) => need().base.GetMissingParents!(req),
+    GetStats: (req) => need().base.GetStats!(req),
+    async SubmitShare(req) {
+      const { sc, base } = need();
+      const r = await base.SubmitShare!(req);
+      const hash = r.hash.length ? u256ToHex(u256FromLE(r.hash)) : '';
+      if (r.outcome === ShareOutcome.ACCEPTED) {
+        const s = sc.tracker.get(u256FromLE(r.hash));
+        if (s) announce(sc, s, Origin.LOCAL);
+        log.info('share accepted', { share: hash, miner: req.miner, doa: req.doa, best: r.isBest, height: s ? sc.tracker.getHeight(s.hash) : 0 });
+      } else {
+        log.warn('share not accepted', { share: hash, miner: req.miner, outcome: Object.entries(ShareOutcome).find(([, v]) => v === r.outcome)?.[0] ?? r.outcome, reason: r.reason });
+      }
+      return r;
+    },
+    async AddPeerShares(req) {
+      const { sc, base } = need();
+      const r = await base.AddPeerShares!(req);
+      for (const x of r.results) {
+        if (x.outcome !== ShareOutcome.ACCEPTED) continue;
+        const s = sc.tracker.get(u256FromLE(x.hash));
+        if (s) announce(sc, s, Origin.PEER);
+      }
+      return r;
+    },
+    async start() {
+      ctx.health.setCheck('sync', false, 'waiting for the payout address');
+      let payout: PayoutConfig;
+      try {
+        payout = await resolvePayout(payoutOptions);
+      } catch (e) {
+        // The reference keeps asking the full node's wallet; so does this, without holding up the
+        // other services of the process.
+        log.warn('no payout address yet, retrying every 5 s', { error: (e as Error).message });
+        ctx.health.setCheck('sync', false, `no payout address: ${(e as Error).message}`);
+        void (async () => {
+          while (!stopped) {
+            await sleep(5000);
+            if (stopped) return;
+            try {
+              await run(await resolvePayout(payoutOptions));
+              return;
+            } catch (err) {
+              ctx.health.setCheck('sync', false, `no payout address: ${(err as Error).message}`);
+            }
+          }
+        })();
+        return;
+      }
+      await run(payout);
+    },
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      await Promise.allSettled(closers.map((c) => c.close()));
+      await running?.sc.stop();
+    },
+  };
+}
+
+// The sharechain's calls on a gateway in another process. Missing parents are not pushed: the
+// gateway asks for them (GetMissingParents) after each batch of peer shares and periodically.
+function busPeerHooks(gateway: PeerGatewayClientImpl, log: Logger): PeerHooks {
+  return {
+    broadcastShare(_hash, chain) {
+      gateway.BroadcastShare({
+        shares: chain.map((s) => ({ type: BigInt(s.type), contents: s.packedContents })),
+        excludePeer: chain[0]?.peerAddr ?? '', transactions: [],
+      }).catch((e) => log.debug('BroadcastShare failed', { error: (e as Error).message }));
+    },
+    setDesired() {},
+    punishPeer(peerAddr, reason) {
+      gateway.BanPeer({ address: peerAddr, seconds: 0, reason })
+        .catch((e) => log.debug('BanPeer failed', { error: (e as Error).message }));
+    },
+  };
+}
+
+// Only asked when -a is not given; the credentials are looked up when the address is needed.
+function lazyWallet(ctx: ServiceContext) {
+  const wallet = () => {
+    try {
+      return fullNodeWallet(ctx.config.fullNode, nodeNetwork(ctx.config));
+    } catch (e) {
+      throw new PayoutAddressError(`no payout address: pass -a ADDRESS, or give the full node's RPC credentials so its wallet can provide one (${(e as Error).message})`);
+    }
+  };
+  return {
+    newAddress: () => wallet().newAddress(),
+    isMine: (a: string) => wallet().isMine(a),
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
 }
 
 export async function createSharechainServer(ctx: ServiceContext, logic?: SharechainLogic): Promise<ServiceShell> {
   const l = logic ?? (await loadLogic(ctx));
   return {
     definition: SharechainDefinition,
-    impl: bindContract<Sharechain>(SharechainDefinition, ctx, l),
+    impl: bindContract<SharechainContract>(SharechainDefinition, ctx, l),
     start: l.start?.bind(l),
     drain: l.drain?.bind(l),
     stop: l.stop?.bind(l),

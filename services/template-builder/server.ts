@@ -1,24 +1,83 @@
 // The template-builder service shell: turns full-node templates into work and submits blocks.
-// It serves the TemplateBuilder contract (proto/p2pool/v1/template_builder.proto) on the bus; Health works now, the
-// other methods answer UNIMPLEMENTED until issue 4 provides them through loadLogic below.
-import { TemplateBuilderDefinition, type TemplateBuilder } from '../gen/p2pool/v1/template_builder.ts';
+// It serves the TemplateBuilder contract (proto/p2pool/v1/template_builder.proto) on the bus: every new
+// work goes out as TemplatePublished (the edges and the sharechain build on it), SubmitBlock hands a
+// found block to every full node and records the answers as a durable BlockSubmitted.
+import { ServingStatus } from '../gen/p2pool/v1/common.ts';
+import { TemplateBuilderDefinition, type TemplateBuilder as TemplateBuilderContract } from '../gen/p2pool/v1/template_builder.ts';
+import { Events } from '../bus/events.ts';
+import { emit } from '../bus/pubsub.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
+import { templateNodeConfig } from '../runtime/full-node.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
+import { localKey } from '../runtime/local.ts';
+import { fullNodeChain, nodeNetwork } from '../runtime/network.ts';
+import { TemplateBuilder } from './builder.ts';
+import { toBlockTemplate, toBuilderStatus, toSubmitBlockResponse, toTemplateReason } from './contract.ts';
 
-export type TemplateBuilderLogic = Logic<TemplateBuilder>;
+export type TemplateBuilderLogic = Logic<TemplateBuilderContract>;
 
-// The seam: return the real handlers and lifecycle hooks (start/drain/stop) built from ctx (config,
-// bus, clients of the other services, health). Until then the shell has none.
+// The builder itself, for in-process neighbours (the peer gateway offers peers' block headers to it).
+export const LOCAL_TEMPLATE_BUILDER = localKey<TemplateBuilder>('template-builder');
+
 async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
-  void ctx;
-  return {};
+  const net = nodeNetwork(ctx.config);
+  const { coin, network } = fullNodeChain(net);
+  const node = templateNodeConfig(ctx.config.fullNode, net);
+  const tb = new TemplateBuilder({ coin, network, nodes: [node] });
+  ctx.local?.provide(LOCAL_TEMPLATE_BUILDER, tb);
+  const log = ctx.log;
+
+  // Not ready until a full node gives work: the edges have nothing to hand out before that.
+  ctx.health.setStatus(ServingStatus.NOT_SERVING);
+  ctx.health.setCheck('full-node', false, 'waiting for a block template');
+  tb.on('log', (level, message) => log[level](message));
+  tb.on('node-state', (id, state) => {
+    log[state.status === 'ready' ? 'info' : 'warn'](`full node ${id}: ${state.status}`, { detail: state.message });
+    if (!tb.currentWork) ctx.health.setCheck('full-node', false, `${id}: ${state.status} (${state.message})`);
+  });
+  tb.on('work', (ev) => {
+    ctx.health.setCheck('full-node', true, `template ${ev.work.templateId} at height ${ev.work.height}`);
+    ctx.health.setStatus(ServingStatus.SERVING);
+    log.debug('new work', { template_id: ev.work.templateId, height: ev.work.height, reason: ev.reason, txs: ev.work.transactions.length });
+    emit(ctx.bus, Events.templatePublished, { template: toBlockTemplate(ev.work), reason: toTemplateReason(ev.reason) }, ctx.instance)
+      .catch((e) => log.warn('publishing the template failed', { error: e }));
+  });
+  tb.on('no-work', (reason) => {
+    ctx.health.setCheck('full-node', false, reason);
+    ctx.health.setStatus(ServingStatus.NOT_SERVING);
+  });
+
+  return {
+    async GetTemplate() {
+      const w = tb.currentWork;
+      return { template: w ? toBlockTemplate(w) : undefined };
+    },
+    async SubmitBlock(req) {
+      // The builder logs each submission's outcome per node.
+      const result = await tb.submitBlock(Buffer.from(req.block));
+      const response = toSubmitBlockResponse(result);
+      // The answer is on record even if the caller has gone (BLOCKS stream, for /recent_blocks and audits).
+      emit(ctx.bus, Events.blockSubmitted, { request: { ...req, block: new Uint8Array() }, response }, ctx.instance)
+        .catch((e) => log.warn('recording BlockSubmitted failed', { error: e }));
+      return response;
+    },
+    async GetStatus() {
+      return toBuilderStatus(tb.status(), tb.currentWork);
+    },
+    async start() {
+      tb.start();
+    },
+    async stop() {
+      tb.stop();
+    },
+  };
 }
 
 export async function createTemplateBuilderServer(ctx: ServiceContext, logic?: TemplateBuilderLogic): Promise<ServiceShell> {
   const l = logic ?? (await loadLogic(ctx));
   return {
     definition: TemplateBuilderDefinition,
-    impl: bindContract<TemplateBuilder>(TemplateBuilderDefinition, ctx, l),
+    impl: bindContract<TemplateBuilderContract>(TemplateBuilderDefinition, ctx, l),
     start: l.start?.bind(l),
     drain: l.drain?.bind(l),
     stop: l.stop?.bind(l),

@@ -11,7 +11,11 @@ import { createLogger } from '../runtime/log.ts';
 import { webHandlerFor } from './http.ts';
 
 test('webHandlerFor forwards worker-port GETs to Web.HttpGet', async () => {
-  const parsed = parseArgs(['--health-port', '0', '--web-port', '0', '--grpc-port', '0', '--datadir', '/tmp/p2pool-web-test', '--instance', 'w'], 'w');
+  // No full node: only the web service's routes matter here (the others wait, not ready).
+  const parsed = parseArgs([
+    '--health-port', '0', '--web-port', '0', '--grpc-port', '0', '--p2pool-port', '0', '-w', '127.0.0.1:0', '--datadir', '/tmp/p2pool-web-test', '--instance', 'w',
+    '--net', 'litecoin_regtest', '-a', 'rltc1qw508d6qejxtdg4y5r3zarvary0c5xw7k693xs3', '--bitcoind-rpc-port', '1',
+  ], 'w');
   assert.equal(parsed.kind, 'run');
   if (parsed.kind !== 'run') return;
   const { host, bus } = await startNode(parsed.config, createLogger({ write: () => undefined }));

@@ -10,22 +10,37 @@ import { statusName } from '../runtime/health-state.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 import { listenHttp, type HttpEndpoint } from '../runtime/http-server.ts';
 import { listInstances } from '../runtime/registry.ts';
+import { nodeNetwork } from '../runtime/network.ts';
+import { BusStatsSource } from './bus-stats.ts';
 import { html, json, requestFrom, writeResponse, type WebRequest, type WebResponse, type WebRoute } from './http.ts';
+import { handleReference, REFERENCE_PATHS } from './reference/routes.ts';
 
 export type WebLogic = Logic<Web> & {
   // GET routes, by exact path or by prefix ending in '/' (e.g. '/rate', '/web/', '/static/').
   routes?: Record<string, WebRoute>;
+  // Pool figures for the front page.
+  statsSource?: BusStatsSource;
 };
 
-// The seam: the reference JSON endpoints (spec §9, issue 6) and later the dashboard return routes here.
+// The reference's JSON endpoints (spec §9), served from the sharechain's statistics over the bus, so the
+// web service holds no chain of its own and scales like any other stateless pod.
 async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
-  void ctx;
-  return {};
+  const source = new BusStatsSource(ctx.clients.sharechain, ctx.clients.peerGateway, nodeNetwork(ctx.config).P2P_PORT);
+  const reference: WebRoute = async (req) => (await handleReference(source, req)) ?? json({ error: 'not found' }, 404);
+  const routes: Record<string, WebRoute> = {};
+  for (const p of REFERENCE_PATHS) {
+    const first = '/' + p.split('/')[1]!;
+    // '/web/share/HASH' and '/patron_sendmany/TOTAL' take arguments: routed by prefix.
+    if (p.split('/').length > 2) routes[first + '/'] = reference;
+    routes[first] = reference;
+  }
+  return { routes, statsSource: source };
 }
 
 export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Promise<ServiceShell> {
   const l = logic ?? (await loadLogic(ctx));
   const { config } = ctx;
+  const net = nodeNetwork(config);
   let http: HttpEndpoint | undefined;
   let grpc: GrpcGateway | undefined;
 
@@ -37,8 +52,8 @@ export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Pr
     donationPercent: config.giveAuthor,
     startedAtMs: BigInt(ctx.startedAt),
     mode: ctx.mode,
-    workerAddress: config.workerPort !== undefined ? `${config.workerHost ?? '0.0.0.0'}:${config.workerPort}` : '',
-    p2pAddress: config.p2poolPort !== undefined ? `0.0.0.0:${config.p2poolPort}` : '',
+    workerAddress: `${config.workerHost ?? '0.0.0.0'}:${config.workerPort ?? net.WORKER_PORT}`,
+    p2pAddress: `0.0.0.0:${config.p2poolPort ?? net.P2P_PORT}`,
     webAddress: http ? `http://${config.webHost}:${http.port}/` : '',
     grpcAddress: grpc ? `${config.grpcHost}:${grpc.port}` : '',
   });
@@ -56,11 +71,16 @@ export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Pr
       const instances = await listInstances(ctx.bus).catch(() => []);
       const info = nodeInfo();
       const rows = instances.map((i) => `<tr><td>${esc(i.service)}</td><td>${esc(i.instance)}</td><td>${statusName(i.status)}</td><td>${esc(i.healthAddress)}</td></tr>`).join('');
-      return html(`<!doctype html><html><head><meta charset="utf-8"><title>p2pool-ts</title></head><body>
+      const pool = l.statsSource ? await poolSection(l.statsSource).catch((e) => `<p>pool statistics unavailable: ${esc((e as Error).message)}</p>`) : '';
+      const links = REFERENCE_PATHS.filter((p) => !/[A-Z]/.test(p)).map((p) => `<a href="${p}">${p}</a>`).join(' · ');
+      return html(`<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="10"><title>p2pool-ts</title></head><body>
 <h1>p2pool-ts ${esc(info.version)}</h1>
-<p>network ${esc(info.network)} · ${esc(info.mode)} · gRPC ${esc(info.grpcAddress)}</p>
+<p>network ${esc(info.network)} · ${esc(info.mode)} · worker port ${esc(info.workerAddress || '-')} · gRPC ${esc(info.grpcAddress)}</p>
+${pool}
+<h2>services</h2>
 <table border="1" cellpadding="4"><tr><th>service</th><th>instance</th><th>status</th><th>health</th></tr>${rows}</table>
 <p><a href="/api/v1/node">/api/v1/node</a> · <a href="/api/v1/services">/api/v1/services</a></p>
+<p>${links}</p>
 </body></html>`);
     }
     return json({ error: 'not found' }, 404);
@@ -105,6 +125,25 @@ export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Pr
       ...(grpc ? { grpc: `${config.grpcHost}:${grpc.port}` } : {}),
     }),
   };
+}
+
+// The figures a newcomer looks for: chain height, shares, hash rates, blocks found, payouts.
+async function poolSection(src: BusStatsSource): Promise<string> {
+  const s = await src.stats();
+  const sync = ['unknown', 'loading', 'downloading', 'synced'][s.syncState] ?? String(s.syncState);
+  const blocks = s.recentBlocks.map((b) => `<li>${new Date(Number(b.ts) * 1000).toISOString()} height ${b.number} block ${Buffer.from(b.blockHash).reverse().toString('hex')}</li>`).join('');
+  const payouts = s.currentPayouts.map((p) => `<tr><td>${esc(p.address)}</td><td>${(Number(p.amount) / 1e8).toFixed(8)}</td></tr>`).join('');
+  return `<h2>pool</h2>
+<p>sharechain ${esc(sync)} · height ${s.height} · my shares ${s.sharesTotal} (${s.sharesOrphan} orphan, ${s.sharesDead} dead) · pool ${si(s.poolHashRate)}H/s · local ${si(s.localHashRate)}H/s · share difficulty ${s.hasDifficulty ? s.difficulty.toPrecision(4) : '-'}</p>
+<h3>blocks found (${s.recentBlocks.length})</h3><ul>${blocks}</ul>
+<h3>current payouts</h3><table border="1" cellpadding="4"><tr><th>address</th><th>amount</th></tr>${payouts}</table>`;
+}
+
+function si(x: number): string {
+  const units = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
+  let i = 0;
+  while (Math.abs(x) >= 1000 && i < units.length - 1) { x /= 1000; i++; }
+  return `${x.toFixed(x < 10 && i ? 2 : 0)} ${units[i]}`;
 }
 
 function esc(s: string): string {

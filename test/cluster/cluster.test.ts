@@ -1,7 +1,8 @@
-// The cluster shape end to end: a real nats-server, each of the six services as its own OS process
-// (started through its services/<name>/main.ts). Every service starts, registers, answers Health over
-// NATS and over the gRPC API; after nats-server is killed for 5 s and restarted, every service
-// reconnects by itself; SIGTERM stops each one cleanly.
+// The cluster shape end to end: a real nats-server, a real litecoind on regtest, each of the six
+// services as its own OS process (started through its services/<name>/main.ts). Every service starts,
+// registers, answers Health and a real call of its contract over NATS and over the gRPC API; after
+// nats-server is killed for 5 s and restarted, every service reconnects by itself; SIGTERM stops each
+// one cleanly. (Mining through this shape: test/e2e/cluster-mining.test.ts.)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,26 +18,28 @@ import { clientsFor } from '../../services/runtime/clients.ts';
 import { listInstances } from '../../services/runtime/registry.ts';
 import { NatsServer } from './nats-server.ts';
 import { eventually, getJson, P2poolProcess } from './procs.ts';
-import { assertAllHealthy, assertGrpcApi } from './scenario.ts';
+import { assertAllHealthy, assertContracts, assertGrpcApi } from './scenario.ts';
+import { ANY_PORTS, startChain, type Chain } from './chain.ts';
 
 const TOKEN = 'cluster-test-admin-token';
 const PREFIX = `cl${process.pid}`;
 
 let nats: NatsServer;
+let chain: Chain;
 let dir: string;
 const procs = new Map<ServiceName, P2poolProcess>();
 const ports = new Map<ServiceName, { health: number; web?: number; grpc?: number }>();
 const instanceOf = (s: string) => `${s}-0`;
 
 before(async () => {
+  chain = await startChain();
   nats = await NatsServer.start();
   dir = mkdtempSync(join(tmpdir(), 'p2pool-cluster-'));
   writeFileSync(join(dir, 'admin-token'), `${TOKEN}\n`);
   for (const name of SERVICE_NAMES) {
     procs.set(name, new P2poolProcess(name, `services/${name}/main.ts`, [
-      '--nats', nats.url, '--nats-prefix', PREFIX, '--instance', instanceOf(name),
-      '--health-host', '127.0.0.1', '--health-port', '0', '--web-port', '0', '--grpc-port', '0',
-      '--admin-token-file', join(dir, 'admin-token'), '--datadir', join(dir, name), '--net', 'litecoin', '--testnet',
+      '--nats', nats.url, '--nats-prefix', PREFIX, '--instance', instanceOf(name), '--health-host', '127.0.0.1', ...ANY_PORTS,
+      '--admin-token-file', join(dir, 'admin-token'), '--datadir', join(dir, name), ...chain.args,
     ]));
   }
   for (const [name, p] of procs) ports.set(name, await p.ports());
@@ -45,6 +48,7 @@ before(async () => {
 after(async () => {
   for (const p of procs.values()) p.kill();
   await nats?.stop();
+  await chain?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -64,7 +68,7 @@ test('every service runs as its own process, live and ready', async () => {
       const r = await getJson(health, '/readyz');
       assert.equal(r.status, 200, JSON.stringify(r.body));
       return r;
-    }, `${name} ready`);
+    }, `${name} ready`, 60_000);
     assert.deepEqual(Object.keys(ready.body.services), [name]);
     assert.equal(ready.body.services[name].checks.bus, 'ok');
     // Structured logs: every line is JSON with a level, a message, the service and the instance.
@@ -88,6 +92,15 @@ test('each service answers Health over NATS and registers', async () => {
       return list;
     }, 'six registry entries');
     assert.deepEqual(registered.map((i) => i.service).sort(), [...SERVICE_NAMES].sort());
+  } finally {
+    await bus.drain();
+  }
+});
+
+test('each service answers a real call of its contract over NATS', async () => {
+  const bus = await NatsBus.connect({ url: nats.url, prefix: PREFIX });
+  try {
+    await assertContracts(clientsFor(busRpc(bus)), { address: chain.address, instanceOf, minHeight: 102 });
   } finally {
     await bus.drain();
   }
@@ -124,6 +137,18 @@ test('nats-server killed for 5 s: services notice, reconnect by themselves, noth
     for await (const m of bus.replay(Events.blockFound.stream!, { topic: Events.blockFound.topic })) kept.push(Events.blockFound.type.decode(m.data));
     assert.deepEqual(kept.map((b) => b.height), [432]);
     await assertGrpcApi(`127.0.0.1:${ports.get('web')!.grpc}`, TOKEN, instanceOf);
+  } finally {
+    await bus.drain();
+  }
+});
+
+test('Edge.Drain over the bus: the edge stops taking miners', async () => {
+  const bus = await NatsBus.connect({ url: nats.url, prefix: PREFIX });
+  try {
+    const admin = clientsFor(busRpc(bus));
+    const r = await admin.edge.Drain({ reconnectHost: '', reconnectPort: 0, waitSeconds: 0, deadlineMs: 1000n });
+    assert.deepEqual(r, { connectionsBefore: 0, connectionsRemaining: 0 });
+    assert.equal((await admin.edge.GetLocalStats({})).draining, true);
   } finally {
     await bus.drain();
   }

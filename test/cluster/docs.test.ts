@@ -7,6 +7,8 @@ import { definitions, SERVICE_NAMES } from '../../services/bus/contracts.ts';
 import { ALL_EVENTS, STREAMS } from '../../services/bus/events.ts';
 import { bucketName, DEFAULT_PREFIX, eventSubject, rpcQueue, rpcSubject, streamName } from '../../services/bus/subjects.ts';
 import { REGISTRY_BUCKET } from '../../services/runtime/registry.ts';
+import { NETWORKS } from '../../services/core/networks/index.ts';
+import { shareStreamFor } from '../../services/sharechain/store/bus-store.ts';
 
 const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'bus.md'), 'utf8');
 
@@ -44,4 +46,19 @@ test('every method of every contract is documented, queries as queries', () => {
   }
   assert.ok(doc.includes(`\`${rpcSubject(DEFAULT_PREFIX, 'p2pool.v1.Sharechain', 'SubmitShare')}\``));
   assert.ok(doc.includes(`\`${rpcQueue(DEFAULT_PREFIX, 'p2pool.v1.Sharechain')}\``));
+});
+
+test("the sharechain's store stream is documented as the code names it", () => {
+  const row = doc.split('\n').find((l) => l.startsWith('| `P2POOL_SHARES_<NET>`'));
+  assert.ok(row, 'docs/bus.md has no row for the sharechain store stream');
+  const { spec, shareTopic, verifiedTopic } = shareStreamFor(NETWORKS.litecoin!);
+  assert.ok(row.includes(`\`${streamName(DEFAULT_PREFIX, spec.name)}\``), `${streamName(DEFAULT_PREFIX, spec.name)} not in the row`);
+  assert.ok(row.includes(`\`${eventSubject(DEFAULT_PREFIX, shareTopic).replace('litecoin', '<net>')}\``));
+  assert.ok(row.includes(`\`${eventSubject(DEFAULT_PREFIX, verifiedTopic).replace('litecoin', '<net>')}\``));
+  for (const [name, net] of Object.entries(NETWORKS)) {
+    const figure = name.includes('regtest') ? '2800 for the regtests' : '44200 for bitcoin and litecoin';
+    if (name.endsWith('_testnet')) continue;
+    assert.equal(shareStreamFor(net).spec.maxMsgs, Number(figure.split(' ')[0]), name);
+    assert.ok(row.includes(figure));
+  }
 });

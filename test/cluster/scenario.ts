@@ -5,6 +5,7 @@ import { SERVICE_NAMES } from '../../services/bus/contracts.ts';
 import { RpcCode, RpcError } from '../../services/bus/errors.ts';
 import { grpcRpc } from '../../services/bus/grpc.ts';
 import { clientByName, clientsFor, type Clients } from '../../services/runtime/clients.ts';
+import { SyncState } from '../../services/gen/p2pool/v1/sharechain.ts';
 
 // Every service answers Health through `clients` as itself, serving, from the expected instance.
 export async function assertAllHealthy(clients: Clients, instanceOf: (service: string) => string): Promise<void> {
@@ -35,18 +36,56 @@ export async function assertGrpcApi(grpcAddress: string, token: string, instance
       assert.equal(registered.get(name)!.status, ServingStatus.SERVING);
     }
 
-    const drain = { reconnectHost: '', reconnectPort: 0, waitSeconds: 0, deadlineMs: 0n };
-    await assert.rejects(clients.edge.Drain(drain), (e: unknown) => e instanceof RpcError && e.code === RpcCode.UNAUTHENTICATED);
-    await assert.rejects(clientsFor(wrong).edge.Drain(drain), (e: unknown) => e instanceof RpcError && e.code === RpcCode.UNAUTHENTICATED);
-    const drained = await clientsFor(admin).edge.Drain(drain);
-    assert.equal(drained.connectionsRemaining, 0);
-    // Queries need no token: whatever the service answers (UNIMPLEMENTED while it is a shell), the
-    // gateway let the call through.
-    const query = await clients.sharechain.GetStats({}).then(() => RpcCode.OK, (e: unknown) => (e instanceof RpcError ? e.code : RpcCode.UNKNOWN));
-    assert.ok(query !== RpcCode.UNAUTHENTICATED && query !== RpcCode.PERMISSION_DENIED, `GetStats was refused: ${query}`);
+    // A harmless change: a 1 s ban of a TEST-NET-1 address nobody connects from.
+    const ban = { address: '192.0.2.1', seconds: 1, reason: 'admin token test' };
+    await assert.rejects(clients.peerGateway.BanPeer(ban), (e: unknown) => e instanceof RpcError && e.code === RpcCode.UNAUTHENTICATED);
+    await assert.rejects(clientsFor(wrong).peerGateway.BanPeer(ban), (e: unknown) => e instanceof RpcError && e.code === RpcCode.UNAUTHENTICATED);
+    await clientsFor(admin).peerGateway.BanPeer(ban);
+    // Queries need no token.
+    assert.equal((await clients.sharechain.GetStats({})).syncState, SyncState.SYNCED);
   } finally {
     open.close();
     wrong.close();
     admin.close();
   }
+}
+
+// Each service answers a real call of its contract (not only Health): the node is on litecoind regtest
+// (chain.ts) and paying `address`.
+export async function assertContracts(clients: Clients, opts: { address: string; instanceOf: (service: string) => string; minHeight: number }): Promise<void> {
+  const { template } = await clients.templateBuilder.GetTemplate({});
+  assert.ok(template, 'the template builder has a template');
+  assert.ok(template.height >= opts.minHeight, `template height ${template.height}`);
+  assert.equal(template.previousBlock.length, 32);
+  const status = await clients.templateBuilder.GetStatus({});
+  assert.equal(status.nodes.length, 1);
+  assert.equal(status.nodes[0]!.synced, true);
+  assert.equal(status.nodes[0]!.chain, 'regtest');
+
+  const basis = await clients.sharechain.GetWorkBasis({});
+  assert.equal(basis.syncState, SyncState.SYNCED);
+  assert.equal(basis.network, 'litecoin_regtest');
+  assert.equal(basis.nodeAddress, opts.address);
+  assert.equal(basis.blockBits, template.bits);
+  assert.ok(basis.pplnsKnown);
+  const stats = await clients.sharechain.GetStats({});
+  assert.equal(stats.payoutAddress, opts.address);
+  const missing = await clients.sharechain.GetMissingParents({ max: 10 });
+  assert.deepEqual(missing.parents, []);
+
+  const peers = await clients.peerGateway.GetPeers({});
+  assert.equal(peers.peers.length, peers.incoming + peers.outgoing);
+
+  const edge = await clients.edge.GetLocalStats({});
+  assert.equal(edge.instance, opts.instanceOf('edge'));
+  assert.equal(edge.draining, false);
+
+  await assert.rejects(clients.aux.GetAuxWork({}), (e: unknown) => e instanceof RpcError && e.code === RpcCode.FAILED_PRECONDITION && /no merged chains configured/.test(e.message));
+
+  const info = await clients.web.GetNodeInfo({});
+  assert.equal(info.network, 'litecoin_regtest');
+  assert.equal(info.payoutAddress, opts.address);
+  const payoutAddr = await clients.web.HttpGet({ path: '/payout_addr', query: '', headers: {} });
+  assert.equal(payoutAddr.status, 200);
+  assert.equal(JSON.parse(Buffer.from(payoutAddr.body).toString()), opts.address);
 }

@@ -1,0 +1,128 @@
+// A Litecoin Core node on regtest for `make run` when no full node is configured: loopback only, free
+// ports, its chain under a data dir the caller picks, a wallet to pay the pool to, and enough blocks
+// mined that getblocktemplate works (a regtest tip older than a day counts as initial block download,
+// so one block is mined at every start). MWEB is kept off: past regtest height 431 it would need a
+// peg-in first, and a demo quickly mines that far. Stopped with stop(); killed if this process exits.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { RpcClient } from '../template-builder/rpc/client.ts';
+import { RpcError, RPC_IN_WARMUP } from '../template-builder/rpc/errors.ts';
+
+export interface RegtestNode {
+  rpcPort: number;
+  p2pPort: number;
+  user: string;
+  pass: string;
+  datadir: string;
+  // A bech32 address of the node's wallet (the pool's payout address in the demo).
+  address: string;
+  call<T = unknown>(method: string, ...params: unknown[]): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export interface RegtestOptions {
+  datadir: string;
+  // Height to mine to before the pool starts (default 101: the first coinbase is spendable).
+  minHeight?: number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+const STOP_GRACE_MS = 10_000;
+
+export function litecoindBinary(): string | null {
+  try {
+    return execFileSync('sh', ['-c', 'command -v litecoind'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startRegtestLitecoind(opts: RegtestOptions): Promise<RegtestNode> {
+  const bin = litecoindBinary();
+  if (!bin) throw new Error('litecoind not found: run `make setup` (scripts/setup.d/30-litecoind.sh installs it), or point p2pool at a full node');
+  const log = opts.log ?? (() => undefined);
+  mkdirSync(opts.datadir, { recursive: true });
+  const rpcPort = await freePort();
+  let p2pPort = await freePort();
+  while (p2pPort === rpcPort) p2pPort = await freePort();
+  const user = 'p2pool';
+  const pass = randomBytes(16).toString('hex');
+  // Rewritten every start: the ports and the password are new each time, the chain is kept.
+  writeFileSync(join(opts.datadir, 'litecoin.conf'), ['regtest=1', '[regtest]', `rpcport=${rpcPort}`, `port=${p2pPort}`, `rpcuser=${user}`, `rpcpassword=${pass}`, ''].join('\n'));
+  const args = [
+    `-datadir=${opts.datadir}`, '-regtest', '-server=1', '-listen=1', '-bind=127.0.0.1', '-rpcbind=127.0.0.1', '-rpcallowip=127.0.0.1',
+    '-dnsseed=0', '-discover=0', '-listenonion=0', '-upnp=0', '-printtoconsole=0', '-fallbackfee=0.0001',
+    '-whitelist=noban@127.0.0.1', '-vbparams=mweb:4102444800:4102444801',
+  ];
+  // Its own process group: Ctrl-C in the terminal reaches the pool, which stops this node after itself.
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const killOnExit = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } };
+  process.on('exit', killOnExit);
+  const rpc = new RpcClient({ url: `http://127.0.0.1:${rpcPort}`, user, pass, nodeName: 'litecoind', timeoutMs: 120_000 });
+  const call = <T>(method: string, ...params: unknown[]) => rpc.call<T>(method, params);
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    rpc.close();
+    await stopChild(child, exited);
+  };
+  try {
+    await waitForRpc(child, rpc, () => stderr);
+    const wallets = await call<string[]>('listwallets');
+    if (!wallets.includes('p2pool')) {
+      await call('loadwallet', 'p2pool').catch(() => call('createwallet', 'p2pool'));
+    }
+    // The same payout address run after run, so the chain's payouts keep adding up to one address.
+    const labelled = await call<Record<string, unknown>>('getaddressesbylabel', 'p2pool').catch(() => ({}));
+    const address = Object.keys(labelled).find((a) => a.startsWith('rltc1')) ?? await call<string>('getnewaddress', 'p2pool', 'bech32');
+    const height = await call<number>('getblockcount');
+    const want = Math.max(opts.minHeight ?? 101, height + 1);
+    await call('generatetoaddress', want - height, address);
+    log('litecoind regtest started', { rpc_port: rpcPort, p2p_port: p2pPort, datadir: opts.datadir, height: want });
+    return { rpcPort, p2pPort, user, pass, datadir: opts.datadir, address, call, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+async function waitForRpc(child: ChildProcess, rpc: RpcClient, output: () => string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`litecoind exited during start-up: ${output().trim()}`);
+    try {
+      await rpc.call('getblockchaininfo', [], { timeoutMs: 2000 });
+      return;
+    } catch (e) {
+      if (e instanceof RpcError && e.code !== RPC_IN_WARMUP) throw e;
+      if (Date.now() > deadline) throw new Error(`litecoind did not answer RPC within ${timeoutMs} ms: ${(e as Error).message}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// SIGTERM, then SIGKILL after a grace period: litecoind can wait for a long poll whose client left.
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(t);
+}

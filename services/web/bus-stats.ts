@@ -1,0 +1,121 @@
+// The reference JSON endpoints' data source (web/reference/source.ts) for a web service that has no
+// tracker of its own: everything comes from the sharechain's GetStats / GetShare and the gateway's
+// GetPeers, over the bus. One GetStats answer serves the endpoints for a second, so a dashboard
+// polling several of them costs one call.
+import type { SharechainClientImpl, SharechainStats } from '../gen/p2pool/v1/sharechain.ts';
+import type { PeerGatewayClientImpl } from '../gen/p2pool/v1/peer_gateway.ts';
+import type { GlobalStats, LogSample, RecentBlock, ReferenceStatsSource } from './reference/source.ts';
+
+const CACHE_MS = 1_000;
+
+// 32 little-endian bytes as the reference's hex (big-endian display order).
+function displayHex(le: Uint8Array): string {
+  return Buffer.from(le).reverse().toString('hex');
+}
+
+// JSON from the sharechain (referenceJson): integers beyond 2^53 (targets, abswork) become bigint
+// again, so they are written back out exactly.
+export function parseExactJson(text: string): any {
+  if (!text) return null;
+  return JSON.parse(text, (_k, v, c?: { source?: string }) =>
+    typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) && c?.source && /^-?\d+$/.test(c.source) ? BigInt(c.source) : v);
+}
+
+export class BusStatsSource implements ReferenceStatsSource {
+  readonly #sc: SharechainClientImpl;
+  readonly #gateway: PeerGatewayClientImpl;
+  readonly #p2pPort: number;
+  #cached: { at: number; stats: Promise<SharechainStats> } | undefined;
+
+  constructor(sc: SharechainClientImpl, gateway: PeerGatewayClientImpl, p2pPort: number) {
+    this.#sc = sc;
+    this.#gateway = gateway;
+    this.#p2pPort = p2pPort;
+  }
+
+  stats(): Promise<SharechainStats> {
+    const now = Date.now();
+    if (!this.#cached || now - this.#cached.at > CACHE_MS) {
+      const stats = this.#sc.GetStats({});
+      this.#cached = { at: now, stats };
+      // A failed call is not cached.
+      stats.catch(() => { if (this.#cached?.stats === stats) this.#cached = undefined; });
+    }
+    return this.#cached.stats;
+  }
+
+  async rate(): Promise<number | null> {
+    const s = await this.stats();
+    return s.hasRate ? s.rate : null;
+  }
+
+  async difficulty(): Promise<number | null> {
+    const s = await this.stats();
+    return s.hasDifficulty ? s.difficulty : null;
+  }
+
+  async users(): Promise<Record<string, number>> {
+    return (await this.stats()).users;
+  }
+
+  async fee(): Promise<number> {
+    return (await this.stats()).workerFeePercent;
+  }
+
+  async currentPayouts(): Promise<Map<string, bigint>> {
+    return new Map((await this.stats()).currentPayouts.map((p) => [p.address, p.amount]));
+  }
+
+  async globalStats(): Promise<GlobalStats | null> {
+    const s = await this.stats();
+    if (!s.hasGlobalStats) return null;
+    return {
+      pool_nonstale_hash_rate: s.poolNonstaleHashRate, pool_hash_rate: s.poolHashRate, pool_stale_prop: s.poolStaleProp,
+      min_difficulty: s.minDifficulty, network_block_difficulty: s.networkBlockDifficulty, network_hashrate: s.networkHashRate,
+    };
+  }
+
+  async localStats(): Promise<Record<string, unknown> | null> {
+    return parseExactJson((await this.stats()).localStatsJson);
+  }
+
+  async peerAddresses(): Promise<string[]> {
+    const r = await this.#gateway.GetPeers({});
+    return r.peers.map((p) => {
+      const m = /^(.*):(\d+)$/.exec(p.address);
+      return m && Number(m[2]) === this.#p2pPort ? m[1]! : p.address;
+    });
+  }
+
+  async payoutAddr(): Promise<string> {
+    return (await this.stats()).payoutAddress;
+  }
+
+  async recentBlocks(): Promise<RecentBlock[]> {
+    return (await this.stats()).recentBlocks.map((b) => ({ ts: Number(b.ts), hash: displayHex(b.blockHash), number: b.number || null, share: displayHex(b.shareHash) }));
+  }
+
+  async uptime(): Promise<number> {
+    return (await this.stats()).uptime;
+  }
+
+  async staleRates(): Promise<Record<string, number>> {
+    return (await this.stats()).staleRates;
+  }
+
+  async bestShareHash(): Promise<string | null> {
+    const h = (await this.stats()).bestShareHash;
+    return h.length ? displayHex(h) : null;
+  }
+
+  async share(hashHex: string): Promise<Record<string, unknown> | null> {
+    if (!/^[0-9a-fA-F]{1,64}$/.test(hashHex)) return null;
+    const le = Buffer.from(hashHex.padStart(64, '0'), 'hex').reverse();
+    const r = await this.#sc.GetShare({ hash: le });
+    return r.found ? parseExactJson(r.referenceJson) : null;
+  }
+
+  async log(): Promise<LogSample[]> {
+    return parseExactJson((await this.stats()).logJson) ?? [];
+  }
+}
