@@ -1,10 +1,10 @@
 import { hash256 } from '../crypto/hash.ts';
-import { u256ToLE } from './uint256.ts';
+import { writeU256LE } from './uint256.ts';
 
 export function merklePair(left: bigint, right: bigint): bigint {
   const buf = Buffer.allocUnsafe(64);
-  u256ToLE(left).copy(buf, 0);
-  u256ToLE(right).copy(buf, 32);
+  writeU256LE(buf, 0, left);
+  writeU256LE(buf, 32, right);
   return hash256(buf);
 }
 

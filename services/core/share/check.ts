@@ -14,8 +14,8 @@ import { countsTotal, votingWindowCounts } from './voting.ts';
 export interface CheckResult {
   gentx: Tx;
   otherTransactionHashes: bigint[];
-  /** The voting window counts when the chain is long enough (for the protocol-minimum update). */
-  versionCounts: Map<number, bigint> | null;
+  /** The voting window counts when the chain is long enough (for the protocol-minimum update); computed on first read. */
+  readonly versionCounts: Map<number, bigint> | null;
   gentxSize: number;
   gentxWeight: number;
 }
@@ -38,15 +38,19 @@ export function checkShare(tracker: ShareTracker, share: Share, opts: CheckOptio
     throw new ShareRuleError('timestamp', `share timestamp ${info.timestamp} is too far in the future`);
   }
 
-  let versionCounts: Map<number, bigint> | null = null;
+  let versionCounts: Map<number, bigint> | null | undefined = null;
+  let countsFor: bigint | null = null;
   const prevHash = share.previousHash;
   if (prevHash !== null) {
     const prev = tracker.get(prevHash);
     if (!prev) throw new ShareRuleError('parent', 'previous share is not known');
     const successor = shareVersion(net.LINEAGE, prev.type)?.successor ?? null;
     if (tracker.getHeight(prevHash) >= net.CHAIN_LENGTH) {
-      versionCounts = votingWindowCounts(tracker, net, prevHash);
+      // The window walk is only needed on a version change; otherwise it is computed if read.
+      versionCounts = undefined;
+      countsFor = prevHash;
       if (share.type !== prev.type) {
+        versionCounts = votingWindowCounts(tracker, net, prevHash);
         if (share.type === successor) {
           const total = countsTotal(versionCounts);
           if ((versionCounts.get(share.type) ?? 0n) < (total * 60n) / 100n) {
@@ -103,5 +107,14 @@ export function checkShare(tracker: ShareTracker, share: Share, opts: CheckOptio
   }
   const stripped = encodeTx(gen.gentx, false).length;
   const full = encodeTx(gen.gentx, true).length;
-  return { gentx: gen.gentx, otherTransactionHashes: otherTxHashes, versionCounts, gentxSize: stripped, gentxWeight: full + 3 * stripped };
+  return {
+    gentx: gen.gentx,
+    otherTransactionHashes: otherTxHashes,
+    get versionCounts() {
+      if (versionCounts === undefined) versionCounts = votingWindowCounts(tracker, net, countsFor!);
+      return versionCounts;
+    },
+    gentxSize: stripped,
+    gentxWeight: full + 3 * stripped,
+  };
 }

@@ -79,18 +79,20 @@ export function finderKey(net: Network, layout: ShareLayout, d: ShareData): stri
   return p2pkhScript(d.pubkeyHash!).toString('hex');
 }
 
-// Address → script is pure and hot (every output of every share verified): memoize it.
-const scriptCache = new Map<string, Buffer>();
+// Address → script is pure and hot (every output of every share verified): memoize it per
+// coin and padding rule.
+const scriptCaches = new WeakMap<object, [Map<string, Buffer>, Map<string, Buffer>]>();
 
 function keyScript(net: Network, layout: ShareLayout, key: string): Buffer {
   if (layout.rules.payoutKey !== 'address') return Buffer.from(key, 'hex');
-  const p = net.PARENT;
-  const ck = `${layout.rules.paddingBugfix ? 1 : 0}${p.ADDRESS_VERSION}/${p.ADDRESS_P2SH_VERSION}/${p.HUMAN_READABLE_PART}/${key}`;
-  let script = scriptCache.get(ck);
+  let pair = scriptCaches.get(net.PARENT);
+  if (!pair) scriptCaches.set(net.PARENT, (pair = [new Map(), new Map()]));
+  const cache = pair[layout.rules.paddingBugfix ? 1 : 0];
+  let script = cache.get(key);
   if (!script) {
-    script = addressToScriptJT(key, p, layout.rules.paddingBugfix);
-    if (scriptCache.size >= 100000) scriptCache.clear();
-    scriptCache.set(ck, script);
+    script = addressToScriptJT(key, net.PARENT, layout.rules.paddingBugfix);
+    if (cache.size >= 100000) cache.clear();
+    cache.set(key, script);
   }
   return script;
 }
