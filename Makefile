@@ -18,6 +18,9 @@ node_modules/.stamp: package.json package-lock.json
 	@touch $@
 
 ## run: the pool on its embedded default (one process)
+# `make run` is the newcomer's demo: Litecoin regtest, litecoind started when no full node is given,
+# the built-in CPU miner; ARGS='...' adds flags (later ones win, e.g. ARGS='--net litecoin ...').
+run: override ARGS := --net litecoin_regtest --demo-miner $(ARGS)
 run: setup
 	$(NODE) services/cli/main.ts $(ARGS)
 

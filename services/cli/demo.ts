@@ -8,6 +8,8 @@
 import { join } from 'node:path';
 import { Events } from '../bus/events.ts';
 import { on } from '../bus/pubsub.ts';
+import { busRpc } from '../bus/rpc.ts';
+import { clientsFor } from '../runtime/clients.ts';
 import type { Closer } from '../bus/types.ts';
 import { ShareSource } from '../gen/p2pool/v1/common.ts';
 import { CpuMiner } from '../miner/index.ts';
@@ -49,6 +51,7 @@ export async function prepareDemo(config: NodeConfig, log: Logger): Promise<Demo
   if (!node && !config.demoMiner) return undefined;
 
   let miner: CpuMiner | undefined;
+  const blockHeights = new Set<number>();
   const closers: Closer[] = [];
   let status: NodeJS.Timeout | undefined;
   return {
@@ -56,12 +59,16 @@ export async function prepareDemo(config: NodeConfig, log: Logger): Promise<Demo
       const bus = host.bus;
       if (bus) {
         closers.push(
+          // Shares that lost a race for the same parent are in the JSON log only.
           await on(bus, Events.shareAccepted, (m) => {
-            if (m.source === ShareSource.LOCAL) say(`share accepted: height ${m.height} ${displayHex(m.hash)}${m.isBest ? ' (best)' : ''}`);
+            if (m.source === ShareSource.LOCAL && m.isBest) say(`share accepted: sharechain height ${m.height} ${displayHex(m.hash)}`);
           }),
           await on(bus, Events.blockSubmitted, (m) => {
-            // Blocks that lost a race at the same height ("inconclusive") are only in the JSON log.
-            if (!m.response?.accepted) return;
+            // One line per height: blocks that lost a race at the same height are in the JSON log only.
+            const height = m.request?.height ?? 0;
+            if (!m.response?.accepted || blockHeights.has(height)) return;
+            blockHeights.add(height);
+            if (blockHeights.size > 1000) blockHeights.delete(blockHeights.values().next().value!);
             const who = m.response.results.map((r) => r.node).join(', ');
             say(`BLOCK FOUND: height ${m.request?.height} ${displayHex(m.request?.blockHash ?? new Uint8Array())} accepted by ${who}`);
           }),
@@ -83,9 +90,14 @@ export async function prepareDemo(config: NodeConfig, log: Logger): Promise<Demo
       });
       await miner.start();
       say(`demo miner: mining to ${address} on stratum+tcp://127.0.0.1:${port}`);
+      if (config.logfile) say(`JSON log: ${config.logfile} (errors also on stdout)`);
+      const clients = clientsFor(busRpc(bus!));
       status = setInterval(() => {
-        const s = miner!.stats();
-        say(`demo miner: ${Math.round(s.hashrate)} H/s, ${s.accepted} accepted, ${s.rejected} rejected, difficulty ${s.difficulty.toPrecision(3)}`);
+        const m = miner!.stats();
+        clients.sharechain.GetStats({}).then((s) => {
+          say(`pool: sharechain height ${s.height}, my shares ${s.sharesTotal} (${s.sharesOrphan} orphan, ${s.sharesDead} dead), pool ${Math.round(s.poolHashRate)} H/s, `
+            + `${s.recentBlocks.length} blocks in the chain's window · demo miner ${Math.round(m.hashrate)} H/s, ${m.accepted} pseudoshares accepted, ${m.rejected} rejected`);
+        }, () => undefined);
       }, 30_000);
       status.unref();
     },

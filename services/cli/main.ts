@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `p2pool` command. `p2pool [flags]` runs the embedded default; `p2pool --service NAME --nats URL`
 // one service of a cluster; `p2pool sharechain verify ...` checks a stored sharechain.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultInstanceId, runUntilSignal } from '../runtime/host.ts';
 import { createLogger } from '../runtime/log.ts';
@@ -39,7 +41,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   const config = parsed.config;
   const serviceName = config.service ?? 'p2pool';
-  const log = createLogger({ level: config.logLevel, logfile: config.logfile, fields: { service: serviceName, instance: config.instance } });
+  // `make run` (--demo-miner, one process): the terminal shows the demo's lines and errors; every JSON
+  // line goes to <datadir>/p2pool.log unless --logfile says otherwise.
+  const quiet = config.demoMiner && !config.nats;
+  if (quiet) {
+    mkdirSync(config.datadir, { recursive: true });
+    config.logfile ??= join(config.datadir, 'p2pool.log');
+  }
+  const log = createLogger({
+    level: config.logLevel, logfile: config.logfile, fields: { service: serviceName, instance: config.instance },
+    ...(quiet ? { write: (line: string) => { if (line.includes('"level":"error"')) process.stdout.write(line); } } : {}),
+  });
   const prometheus = new PrometheusReader();
   const telemetry = setupTelemetry({ serviceName: `p2pool-${serviceName}`, instance: config.instance, version: VERSION, metricReaders: [prometheus] });
   process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e }));

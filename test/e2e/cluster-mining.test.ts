@@ -1,0 +1,82 @@
+// The pool end to end in its cluster shape: a real nats-server, a real litecoind on regtest, and each
+// of the six services as its own OS process (services/<name>/main.ts). A miner on the edge's worker
+// port gets pseudoshares accepted, its shares reach the sharechain over NATS, and a block it finds is
+// submitted through the template builder and accepted by litecoind, with the PPLNS coinbase the
+// sharechain verified. Over stratum, then over getwork.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SERVICE_NAMES, type ServiceName } from '../../services/bus/contracts.ts';
+import { NatsBus } from '../../services/bus/nats.ts';
+import { busRpc } from '../../services/bus/rpc.ts';
+import { clientsFor } from '../../services/runtime/clients.ts';
+import { ANY_PORTS, startChain, type Chain } from '../cluster/chain.ts';
+import { NatsServer } from '../cluster/nats-server.ts';
+import { eventually, getJson, P2poolProcess } from '../cluster/procs.ts';
+import { mineGetwork, mineStratum, type Pool } from './mining.ts';
+
+const PREFIX = `e2e${process.pid}`;
+let chain: Chain;
+let nats: NatsServer;
+let bus: NatsBus;
+let dir: string;
+let pool: Pool;
+const procs = new Map<ServiceName, P2poolProcess>();
+
+before(async () => {
+  chain = await startChain();
+  nats = await NatsServer.start();
+  dir = mkdtempSync(join(tmpdir(), 'p2pool-e2e-cluster-'));
+  for (const name of SERVICE_NAMES) {
+    procs.set(name, new P2poolProcess(name, `services/${name}/main.ts`, [
+      '--nats', nats.url, '--nats-prefix', PREFIX, '--instance', `${name}-0`, '--health-host', '127.0.0.1', ...ANY_PORTS,
+      '--datadir', join(dir, name), ...chain.args,
+    ]));
+  }
+  const health = new Map<ServiceName, number>();
+  for (const [name, p] of procs) health.set(name, (await p.ports()).health);
+  for (const [name, port] of health) {
+    await eventually(async () => assert.equal((await getJson(port, '/readyz')).status, 200), `${name} ready`, 60_000);
+  }
+  const worker = await procs.get('edge')!.waitForLog((r) => r.msg === 'worker port listening', 'worker port');
+  const web = await procs.get('web')!.ports();
+  bus = await NatsBus.connect({ url: nats.url, prefix: PREFIX });
+  pool = { workerPort: Number(worker.port), webPort: web.web!, clients: clientsFor(busRpc(bus)), ltc: chain.ltc };
+});
+
+after(async () => {
+  await bus?.drain().catch(() => undefined);
+  await Promise.allSettled([...procs.values()].map((p) => p.terminate('SIGTERM', 20_000).catch(() => p.kill())));
+  for (const p of procs.values()) p.kill();
+  await nats?.stop();
+  await chain?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('stratum through the edge process: pseudoshares, shares in the sharechain, a block litecoind accepts', async () => {
+  const { accepted } = await mineStratum(pool, 'cluster-stratum');
+  assert.ok(accepted >= 1);
+  // The share went edge → Sharechain.SubmitShare over NATS, the block edge → TemplateBuilder.SubmitBlock.
+  assert.ok(procs.get('sharechain')!.logs.some((r) => r.msg === 'share accepted'));
+  assert.ok(procs.get('template-builder')!.logs.some((r) => /^block [0-9a-f]{64}: accepted/.test(r.msg)));
+});
+
+test('getwork through the edge process: the same', async () => {
+  const { accepted } = await mineGetwork(pool, 'cluster-getwork');
+  assert.ok(accepted >= 1);
+});
+
+test('the web process serves the reference endpoints from the sharechain process', async () => {
+  const best = await getJson(pool.webPort, '/web/best_share_hash');
+  assert.match(best.body, /^[0-9a-f]{64}$/);
+  const payouts = await getJson(pool.webPort, '/current_payouts');
+  assert.equal(payouts.status, 200);
+  assert.ok(Object.keys(payouts.body).length >= 1);
+  const blocks = await getJson(pool.webPort, '/recent_blocks');
+  assert.ok(Array.isArray(blocks.body) && blocks.body.length >= 1, JSON.stringify(blocks.body));
+  assert.equal((await getJson(pool.webPort, '/payout_addr')).body, chain.address);
+  // The worker port hands the same GETs to the web process (Web.HttpGet over NATS).
+  assert.deepEqual((await getJson(pool.workerPort, '/web/best_share_hash')).body, (await getJson(pool.webPort, '/web/best_share_hash')).body);
+});
