@@ -23,6 +23,11 @@ export interface CpuMinerOptions {
   /** Fraction of time each thread hashes, 0 < duty ≤ 1 (default 1): lets a demo leave the machine usable. */
   duty?: number;
   userAgent?: string;
+  /**
+   * Sent as mining.suggest_difficulty before authorizing: where the pool's vardiff starts (miner units).
+   * Saves the ramp from a pool's very easy default, which on regtest means a flood of blocks.
+   */
+  suggestDifficulty?: number;
   /** Delay before reconnecting, doubled per failure up to maxReconnectMs. */
   reconnectMs?: number;
   maxReconnectMs?: number;
@@ -50,7 +55,7 @@ export interface CpuMinerStats {
 }
 
 export class CpuMiner {
-  private readonly o: Required<Omit<CpuMinerOptions, 'log' | 'password' | 'host'>> & { host: string; password: string; log: CpuMinerOptions['log'] };
+  private readonly o: Required<Omit<CpuMinerOptions, 'log' | 'password' | 'host' | 'suggestDifficulty'>> & { host: string; password: string; log: CpuMinerOptions['log']; suggestDifficulty: number | undefined };
   private conn: StratumConnection | null = null;
   private workers: Worker[] = [];
   private running = false;
@@ -84,6 +89,7 @@ export class CpuMiner {
       reconnectMs: o.reconnectMs ?? 1000,
       maxReconnectMs: o.maxReconnectMs ?? 30_000,
       log: o.log,
+      suggestDifficulty: o.suggestDifficulty,
     };
     this.backoff = this.o.reconnectMs;
     this.target = { host: this.o.host, port: this.o.port };
@@ -155,6 +161,10 @@ export class CpuMiner {
       this.extranonce1 = Buffer.from(r[1], 'hex');
       this.extranonce2Size = r[2];
       this.s.connected = true;
+      if (this.o.suggestDifficulty !== undefined) {
+        // Optional for the pool: an error here (a pool without the method) changes nothing.
+        await conn.request('mining.suggest_difficulty', [this.o.suggestDifficulty]).catch(() => undefined);
+      }
       const auth = await conn.request('mining.authorize', [this.o.username, this.o.password]);
       if (auth.error || auth.result === false) throw new Error(`mining.authorize refused: ${auth.error?.message ?? 'false'}`);
       this.s.authorized = true;
