@@ -23,6 +23,7 @@ let nats: NatsServer;
 let bus: NatsBus;
 let dir: string;
 let pool: Pool;
+let webPort: number;
 const procs = new Map<ServiceName, P2poolProcess>();
 
 before(async () => {
@@ -43,7 +44,8 @@ before(async () => {
   const worker = await procs.get('edge')!.waitForLog((r) => r.msg === 'worker port listening', 'worker port');
   const web = await procs.get('web')!.ports();
   bus = await NatsBus.connect({ url: nats.url, prefix: PREFIX });
-  pool = { workerPort: Number(worker.port), webPort: web.web!, clients: clientsFor(busRpc(bus)), ltc: chain.ltc };
+  webPort = web.web!;
+  pool = { workerPort: Number(worker.port), clients: clientsFor(busRpc(bus)), ltc: chain.ltc };
 });
 
 after(async () => {
@@ -69,14 +71,14 @@ test('getwork through the edge process: the same', async () => {
 });
 
 test('the web process serves the reference endpoints from the sharechain process', async () => {
-  const best = await getJson(pool.webPort, '/web/best_share_hash');
+  const best = await getJson(webPort, '/web/best_share_hash');
   assert.match(best.body, /^[0-9a-f]{64}$/);
-  const payouts = await getJson(pool.webPort, '/current_payouts');
+  const payouts = await getJson(webPort, '/current_payouts');
   assert.equal(payouts.status, 200);
   assert.ok(Object.keys(payouts.body).length >= 1);
-  const blocks = await getJson(pool.webPort, '/recent_blocks');
+  const blocks = await getJson(webPort, '/recent_blocks');
   assert.ok(Array.isArray(blocks.body) && blocks.body.length >= 1, JSON.stringify(blocks.body));
-  assert.equal((await getJson(pool.webPort, '/payout_addr')).body, chain.address);
+  assert.equal((await getJson(webPort, '/payout_addr')).body, chain.address);
   // The worker port hands the same GETs to the web process (Web.HttpGet over NATS).
-  assert.deepEqual((await getJson(pool.workerPort, '/web/best_share_hash')).body, (await getJson(pool.webPort, '/web/best_share_hash')).body);
+  assert.deepEqual((await getJson(pool.workerPort, '/web/best_share_hash')).body, (await getJson(webPort, '/web/best_share_hash')).body);
 });

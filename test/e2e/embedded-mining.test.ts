@@ -29,7 +29,7 @@ async function attach(p: P2poolProcess): Promise<void> {
   const worker = await p.waitForLog((r) => r.msg === 'worker port listening', 'worker port');
   api?.close();
   api = grpcRpc(`127.0.0.1:${ports.grpc}`);
-  pool = { workerPort: Number(worker.port), webPort: ports.web!, clients: clientsFor(api), ltc: chain.ltc };
+  pool = { workerPort: Number(worker.port), clients: clientsFor(api), ltc: chain.ltc };
 }
 
 before(async () => {

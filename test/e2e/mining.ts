@@ -10,11 +10,10 @@ import type { LitecoindNode } from '../harness/litecoind.ts';
 import { regtestAddress } from '../harness/keys.ts';
 import { StratumTestClient } from '../edge/stratum-client.ts';
 import { dataFor, getworkCall, headerOf } from '../edge/getwork-client.ts';
-import { eventually, getJson } from '../cluster/procs.ts';
+import { eventually } from '../cluster/procs.ts';
 
 export interface Pool {
   workerPort: number;
-  webPort: number;
   clients: Clients;
   ltc: LitecoindNode;
 }
@@ -49,11 +48,13 @@ export async function assertBlockOfShares(pool: Pool, tip: string, miner: string
 
   const block = await pool.ltc.call<{ height: number; tx: Array<{ txid: string; vout: Array<{ value: number; scriptPubKey: { address?: string; addresses?: string[] } }> }> }>('getblock', tip, 2);
   const coinbase = block.tx[0]!;
+  // The reference's /web/share object, as the sharechain computes it.
   const share = await eventually(async () => {
-    const r = await getJson(pool.webPort, `/web/share/${tip}`);
-    assert.equal(r.status, 200);
-    assert.equal(r.body.local.verified, true, 'the sharechain verified the share');
-    return r.body;
+    const r = await pool.clients.sharechain.GetShare({ hash: le(tip) });
+    assert.ok(r.found);
+    const body = JSON.parse(r.referenceJson);
+    assert.equal(body.local.verified, true, 'the sharechain verified the share');
+    return body;
   }, 'the block share verified', 30_000);
   assert.equal(share.block.gentx.hash, coinbase.txid, "the block's coinbase is the share's gentx");
   assert.equal(share.share_data.payout_address, miner);
