@@ -54,15 +54,16 @@ function sameJob(a: JobTemplate, b: JobTemplate): void {
   assert.equal(a.coinb2.toString('hex'), b.coinb2.toString('hex'));
   assert.deepEqual(a.merkleBranch.map((x) => x.toString('hex')), b.merkleBranch.map((x) => x.toString('hex')));
   assert.equal(a.shareTarget, b.shareTarget);
-  assert.equal(payload(a).generated.shareInfoBytes.toString('hex'), payload(b).generated.shareInfoBytes.toString('hex'));
-  assert.equal(encodeTx(payload(a).generated.gentx).toString('hex'), encodeTx(payload(b).generated.gentx).toString('hex'));
+  assert.equal(payload(a).regenerate().shareInfoBytes.toString('hex'), payload(b).regenerate().shareInfoBytes.toString('hex'));
+  assert.equal(encodeTx(payload(a).regenerate().gentx).toString('hex'), encodeTx(payload(b).regenerate().gentx).toString('hex'));
 }
 
 /** The full node's own generation: the sharechain's whole tracker, the decoded template as knownTxs. */
 function fullNodeGentx(net: Network, tracker: ShareTracker, basis: WorkBasis, work: Work, job: JobTemplate): Tx {
   const p = payload(job);
   const known = new Map(work.transactions.map((t) => [t.wtxid, decodeTx(t.data)] as const));
-  const sd = p.generated.shareInfo.shareData;
+  const mine = p.regenerate();
+  const sd = mine.shareInfo.shareData;
   const gen = generateTransaction({
     tracker, net, type: basis.shareVersion,
     shareData: { ...sd, subsidy: work.coinbaseValue },
@@ -70,7 +71,7 @@ function fullNodeGentx(net: Network, tracker: ShareTracker, basis: WorkBasis, wo
     desiredTxs: work.transactions.map((t) => ({ hash: t.wtxid, fee: t.fee })), knownTxs: known,
     baseSubsidy: subsidy(net.PARENT, work.height),
   });
-  assert.equal(gen.shareInfoBytes.toString('hex'), p.generated.shareInfoBytes.toString('hex'));
+  assert.equal(gen.shareInfoBytes.toString('hex'), mine.shareInfoBytes.toString('hex'));
   return gen.gentx;
 }
 
@@ -94,7 +95,7 @@ test('fast path = literal generateTransaction, on the basis view and on the full
     const b = core.getJobTemplate(k);
     sameJob(a, b);
     assert.equal(payload(a).selection.dropped, 0);
-    assert.equal(encodeTx(fullNodeGentx(net, tracker, basis, work, a)).toString('hex'), encodeTx(payload(a).generated.gentx).toString('hex'));
+    assert.equal(encodeTx(fullNodeGentx(net, tracker, basis, work, a)).toString('hex'), encodeTx(payload(a).regenerate().gentx).toString('hex'));
     // The job's branch is the block's: coinbase txid folded up it gives the template's merkle root.
     assert.deepEqual(a.merkleBranch, work.merkleBranchRaw);
   }
@@ -116,8 +117,8 @@ test('fast path = literal generateTransaction when the size budget drops transac
   const sel = payload(a).selection;
   assert.ok(sel.dropped > 100 && sel.transactions.length > 10, `kept ${sel.transactions.length}, dropped ${sel.dropped}`);
   const droppedFees = work.transactions.slice(sel.transactions.length).reduce((s, t) => s + t.fee!, 0n);
-  assert.equal(payload(a).generated.shareInfo.shareData.subsidy, work.coinbaseValue - droppedFees);
-  assert.equal(encodeTx(fullNodeGentx(net, tracker, basis, work, a)).toString('hex'), encodeTx(payload(a).generated.gentx).toString('hex'));
+  assert.equal(payload(a).regenerate().shareInfo.shareData.subsidy, work.coinbaseValue - droppedFees);
+  assert.equal(encodeTx(fullNodeGentx(net, tracker, basis, work, a)).toString('hex'), encodeTx(payload(a).regenerate().gentx).toString('hex'));
   assert.notDeepEqual(a.merkleBranch, work.merkleBranchRaw);
 });
 
@@ -208,7 +209,7 @@ test('payout: -f sends jobs to the node address; layout A pays only P2PKH; donat
   assert.equal(payload(fee.getJobTemplate({ payoutAddress: miner, desiredShareTarget: null })).payout.node, 'fee');
   const don = source(net, 'fast', { donationPercent: 50 });
   don.setWork(work); don.setBasis(basis);
-  const gen = payload(don.getJobTemplate({ payoutAddress: miner, desiredShareTarget: null })).generated;
+  const gen = payload(don.getJobTemplate({ payoutAddress: miner, desiredShareTarget: null })).regenerate();
   assert.equal(gen.shareInfo.shareData.donation, Math.floor(65535 * 0.5 + 0.25));
   const a = chain({ version: 33 });
   const sa = source(a.net);
@@ -284,7 +285,7 @@ test('sink: a solved job becomes a block (witness gentx, template txs) first, th
   const b = block!;
   assert.deepEqual(b.subarray(0, 80), header);
   assert.equal(b[80], 41);
-  const gentx = encodeTx(payload(job).generated.gentx);
+  const gentx = encodeTx(payload(job).regenerate().gentx);
   const full = b.subarray(81, 81 + gentx.length);
   const decoded = decodeTx(full);
   assert.equal(decoded.flag, 1);

@@ -4,26 +4,24 @@
 // builder's block.ts; only the witness splice is done here, on bytes, so nothing is re-encoded.
 import { encodeVarInt } from '../../template-builder/p2p/messages.ts';
 import { assembleBlock } from '../../template-builder/block.ts';
-import type { Tx } from '../../core/index.ts';
 import type { JobPayload } from './job-builder.ts';
 
 /**
  * Full serialization of the gentx from its stripped bytes: version || 00 flag || ins+outs ||
  * witness || lock_time. Without a segwit flag the stripped bytes are the full serialization.
  */
-export function gentxWithWitness(stripped: Buffer, gentx: Tx): Buffer {
-  if (gentx.flag === undefined) return stripped;
-  const parts: Buffer[] = [stripped.subarray(0, 4), Buffer.from([0, gentx.flag]), stripped.subarray(4, stripped.length - 4)];
-  for (const input of gentx.inputs) {
-    parts.push(encodeVarInt(input.witness.length));
-    for (const item of input.witness) parts.push(encodeVarInt(item.length), item);
-  }
+export function gentxWithWitness(stripped: Buffer, flag: number | undefined, witness: readonly Buffer[]): Buffer {
+  if (flag === undefined) return stripped;
+  // The gentx has one input (the coinbase), so one witness stack.
+  const parts: Buffer[] = [stripped.subarray(0, 4), Buffer.from([0, flag]), stripped.subarray(4, stripped.length - 4)];
+  parts.push(encodeVarInt(witness.length));
+  for (const item of witness) parts.push(encodeVarInt(item.length), item);
   parts.push(stripped.subarray(stripped.length - 4));
   return Buffer.concat(parts);
 }
 
 /** Block bytes for a solved header on a job: ready for submitblock and the P2P `block` message. */
 export function blockForSolution(payload: JobPayload, header80: Buffer, strippedCoinbase: Buffer): Buffer {
-  const coinbase = gentxWithWitness(strippedCoinbase, payload.generated.gentx);
+  const coinbase = gentxWithWitness(strippedCoinbase, payload.gentxFlag, payload.gentxWitness);
   return assembleBlock({ transactions: payload.selection.transactions as JobPayload['work']['transactions'], mweb: payload.work.mweb }, header80, coinbase);
 }

@@ -81,7 +81,7 @@ export class CoreShareSink implements ShareSink {
     try {
       const header = decodeHeader(solution.header);
       const nonce = solution.coinbaseNonce.readBigUInt64LE(0);
-      share = payload.generated.getShare(header, nonce);
+      share = payload.regenerate().getShare(header, nonce);
     } catch (e) {
       this.fail('share build failed', e);
       return;

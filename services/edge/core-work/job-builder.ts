@@ -2,13 +2,18 @@
 // basis, cut into the stratum coinbase halves. Everything that does not depend on the key (the
 // transaction selection, the coinbase script, header fields) is prepared once per work in a
 // WorkContext, so a job costs one PPLNS payout computation and one gentx encoding.
+//
+// A job keeps the inputs of its generate_transaction (a few hundred bytes), not the result: the
+// result holds the list of every template transaction hash, ~30 KB per job on a 1 MB template,
+// and jobs live for minutes in the edge. A share solution (rare) runs it again on the same pinned
+// basis — deterministic, ~0.3 ms — and checks it reproduces the job's coinbase.
 import {
   bitsToTarget, encodeTx, layoutFor, pushData, pushInteger, subsidy as subsidyFunc,
   type Generated, type Network, type Tx,
 } from '../../core/index.ts';
 import type { Work } from '../../template-builder/template.ts';
 import type { WorkBasis } from '../../sharechain/work/basis.ts';
-import type { WorkBasisView } from '../../sharechain/work/basis-view.ts';
+import type { EdgeGenerateInput, WorkBasisView } from '../../sharechain/work/basis-view.ts';
 import type { JobTemplate } from '../work-source.ts';
 import { knownTxsOf, selectTransactions, selectionFromGenerated, SegwitBeforeActivationError, type TxSelection } from './tx-selection.ts';
 import { choosePayout, type PayoutChoice } from './payout.ts';
@@ -19,7 +24,11 @@ export interface JobPayload {
   readonly kind: 'p2pool-core-work';
   readonly work: Work;
   readonly selection: TxSelection;
-  readonly generated: Generated;
+  /** generate_transaction again, exactly as for this job (checked against the job's coinbase). */
+  regenerate(): Generated;
+  /** The gentx's segwit flag and input witness: what block assembly adds to the stripped coinbase. */
+  readonly gentxFlag: number | undefined;
+  readonly gentxWitness: readonly Buffer[];
   readonly payout: PayoutChoice;
   readonly basisId: number;
   /** desired_share_target the job was generated with (before the consensus clip). */
@@ -37,6 +46,8 @@ export type GenerationMode = 'fast' | 'core';
 export interface WorkContext {
   readonly net: Network;
   readonly view: WorkBasisView;
+  /** generateTransaction on this basis (pinned: a later basis does not change it). */
+  readonly generate: (input: EdgeGenerateInput) => Generated;
   readonly basis: WorkBasis;
   readonly work: Work;
   readonly mode: GenerationMode;
@@ -49,6 +60,8 @@ export interface WorkContext {
   readonly blockTarget: bigint;
   readonly baseSubsidy: bigint;
   readonly segwit: boolean;
+  /** The share version carries transaction refs (v < 34): the job's share_info depends on the tx list. */
+  readonly txRefs: boolean;
 }
 
 /** share_data.coinbase (§4.6): push(height) + push(each coinbase text) + coinbaseaux flags, at most 100 bytes. */
@@ -76,7 +89,7 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
     core = knownTxsOf(work);
   }
   return {
-    net, view, basis, work, mode: effective, selection, core,
+    net, view, generate: view.pinned(), basis, work, mode: effective, selection, core,
     coinbaseScript: coinbaseScript(work, texts),
     prevHash: Buffer.from(work.previousBlockHex, 'hex').reverse(),
     // Spec §8.2: job version = max(template version, 0x20000000).
@@ -85,6 +98,7 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
     blockTarget: work.target,
     baseSubsidy: subsidyFunc(net.PARENT, work.height),
     segwit: layout.segwit,
+    txRefs: layout.rules.txRefs,
   };
 }
 
@@ -116,19 +130,35 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
     shareData, blockTarget: c.blockTarget, desiredTimestamp: Math.floor(o.now + 0.5), desiredTarget: desiredShareTarget,
     baseSubsidy: c.baseSubsidy,
   };
+  let input: EdgeGenerateInput;
   let generated: Generated;
-  let selection: TxSelection;
   if (c.selection) {
-    selection = c.selection;
-    generated = c.view.generate({ ...common, desiredTxs: selection.desiredTxs, knownTxs: null, segwitData: c.segwit ? selection.segwitData : undefined });
+    input = { ...common, desiredTxs: c.selection.desiredTxs, knownTxs: null, segwitData: c.segwit ? c.selection.segwitData : undefined };
+    // From v34 on the transaction list reaches nothing but the share's merkle_link (built by get_share):
+    // with segwit_data and the adjusted subsidy given, gentx and share_info are the same without it, and
+    // the walk over thousands of hashes is half of a job's cost. The share is built from the full list
+    // (regenerate), which must reproduce this job's gentx byte for byte.
+    generated = c.txRefs ? c.generate(input) : c.generate({ ...input, desiredTxs: [] });
   } else {
-    generated = c.view.generate({ ...common, desiredTxs: c.core!.desiredTxs, knownTxs: c.core!.knownTxs });
-    selection = selectionFromGenerated(work, generated.otherTransactionHashes, generated.shareInfo.segwitData, c.core!.knownTxs);
+    input = { ...common, desiredTxs: c.core!.desiredTxs, knownTxs: c.core!.knownTxs };
+    generated = c.generate(input);
   }
-  const stripped = encodeTx(generated.gentx, false);
+  const selection = c.selection ?? selectionFromGenerated(work, generated.otherTransactionHashes, generated.shareInfo.segwitData, c.core!.knownTxs);
+  // Kept for minutes by the job: its own allocation, not a slice of Node's shared 8 KB buffer pool (a
+  // live slice pins its whole pool slab, which the transient buffers of the build also come from).
+  const encoded = encodeTx(generated.gentx, false);
+  const stripped = Buffer.allocUnsafeSlow(encoded.length);
+  encoded.copy(stripped);
   const shareTarget = bitsToTarget(generated.shareInfo.bits);
+  const generate = c.generate;
   const payload: JobPayload = {
-    kind: 'p2pool-core-work', work, selection, generated, payout, basisId: basis.basisId, desiredShareTarget,
+    kind: 'p2pool-core-work', work, selection, payout, basisId: basis.basisId, desiredShareTarget,
+    gentxFlag: generated.gentx.flag, gentxWitness: generated.gentx.inputs[0]!.witness,
+    regenerate: () => {
+      const again = generate(input);
+      if (!encodeTx(again.gentx, false).equals(stripped)) throw new Error('regenerated gentx differs from the job\'s coinbase');
+      return again;
+    },
   };
   return {
     workId: o.workId,

@@ -94,6 +94,21 @@ export class WorkBasisView {
     return generateTransaction({ ...input, tracker: this.tracker, net: this.net, type: b.shareVersion, gentxSize: b.gentxSize, gentxWeight: b.gentxWeight });
   }
 
+  /**
+   * generate() bound to the current basis: later update()s of this view do not change what it
+   * produces, so an edge can keep the inputs of a job instead of its Generated and run it again
+   * when a solution arrives.
+   */
+  pinned(): (input: EdgeGenerateInput) => Generated {
+    const b = this.requireBasis();
+    const tracker = this.tracker;
+    const net = this.net;
+    return (input) => {
+      if (input.shareData.previousShareHash !== b.previousShareHash) throw new BasisMismatchError('share_data names another parent than the work basis');
+      return generateTransaction({ ...input, tracker, net, type: b.shareVersion, gentxSize: b.gentxSize, gentxWeight: b.gentxWeight });
+    };
+  }
+
   /** Layout A (v < 34) shares pay only P2PKH addresses (spec §8.4). */
   acceptsAddressKind(kind: string): boolean {
     const b = this.current;
