@@ -22,6 +22,11 @@ export interface CpuMinerOptions {
   threads?: number;
   /** Fraction of time each thread hashes, 0 < duty ≤ 1 (default 1): lets a demo leave the machine usable. */
   duty?: number;
+  /**
+   * Cap on hashes per second (all threads together; default none). On regtest every pseudoshare is a
+   * block and shares are easy, so a demo miner should mine slowly: e.g. 20 H/s for a block every few seconds.
+   */
+  maxHashrate?: number;
   userAgent?: string;
   /**
    * Sent as mining.suggest_difficulty before authorizing: where the pool's vardiff starts (miner units).
@@ -85,6 +90,7 @@ export class CpuMiner {
       difficultyMultiplier: o.difficultyMultiplier ?? (o.algorithm === 'scrypt' ? 65536 : 1),
       threads: Math.max(1, Math.floor(o.threads ?? 1)),
       duty: Math.min(1, Math.max(0.01, o.duty ?? 1)),
+      maxHashrate: Math.max(0, o.maxHashrate ?? 0),
       userAgent: o.userAgent ?? 'p2pool-ts-cpu-miner/0.1',
       reconnectMs: o.reconnectMs ?? 1000,
       maxReconnectMs: o.maxReconnectMs ?? 30_000,
@@ -247,6 +253,7 @@ export class CpuMiner {
       const item: WorkItem = {
         type: 'work', gen: this.gen, job, extranonce1: this.extranonce1, extranonce2Size: this.extranonce2Size,
         en2First: top + i, en2Step: n, targetLE: targetToLE(this.jobTarget), algorithm: this.o.algorithm, duty: this.o.duty,
+        maxRate: this.o.maxHashrate / n,
       };
       this.workers[i]!.postMessage(item);
     }

@@ -20,6 +20,8 @@ export interface WorkItem {
   algorithm: PowAlgorithm;
   /** Fraction of the time this thread hashes (1 = flat out). */
   duty: number;
+  /** Hashes per second this thread may do (0 = no cap). */
+  maxRate: number;
 }
 
 export type WorkerMessage = WorkItem | { type: 'idle' } | { type: 'stop' };
@@ -57,7 +59,9 @@ async function mine(): Promise<void> {
     const job: NotifyJob = { ...w.job, prevHash: toBuffer(w.job.prevHash), coinb1: toBuffer(w.job.coinb1), coinb2: toBuffer(w.job.coinb2), branch: w.job.branch.map(toBuffer) };
     const en1 = toBuffer(w.extranonce1);
     const target = toBuffer(w.targetLE);
-    const batch = w.algorithm === 'scrypt' ? 32 : 4096;
+    // Small enough batches that new work is picked up within ~10 ms (or, when capped, ~50 ms of the cap).
+    const full = w.algorithm === 'scrypt' ? 32 : 4096;
+    const batch = w.maxRate > 0 ? Math.max(1, Math.min(full, Math.floor(w.maxRate / 20))) : full;
     outer: for (let en2 = w.en2First; current === w; en2 += w.en2Step) {
       const en2Bytes = extranonce2For(en2 >>> 0, w.extranonce2Size);
       const header = headerFor(job, en1, en2Bytes);
@@ -73,7 +77,10 @@ async function mine(): Promise<void> {
         }
         pendingHashes += end - nonce;
         report();
-        if (w.duty < 1) await sleep(((performance.now() - t0) * (1 - w.duty)) / w.duty);
+        const spent = performance.now() - t0;
+        let pause = w.duty < 1 ? (spent * (1 - w.duty)) / w.duty : 0;
+        if (w.maxRate > 0) pause = Math.max(pause, ((end - nonce) * 1000) / w.maxRate - spent);
+        if (pause > 0) await sleep(pause);
         else await yieldToMessages();
         if (current !== w) break outer;
       }

@@ -180,6 +180,12 @@ test('epochs: one event per turn, tx-only updates are no event, new block flagge
   assert.equal(events.length, 3);
   assert.equal(events[2]!.newBlock, true);
   assert.ok(s.stats().jobsBuilt >= 3 && s.stats().cacheHits >= 2);
+  // The template is lost: an event (same block) so the edge drops its jobs; no work until a template returns.
+  s.setWork(null);
+  await turn();
+  assert.equal(events.length, 4);
+  assert.equal(events[3]!.newBlock, false);
+  assert.throws(() => s.getJobTemplate(key), WorkUnavailableError);
 });
 
 test('no work: no template, no basis, not synced, basis for other bits (clear WorkUnavailableError)', () => {

@@ -50,3 +50,16 @@ test('scrypt: set_difficulty is divided by 65536 (DUMB_SCRYPT_DIFF)', async (t) 
   // About 64 hashes per pseudoshare: far more would mean the scaling was not applied.
   assert.ok(s.hashes / s.submitted < 64 * 20, `${s.hashes} hashes for ${s.submitted} submits`);
 });
+
+test('maxHashrate caps the hashing rate (upper bound only: a slow host cannot fail it)', async (t) => {
+  const h = await startEdge();
+  t.after(() => h.stop());
+  const miner = new CpuMiner({ port: h.port, username: ADDRESS, algorithm: 'sha256d', threads: 2, maxHashrate: 2000 });
+  t.after(() => miner.stop());
+  const t0 = performance.now();
+  await miner.start();
+  await miner.waitFor((s) => s.hashes >= 2000);
+  await miner.stop();
+  const seconds = (performance.now() - t0) / 1000;
+  assert.ok(miner.stats().hashes <= 2000 * (seconds + 1), `${miner.stats().hashes} hashes in ${seconds.toFixed(2)} s`);
+});

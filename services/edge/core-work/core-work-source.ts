@@ -236,7 +236,13 @@ export class CoreWorkSource implements WorkSource {
   private fire(): void {
     this.notifyScheduled = false;
     const w = this.work;
-    if (w === null) return; // nothing to mine: sessions wait in their groups until work returns
+    if (w === null) {
+      // Lost the template: one event on the last previous block, so the edge drops its current jobs
+      // (its sessions then wait, getJobTemplate refusing) and readiness checks see the change.
+      if (this.lastEventPrev === null) return;
+      this.emit({ workId: this.epoch, prevHash: Buffer.from(this.lastEventPrev, 'hex').reverse(), newBlock: false });
+      return;
+    }
     // Prepare the work now (transaction selection), before the edge's fan-out asks for jobs. When there
     // is no work (not synced, basis for other bits) the event still goes out: the edge then drops its
     // current jobs and its sessions wait until the next event.
@@ -248,6 +254,10 @@ export class CoreWorkSource implements WorkSource {
       newBlock: this.lastEventPrev !== null && this.lastEventPrev !== prevHex,
     };
     this.lastEventPrev = prevHex;
+    this.emit(ev);
+  }
+
+  private emit(ev: NewWorkEvent): void {
     this.counters.events++;
     for (const l of this.listeners) {
       try { l(ev); } catch (e) { this.log.warn('new-work listener failed', { error: (e as Error).message }); }
