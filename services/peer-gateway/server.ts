@@ -4,7 +4,7 @@
 // Sharechain contract over the bus in the cluster (bus-share-source.ts).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseWrappedShare, encodeWrapper, u256FromLE, u256ToLE } from '../core/index.ts';
+import { parseWrappedShare, encodeHeader, encodeWrapper, u256FromLE, u256ToLE, type BlockHeader } from '../core/index.ts';
 import { PeerGatewayDefinition, type Peer as PeerMsg, type PeerGateway as PeerGatewayContract } from '../gen/p2pool/v1/peer_gateway.ts';
 import { Events } from '../bus/events.ts';
 import { emit, on } from '../bus/pubsub.ts';
@@ -13,6 +13,7 @@ import { bindContract, type Logic } from '../runtime/contract.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 import { nodeNetwork } from '../runtime/network.ts';
 import { LOCAL_SHARECHAIN } from '../sharechain/server.ts';
+import { LOCAL_TEMPLATE_BUILDER } from '../template-builder/server.ts';
 import { BusShareSource } from './bus-share-source.ts';
 import { PeerGateway, type PeerInfo } from './gateway.ts';
 
@@ -61,6 +62,16 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
   gateway.on('peer-connected', (p: PeerInfo) => { log.info('peer connected', { peer: p.address, incoming: p.incoming, version: p.subVersion }); peersChanged([p], []); });
   gateway.on('peer-disconnected', (p: PeerInfo & { reason: string }) => { log.info('peer disconnected', { peer: p.address, reason: p.reason }); peersChanged([], [p]); });
   gateway.on('ban', (b: { peer: string; reason: string }) => log.warn('peer banned', { peer: b.peer, reason: b.reason }));
+  // A peer's best block ahead of our full node (spec §8.1): embedded, the template builder may put empty
+  // work on it at once. The cluster has no contract for this shortcut yet; there the full node's own
+  // new-block signal (P2P, long poll) moves the work a moment later.
+  const tb = ctx.local?.get(LOCAL_TEMPLATE_BUILDER);
+  if (tb) {
+    gateway.on('bestblock', (e: { peer: string; header: BlockHeader }) => {
+      const r = tb.offerHeader(encodeHeader(e.header));
+      if (r.published) log.info('empty work on a peer\'s best block', { peer: e.peer, height: r.work.height });
+    });
+  }
 
   const closers: Closer[] = [];
   let poll: NodeJS.Timeout | undefined;
