@@ -9,6 +9,8 @@ import { startLitecoind, type LitecoindNode } from '../harness/litecoind.ts';
 import { regtestAddress } from '../harness/keys.ts';
 import { waitFor } from '../harness/wait.ts';
 import { StratumTestClient } from '../edge/stratum-client.ts';
+import { getworkCall, headerOf, dataFor } from '../edge/getwork-client.ts';
+import { scryptSync } from 'node:crypto';
 import { CpuMiner } from '../../services/miner/index.ts';
 import { targetToDifficulty, type Share } from '../../services/core/index.ts';
 import { isJobPayload } from '../../services/edge/core-work/index.ts';
@@ -86,6 +88,27 @@ test('stratum test client: a pseudoshare that is a share and a block, accepted e
   const bobScript = b.tx[0].vout.find((o: any) => addressOf(o) === BOB);
   assert.ok(bobScript, 'pays Bob');
   assert.equal(stack.edge.snapshot().counters.blocks, 1);
+});
+
+test('getwork: a header solved from `data` becomes a share the sharechain verifies (nonce = fresh extranonce1 + zeros)', async () => {
+  const sharesBefore = stack.shares.length;
+  const r = await getworkCall(stack.port, [], `${BOB}.gw`);
+  assert.equal(r.status, 200);
+  const work = JSON.parse(r.body).result as { data: string; target: string };
+  const job = stack.work.getJobTemplate({ payoutAddress: BOB, desiredShareTarget: null });
+  const want = (job.shareTarget < job.blockTarget ? job.shareTarget : job.blockTarget) / 2n;
+  const header = Buffer.from(headerOf(work.data));
+  for (let n = 0; ; n++) {
+    header.writeUInt32LE(n, 76);
+    if (BigInt('0x' + Buffer.from(scryptSync(header, header, 32, { N: 1024, r: 1, p: 1 })).reverse().toString('hex')) <= want) break;
+  }
+  const sub = await getworkCall(stack.port, [dataFor(header, work.data)], `${BOB}.gw`);
+  assert.equal(JSON.parse(sub.body).result, true);
+  await waitFor('the getwork share stored', () => stack.shares.length > sharesBefore && stack.shares.at(-1)!.result !== null, 30_000);
+  const mine = stack.shares.at(-1)!;
+  assert.equal(mine.result!.outcome, 'accepted', mine.result!.reason);
+  assert.equal(mine.share.contents.lastTxoutNonce >> 32n, 0n, 'extranonce2 of getwork work is zero (high half of the LE nonce)');
+  await waitFor('getwork share verified', () => stack.sc.tracker.verified.has(mine.share.hash), 10_000);
 });
 
 test('CPU miner: pseudoshares accepted, shares verified by the sharechain, blocks paying PPLNS (Alice and a node-address rig)', async (t) => {
