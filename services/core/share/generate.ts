@@ -90,7 +90,10 @@ function keyScript(net: Network, layout: ShareLayout, key: string): Buffer {
   const cache = pair[layout.rules.paddingBugfix ? 1 : 0];
   let script = cache.get(key);
   if (!script) {
-    script = addressToScriptJT(key, net.PARENT, layout.rules.paddingBugfix);
+    // Own memory, not a slice of Node's shared buffer pool: a cached slice would pin its whole slab.
+    const built = addressToScriptJT(key, net.PARENT, layout.rules.paddingBugfix);
+    script = Buffer.allocUnsafeSlow(built.length);
+    built.copy(script);
     if (cache.size >= 100000) cache.clear();
     cache.set(key, script);
   }
