@@ -43,9 +43,16 @@ export class BusShareSource implements ShareSource {
     return this.#bestVersion;
   }
 
+  // On a failed call the share counts as missing: fetching it again is harmless, skipping it is not
+  // (an announced best share would never be asked for).
   async has(hash: bigint): Promise<boolean> {
-    const r = await this.#sc.GetShares({ hashes: [u256ToLE(hash)], parents: 0, stops: [] });
-    return r.shares.length > 0;
+    try {
+      const r = await this.#sc.GetShares({ hashes: [u256ToLE(hash)], parents: 0, stops: [] });
+      return r.shares.length > 0;
+    } catch (e) {
+      this.#hooks.debug('GetShares failed', { error: (e as Error).message });
+      return false;
+    }
   }
 
   async getShares(hashes: readonly bigint[], parents: number, stops: ReadonlySet<bigint>): Promise<Share[]> {

@@ -75,6 +75,11 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
 
   const closers: Closer[] = [];
   let poll: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const startGateway = async () => {
+    await gateway.start();
+    log.info('p2p listening', { port: gateway.listenAddressPort, peers: config.p2poolNodes });
+  };
 
   return {
     endpoints(): Record<string, string> {
@@ -105,16 +110,36 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
       return {};
     },
     async start() {
-      if (busSource) {
-        closers.push(await on(bus, Events.workBasisPublished, (m) => { if (m.basis) busSource.noteBasis(m.basis); }));
-        ctx.clients.sharechain.GetWorkBasis({}).then((b) => busSource.noteBasis(b), () => undefined);
+      if (!busSource) {
+        await startGateway();
+        return;
+      }
+      closers.push(await on(bus, Events.workBasisPublished, (m) => { if (m.basis) busSource.noteBasis(m.basis); }));
+      // Peers are taken only once the sharechain answers: shares a peer sends before that would have
+      // nowhere to go. Waited for in the background, so the process reports why it is not ready.
+      ctx.health.setCheck('sharechain', false, 'waiting for the sharechain service');
+      void (async () => {
+        while (!stopped) {
+          try {
+            busSource.noteBasis(await ctx.clients.sharechain.GetWorkBasis({}));
+            break;
+          } catch (e) {
+            ctx.health.setCheck('sharechain', false, `waiting for the sharechain service: ${(e as Error).message}`);
+            await new Promise((r) => setTimeout(r, 1000).unref());
+          }
+        }
+        if (stopped) return;
+        ctx.health.setCheck('sharechain', true, 'answering');
         poll = setInterval(() => { if (gateway.peerCount() > 0) void busSource.refreshDesired(); }, DESIRED_POLL_MS);
         poll.unref();
-      }
-      await gateway.start();
-      log.info('p2p listening', { port: gateway.listenAddressPort, peers: config.p2poolNodes });
+        await startGateway().catch((e) => {
+          log.error('the peer gateway failed to start', { error: e });
+          ctx.health.setCheck('p2p', false, (e as Error).message);
+        });
+      })();
     },
     async stop() {
+      stopped = true;
       clearInterval(poll);
       await Promise.allSettled(closers.map((c) => c.close()));
       await gateway.stop();

@@ -135,3 +135,28 @@ export async function mineGetwork(pool: Pool, label: string, maxSubmits = 200): 
   await assertBlockOfShares(pool, tip, address);
   return { accepted, tip };
 }
+
+// One more share on the current best, then stop. Pseudoshares may be easier than shares, so this
+// submits until the chain is one higher. Two shares on the same job can be siblings of equal work, and
+// nodes keep the one they saw first (as the reference does) until the next share: one share on the
+// current best settles which head every peer follows.
+export async function extendChain(pool: Pool, label: string, maxSubmits = 400): Promise<void> {
+  const before = (await pool.clients.sharechain.GetStats({})).height;
+  const user = `${minerAddress(label)}.one`;
+  const c = await StratumTestClient.connect(pool.workerPort);
+  try {
+    c.pow = 'scrypt';
+    c.difficultyMultiplier = SCRYPT_DIFF;
+    await c.subscribe();
+    assert.equal((await c.authorize(user)).result, true);
+    for (let i = 0; i < maxSubmits; i++) {
+      const r = await c.submit(c.solve({ extranonce2: (0x1000 + i).toString(16).padStart(8, '0'), worker: user }));
+      if (r.error?.code === 21) continue;
+      assert.equal(r.result, true, JSON.stringify(r.error));
+      if ((await pool.clients.sharechain.GetStats({})).height > before) return;
+    }
+    assert.fail(`the chain did not grow past ${before} in ${maxSubmits} submits`);
+  } finally {
+    await c.close();
+  }
+}

@@ -16,7 +16,7 @@ import { clientsFor, type Clients } from '../../services/runtime/clients.ts';
 import { ANY_PORTS, startChain, type Chain } from '../cluster/chain.ts';
 import { NatsServer } from '../cluster/nats-server.ts';
 import { eventually, getJson, P2poolProcess } from '../cluster/procs.ts';
-import { mineStratum, type Pool } from './mining.ts';
+import { extendChain, mineStratum, type Pool } from './mining.ts';
 
 let chain: Chain;
 let dir: string;
@@ -59,12 +59,22 @@ async function bestShare(c: Clients): Promise<string> {
 }
 
 async function converged(a: Clients, b: Clients, what: string): Promise<string> {
-  return eventually(async () => {
-    const [x, y] = [await bestShare(a), await bestShare(b)];
-    assert.ok(x.length === 64, 'a best share');
-    assert.equal(y, x);
-    return x;
-  }, what, 60_000);
+  try {
+    return await eventually(async () => {
+      const [x, y] = [await bestShare(a), await bestShare(b)];
+      assert.ok(x.length === 64, 'a best share');
+      assert.equal(y, x);
+      return x;
+    }, what, 60_000);
+  } catch (e) {
+    // What each side had, and what the processes last said: enough to tell a lost share from a slow one.
+    const state = async (c: Clients) => {
+      const s = await c.sharechain.GetStats({}).catch((err: Error) => err.message);
+      return typeof s === 'string' ? s : { height: s.height, best: Buffer.from(s.bestShareHash).toString('hex'), sync: s.syncState, total: String(s.sharesTotal) };
+    };
+    const logs = procs.map((p) => `${p.name}: ${p.logs.slice(-8).map((r) => r.msg).join(' | ')}`).join('\n');
+    throw new Error(`${(e as Error).message}\nA: ${JSON.stringify(await state(a))}\nB: ${JSON.stringify(await state(b))}\n${logs}`);
+  }
 }
 
 let a: Node;
@@ -75,8 +85,10 @@ test('two embedded nodes peered with -n converge on the same best share, whichev
   await eventually(async () => assert.equal((await a.clients.peerGateway.GetPeers({})).incoming, 1), 'b connected to a', 30_000);
 
   await mineStratum(a, 'p2p-a');
+  await extendChain(a, 'p2p-a');
   const best1 = await converged(a.clients, b.clients, 'b to follow a');
   await mineStratum(b, 'p2p-b');
+  await extendChain(b, 'p2p-b');
   const best2 = await converged(a.clients, b.clients, 'a to follow b');
   assert.notEqual(best2, best1);
   // b's share builds on a's chain: one chain, not two.
@@ -111,6 +123,7 @@ test('a cluster node (gateway, sharechain, template builder and edge as processe
   // The cluster node downloads a's whole chain through its gateway process.
   await converged(a.clients, c.clients, 'the cluster node to take the chain from a');
   await mineStratum(c, 'p2p-cluster');
+  await extendChain(c, 'p2p-cluster');
   await converged(a.clients, c.clients, 'a to follow the cluster node');
   assert.ok(cluster.get('peer-gateway')!.logs.some((r) => r.msg === 'peer connected'));
 });
