@@ -80,6 +80,8 @@ export async function main(argv: string[]): Promise<number> {
     return await stopped;
   } catch (e) {
     log.error('fatal', { error: e });
+    // With the JSON log in a file (make run), say it where the newcomer is looking too.
+    if (quiet) process.stderr.write(`p2pool: ${(e as Error).message}\n`);
     return 1;
   } finally {
     // After the pool: the miner, then the full node the demo started.

@@ -82,3 +82,19 @@ test('the web process serves the reference endpoints from the sharechain process
   // The worker port hands the same GETs to the web process (Web.HttpGet over NATS).
   assert.deepEqual((await getJson(pool.workerPort, '/web/best_share_hash')).body, (await getJson(webPort, '/web/best_share_hash')).body);
 });
+
+test('the sharechain process restarts from its JetStream stream and the pool mines on', async () => {
+  const before = await pool.clients.sharechain.GetStats({});
+  const old = procs.get('sharechain')!;
+  assert.equal((await old.terminate('SIGTERM', 30_000)).code, 0, old.stderr);
+  const args = old.proc.spawnargs.slice(2);
+  const again = new P2poolProcess('sharechain', 'services/sharechain/main.ts', args);
+  procs.set('sharechain', again);
+  const { health } = await again.ports();
+  await eventually(async () => assert.equal((await getJson(health, '/readyz')).status, 200), 'sharechain ready again', 60_000);
+  assert.ok(again.logs.some((r) => /^loaded \d+ shares .* from jetstream/.test(r.msg)), 'loaded from JetStream');
+  const after = await pool.clients.sharechain.GetStats({});
+  assert.equal(after.height, before.height);
+  assert.equal(Buffer.from(after.bestShareHash).toString('hex'), Buffer.from(before.bestShareHash).toString('hex'));
+  await mineStratum(pool, 'cluster-after-restart');
+});
