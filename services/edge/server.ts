@@ -26,6 +26,7 @@ import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefi
 export type EdgeLogic = Logic<Edge> & { endpoints?(): Record<string, string> };
 
 const SNAPSHOT_MS = 5_000;
+const SNAPSHOT_MAX_MINERS = 3_000;
 
 // Edges behind one Service must hand out distinct coinbases: a StatefulSet pod "edge-3" takes prefix 3
 // of 256; elsewhere (one edge, or unordered pods) no prefix, the per-job random share nonce then keeps
@@ -108,7 +109,10 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   const snapshot = () => {
     const stats = toEdgeLocalStats(edge, ctx.instance);
     const gauges: Gauge[] = [];
-    for (const m of stats.miners) {
+    // The busiest miners only, so one snapshot stays well under NATS's 1 MB message limit on an edge
+    // with tens of thousands of connections; the rest count in edge_connections.
+    const miners = stats.miners.length > SNAPSHOT_MAX_MINERS ? [...stats.miners].sort((x, y) => y.hashRate - x.hashRate).slice(0, SNAPSHOT_MAX_MINERS) : stats.miners;
+    for (const m of miners) {
       gauges.push({ name: MINER_HASH_RATE, value: m.hashRate, labels: { user: m.user } });
       gauges.push({ name: MINER_DEAD_HASH_RATE, value: m.deadHashRate, labels: { user: m.user } });
       if (m.difficulty > 0) gauges.push({ name: MINER_DIFFICULTY, value: m.difficulty, labels: { address: m.address } });
