@@ -31,16 +31,32 @@ function scryptValue(header: Buffer): bigint {
   return BigInt('0x' + Buffer.from(scryptSync(header, header, 32, { N: 1024, r: 1, p: 1 })).reverse().toString('hex'));
 }
 
-// Is the chain tip one of the pool's shares (a solution that met both the share and the block target)?
-async function tipIsShare(pool: Pool): Promise<string | null> {
-  const tip = await pool.ltc.call<string>('getbestblockhash');
-  const r = await pool.clients.sharechain.GetShare({ hash: le(tip) });
-  return r.found ? tip : null;
+// The newest block of litecoind's chain since `since` that is one of the pool's shares paying `miner`.
+// A block solution reaches the template builder before its share reaches the sharechain, and on
+// regtest most later blocks are not shares at all (block-only solutions), so the tip alone is not it.
+async function ourBlock(pool: Pool, since: string, miner: string, depth = 50): Promise<string | null> {
+  let hash = await pool.ltc.call<string>('getbestblockhash');
+  for (let i = 0; i < depth && hash !== since; i++) {
+    const r = await pool.clients.sharechain.GetShare({ hash: le(hash) });
+    if (r.found && JSON.parse(r.referenceJson).share_data.payout_address === miner) return hash;
+    hash = (await pool.ltc.call<{ previousblockhash: string }>('getblockheader', hash)).previousblockhash;
+  }
+  return null;
+}
+
+// The last solutions' shares may still be on their way to the sharechain.
+async function settle(pool: Pool, since: string, miner: string): Promise<string | null> {
+  return eventually(async () => {
+    const h = await ourBlock(pool, since, miner);
+    assert.ok(h);
+    return h;
+  }, 'a block of ours among the new blocks', 10_000).catch(() => null);
 }
 
 // What every mining scenario ends with: shares in the sharechain, and a block of ours at litecoind's
 // tip whose coinbase is the share's gentx, verified by the sharechain (its PPLNS outputs are the ones
-// generate_transaction computes), paying the miner and summing to the subsidy.
+// generate_transaction computes), paying the miner and summing to the subsidy. `tip` is that block, in
+// litecoind's best chain.
 export async function assertBlockOfShares(pool: Pool, tip: string, miner: string): Promise<void> {
   const stats = await pool.clients.sharechain.GetStats({});
   assert.ok(stats.sharesTotal >= 1n, `the sharechain counts ${stats.sharesTotal} shares of this node`);
@@ -93,10 +109,11 @@ export async function mineStratum(pool: Pool, label: string, maxSubmits = 200): 
       assert.equal(r.error, null, `submit ${i}: ${JSON.stringify(r.error)}`);
       assert.equal(r.result, true);
       accepted++;
-      if ((await pool.ltc.call<string>('getbestblockhash')) !== tip0) tip = await tipIsShare(pool);
+      if ((await pool.ltc.call<string>('getbestblockhash')) !== tip0) tip = await ourBlock(pool, tip0, address);
     }
     assert.ok(accepted > 0, 'pseudoshares accepted');
-    assert.ok(tip, `no block of ours at litecoind's tip after ${maxSubmits} submits`);
+    tip ??= await settle(pool, tip0, address);
+    assert.ok(tip, `no block of ours in litecoind's chain after ${maxSubmits} submits`);
     await assertBlockOfShares(pool, tip, address);
     return { accepted, tip };
   } finally {
@@ -128,10 +145,11 @@ export async function mineGetwork(pool: Pool, label: string, maxSubmits = 200): 
     // Work from before a new block is refused (false); fetch fresh work.
     if (res.result !== true) continue;
     accepted++;
-    if ((await pool.ltc.call<string>('getbestblockhash')) !== tip0) tip = await tipIsShare(pool);
+    if ((await pool.ltc.call<string>('getbestblockhash')) !== tip0) tip = await ourBlock(pool, tip0, address);
   }
   assert.ok(accepted > 0, 'getwork solutions accepted');
-  assert.ok(tip, `no block of ours at litecoind's tip after ${maxSubmits} getwork solutions`);
+  tip ??= await settle(pool, tip0, address);
+  assert.ok(tip, `no block of ours in litecoind's chain after ${maxSubmits} getwork solutions`);
   await assertBlockOfShares(pool, tip, address);
   return { accepted, tip };
 }
