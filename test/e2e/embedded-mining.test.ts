@@ -4,7 +4,7 @@
 // for the next start.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { grpcRpc } from '../../services/bus/grpc.ts';
@@ -68,4 +68,21 @@ test('SIGTERM stops the node cleanly; a restart loads the shares from --datadir 
   assert.equal(Buffer.from(after.bestShareHash).toString('hex'), Buffer.from(before.bestShareHash).toString('hex'));
   assert.equal(after.height, before.height);
   await mineStratum(pool, 'embedded-after-restart');
+});
+
+test('without -a the payout address comes from the full node wallet and is cached in the data dir', async () => {
+  const args = chain.args.filter((a, i) => a !== '-a' && chain.args[i - 1] !== '-a');
+  const data = join(dir, 'wallet-node');
+  const p = new P2poolProcess('wallet', 'services/cli/main.ts', ['--instance', 'wallet', ...ANY_PORTS, '--datadir', data, ...args]);
+  try {
+    const ports = await p.ports();
+    await eventually(async () => assert.equal((await getJson(ports.health, '/readyz')).status, 200), 'ready', 60_000);
+    const address = readFileSync(join(data, 'litecoin_regtest', 'cached_payout_address'), 'utf8').trim();
+    assert.match(address, /^rltc1/);
+    assert.equal((await getJson(ports.web!, '/payout_addr')).body, address);
+    const info = await chain.ltc.call<{ ismine: boolean }>('getaddressinfo', address);
+    assert.equal(info.ismine, true);
+  } finally {
+    await p.terminate('SIGTERM', 20_000).catch(() => p.kill());
+  }
 });
