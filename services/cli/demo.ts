@@ -86,6 +86,9 @@ export async function prepareDemo(config: NodeConfig, log: Logger): Promise<Demo
       miner = new CpuMiner({
         host: '127.0.0.1', port, username: `${address}.demo`, algorithm: net.PARENT.POW_FUNC === 'scrypt' ? 'scrypt' : 'sha256d',
         difficultyMultiplier: net.PARENT.DUMB_SCRYPT_DIFF, threads: 1, userAgent: 'p2pool-ts-demo-miner',
+        // Regtest blocks and shares take a few dozen hashes: capped, the demo finds one every few
+        // seconds instead of dozens per second, and leaves the machine's CPU alone (services/miner/README.md).
+        ...(net.PARENT.CHAIN === 'regtest' ? { maxHashrate: 20 } : {}),
         log: (level, msg) => log[level](`demo miner: ${msg}`),
       });
       await miner.start();

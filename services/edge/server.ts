@@ -43,7 +43,8 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   const net = nodeNetwork(config);
   const chain = fullNodeChain(net);
   const coin = coinParams(chain.coin, chain.network);
-  const work = new CoreWorkSource({ net, log });
+  // addressRate enables the reference's dust rule (§8.5) from this edge's own pseudoshare rates.
+  const work = new CoreWorkSource({ net, log, rates: { addressRate: (a) => edge.ctx.stats.miners.get(a)?.hashrate(Date.now()) ?? 0 } });
   const sink = new CoreShareSink({
     submitBlock: (block, meta) => ctx.clients.templateBuilder.SubmitBlock({
       block, blockHash: hexLE(meta.hash), height: meta.height, shareHash: hexLE(meta.hash), origin: `edge/${ctx.instance}`,
@@ -144,7 +145,8 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     },
     async start() {
       closers.push(
-        await on(bus, Events.templatePublished, (m) => { if (m.template) setTemplate(m.template); }),
+        // No template = the template builder has no ready full node: jobs are withdrawn until it does.
+        await on(bus, Events.templatePublished, (m) => { if (m.template) setTemplate(m.template); else work.setWork(null); }),
         await on(bus, Events.workBasisPublished, (m) => { if (m.basis) setBasis(m.basis); }),
       );
       const port = await edge.start();

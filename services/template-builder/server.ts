@@ -45,6 +45,9 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
   tb.on('no-work', (reason) => {
     ctx.health.setCheck('full-node', false, reason);
     ctx.health.setStatus(ServingStatus.NOT_SERVING);
+    // TemplatePublished without a template: the edges stop handing out the old work.
+    emit(ctx.bus, Events.templatePublished, { template: undefined, reason: toTemplateReason('no-work') }, ctx.instance)
+      .catch((e) => log.warn('publishing the loss of work failed', { error: e }));
   });
 
   return {
