@@ -42,7 +42,7 @@ export async function startNode(net: Network, name: string, opts: Partial<PeerGa
   return { name, chain, gw, port, addr: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}` };
 }
 
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
