@@ -71,24 +71,17 @@ export function basisChainLength(net: Network): number {
   return Math.max(net.TARGET_LOOKBEHIND, 100, TX_REF_LOOKBACK) + 1;
 }
 
-export interface BasisInput {
+/** What buildWorkBasis needs: the tracker and best share, plus the fields it copies into the basis as they are. */
+export type BasisInput = Pick<
+  WorkBasis,
+  | 'blockBits' | 'basisId' | 'syncState' | 'staleInfo' | 'punishAggressively' | 'gentxSize' | 'gentxWeight'
+  | 'nodeAddress' | 'workerFeePercent' | 'donationPercent' | 'templateId' | 'localHashRate'
+> & {
   tracker: ShareTracker;
   net: Network;
   best: bigint | null;
-  blockBits: number | null;
-  basisId: number;
-  syncState: SyncStateName;
-  staleInfo: number;
-  punishAggressively: boolean;
-  gentxSize?: number;
-  gentxWeight?: number;
-  nodeAddress: string;
-  workerFeePercent: number;
-  donationPercent: number;
-  templateId: number;
-  localHashRate: number | null;
   nowMs: number;
-}
+};
 
 export function buildWorkBasis(i: BasisInput): WorkBasis {
   const { tracker, net, best } = i;
