@@ -89,4 +89,5 @@ if (process.argv[2] === 'client') {
   await run(1000, true);
   await run(1000, false);
   await run(5000, true);
+  await run(10000, true);
 }

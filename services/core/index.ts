@@ -10,7 +10,10 @@ export * from './share/versions.ts';
 export * from './share/constants.ts';
 export { ShareRuleError } from './share/errors.ts';
 export { encodeShareInfo, encodeContents, decodeContents, encodeWrapper, readWrapper, type ShareLayout } from './share/codec.ts';
-export { generateTransaction, donationKey, finderKey, type GenerateInput, type Generated, type DesiredTx } from './share/generate.ts';
+export {
+  generateTransaction, prepareGeneration, finishGeneration, donationKey, finderKey,
+  type GenerateInput, type GenerationBaseInput, type FinderInput, type GenerationBase, type Generated, type DesiredTx,
+} from './share/generate.ts';
 export { checkShare, type CheckResult } from './share/check.ts';
 export { buildGentx, witnessCommitment, witnessCommitmentScript, refOutputScript } from './share/gentx.ts';
 export { desiredVersionCounts, votingWindowCounts, versionToProduce } from './share/voting.ts';

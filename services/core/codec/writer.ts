@@ -2,6 +2,7 @@ import { EncodeError } from './errors.ts';
 import { writeU256LE } from '../bitcoin/uint256.ts';
 
 const M64 = (1n << 64n) - 1n;
+const SAFE = 1n << 53n;
 
 /** Growable little-endian writer, the encoding side of Reader. */
 export class Writer {
@@ -54,7 +55,13 @@ export class Writer {
   u64(v: bigint): this {
     if (v < 0n || v > M64) throw new EncodeError('u64', `${v} out of range`);
     const p = this.room(8);
-    this.buf.writeBigUInt64LE(v, p);
+    if (v < SAFE) {
+      // Amounts fit a double exactly: one BigInt conversion instead of writeBigUInt64LE's shifts and masks.
+      const n = Number(v);
+      const lo = n % 0x100000000;
+      this.buf.writeUInt32LE(lo, p);
+      this.buf.writeUInt32LE((n - lo) / 0x100000000, p + 4);
+    } else this.buf.writeBigUInt64LE(v, p);
     return this;
   }
 
@@ -79,6 +86,11 @@ export class Writer {
   }
 
   varint(v: number | bigint): this {
+    if (typeof v === 'number' && v >= 0 && v < 0xfd && Number.isInteger(v)) {
+      const p = this.room(1);
+      this.buf[p] = v;
+      return this;
+    }
     const n = typeof v === 'bigint' ? v : BigInt(v);
     if (n < 0n || n > M64) throw new EncodeError('VarInt', `${v} out of range`);
     if (n < 0xfdn) return this.u8(Number(n));
@@ -106,6 +118,21 @@ export class Writer {
 
   /** The written bytes (a fresh copy, so the writer can be reused). */
   toBuffer(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.pos));
+    // Buffer.from(a Buffer view) copies byte by byte through the array-like path; copy() is a memcpy.
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    return out;
+  }
+
+  /** Start over, keeping the buffer (a scratch writer on a hot path). */
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
+
+  /** Copy the written bytes to `target` (at least `length` bytes) and return the copied view. */
+  copyTo(target: Buffer, offset = 0): Buffer {
+    this.buf.copy(target, offset, 0, this.pos);
+    return target.subarray(offset, offset + this.pos);
   }
 }

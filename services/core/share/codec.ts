@@ -58,7 +58,7 @@ export function readShareInfo(r: Reader, layout: ShareLayout): ShareInfo {
   };
 }
 
-export function writeShareInfo(w: Writer, info: ShareInfo, layout: ShareLayout): Writer {
+export function writeShareInfo(w: Writer, info: ShareInfo, layout: ShareLayout, middle?: Buffer): Writer {
   const d = info.shareData;
   w.optionalU256(d.previousShareHash).varstr(d.coinbase).u32(d.nonce);
   if (layout.rules.layout === 'A') {
@@ -69,6 +69,15 @@ export function writeShareInfo(w: Writer, info: ShareInfo, layout: ShareLayout):
     w.varstr(Buffer.from(d.address, 'latin1'));
   }
   w.u64(d.subsidy).u16(d.donation).u8(d.staleInfo).varint(d.desiredVersion);
+  if (middle !== undefined) w.bytes(middle);
+  else writeShareInfoMiddle(w, info, layout);
+  return w.u32(info.maxBits).u32(info.bits).u32(info.timestamp).u32(info.absheight).uintLE(info.abswork, 16);
+}
+
+/** The fields between share_data and max_bits: segwit_data, the transaction refs, far_share_hash. */
+export type ShareInfoMiddle = Pick<ShareInfo, 'segwitData' | 'newTransactionHashes' | 'transactionHashRefs' | 'farShareHash'>;
+
+function writeShareInfoMiddle(w: Writer, info: ShareInfoMiddle, layout: ShareLayout): Writer {
   if (layout.segwit) {
     const s = info.segwitData;
     if (s === undefined) throw new EncodeError('segwit_data', 'required for this version');
@@ -84,11 +93,16 @@ export function writeShareInfo(w: Writer, info: ShareInfo, layout: ShareLayout):
     w.varint(info.transactionHashRefs.length / 2);
     for (const x of info.transactionHashRefs) w.varint(x);
   }
-  return w.optionalU256(info.farShareHash).u32(info.maxBits).u32(info.bits).u32(info.timestamp).u32(info.absheight).uintLE(info.abswork, 16);
+  return w.optionalU256(info.farShareHash);
 }
 
-export function encodeShareInfo(info: ShareInfo, layout: ShareLayout): Buffer {
-  return writeShareInfo(new Writer(256), info, layout).toBuffer();
+/** Those middle fields encoded once, for shares that differ only in share_data and the fields after (work generation). */
+export function encodeShareInfoMiddle(info: ShareInfoMiddle, layout: ShareLayout): Buffer {
+  return writeShareInfoMiddle(new Writer(512), info, layout).toBuffer();
+}
+
+export function encodeShareInfo(info: ShareInfo, layout: ShareLayout, middle?: Buffer): Buffer {
+  return writeShareInfo(new Writer(256), info, layout, middle).toBuffer();
 }
 
 function readSmallHeader(r: Reader): SmallBlockHeader {

@@ -10,11 +10,10 @@ import type { BlockHeader } from '../bitcoin/header.ts';
 import { hash256 } from '../crypto/hash.ts';
 import type { Network } from '../networks/types.ts';
 import { preTarget3, shareBits } from '../target/retarget.ts';
-import { coinbaseAmounts, payoutOrder } from '../pplns/amounts.ts';
 import type { ShareTracker } from '../tracker/share-tracker.ts';
-import { encodeShareInfo, type ShareLayout } from './codec.ts';
-import { DONATION_PUBKEY_HASH, DONATION_SCRIPT, GENTX_BEFORE_REFHASH, TX_REF_LOOKBACK } from './constants.ts';
-import { buildGentx } from './gentx.ts';
+import { encodeShareInfo, encodeShareInfoMiddle, type ShareLayout } from './codec.ts';
+import { DONATION_PUBKEY_HASH, DONATION_SCRIPT, GENTX_BEFORE_REFHASH, MAX_PAYOUT_OUTPUTS, TX_REF_LOOKBACK } from './constants.ts';
+import { buildGentx, witnessCommitmentScript } from './gentx.ts';
 import { ShareRuleError } from './errors.ts';
 import { layoutFor, shareFromContents, type Share } from './share.ts';
 import type { SegwitData, ShareContents, ShareData, ShareInfo } from './types.ts';
@@ -69,9 +68,17 @@ function clipNum(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;
 }
 
+const donationAddresses = new Map<number, string>();
+
 export function donationKey(net: Network, layout: ShareLayout): string {
-  return layout.rules.payoutKey === 'address' ? pubkeyHashToAddress(DONATION_PUBKEY_HASH, net.PARENT.ADDRESS_VERSION) : DONATION_SCRIPT.toString('hex');
+  if (layout.rules.payoutKey !== 'address') return DONATION_SCRIPT_HEX;
+  const version = net.PARENT.ADDRESS_VERSION;
+  let a = donationAddresses.get(version);
+  if (a === undefined) donationAddresses.set(version, (a = pubkeyHashToAddress(DONATION_PUBKEY_HASH, version)));
+  return a;
 }
+
+const DONATION_SCRIPT_HEX = DONATION_SCRIPT.toString('hex');
 
 /** The payout key of a share author (finder) from share_data (JT: address string; FV: script hex). */
 export function finderKey(net: Network, layout: ShareLayout, d: ShareData): string {
@@ -100,12 +107,64 @@ function keyScript(net: Network, layout: ShareLayout, key: string): Buffer {
   return script;
 }
 
+/** What the finder-independent stage needs: everything but the share's own choices. */
+export type GenerationBaseInput = Omit<GenerateInput, 'shareData' | 'desiredTarget' | 'desiredTimestamp' | 'lastTxoutNonce' | 'refMerkleBranch'> & {
+  shareData: Pick<ShareData, 'previousShareHash' | 'subsidy'>;
+};
+
+/** The share's own choices: who finds it, at what target and time, and its nonces. */
+export type FinderInput = Pick<GenerateInput, 'shareData' | 'desiredTarget' | 'desiredTimestamp' | 'lastTxoutNonce' | 'refMerkleBranch'>;
+
+/** One payee of the pro-rata part, in output order. */
+interface BasePayee {
+  readonly key: string;
+  readonly amount: bigint;
+  readonly out: TxOut;
+}
+
 /**
- * `generate_transaction` (spec §4.5): one pure function for both work generation and, with the
- * share's own values and knownTxs = null, verification. The order of operations, integer divisions
- * and sort keys follow the reference exactly.
+ * generate_transaction up to the finder (spec §4.5 steps 1–6): the transaction walk, the subsidy,
+ * the PPLNS window and the 99.5 % pro-rata amounts in output order, segwit_data, the far share.
+ * None of it depends on who finds the share, so work generation computes it once per (template,
+ * best share) and finishes it per payout address: the same code path as verification, which runs
+ * both stages back to back.
  */
-export function generateTransaction(input: GenerateInput): Generated {
+export interface GenerationBase {
+  readonly net: Network;
+  readonly type: number;
+  readonly layout: ShareLayout;
+  readonly previousShareHash: bigint | null;
+  /** share_data.subsidy the base was prepared for (before the removed-fee adjustment). */
+  readonly inputSubsidy: bigint;
+  readonly subsidy: bigint;
+  readonly preTarget: bigint;
+  readonly prevTimestamp: number | null;
+  readonly absheight: number;
+  readonly prevAbswork: bigint;
+  readonly farShareHash: bigint | null;
+  readonly newTransactionHashes: bigint[];
+  readonly transactionHashRefs: number[];
+  readonly otherTransactionHashes: bigint[];
+  readonly segwit: boolean;
+  readonly segwitData: SegwitData | null | undefined;
+  /** share_info's fields from segwit_data to far_share_hash, encoded (the same for every finder). */
+  readonly shareInfoMiddle: Buffer;
+  /** The witness commitment output's script, when segwit is active. */
+  readonly commitmentScript: Buffer | null;
+  readonly donationKey: string;
+  /** Pro-rata amounts by key (the donation key's included when it is in the window). */
+  readonly amounts: Map<string, bigint>;
+  readonly amountsSum: bigint;
+  /** Every key but the donation's, ascending by (amount, key) (spec §6.5). */
+  readonly order: readonly BasePayee[];
+  readonly orderIndex: Map<string, number>;
+}
+
+function comparePayee(a1: bigint, k1: string, a2: bigint, k2: string): number {
+  return a1 !== a2 ? (a1 < a2 ? -1 : 1) : k1 < k2 ? -1 : k1 > k2 ? 1 : 0;
+}
+
+export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
   const { tracker, net } = input;
   const layout = layoutFor(net, input.type);
   const rules = layout.rules;
@@ -114,8 +173,7 @@ export function generateTransaction(input: GenerateInput): Generated {
   const [height, last] = tracker.getHeightAndLast(prevHash);
   if (!(height >= net.REAL_CHAIN_LENGTH || last === null)) throw new ShareRuleError('chain-incomplete', `previous share's chain is incomplete (height ${height})`);
 
-  const pre = preTarget3(tracker, net, prevHash);
-  const { maxBits, bits } = shareBits(pre, input.desiredTarget);
+  const preTarget = preTarget3(tracker, net, prevHash);
 
   // Transaction selection and refs.
   const txHashToThis = new Map<bigint, [number, number]>();
@@ -174,26 +232,25 @@ export function generateTransaction(input: GenerateInput): Generated {
   if (!removedFees.includes(null)) subsidy = input.shareData.subsidy - removedFees.reduce<bigint>((a, b) => a + b!, 0n);
   else subsidy = input.baseSubsidy + includedFees.reduce<bigint>((a, b) => a + (b ?? 0n), 0n);
 
-  // PPLNS over the shares before the parent.
+  // PPLNS over the shares before the parent; the pro-rata 99.5 % (spec §6.3), in output order.
   const start = prev ? prev.previousHash : null;
   const maxShares = Math.max(0, Math.min(height, net.REAL_CHAIN_LENGTH) - 1);
   const desiredWeight = 65535n * BigInt(net.SPREAD) * targetToAverageAttempts(input.blockTarget);
   const { weights, total } = tracker.pplns.get(start, maxShares, desiredWeight);
-
-  const shareData: ShareData = { ...input.shareData, subsidy };
-  if (rules.layout === 'A' && !shareData.pubkeyHash) {
-    if (!shareData.address) throw new Error('share_data needs a payout address');
-    const dec = decodeAddress(shareData.address, net.PARENT);
-    if (dec.kind !== 'p2pkh') throw new Error(`share version ${rules.version} pays only P2PKH addresses`);
-    shareData.pubkeyHash = dec.hash;
-  }
-  if (rules.layout === 'A') delete shareData.address;
-  else if (shareData.address === undefined) throw new Error('share_data needs a payout address');
-  if (rules.layout === 'B') delete shareData.pubkeyHash;
-
   const donKey = donationKey(net, layout);
-  const amounts = coinbaseAmounts(subsidy, weights, total, finderKey(net, layout, shareData), donKey);
-  const dests = payoutOrder(amounts, donKey);
+  const amounts = new Map<string, bigint>();
+  let amountsSum = 0n;
+  for (const [key, w] of weights) {
+    const v = (subsidy * (199n * w)) / (200n * total);
+    amounts.set(key, v);
+    amountsSum += v;
+  }
+  const sorted: [string, bigint][] = [];
+  for (const e of amounts) if (e[0] !== donKey) sorted.push(e);
+  sorted.sort((a, b) => comparePayee(a[1], a[0], b[1], b[0]));
+  const order: BasePayee[] = sorted.map(([key, amount]) => ({ key, amount, out: { value: amount, script: keyScript(net, layout, key) } }));
+  const orderIndex = new Map<string, number>();
+  for (let i = 0; i < order.length; i++) orderIndex.set(order[i]!.key, i);
 
   // Segwit data.
   let segwit = layout.segwit;
@@ -206,39 +263,120 @@ export function generateTransaction(input: GenerateInput): Generated {
   }
   if (segwit && !segwitData) throw new ShareRuleError('segwit-data', 'segwit-activated share without segwit_data');
 
-  const farShareHash = last === null && height < 99 ? null : tracker.getNthParentHash(prevHash!, 99);
-  let timestamp: number;
-  if (!prev) timestamp = input.desiredTimestamp;
-  else if (rules.timestampClipped) timestamp = clipNum(input.desiredTimestamp, prev.timestamp + 1, prev.timestamp + 2 * net.SHARE_PERIOD - 1);
-  else timestamp = Math.max(input.desiredTimestamp, prev.timestamp + 1);
-
-  const shareInfo: ShareInfo = {
-    shareData,
+  const middle = {
     segwitData: layout.segwit ? (segwit ? segwitData : null) : undefined,
     newTransactionHashes: rules.txRefs ? newTransactionHashes : [],
     transactionHashRefs: rules.txRefs ? transactionHashRefs : [],
-    farShareHash,
+    farShareHash: last === null && height < 99 ? null : tracker.getNthParentHash(prevHash!, 99),
+  };
+  return {
+    net, type: input.type, layout, previousShareHash: prevHash, inputSubsidy: input.shareData.subsidy, subsidy, preTarget,
+    prevTimestamp: prev ? prev.timestamp : null,
+    absheight: prev ? (prev.absheight + 1) % M32 : 1,
+    prevAbswork: prev ? prev.abswork : 0n,
+    farShareHash: middle.farShareHash,
+    newTransactionHashes, transactionHashRefs, otherTransactionHashes,
+    segwit, segwitData: middle.segwitData,
+    shareInfoMiddle: encodeShareInfoMiddle(middle, layout),
+    commitmentScript: segwit ? witnessCommitmentScript(segwitData!.wtxidMerkleRoot) : null,
+    donationKey: donKey, amounts, amountsSum, order, orderIndex,
+  };
+}
+
+/**
+ * generate_transaction from the finder on (spec §4.5 steps 7–10, §6.3–6.5): the finder's 0.5 %,
+ * the donation remainder, the output order and cap, share_info, ref_hash and the gentx.
+ */
+export function finishGeneration(base: GenerationBase, input: FinderInput): Generated {
+  const { net, layout } = base;
+  const rules = layout.rules;
+  if (input.shareData.previousShareHash !== base.previousShareHash) throw new Error('share_data names another parent than the prepared generation');
+  if (input.shareData.subsidy !== base.inputSubsidy) throw new Error('share_data has another subsidy than the prepared generation');
+  const { maxBits, bits } = shareBits(base.preTarget, input.desiredTarget);
+  const subsidy = base.subsidy;
+
+  const shareData: ShareData = { ...input.shareData, subsidy };
+  if (rules.layout === 'A' && !shareData.pubkeyHash) {
+    if (!shareData.address) throw new Error('share_data needs a payout address');
+    const dec = decodeAddress(shareData.address, net.PARENT);
+    if (dec.kind !== 'p2pkh') throw new Error(`share version ${rules.version} pays only P2PKH addresses`);
+    shareData.pubkeyHash = dec.hash;
+  }
+  if (rules.layout === 'A') delete shareData.address;
+  else if (shareData.address === undefined) throw new Error('share_data needs a payout address');
+  if (rules.layout === 'B') delete shareData.pubkeyHash;
+
+  // The finder's 0.5 % on top of its pro-rata part; the donation key takes the remainder (§6.3).
+  const donKey = base.donationKey;
+  const finder = finderKey(net, layout, shareData);
+  const bonus = subsidy / 200n;
+  const finderAmount = (base.amounts.get(finder) ?? 0n) + bonus;
+  const donationAmount = (finder === donKey ? finderAmount : (base.amounts.get(donKey) ?? 0n)) + subsidy - (base.amountsSum + bonus);
+  if (donationAmount < 0n) throw new Error('negative payout amount');
+
+  // Output order (§6.5): the base order with the finder moved to its new place, the donation last,
+  // then the last MAX_PAYOUT_OUTPUTS keys (zero amounts count toward the cap).
+  const order = base.order;
+  const oldIndex = finder === donKey ? -2 : (base.orderIndex.get(finder) ?? -1);
+  let insertAt = -1; // index in `order` before which the finder goes (order.length: after all)
+  if (oldIndex !== -2) {
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const p = order[mid]!;
+      // The finder's old entry sorts before its new amount, or with it when the bonus is 0: the
+      // predicate stays monotone, so the old entry needs no special case.
+      if (comparePayee(p.amount, p.key, finderAmount, finder) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    insertAt = lo;
+  }
+  const keys = order.length - (oldIndex >= 0 ? 1 : 0) + (oldIndex !== -2 ? 1 : 0) + 1;
+  let skip = keys > MAX_PAYOUT_OUTPUTS ? keys - MAX_PAYOUT_OUTPUTS : 0;
+  const finderOut: TxOut = { value: finderAmount, script: keyScript(net, layout, finder) };
+  const donationOut: TxOut = { value: donationAmount, script: DONATION_SCRIPT };
+  const payoutOutputs: TxOut[] = [];
+  const payoutKeys: string[] = [];
+  const take = (key: string, out: TxOut): void => {
+    if (skip > 0) { skip--; return; }
+    if (out.value !== 0n) { payoutOutputs.push(out); payoutKeys.push(key); }
+  };
+  for (let i = 0; i <= order.length; i++) {
+    if (i === insertAt) take(finder, finderOut);
+    if (i === order.length) break;
+    if (i !== oldIndex) take(order[i]!.key, order[i]!.out);
+  }
+  // The donation output is always written, even at 0 (the reference appends it unconditionally).
+  payoutOutputs.push(donationOut);
+  payoutKeys.push(donKey);
+
+  let timestamp: number;
+  if (base.prevTimestamp === null) timestamp = input.desiredTimestamp;
+  else if (rules.timestampClipped) timestamp = clipNum(input.desiredTimestamp, base.prevTimestamp + 1, base.prevTimestamp + 2 * net.SHARE_PERIOD - 1);
+  else timestamp = Math.max(input.desiredTimestamp, base.prevTimestamp + 1);
+
+  const shareInfo: ShareInfo = {
+    shareData,
+    segwitData: base.segwitData,
+    newTransactionHashes: rules.txRefs ? base.newTransactionHashes : [],
+    transactionHashRefs: rules.txRefs ? base.transactionHashRefs : [],
+    farShareHash: base.farShareHash,
     maxBits,
     bits,
     timestamp,
-    absheight: prev ? (prev.absheight + 1) % M32 : 1,
-    abswork: ((prev ? prev.abswork : 0n) + targetToAverageAttempts(bitsToTarget(bits))) % M128,
+    absheight: base.absheight,
+    abswork: (base.prevAbswork + targetToAverageAttempts(bitsToTarget(bits))) % M128,
   };
-  const shareInfoBytes = encodeShareInfo(shareInfo, layout);
+  const shareInfoBytes = encodeShareInfo(shareInfo, layout, base.shareInfoMiddle);
   const refMerkleBranch = input.refMerkleBranch ?? [];
   const refHash = checkMerkleLink(hash256(Buffer.concat([net.IDENTIFIER, shareInfoBytes])), refMerkleBranch, 0);
 
-  const payoutOutputs: TxOut[] = [];
-  for (const key of dests) {
-    if (key === donKey) continue;
-    const value = amounts.get(key)!;
-    if (value !== 0n) payoutOutputs.push({ value, script: keyScript(net, layout, key) });
-  }
-  payoutOutputs.push({ value: amounts.get(donKey)!, script: DONATION_SCRIPT });
   const lastTxoutNonce = input.lastTxoutNonce ?? 0n;
-  const gentx = buildGentx(shareData.coinbase, payoutOutputs, refHash, lastTxoutNonce, segwit ? segwitData!.wtxidMerkleRoot : null);
+  const gentx = buildGentx(shareData.coinbase, payoutOutputs, refHash, lastTxoutNonce, base.commitmentScript);
+  const otherTransactionHashes = base.otherTransactionHashes;
+  const type = base.type;
 
-  const payouts: [string, bigint][] = dests.filter((k2) => k2 === donKey || amounts.get(k2)! !== 0n).map((k2) => [k2, amounts.get(k2)!]);
   return {
     layout,
     shareInfo,
@@ -246,7 +384,9 @@ export function generateTransaction(input: GenerateInput): Generated {
     refHash,
     gentx,
     otherTransactionHashes,
-    payouts,
+    get payouts(): [string, bigint][] {
+      return payoutKeys.map((key, i) => [key, payoutOutputs[i]!.value]);
+    },
     getShare(header: BlockHeader, nonce: bigint): Share {
       const stripped = encodeTx(gentx, false);
       const contents: ShareContents = {
@@ -257,9 +397,18 @@ export function generateTransaction(input: GenerateInput): Generated {
         hashLink: (({ state, length }) => ({ state, length }))(prefixToHashLink(stripped.subarray(0, stripped.length - 44), GENTX_BEFORE_REFHASH)),
         merkleBranch: coinbaseMerkleBranch(otherTransactionHashes),
       };
-      const share = shareFromContents(net, input.type, contents);
+      const share = shareFromContents(net, type, contents);
       if (share.header.merkleRoot !== header.merkleRoot) throw new Error('solved header does not match the generated share');
       return share;
     },
   };
+}
+
+/**
+ * `generate_transaction` (spec §4.5): one pure function for both work generation and, with the
+ * share's own values and knownTxs = null, verification. The order of operations, integer divisions
+ * and sort keys follow the reference exactly.
+ */
+export function generateTransaction(input: GenerateInput): Generated {
+  return finishGeneration(prepareGeneration(input), input);
 }

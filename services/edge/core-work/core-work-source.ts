@@ -17,6 +17,7 @@ import { WorkBasisView, BasisMismatchError } from '../../sharechain/work/basis-v
 import { WorkUnavailableError, type JobTemplate, type NewWorkEvent, type WorkRequest, type WorkSource } from '../work-source.ts';
 import { buildJob, prepareWork, type GenerationMode, type WorkContext } from './job-builder.ts';
 import type { LocalRates } from './targets.ts';
+import { JobArena } from './job-arena.ts';
 
 export interface CoreWorkLog {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -77,6 +78,7 @@ export class CoreWorkSource implements WorkSource {
   private context: WorkContext | null = null;
   private contextError: Error | null = null;
   private readonly cache = new Map<string, JobTemplate>();
+  private arena = new JobArena();
   private epoch = 0;
   private notifyScheduled = false;
   private lastEventPrev: string | null = null;
@@ -163,7 +165,7 @@ export class CoreWorkSource implements WorkSource {
     let job: JobTemplate;
     try {
       job = buildJob(ctx, req, {
-        workId: this.epoch, random: this.random, now: this.clock(),
+        workId: this.epoch, arena: this.arena, random: this.random, now: this.clock(),
         feePercent: this.opts.workerFeePercent ?? ctx.basis.workerFeePercent,
         donationPercent: this.opts.donationPercent ?? ctx.basis.donationPercent,
         rates: this.opts.rates ?? {},
@@ -226,6 +228,7 @@ export class CoreWorkSource implements WorkSource {
   private newEpoch(why: string): void {
     this.epoch++;
     this.cache.clear();
+    this.arena = new JobArena();
     void why;
     if (this.notifyScheduled) return;
     this.notifyScheduled = true;

@@ -8,8 +8,8 @@
 // and jobs live for minutes in the edge. A share solution (rare) runs it again on the same pinned
 // basis — deterministic, ~0.3 ms — and checks it reproduces the job's coinbase.
 import {
-  bitsToTarget, encodeTx, layoutFor, pushData, pushInteger, subsidy as subsidyFunc,
-  type Generated, type Network, type Tx,
+  bitsToTarget, encodeTx, finishGeneration, writeTx, Writer, layoutFor, pushData, pushInteger, subsidy as subsidyFunc,
+  type GenerationBase, type Generated, type Network, type Tx,
 } from '../../core/index.ts';
 import type { Work } from '../../template-builder/template.ts';
 import type { WorkBasis } from '../../sharechain/work/basis.ts';
@@ -17,6 +17,7 @@ import type { EdgeGenerateInput, WorkBasisView } from '../../sharechain/work/bas
 import type { JobTemplate } from '../work-source.ts';
 import { knownTxsOf, selectTransactions, selectionFromGenerated, SegwitBeforeActivationError, type TxSelection } from './tx-selection.ts';
 import { choosePayout, type PayoutChoice } from './payout.ts';
+import type { JobArena } from './job-arena.ts';
 import { pseudoshareTargetFor, shareTargetFor, type LocalRates } from './targets.ts';
 
 /** What the share sink needs to turn a solution back into a block and a share. Opaque to the edge. */
@@ -52,6 +53,8 @@ export interface WorkContext {
   readonly work: Work;
   readonly mode: GenerationMode;
   readonly selection: TxSelection | null;
+  /** 'fast': generate_transaction's finder-independent stage, once per work; jobs only finish it. */
+  readonly base: GenerationBase | null;
   readonly core: { desiredTxs: ReturnType<typeof knownTxsOf>['desiredTxs']; knownTxs: Map<bigint, Tx> } | null;
   readonly coinbaseScript: Buffer;
   readonly prevHash: Buffer;
@@ -88,8 +91,13 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
   } else {
     core = knownTxsOf(work);
   }
+  const segwit = layout.segwit;
+  const base = selection === null ? null : view.prepare({
+    blockTarget: work.target, baseSubsidy: subsidyFunc(net.PARENT, work.height), subsidy: selection.subsidy,
+    desiredTxs: selection.desiredTxs, knownTxs: null, segwitData: segwit ? selection.segwitData : undefined,
+  });
   return {
-    net, view, generate: view.pinned(), basis, work, mode: effective, selection, core,
+    net, view, generate: view.pinned(), basis, work, mode: effective, selection, base, core,
     coinbaseScript: coinbaseScript(work, texts),
     prevHash: Buffer.from(work.previousBlockHex, 'hex').reverse(),
     // Spec §8.2: job version = max(template version, 0x20000000).
@@ -109,6 +117,8 @@ export interface JobRequest {
 
 export interface JobOptions {
   workId: number;
+  /** Where the job's coinbase bytes live (one arena per work epoch). */
+  arena: JobArena;
   random: () => number;
   /** Seconds since the epoch. */
   now: number;
@@ -116,6 +126,8 @@ export interface JobOptions {
   donationPercent: number;
   rates: LocalRates;
 }
+
+const scratch = new Writer(64 * 1024);
 
 export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTemplate {
   const { net, basis, work } = c;
@@ -134,21 +146,17 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
   let generated: Generated;
   if (c.selection) {
     input = { ...common, desiredTxs: c.selection.desiredTxs, knownTxs: null, segwitData: c.segwit ? c.selection.segwitData : undefined };
-    // From v34 on the transaction list reaches nothing but the share's merkle_link (built by get_share):
-    // with segwit_data and the adjusted subsidy given, gentx and share_info are the same without it, and
-    // the walk over thousands of hashes is half of a job's cost. The share is built from the full list
-    // (regenerate), which must reproduce this job's gentx byte for byte.
-    generated = c.txRefs ? c.generate(input) : c.generate({ ...input, desiredTxs: [] });
+    // The work's prepared stage, finished for this payout address. The share is built by the one-shot
+    // function (regenerate), which must reproduce this job's gentx byte for byte.
+    generated = finishGeneration(c.base!, input);
   } else {
     input = { ...common, desiredTxs: c.core!.desiredTxs, knownTxs: c.core!.knownTxs };
     generated = c.generate(input);
   }
   const selection = c.selection ?? selectionFromGenerated(work, generated.otherTransactionHashes, generated.shareInfo.segwitData, c.core!.knownTxs);
-  // Kept for minutes by the job: its own allocation, not a slice of Node's shared 8 KB buffer pool (a
-  // live slice pins its whole pool slab, which the transient buffers of the build also come from).
-  const encoded = encodeTx(generated.gentx, false);
-  const stripped = Buffer.allocUnsafeSlow(encoded.length);
-  encoded.copy(stripped);
+  // Kept for minutes by the job: in the epoch's arena (see job-arena.ts), written through a scratch writer.
+  writeTx(scratch.reset(), generated.gentx, false);
+  const stripped = scratch.copyTo(o.arena.alloc(scratch.length));
   const shareTarget = bitsToTarget(generated.shareInfo.bits);
   const generate = c.generate;
   const payload: JobPayload = {

@@ -14,15 +14,31 @@ export interface PayoutChoice {
   node: null | 'not-an-address' | 'fee' | 'address-kind';
 }
 
+// Address → kind, per coin: base58check decoding is a JS SHA-256 in the address library, and a
+// farm's miners repeat the same few addresses on every new-work event.
+const kinds = new WeakMap<object, Map<string, string | null>>();
+
+function addressKind(net: Network, address: string): string | null {
+  let m = kinds.get(net.PARENT);
+  if (!m) kinds.set(net.PARENT, (m = new Map()));
+  let kind = m.get(address);
+  if (kind === undefined) {
+    try {
+      kind = decodeAddress(address, net.PARENT).kind;
+    } catch {
+      kind = null;
+    }
+    if (m.size >= 100_000) m.clear();
+    m.set(address, kind);
+  }
+  return kind;
+}
+
 export function choosePayout(net: Network, view: WorkBasisView, requested: string | null, nodeAddress: string, feePercent: number, random: () => number): PayoutChoice {
   if (requested === null) return { address: nodeAddress, node: 'not-an-address' };
   if (feePercent > 0 && random() * 100 < feePercent) return { address: nodeAddress, node: 'fee' };
-  let kind: string;
-  try {
-    kind = decodeAddress(requested, net.PARENT).kind;
-  } catch {
-    return { address: nodeAddress, node: 'not-an-address' };
-  }
+  const kind = addressKind(net, requested);
+  if (kind === null) return { address: nodeAddress, node: 'not-an-address' };
   if (!view.acceptsAddressKind(kind)) return { address: nodeAddress, node: 'address-kind' };
   return { address: requested, node: null };
 }

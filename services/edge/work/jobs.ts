@@ -1,6 +1,8 @@
 // Job registry. A job is one JobTemplate for one (payout address, share target) key in one
 // work epoch; every connection with that key gets the same job and the same notify bytes (its
 // own extranonce1 keeps the coinbases apart), which is what makes fan-out a loop of writes.
+// With many distinct keys (a public node: one job per payout address) a job's set-up is on the
+// fan-out's path, so what is the same for a whole template (prevhash, branch) is encoded once.
 import type { JobTemplate } from '../work-source.ts';
 import { encodeCall } from '../codec/jsonrpc.ts';
 import { stratumPrevHash } from '../codec/header.ts';
@@ -20,10 +22,11 @@ export class Job {
   staleSince = 0;
   /** PoW-hash prefixes of accepted submits, for duplicate detection. */
   readonly seen = new SeenSet();
-  /** coinb1 || extranonce1 || extranonce2 || coinb2, rewritten in place per submit. */
-  readonly coinbaseScratch: Buffer;
   readonly en1Offset: number;
   readonly en2Offset: number;
+  private readonly en2Size: number;
+  private scratch: Buffer | null = null;
+  private readonly shared: SharedEncoding;
   private notifyClean: Buffer | null = null;
   private notifyKeep: Buffer | null = null;
 
@@ -32,14 +35,24 @@ export class Job {
     this.key = key;
     this.template = template;
     this.createdAt = now;
-    this.prevHashHex = template.prevHash.toString('hex');
+    const shared = (this.shared = sharedOf(template));
+    this.prevHashHex = shared.prevHashHex;
     this.shareTargetBE = targetToBE(template.shareTarget);
-    this.blockTargetBE = targetToBE(template.blockTarget);
+    this.blockTargetBE = shared.blockTargetBE;
     this.en1Offset = template.coinb1.length;
     this.en2Offset = this.en1Offset + en1Size;
-    this.coinbaseScratch = Buffer.alloc(this.en2Offset + en2Size + template.coinb2.length);
-    template.coinb1.copy(this.coinbaseScratch, 0);
-    template.coinb2.copy(this.coinbaseScratch, this.en2Offset + en2Size);
+    this.en2Size = en2Size;
+  }
+
+  /** coinb1 || extranonce1 || extranonce2 || coinb2, rewritten in place per submit (made on the first). */
+  get coinbaseScratch(): Buffer {
+    if (this.scratch !== null) return this.scratch;
+    const t = this.template;
+    const b = Buffer.allocUnsafe(this.en2Offset + this.en2Size + t.coinb2.length);
+    t.coinb1.copy(b, 0);
+    b.fill(0, this.en1Offset, this.en2Offset + this.en2Size);
+    t.coinb2.copy(b, this.en2Offset + this.en2Size);
+    return (this.scratch = b);
   }
 
   /** mining.notify params (spec §8.3). */
@@ -53,9 +66,51 @@ export class Job {
 
   /** The complete notify line, encoded once and shared by every connection on this job. */
   notifyLine(cleanJobs: boolean): Buffer {
-    if (cleanJobs) return (this.notifyClean ??= Buffer.from(encodeCall('mining.notify', this.notifyParams(true))));
-    return (this.notifyKeep ??= Buffer.from(encodeCall('mining.notify', this.notifyParams(false))));
+    if (cleanJobs) return (this.notifyClean ??= this.encodeNotify(true));
+    return (this.notifyKeep ??= this.encodeNotify(false));
   }
+
+  /**
+   * encodeCall('mining.notify', notifyParams()) written out: every value is a hex string or a job
+   * id of [0-9a-f], none needs JSON escaping, so the bytes are the same (a test holds the two equal).
+   */
+  private encodeNotify(cleanJobs: boolean): Buffer {
+    const t = this.template;
+    const shared = this.shared;
+    const line = `{"jsonrpc":"2.0","id":null,"method":"mining.notify","params":["${this.id}","${shared.stratumPrevHash}","${t.coinb1.toString('hex')}","${t.coinb2.toString('hex')}",${shared.tail}${cleanJobs ? 'true' : 'false'}]}\n`;
+    return Buffer.from(line, 'latin1');
+  }
+}
+
+/** What every job of a template has in common, encoded once (keyed by the template's prevHash and branch). */
+interface SharedEncoding {
+  prevHash: Buffer;
+  version: number;
+  bits: number;
+  ntime: number;
+  blockTarget: bigint;
+  prevHashHex: string;
+  stratumPrevHash: string;
+  blockTargetBE: Buffer;
+  /** `[branch…],"version","bits","ntime",` */
+  tail: string;
+}
+
+const sharedEncodings = new WeakMap<readonly Buffer[], SharedEncoding>();
+
+function sharedOf(t: JobTemplate): SharedEncoding {
+  const hit = sharedEncodings.get(t.merkleBranch);
+  if (hit !== undefined && hit.version === t.version && hit.bits === t.bits && hit.ntime === t.ntime && hit.blockTarget === t.blockTarget
+    && (hit.prevHash === t.prevHash || hit.prevHash.equals(t.prevHash))) return hit;
+  const enc: SharedEncoding = {
+    prevHash: t.prevHash, version: t.version, bits: t.bits, ntime: t.ntime, blockTarget: t.blockTarget,
+    prevHashHex: t.prevHash.toString('hex'),
+    stratumPrevHash: stratumPrevHash(t.prevHash),
+    blockTargetBE: targetToBE(t.blockTarget),
+    tail: `${JSON.stringify(t.merkleBranch.map((b) => b.toString('hex')))},"${u32Hex(t.version)}","${u32Hex(t.bits)}","${u32Hex(t.ntime)}",`,
+  };
+  sharedEncodings.set(t.merkleBranch, enc);
+  return enc;
 }
 
 export class JobRegistry {

@@ -3,19 +3,22 @@
 // which is uniformly distributed; a false duplicate needs a 64-bit collision within one job.
 // A string Set here produced enough surviving garbage to show up as multi-millisecond GC pauses.
 
+const NONE = new Uint32Array(0);
+
 export class SeenSet {
-  private slots: Uint32Array;
-  private mask: number;
+  private slots: Uint32Array = NONE;
+  private mask = -1;
+  private readonly capacity: number;
   private count = 0;
   /** (0, 0) marks an empty slot, so that one key is remembered separately. */
   private hasZero = false;
 
   // Small by default: an edge can hold 100k+ jobs (one per payout address per epoch, kept 300 s).
+  // Slots come with the first key: a job made in a fan-out may never see a submit.
   constructor(initialCapacity = 8) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
-    this.slots = new Uint32Array(cap * 2);
-    this.mask = cap - 1;
+    this.capacity = cap;
   }
 
   get size(): number {
@@ -31,7 +34,10 @@ export class SeenSet {
       this.hasZero = true;
       return true;
     }
-    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    if (this.slots === NONE) {
+      this.slots = new Uint32Array(this.capacity * 2);
+      this.mask = this.capacity - 1;
+    } else if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     return this.insert(lo, hi);
   }
 

@@ -2,8 +2,9 @@
 // the core's generateTransaction runs unchanged. Shares already parsed for an earlier basis are
 // reused, so a new best share costs one parse. Synchronous: jobs are built from memory.
 import {
-  ShareTracker, PplnsWindows, generateTransaction, parseWrappedShare, shareVersion,
-  type CumulativeWeights, type GenerateInput, type Generated, type Network, type Share, type ShareData,
+  ShareTracker, PplnsWindows, generateTransaction, prepareGeneration, parseWrappedShare, shareVersion,
+  type CumulativeWeights, type GenerateInput, type GenerationBase, type GenerationBaseInput, type Generated,
+  type Network, type Share, type ShareData,
 } from '../../core/index.ts';
 import type { PplnsWindow, WorkBasis } from './basis.ts';
 
@@ -35,6 +36,7 @@ class BasisTracker extends ShareTracker {
 }
 
 export type EdgeGenerateInput = Omit<GenerateInput, 'tracker' | 'net' | 'type' | 'gentxSize' | 'gentxWeight'>;
+export type EdgeBaseInput = Omit<GenerationBaseInput, 'tracker' | 'net' | 'type' | 'gentxSize' | 'gentxWeight' | 'shareData'> & { subsidy: bigint };
 
 export class WorkBasisView {
   readonly net: Network;
@@ -107,6 +109,20 @@ export class WorkBasisView {
       if (input.shareData.previousShareHash !== b.previousShareHash) throw new BasisMismatchError('share_data names another parent than the work basis');
       return generateTransaction({ ...input, tracker, net, type: b.shareVersion, gentxSize: b.gentxSize, gentxWeight: b.gentxWeight });
     };
+  }
+
+  /**
+   * The finder-independent stage of generate_transaction on the current basis (core
+   * prepareGeneration): computed once per (template, basis) and finished per payout address with
+   * finishGeneration. It holds its own results, so later update()s do not change it.
+   */
+  prepare(input: EdgeBaseInput): GenerationBase {
+    const b = this.requireBasis();
+    const { subsidy, ...rest } = input;
+    return prepareGeneration({
+      ...rest, shareData: { previousShareHash: b.previousShareHash, subsidy },
+      tracker: this.tracker, net: this.net, type: b.shareVersion, gentxSize: b.gentxSize, gentxWeight: b.gentxWeight,
+    });
   }
 
   /** Layout A (v < 34) shares pay only P2PKH addresses (spec §8.4). */
