@@ -69,6 +69,7 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
   private templateSeq = 0;
   private readonly noWorkGraceMs: number;
   private noWorkTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(cfg: TemplateBuilderConfig) {
     super();
@@ -99,11 +100,16 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
   }
 
   start(): void {
+    this.stopped = false;
     for (const n of this.nodes) n.start();
   }
 
   stop(): void {
+    // Before the nodes: their 'stopped' state would otherwise arm the no-work timer again, which kept
+    // the process alive for noWorkGraceMs and emitted 'no-work' after stop().
+    this.stopped = true;
     clearTimeout(this.noWorkTimer);
+    this.noWorkTimer = undefined;
     for (const n of this.nodes) n.stop();
   }
 
@@ -169,6 +175,7 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
   }
 
   private reselect(reason: string): void {
+    if (this.stopped) return;
     let best: FullNode | undefined;
     for (const n of this.nodes) if (n.ready && (!best || this.better(n, best))) best = n;
     if (!best) {

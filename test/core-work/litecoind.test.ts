@@ -14,7 +14,9 @@ import { scryptSync } from 'node:crypto';
 import { CpuMiner } from '../../services/miner/index.ts';
 import { targetToDifficulty, type Share } from '../../services/core/index.ts';
 import { isJobPayload } from '../../services/edge/core-work/index.ts';
-import { startStack, expectedOutputs, blockCoinbaseOutputs, NET, NODE_ADDRESS, type Stack } from './stack.ts';
+import {
+  startStack, litecoindStackNode, expectedOutputs, blockCoinbaseOutputs, LITECOIN_NET as NET, LITECOIN_NODE_ADDRESS as NODE_ADDRESS, type Stack,
+} from './stack.ts';
 
 const ALICE = regtestAddress('litecoin', 'core-work alice');
 const BOB = regtestAddress('litecoin', 'core-work bob');
@@ -27,7 +29,7 @@ let stack: Stack;
 before(async () => {
   ltc = await startLitecoind();
   await ltc.mine(101);
-  stack = await startStack(ltc);
+  stack = await startStack(litecoindStackNode(ltc));
 });
 
 after(async () => {
@@ -48,7 +50,7 @@ function shareByHash(hash: string): Share | undefined {
 async function checkBlockCoinbase(hash: string): Promise<{ block: any; share: Share }> {
   const share = shareByHash(hash);
   assert.ok(share, `block ${hash} is a share in the sharechain`);
-  const { outputs, block } = await blockCoinbaseOutputs(ltc, hash);
+  const { outputs, block } = await blockCoinbaseOutputs(stack.node, hash);
   assert.deepEqual(outputs, expectedOutputs(stack.sc, share));
   assert.equal(block.tx[0].txid, share.gentxHash.toString(16).padStart(64, '0'));
   return { block, share };

@@ -1,5 +1,5 @@
-// The in-process pool for the core-work tests: a real litecoind (regtest) behind a real
-// TemplateBuilder, a real Sharechain on a FileShareStore in a temp dir, CoreWorkSource and
+// The in-process pool for the core-work tests: a real full node (litecoind or btcd, regtest) behind a
+// real TemplateBuilder, a real Sharechain on a FileShareStore in a temp dir, CoreWorkSource and
 // CoreShareSink wired to them exactly as the cluster wires them over the bus, and an EdgeServer on a
 // free port. Also the independent expectation of a block's coinbase: PPLNS from the sharechain's
 // full tracker (not the edge's basis view).
@@ -12,12 +12,14 @@ import {
   type Network, type Share,
 } from '../../services/core/index.ts';
 import { Sharechain, type ShareResult } from '../../services/sharechain/sharechain.ts';
+import type { WorkBasis } from '../../services/sharechain/work/basis.ts';
 import { FileShareStore } from '../../services/sharechain/store/file-store.ts';
 import { EdgeServer, edgeConfigForParent } from '../../services/edge/index.ts';
 import { CoreWorkSource, CoreShareSink, type ShareMeta } from '../../services/edge/core-work/index.ts';
 import type { TemplateBuilder } from '../../services/template-builder/builder.ts';
 import type { SubmitResult } from '../../services/template-builder/submit-result.ts';
 import type { LitecoindNode } from '../harness/litecoind.ts';
+import type { BtcdNode } from '../harness/btcd.ts';
 import { regtestAddress } from '../harness/keys.ts';
 import { builderFor, nodeConfig } from '../template-builder/helpers.ts';
 import { waitFor } from '../harness/wait.ts';
@@ -30,8 +32,49 @@ import { waitFor } from '../harness/wait.ts';
  * shares) that is ~3,800 hashes: about one share, and one block, per second per CPU miner. With the
  * builtin 2^255 the pseudoshare floor (every share is a pseudoshare) would make every 60th hash a block.
  */
-export const NET: Network = { ...NETWORKS.litecoin_regtest!, NAME: 'litecoin_regtest_corework', MAX_TARGET: (1n << 249n) - 1n };
-export const NODE_ADDRESS = regtestAddress('litecoin', 'core-work node');
+export const LITECOIN_NET: Network = { ...NETWORKS.litecoin_regtest!, NAME: 'litecoin_regtest_corework', MAX_TARGET: (1n << 249n) - 1n };
+export const LITECOIN_NODE_ADDRESS = regtestAddress('litecoin', 'core-work node');
+/** bitcoin_regtest the same way: btcd's regtest blocks (bits 207fffff) need ~2 sha256d hashes too. */
+export const BITCOIN_NET: Network = { ...NETWORKS.bitcoin_regtest!, NAME: 'bitcoin_regtest_corework', MAX_TARGET: (1n << 249n) - 1n };
+export const BITCOIN_NODE_ADDRESS = regtestAddress('bitcoin', 'core-work node');
+
+/** What the stack needs of a full node: where to reach it, the pool's network, and its getblock dialect. */
+export interface StackNode {
+  coin: 'bitcoin' | 'litecoin';
+  /** The sharechain network run on this node. */
+  net: Network;
+  /** The sharechain's payout address (also what non-address usernames mine for). */
+  nodeAddress: string;
+  rpcUrl: string;
+  user: string;
+  pass: string;
+  p2pPort: number;
+  /** The block (verbose) and its coinbase transaction as the node decodes them. */
+  blockWithCoinbase(hash: string): Promise<{ block: any; coinbase: any }>;
+}
+
+export function litecoindStackNode(ltc: LitecoindNode): StackNode {
+  return {
+    coin: 'litecoin', net: LITECOIN_NET, nodeAddress: LITECOIN_NODE_ADDRESS,
+    rpcUrl: ltc.rpcUrl, user: ltc.user, pass: ltc.pass, p2pPort: ltc.p2pPort,
+    blockWithCoinbase: async (hash) => {
+      const block = await ltc.call<any>('getblock', hash, 2);
+      return { block, coinbase: block.tx[0] };
+    },
+  };
+}
+
+export function btcdStackNode(btcd: BtcdNode): StackNode {
+  return {
+    coin: 'bitcoin', net: BITCOIN_NET, nodeAddress: BITCOIN_NODE_ADDRESS,
+    rpcUrl: btcd.rpcUrl, user: btcd.user, pass: btcd.pass, p2pPort: btcd.p2pPort,
+    // btcd's verbosity 2 puts the decoded transactions in `rawtx` (`tx` is left out).
+    blockWithCoinbase: async (hash) => {
+      const block = await btcd.call<any>('getblock', hash, 2);
+      return { block, coinbase: block.rawtx[0] };
+    },
+  };
+}
 
 export interface LocalShare {
   share: Share;
@@ -46,6 +89,9 @@ export interface Stack {
   sink: CoreShareSink;
   edge: EdgeServer;
   port: number;
+  node: StackNode;
+  /** The last work basis the sharechain published to the edge. */
+  readonly basis: WorkBasis | null;
   /** Every submission result of a block found by our miners. */
   blocks: SubmitResult[];
   /** Every share the sink built, with the sharechain's answer once it came. */
@@ -53,11 +99,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(ltc: LitecoindNode): Promise<Stack> {
+export async function startStack(node: StackNode): Promise<Stack> {
+  const net = node.net;
   const dir = mkdtempSync(join(tmpdir(), 'core-work-sc-'));
-  const tb = builderFor('litecoin', [nodeConfig(ltc, { p2pSubmit: 'off' })]);
-  const sc = new Sharechain({ net: NET, store: new FileShareStore(dir), payout: { address: NODE_ADDRESS, workerFeePercent: 0, donationPercent: 0 }, thinkIntervalMs: 1000 });
-  const work = new CoreWorkSource({ net: NET, coinbaseTexts: ['/p2pool-ts/'] });
+  const tb = builderFor(node.coin, [nodeConfig(node, { p2pSubmit: 'off' })]);
+  const sc = new Sharechain({ net, store: new FileShareStore(dir), payout: { address: node.nodeAddress, workerFeePercent: 0, donationPercent: 0 }, thinkIntervalMs: 1000 });
+  const work = new CoreWorkSource({ net, coinbaseTexts: ['/p2pool-ts/'] });
   const blocks: SubmitResult[] = [];
   const shares: LocalShare[] = [];
   // Template builder → edge and sharechain (the TemplatePublished event in the cluster).
@@ -67,7 +114,8 @@ export async function startStack(ltc: LitecoindNode): Promise<Stack> {
   });
   tb.on('no-work', () => work.setWork(null));
   // Sharechain → edge (WorkBasisPublished).
-  sc.onWorkBasis((b) => work.setBasis(b));
+  let basis: WorkBasis | null = null;
+  sc.onWorkBasis((b) => { basis = b; work.setBasis(b); });
   const sink = new CoreShareSink({
     // Edge → template builder (SubmitBlock) and → sharechain (SubmitShare); never awaited by the sink.
     submitBlock: (block) => tb.submitBlock(block).then((r) => { blocks.push(r); return r; }),
@@ -78,13 +126,14 @@ export async function startStack(ltc: LitecoindNode): Promise<Stack> {
     },
     onShare: (share) => { shares.at(-1)!.share = share; },
   });
-  const edge = new EdgeServer({ config: { ...edgeConfigForParent(NET.PARENT), host: '127.0.0.1', port: 0 }, workSource: work, shareSink: sink });
+  const edge = new EdgeServer({ config: { ...edgeConfigForParent(net.PARENT), host: '127.0.0.1', port: 0 }, workSource: work, shareSink: sink });
   await sc.start();
   tb.start();
   const port = await edge.start();
   await waitFor('work from the core-work source', () => work.unavailableReason() === null, 30_000);
   return {
-    tb, sc, work, sink, edge, port, blocks, shares,
+    node, tb, sc, work, sink, edge, port, blocks, shares,
+    get basis() { return basis; },
     stop: async () => {
       await edge.stop();
       tb.stop();
@@ -129,9 +178,9 @@ export function expectedOutputs(sc: Sharechain, share: Share): ExpectedOutput[] 
   return out;
 }
 
-/** A block's coinbase outputs as litecoind decodes them (getblock verbosity 2). */
-export async function blockCoinbaseOutputs(ltc: LitecoindNode, hash: string): Promise<{ outputs: ExpectedOutput[]; block: any }> {
-  const block = await ltc.call<any>('getblock', hash, 2);
-  const outputs = block.tx[0].vout.map((o: any) => ({ script: o.scriptPubKey.hex as string, value: BigInt(Math.round(o.value * 1e8)) }));
-  return { outputs, block };
+/** A block's coinbase outputs as the node decodes them, with the verbose block and the coinbase. */
+export async function blockCoinbaseOutputs(node: StackNode, hash: string): Promise<{ outputs: ExpectedOutput[]; block: any; coinbase: any }> {
+  const { block, coinbase } = await node.blockWithCoinbase(hash);
+  const outputs = coinbase.vout.map((o: any) => ({ script: o.scriptPubKey.hex as string, value: BigInt(Math.round(o.value * 1e8)) }));
+  return { outputs, block, coinbase };
 }
