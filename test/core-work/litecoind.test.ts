@@ -86,7 +86,8 @@ test('stratum test client: a pseudoshare that is a share and a block, accepted e
   assert.equal(stack.sc.bestShareHash(), stack.shares[0]!.share.hash);
   assert.equal(stack.sc.invalidShares(), 0);
   const { block: b } = await checkBlockCoinbase(hash);
-  // First share of the chain: the finder takes 99.5 % + 0.5 % and the donation output carries the rounding.
+  // First share of the chain: no share before its parent, so the PPLNS window is empty: the finder gets
+  // its 0.5 % and the donation output the rest (spec §6.3; checkBlockCoinbase compared every output).
   const bobScript = b.tx[0].vout.find((o: any) => addressOf(o) === BOB);
   assert.ok(bobScript, 'pays Bob');
   assert.equal(stack.edge.snapshot().counters.blocks, 1);
