@@ -4,6 +4,8 @@
 //   core_work_fanout_*_edge_ms: new basis → every notify handed to its socket (edge.onFanOut: job
 //                               builds + encoding + writes)
 //   core_work_fanout_*_e2e_ms:  new basis → the last client has its notify (two processes' wall clocks)
+//   core_work_fanout_*_page_faults: the edge process's minor page faults during the fan-out (fresh
+//                               memory is slow to touch in a microVM: a figure to compare hosts by)
 import { fork } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { testAddresses } from '../../services/core/testing/chain-builder.ts';
@@ -65,22 +67,26 @@ if (process.argv[2] === 'client') {
     if (r.ready !== count) throw new Error(`only ${r.ready} of ${count} clients ready`);
     const edgeMs: number[] = [];
     const e2eMs: number[] = [];
+    const faults: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       await new Promise((res) => setTimeout(res, 200));
       child.send({ cmd: 'arm' });
       await next((m) => m.armed === true);
       const arrival = next<{ lastArrival: number }>((m) => 'lastArrival' in m);
       const fan = new Promise<{ ms: number; sessions: number }>((res) => { edge.onFanOut = (f) => res(f); });
+      const pf0 = process.resourceUsage().minorPageFault;
       const t0 = wall();
       work.setBasis({ ...s.basis, staleInfo: i % 2 ? 0 : 253, basisId: i + 2 }); // a new best-share event
       const f = await fan;
       if (f.sessions !== count) throw new Error(`fan-out reached ${f.sessions} of ${count}`);
       edgeMs.push(f.ms);
+      faults.push(process.resourceUsage().minorPageFault - pf0);
       e2eMs.push((await arrival).lastArrival - t0);
     }
     const label = `${count}_${distinct ? 'distinct_addresses' : 'one_address'}`;
     console.log(`core_work_fanout_${label}_edge_ms: ${median(edgeMs).toFixed(1)} ms`);
     console.log(`core_work_fanout_${label}_e2e_ms: ${median(e2eMs).toFixed(1)} ms`);
+    console.log(`core_work_fanout_${label}_page_faults: ${median(faults)} faults`);
     child.send({ cmd: 'close' });
     await new Promise((res) => child.once('exit', res));
     await edge.stop();
@@ -88,6 +94,7 @@ if (process.argv[2] === 'client') {
 
   await run(1000, true);
   await run(1000, false);
+  await run(10000, false);
   await run(5000, true);
   await run(10000, true);
 }

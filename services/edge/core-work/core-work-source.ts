@@ -17,7 +17,7 @@ import { WorkBasisView, BasisMismatchError } from '../../sharechain/work/basis-v
 import { WorkUnavailableError, type JobTemplate, type NewWorkEvent, type WorkRequest, type WorkSource } from '../work-source.ts';
 import { buildJob, prepareWork, type GenerationMode, type WorkContext } from './job-builder.ts';
 import type { LocalRates } from './targets.ts';
-import { JobArena } from './job-arena.ts';
+import { ByteArena } from '../work/byte-arena.ts';
 
 export interface CoreWorkLog {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -78,7 +78,7 @@ export class CoreWorkSource implements WorkSource {
   private context: WorkContext | null = null;
   private contextError: Error | null = null;
   private readonly cache = new Map<string, JobTemplate>();
-  private arena = new JobArena();
+  private arena = new ByteArena();
   private epoch = 0;
   private notifyScheduled = false;
   private lastEventPrev: string | null = null;
@@ -228,7 +228,7 @@ export class CoreWorkSource implements WorkSource {
   private newEpoch(why: string): void {
     this.epoch++;
     this.cache.clear();
-    this.arena = new JobArena();
+    this.arena = new ByteArena();
     void why;
     if (this.notifyScheduled) return;
     this.notifyScheduled = true;

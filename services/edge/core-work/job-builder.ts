@@ -17,7 +17,7 @@ import type { EdgeGenerateInput, WorkBasisView } from '../../sharechain/work/bas
 import type { JobTemplate } from '../work-source.ts';
 import { knownTxsOf, selectTransactions, selectionFromGenerated, SegwitBeforeActivationError, type TxSelection } from './tx-selection.ts';
 import { choosePayout, type PayoutChoice } from './payout.ts';
-import type { JobArena } from './job-arena.ts';
+import type { ByteArena } from '../work/byte-arena.ts';
 import { pseudoshareTargetFor, shareTargetFor, type LocalRates } from './targets.ts';
 
 /** What the share sink needs to turn a solution back into a block and a share. Opaque to the edge. */
@@ -118,7 +118,7 @@ export interface JobRequest {
 export interface JobOptions {
   workId: number;
   /** Where the job's coinbase bytes live (one arena per work epoch). */
-  arena: JobArena;
+  arena: ByteArena;
   random: () => number;
   /** Seconds since the epoch. */
   now: number;
@@ -154,7 +154,7 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
     generated = c.generate(input);
   }
   const selection = c.selection ?? selectionFromGenerated(work, generated.otherTransactionHashes, generated.shareInfo.segwitData, c.core!.knownTxs);
-  // Kept for minutes by the job: in the epoch's arena (see job-arena.ts), written through a scratch writer.
+  // Kept for minutes by the job: in the epoch's arena (see work/byte-arena.ts), written through a scratch writer.
   writeTx(scratch.reset(), generated.gentx, false);
   const stripped = scratch.copyTo(o.arena.alloc(scratch.length));
   const shareTarget = bitsToTarget(generated.shareInfo.bits);

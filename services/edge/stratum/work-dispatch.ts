@@ -76,7 +76,7 @@ function ensureVardiff(ctx: EdgeContext, s: StratumSession, job: Job, now: numbe
 }
 
 /** Writes set_difficulty (if the target changed since last sent) and the job's notify. */
-export function deliver(ctx: EdgeContext, s: StratumSession, job: Job, notifyLine: Buffer, now: number): void {
+export function deliver(ctx: EdgeContext, s: StratumSession, job: Job, notifyLine: string, now: number): void {
   const v = ensureVardiff(ctx, s, job, now);
   if (!v.fixed) v.setFloor(job.template.shareTarget, now);
   if (v.target !== s.sentTarget) {
@@ -104,7 +104,7 @@ export function fanOut(ctx: EdgeContext): number {
   let sent = 0;
   for (const group of ctx.groups.values()) {
     let job: Job | null = null;
-    let line: Buffer | null = null;
+    let line: string | null = null;
     for (const s of group) {
       if (s.closed) continue;
       if (job === null) {

@@ -27,8 +27,8 @@ export class Job {
   private readonly en2Size: number;
   private scratch: Buffer | null = null;
   private readonly shared: SharedEncoding;
-  private notifyClean: Buffer | null = null;
-  private notifyKeep: Buffer | null = null;
+  private notifyClean: string | null = null;
+  private notifyKeep: string | null = null;
 
   constructor(id: string, key: string, template: JobTemplate, now: number, en1Size: number, en2Size: number) {
     this.id = id;
@@ -64,8 +64,14 @@ export class Job {
     ];
   }
 
-  /** The complete notify line, encoded once and shared by every connection on this job. */
-  notifyLine(cleanJobs: boolean): Buffer {
+  /**
+   * The complete notify line, encoded once and shared by every connection on this job (while it is
+   * current: the registry drops the lines of superseded jobs, which only keep what submits need).
+   * A string, not a Buffer: a socket write of a string under 16 KiB goes out from a stack buffer
+   * when the socket takes it at once, so the line never lands in fresh memory of its own (with a job
+   * per payout address, thousands of 5 KB buffers per new-work event, page faults and GC).
+   */
+  notifyLine(cleanJobs: boolean): string {
     if (cleanJobs) return (this.notifyClean ??= this.encodeNotify(true));
     return (this.notifyKeep ??= this.encodeNotify(false));
   }
@@ -74,11 +80,16 @@ export class Job {
    * encodeCall('mining.notify', notifyParams()) written out: every value is a hex string or a job
    * id of [0-9a-f], none needs JSON escaping, so the bytes are the same (a test holds the two equal).
    */
-  private encodeNotify(cleanJobs: boolean): Buffer {
+  private encodeNotify(cleanJobs: boolean): string {
     const t = this.template;
     const shared = this.shared;
-    const line = `{"jsonrpc":"2.0","id":null,"method":"mining.notify","params":["${this.id}","${shared.stratumPrevHash}","${t.coinb1.toString('hex')}","${t.coinb2.toString('hex')}",${shared.tail}${cleanJobs ? 'true' : 'false'}]}\n`;
-    return Buffer.from(line, 'latin1');
+    return `{"jsonrpc":"2.0","id":null,"method":"mining.notify","params":["${this.id}","${shared.stratumPrevHash}","${t.coinb1.toString('hex')}","${t.coinb2.toString('hex')}",${shared.tail}${cleanJobs ? 'true' : 'false'}]}\n`;
+  }
+
+  /** Forget the encoded notify lines (the job is no longer handed out). */
+  dropNotifyLines(): void {
+    this.notifyClean = null;
+    this.notifyKeep = null;
   }
 }
 
@@ -149,6 +160,7 @@ export class JobRegistry {
 
   /** A new-work event: no key has a current job any more. With a new block, older jobs go stale. */
   newEpoch(prevHashHex: string, newBlock: boolean, now: number): void {
+    for (const job of this.current.values()) job.dropNotifyLines();
     this.current.clear();
     if (!newBlock) return;
     for (const job of this.jobs.values()) {

@@ -1,9 +1,10 @@
-// Memory for the bytes a job keeps (its coinbase): slices of large slabs shared by the jobs of one
-// work epoch. A job lives until its sessions move on, as do the other jobs of its epoch, so slabs
-// are freed together; a buffer of its own per job costs an ArrayBuffer allocation each (a third of
-// a job's build), and a slice of Node's shared 8 KB pool would pin slabs the build's transient
-// buffers also live in.
-export class JobArena {
+// Memory for the bytes a job keeps (its coinbase, its notify line): slices of large slabs shared by
+// the jobs of one work epoch. A job lives until its sessions move on, as do the other jobs of its
+// epoch, so slabs are freed together. A buffer of its own per job costs an ArrayBuffer allocation
+// each (external memory the GC accounts for: with one job per payout address, thousands per
+// event), and a slice of Node's shared 8 KB pool would pin slabs the build's transient buffers
+// also live in.
+export class ByteArena {
   private slab: Buffer | null = null;
   private pos = 0;
   private readonly slabSize: number;
