@@ -6,6 +6,7 @@
 // stream's max_msgs limit (discard old), which is sized above what pruning keeps.
 import type { Bus, StreamSpec } from '../../bus/types.ts';
 import type { Network } from '../../core/index.ts';
+import { PackedArena } from './byte-arena.ts';
 import type { DroppedRecord, LoadResult, ShareStore, StoreLoadOptions, StoreRecord } from './types.ts';
 
 /** Stream and topic names for a network ("bitcoin" → stream SHARES_BITCOIN, topics sharechain.bitcoin.*). */
@@ -43,11 +44,14 @@ export class BusShareStore implements ShareStore {
     const dropped: DroppedRecord[] = [];
     const seen = new Set<bigint>();
     const shareSubject = `.${this.names.shareTopic}`;
+    // A parsed share keeps a view of these bytes: copied into the arena, not into Node's shared pool
+    // (whose slabs the parse's short-lived buffers also fill) nor left in the message's buffer.
+    const arena = new PackedArena();
     let n = 0;
     for await (const m of this.bus.replay(this.names.spec)) {
       n++;
-      const data = Buffer.from(m.data);
       if (m.subject.endsWith(shareSubject)) {
+        const data = arena.copy(m.data);
         let hash: bigint | null = null;
         if (opts.identify) {
           hash = opts.identify(data);
@@ -57,8 +61,8 @@ export class BusShareStore implements ShareStore {
           if (!opts.keepPacked) continue;
         }
         shares.push({ hash, packed: data });
-      } else if (data.length === 32) {
-        verified.add(BigInt('0x' + data.toString('hex')));
+      } else if (m.data.length === 32) {
+        verified.add(BigInt('0x' + Buffer.from(m.data.buffer, m.data.byteOffset, m.data.length).toString('hex')));
       } else {
         dropped.push({ where: `seq ${m.seq}`, reason: 'malformed verified mark' });
       }

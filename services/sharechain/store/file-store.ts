@@ -3,9 +3,10 @@
 // flight goes out in the next single write, so a burst of shares costs one sync, and each caller's
 // promise resolves only after its lines are on disk. A SIGKILL can only cut the batch being written:
 // those callers were never answered, and the torn tail is detected at the next start and cut off.
-import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PackedArena } from './byte-arena.ts';
 import { decodeLineBytes, encodeLine } from './line-format.ts';
 import type { DroppedRecord, LoadResult, ShareStore, StoreLoadOptions, StoreRecord } from './types.ts';
 
@@ -14,6 +15,8 @@ export interface FileStoreOptions {
   maxFileBytes?: number;
   /** fdatasync each batch (default true; false only for throwaway benches). */
   sync?: boolean;
+  /** Read buffer of load() (default 1 MiB; grown for a longer line). Small values are for tests. */
+  readBufferBytes?: number;
 }
 
 
@@ -37,6 +40,7 @@ export class FileShareStore implements ShareStore {
   readonly describe: string;
   private readonly maxFileBytes: number;
   private readonly sync: boolean;
+  private readonly readBufferBytes: number;
   private readonly files = new Map<number, FileInfo>();
   private readonly fileOf = new Map<bigint, number>();
   private current = 0;
@@ -52,6 +56,7 @@ export class FileShareStore implements ShareStore {
     this.describe = `file ${dir}`;
     this.maxFileBytes = opts.maxFileBytes ?? 10_000_000;
     this.sync = opts.sync ?? true;
+    this.readBufferBytes = Math.max(1, opts.readBufferBytes ?? 1 << 20);
   }
 
   private indexes(): number[] {
@@ -76,49 +81,80 @@ export class FileShareStore implements ShareStore {
     const dropped: DroppedRecord[] = [];
     const seen = new Set<bigint>();
 
+    // Files are streamed through one read buffer (grown only for a line longer than it): a share's
+    // bytes are decoded into the arena, so nothing the tracker keeps pins a read buffer or Node's pool.
+    let buf = Buffer.allocUnsafeSlow(this.readBufferBytes);
+    const arena = new PackedArena();
+    const alloc = (n: number): Buffer => arena.alloc(n);
     for (let k = 0; k < indexes.length; k++) {
       const index = indexes[k]!;
       const path = join(this.dir, `shares.${index}`);
       const info: FileInfo = { index, path, live: 0 };
       this.files.set(index, info);
-      // Bytes, not one big string: a 10 MB file costs 10 MB while it is read, lines are decoded in place.
-      const text = readFileSync(path);
+      const fd = openSync(path, 'r');
+      /** File offset of buf[0]; buf[start, filled) is what is not yet consumed. */
+      let base = 0;
+      let filled = 0;
       let start = 0;
+      let eof = false;
       let lineNo = 0;
-      for (;;) {
-        const nl = text.indexOf(10, start);
-        if (nl < 0) {
-          if (start < text.length) {
-            // A line without its newline: the tail of a write cut short (SIGKILL, power loss).
-            dropped.push({ where: `shares.${index}:${lineNo + 1}`, reason: `torn line (${text.length - start} bytes without newline)` });
-            if (k === indexes.length - 1) truncateSync(path, start);
+      try {
+        for (;;) {
+          let nl = buf.indexOf(10, start);
+          if (nl >= filled) nl = -1;
+          if (nl < 0) {
+            if (!eof) {
+              // Keep the partial line, move it to the front (or grow the buffer for it), read on.
+              if (start > 0) {
+                buf.copyWithin(0, start, filled);
+                base += start;
+                filled -= start;
+                start = 0;
+              }
+              if (filled === buf.length) {
+                const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
+                buf.copy(bigger, 0, 0, filled);
+                buf = bigger;
+              }
+              const n = readSync(fd, buf, filled, buf.length - filled, base + filled);
+              if (n === 0) eof = true;
+              filled += n;
+              continue;
+            }
+            if (start < filled) {
+              // A line without its newline: the tail of a write cut short (SIGKILL, power loss).
+              dropped.push({ where: `shares.${index}:${lineNo + 1}`, reason: `torn line (${filled - start} bytes without newline)` });
+              if (k === indexes.length - 1) truncateSync(path, base + start);
+            }
+            break;
           }
-          break;
-        }
-        lineNo++;
-        const lineStart = start;
-        start = nl + 1;
-        if (nl === lineStart) continue;
-        records++;
-        const d = decodeLineBytes(text, lineStart, nl);
-        if (!d.ok) { dropped.push({ where: `shares.${index}:${lineNo}`, reason: d.reason }); continue; }
-        const r = d.record;
-        if (r.kind === 'verified') verified.add(r.hash);
-        else if (r.kind === 'share') {
-          let hash: bigint | null = null;
-          if (opts.identify) {
-            hash = opts.identify(r.packed);
-            if (hash === null) { dropped.push({ where: `shares.${index}:${lineNo}`, reason: 'not a valid share' }); continue; }
-            if (seen.has(hash)) continue;
-            seen.add(hash);
-            this.fileOf.set(hash, index);
-            info.live++;
-            // The caller keeps what it parsed; holding the bytes here too would double the peak.
-            if (!opts.keepPacked) continue;
+          lineNo++;
+          const lineStart = start;
+          start = nl + 1;
+          if (nl === lineStart) continue;
+          records++;
+          const d = decodeLineBytes(buf, lineStart, nl, alloc);
+          if (!d.ok) { dropped.push({ where: `shares.${index}:${lineNo}`, reason: d.reason }); continue; }
+          const r = d.record;
+          if (r.kind === 'verified') verified.add(r.hash);
+          else if (r.kind === 'share') {
+            let hash: bigint | null = null;
+            if (opts.identify) {
+              hash = opts.identify(r.packed);
+              if (hash === null) { dropped.push({ where: `shares.${index}:${lineNo}`, reason: 'not a valid share' }); continue; }
+              if (seen.has(hash)) continue;
+              seen.add(hash);
+              this.fileOf.set(hash, index);
+              info.live++;
+              // The caller keeps what it parsed; holding the bytes here too would double the peak.
+              if (!opts.keepPacked) continue;
+            }
+            shares.push({ hash, packed: r.packed });
           }
-          shares.push({ hash, packed: r.packed });
+          if ((records & 1023) === 0) opts.onProgress?.({ fraction: Math.min(1, (readBytes + base + start) / totalBytes), records });
         }
-        if ((records & 1023) === 0) opts.onProgress?.({ fraction: Math.min(1, (readBytes + start) / totalBytes), records });
+      } finally {
+        closeSync(fd);
       }
       readBytes += sizes[k]!;
     }

@@ -52,8 +52,9 @@ function isHexRange(buf: Buffer, a: number, b: number): boolean {
   return b > a;
 }
 
-/** decodeLine over bytes [start, end) of a file buffer: no per-file string, only the line's own bytes. */
-export function decodeLineBytes(buf: Buffer, start: number, end: number): DecodedLine {
+/** decodeLine over bytes [start, end) of a file buffer: no per-file string, only the line's own bytes.
+ *  A share's bytes are decoded into alloc(n) (default: a fresh Buffer). */
+export function decodeLineBytes(buf: Buffer, start: number, end: number, alloc?: (n: number) => Buffer): DecodedLine {
   const s1 = buf.indexOf(SP, start);
   if (s1 < 0 || s1 >= end) return { ok: false, reason: 'malformed line' };
   let s2 = buf.indexOf(SP, s1 + 1);
@@ -68,7 +69,11 @@ export function decodeLineBytes(buf: Buffer, start: number, end: number): Decode
   const type = buf.toString('latin1', start, s1);
   if (type === TYPE_SHARE) {
     if ((dataEnd - s1 - 1) % 2) return { ok: false, reason: 'odd hex length' };
-    return { ok: true, record: { kind: 'share', packed: Buffer.from(buf.toString('latin1', s1 + 1, dataEnd), 'hex') } };
+    const hex = buf.toString('latin1', s1 + 1, dataEnd);
+    if (!alloc) return { ok: true, record: { kind: 'share', packed: Buffer.from(hex, 'hex') } };
+    const packed = alloc(hex.length >>> 1);
+    packed.write(hex, 'hex');
+    return { ok: true, record: { kind: 'share', packed } };
   }
   if (type === TYPE_VERIFIED) {
     if (dataEnd - s1 - 1 > 64) return { ok: false, reason: 'hash too long' };
