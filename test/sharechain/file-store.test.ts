@@ -11,7 +11,7 @@ import { buildChain, easyNetwork } from '../../services/core/testing/chain-build
 import { parseWrappedShare } from '../../services/core/index.ts';
 import { FileShareStore } from '../../services/sharechain/store/file-store.ts';
 import { decodeLine, encodeLine } from '../../services/sharechain/store/line-format.ts';
-import { PACKED_CHUNK_BYTES, PackedArena } from '../../services/sharechain/store/byte-arena.ts';
+import { ARENA_CHUNK_BYTES, ByteArena } from '../../services/core/index.ts';
 import type { DroppedRecord, LoadResult } from '../../services/sharechain/store/types.ts';
 
 const net = easyNetwork({ chainLength: 40, lookbehind: 10 });
@@ -121,8 +121,8 @@ test('loaded share bytes share their memory only with each other', async () => {
   const buffers = new Set(result.shares.map((s) => s.packed.buffer));
   // Not slices of a read buffer or of Node's shared pool: one arena chunk holds the 13 small shares.
   assert.equal(buffers.size, 1);
-  assert.equal([...buffers][0]!.byteLength, PACKED_CHUNK_BYTES);
-  const arena = new PackedArena(1024);
+  assert.equal([...buffers][0]!.byteLength, ARENA_CHUNK_BYTES);
+  const arena = new ByteArena(1024);
   const a = arena.copy(Buffer.from('0102', 'hex'));
   const b = arena.alloc(3);
   assert.equal(a.buffer, b.buffer);

@@ -10,14 +10,13 @@
 // jobs built from now on but is no event, as in the reference (miners move to it at the next one).
 // Changes in the same turn of the event loop (the template and the basis that follows it) make one
 // event.
-import type { Network } from '../../core/index.ts';
+import { ByteArena, type Network } from '../../core/index.ts';
 import type { Work } from '../../template-builder/template.ts';
 import type { WorkBasis } from '../../sharechain/work/basis.ts';
 import { WorkBasisView, BasisMismatchError } from '../../sharechain/work/basis-view.ts';
 import { WorkUnavailableError, type JobTemplate, type NewWorkEvent, type WorkRequest, type WorkSource } from '../work-source.ts';
 import { buildJob, prepareWork, type GenerationMode, type WorkContext } from './job-builder.ts';
 import type { LocalRates } from './targets.ts';
-import { ByteArena } from '../work/byte-arena.ts';
 
 export interface CoreWorkLog {
   info(msg: string, fields?: Record<string, unknown>): void;

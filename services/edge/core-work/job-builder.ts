@@ -8,7 +8,7 @@
 // and jobs live for minutes in the edge. A share solution (rare) runs it again on the same pinned
 // basis — deterministic, ~0.3 ms — and checks it reproduces the job's coinbase.
 import {
-  bitsToTarget, encodeTx, finishGeneration, writeTx, Writer, layoutFor, pushData, pushInteger, subsidy as subsidyFunc,
+  bitsToTarget, encodeTx, finishGeneration, writeTx, Writer, type ByteArena, layoutFor, pushData, pushInteger, subsidy as subsidyFunc,
   type GenerationBase, type Generated, type Network, type Tx,
 } from '../../core/index.ts';
 import type { Work } from '../../template-builder/template.ts';
@@ -17,7 +17,6 @@ import type { EdgeGenerateInput, WorkBasisView } from '../../sharechain/work/bas
 import type { JobTemplate } from '../work-source.ts';
 import { knownTxsOf, selectTransactions, selectionFromGenerated, SegwitBeforeActivationError, type TxSelection } from './tx-selection.ts';
 import { choosePayout, type PayoutChoice } from './payout.ts';
-import type { ByteArena } from '../work/byte-arena.ts';
 import { pseudoshareTargetFor, shareTargetFor, type LocalRates } from './targets.ts';
 
 /** What the share sink needs to turn a solution back into a block and a share. Opaque to the edge. */
@@ -154,7 +153,7 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
     generated = c.generate(input);
   }
   const selection = c.selection ?? selectionFromGenerated(work, generated.otherTransactionHashes, generated.shareInfo.segwitData, c.core!.knownTxs);
-  // Kept for minutes by the job: in the epoch's arena (see work/byte-arena.ts), written through a scratch writer.
+  // Kept for minutes by the job: in the epoch's arena (core ByteArena), written through a scratch writer.
   writeTx(scratch.reset(), generated.gentx, false);
   const stripped = scratch.copyTo(o.arena.alloc(scratch.length));
   const shareTarget = bitsToTarget(generated.shareInfo.bits);

@@ -5,8 +5,7 @@
 // resolves when JetStream has acknowledged every record (stored on its disk). Old shares leave by the
 // stream's max_msgs limit (discard old), which is sized above what pruning keeps.
 import type { Bus, StreamSpec } from '../../bus/types.ts';
-import type { Network } from '../../core/index.ts';
-import { PackedArena } from './byte-arena.ts';
+import { ByteArena, type Network } from '../../core/index.ts';
 import type { DroppedRecord, LoadResult, ShareStore, StoreLoadOptions, StoreRecord } from './types.ts';
 
 /** Stream and topic names for a network ("bitcoin" → stream SHARES_BITCOIN, topics sharechain.bitcoin.*). */
@@ -46,7 +45,7 @@ export class BusShareStore implements ShareStore {
     const shareSubject = `.${this.names.shareTopic}`;
     // A parsed share keeps a view of these bytes: copied into the arena, not into Node's shared pool
     // (whose slabs the parse's short-lived buffers also fill) nor left in the message's buffer.
-    const arena = new PackedArena();
+    const arena = new ByteArena();
     let n = 0;
     for await (const m of this.bus.replay(this.names.spec)) {
       n++;

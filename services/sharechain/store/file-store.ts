@@ -6,7 +6,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PackedArena } from './byte-arena.ts';
+import { ByteArena } from '../../core/index.ts';
 import { decodeLineBytes, encodeLine } from './line-format.ts';
 import type { DroppedRecord, LoadResult, ShareStore, StoreLoadOptions, StoreRecord } from './types.ts';
 
@@ -84,7 +84,7 @@ export class FileShareStore implements ShareStore {
     // Files are streamed through one read buffer (grown only for a line longer than it): a share's
     // bytes are decoded into the arena, so nothing the tracker keeps pins a read buffer or Node's pool.
     let buf = Buffer.allocUnsafeSlow(this.readBufferBytes);
-    const arena = new PackedArena();
+    const arena = new ByteArena();
     const alloc = (n: number): Buffer => arena.alloc(n);
     for (let k = 0; k < indexes.length; k++) {
       const index = indexes[k]!;
