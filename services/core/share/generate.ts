@@ -11,7 +11,7 @@ import { hash256 } from '../crypto/hash.ts';
 import type { Network } from '../networks/types.ts';
 import { preTarget3, shareBits } from '../target/retarget.ts';
 import type { ShareTracker } from '../tracker/share-tracker.ts';
-import { encodeShareInfo, encodeShareInfoMiddle, type ShareLayout } from './codec.ts';
+import { encodeShareInfo, encodeShareInfoMiddle, type ShareInfoMiddle, type ShareLayout } from './codec.ts';
 import { DONATION_PUBKEY_HASH, DONATION_SCRIPT, GENTX_BEFORE_REFHASH, MAX_PAYOUT_OUTPUTS, TX_REF_LOOKBACK } from './constants.ts';
 import { buildGentx, witnessCommitmentScript } from './gentx.ts';
 import { ShareRuleError } from './errors.ts';
@@ -141,14 +141,10 @@ export interface GenerationBase {
   readonly prevTimestamp: number | null;
   readonly absheight: number;
   readonly prevAbswork: bigint;
-  readonly farShareHash: bigint | null;
-  readonly newTransactionHashes: bigint[];
-  readonly transactionHashRefs: number[];
   readonly otherTransactionHashes: bigint[];
-  readonly segwit: boolean;
-  readonly segwitData: SegwitData | null | undefined;
-  /** share_info's fields from segwit_data to far_share_hash, encoded (the same for every finder). */
-  readonly shareInfoMiddle: Buffer;
+  /** share_info's fields from segwit_data to far_share_hash (the same for every finder), and encoded. */
+  readonly middle: ShareInfoMiddle;
+  readonly middleBytes: Buffer;
   /** The witness commitment output's script, when segwit is active. */
   readonly commitmentScript: Buffer | null;
   readonly donationKey: string;
@@ -245,10 +241,9 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
     amounts.set(key, v);
     amountsSum += v;
   }
-  const sorted: [string, bigint][] = [];
-  for (const e of amounts) if (e[0] !== donKey) sorted.push(e);
-  sorted.sort((a, b) => comparePayee(a[1], a[0], b[1], b[0]));
-  const order: BasePayee[] = sorted.map(([key, amount]) => ({ key, amount, out: { value: amount, script: keyScript(net, layout, key) } }));
+  const order: BasePayee[] = [];
+  for (const [key, amount] of amounts) if (key !== donKey) order.push({ key, amount, out: { value: amount, script: keyScript(net, layout, key) } });
+  order.sort((a, b) => comparePayee(a.amount, a.key, b.amount, b.key));
   const orderIndex = new Map<string, number>();
   for (let i = 0; i < order.length; i++) orderIndex.set(order[i]!.key, i);
 
@@ -263,7 +258,7 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
   }
   if (segwit && !segwitData) throw new ShareRuleError('segwit-data', 'segwit-activated share without segwit_data');
 
-  const middle = {
+  const middle: ShareInfoMiddle = {
     segwitData: layout.segwit ? (segwit ? segwitData : null) : undefined,
     newTransactionHashes: rules.txRefs ? newTransactionHashes : [],
     transactionHashRefs: rules.txRefs ? transactionHashRefs : [],
@@ -274,10 +269,7 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
     prevTimestamp: prev ? prev.timestamp : null,
     absheight: prev ? (prev.absheight + 1) % M32 : 1,
     prevAbswork: prev ? prev.abswork : 0n,
-    farShareHash: middle.farShareHash,
-    newTransactionHashes, transactionHashRefs, otherTransactionHashes,
-    segwit, segwitData: middle.segwitData,
-    shareInfoMiddle: encodeShareInfoMiddle(middle, layout),
+    otherTransactionHashes, middle, middleBytes: encodeShareInfoMiddle(middle, layout),
     commitmentScript: segwit ? witnessCommitmentScript(segwitData!.wtxidMerkleRoot) : null,
     donationKey: donKey, amounts, amountsSum, order, orderIndex,
   };
@@ -317,9 +309,11 @@ export function finishGeneration(base: GenerationBase, input: FinderInput): Gene
   // Output order (§6.5): the base order with the finder moved to its new place, the donation last,
   // then the last MAX_PAYOUT_OUTPUTS keys (zero amounts count toward the cap).
   const order = base.order;
-  const oldIndex = finder === donKey ? -2 : (base.orderIndex.get(finder) ?? -1);
+  // The donation key is never in `order` (it is written last); any other finder is moved or inserted.
+  const finderIsDonation = finder === donKey;
+  const oldIndex = finderIsDonation ? -1 : (base.orderIndex.get(finder) ?? -1);
   let insertAt = -1; // index in `order` before which the finder goes (order.length: after all)
-  if (oldIndex !== -2) {
+  if (!finderIsDonation) {
     let lo = 0;
     let hi = order.length;
     while (lo < hi) {
@@ -332,9 +326,9 @@ export function finishGeneration(base: GenerationBase, input: FinderInput): Gene
     }
     insertAt = lo;
   }
-  const keys = order.length - (oldIndex >= 0 ? 1 : 0) + (oldIndex !== -2 ? 1 : 0) + 1;
+  const keys = order.length - (oldIndex >= 0 ? 1 : 0) + (finderIsDonation ? 0 : 1) + 1;
   let skip = keys > MAX_PAYOUT_OUTPUTS ? keys - MAX_PAYOUT_OUTPUTS : 0;
-  const finderOut: TxOut = { value: finderAmount, script: keyScript(net, layout, finder) };
+  const finderOut: TxOut | null = finderIsDonation ? null : { value: finderAmount, script: keyScript(net, layout, finder) };
   const donationOut: TxOut = { value: donationAmount, script: DONATION_SCRIPT };
   const payoutOutputs: TxOut[] = [];
   const payoutKeys: string[] = [];
@@ -343,7 +337,7 @@ export function finishGeneration(base: GenerationBase, input: FinderInput): Gene
     if (out.value !== 0n) { payoutOutputs.push(out); payoutKeys.push(key); }
   };
   for (let i = 0; i <= order.length; i++) {
-    if (i === insertAt) take(finder, finderOut);
+    if (i === insertAt) take(finder, finderOut!);
     if (i === order.length) break;
     if (i !== oldIndex) take(order[i]!.key, order[i]!.out);
   }
@@ -358,17 +352,14 @@ export function finishGeneration(base: GenerationBase, input: FinderInput): Gene
 
   const shareInfo: ShareInfo = {
     shareData,
-    segwitData: base.segwitData,
-    newTransactionHashes: rules.txRefs ? base.newTransactionHashes : [],
-    transactionHashRefs: rules.txRefs ? base.transactionHashRefs : [],
-    farShareHash: base.farShareHash,
+    ...base.middle,
     maxBits,
     bits,
     timestamp,
     absheight: base.absheight,
     abswork: (base.prevAbswork + targetToAverageAttempts(bitsToTarget(bits))) % M128,
   };
-  const shareInfoBytes = encodeShareInfo(shareInfo, layout, base.shareInfoMiddle);
+  const shareInfoBytes = encodeShareInfo(shareInfo, layout, base.middleBytes);
   const refMerkleBranch = input.refMerkleBranch ?? [];
   const refHash = checkMerkleLink(hash256(Buffer.concat([net.IDENTIFIER, shareInfoBytes])), refMerkleBranch, 0);
 

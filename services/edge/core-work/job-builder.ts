@@ -62,8 +62,6 @@ export interface WorkContext {
   readonly blockTarget: bigint;
   readonly baseSubsidy: bigint;
   readonly segwit: boolean;
-  /** The share version carries transaction refs (v < 34): the job's share_info depends on the tx list. */
-  readonly txRefs: boolean;
 }
 
 /** share_data.coinbase (§4.6): push(height) + push(each coinbase text) + coinbaseaux flags, at most 100 bytes. */
@@ -91,8 +89,9 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
     core = knownTxsOf(work);
   }
   const segwit = layout.segwit;
+  const baseSubsidy = subsidyFunc(net.PARENT, work.height);
   const base = selection === null ? null : view.prepare({
-    blockTarget: work.target, baseSubsidy: subsidyFunc(net.PARENT, work.height), subsidy: selection.subsidy,
+    blockTarget: work.target, baseSubsidy, subsidy: selection.subsidy,
     desiredTxs: selection.desiredTxs, knownTxs: null, segwitData: segwit ? selection.segwitData : undefined,
   });
   return {
@@ -103,9 +102,8 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
     version: Math.max(work.version >>> 0, 0x20000000) >>> 0,
     ntime: work.curtime,
     blockTarget: work.target,
-    baseSubsidy: subsidyFunc(net.PARENT, work.height),
-    segwit: layout.segwit,
-    txRefs: layout.rules.txRefs,
+    baseSubsidy,
+    segwit,
   };
 }
 

@@ -29,8 +29,6 @@ export class Job {
   private readonly shared: SharedEncoding;
   private notifyClean: string | null = null;
   private notifyKeep: string | null = null;
-  /** Which lines (1: clean, 2: keep) were encoded once already. */
-  private notifyUses = 0;
 
   constructor(id: string, key: string, template: JobTemplate, now: number, en1Size: number, en2Size: number) {
     this.id = id;
@@ -74,16 +72,8 @@ export class Job {
    * per payout address, thousands of 5 KB buffers per new-work event, page faults and GC).
    */
   notifyLine(cleanJobs: boolean): string {
-    // Kept from the second use on: a key with one connection (a payout address of its own) encodes
-    // its line once and lets it die young, instead of promoting 5 KB per job to the old generation.
-    const cached = cleanJobs ? this.notifyClean : this.notifyKeep;
-    if (cached !== null) return cached;
-    const bit = cleanJobs ? 1 : 2;
-    const line = this.encodeNotify(cleanJobs);
-    if ((this.notifyUses & bit) === 0) this.notifyUses |= bit;
-    else if (cleanJobs) this.notifyClean = line;
-    else this.notifyKeep = line;
-    return line;
+    if (cleanJobs) return (this.notifyClean ??= this.encodeNotify(true));
+    return (this.notifyKeep ??= this.encodeNotify(false));
   }
 
   /**

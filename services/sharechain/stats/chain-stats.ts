@@ -5,6 +5,7 @@ import {
   DONATION_SCRIPT, DONATION_PUBKEY_HASH, STALE_DOA, STALE_ORPHAN,
   type Network, type Share, type ShareTracker,
 } from '../../core/index.ts';
+import type { GlobalStats } from '../../web/reference/source.ts';
 
 /** `get_average_stale_prop`: stales / (n + stales) over n shares, where a stale is any stale_info set. */
 export function averageStaleProp(tracker: ShareTracker, best: bigint, n: number): number {
@@ -88,17 +89,9 @@ export function currentPayouts(tracker: ShareTracker, net: Network, best: bigint
   return out;
 }
 
-export interface GlobalStatsValues {
-  pool_nonstale_hash_rate: number;
-  pool_hash_rate: number;
-  pool_stale_prop: number;
-  min_difficulty: number;
-  network_block_difficulty: number;
-  network_hashrate: number;
-}
 
 /** /global_stats over min(height, 3600 // SHARE_PERIOD) shares; null below 10 shares or without a template. */
-export function globalStats(tracker: ShareTracker, net: Network, best: bigint | null, blockBits: number | null): GlobalStatsValues | null {
+export function globalStats(tracker: ShareTracker, net: Network, best: bigint | null, blockBits: number | null): GlobalStats | null {
   if (best === null || blockBits === null) return null;
   const height = tracker.getHeight(best);
   if (height < 10) return null;
