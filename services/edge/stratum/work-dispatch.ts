@@ -66,7 +66,8 @@ function ensureVardiff(ctx: EdgeContext, s: StratumSession, job: Job, now: numbe
     const t = minerDifficultyToTarget(cfg, id.pseudoshareDifficulty!);
     target = t > job.template.blockTarget ? t : job.template.blockTarget;
   } else {
-    target = s.suggestedTarget ?? job.template.pseudoshareTarget ?? minerDifficultyToTarget(cfg, cfg.initialDifficulty);
+    // Where the miner left off, on this edge or another (a drain moved it), before any starting guess.
+    target = ctx.difficulties?.get(id.username) ?? s.suggestedTarget ?? job.template.pseudoshareTarget ?? minerDifficultyToTarget(cfg, cfg.initialDifficulty);
   }
   s.vardiff = new Vardiff(target, now, {
     shareRateSeconds: cfg.shareRateSeconds, graceMs: cfg.vardiffGraceMs, fixed,
@@ -82,6 +83,7 @@ export function deliver(ctx: EdgeContext, s: StratumSession, job: Job, notifyLin
   if (v.target !== s.sentTarget) {
     s.sentTarget = v.target;
     s.attemptsPerShare = targetToAttempts(v.target);
+    if (!v.fixed) ctx.difficulties?.remember(s.identity!.username, v.target, now);
     s.write(setDifficultyLine(ctx, v.target));
   }
   s.job = job;
