@@ -168,6 +168,8 @@ export class EdgeServer {
       for (; sent < due; sent++) {
         const s = queue[sent]!;
         if (s.closed) continue;
+        // Known as departed from now: a miner may open its next connection before closing this one.
+        if (s.en1 !== null && s.users !== null) this.ctx.departed.add(s.users.keys(), { en1: s.en1, versionMask: s.versionMask, vardiff: s.vardiff, at: Date.now() });
         s.write(line);
         this.ctx.counters.reconnectsSent++;
       }

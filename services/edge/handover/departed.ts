@@ -26,6 +26,8 @@ export class DepartedSessions {
     for (const u of usernames) {
       let list = this.byUser.get(u);
       if (list === undefined) { list = []; this.byUser.set(u, list); }
+      const same = list.findIndex((x) => x.en1.equals(d.en1));
+      if (same >= 0) list.splice(same, 1);
       list.push(d);
       if (list.length > 8) list.shift();
     }
