@@ -27,3 +27,4 @@ export { ShareTracker } from './tracker/share-tracker.ts';
 export { think, punishValue, type ThinkInput, type ThinkResult, type DesiredShare } from './tracker/think.ts';
 export { pruneTracker } from './tracker/prune.ts';
 export { verifyChain, type ChainVerdict } from './tracker/verify-chain.ts';
+export * from './auxpow/index.ts';
