@@ -5,6 +5,7 @@ import { txid } from '../bitcoin/tx.ts';
 import type { Tracker } from '../tracker/forest.ts';
 import type { MergedCoinbaseEntry } from '../share/types.ts';
 import { canonicalMergedCoinbase } from './coinbase.ts';
+import { findMergedMiningData } from '../auxpow/merged-mining.ts';
 import type { MergedAddressLookup } from './lookup.ts';
 import { mergedWeights, type MergedPayoutItem } from './weights.ts';
 
@@ -12,15 +13,16 @@ import { mergedWeights, type MergedPayoutItem } from './weights.ts';
 export const DOGE_CHAIN_ID = 98;
 export const KNOWN_MERGED_CHAIN_IDS: ReadonlySet<number> = new Set([DOGE_CHAIN_ID]);
 
-export const MM_MAGIC = Buffer.from('fabe6d6d', 'hex');
-
-/** The merged-mining commitment in a parent coinbase: the first `fabe6d6d` anywhere, then root (big-endian) and tree size. */
-export function findMergedMiningData(coinbase: Buffer): { auxRoot: bigint; auxSize: number } {
-  const p = coinbase.indexOf(MM_MAGIC);
-  if (p < 0) throw new MergedCommitmentError('merged_coinbase_info present but no mm_data in coinbase');
-  const mm = coinbase.subarray(p + 4);
-  if (mm.length < 40) throw new MergedCommitmentError('mm_data too short');
-  return { auxRoot: readU256(Buffer.from(mm.subarray(0, 32)).reverse(), 0), auxSize: mm.readUInt32LE(32) };
+/** The parent coinbase's merged-mining commitment (the first `fabe6d6d` anywhere), as V36 reads it. */
+function commitmentOf(coinbase: Buffer): { auxRoot: bigint; auxSize: number } {
+  let mm;
+  try {
+    mm = findMergedMiningData(coinbase);
+  } catch {
+    throw new MergedCommitmentError('mm_data too short');
+  }
+  if (!mm) throw new MergedCommitmentError('merged_coinbase_info present but no mm_data in coinbase');
+  return { auxRoot: mm.root, auxSize: mm.treeSize };
 }
 
 export class MergedCommitmentError extends Error {
@@ -49,7 +51,7 @@ export interface MergedCommitmentInput<T extends MergedPayoutItem> {
 export function verifyMergedCoinbaseCommitment<T extends MergedPayoutItem>(input: MergedCommitmentInput<T>): void {
   const { entries, tracker } = input;
   if (!entries || entries.length === 0) return;
-  const { auxRoot, auxSize } = findMergedMiningData(input.coinbase);
+  const { auxRoot, auxSize } = commitmentOf(input.coinbase);
   const prev = input.previousShareHash;
   if (prev === null) return;
   const height = tracker.getHeight(prev);

@@ -100,13 +100,35 @@ export function validMessageData(data: Buffer, authorities: readonly Buffer[] = 
   if (!d || d.messages.length === 0) return false;
   for (const m of d.messages) {
     if (m.signature.length === 0) return false;
+    const compact = derToCompact(m.signature);
     let ok = false;
     try {
-      ok = ecdsaVerify(m.signature, authorityMessageDigest(m), d.authority, { prehash: false, format: 'der', lowS: true });
+      ok = compact !== null && ecdsaVerify(compact, authorityMessageDigest(m), d.authority, { prehash: false, lowS: true });
     } catch {
       ok = false;
     }
     if (!ok) return false;
   }
   return true;
+}
+
+/** A strict DER ECDSA signature (`30 len 02 len r 02 len s`, minimal integers) as 64 bytes r || s, or null. */
+export function derToCompact(der: Buffer): Uint8Array | null {
+  if (der.length < 8 || der.length > 72 || der[0] !== 0x30 || der[1] !== der.length - 2) return null;
+  const out = new Uint8Array(64);
+  let p = 2;
+  for (let part = 0; part < 2; part++) {
+    if (der[p] !== 0x02) return null;
+    const len = der[p + 1]!;
+    const start = p + 2;
+    if (len === 0 || start + len > der.length) return null;
+    if (der[start]! & 0x80) return null; // negative
+    if (len > 1 && der[start] === 0 && !(der[start + 1]! & 0x80)) return null; // not minimal
+    let v = der.subarray(start, start + len);
+    if (v.length === 33) v = v.subarray(1);
+    if (v.length > 32) return null;
+    out.set(v, part * 32 + 32 - v.length);
+    p = start + len;
+  }
+  return p === der.length ? out : null;
 }
