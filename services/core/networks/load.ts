@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Lineage, Network, ParentNetwork, PowFunc } from './types.ts';
 import { bitcoin as bitcoinParent, PARENTS } from './parents.ts';
 import { NETWORKS } from './builtin.ts';
+import { evalSubsidyExpr, halvingForm, parseSubsidyExpr, SubsidyExprError, type SubsidyExpr } from './subsidy-expr.ts';
 
 /** Thrown for a network file that cannot define a network; says which key is wrong. */
 export class NetworkFileError extends Error {
@@ -70,17 +71,26 @@ export function parsePowFunc(v: unknown): PowFunc {
   throw new NetworkFileError(`network file: pow_func must be "sha256d" or "scrypt(N=1024,r=1,p=1,dkLen=32)", got ${JSON.stringify(v)}`);
 }
 
-/** SUBSIDY_FUNC as `{INITIAL, HALVING_INTERVAL}` or the expression "INITIAL >> (height + 1) // INTERVAL". */
-function parseSubsidy(v: unknown, base: ParentNetwork): [bigint, number] {
-  if (v === undefined || v === null) return [base.SUBSIDY_INITIAL, base.SUBSIDY_HALVING_INTERVAL];
+/** SUBSIDY_FUNC as `{INITIAL, HALVING_INTERVAL}` or in the reference's notation, e.g.
+ *  "50*100000000 >> (height + 1)//210000" (docs/consensus-core.md). */
+function parseSubsidy(v: unknown, base: ParentNetwork): { initial: bigint; interval: number; expr?: SubsidyExpr } {
+  if (v === undefined || v === null) return { initial: base.SUBSIDY_INITIAL, interval: base.SUBSIDY_HALVING_INTERVAL };
   if (typeof v === 'object') {
     const o = v as Obj;
-    return [big(o, 'INITIAL'), int(o, 'HALVING_INTERVAL')];
+    return { initial: big(o, 'INITIAL'), interval: int(o, 'HALVING_INTERVAL') };
   }
-  const m = typeof v === 'string' && /^\s*(\d+(?:\s*\*\s*\d+)*)\s*>>\s*\(?\s*\(?\s*(?:height|h)\s*\+\s*1\s*\)?\s*\/\/\s*(\d+)\s*\)?\s*$/.exec(v);
-  if (!m) throw new NetworkFileError(`network file: SUBSIDY_FUNC must look like "5000000000 >> (height + 1) // 210000", got ${JSON.stringify(v)}`);
-  // The initial subsidy may be written as a product ("50*100000000").
-  return [m[1]!.split('*').reduce((a, x) => a * BigInt(x.trim()), 1n), Number(m[2]!)];
+  if (typeof v !== 'string') throw new NetworkFileError(`network file: SUBSIDY_FUNC must be a string such as "50*100000000 >> (height + 1)//210000", got ${JSON.stringify(v)}`);
+  let expr: SubsidyExpr;
+  try {
+    expr = parseSubsidyExpr(v);
+    for (const h of [0, 1, 1_000_000]) if (evalSubsidyExpr(expr, h) < 0n) throw new SubsidyExprError(`negative subsidy at height ${h}`);
+  } catch (e) {
+    if (!(e instanceof SubsidyExprError)) throw e;
+    throw new NetworkFileError(`network file: SUBSIDY_FUNC ${JSON.stringify(v)}: ${e.message}; write it as the reference does, with integers, height, +, *, //, >> and parentheses, e.g. "50*100000000 >> (height + 1)//210000"`);
+  }
+  const h = halvingForm(expr);
+  // The usual halving form keeps the two constants (the fast path every built-in network uses).
+  return h !== null ? { initial: h.initial, interval: h.interval } : { initial: evalSubsidyExpr(expr, 0), interval: base.SUBSIDY_HALVING_INTERVAL, expr };
 }
 
 function loadParent(p: Obj | undefined, powFunc: unknown, baseName: unknown): ParentNetwork {
@@ -91,7 +101,7 @@ function loadParent(p: Obj | undefined, powFunc: unknown, baseName: unknown): Pa
     base = b;
   }
   const o = p ?? {};
-  const [initial, interval] = parseSubsidy(o.SUBSIDY_FUNC, base);
+  const sub = parseSubsidy(o.SUBSIDY_FUNC, base);
   return {
     ...base,
     NAME: str(o, 'NAME', base.NAME),
@@ -100,8 +110,9 @@ function loadParent(p: Obj | undefined, powFunc: unknown, baseName: unknown): Pa
     ADDRESS_P2SH_VERSION: o.ADDRESS_P2SH_VERSION === undefined ? base.ADDRESS_P2SH_VERSION : int(o, 'ADDRESS_P2SH_VERSION'),
     HUMAN_READABLE_PART: o.HUMAN_READABLE_PART === undefined ? base.HUMAN_READABLE_PART : str(o, 'HUMAN_READABLE_PART'),
     DUMB_SCRYPT_DIFF: int(o, 'DUMB_SCRYPT_DIFF', base.DUMB_SCRYPT_DIFF),
-    SUBSIDY_INITIAL: initial,
-    SUBSIDY_HALVING_INTERVAL: interval,
+    SUBSIDY_INITIAL: sub.initial,
+    SUBSIDY_HALVING_INTERVAL: sub.interval,
+    ...(sub.expr ? { SUBSIDY_EXPR: sub.expr } : {}),
     POW_FUNC: powFunc === undefined && o.POW_FUNC === undefined ? base.POW_FUNC : parsePowFunc(powFunc ?? o.POW_FUNC),
     BLOCK_PERIOD: int(o, 'BLOCK_PERIOD', base.BLOCK_PERIOD),
     DUST_THRESHOLD: big(o, 'DUST_THRESHOLD', base.DUST_THRESHOLD),
