@@ -2,6 +2,7 @@
 // P2Pool wiki) where they apply, plus the cluster options. @FILE reads more arguments from FILE,
 // whitespace-separated as the reference does. Pure: argv in, NodeConfig or an error out.
 import { readFileSync } from 'node:fs';
+import { parseMergedUrl } from '../aux/chains-config.ts';
 import { isServiceName, SERVICE_NAMES } from '../bus/contracts.ts';
 import { DEFAULT_PREFIX } from '../bus/subjects.ts';
 import type { NodeConfig } from '../runtime/config.ts';
@@ -39,7 +40,16 @@ const OPTIONS: Option[] = [
     c.logLevel = v;
   } },
   { names: ['--debug'], kind: 'flag', group: 'general', help: 'same as --log-level debug', apply: setFlag((c) => { c.logLevel = 'debug'; }) },
-  { names: ['--merged'], kind: 'list', metavar: 'URL', group: 'general', help: 'call getauxblock on this URL for merged mining (repeatable), e.g. http://user:pass@127.0.0.1:10332/', apply: (c, v) => { c.merged.push(v); } },
+  { names: ['--merged'], kind: 'list', metavar: 'URL', group: 'general', help: 'merge-mine the aux chain whose daemon is at URL (repeatable): getauxblock, or createauxblock/submitauxblock with ?address=ADDR, e.g. http://user:pass@127.0.0.1:22555/', apply: (c, v) => {
+    try { parseMergedUrl(v); } catch (e) { throw new UsageError((e as Error).message); }
+    c.merged.push(v);
+  } },
+  { names: ['--merged-auth-file'], kind: 'string', metavar: 'FILE', group: 'general', help: 'credentials of --merged URLs given without them: lines "URL USER:PASS"', apply: (c, v) => { c.mergedAuthFile = v; } },
+  { names: ['--merged-poll-ms'], kind: 'int', metavar: 'MS', group: 'general', help: 'ask each aux daemon for new work this often (default: 1000)', apply: (c, v) => {
+    const n = Number(v);
+    if (n < 10) throw new UsageError(`--merged-poll-ms: expected at least 10, got ${v}`);
+    c.mergedPollMs = n;
+  } },
   { names: ['--give-author'], kind: 'percent', metavar: 'PERCENT', group: 'general', help: 'donate this percentage of work towards the development of p2pool (default: 0.5)', apply: (c, v) => { c.giveAuthor = Number(v); } },
   { names: ['--demo-miner'], kind: 'flag', group: 'general', help: 'run a built-in CPU miner against the worker port (regtest demos)', apply: setFlag((c) => { c.demoMiner = true; }) },
   { names: ['--iocp', '--irc-announce', '--no-bugreport', '--disable-upnp'], kind: 'flag', group: 'general', help: 'accepted for compatibility with the reference; no effect', apply: () => undefined },

@@ -37,8 +37,11 @@ export interface NodeConfig {
   // --max-conns incoming P2P connections.
   maxConns: number;
   fullNode: FullNodeConfig;
-  // --merged URL, repeatable.
+  // --merged URL, repeatable (services/aux/chains-config.ts); --merged-auth-file: credentials not in the URLs.
   merged: string[];
+  mergedAuthFile?: string;
+  // --merged-poll-ms: how often each aux daemon is asked for work (default 1000).
+  mergedPollMs?: number;
   datadir: string;
   logfile?: string;
   logLevel: LogLevel;
