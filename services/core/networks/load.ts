@@ -119,9 +119,9 @@ function loadParent(p: Obj | undefined, powFunc: unknown, baseName: unknown): Pa
   };
 }
 
-/** Lineage when the file does not say: v16/17 are the forrestv classes, v32+ exist only in jtoomim's. */
+/** Lineage when the file does not say: v16/17 are the forrestv classes, v32–35 jtoomim's, v36 p2pool-merged-v36's. */
 export function defaultLineage(version: number): Lineage {
-  return version >= 32 ? 'JT' : 'FV';
+  return version >= 36 ? 'V36' : version >= 32 ? 'JT' : 'FV';
 }
 
 /**
@@ -136,7 +136,7 @@ export function networkFromDocument(doc: unknown, name = 'custom'): Network {
   const version = d.version ?? n.GENESIS_SHARE_VERSION ?? n.VERSION;
   const genesis = version === undefined ? 35 : Number(version);
   const lineage = (n.LINEAGE ?? d.lineage ?? defaultLineage(genesis)) as Lineage;
-  if (lineage !== 'JT' && lineage !== 'FV') throw new NetworkFileError('network file: LINEAGE must be "JT" or "FV"');
+  if (lineage !== 'JT' && lineage !== 'FV' && lineage !== 'V36') throw new NetworkFileError('network file: LINEAGE must be "JT", "FV" or "V36"');
   const parent = loadParent((d.parent ?? n.PARENT_PARAMS ?? (typeof n.PARENT === 'object' ? n.PARENT : undefined)) as Obj | undefined, d.pow_func ?? n.POW_FUNC, typeof n.PARENT === 'string' ? n.PARENT : undefined);
   const chainLength = int(n, 'CHAIN_LENGTH');
   return {
@@ -159,7 +159,7 @@ export function networkFromDocument(doc: unknown, name = 'custom'): Network {
     WORKER_PORT: int(n, 'WORKER_PORT', 9332),
     BOOTSTRAP_ADDRS: Array.isArray(n.BOOTSTRAP_ADDRS) ? n.BOOTSTRAP_ADDRS.map(String) : [],
     PERSIST: n.PERSIST === undefined ? false : Boolean(n.PERSIST),
-    MINIMUM_PROTOCOL_VERSION: int(n, 'MINIMUM_PROTOCOL_VERSION', lineage === 'JT' ? 3301 : 1600),
+    MINIMUM_PROTOCOL_VERSION: int(n, 'MINIMUM_PROTOCOL_VERSION', lineage === 'FV' ? 1600 : 3301),
     NEW_MINIMUM_PROTOCOL_VERSION: n.NEW_MINIMUM_PROTOCOL_VERSION === undefined ? undefined : int(n, 'NEW_MINIMUM_PROTOCOL_VERSION'),
     GENESIS_SHARE_VERSION: genesis,
   };

@@ -2,7 +2,8 @@ import type { AddressParams } from '../bitcoin/address.ts';
 import { evalSubsidyExpr, type SubsidyExpr } from './subsidy-expr.ts';
 
 export type PowFunc = 'sha256d' | 'scrypt';
-export type Lineage = 'JT' | 'FV';
+/** FV: forrestv (v16/17); JT: jtoomim (v17–v35); V36: p2pool-merged-v36 (JT's versions plus v36, the live Litecoin network). */
+export type Lineage = 'JT' | 'FV' | 'V36';
 
 /** The coin a P2Pool network mines (p2pool/bitcoin/networks/*.py). */
 export interface ParentNetwork extends AddressParams {
