@@ -19,7 +19,8 @@ import { workBasisFromMessage } from '../sharechain/contract.ts';
 import { coinParams } from '../template-builder/coins.ts';
 import { fromBlockTemplate } from '../template-builder/contract.ts';
 import { webHandlerFor } from '../web/http.ts';
-import { CoreShareSink, CoreWorkSource } from './core-work/index.ts';
+import { auxCommitmentFromMessage, CoreShareSink, CoreWorkSource } from './core-work/index.ts';
+import type { AuxWork } from '../gen/p2pool/v1/aux.ts';
 import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
 
 // endpoints(): the worker port once bound, for the start-up log and `make run`.
@@ -56,6 +57,13 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
         receivedAtMs: BigInt(Date.now()), transactions: [],
       });
     },
+    // Merged mining: the aux service builds and submits the AuxPoW; the edge only reports the outcome.
+    submitAux: (req, meta) => ctx.clients.aux.SubmitAuxPow(req).then((r) => {
+      for (const x of r.results) {
+        if (x.accepted) log.info('aux block accepted', { chainId: x.chainId, miner: meta.miner });
+        else log.warn('aux block rejected', { chainId: x.chainId, miner: meta.miner, reason: x.reason });
+      }
+    }),
     log,
   });
   const edge = new EdgeServer({
@@ -91,6 +99,15 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       work.setBasis(workBasisFromMessage(b));
     } catch (e) {
       log.warn('unusable work basis from the sharechain', { error: (e as Error).message, basis_id: b.basisId });
+    }
+  };
+
+  const setAux = (w: AuxWork | undefined) => {
+    try {
+      work.setAuxWork(w === undefined ? null : auxCommitmentFromMessage(w));
+    } catch (e) {
+      log.warn('unusable aux work from the aux service; mining without it', { error: (e as Error).message });
+      work.setAuxWork(null);
     }
   };
 
@@ -145,6 +162,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     },
     async start() {
       closers.push(
+        await on(bus, Events.auxWorkPublished, (m) => setAux(m.work)),
         // No template = the template builder has no ready full node: jobs are withdrawn until it does.
         await on(bus, Events.templatePublished, (m) => { if (m.template) setTemplate(m.template); else work.setWork(null); }),
         await on(bus, Events.workBasisPublished, (m) => { if (m.basis) setBasis(m.basis); }),
@@ -152,6 +170,8 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       const port = await edge.start();
       log.info('worker port listening', { port, host: edge.config.host, url: `stratum+tcp://${edge.config.host}:${port}` });
       void catchUp();
+      // Aux work published before this edge subscribed (none without --merged: FAILED_PRECONDITION).
+      void ctx.clients.aux.GetAuxWork({}).then((w) => { if (work.currentAux === null) setAux(w); }, () => undefined);
       snapshots = setInterval(snapshot, SNAPSHOT_MS);
       snapshots.unref();
     },
