@@ -12,6 +12,7 @@ import { sharechainVerify } from './commands/sharechain-verify.ts';
 import { helpText, parseArgs, UsageError } from './flags.ts';
 import { createNode, VERSION } from './node.ts';
 import { prepareDemo } from './demo.ts';
+import { preflight } from './preflight.ts';
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'sharechain' && argv[1] === 'verify') {
@@ -40,6 +41,13 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = parsed.config;
+  try {
+    preflight(config);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`p2pool: error: ${e.message}\n(see p2pool --help)\n`);
+    return 2;
+  }
   const serviceName = config.service ?? 'p2pool';
   // `make run` (--demo-miner, one process): the terminal shows the demo's lines and errors; every JSON
   // line goes to <datadir>/p2pool.log unless --logfile says otherwise.
