@@ -7,7 +7,7 @@ NODE := $(NODE_BIN)/node
 TEST_GLOBS ?= 'services/**/*.test.ts' 'test/**/*.test.ts' 'operator/**/*.test.ts'
 ARGS ?=
 
-.PHONY: help setup setup-run run test typecheck unit bench generate clean
+.PHONY: help setup setup-run run test typecheck unit bench generate clean image crd chart-lint test-k8s
 
 ## help: list the targets
 help:
@@ -56,3 +56,22 @@ generate: node_modules/.stamp
 test: gen-check
 gen-check: setup
 	@bash scripts/generate.sh --check
+
+## image: the OCI image of every service and the operator, without Docker (prints its size)
+image: node_modules/.stamp
+	@bash scripts/k8s/host-packages.sh
+	@bash scripts/k8s/image.sh
+
+## crd: write the P2PoolNode CRD from operator/api/crd.ts into the chart
+crd: node_modules/.stamp
+	$(NODE) operator/api/crd-file.ts --write
+
+## chart-lint: helm lint --strict of charts/p2pool (helm built from the Go module proxy, cached)
+chart-lint:
+	@bash scripts/k8s/build.sh helm
+	@$$(bash scripts/k8s/tools.sh helm) lint --strict charts/p2pool
+
+## test-k8s: a real single-node Kubernetes on this machine, our image, the operator's scenarios
+# (cold: builds and caches the Kubernetes binaries first; stops all it starts, restores host settings)
+test-k8s: node_modules/.stamp
+	@bash scripts/k8s/test-k8s.sh

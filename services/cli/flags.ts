@@ -72,6 +72,9 @@ const OPTIONS: Option[] = [
   { names: ['--bitcoind-rpc-port'], kind: 'port', metavar: 'PORT', group: 'bitcoind', help: "the full node's JSON-RPC port (default: the coin's, read from its conf file if no password is given)", apply: (c, v) => { c.fullNode.rpcPort = Number(v); } },
   { names: ['--bitcoind-p2p-port'], kind: 'port', metavar: 'PORT', group: 'bitcoind', help: "the full node's P2P port (default: the coin's)", apply: (c, v) => { c.fullNode.p2pPort = Number(v); } },
 
+  { names: ['--bitcoind-rpc-user-file'], kind: 'string', metavar: 'FILE', group: 'bitcoind', help: "read the full node's RPC user from FILE (e.g. a mounted Secret), instead of a positional argument", apply: (c, v) => { c.fullNode.rpcUserFile = v; } },
+  { names: ['--bitcoind-rpc-password-file'], kind: 'string', metavar: 'FILE', group: 'bitcoind', help: "read the full node's RPC password from FILE (e.g. a mounted Secret), instead of a positional argument", apply: (c, v) => { c.fullNode.rpcPasswordFile = v; } },
+
   { names: ['--nats'], kind: 'string', metavar: 'URL', group: 'cluster', help: 'cluster mode: talk to the other services over NATS at URL (nats://host:4222, comma-separated for several)', apply: (c, v) => { c.nats = v; } },
   { names: ['--service'], kind: 'string', metavar: 'NAME', group: 'cluster', help: `run only this service: ${SERVICE_NAMES.join(', ')} (needs --nats)`, apply: (c, v) => {
     if (!isServiceName(v)) throw new UsageError(`--service: unknown service "${v}"; expected one of ${SERVICE_NAMES.join(', ')}`);
@@ -184,6 +187,23 @@ export function parseArgs(argv: string[], instance: string, read?: (path: string
   } else if (positional.length === 2) {
     c.fullNode.rpcUser = positional[0];
     c.fullNode.rpcPassword = positional[1];
+  }
+  // Credentials from files (a Secret mounted in a pod), so they appear in no argv or environment.
+  const { rpcUserFile, rpcPasswordFile } = c.fullNode;
+  if (rpcUserFile !== undefined || rpcPasswordFile !== undefined) {
+    if (positional.length) throw new UsageError('give the full node\'s RPC credentials either as arguments or with --bitcoind-rpc-*-file, not both');
+    const readSecret = (flag: string, path: string) => {
+      try {
+        return (read ?? ((f: string) => readFileSync(f, 'utf8')))(path).replace(/\r?\n$/, '');
+      } catch (e) {
+        throw new UsageError(`${flag}: cannot read ${path}: ${(e as Error).message}`);
+      }
+    };
+    c.fullNode.rpcUser = rpcUserFile === undefined ? '' : readSecret('--bitcoind-rpc-user-file', rpcUserFile);
+    if (rpcPasswordFile === undefined) throw new UsageError('--bitcoind-rpc-user-file needs --bitcoind-rpc-password-file');
+    c.fullNode.rpcPassword = readSecret('--bitcoind-rpc-password-file', rpcPasswordFile);
+    delete c.fullNode.rpcUserFile;
+    delete c.fullNode.rpcPasswordFile;
   }
   if (c.service && !c.nats) throw new UsageError(`--service ${c.service} runs one service of a cluster and needs --nats URL (without --service, p2pool runs all services in one process)`);
   if (c.netFile && (c.net !== 'bitcoin' || c.testnet)) {

@@ -12,6 +12,9 @@ export interface FullNodeConfig {
   // Positional BITCOIND_RPCUSERPASS; both undefined = read the coin's conf file / cookie.
   rpcUser?: string;
   rpcPassword?: string;
+  // --bitcoind-rpc-user-file / --bitcoind-rpc-password-file: read into rpcUser/rpcPassword by the parser.
+  rpcUserFile?: string;
+  rpcPasswordFile?: string;
 }
 
 export interface NodeConfig {
