@@ -157,6 +157,7 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     GetShares: (req) => need().base.GetShares!(req),
     GetMissingParents: (req) => need().base.GetMissingParents!(req),
     GetStats: (req) => need().base.GetStats!(req),
+    GetMinerShares: (req) => need().base.GetMinerShares!(req),
     async SubmitShare(req) {
       const { sc, base } = need();
       const r = await base.SubmitShare!(req);

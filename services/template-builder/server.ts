@@ -67,6 +67,14 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
     async GetStatus() {
       return toBuilderStatus(tb.status(), tb.currentWork);
     },
+    async GetBlockStatus(req) {
+      const hashes = req.hashes.slice(0, 100).map((h) => Buffer.from(h).reverse().toString('hex'));
+      const r = await tb.blockStatus(hashes);
+      return {
+        node: r.node,
+        blocks: r.blocks.map((b, i) => ({ hash: req.hashes[i]!, known: b.header !== null, confirmations: b.header?.confirmations ?? 0, height: b.header?.height ?? 0 })),
+      };
+    },
     async start() {
       tb.start();
     },

@@ -143,3 +143,47 @@ export function otherTxHashes(tracker: ShareTracker, share: Share): bigint[] {
   }
   return out;
 }
+
+export interface MinerWindow {
+  windowShares: number;
+  shares: number;
+  orphan: number;
+  dead: number;
+  /** Newest first, at most `limit`. */
+  recent: { hash: bigint; timestamp: number; depth: number; staleInfo: number; work: number }[];
+}
+
+/** One payout address's shares among the PPLNS window of the best share (min(height, REAL_CHAIN_LENGTH)). */
+export function minerWindow(tracker: ShareTracker, net: Network, best: bigint | null, address: string, limit: number): MinerWindow {
+  const out: MinerWindow = { windowShares: 0, shares: 0, orphan: 0, dead: 0, recent: [] };
+  if (best === null) return out;
+  const n = Math.min(tracker.getHeight(best), net.REAL_CHAIN_LENGTH);
+  let depth = 0;
+  for (const s of tracker.getChain(best, n)) {
+    out.windowShares++;
+    if (s.address === address) {
+      out.shares++;
+      if (s.staleInfo === STALE_ORPHAN) out.orphan++;
+      if (s.staleInfo === STALE_DOA) out.dead++;
+      if (out.recent.length < limit) out.recent.push({ hash: s.hash, timestamp: s.timestamp, depth, staleInfo: s.staleInfo, work: Number(targetToAverageAttempts(s.target)) });
+    }
+    depth++;
+  }
+  return out;
+}
+
+/** /user_stales over the whole best chain: stale / total, a stale share counted once in stale and twice in total (as the reference). */
+export function userStales(tracker: ShareTracker, best: bigint | null): Record<string, number> {
+  if (best === null) return {};
+  const stale = new Map<string, number>();
+  const total = new Map<string, number>();
+  for (const s of tracker.getChain(best, tracker.getHeight(best))) {
+    const a = s.address;
+    const isStale = s.staleInfo === STALE_ORPHAN || s.staleInfo === STALE_DOA;
+    total.set(a, (total.get(a) ?? 0) + (isStale ? 2 : 1));
+    if (isStale) stale.set(a, (stale.get(a) ?? 0) + 1);
+  }
+  const out: Record<string, number> = {};
+  for (const [a, t] of total) out[a] = (stale.get(a) ?? 0) / t;
+  return out;
+}
