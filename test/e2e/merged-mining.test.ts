@@ -26,6 +26,7 @@ let api: ReturnType<typeof grpcRpc>;
 let doge: AuxStandin;
 let nmc: AuxStandin;
 let workerPort: number;
+let healthPort: number;
 
 // Every parent hash meets these aux targets: every share (and pseudoshare) is an aux block here.
 const ANY = (1n << 256n) - 1n;
@@ -40,6 +41,7 @@ before(async () => {
     '--merged', doge.mergedUrl, '--merged', `${nmc.mergedUrl}?address=${'N'.repeat(34)}`, '--merged-poll-ms', '100',
   ]);
   const ports = await proc.ports();
+  healthPort = ports.health;
   await eventually(async () => assert.equal((await getJson(ports.health, '/readyz')).status, 200), 'ready', 60_000);
   workerPort = Number((await proc.waitForLog((r) => r.msg === 'worker port listening', 'worker port')).port);
   api = grpcRpc(`127.0.0.1:${ports.grpc}`);
@@ -79,6 +81,10 @@ test('two aux chains at once: the commitment is in the coinbase and shares are a
   // Every submission passed the stand-ins' own verification.
   assert.deepEqual([...doge.submissions, ...nmc.submissions].filter((s) => !s.accepted).map((s) => s.reason), []);
   await proc.waitForLog((r) => r.msg === 'aux block accepted', 'the aux service logs the acceptance');
+  // /metrics: submissions by chain and result, and each chain's daemon up.
+  const metricsText = String((await getJson(healthPort, '/metrics')).body);
+  assert.match(metricsText, /p2pool_aux_blocks_submitted_total\{[^}]*result="accepted"[^}]*\} [1-9]/);
+  assert.match(metricsText, /p2pool_aux_chain_up\{chain="http:\/\/127\.0\.0\.1:\d+\/"\} 1/);
   // The shares the sharechain holds carry the commitment in their coinbase.
   const best = await eventually(async () => {
     const stats = await clients.sharechain.GetStats({});

@@ -1,7 +1,7 @@
 // Chain statistics as the reference computes them (p2pool/data.py, web.py), over a tracker and a
 // best share. Pure functions; the web endpoints, the status line and GetStats share them.
 import {
-  poolAttemptsPerSecond, targetToAverageAttempts, targetToDifficulty, expectedPayouts, donationKey, pubkeyHashToAddress, bitsToTarget,
+  poolAttemptsPerSecond, targetToAverageAttempts, targetToDifficulty, expectedPayouts, donationKey, pubkeyHashToAddress, v36PayoutAddress, bitsToTarget,
   DONATION_SCRIPT, DONATION_PUBKEY_HASH, STALE_DOA, STALE_ORPHAN,
   type Network, type Share, type ShareTracker,
 } from '../../core/index.ts';
@@ -55,9 +55,18 @@ export function staleRates(tracker: ShareTracker, best: bigint | null): Record<s
 /** A PPLNS key as an address: [JT] keys are addresses; [FV] keys are scripts (P2PKH or the donation P2PK). */
 export function keyToAddress(net: Network, key: string): string | null {
   if (net.LINEAGE === 'JT') return key;
+  // [V36] v35 shares are keyed by address, v36 shares by their P2PKH / P2WPKH / P2SH script.
+  if (net.LINEAGE === 'V36') return /^[0-9a-f]+$/.test(key) ? scriptToAddress(net, key) : key;
   if (key === DONATION_SCRIPT.toString('hex')) return pubkeyHashToAddress(DONATION_PUBKEY_HASH, net.PARENT.ADDRESS_VERSION);
   const m = /^76a914([0-9a-f]{40})88ac$/.exec(key);
   return m ? pubkeyHashToAddress(Buffer.from(m[1]!, 'hex'), net.PARENT.ADDRESS_VERSION) : null;
+}
+
+function scriptToAddress(net: Network, key: string): string | null {
+  const m = /^(?:76a914([0-9a-f]{40})88ac|0014([0-9a-f]{40})|a914([0-9a-f]{40})87)$/.exec(key);
+  if (!m) return null;
+  const type = m[1] ? 0 : m[2] ? 1 : 2;
+  return v36PayoutAddress(Buffer.from((m[1] ?? m[2] ?? m[3])!, 'hex'), type, net.PARENT);
 }
 
 /** /users: each address's share of the weight of the last min(height, 720) shares, no work cap. */
