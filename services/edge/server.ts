@@ -22,6 +22,7 @@ import { fromBlockTemplate } from '../template-builder/contract.ts';
 import { webHandlerFor } from '../web/http.ts';
 import { auxCommitmentFromMessage, CoreShareSink, CoreWorkSource } from './core-work/index.ts';
 import type { AuxWork } from '../gen/p2pool/v1/aux.ts';
+import { edgeMetrics } from './metrics.ts';
 import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
 
 // endpoints(): the worker port once bound, for the start-up log and `make run`.
@@ -126,6 +127,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
 
   const closers: Closer[] = [];
   let snapshots: NodeJS.Timeout | undefined;
+  let stopMetrics: (() => void) | undefined;
   let stopped = false;
 
   // Work published before this edge subscribed: asked for, retried while the others come up.
@@ -187,6 +189,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       void ctx.clients.aux.GetAuxWork({}).then((w) => { if (work.currentAux === null) setAux(w); }, () => undefined);
       snapshots = setInterval(snapshot, SNAPSHOT_MS);
       snapshots.unref();
+      stopMetrics = edgeMetrics(edge);
     },
     // SIGTERM: miners are told to reconnect (to another edge behind the Service) before the port closes.
     async drain() {
@@ -194,6 +197,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     },
     async stop() {
       stopped = true;
+      stopMetrics?.();
       clearInterval(snapshots);
       await Promise.allSettled(closers.map((c) => c.close()));
       await edge.stop();

@@ -12,6 +12,7 @@ import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 import { localKey } from '../runtime/local.ts';
 import { fullNodeChain, nodeNetwork } from '../runtime/network.ts';
 import { TemplateBuilder } from './builder.ts';
+import { blockSubmissions, templateBuilderMetrics } from './metrics.ts';
 import { toBlockTemplate, toBuilderStatus, toSubmitBlockResponse, toTemplateReason } from './contract.ts';
 
 export type TemplateBuilderLogic = Logic<TemplateBuilderContract>;
@@ -50,6 +51,7 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
       .catch((e) => log.warn('publishing the loss of work failed', { error: e }));
   });
 
+  let stopMetrics: (() => void) | undefined;
   return {
     async GetTemplate() {
       const w = tb.currentWork;
@@ -58,6 +60,7 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
     async SubmitBlock(req) {
       // The builder logs each submission's outcome per node.
       const result = await tb.submitBlock(Buffer.from(req.block));
+      blockSubmissions().add(1, { outcome: result.status === 'accepted' || result.status === 'duplicate' ? 'accepted' : result.status === 'rejected' ? 'rejected' : 'error' });
       const response = toSubmitBlockResponse(result);
       // The answer is on record even if the caller has gone (BLOCKS stream, for /recent_blocks and audits).
       emit(ctx.bus, Events.blockSubmitted, { request: { ...req, block: new Uint8Array() }, response }, ctx.instance)
@@ -76,9 +79,11 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
       };
     },
     async start() {
+      stopMetrics = templateBuilderMetrics(tb);
       tb.start();
     },
     async stop() {
+      stopMetrics?.();
       tb.stop();
     },
   };

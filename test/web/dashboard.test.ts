@@ -5,7 +5,7 @@
 // errors. Screenshots go to test-artifacts/web/ (gitignored).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
@@ -25,6 +25,7 @@ let chain: Chain;
 let dir: string;
 let proc: P2poolProcess;
 let web: number;
+let health: number;
 let browser: Browser | undefined;
 
 before(async () => {
@@ -37,6 +38,11 @@ before(async () => {
     assert.ok(m, proc.stderr);
     return Number(m[1]);
   }, 'the web address', 90_000);
+  health = await eventually(async () => {
+    const line = readFileSync(join(dir, 'p2pool.log'), 'utf8').split('\n').find((l) => l.includes('"health endpoint listening"'));
+    assert.ok(line);
+    return Number(JSON.parse(line).port);
+  }, 'the health port in the log', 10_000);
   // Shares in the chain and a few graph samples (one every 5 s) behind them.
   await eventually(async () => {
     const s = (await getJson(web, '/api/v1/status')).body;
@@ -158,4 +164,33 @@ test('headless Chromium: the dashboard and a miner page render their data with n
   assert.ok(Number(await m.page.textContent('#m-shares')) >= 3);
   await m.page.screenshot({ path: join(ARTIFACTS, 'miner.png'), fullPage: true });
   assert.deepEqual(m.errors, []);
+});
+
+// The families issue 14 lists, from the one process of the embedded default (each service registers
+// its own, so a cluster pod of one service lists that service's part).
+const FAMILIES = [
+  'p2pool_build_info', 'p2pool_bus_up', 'p2pool_service_serving', 'rpc_client_duration', 'rpc_server_duration',
+  'p2pool_edge_connections', 'p2pool_edge_submits_total', 'p2pool_edge_pseudoshares_total', 'p2pool_edge_shares_total', 'p2pool_edge_blocks_total',
+  'p2pool_edge_hashrate', 'p2pool_edge_fanout_duration', 'p2pool_sharechain_height', 'p2pool_sharechain_sync', 'p2pool_sharechain_sync_progress',
+  'p2pool_node_shares', 'p2pool_node_hashrate', 'p2pool_pool_hashrate', 'p2pool_pool_stale_proportion', 'p2pool_sharechain_share_propagation',
+  'p2pool_sharechain_shares_added_total', 'p2pool_peers', 'p2pool_fullnode_rpc_duration', 'p2pool_fullnode_rpc_errors_total',
+  'p2pool_fullnode_up', 'p2pool_template_height', 'p2pool_blocks_submitted_total',
+];
+
+test('/metrics: the families operators alert on, from the OpenTelemetry Prometheus exporter, with bounded labels', async () => {
+  const res = await fetch(`http://127.0.0.1:${health}/metrics`);
+  assert.equal(res.status, 200);
+  const text = await res.text();
+  const types = new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  for (const f of FAMILIES) assert.ok(types.has(f), `${f} missing from /metrics`);
+  assert.equal(types.get('p2pool_edge_fanout_duration'), 'histogram');
+  assert.equal(types.get('p2pool_edge_pseudoshares_total'), 'counter');
+  assert.match(text, /^p2pool_build_info\{version="[^"]+",share_version="35",network="litecoin_regtest"\} 1$/m);
+  assert.match(text, /^p2pool_sharechain_sync\{state="synced"\} 1$/m);
+  const accepted = Number(/^p2pool_edge_pseudoshares_total\{result="accepted"\} (\d+)/m.exec(text)?.[1]);
+  assert.ok(accepted > 0);
+  // No per-share, per-job or per-address label values.
+  for (const m of text.matchAll(/="([^"]*)"/g)) {
+    assert.ok(!/^[0-9a-f]{64}$/.test(m[1]!) && !m[1]!.includes(chain.address), `unbounded label value ${m[1]}`);
+  }
 });
