@@ -23,6 +23,8 @@ export interface RatchetOptions {
   activatePercent?: number;
   /** Below this (with a full window) an activated node goes back to voting: the hysteresis band. */
   deactivatePercent?: number;
+  /** Where the node starts: 'confirmed' on a network whose chains start at v36 (nothing to switch). */
+  initialState?: RatchetState;
 }
 
 /** The origin of a received share: its peer's host (one per machine, whatever the port). */
@@ -54,6 +56,7 @@ export class VersionRatchet {
     this.activate = opts.activatePercent ?? 95;
     this.deactivate = opts.deactivatePercent ?? 50;
     if (this.deactivate >= this.activate) throw new Error('the deactivation threshold must lie below the activation threshold');
+    this.state = opts.initialState ?? 'voting';
   }
 
   decide(tracker: ShareTracker, net: Network, best: bigint | null, from = 35, to = 36): RatchetDecision {
