@@ -6,7 +6,7 @@ import { coinbaseMerkleBranch, merkleRoot, checkMerkleLink } from '../bitcoin/me
 import { prefixToHashLink } from '../bitcoin/hash-link.ts';
 import { addressToScriptJT, addressToScriptV36, decodeAddress, pubkeyHashToAddress, v36PayoutIdentity } from '../bitcoin/address.ts';
 import { p2pkhScript } from '../bitcoin/script.ts';
-import { v36PayoutScript } from '../bitcoin/address.ts';
+import { v36PayoutAddress } from '../bitcoin/address.ts';
 import type { BlockHeader } from '../bitcoin/header.ts';
 import { hash256 } from '../crypto/hash.ts';
 import type { Network } from '../networks/types.ts';
@@ -102,8 +102,8 @@ function combinedDonationAddress(net: Network): string | null {
 
 /** The payout key of a share author (finder) from share_data (JT: address string; FV: script hex). */
 export function finderKey(net: Network, layout: ShareLayout, d: ShareData): string {
+  if (layout.rules.layout === 'C') return d.address ?? v36PayoutAddress(d.pubkeyHash!, d.pubkeyType ?? 0, net.PARENT);
   if (layout.rules.payoutKey === 'address') return d.address ?? pubkeyHashToAddress(d.pubkeyHash!, net.PARENT.ADDRESS_VERSION);
-  if (layout.rules.layout === 'C') return v36PayoutScript(d.pubkeyHash!, d.pubkeyType ?? 0).toString('hex');
   return p2pkhScript(d.pubkeyHash!).toString('hex');
 }
 

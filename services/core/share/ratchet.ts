@@ -25,6 +25,8 @@ export interface RatchetOptions {
   deactivatePercent?: number;
   /** Where the node starts: 'confirmed' on a network whose chains start at v36 (nothing to switch). */
   initialState?: RatchetState;
+  /** This node's own origin when its shares carry one (simulations); shares with no origin are always ours. */
+  selfOrigin?: string;
 }
 
 /** The origin of a received share: its peer's host (one per machine, whatever the port). */
@@ -50,6 +52,7 @@ export class VersionRatchet {
   private readonly minOrigins: number;
   private readonly activate: number;
   private readonly deactivate: number;
+  private readonly selfOrigin: string | null;
 
   constructor(opts: RatchetOptions = {}) {
     this.minOrigins = opts.minOrigins ?? 2;
@@ -57,6 +60,7 @@ export class VersionRatchet {
     this.deactivate = opts.deactivatePercent ?? 50;
     if (this.deactivate >= this.activate) throw new Error('the deactivation threshold must lie below the activation threshold');
     this.state = opts.initialState ?? 'voting';
+    this.selfOrigin = opts.selfOrigin ?? null;
   }
 
   decide(tracker: ShareTracker, net: Network, best: bigint | null, from = 35, to = 36): RatchetDecision {
@@ -72,7 +76,7 @@ export class VersionRatchet {
       if (s.desiredVersion >= to) {
         votes++;
         const o = originOf(s.peerAddr);
-        if (o !== null) origins.add(o);
+        if (o !== null && o !== this.selfOrigin) origins.add(o);
       }
       if (s.type >= to) upgraded++;
     }
