@@ -33,9 +33,11 @@ export interface Verdict {
   block: boolean;
   /** 2 when the pseudoshare only met the pre-retarget target within the grace period. */
   grace: boolean;
+  /** The share's durable storage under way (cluster): the miner's answer waits for it. */
+  stored: Promise<unknown> | null;
 }
 
-const verdict: Verdict = { status: OK, doa: false, share: false, block: false, grace: false };
+const verdict: Verdict = { status: OK, doa: false, share: false, block: false, grace: false, stored: null };
 const header = Buffer.allocUnsafe(80);
 
 /** Anything that can judge a PoW hash against the miner's pseudoshare target. */
@@ -52,6 +54,7 @@ export interface SubmitterIdentity {
 function fail(status: number): Verdict {
   verdict.status = status;
   verdict.doa = verdict.share = verdict.block = verdict.grace = false;
+  verdict.stored = null;
   return verdict;
 }
 
@@ -97,6 +100,7 @@ export function judgeHeader(
   if (level === 0) return fail(LOW_DIFFICULTY);
   if (!job.seen.add(pow)) return fail(DUPLICATE);
   verdict.status = OK;
+  verdict.stored = null;
   verdict.grace = level === 2;
   verdict.doa = job.template.workId !== ctx.workId;
   verdict.block = hashMeetsTarget(pow, job.blockTargetBE);
@@ -129,5 +133,8 @@ function deliverSolution(ctx: EdgeContext, job: Job, hdr: Buffer, coinbase: Buff
   // A block solution that misses the share target (regtest's easy blocks) is not a share: the
   // sink drops it, and the stats must not count it as one.
   if (hashMeetsTarget(pow, job.shareTargetBE)) ctx.counters.shares++;
-  try { ctx.sink.submitShare(solution); } catch { /* as above */ }
+  try {
+    const r = ctx.sink.submitShare(solution);
+    if (r) verdict.stored = r;
+  } catch { /* as above */ }
 }
