@@ -22,8 +22,12 @@ import { SubmitShareRequest } from '../gen/p2pool/v1/sharechain.ts';
 import { coinParams } from '../template-builder/coins.ts';
 import { fromBlockTemplate } from '../template-builder/contract.ts';
 import { webHandlerFor } from '../web/http.ts';
-import { CoreShareSink, CoreWorkSource } from './core-work/index.ts';
+import { auxCommitmentFromMessage, CoreShareSink, CoreWorkSource } from './core-work/index.ts';
+import type { AuxWork } from '../gen/p2pool/v1/aux.ts';
+import { edgeMetrics } from './metrics.ts';
 import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
+import { BusHandoverLink } from './handover/link.ts';
+import { MinerDifficultyBook } from './handover/miner-difficulty.ts';
 
 // endpoints(): the worker port once bound, for the start-up log and `make run`.
 export type EdgeLogic = Logic<Edge> & { endpoints?(): Record<string, string> };
@@ -82,19 +86,33 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       });
     },
     durable: queue !== null,
+    // Merged mining: the aux service builds and submits the AuxPoW; the edge only reports the outcome.
+    submitAux: (req, meta) => ctx.clients.aux.SubmitAuxPow(req).then((r) => {
+      for (const x of r.results) {
+        if (x.accepted) log.info('aux block accepted', { chainId: x.chainId, miner: meta.miner });
+        else log.warn('aux block rejected', { chainId: x.chainId, miner: meta.miner, reason: x.reason });
+      }
+    }),
     log,
   });
+  // Shared with the other edges over the bus (docs/rollout.md): miners' difficulty, and submits on each other's jobs.
+  const difficulties = new MinerDifficultyBook();
+  const workerPort = config.workerPort ?? net.WORKER_PORT;
   const edge = new EdgeServer({
     config: {
       ...edgeConfigForParent(net.PARENT),
       host: config.workerHost ?? '0.0.0.0',
-      port: config.workerPort ?? net.WORKER_PORT,
+      port: workerPort,
       extranoncePrefix: extranoncePrefixFor(ctx.instance),
       version: `p2pool-ts/${ctx.version}`,
+      drainWindowMs: config.drainWindow * 1000,
+      reconnectTo: config.drainReconnect ? { host: config.drainReconnect.host, port: config.drainReconnect.port || workerPort, waitSeconds: 0 } : null,
     },
     workSource: work,
     shareSink: sink,
     webHandler: webHandlerFor(ctx.clients.web),
+    handover: new BusHandoverLink(ctx.bus),
+    difficulties,
   });
 
   // Ready = there is work to hand out (a template, and a synced basis for its block bits).
@@ -120,8 +138,18 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     }
   };
 
+  const setAux = (w: AuxWork | undefined) => {
+    try {
+      work.setAuxWork(w === undefined ? null : auxCommitmentFromMessage(w));
+    } catch (e) {
+      log.warn('unusable aux work from the aux service; mining without it', { error: (e as Error).message });
+      work.setAuxWork(null);
+    }
+  };
+
   const closers: Closer[] = [];
   let snapshots: NodeJS.Timeout | undefined;
+  let stopMetrics: (() => void) | undefined;
   let stopped = false;
 
   // Work published before this edge subscribed: asked for, retried while the others come up.
@@ -150,9 +178,10 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   };
 
   const drain = async (opts: Parameters<EdgeServer['drain']>[0] = {}) => {
+    ctx.health.setCheck('work', false, 'draining');
     const r = await edge.drain(opts);
     ctx.health.setCheck('work', false, 'drained');
-    log.info('edge drained', { ...r });
+    log.info('edge drained', { ...r, forwarded_back: edge.ctx.counters.handedBack });
     return r;
   };
 
@@ -167,10 +196,13 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       return drain({
         reconnectHost: req.reconnectHost || undefined, reconnectPort: req.reconnectPort || undefined,
         waitSeconds: req.waitSeconds || undefined, deadlineMs: Number(req.deadlineMs) || undefined,
-      });
+      }).then((r) => ({ connectionsBefore: r.connectionsBefore, connectionsRemaining: r.connectionsRemaining }));
     },
     async start() {
+      await difficulties.attach(ctx.bus).catch((e) => log.warn('shared miner difficulties unavailable: vardiff starts afresh per connection', { error: (e as Error).message }));
+      closers.push({ close: () => difficulties.close() });
       closers.push(
+        await on(bus, Events.auxWorkPublished, (m) => setAux(m.work)),
         // No template = the template builder has no ready full node: jobs are withdrawn until it does.
         await on(bus, Events.templatePublished, (m) => { if (m.template) setTemplate(m.template); else work.setWork(null); }),
         await on(bus, Events.workBasisPublished, (m) => { if (m.basis) setBasis(m.basis); }),
@@ -178,15 +210,19 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       const port = await edge.start();
       log.info('worker port listening', { port, host: edge.config.host, url: `stratum+tcp://${edge.config.host}:${port}` });
       void catchUp();
+      // Aux work published before this edge subscribed (none without --merged: FAILED_PRECONDITION).
+      void ctx.clients.aux.GetAuxWork({}).then((w) => { if (work.currentAux === null) setAux(w); }, () => undefined);
       snapshots = setInterval(snapshot, SNAPSHOT_MS);
       snapshots.unref();
+      stopMetrics = edgeMetrics(edge);
     },
     // SIGTERM: miners are told to reconnect (to another edge behind the Service) before the port closes.
     async drain() {
-      if (!edge.draining) await drain();
+      await drain();
     },
     async stop() {
       stopped = true;
+      stopMetrics?.();
       clearInterval(snapshots);
       await Promise.allSettled(closers.map((c) => c.close()));
       await edge.stop();

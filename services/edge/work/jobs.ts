@@ -18,6 +18,8 @@ export class Job {
   readonly prevHashHex: string;
   readonly shareTargetBE: Buffer;
   readonly blockTargetBE: Buffer;
+  /** Merged mining's target, or null without aux work. */
+  readonly auxTargetBE: Buffer | null;
   /** Set when a new block arrives: submits answer "stale". */
   staleSince = 0;
   /** PoW-hash prefixes of accepted submits, for duplicate detection. */
@@ -39,6 +41,7 @@ export class Job {
     this.prevHashHex = shared.prevHashHex;
     this.shareTargetBE = targetToBE(template.shareTarget);
     this.blockTargetBE = shared.blockTargetBE;
+    this.auxTargetBE = template.auxTarget === undefined ? null : targetToBE(template.auxTarget);
     this.en1Offset = template.coinb1.length;
     this.en2Offset = this.en1Offset + en1Size;
     this.en2Size = en2Size;
@@ -131,7 +134,11 @@ export class JobRegistry {
   private readonly en1Size: number;
   private readonly en2Size: number;
 
-  constructor(en1Size: number, en2Size: number, startCounter = Math.floor(Math.random() * 0xffffffff)) {
+  /** Prefix of every job id (handover/job-tag.ts): the issuing edge. */
+  readonly tag: string;
+
+  constructor(en1Size: number, en2Size: number, startCounter = Math.floor(Math.random() * 0xffffffff), tag = '') {
+    this.tag = tag;
     this.en1Size = en1Size;
     this.en2Size = en2Size;
     this.counter = startCounter >>> 0;
@@ -152,7 +159,7 @@ export class JobRegistry {
 
   add(key: string, template: JobTemplate, now: number): Job {
     this.counter = (this.counter + 1) >>> 0;
-    const job = new Job(this.counter.toString(16), key, template, now, this.en1Size, this.en2Size);
+    const job = new Job(this.tag + this.counter.toString(16), key, template, now, this.en1Size, this.en2Size);
     this.jobs.set(job.id, job);
     this.current.set(key, job);
     return job;

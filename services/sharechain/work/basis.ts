@@ -10,6 +10,7 @@
 // bits. The edge rebuilds a small tracker from it (basis-view.ts) and calls generateTransaction: same
 // code, same bytes as a node with the whole chain. Nothing on the edge's hot path waits on a round trip;
 // a new basis arrives when the best share, the block bits, the stale_info or the punish state change.
+import type { VersionRatchet, RatchetDecision } from '../../core/index.ts';
 import {
   shareVersion, targetToAverageAttempts, bitsToTarget, preTarget3, targetToBits, versionToProduce, TX_REF_LOOKBACK,
   type Network, type ShareTracker,
@@ -44,7 +45,10 @@ export interface WorkBasis {
   chain: { hash: bigint; packed: Buffer }[];
   /** Block bits the PPLNS window was computed for (null before the first template). */
   blockBits: number | null;
+  /** [V36] for share version 36: the decayed window (start = the parent, desiredWeight 0, script keys). */
   pplns: PplnsWindow | null;
+  /** [V36] merged_payout_hash of a share on top of previousShareHash (null = None or not v36). */
+  mergedPayoutHash: bigint | null;
   /** pre_target3 (exact) and its compact bounds, for display and for edges choosing share targets. */
   preTarget3: bigint;
   maxBits: number;
@@ -81,20 +85,38 @@ export type BasisInput = Pick<
   net: Network;
   best: bigint | null;
   nowMs: number;
+  /** [V36] the node's mint-side version decision (docs/consensus-core.md, V36); the JT rule otherwise. */
+  ratchet?: VersionRatchet;
+  /** Receives the ratchet's decision (logs, stats, metrics). */
+  onVersionDecision?: (d: RatchetDecision) => void;
 };
 
 export function buildWorkBasis(i: BasisInput): WorkBasis {
   const { tracker, net, best } = i;
   const prev = best === null ? undefined : tracker.get(best);
   const successorOf = (v: number) => shareVersion(net.LINEAGE, v)?.successor ?? null;
-  const { version } = versionToProduce(tracker, net, prev, successorOf);
+  let version: number;
+  if (net.LINEAGE === 'V36' && i.ratchet && (prev === undefined || prev.type === 35 || prev.type === 36)) {
+    const d = i.ratchet.decide(tracker, net, best);
+    i.onVersionDecision?.(d);
+    version = prev === undefined && net.GENESIS_SHARE_VERSION === 36 ? 36 : d.version;
+  } else version = versionToProduce(tracker, net, prev, successorOf).version;
   const rules = shareVersion(net.LINEAGE, version);
   const [height, last] = tracker.getHeightAndLast(best);
   const chain: WorkBasis['chain'] = [];
   if (best !== null) for (const s of tracker.getChain(best, Math.min(height, basisChainLength(net)))) chain.push({ hash: s.hash, packed: s.pack() });
   const pre = preTarget3(tracker, net, best);
   let pplns: PplnsWindow | null = null;
-  if (i.blockBits !== null) {
+  let mergedPayoutHash: bigint | null = null;
+  if (rules?.mergedMining) {
+    // V36 does not depend on the block target: the decayed window from the parent (docs/consensus-core.md, V36).
+    const maxShares = Math.min(height, net.REAL_CHAIN_LENGTH);
+    if (height >= net.REAL_CHAIN_LENGTH || last === null) {
+      const w = tracker.decayedPplns(best, maxShares, net.CHAIN_LENGTH);
+      pplns = { start: best, maxShares, desiredWeight: 0n, weights: w.weights, total: w.total, donation: w.donation };
+      mergedPayoutHash = tracker.mergedPayoutHashOf(best, net.REAL_CHAIN_LENGTH);
+    }
+  } else if (i.blockBits !== null) {
     // Exactly the query generateTransaction makes (spec §6.3).
     const start = prev ? prev.previousHash : null;
     const maxShares = Math.max(0, Math.min(height, net.REAL_CHAIN_LENGTH) - 1);
@@ -117,6 +139,7 @@ export function buildWorkBasis(i: BasisInput): WorkBasis {
     chain,
     blockBits: i.blockBits,
     pplns,
+    mergedPayoutHash,
     preTarget3: pre,
     maxBits: targetToBits(pre),
     minBits: targetToBits(pre / 30n),
