@@ -8,8 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { RpcClient } from '../template-builder/rpc/client.ts';
-import { RpcError, RPC_IN_WARMUP } from '../template-builder/rpc/errors.ts';
+import { RpcClient, RpcError, RPC_IN_WARMUP } from '../template-builder/index.ts';
 
 export interface RegtestNode {
   rpcPort: number;

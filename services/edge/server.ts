@@ -14,11 +14,11 @@ import type { Closer } from '../bus/types.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 import { fullNodeChain, nodeNetwork } from '../runtime/network.ts';
-import { MINER_DEAD_HASH_RATE, MINER_DIFFICULTY, MINER_HASH_RATE } from '../sharechain/edge-rates.ts';
-import { workBasisFromMessage } from '../sharechain/contract.ts';
-import { coinParams } from '../template-builder/coins.ts';
-import { fromBlockTemplate } from '../template-builder/contract.ts';
-import { webHandlerFor } from '../web/http.ts';
+import { MINER_DEAD_HASH_RATE, MINER_DIFFICULTY, MINER_HASH_RATE } from '../pool/edge-gauges.ts';
+import { workBasisFromMessage } from '../pool/contract/work-basis.ts';
+import { coinParams } from '../pool/coins.ts';
+import { fromBlockTemplate } from '../pool/contract/template.ts';
+import { webHandlerFor } from '../runtime/http-get.ts';
 import { CoreShareSink, CoreWorkSource } from './core-work/index.ts';
 import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
 

@@ -40,7 +40,7 @@ export const ADDR_STORE_MAX = 10_000;
 export const SHAREREQ_MAX_SHARES = 1000;
 /** Downloader: `parents` drawn from 0..499, at most 100 stops. */
 export const DOWNLOAD_PARENTS_RANGE = 500;
-export const DOWNLOAD_MAX_STOPS = 100;
+export { DOWNLOAD_MAX_STOPS } from '../pool/share-exchange.ts';
 /** `broadcast_share` walks back at most this many shares from the new best. */
 export const BROADCAST_DEPTH = 5;
 /** `remote_tx_hashes` is trimmed to this many entries. */

@@ -14,7 +14,7 @@ import type { PeerLike } from './messages/context.ts';
 import type { SharereqMessage } from './messages/sharereq.ts';
 import { encode as encodeShareReply } from './messages/sharereply.ts';
 import { ShareRequestTimeout } from './share-requests.ts';
-import type { ShareSource } from './share-source.ts';
+import type { ShareSource } from '../pool/share-source.ts';
 import { formatAddr, netGroup, normalizeHost, parseAddr } from './netaddr.ts';
 import { raisedMinimumProtocolVersion } from './protocol-version.ts';
 

@@ -11,9 +11,8 @@ import { emit, on } from '../bus/pubsub.ts';
 import type { Closer } from '../bus/types.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
+import { LOCAL_SHARECHAIN, LOCAL_TEMPLATE_BUILDER } from '../runtime/local.ts';
 import { nodeNetwork } from '../runtime/network.ts';
-import { LOCAL_SHARECHAIN } from '../sharechain/server.ts';
-import { LOCAL_TEMPLATE_BUILDER } from '../template-builder/server.ts';
 import { BusShareSource } from './bus-share-source.ts';
 import { PeerGateway, type PeerInfo } from './gateway.ts';
 

@@ -6,11 +6,13 @@ import {
   ShareTracker, think, pruneTracker, parseWrappedShare, shareVersion, bitsToTarget, nextStaleInfo, ShareRuleError,
   type Network, type Share, type ThinkResult,
 } from '../core/index.ts';
-import { referenceStops, serveChain } from '../peer-gateway/share-exchange.ts';
-import type { AddSharesResult, ShareSource } from '../peer-gateway/share-source.ts';
+import { referenceStops, serveChain } from '../pool/share-exchange.ts';
+import type { AddSharesResult, PeerHooks, ShareSource } from '../pool/share-source.ts';
+
+export type { PeerHooks };
 import type { DroppedRecord, ShareStore, StoreRecord } from './store/types.ts';
 import { OwnShares } from './own-shares.ts';
-import { buildWorkBasis, type SyncStateName, type WorkBasis } from './work/basis.ts';
+import { buildWorkBasis, type SyncStateName, type WorkBasis } from '../pool/work/basis.ts';
 
 /** The template facts the sharechain needs (from the template builder's BlockTemplate). */
 export interface ChainTemplate {
@@ -24,13 +26,6 @@ export interface ChainTemplate {
 }
 
 /** What the sharechain calls on the peer gateway (PeerGateway satisfies it). */
-export interface PeerHooks {
-  broadcastShare(hash: bigint, chain: readonly Share[]): unknown;
-  setDesired(list: readonly { hash: bigint; peerAddr: string | null }[]): void;
-  punishPeer(peerAddr: string, reason: string): void;
-  noteVerified?(share: Share, counts: ReadonlyMap<number, bigint> | null): void;
-}
-
 export interface PayoutConfig {
   /** Validated node payout address (payout.ts). */
   address: string;

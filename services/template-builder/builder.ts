@@ -2,11 +2,11 @@
 // node with the most chain work (its template height where a node reports none); found blocks
 // go to every node at once. Losing a node only changes which node the work comes from.
 import { EventEmitter } from 'node:events';
-import { coinParams, type CoinParams } from './coins.ts';
+import { coinParams, type CoinParams } from '../pool/coins.ts';
 import { FullNode, type FullNodeConfig, type NodeState } from './node.ts';
-import type { Work } from './template.ts';
+import type { Work } from '../pool/work/template.ts';
 import { combineResults, type SubmitResult } from './submit-result.ts';
-import { headerHashHex } from './block.ts';
+import { headerHashHex } from '../pool/work/block.ts';
 import { decodeAddress } from '../core/bitcoin/address.ts';
 import type { AnnouncedHeader } from './p2p/messages.ts';
 import { emptyWorkOnHeader } from './shortcut.ts';

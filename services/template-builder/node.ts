@@ -3,7 +3,7 @@
 // Every failure becomes a state with a message and is retried with backoff; nothing here needs a
 // restart of the service to recover.
 import { EventEmitter } from 'node:events';
-import type { CoinParams, NodeFlavor } from './coins.ts';
+import type { CoinParams, NodeFlavor } from '../pool/coins.ts';
 import { RpcClient } from './rpc/client.ts';
 import { resolveCredentials, type Credentials } from './rpc/credentials.ts';
 import {
@@ -12,7 +12,7 @@ import {
 } from './rpc/errors.ts';
 import { P2PClient } from './p2p/client.ts';
 import type { AnnouncedHeader } from './p2p/messages.ts';
-import { parseTemplate, TemplateError, type Work } from './template.ts';
+import { parseTemplate, TemplateError, type Work } from '../pool/work/template.ts';
 import { classifySubmitAnswer, type NodeSubmitResult } from './submit-result.ts';
 
 export type NodeStatus =

@@ -12,7 +12,7 @@ import { listenHttp, type HttpEndpoint } from '../runtime/http-server.ts';
 import { listInstances } from '../runtime/registry.ts';
 import { nodeNetwork } from '../runtime/network.ts';
 import { BusStatsSource } from './bus-stats.ts';
-import { html, json, requestFrom, writeResponse, type WebRequest, type WebResponse, type WebRoute } from './http.ts';
+import { html, json, requestFrom, writeResponse, type WebRequest, type WebResponse, type WebRoute } from '../runtime/http-get.ts';
 import { handleReference, REFERENCE_PATHS } from './reference/routes.ts';
 
 export type WebLogic = Logic<Web> & {

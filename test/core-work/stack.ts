@@ -12,7 +12,7 @@ import {
   type Network, type Share,
 } from '../../services/core/index.ts';
 import { Sharechain, type ShareResult } from '../../services/sharechain/sharechain.ts';
-import type { WorkBasis } from '../../services/sharechain/work/basis.ts';
+import type { WorkBasis } from '../../services/pool/work/basis.ts';
 import { FileShareStore } from '../../services/sharechain/store/file-store.ts';
 import { EdgeServer, edgeConfigForParent } from '../../services/edge/index.ts';
 import { CoreWorkSource, CoreShareSink, type ShareMeta } from '../../services/edge/core-work/index.ts';

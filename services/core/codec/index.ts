@@ -1,4 +1,4 @@
 export { Reader, readU256 } from './reader.ts';
-export { Writer } from './writer.ts';
+export { Writer, encodeVarInt } from './writer.ts';
 export { DecodeError, EncodeError } from './errors.ts';
 export { ByteArena, ARENA_CHUNK_BYTES } from './byte-arena.ts';

@@ -4,7 +4,7 @@
 // get_share and handed, packed, to the injected submitShare (the sharechain). Both hand-offs are
 // synchronous calls; whatever they return (a promise) is only observed for logging, never awaited.
 import { decodeHeader, type Share } from '../../core/index.ts';
-import { headerHashHex } from '../../template-builder/block.ts';
+import { headerHashHex } from '../../pool/work/block.ts';
 import type { ShareSink, Solution } from '../work-source.ts';
 import { isJobPayload, type JobPayload } from './job-builder.ts';
 import { blockForSolution } from './block-assembly.ts';

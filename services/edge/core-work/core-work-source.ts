@@ -11,9 +11,9 @@
 // Changes in the same turn of the event loop (the template and the basis that follows it) make one
 // event.
 import { ByteArena, type Network } from '../../core/index.ts';
-import type { Work } from '../../template-builder/template.ts';
-import type { WorkBasis } from '../../sharechain/work/basis.ts';
-import { WorkBasisView, BasisMismatchError } from '../../sharechain/work/basis-view.ts';
+import type { Work } from '../../pool/work/template.ts';
+import type { WorkBasis } from '../../pool/work/basis.ts';
+import { WorkBasisView, BasisMismatchError } from '../../pool/work/basis-view.ts';
 import { WorkUnavailableError, type JobTemplate, type NewWorkEvent, type WorkRequest, type WorkSource } from '../work-source.ts';
 import { buildJob, prepareWork, type GenerationMode, type WorkContext } from './job-builder.ts';
 import type { LocalRates } from './targets.ts';

@@ -11,9 +11,9 @@ import {
   bitsToTarget, encodeTx, finishGeneration, writeTx, Writer, type ByteArena, layoutFor, pushData, pushInteger, subsidy as subsidyFunc,
   type GenerationBase, type Generated, type Network, type Tx,
 } from '../../core/index.ts';
-import type { Work } from '../../template-builder/template.ts';
-import type { WorkBasis } from '../../sharechain/work/basis.ts';
-import type { EdgeGenerateInput, WorkBasisView } from '../../sharechain/work/basis-view.ts';
+import type { Work } from '../../pool/work/template.ts';
+import type { WorkBasis } from '../../pool/work/basis.ts';
+import type { EdgeGenerateInput, WorkBasisView } from '../../pool/work/basis-view.ts';
 import type { JobTemplate } from '../work-source.ts';
 import { knownTxsOf, selectTransactions, selectionFromGenerated, SegwitBeforeActivationError, type TxSelection } from './tx-selection.ts';
 import { choosePayout, type PayoutChoice } from './payout.ts';

@@ -6,7 +6,7 @@
 // every request of the (address, target) key in the epoch. We draw once per key and epoch, which
 // is the same thing: the fee share of jobs, in expectation, is -f percent.
 import { decodeAddress, type Network } from '../../core/index.ts';
-import type { WorkBasisView } from '../../sharechain/work/basis-view.ts';
+import type { WorkBasisView } from '../../pool/work/basis-view.ts';
 
 export interface PayoutChoice {
   address: string;

@@ -4,7 +4,7 @@ import {
   desiredShareTarget, pseudoshareTarget, targetToAverageAttempts,
   type Network,
 } from '../../core/index.ts';
-import type { WorkBasis } from '../../sharechain/work/basis.ts';
+import type { WorkBasis } from '../../pool/work/basis.ts';
 
 /** Local hash rates the policy reads (H/s). Every function is optional; see CoreWorkOptions.rates. */
 export interface LocalRates {

@@ -13,8 +13,8 @@ import {
   txid as coreTxid, decodeTx, coinbaseMerkleBranch, merkleRoot, shareVersion, subsidy as subsidyFunc, u256ToLE, u256FromLE,
   type DesiredTx, type Network, type SegwitData, type Tx,
 } from '../../core/index.ts';
-import type { TemplateTx, Work } from '../../template-builder/template.ts';
-import { coinbaseBranchPacked, merkleRootPacked } from '../../template-builder/merkle.ts';
+import type { TemplateTx, Work } from '../../pool/work/template.ts';
+import { coinbaseBranchPacked, merkleRootPacked } from '../../pool/work/merkle.ts';
 
 export interface TxSelection {
   /** Included transactions, a prefix of the template (the walk stops, it never skips). */

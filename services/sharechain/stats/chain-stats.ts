@@ -5,7 +5,7 @@ import {
   DONATION_SCRIPT, DONATION_PUBKEY_HASH, STALE_DOA, STALE_ORPHAN,
   type Network, type Share, type ShareTracker,
 } from '../../core/index.ts';
-import type { GlobalStats } from '../../web/reference/source.ts';
+import type { GlobalStats } from '../../pool/reference-stats.ts';
 
 /** `get_average_stale_prop`: stales / (n + stales) over n shares, where a stale is any stale_info set. */
 export function averageStaleProp(tracker: ShareTracker, best: bigint, n: number): number {

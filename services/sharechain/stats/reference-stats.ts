@@ -4,7 +4,7 @@
 import {
   targetToAverageAttempts, targetToDifficulty, bitsToTarget, parseBip34Height, u256ToHex, STALE_DOA, STALE_ORPHAN,
 } from '../../core/index.ts';
-import type { GlobalStats, LogSample, RecentBlock, ReferenceStatsSource } from '../../web/reference/source.ts';
+import type { GlobalStats, LogSample, RecentBlock, ReferenceStatsSource } from '../../pool/reference-stats.ts';
 import type { Sharechain } from '../sharechain.ts';
 import {
   averageStaleProp, currentPayouts, globalStats, keyToAddress, poolRate, realPoolRate, recentBlocks, staleInfoName, staleRates, users, otherTxHashes,

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { CoinParams, NodeFlavor } from '../coins.ts';
+import type { CoinParams, NodeFlavor } from '../../pool/coins.ts';
 
 export interface CredentialOptions {
   user?: string;

@@ -35,3 +35,11 @@ export interface ShareSource {
   /** Transactions peers sent in remember_tx become known. */
   addKnownTxs?(txs: ReadonlyMap<bigint, Buffer>): void;
 }
+
+/** What the sharechain asks of the peer gateway: relay a new share, fetch missing parents, punish a peer. */
+export interface PeerHooks {
+  broadcastShare(hash: bigint, chain: readonly Share[]): unknown;
+  setDesired(list: readonly { hash: bigint; peerAddr: string | null }[]): void;
+  punishPeer(peerAddr: string, reason: string): void;
+  noteVerified?(share: Share, counts: ReadonlyMap<number, bigint> | null): void;
+}

@@ -1,14 +1,18 @@
-// Starts a node as configured: the embedded default (all six services, in-process bus) or one
-// service of a cluster (--service NAME --nats URL). Returns the running host so tests can drive it.
+// Starts a node as configured: the services it is given on the in-process bus (the embedded default) or
+// on NATS (one service of a cluster, --service NAME --nats URL). Returns the running host so tests can
+// drive it. Which services run is the caller's choice: cli/ composes all six, services/X/main.ts one.
 import { mkdirSync } from 'node:fs';
 import { InProcBus } from '../bus/inproc.ts';
 import { NatsBus } from '../bus/nats.ts';
 import type { Bus } from '../bus/types.ts';
-import type { NodeConfig } from '../runtime/config.ts';
-import { Host } from '../runtime/host.ts';
-import type { Route } from '../runtime/http-server.ts';
-import type { Logger } from '../runtime/log.ts';
-import { servicesFor } from './services.ts';
+import type { NodeConfig } from './config.ts';
+import { Host } from './host.ts';
+import type { Route } from './http-server.ts';
+import type { Logger } from './log.ts';
+import type { ServiceName } from '../bus/contracts.ts';
+import type { ServiceFactory } from './host.ts';
+
+export type ServiceList = ReadonlyArray<[ServiceName, ServiceFactory]>;
 
 export const VERSION = '0.1.0';
 
@@ -19,7 +23,7 @@ export interface StartedNode {
 
 // The node, not yet started: `host.start()` brings up the health endpoint, connects the bus (waiting
 // for NATS if it is not up yet) and starts the services.
-export function createNode(config: NodeConfig, log: Logger, routes?: Record<string, Route>): Host {
+export function createNode(config: NodeConfig, log: Logger, services: ServiceList, routes?: Record<string, Route>): Host {
   mkdirSync(config.datadir, { recursive: true });
   const mode = config.nats ? 'cluster' : 'embedded';
   log.info('starting', {
@@ -37,11 +41,11 @@ export function createNode(config: NodeConfig, log: Logger, routes?: Record<stri
       return b;
     }
     : new InProcBus({ prefix: config.natsPrefix });
-  return new Host({ config, bus, services: servicesFor(config.service), log, version: VERSION, mode, routes });
+  return new Host({ config, bus, services: [...services], log, version: VERSION, mode, routes });
 }
 
-export async function startNode(config: NodeConfig, log: Logger): Promise<StartedNode> {
-  const host = createNode(config, log);
+export async function startNode(config: NodeConfig, log: Logger, services: ServiceList): Promise<StartedNode> {
+  const host = createNode(config, log, services);
   try {
     await host.start();
   } catch (e) {

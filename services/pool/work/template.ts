@@ -2,11 +2,11 @@
 // bigint, raw transaction bytes, the coinbase's merkle branch, the witness merkle root), after
 // checking that it is sane enough to mine on. Transactions are kept as the node serialized them:
 // P2Pool never changes them, and Litecoin's MWEB (HogEx) format is not something to re-encode.
-import { hash } from 'node:crypto';
-import type { CoinParams } from './coins.ts';
+import type { CoinParams } from '../coins.ts';
 import { coinbaseBranchPacked, merkleRootPacked } from './merkle.ts';
-import { bitsToTarget } from '../core/bitcoin/bits.ts';
-import { decodeTx, type Tx } from '../core/bitcoin/tx.ts';
+import { bitsToTarget } from '../../core/bitcoin/bits.ts';
+import { decodeTx, type Tx } from '../../core/bitcoin/tx.ts';
+import { sha256d } from '../../core/crypto/hash.ts';
 
 export interface TemplateTx {
   /** As the node serialized it (witness and MWEB data included). */
@@ -194,7 +194,7 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
     const hogEx = isHogEx(data);
     if (hogEx && i !== n - 1) throw new TemplateError(`transaction ${i} is a HogEx but not the last transaction`);
     if (opts.verifyHashes && !hogEx) {
-      const h = hash('sha256', hash('sha256', data, 'buffer'), 'buffer');
+      const h = sha256d(data);
       if (!h.equals(wtxidRaw)) throw new TemplateError(`transaction ${i} data does not hash to its hash ${wtxidHex}`);
     }
     const fee = t.fee === undefined ? null : BigInt(int(t.fee, `transaction ${i} fee`));
@@ -295,7 +295,7 @@ export function rawToBigint(raw: Buffer): bigint {
 /** Witness commitment output script for a reserved value: 6a24aa21a9ed || sha256d(root || reserved). */
 export function witnessCommitmentScript(work: Pick<Work, 'witnessMerkleRootRaw'>, reservedValue: Buffer): Buffer {
   if (reservedValue.length !== 32) throw new Error('witness reserved value must be 32 bytes');
-  const c = hash('sha256', hash('sha256', Buffer.concat([work.witnessMerkleRootRaw, reservedValue]), 'buffer'), 'buffer');
+  const c = sha256d(Buffer.concat([work.witnessMerkleRootRaw, reservedValue]));
   return Buffer.concat([Buffer.from('6a24aa21a9ed', 'hex'), c]);
 }
 

@@ -1,7 +1,6 @@
 // Tracker-side pieces of share exchange (spec §3.8) for whoever implements ShareSource over a
 // ShareTracker: serving a sharereq and the downloader's stops, exactly as the reference walks them.
 import type { Share, Tracker } from '../core/index.ts';
-import { DOWNLOAD_MAX_STOPS } from './constants.ts';
 
 /** `handle_get_shares`: from each hash back min(parents+1, height) shares, stopping before a stop. */
 export function serveChain(tracker: Tracker<Share>, hashes: readonly bigint[], parents: number, stops: ReadonlySet<bigint>): Share[] {
@@ -15,6 +14,9 @@ export function serveChain(tracker: Tracker<Share>, hashes: readonly bigint[], p
   }
   return out;
 }
+
+/** At most this many stops in a downloader's sharereq. */
+export const DOWNLOAD_MAX_STOPS = 100;
 
 /** The downloader's stops: heads ∪ {each head's ancestor min(height-1, 10) back}, at most 100. */
 export function referenceStops(tracker: Tracker<Share>): bigint[] {

@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { isServiceName, SERVICE_NAMES } from '../bus/contracts.ts';
 import { DEFAULT_PREFIX } from '../bus/subjects.ts';
-import type { NodeConfig } from '../runtime/config.ts';
-import { isLogLevel } from '../runtime/log.ts';
+import type { NodeConfig } from './config.ts';
+import { isLogLevel } from './log.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {

@@ -1,13 +1,13 @@
 // The full node as configured on the command line (--bitcoind-address, --bitcoind-rpc-port,
 // --bitcoind-p2p-port, positional user/password): the template builder's node entry, and a wallet for
 // the payout address when -a is not given.
-import { coinParams } from '../template-builder/coins.ts';
-import type { FullNodeConfig as TemplateNodeConfig } from '../template-builder/node.ts';
-import { resolveCredentials } from '../template-builder/rpc/credentials.ts';
-import { RpcClient } from '../template-builder/rpc/client.ts';
+import { coinParams } from '../pool/coins.ts';
+import type { FullNodeConfig as TemplateNodeConfig } from './node.ts';
+import { resolveCredentials } from './rpc/credentials.ts';
+import { RpcClient } from './rpc/client.ts';
 import type { Network } from '../core/networks/index.ts';
-import type { FullNodeConfig } from './config.ts';
-import { fullNodeChain } from './network.ts';
+import type { FullNodeConfig } from '../runtime/config.ts';
+import { fullNodeChain } from '../runtime/network.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 

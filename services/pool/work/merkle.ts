@@ -2,11 +2,7 @@
 // versions are the reference for shares; this is the hot path for templates of thousands of
 // transactions, where per-level allocations and bigint conversions would cost more than the hashing.
 // Adjacent pairs are already contiguous, so each pair is hashed straight from a subarray view.
-import { hash } from 'node:crypto';
-
-function sha256d(data: Buffer): Buffer {
-  return hash('sha256', hash('sha256', data, 'buffer'), 'buffer');
-}
+import { sha256d } from '../../core/index.ts';
 
 /** One level up: `n` hashes starting at byte `start` of `level` → ceil(n/2) hashes. Odd levels repeat their last. */
 function levelUp(level: Buffer, start: number, n: number): Buffer {

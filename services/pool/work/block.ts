@@ -1,20 +1,15 @@
 // Block assembly from work: header, then coinbase + template transactions in template order
 // (Litecoin's HogEx stays last), then on MWEB chains the optional-MWEB marker 0x01 and the MWEB
 // body, which is how litecoind's block serializer writes a block whose last tx is a HogEx.
-import { hash } from 'node:crypto';
+import { encodeVarInt, sha256d } from '../../core/index.ts';
 import type { Work } from './template.ts';
 import { rootFromBranchRaw } from './merkle.ts';
-import { encodeVarInt } from './p2p/messages.ts';
 
 export interface HeaderFields {
   version: number;
   timestamp: number;
   nonce: number;
   bits?: number;
-}
-
-export function sha256dRaw(data: Uint8Array): Buffer {
-  return hash('sha256', hash('sha256', data, 'buffer'), 'buffer');
 }
 
 /** Merkle root of a block on `work` whose coinbase has txid `coinbaseTxidRaw` (raw bytes). */
@@ -35,7 +30,7 @@ export function encodeBlockHeader(work: Pick<Work, 'previousBlock' | 'bits' | 'p
 
 /** Display-order hex of a header's hash (the block hash RPC shows). */
 export function headerHashHex(header80: Buffer): string {
-  return sha256dRaw(header80).reverse().toString('hex');
+  return sha256d(header80).reverse().toString('hex');
 }
 
 /**
