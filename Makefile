@@ -7,7 +7,7 @@ NODE := $(NODE_BIN)/node
 TEST_GLOBS ?= 'services/**/*.test.ts' 'test/**/*.test.ts' 'operator/**/*.test.ts'
 ARGS ?=
 
-.PHONY: setup run test typecheck unit bench generate clean
+.PHONY: setup run test typecheck lint deps format format-check unit bench generate clean
 
 ## setup: install everything the project needs (npm packages, Debian packages, Go tools); cached
 setup: node_modules/.stamp
@@ -25,10 +25,25 @@ run: setup
 	$(NODE) services/cli/main.ts $(ARGS)
 
 ## test: every check CI runs
-test: setup typecheck unit
+test: setup typecheck deps lint unit
 
 typecheck: node_modules/.stamp
 	tsc -p tsconfig.json
+
+## deps: the layer rules of docs/architecture.md and no module cycles (.dependency-cruiser.cjs)
+deps: node_modules/.stamp
+	depcruise --config .dependency-cruiser.cjs --output-type err services test bench $(wildcard operator)
+
+## lint: Biome's linter (biome.json)
+lint: node_modules/.stamp
+	biome lint --error-on-warnings
+
+## format: rewrite the tree in the project's style (biome.json); format-check: fail on any difference
+format: node_modules/.stamp
+	biome format --write
+
+format-check: node_modules/.stamp
+	biome format
 
 unit: node_modules/.stamp
 	$(NODE) --test --test-reporter=spec $(TEST_GLOBS)

@@ -1,5 +1,5 @@
 // The aux service shell: merged mining: getauxblock on each --merged URL, auxpow submission.
-// It serves the Aux contract (proto/p2pool/v1/aux.proto) on the bus. Merged mining (spec §8.8) is not
+// It serves the Aux contract (proto/p2pool/v1/aux.proto) on the bus. Merged mining (docs/protocol.md §8.8) is not
 // built yet: without --merged the service says there are no merged chains (GetAuxWork answers
 // FAILED_PRECONDITION "no merged chains configured"); with --merged it warns that the URLs are ignored
 // and GetAuxWork / SubmitAuxPow answer UNIMPLEMENTED. The edges mine without aux work either way.

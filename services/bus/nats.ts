@@ -255,7 +255,7 @@ export class NatsBus implements Bus {
     return {
       get: async (key) => {
         const e = await kv.get(key);
-        if (!e || e.operation !== 'PUT') return null;
+        if (e?.operation !== 'PUT') return null;
         return { key, value: e.value, revision: e.revision };
       },
       put: (key, value) => kv.put(key, value),

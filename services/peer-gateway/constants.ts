@@ -1,4 +1,4 @@
-// Protocol-level constants of the P2Pool P2P layer (spec §3, §10.3), per lineage where they differ.
+// Protocol-level constants of the P2Pool P2P layer (docs/protocol.md §3, §10.3), per lineage where they differ.
 import type { Lineage } from '../core/index.ts';
 
 /** The `version` we advertise: [JT] 3501 (v35 networks), [FV] 1700. */

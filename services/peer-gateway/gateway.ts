@@ -1,4 +1,4 @@
-// PeerGateway: a P2Pool P2P node (spec §3) around a ShareSource. It listens (IPv4 and IPv6), keeps
+// PeerGateway: a P2Pool P2P node (docs/protocol.md §3) around a ShareSource. It listens (IPv4 and IPv6), keeps
 // outgoing connections to good addresses and to -n peers, gossips addresses, relays shares, serves
 // and sends sharereqs, downloads missing parents, relays transactions while shares carry them, and
 // bans misbehaving peers. Events: 'shares', 'bestblock', 'peer-connected', 'peer-disconnected', 'ban'.
@@ -312,7 +312,7 @@ export class PeerGateway extends EventEmitter implements PeerHost {
     return false;
   }
 
-  /** Every ~1 s: one attempt to a good address while below the desired outgoing count (spec §3.6). */
+  /** Every ~1 s: one attempt to a good address while below the desired outgoing count (docs/protocol.md §3.6). */
   private connectTick(): void {
     const desired = Math.min(this.opts.outgoing ?? C.DEFAULT_OUTGOING, C.MAX_OUTGOING);
     let inFlight = 0;

@@ -61,7 +61,7 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
   gateway.on('peer-connected', (p: PeerInfo) => { log.info('peer connected', { peer: p.address, incoming: p.incoming, version: p.subVersion }); peersChanged([p], []); });
   gateway.on('peer-disconnected', (p: PeerInfo & { reason: string }) => { log.info('peer disconnected', { peer: p.address, reason: p.reason }); peersChanged([], [p]); });
   gateway.on('ban', (b: { peer: string; reason: string }) => log.warn('peer banned', { peer: b.peer, reason: b.reason }));
-  // A peer's best block ahead of our full node (spec §8.1): embedded, the template builder may put empty
+  // A peer's best block ahead of our full node (docs/protocol.md §8.1): embedded, the template builder may put empty
   // work on it at once. The cluster has no contract for this shortcut yet; there the full node's own
   // new-block signal (P2P, long poll) moves the work a moment later.
   const tb = ctx.local?.get(LOCAL_TEMPLATE_BUILDER);

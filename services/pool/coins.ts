@@ -1,5 +1,5 @@
 // Per-coin, per-network facts the template builder needs about the full node it talks to.
-// Ports and magics: Bitcoin/Litecoin chainparams (spec §10.2). Sane target ranges are wider than the
+// Ports and magics: Bitcoin/Litecoin chainparams (docs/protocol.md §10.2). Sane target ranges are wider than the
 // reference's: its mainnet lower bounds predate today's difficulty and would reject real templates.
 
 export type CoinName = 'bitcoin' | 'litecoin';

@@ -1,4 +1,4 @@
-// What the reference JSON endpoints (spec §9) need from the node, already computed. The sharechain's
+// What the reference JSON endpoints (docs/protocol.md §9) need from the node, already computed. The sharechain's
 // ReferenceStats (services/sharechain/stats/reference-stats.ts) implements it in-process; over the bus
 // the web service can implement it from Sharechain.GetStats / GetShare. Amounts are satoshis here; the
 // routes convert to coins exactly where the reference does.
@@ -45,7 +45,7 @@ export interface ReferenceStatsSource {
   users(): MaybePromise<Record<string, number>>;
   /** -f, percent. */
   fee(): MaybePromise<number>;
-  /** Expected payouts (spec §6.4), satoshis by address. */
+  /** Expected payouts (docs/protocol.md §6.4), satoshis by address. */
   currentPayouts(): MaybePromise<Map<string, bigint>>;
   globalStats(): MaybePromise<GlobalStats | null>;
   localStats(): MaybePromise<Record<string, unknown> | null>;

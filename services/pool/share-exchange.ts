@@ -1,4 +1,4 @@
-// Tracker-side pieces of share exchange (spec §3.8) for whoever implements ShareSource over a
+// Tracker-side pieces of share exchange (docs/protocol.md §3.8) for whoever implements ShareSource over a
 // ShareTracker: serving a sharereq and the downloader's stops, exactly as the reference walks them.
 import type { Share, Tracker } from '../core/index.ts';
 

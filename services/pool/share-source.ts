@@ -16,7 +16,7 @@ export interface ShareSource {
   /** Is the share in the tracker? (announced hashes we already have are not requested) */
   has(hash: bigint): MaybePromise<boolean>;
   /**
-   * `sharereq` service (spec §3.8): for each hash, the chain from it (inclusive) back, at most
+   * `sharereq` service (docs/protocol.md §3.8): for each hash, the chain from it (inclusive) back, at most
    * `parents + 1` shares and not past the height, stopping before a share in `stops`. Newest first.
    * The gateway has already applied parents = min(parents, 1000 // len(hashes)).
    */

@@ -9,7 +9,7 @@ export type WebRoute = (req: WebRequest) => Promise<WebResponse> | WebResponse;
 
 export function json(body: unknown, status = 200): WebResponse {
   const text = JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
-  // The reference's JSON endpoints allow any origin (spec §9).
+  // The reference's JSON endpoints allow any origin (docs/protocol.md §9).
   return { status, contentType: 'application/json', body: Buffer.from(text), headers: { 'access-control-allow-origin': '*' } };
 }
 

@@ -22,7 +22,7 @@ export interface RunOptions {
 
 /** Runs until a signal; the exit code: 0 after a clean stop, 1 on a fatal error, 2 on bad flags. */
 export async function runProcess(argv: string[], opts: RunOptions): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs(argv, defaultInstanceId());
   } catch (e) {

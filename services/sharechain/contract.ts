@@ -1,10 +1,10 @@
 // The Sharechain contract (proto/p2pool/v1/sharechain.proto) over a Sharechain: one handler per RPC,
 // so server.ts's loadLogic is `sharechainHandlers(new Sharechain(...), new ReferenceStats(...))` plus
 // start/stop. Hashes travel as 32 bytes in internal (little-endian) order; big weights as unsigned LE.
-import { u256FromLE, u256ToLE, u256ToHex, targetToAverageAttempts, bitsToTarget, parseBip34Height, uintToLE, type Share } from '../core/index.ts';
+import { u256FromLE, u256ToLE, u256ToHex, targetToAverageAttempts, bitsToTarget, parseBip34Height, uintToLE, } from '../core/index.ts';
 import { referenceJson } from '../pool/reference-json.ts';
 import {
-  ShareOutcome, SyncState, type AddPeerSharesRequest, type AddPeerSharesResponse, type GetMissingParentsRequest,
+  ShareOutcome, type AddPeerSharesRequest, type AddPeerSharesResponse, type GetMissingParentsRequest,
   type GetMissingParentsResponse, type GetShareRequest, type GetShareResponse, type GetSharesRequest, type GetSharesResponse,
   type SharechainStats, type SubmitShareRequest, type SubmitShareResponse, type WorkBasis as WorkBasisMsg, type Sharechain as SharechainContract,
 } from '../gen/p2pool/v1/sharechain.ts';

@@ -205,7 +205,7 @@ export class Sharechain implements ShareSource {
   /**
    * A share from a local miner. Resolves after it is stored durably (then it is in the tracker and,
    * if on time, best-share selection has run). DOA shares are kept only while their parent has < 4
-   * children ([JT], spec §8.6), and do not trigger a rethink.
+   * children ([JT], docs/protocol.md §8.6), and do not trigger a rethink.
    */
   async submitLocal(packedOrShare: Buffer | Share, meta: { doa?: boolean; miner?: string } = {}): Promise<ShareResult & { isBest: boolean }> {
     let share: Share;
@@ -463,7 +463,7 @@ export class Sharechain implements ShareSource {
     }
   }
 
-  /** loading → downloading → synced (spec §8.7 preconditions, plus a complete chain for generate_transaction). */
+  /** loading → downloading → synced (docs/protocol.md §8.7 preconditions, plus a complete chain for generate_transaction). */
   private updateSync(): void {
     if (this.sync.state === 'loading' && !this.thought) return;
     const best = this.best;

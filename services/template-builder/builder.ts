@@ -145,7 +145,7 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
   }
 
   /**
-   * A block header from elsewhere (a P2Pool peer's bestblock, spec §1.2 step 2): if it is a valid
+   * A block header from elsewhere (a P2Pool peer's bestblock, docs/protocol.md §1.2 step 2): if it is a valid
    * child of the block the current work builds on, publish empty work on top of it until a full
    * node has a template for it. Returns why not otherwise.
    */

@@ -69,7 +69,7 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
     },
     async GetWalletAddress(req) {
       // The credentials are looked up only when an address is asked for (-a not given).
-      let wallet;
+      let wallet: ReturnType<typeof fullNodeWallet>;
       try {
         wallet = fullNodeWallet(ctx.config.fullNode, net);
       } catch (e) {

@@ -1,4 +1,4 @@
-// The reference's "best block header" shortcut (spec §1.2 step 2, §8.1): when a valid header arrives
+// The reference's "best block header" shortcut (docs/protocol.md §1.2 step 2, §8.1): when a valid header arrives
 // whose parent is the current work's previous block, mine an empty block on top of it at once
 // instead of spending the time until the full node has a template for it. Refused where an empty
 // block would be invalid or guessed wrong: after Litecoin's MWEB activation (every block needs the

@@ -22,7 +22,7 @@ export type WebLogic = Logic<Web> & {
   statsSource?: BusStatsSource;
 };
 
-// The reference's JSON endpoints (spec §9), served from the sharechain's statistics over the bus, so the
+// The reference's JSON endpoints (docs/protocol.md §9), served from the sharechain's statistics over the bus, so the
 // web service holds no chain of its own and scales like any other stateless pod.
 async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
   const source = new BusStatsSource(ctx.clients.sharechain, ctx.clients.peerGateway, nodeNetwork(ctx.config).P2P_PORT);

@@ -57,7 +57,7 @@ test('a genesis basis (no chain, no template) survives the wire', () => {
 });
 
 test('a template through BlockTemplate is the same work', () => {
-  const dir = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'litecoind-regtest');
+  const dir = join(import.meta.dirname, '..', 'fixtures', 'litecoind-regtest');
   const coin = coinParams('litecoin', 'regtest');
   for (const f of ['gbt_segwit_mweb.json', 'gbt_segwit_mweb_with_tx.json', 'gbt_mweb_active.json', 'gbt_mweb_active_idle.json']) {
     const gbt = JSON.parse(readFileSync(join(dir, f), 'utf8'));

@@ -150,7 +150,7 @@ export interface ExpectedOutput {
 
 /**
  * The gentx outputs a block found by `share` must have, computed from the sharechain's full tracker
- * with the core's PPLNS (spec §4.5 steps 5–7 and 10): witness commitment, payouts in order, the
+ * with the core's PPLNS (docs/protocol.md §4.5 steps 5–7 and 10): witness commitment, payouts in order, the
  * donation, the OP_RETURN ref output (its 32-byte ref hash and nonce taken from the share).
  */
 export function expectedOutputs(sc: Sharechain, share: Share): ExpectedOutput[] {

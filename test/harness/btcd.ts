@@ -59,7 +59,7 @@ async function startBtcdOnce(opts: BtcdOptions): Promise<BtcdNode> {
   const bin = btcdPath();
   const datadir = mkdtempSync(join(tmpdir(), 'p2pool-btcd-'));
   registerTempDir(datadir);
-  const [rpcPort, p2pPort] = await freePorts(2);
+  const [rpcPort, p2pPort] = (await freePorts(2)) as [number, number];
   const user = 'u';
   const pass = 'p' + Math.random().toString(36).slice(2);
   const miningAddress = opts.miningAddress ?? regtestAddress('bitcoin');

@@ -68,7 +68,7 @@ async function startLitecoindOnce(opts: LitecoindOptions): Promise<LitecoindNode
   const bin = litecoindPath();
   const datadir = mkdtempSync(join(tmpdir(), 'p2pool-ltc-'));
   registerTempDir(datadir);
-  const [rpcPort, p2pPort] = await freePorts(2);
+  const [rpcPort, p2pPort] = (await freePorts(2)) as [number, number];
   const cookie = opts.auth === 'cookie';
   const user = cookie ? '' : 'u';
   const pass = cookie ? '' : 'p' + Math.random().toString(36).slice(2);

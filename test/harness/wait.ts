@@ -1,4 +1,4 @@
-import { RpcClient } from '../../services/template-builder/rpc/client.ts';
+import type { RpcClient } from '../../services/template-builder/rpc/client.ts';
 import { RpcError, RPC_IN_WARMUP } from '../../services/template-builder/rpc/errors.ts';
 import type { Daemon } from './daemon.ts';
 

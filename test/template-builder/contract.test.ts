@@ -10,7 +10,7 @@ import { toBlockTemplate } from '../../services/pool/contract/template.ts';
 import { toSubmitBlockResponse, toTemplateReason, toBuilderStatus } from '../../services/template-builder/contract.ts';
 import { TemplateReason } from '../../services/gen/p2pool/v1/events.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/litecoind-regtest');
+const FIXTURES = join(import.meta.dirname, '../fixtures/litecoind-regtest');
 
 test('an MWEB template becomes a BlockTemplate message and decodes back to the same bytes', () => {
   const gbt = JSON.parse(readFileSync(join(FIXTURES, 'gbt_mweb_active.json'), 'utf8'));

@@ -1,4 +1,4 @@
-// Template → work on templates captured from a real litecoind (shared/fixtures), and the checks
+// Template → work on templates captured from a real litecoind (test/fixtures), and the checks
 // that refuse unusable templates. No full node needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { assembleBlock } from '../../services/pool/work/block.ts';
 import { coinbaseMerkleBranch, merkleRoot } from '../../services/core/bitcoin/merkle.ts';
 import { classifySubmitAnswer, combineResults } from '../../services/template-builder/submit-result.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/litecoind-regtest');
+const FIXTURES = join(import.meta.dirname, '../fixtures/litecoind-regtest');
 const ltc = coinParams('litecoin', 'regtest');
 const btc = coinParams('bitcoin', 'regtest');
 function fixture(name: string): any {

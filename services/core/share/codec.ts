@@ -62,7 +62,7 @@ export function writeShareInfo(w: Writer, info: ShareInfo, layout: ShareLayout, 
   const d = info.shareData;
   w.optionalU256(d.previousShareHash).varstr(d.coinbase).u32(d.nonce);
   if (layout.rules.layout === 'A') {
-    if (!d.pubkeyHash || d.pubkeyHash.length !== 20) throw new EncodeError('share_data.pubkey_hash', 'must be 20 bytes');
+    if (d.pubkeyHash?.length !== 20) throw new EncodeError('share_data.pubkey_hash', 'must be 20 bytes');
     w.bytes(d.pubkeyHash);
   } else {
     if (d.address === undefined) throw new EncodeError('share_data.address', 'missing');

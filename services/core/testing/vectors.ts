@@ -1,12 +1,11 @@
-// Loads the reference vectors in ../shared/vectors (beside the checkout, as CI has it).
+// Loads the reference vectors copied into test/vectors/ (test/vectors/README.md says where they came from).
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export function vectorsDir(): string {
   const candidates = [
     process.env.P2POOL_VECTORS,
-    resolve(import.meta.dirname, '../../../../shared/vectors'),
-    resolve(import.meta.dirname, '../../../shared/vectors'),
+    resolve(import.meta.dirname, '../../../test/vectors'),
   ].filter((p): p is string => !!p);
   for (const c of candidates) if (existsSync(join(c, 'prim.json'))) return c;
   throw new Error(`reference vectors not found (tried ${candidates.join(', ')}); set P2POOL_VECTORS`);

@@ -1,4 +1,4 @@
-// Block-header reconstruction from stratum work (spec §8.3 "Submit → header"):
+// Block-header reconstruction from stratum work (docs/protocol.md §8.3 "Submit → header"):
 //   coinbase    = coinb1 || extranonce1 || extranonce2 || coinb2
 //   merkle root = fold of sha256d(root || branch[i]) starting from sha256d(coinbase)
 //   header      = version | prevhash | merkle root | ntime | bits | nonce   (all little-endian)

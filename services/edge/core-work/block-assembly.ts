@@ -1,4 +1,4 @@
-// The full block for a solved job (spec §8.6 step 2): the miner hashed the stripped coinbase; the
+// The full block for a solved job (docs/protocol.md §8.6 step 2): the miner hashed the stripped coinbase; the
 // block carries the gentx WITH its witness (marker, flag, the "[P2Pool]"x4 reserved value), then the
 // template transactions the share included, then Litecoin's MWEB suffix. Assembly is the template
 // builder's block.ts; only the witness splice is done here, on bytes, so nothing is re-encoded.

@@ -1,5 +1,5 @@
 // CoreShareSink: what the edge does with a solution that met the block or the share target
-// (spec §8.6). The block goes out first — assembled here and handed to the injected submitBlock
+// (docs/protocol.md §8.6). The block goes out first — assembled here and handed to the injected submitBlock
 // (the template builder, directly or over the bus) — then the share is built with the core's
 // get_share and handed, packed, to the injected submitShare (the sharechain). Both hand-offs are
 // synchronous calls; whatever they return (a promise) is only observed for logging, never awaited.

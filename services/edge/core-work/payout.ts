@@ -1,4 +1,4 @@
-// Who a job pays (spec §8.4): the miner's address, or the node's address for usernames that are
+// Who a job pays (docs/protocol.md §8.4): the miner's address, or the node's address for usernames that are
 // not addresses, for addresses the share version cannot pay (layout A pays only P2PKH), and with
 // probability -f/--fee percent.
 //

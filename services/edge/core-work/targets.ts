@@ -1,4 +1,4 @@
-// The node's share and pseudoshare target policy (spec §8.5) on the edge: the core's
+// The node's share and pseudoshare target policy (docs/protocol.md §8.5) on the edge: the core's
 // desiredShareTarget / pseudoshareTarget, fed from the work basis and the local rates.
 import {
   desiredShareTarget, pseudoshareTarget, targetToAverageAttempts,

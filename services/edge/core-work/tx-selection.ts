@@ -1,7 +1,7 @@
 // Which template transactions a share built on this work includes, and everything that follows from
 // that choice alone: the adjusted subsidy, segwit_data, the block's coinbase merkle branch.
 //
-// Why this exists: generate_transaction's transaction walk (spec §4.5 steps 3, 4 and 8) depends only
+// Why this exists: generate_transaction's transaction walk (docs/protocol.md §4.5 steps 3, 4 and 8) depends only
 // on the template and the gentx size/weight budget, never on the payout address or the share
 // target. Run per (address, target), the core would re-encode and re-hash the whole template for
 // every job (this is most of the reference's ~110 ms per get_work). We run the walk once per work

@@ -1,4 +1,4 @@
-// The reference's username conventions (spec §8.4):
+// The reference's username conventions (docs/protocol.md §8.4):
 //   address[.worker|_worker][/SHAREDIFF][+PSEUDODIFF]   (pairs in any order, later ones win)
 // Numbers that do not parse are ignored, as in the reference.
 

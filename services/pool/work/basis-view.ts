@@ -82,7 +82,7 @@ export class WorkBasisView {
       nonce: Math.floor(random() * 0x100000000) >>> 0,
       address: opts.address,
       subsidy: opts.subsidy,
-      // Randomized rounding, as the reference (spec §8.5).
+      // Randomized rounding, as the reference (docs/protocol.md §8.5).
       donation: Math.floor(65535 * pct / 100 + random()),
       staleInfo: b.staleInfo,
       desiredVersion: b.desiredVersion,
@@ -125,7 +125,7 @@ export class WorkBasisView {
     });
   }
 
-  /** Layout A (v < 34) shares pay only P2PKH addresses (spec §8.4). */
+  /** Layout A (v < 34) shares pay only P2PKH addresses (docs/protocol.md §8.4). */
   acceptsAddressKind(kind: string): boolean {
     const b = this.current;
     const rules = b ? shareVersion(this.net.LINEAGE, b.shareVersion) : undefined;

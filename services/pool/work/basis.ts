@@ -1,5 +1,5 @@
 // The work basis: what the sharechain publishes to edges so they can build a share's coinbase for any
-// payout address and share target with no further question (spec §4.5, §8.1–8.5).
+// payout address and share target with no further question (docs/protocol.md §4.5, §8.1–8.5).
 //
 // Design (exact by construction): the edge runs the core's own generateTransaction. Of the tracker,
 // generateTransaction reads only (a) the parent share and its recent ancestors — pre_target3 looks back
@@ -34,7 +34,7 @@ export interface WorkBasis {
   syncState: SyncStateName;
   /** Parent of the next share (the best share); null = start a new chain (genesis). */
   previousShareHash: bigint | null;
-  /** Share type to produce (spec §5.6) and the vote it carries. */
+  /** Share type to produce (docs/protocol.md §5.6) and the vote it carries. */
   shareVersion: number;
   desiredVersion: number;
   /** The parent's height and missing ancestor in the node's tracker. */
@@ -49,9 +49,9 @@ export interface WorkBasis {
   preTarget3: bigint;
   maxBits: number;
   minBits: number;
-  /** stale_info (spec §5.5) for this node's next share. */
+  /** stale_info (docs/protocol.md §5.5) for this node's next share. */
   staleInfo: number;
-  /** [JT] think() asks for difficulty-1 shares (spec §8.5 step 3). */
+  /** [JT] think() asks for difficulty-1 shares (docs/protocol.md §8.5 step 3). */
   punishAggressively: boolean;
   /** [JT] gentx size/weight of the last verified share: generateTransaction's block budget. */
   gentxSize?: number;
@@ -95,7 +95,7 @@ export function buildWorkBasis(i: BasisInput): WorkBasis {
   const pre = preTarget3(tracker, net, best);
   let pplns: PplnsWindow | null = null;
   if (i.blockBits !== null) {
-    // Exactly the query generateTransaction makes (spec §6.3).
+    // Exactly the query generateTransaction makes (docs/protocol.md §6.3).
     const start = prev ? prev.previousHash : null;
     const maxShares = Math.max(0, Math.min(height, net.REAL_CHAIN_LENGTH) - 1);
     const desiredWeight = 65535n * BigInt(net.SPREAD) * targetToAverageAttempts(bitsToTarget(i.blockBits));

@@ -77,7 +77,7 @@ export interface Work {
   lastUpdateMs: number;
   /** Set by the TemplateBuilder when it publishes this work: increases with every publication. */
   templateId: number;
-  /** Empty work on a header the node has not templated yet (spec §8.1), not a node template. */
+  /** Empty work on a header the node has not templated yet (docs/protocol.md §8.1), not a node template. */
   emptyShortcut?: boolean;
 }
 

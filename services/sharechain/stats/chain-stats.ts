@@ -74,7 +74,7 @@ export function users(tracker: ShareTracker, net: Network, best: bigint | null):
   return out;
 }
 
-/** `get_expected_payouts` (spec §6.4) by address, satoshis. */
+/** `get_expected_payouts` (docs/protocol.md §6.4) by address, satoshis. */
 export function currentPayouts(tracker: ShareTracker, net: Network, best: bigint | null, blockBits: number | null, subsidy: bigint | null): Map<string, bigint> {
   const out = new Map<string, bigint>();
   if (best === null || blockBits === null || subsidy === null) return out;

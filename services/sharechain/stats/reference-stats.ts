@@ -140,7 +140,7 @@ export class ReferenceStats implements ReferenceStatsSource {
     };
   }
 
-  /** `get_warnings` (spec §5.6): a majority voting for a share version this node does not know. */
+  /** `get_warnings` (docs/protocol.md §5.6): a majority voting for a share version this node does not know. */
   warnings(): string[] {
     const { tracker, net } = this.sc;
     const best = this.best;

@@ -136,7 +136,7 @@ export class RpcClient {
               reject(new RpcTransportError(`${this.nodeName} at ${this.hostPort} answered HTTP ${status}${detail ? `: ${detail}` : ''}`, `HTTP_${status}`));
               return;
             }
-            if (parsed && parsed.error) {
+            if (parsed?.error) {
               reject(new RpcError(method, parsed.error.code, parsed.error.message));
               return;
             }

@@ -1,4 +1,4 @@
-// The reference's JSON endpoints (spec §9) as pure request → response functions over a
+// The reference's JSON endpoints (docs/protocol.md §9) as pure request → response functions over a
 // ReferenceStatsSource. The web service routes worker-port and web-port GETs here first.
 import type { WebRequest, WebResponse } from '../../runtime/http-get.ts';
 import { referenceJson } from '../../pool/reference-json.ts';

@@ -94,7 +94,7 @@ export interface TemplateTransaction {
   txid: Uint8Array;
   /**
    * sha256d of the full serialization (= txid for non-segwit transactions); what P2Pool calls the
-   * transaction hash (spec §1.2).
+   * transaction hash (docs/protocol.md §1.2).
    */
   wtxid: Uint8Array;
   fee: bigint;
@@ -104,7 +104,7 @@ export interface TemplateTransaction {
   depends: number[];
 }
 
-/** A block template turned into work (spec §1.2 `bitcoind_work`). */
+/** A block template turned into work (docs/protocol.md §1.2 `bitcoind_work`). */
 export interface BlockTemplate {
   version: number;
   previousBlock: Uint8Array;
