@@ -46,7 +46,21 @@ module.exports = {
       severity: 'error',
       comment: 'The runtime hosts whatever services it is given: it imports none (services/cli/ composes them).',
       from: { path: '^services/runtime/', pathNot: '\\.test\\.ts$' },
-      to: { path: `^services/(${SERVICES.slice(1, -1)}|cli|miner)/` },
+      to: { path: `^services/(${SERVICES.slice(1, -1)}|cli|miner|full-node)/` },
+    },
+    {
+      name: 'full-node-adapter-users',
+      severity: 'error',
+      comment: 'services/full-node/ (the coin daemons\' JSON-RPC adapter) is for the template builder, the edge\'s second path for a block, the aux service\'s daemons and cli\'s demo; others ask the template builder over its contract.',
+      from: { path: '^services/', pathNot: ['^services/(template-builder|edge|aux|cli|full-node)/', '\\.test\\.ts$'] },
+      to: { path: '^services/full-node/' },
+    },
+    {
+      name: 'full-node-below-services',
+      severity: 'error',
+      comment: 'The full node adapter knows no service: it sits on the core, the pool domain and the runtime\'s config.',
+      from: { path: '^services/full-node/' },
+      to: { path: '^services/(?!(core|pool|runtime|full-node)/)' },
     },
     {
       name: 'cli-uses-public-entries',

@@ -7,11 +7,19 @@ NODE := $(NODE_BIN)/node
 TEST_GLOBS ?= 'services/**/*.test.ts' 'test/**/*.test.ts' 'operator/**/*.test.ts'
 ARGS ?=
 
-.PHONY: setup run test typecheck lint deps format format-check unit bench generate clean
+.PHONY: help setup setup-run run test typecheck lint deps format format-check unit bench generate clean image crd chart-lint test-k8s
 
-## setup: install everything the project needs (npm packages, Debian packages, Go tools); cached
+## help: list the targets
+help:
+	@grep -hE '^## [a-z-]+:' $(MAKEFILE_LIST) | sed -e 's/^## //' | awk '{ i = index($$0, ": "); printf "  make %-10s %s\n", substr($$0, 1, i - 1), substr($$0, i + 2) }'
+
+## setup: install everything the project and its tests need (npm packages, Debian packages, Go tools); cached
 setup: node_modules/.stamp
 	@bash scripts/setup.sh
+
+## setup-run: install only what `make run` needs (npm packages, litecoind); cached
+setup-run: node_modules/.stamp
+	@bash scripts/setup.sh run
 
 node_modules/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -21,7 +29,7 @@ node_modules/.stamp: package.json package-lock.json
 # `make run` is the newcomer's demo: Litecoin regtest, litecoind started when no full node is given,
 # the built-in CPU miner; ARGS='...' adds flags (later ones win, e.g. ARGS='--net litecoin ...').
 run: override ARGS := --net litecoin_regtest --demo-miner $(ARGS)
-run: setup
+run: setup-run
 	$(NODE) services/cli/main.ts $(ARGS)
 
 ## test: every check CI runs
@@ -63,3 +71,22 @@ generate: node_modules/.stamp
 test: gen-check
 gen-check: setup
 	@bash scripts/generate.sh --check
+
+## image: the OCI image of every service and the operator, without Docker (prints its size)
+image: node_modules/.stamp
+	@bash scripts/k8s/host-packages.sh
+	@bash scripts/k8s/image.sh
+
+## crd: write the P2PoolNode CRD from operator/api/crd.ts into the chart
+crd: node_modules/.stamp
+	$(NODE) operator/api/crd-file.ts --write
+
+## chart-lint: helm lint --strict of charts/p2pool (helm built from the Go module proxy, cached)
+chart-lint:
+	@bash scripts/k8s/build.sh helm
+	@$$(bash scripts/k8s/tools.sh helm) lint --strict charts/p2pool
+
+## test-k8s: a real single-node Kubernetes on this machine, our image, the operator's scenarios
+# (cold: builds and caches the Kubernetes binaries first; stops all it starts, restores host settings)
+test-k8s: node_modules/.stamp
+	@bash scripts/k8s/test-k8s.sh

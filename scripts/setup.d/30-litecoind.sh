@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# needed-by: run (the demo's own regtest full node)
 # Litecoin Core 0.21.2.1 from Debian bookworm: the real full node the template-builder tests run on regtest.
 set -euo pipefail
 if command -v litecoind >/dev/null && command -v litecoin-cli >/dev/null; then exit 0; fi

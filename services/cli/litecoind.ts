@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { RpcClient, RpcError, RPC_IN_WARMUP } from '../template-builder/index.ts';
+import { RpcClient, RpcError, RPC_IN_WARMUP } from '../full-node/index.ts';
 
 export interface RegtestNode {
   rpcPort: number;

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 const MAIN = join(import.meta.dirname, 'main.ts');
 const p2pool = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 30_000 });
@@ -25,4 +26,19 @@ test('`p2pool sharechain verify` is handed to the sharechain verify command', ()
   const r = p2pool('sharechain', 'verify', '--no-such-flag-for-verify');
   assert.doesNotMatch(r.stderr, /unrecognized argument/);
   assert.notEqual(r.status, 0);
+});
+
+// Issue 12.7: a bad payout address or an unknown network stops start-up at once, exit 2.
+test('a mainnet, wrong-coin or malformed -a, or an unknown --net, exits 2 at once with a clear message', () => {
+  for (const [args, why] of [
+    [['--net', 'litecoin_regtest', '-a', 'LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9'], /-a\/--address: .*LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9.*litecoin_regtest/], // mainnet Litecoin
+    [['--net', 'litecoin_regtest', '-a', '1KUCp7YP5FP8ViRxhfszSUJCTAajK6viGy'], /-a\/--address: /], // a Bitcoin address
+    [['--net', 'litecoin_regtest', '-a', 'not-an-address'], /-a\/--address: /],
+    [['--net', 'dogecoin'], /--net dogecoin: unknown network "dogecoin"; known: .*litecoin/],
+  ] as const) {
+    const r = p2pool(...args, '--datadir', join(tmpdir(), `p2pool-preflight-${process.pid}`));
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, why);
+    assert.doesNotMatch(r.stderr + r.stdout, /p2pool is running|"level"/);
+  }
 });

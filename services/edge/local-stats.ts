@@ -37,7 +37,7 @@ export function toEdgeLocalStats(edge: EdgeServer, instance: string, now = Date.
     instance,
     connections: edge.stratumConnections + edge.http.longPolls.waiting,
     stratumConnections: edge.stratumConnections,
-    getworkClients: edge.http.getwork.outstanding,
+    getworkClients: edge.http.getwork.clientCount,
     extranoncePrefix: prefix,
     miners,
     pseudoshares: BigInt(c.accepted + c.doa),

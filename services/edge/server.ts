@@ -14,6 +14,7 @@ import type { Closer } from '../bus/types.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 import { fullNodeChain, nodeNetwork } from '../runtime/network.ts';
+import { fullNodeBlockSubmitter } from '../full-node/index.ts';
 import { MINER_DEAD_HASH_RATE, MINER_DIFFICULTY, MINER_HASH_RATE } from '../pool/edge-gauges.ts';
 import { workBasisFromMessage } from '../pool/contract/work-basis.ts';
 import { coinParams } from '../pool/coins.ts';
@@ -45,10 +46,22 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   const coin = coinParams(chain.coin, chain.network);
   // addressRate enables the reference's dust rule (§8.5) from this edge's own pseudoshare rates.
   const work = new CoreWorkSource({ net, log, rates: { addressRate: (a) => edge.ctx.stats.miners.get(a)?.hashrate(Date.now()) ?? 0 } });
+  // A block solution goes two ways at once: through the template builder (all its nodes, RPC and P2P)
+  // and straight to this edge's configured full node, retried until one of them answers, so no bus
+  // outage or template-builder restart can lose it (docs/bus.md, "Blocks").
+  const direct = fullNodeBlockSubmitter(config.fullNode, net);
   const sink = new CoreShareSink({
-    submitBlock: (block, meta) => ctx.clients.templateBuilder.SubmitBlock({
-      block, blockHash: hexLE(meta.hash), height: meta.height, shareHash: hexLE(meta.hash), origin: `edge/${ctx.instance}`,
-    }),
+    submitBlock: (block, meta) => {
+      let answered = false;
+      const viaBuilder = ctx.clients.templateBuilder.SubmitBlock({
+        block, blockHash: hexLE(meta.hash), height: meta.height, shareHash: hexLE(meta.hash), origin: `edge/${ctx.instance}`,
+      }).then((r) => { answered = true; return r; });
+      direct.submit(block, () => answered).then(
+        (r) => log.info('block submitted to the full node directly', { hash: meta.hash, height: meta.height, node: direct.node, status: r.status, reason: r.reason, attempts: r.attempts }),
+        (e) => log.error('block solution could not be submitted directly', { hash: meta.hash, height: meta.height, node: direct.node, error: (e as Error).message, via_template_builder: answered }),
+      );
+      return viaBuilder;
+    },
     submitShare: (packed, meta) => {
       const w = readWrapper(new Reader(packed));
       return ctx.clients.sharechain.SubmitShare({
@@ -164,6 +177,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       clearInterval(snapshots);
       await Promise.allSettled(closers.map((c) => c.close()));
       await edge.stop();
+      direct.close();
     },
   };
 }

@@ -90,7 +90,9 @@ export class StratumConnection {
     if (!p) return;
     this.pending.delete(msg.id);
     clearTimeout(p.timer);
-    const e = msg.error as { code?: unknown; message?: unknown } | null | undefined;
+    // Stratum v1 sends `[code, "message", traceback]`; JSON-RPC 2.0 pools send an object.
+    const raw = msg.error;
+    const e = (Array.isArray(raw) ? { code: raw[0], message: raw[1] } : raw) as { code?: unknown; message?: unknown } | null | undefined;
     p.resolve({
       result: msg.result ?? null,
       error: e ? { code: Number(e.code ?? -1), message: String(e.message ?? 'error') } : null,

@@ -12,6 +12,9 @@ export interface FullNodeConfig {
   // Positional BITCOIND_RPCUSERPASS; both undefined = read the coin's conf file / cookie.
   rpcUser?: string;
   rpcPassword?: string;
+  // --bitcoind-rpc-user-file / --bitcoind-rpc-password-file: read into rpcUser/rpcPassword by the parser.
+  rpcUserFile?: string;
+  rpcPasswordFile?: string;
 }
 
 export interface NodeConfig {
@@ -34,8 +37,11 @@ export interface NodeConfig {
   // --max-conns incoming P2P connections.
   maxConns: number;
   fullNode: FullNodeConfig;
-  // --merged URL, repeatable.
+  // --merged URL, repeatable (services/aux/chains-config.ts); --merged-auth-file: credentials not in the URLs.
   merged: string[];
+  mergedAuthFile?: string;
+  // --merged-poll-ms: how often each aux daemon is asked for work (default 1000).
+  mergedPollMs?: number;
   datadir: string;
   logfile?: string;
   logLevel: LogLevel;

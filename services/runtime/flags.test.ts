@@ -57,6 +57,17 @@ test('one positional is the RPC password with an empty user, as the reference', 
   assert.equal(c.fullNode.rpcPassword, 'secret');
 });
 
+test('RPC credentials from files (a mounted Secret): read, trailing newline dropped, never mixed with positionals', () => {
+  const files = { '/s/username': 'miner\n', '/s/password': 'p@ss word\n' };
+  const c = run(['--bitcoind-rpc-user-file', '/s/username', '--bitcoind-rpc-password-file', '/s/password'], files);
+  assert.equal(c.fullNode.rpcUser, 'miner');
+  assert.equal(c.fullNode.rpcPassword, 'p@ss word');
+  assert.equal(c.fullNode.rpcUserFile, undefined);
+  assert.throws(() => parseArgs(['--bitcoind-rpc-password-file', '/s/password', 'secret'], 'i', (p) => files[p as keyof typeof files]), UsageError);
+  assert.throws(() => parseArgs(['--bitcoind-rpc-password-file', '/nope'], 'i', () => { throw new Error('ENOENT'); }), /cannot read \/nope/);
+  assert.throws(() => parseArgs(['--bitcoind-rpc-user-file', '/s/username'], 'i', (p) => files[p as keyof typeof files]), /needs --bitcoind-rpc-password-file/);
+});
+
 test('-w PORT alone, --opt=value and -aVALUE forms', () => {
   const c = run(['-w', '9327', '--net=litecoin', '-aLaddr']);
   assert.equal(c.workerPort, 9327);

@@ -2,6 +2,7 @@
 // P2Pool wiki) where they apply, plus the cluster options. @FILE reads more arguments from FILE,
 // whitespace-separated as the reference does. Pure: argv in, NodeConfig or an error out.
 import { readFileSync } from 'node:fs';
+import { parseMergedUrl } from './merged-chains.ts';
 import { isServiceName, SERVICE_NAMES } from '../bus/contracts.ts';
 import { DEFAULT_PREFIX } from '../bus/subjects.ts';
 import type { NodeConfig } from './config.ts';
@@ -39,7 +40,16 @@ const OPTIONS: Option[] = [
     c.logLevel = v;
   } },
   { names: ['--debug'], kind: 'flag', group: 'general', help: 'same as --log-level debug', apply: setFlag((c) => { c.logLevel = 'debug'; }) },
-  { names: ['--merged'], kind: 'list', metavar: 'URL', group: 'general', help: 'call getauxblock on this URL for merged mining (repeatable), e.g. http://user:pass@127.0.0.1:10332/', apply: (c, v) => { c.merged.push(v); } },
+  { names: ['--merged'], kind: 'list', metavar: 'URL', group: 'general', help: 'merge-mine the aux chain whose daemon is at URL (repeatable): getauxblock, or createauxblock/submitauxblock with ?address=ADDR, e.g. http://user:pass@127.0.0.1:22555/', apply: (c, v) => {
+    try { parseMergedUrl(v); } catch (e) { throw new UsageError((e as Error).message); }
+    c.merged.push(v);
+  } },
+  { names: ['--merged-auth-file'], kind: 'string', metavar: 'FILE', group: 'general', help: 'credentials of --merged URLs given without them: lines "URL USER:PASS"', apply: (c, v) => { c.mergedAuthFile = v; } },
+  { names: ['--merged-poll-ms'], kind: 'int', metavar: 'MS', group: 'general', help: 'ask each aux daemon for new work this often (default: 1000)', apply: (c, v) => {
+    const n = Number(v);
+    if (n < 10) throw new UsageError(`--merged-poll-ms: expected at least 10, got ${v}`);
+    c.mergedPollMs = n;
+  } },
   { names: ['--give-author'], kind: 'percent', metavar: 'PERCENT', group: 'general', help: 'donate this percentage of work towards the development of p2pool (default: 0.5)', apply: (c, v) => { c.giveAuthor = Number(v); } },
   { names: ['--demo-miner'], kind: 'flag', group: 'general', help: 'run a built-in CPU miner against the worker port (regtest demos)', apply: setFlag((c) => { c.demoMiner = true; }) },
   { names: ['--iocp', '--irc-announce', '--no-bugreport', '--disable-upnp'], kind: 'flag', group: 'general', help: 'accepted for compatibility with the reference; no effect', apply: () => undefined },
@@ -61,6 +71,9 @@ const OPTIONS: Option[] = [
   { names: ['--bitcoind-address'], kind: 'string', metavar: 'ADDRESS', group: 'bitcoind', help: 'connect to the full node at this address (default: 127.0.0.1)', apply: (c, v) => { c.fullNode.host = v; } },
   { names: ['--bitcoind-rpc-port'], kind: 'port', metavar: 'PORT', group: 'bitcoind', help: "the full node's JSON-RPC port (default: the coin's, read from its conf file if no password is given)", apply: (c, v) => { c.fullNode.rpcPort = Number(v); } },
   { names: ['--bitcoind-p2p-port'], kind: 'port', metavar: 'PORT', group: 'bitcoind', help: "the full node's P2P port (default: the coin's)", apply: (c, v) => { c.fullNode.p2pPort = Number(v); } },
+
+  { names: ['--bitcoind-rpc-user-file'], kind: 'string', metavar: 'FILE', group: 'bitcoind', help: "read the full node's RPC user from FILE (e.g. a mounted Secret), instead of a positional argument", apply: (c, v) => { c.fullNode.rpcUserFile = v; } },
+  { names: ['--bitcoind-rpc-password-file'], kind: 'string', metavar: 'FILE', group: 'bitcoind', help: "read the full node's RPC password from FILE (e.g. a mounted Secret), instead of a positional argument", apply: (c, v) => { c.fullNode.rpcPasswordFile = v; } },
 
   { names: ['--nats'], kind: 'string', metavar: 'URL', group: 'cluster', help: 'cluster mode: talk to the other services over NATS at URL (nats://host:4222, comma-separated for several)', apply: (c, v) => { c.nats = v; } },
   { names: ['--service'], kind: 'string', metavar: 'NAME', group: 'cluster', help: `run only this service: ${SERVICE_NAMES.join(', ')} (needs --nats)`, apply: (c, v) => {
@@ -174,6 +187,23 @@ export function parseArgs(argv: string[], instance: string, read?: (path: string
   } else if (positional.length === 2) {
     c.fullNode.rpcUser = positional[0];
     c.fullNode.rpcPassword = positional[1];
+  }
+  // Credentials from files (a Secret mounted in a pod), so they appear in no argv or environment.
+  const { rpcUserFile, rpcPasswordFile } = c.fullNode;
+  if (rpcUserFile !== undefined || rpcPasswordFile !== undefined) {
+    if (positional.length) throw new UsageError('give the full node\'s RPC credentials either as arguments or with --bitcoind-rpc-*-file, not both');
+    const readSecret = (flag: string, path: string) => {
+      try {
+        return (read ?? ((f: string) => readFileSync(f, 'utf8')))(path).replace(/\r?\n$/, '');
+      } catch (e) {
+        throw new UsageError(`${flag}: cannot read ${path}: ${(e as Error).message}`);
+      }
+    };
+    c.fullNode.rpcUser = rpcUserFile === undefined ? '' : readSecret('--bitcoind-rpc-user-file', rpcUserFile);
+    if (rpcPasswordFile === undefined) throw new UsageError('--bitcoind-rpc-user-file needs --bitcoind-rpc-password-file');
+    c.fullNode.rpcPassword = readSecret('--bitcoind-rpc-password-file', rpcPasswordFile);
+    delete c.fullNode.rpcUserFile;
+    delete c.fullNode.rpcPasswordFile;
   }
   if (c.service && !c.nats) throw new UsageError(`--service ${c.service} runs one service of a cluster and needs --nats URL (without --service, p2pool runs all services in one process)`);
   if (c.netFile && (c.net !== 'bitcoin' || c.testnet)) {

@@ -8,6 +8,7 @@ import { createLogger } from './log.ts';
 import { PrometheusReader } from './prometheus.ts';
 import { setupTelemetry } from './telemetry.ts';
 import { helpText, parseArgs, UsageError } from './flags.ts';
+import { preflight } from './preflight.ts';
 import type { NodeConfig } from './config.ts';
 import type { Host } from './host.ts';
 import type { Logger } from './log.ts';
@@ -39,6 +40,13 @@ export async function runProcess(argv: string[], opts: RunOptions): Promise<numb
     return 0;
   }
   const config = parsed.config;
+  try {
+    preflight(config);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`p2pool: error: ${e.message}\n(see p2pool --help)\n`);
+    return 2;
+  }
   const serviceName = config.service ?? 'p2pool';
   // `make run` (--demo-miner, one process): the terminal shows the demo's lines and errors; every JSON
   // line goes to <datadir>/p2pool.log unless --logfile says otherwise.

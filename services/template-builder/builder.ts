@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { coinParams, type CoinParams } from '../pool/coins.ts';
 import { FullNode, type FullNodeConfig, type NodeState } from './node.ts';
 import type { Work } from '../pool/work/template.ts';
-import { combineResults, type SubmitResult } from './submit-result.ts';
+import { combineResults, type SubmitResult } from '../full-node/submit-result.ts';
 import { headerHashHex } from '../pool/work/block.ts';
 import { decodeAddress } from '../core/bitcoin/address.ts';
 import type { AnnouncedHeader } from './p2p/messages.ts';

@@ -6,7 +6,7 @@ import { SubmitOutcome } from '../gen/p2pool/v1/template_builder.ts';
 import { TemplateReason } from '../gen/p2pool/v1/events.ts';
 import type { Work } from '../pool/work/template.ts';
 import { uintToLE } from '../core/index.ts';
-import type { SubmitResult, SubmitStatus } from './submit-result.ts';
+import type { SubmitResult, SubmitStatus } from '../full-node/submit-result.ts';
 import type { NodeStatusEntry } from './builder.ts';
 
 const REASONS: Record<string, TemplateReason> = {

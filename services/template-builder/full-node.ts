@@ -3,8 +3,7 @@
 // the payout address when -a is not given.
 import { coinParams } from '../pool/coins.ts';
 import type { FullNodeConfig as TemplateNodeConfig } from './node.ts';
-import { resolveCredentials } from './rpc/credentials.ts';
-import { RpcClient } from './rpc/client.ts';
+import { hostForUrl, resolveCredentials, RpcClient } from '../full-node/index.ts';
 import type { Network } from '../core/networks/index.ts';
 import type { FullNodeConfig } from '../runtime/config.ts';
 import { fullNodeChain } from '../runtime/network.ts';
@@ -50,8 +49,4 @@ export function fullNodeWallet(fn: FullNodeConfig, net: Network): { newAddress()
       }
     },
   };
-}
-
-function hostForUrl(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

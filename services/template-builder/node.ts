@@ -4,16 +4,16 @@
 // restart of the service to recover.
 import { EventEmitter } from 'node:events';
 import type { CoinParams, NodeFlavor } from '../pool/coins.ts';
-import { RpcClient } from './rpc/client.ts';
-import { resolveCredentials, type Credentials } from './rpc/credentials.ts';
+import { RpcClient } from '../full-node/rpc/client.ts';
+import { resolveCredentials, type Credentials } from '../full-node/rpc/credentials.ts';
 import {
   RpcAuthError, RpcError, RpcTransportError,
   RPC_CLIENT_IN_INITIAL_DOWNLOAD, RPC_CLIENT_NOT_CONNECTED, RPC_IN_WARMUP,
-} from './rpc/errors.ts';
+} from '../full-node/rpc/errors.ts';
 import { P2PClient } from './p2p/client.ts';
 import type { AnnouncedHeader } from './p2p/messages.ts';
 import { parseTemplate, TemplateError, type Work } from '../pool/work/template.ts';
-import { classifySubmitAnswer, type NodeSubmitResult } from './submit-result.ts';
+import { classifySubmitAnswer, type NodeSubmitResult } from '../full-node/submit-result.ts';
 
 export type NodeStatus =
   | 'starting' | 'unreachable' | 'auth-rejected' | 'no-credentials' | 'wrong-chain'

@@ -17,7 +17,7 @@ import { FileShareStore } from '../../services/sharechain/store/file-store.ts';
 import { EdgeServer, edgeConfigForParent } from '../../services/edge/index.ts';
 import { CoreWorkSource, CoreShareSink, type ShareMeta } from '../../services/edge/core-work/index.ts';
 import type { TemplateBuilder } from '../../services/template-builder/builder.ts';
-import type { SubmitResult } from '../../services/template-builder/submit-result.ts';
+import type { SubmitResult } from '../../services/full-node/submit-result.ts';
 import type { LitecoindNode } from '../harness/litecoind.ts';
 import type { BtcdNode } from '../harness/btcd.ts';
 import { regtestAddress } from '../harness/keys.ts';

@@ -1,5 +1,6 @@
 // A minimal getwork miner for tests (docs/protocol.md §8.7), independent of the edge's code.
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { createHash } from 'node:crypto';
 
 export interface HttpReply {
@@ -59,4 +60,69 @@ export function mine(dataHex: string, targetLEHex: string, want = true, start = 
     h.writeUInt32LE(n >>> 0, 76);
     if ((powValue(h) <= target) === want) return h;
   }
+}
+
+/**
+ * A getwork request byte for byte as libcurl 7.88 frames it for cpuminer 2.5.1: cpuminer sets its
+ * own `Content-Length` header while libcurl, given a read callback, sends the body chunked, so the
+ * request carries BOTH `Transfer-Encoding: chunked` and `Content-Length` (what Node's strict parser
+ * refuses with 400). `curl -H 'Transfer-Encoding: chunked' -H 'Content-Length: N' --data-binary ...`
+ * sends the same framing.
+ */
+export function libcurlRequestBytes(body: string, user: string, port: number, path = '/'): Buffer {
+  const b = Buffer.from(body);
+  return Buffer.concat([
+    Buffer.from(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+      `Authorization: Basic ${Buffer.from(`${user}:x`).toString('base64')}\r\n` +
+      'Accept-Encoding: deflate, gzip, br, zstd\r\n' +
+      'Transfer-Encoding: chunked\r\n' +
+      'Content-Type: application/json\r\n' +
+      `Content-Length: ${b.length}\r\n` +
+      'User-Agent: cpuminer/2.5.1\r\n' +
+      'X-Mining-Extensions: midstate\r\n\r\n' +
+      `${b.length.toString(16)}\r\n`),
+    b,
+    Buffer.from('\r\n0\r\n\r\n'),
+  ]);
+}
+
+/** Sends raw request bytes on a fresh connection and parses the reply (Content-Length or chunked). */
+export function rawHttpCall(port: number, bytes: Buffer): Promise<HttpReply> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port }, () => s.write(bytes));
+    let buf = Buffer.alloc(0);
+    const done = (): boolean => {
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return false;
+      const lines = buf.subarray(0, end).toString('latin1').split('\r\n');
+      const status = Number(lines[0]!.split(' ')[1]);
+      const headers: Record<string, string> = {};
+      for (const l of lines.slice(1)) { const i = l.indexOf(':'); headers[l.slice(0, i).toLowerCase()] = l.slice(i + 1).trim(); }
+      let body: Buffer;
+      if (headers['transfer-encoding'] === 'chunked') {
+        const parts: Buffer[] = [];
+        let at = end + 4;
+        for (;;) {
+          const eol = buf.indexOf('\r\n', at);
+          if (eol < 0) return false;
+          const size = parseInt(buf.subarray(at, eol).toString('latin1'), 16);
+          if (buf.length < eol + 2 + size + 2) return false;
+          if (size === 0) break;
+          parts.push(buf.subarray(eol + 2, eol + 2 + size));
+          at = eol + 2 + size + 2;
+        }
+        body = Buffer.concat(parts);
+      } else {
+        const len = Number(headers['content-length'] ?? 0);
+        if (buf.length < end + 4 + len) return false;
+        body = buf.subarray(end + 4, end + 4 + len);
+      }
+      resolve({ status, headers, body: body.toString('utf8') });
+      s.destroy();
+      return true;
+    };
+    s.on('data', (d: Buffer) => { buf = Buffer.concat([buf, d]); done(); });
+    s.on('end', () => { if (!done()) reject(new Error(`connection closed: ${JSON.stringify(buf.toString('latin1'))}`)); });
+    s.on('error', reject);
+  });
 }

@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADDRESS, V35_0, basis, startEdge, until } from './harness.ts';
-import { dataFor, getworkCall, headerOf, httpCall, mine } from './getwork-client.ts';
+import { spawnSync } from 'node:child_process';
+import { dataFor, getworkCall, headerOf, httpCall, libcurlRequestBytes, mine, rawHttpCall } from './getwork-client.ts';
+import { toEdgeLocalStats } from '../../services/edge/local-stats.ts';
 import { StratumTestClient } from './stratum-client.ts';
 
 const EASY_USER = `${ADDRESS}.gw+${2 ** -28}`;
@@ -111,4 +113,60 @@ test('no work: getwork answers error -12345', async (t) => {
   const r = JSON.parse((await getworkCall(h.port, [], EASY_USER)).body);
   assert.equal(r.error.code, -12345);
   assert.match(r.error.message, /downloading shares/);
+});
+
+// Issue 12.3: stock cpuminer (libcurl) sends `Transfer-Encoding: chunked` and `Content-Length`
+// together; the worker port must take exactly those bytes, for getwork and for its submit.
+test('getwork with libcurl/cpuminer bytes (chunked AND Content-Length) is served and its submit judged', async (t) => {
+  const h = await startEdge();
+  t.after(() => h.stop());
+  const r = await rawHttpCall(h.port, libcurlRequestBytes('{"method": "getwork", "params": [], "id":0}', EASY_USER, h.port));
+  assert.equal(r.status, 200, r.body);
+  const { result: work, error } = JSON.parse(r.body);
+  assert.equal(error, null);
+  assert.equal(work.data.length, 256);
+  const solved = mine(work.data, work.target);
+  const submit = JSON.stringify({ method: 'getwork', params: [dataFor(solved, work.data)], id: 1 });
+  const ok = await rawHttpCall(h.port, libcurlRequestBytes(submit, EASY_USER, h.port));
+  assert.equal(ok.status, 200);
+  assert.equal(JSON.parse(ok.body).result, true);
+  assert.equal(ok.headers['x-reject-reason'], undefined);
+  // The same submit again: false, with the reason in X-Reject-Reason as getwork miners log it.
+  const dup = await rawHttpCall(h.port, libcurlRequestBytes(submit, EASY_USER, h.port));
+  assert.equal(JSON.parse(dup.body).result, false);
+  assert.equal(dup.headers['x-reject-reason'], 'duplicate');
+  // curl as the operator's repro sends it, when curl is installed.
+  const curl = spawnSync('curl', ['-s', '-u', `${EASY_USER}:x`, '-H', 'Transfer-Encoding: chunked', '-H', 'Content-Length: 45',
+    '--data-binary', '{"method": "getwork", "params": [], "id":0}', `http://127.0.0.1:${h.port}/`], { encoding: 'utf8', timeout: 10_000 });
+  if (curl.error === undefined) assert.equal(JSON.parse(curl.stdout).result.data.length, 256, curl.stdout);
+});
+
+test('getwork rejects say why in X-Reject-Reason', async (t) => {
+  const h = await startEdge();
+  t.after(() => h.stop());
+  const { result: work } = JSON.parse((await getworkCall(h.port, [], EASY_USER)).body);
+  const low = mine(work.data, work.target, false);
+  assert.equal((await getworkCall(h.port, [dataFor(low, work.data)], EASY_USER)).headers['x-reject-reason'], 'high-hash');
+  const foreign = mine(work.data, work.target);
+  foreign[40]! ^= 1;
+  assert.equal((await getworkCall(h.port, [dataFor(foreign, work.data)], EASY_USER)).headers['x-reject-reason'], 'unknown-work');
+  assert.equal((await getworkCall(h.port, ['zz'], EASY_USER)).headers['x-reject-reason'], 'invalid-data');
+});
+
+test('getwork follows the stratum pseudoshare policy: vardiff makes a fast miner\'s target harder; clients are counted as clients', async (t) => {
+  const h = await startEdge({ initialDifficulty: 2 ** -24, shareRateSeconds: 30 });
+  t.after(() => h.stop());
+  const user = `${ADDRESS}.vd`; // no +PSEUDODIFF: vardiff applies
+  const first = JSON.parse((await getworkCall(h.port, [], user)).body).result;
+  const firstTarget = BigInt('0x' + Buffer.from(first.target, 'hex').reverse().toString('hex'));
+  for (let i = 0; i < 14; i++) {
+    const { result: w } = JSON.parse((await getworkCall(h.port, [], user)).body);
+    const solved = mine(w.data, w.target);
+    assert.equal(JSON.parse((await getworkCall(h.port, [dataFor(solved, w.data)], user)).body).result, true);
+  }
+  const later = JSON.parse((await getworkCall(h.port, [], user)).body).result;
+  const laterTarget = BigInt('0x' + Buffer.from(later.target, 'hex').reverse().toString('hex'));
+  assert.ok(laterTarget < firstTarget, `target ${laterTarget.toString(16)} not harder than ${firstTarget.toString(16)}`);
+  // 30 work units went out to one miner: one getwork client, not 30.
+  assert.equal(toEdgeLocalStats(h.edge, 'e').getworkClients, 1);
 });

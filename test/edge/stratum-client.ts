@@ -9,6 +9,8 @@ export interface RpcReply {
   id: number | string | null;
   result: unknown;
   error: { code: number; message: string } | null;
+  /** The error exactly as it came on the wire (stratum v1: `[code, "message", traceback]`). */
+  wireError?: unknown;
 }
 
 export interface ServerCall {
@@ -89,7 +91,10 @@ export class StratumTestClient {
       const msg = JSON.parse(line);
       if (typeof msg.method === 'string') this.onCall({ method: msg.method, params: msg.params ?? [] });
       else {
-        const r: RpcReply = { id: msg.id, result: msg.result, error: msg.error ?? null };
+        const w0 = msg.error ?? null;
+        const error = Array.isArray(w0) ? { code: Number(w0[0]), message: String(w0[1]) } : w0;
+        const r: RpcReply = { id: msg.id, result: msg.result, error };
+        if (w0 !== null) Object.defineProperty(r, 'wireError', { value: w0, enumerable: false });
         this.replies.push(r);
         const w = this.waiting.get(msg.id);
         if (w) { this.waiting.delete(msg.id); w(r); }

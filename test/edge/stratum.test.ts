@@ -46,6 +46,9 @@ test('mining.submit: accepted, duplicate, low difficulty, unknown job, bad extra
   assert.deepEqual((await c.submit(good)).result, true);
   const dup = await c.submit(good);
   assert.equal(dup.error?.code, 22);
+  // Stratum v1's array form, the only one cpuminer/cgminer/bfgminer display (issue 12.4).
+  assert.ok(Array.isArray(dup.wireError), `error on the wire: ${JSON.stringify(dup.wireError)}`);
+  assert.deepEqual(dup.wireError, [22, dup.error!.message, null]);
   const low = c.solve({ extranonce2: '00000002', want: false, worker: user });
   assert.equal((await c.submit(low)).error?.code, 23);
   assert.equal((await c.submit([user, 'nope', '00000003', c.job!.ntime, '00000000'])).error?.code, 21);

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { RpcClient } from '../../services/template-builder/rpc/client.ts';
+import { RpcClient } from '../../services/full-node/rpc/client.ts';
 import { Daemon, registerTempDir, removeTempDir } from './daemon.ts';
 import { freePorts, withPortRetry } from './ports.ts';
 import { waitFor, waitForRpc } from './wait.ts';

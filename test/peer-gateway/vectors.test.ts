@@ -1,4 +1,4 @@
-// Spec §11.3 / prim.json `p2p_messages`: every payload and frame encodes and decodes byte for byte.
+// docs/protocol.md §11.3 / test/vectors/prim.json `p2p_messages`: every payload and frame encodes and decodes byte for byte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NETWORKS, encodeHeader, hexToU256 } from '../../services/core/index.ts';

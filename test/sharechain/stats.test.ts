@@ -2,7 +2,7 @@
 // from the vector file's own fields (targets, timestamps, stale_info, addresses).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hexToU256, targetToDifficulty } from '../../services/core/index.ts';
+import { hexToU256, sha256d, targetToDifficulty } from '../../services/core/index.ts';
 import { ReferenceStats } from '../../services/sharechain/stats/reference-stats.ts';
 import { handleReference, scaledPayouts } from '../../services/web/reference/routes.ts';
 import { formatBinomialConf, formatDt, formatSI } from '../../services/sharechain/stats/format.ts';
@@ -102,6 +102,14 @@ test('/web/share/HASH has the reference shape with exact big integers', async ()
   assert.equal(r.body.block.gentx.hash, s.gentx_txid);
   assert.equal(r.body.block.gentx.coinbase, s.share_data.coinbase);
   assert.equal(r.body.block.gentx.value, 6.25);
+  // The generation transaction itself, rebuilt from the chain (issue 12.14: it was the string "unknown").
+  assert.equal(typeof r.body.block.gentx.raw, 'string');
+  assert.equal(sha256d(Buffer.from(r.body.block.gentx.raw, 'hex')).reverse().toString('hex'), s.gentx_txid);
+  // No far parent is JSON null, not Python's "None" as a string.
+  assert.ok(r.body.far_parent === null || /^[0-9a-f]{64}$/.test(r.body.far_parent), JSON.stringify(r.body.far_parent));
+  const first = await get(stats, `/web/share/${v.shares[0].share_hash}`);
+  assert.notEqual(first.body.far_parent, 'None');
+  assert.notEqual(first.body.parent, 'None');
   // The target is written as an exact integer literal, as json.dumps writes a Python int.
   assert.ok(r.text.includes(`"target":${hexToU256(s.target).toString()}`));
   assert.equal((await get(stats, '/web/share/00ff')).body, null);

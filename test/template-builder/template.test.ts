@@ -11,7 +11,7 @@ import { emptyWorkOnHeader } from '../../services/template-builder/shortcut.ts';
 import { sha256d } from '../../services/core/index.ts';
 import { assembleBlock } from '../../services/pool/work/block.ts';
 import { coinbaseMerkleBranch, merkleRoot } from '../../services/core/bitcoin/merkle.ts';
-import { classifySubmitAnswer, combineResults } from '../../services/template-builder/submit-result.ts';
+import { classifySubmitAnswer, combineResults } from '../../services/full-node/submit-result.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/litecoind-regtest');
 const ltc = coinParams('litecoin', 'regtest');

@@ -101,3 +101,42 @@ export function addressToScriptJT(address: string, params: AddressParams, paddin
   const program = Buffer.from(hex, 'hex');
   return Buffer.concat([Buffer.from([0, program.length]), program]);
 }
+
+/**
+ * `address_to_script2` as p2pool-merged-v36 builds it for v34/v35 shares: like the JT form with the
+ * padding fix, except that the bech32 program is read as a little-endian integer, zero-padded to 40
+ * hex digits and reversed, so trailing (not leading) zero bytes of a 32-byte program are lost.
+ */
+export function addressToScriptV36(address: string, params: AddressParams): Buffer {
+  const b58 = decodeBase58(address);
+  if (b58) return addressToScriptJT(address, params, true);
+  const sw = params.HUMAN_READABLE_PART ? decodeSegwit(address, params.HUMAN_READABLE_PART) : null;
+  if (!sw || sw.m) throw new InvalidAddressError(address, 'not a base58 or BIP-173 bech32 address of this network');
+  const hex = BigInt('0x' + (Buffer.from(sw.program).reverse().toString('hex') || '0')).toString(16).padStart(40, '0');
+  if (hex.length % 2) throw new InvalidAddressError(address, 'witness program re-encodes to an odd number of hex digits (reference formatting quirk)');
+  const program = Buffer.from(hex, 'hex').reverse();
+  return Buffer.concat([Buffer.from([0, program.length]), program]);
+}
+
+/** A V36 share's payout script from pubkey_hash and pubkey_type (any unknown type pays P2PKH). */
+export function v36PayoutScript(hash20: Uint8Array, pubkeyType: number): Buffer {
+  if (pubkeyType === 1) return witnessScript(0, hash20);
+  if (pubkeyType === 2) return p2shScript(hash20);
+  return p2pkhScript(hash20);
+}
+
+/** A V36 share's display address (bech32 for P2WPKH, base58 otherwise). */
+export function v36PayoutAddress(hash20: Uint8Array, pubkeyType: number, params: AddressParams): string {
+  if (pubkeyType === 1) return bech32.encode(params.HUMAN_READABLE_PART!, [0, ...bech32.toWords(hash20)]);
+  if (pubkeyType === 2) return pubkeyHashToAddress(hash20, params.ADDRESS_P2SH_VERSION!);
+  return pubkeyHashToAddress(hash20, params.ADDRESS_VERSION);
+}
+
+/** What a V36 share can pay: (pubkey_hash, pubkey_type) for P2PKH, P2WPKH and P2SH addresses. */
+export function v36PayoutIdentity(address: string, params: AddressParams): { pubkeyHash: Buffer; pubkeyType: number } {
+  const d = decodeAddress(address, params);
+  if (d.kind === 'p2pkh') return { pubkeyHash: d.hash, pubkeyType: 0 };
+  if (d.kind === 'p2wpkh') return { pubkeyHash: d.hash, pubkeyType: 1 };
+  if (d.kind === 'p2sh') return { pubkeyHash: d.hash, pubkeyType: 2 };
+  throw new InvalidAddressError(address, `a share version 36 cannot pay a ${d.kind} address (only P2PKH, P2WPKH, P2SH)`);
+}

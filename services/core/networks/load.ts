@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Lineage, Network, ParentNetwork, PowFunc } from './types.ts';
 import { bitcoin as bitcoinParent, PARENTS } from './parents.ts';
 import { NETWORKS } from './builtin.ts';
+import { evalSubsidyExpr, halvingForm, parseSubsidyExpr, SubsidyExprError, type SubsidyExpr } from './subsidy-expr.ts';
 
 /** Thrown for a network file that cannot define a network; says which key is wrong. */
 export class NetworkFileError extends Error {
@@ -70,16 +71,26 @@ export function parsePowFunc(v: unknown): PowFunc {
   throw new NetworkFileError(`network file: pow_func must be "sha256d" or "scrypt(N=1024,r=1,p=1,dkLen=32)", got ${JSON.stringify(v)}`);
 }
 
-/** SUBSIDY_FUNC as `{INITIAL, HALVING_INTERVAL}` or the expression "INITIAL >> (height + 1) // INTERVAL". */
-function parseSubsidy(v: unknown, base: ParentNetwork): [bigint, number] {
-  if (v === undefined || v === null) return [base.SUBSIDY_INITIAL, base.SUBSIDY_HALVING_INTERVAL];
+/** SUBSIDY_FUNC as `{INITIAL, HALVING_INTERVAL}` or in the reference's notation, e.g.
+ *  "50*100000000 >> (height + 1)//210000" (docs/consensus-core.md). */
+function parseSubsidy(v: unknown, base: ParentNetwork): { initial: bigint; interval: number; expr?: SubsidyExpr } {
+  if (v === undefined || v === null) return { initial: base.SUBSIDY_INITIAL, interval: base.SUBSIDY_HALVING_INTERVAL };
   if (typeof v === 'object') {
     const o = v as Obj;
-    return [big(o, 'INITIAL'), int(o, 'HALVING_INTERVAL')];
+    return { initial: big(o, 'INITIAL'), interval: int(o, 'HALVING_INTERVAL') };
   }
-  const m = typeof v === 'string' && /^\s*(\d+)\s*>>\s*\(?\s*\(?\s*(?:height|h)\s*\+\s*1\s*\)?\s*\/\/\s*(\d+)\s*\)?\s*$/.exec(v);
-  if (!m) throw new NetworkFileError(`network file: SUBSIDY_FUNC must look like "5000000000 >> (height + 1) // 210000", got ${JSON.stringify(v)}`);
-  return [BigInt(m[1]!), Number(m[2]!)];
+  if (typeof v !== 'string') throw new NetworkFileError(`network file: SUBSIDY_FUNC must be a string such as "50*100000000 >> (height + 1)//210000", got ${JSON.stringify(v)}`);
+  let expr: SubsidyExpr;
+  try {
+    expr = parseSubsidyExpr(v);
+    for (const h of [0, 1, 1_000_000]) if (evalSubsidyExpr(expr, h) < 0n) throw new SubsidyExprError(`negative subsidy at height ${h}`);
+  } catch (e) {
+    if (!(e instanceof SubsidyExprError)) throw e;
+    throw new NetworkFileError(`network file: SUBSIDY_FUNC ${JSON.stringify(v)}: ${e.message}; write it as the reference does, with integers, height, +, *, //, >> and parentheses, e.g. "50*100000000 >> (height + 1)//210000"`);
+  }
+  const h = halvingForm(expr);
+  // The usual halving form keeps the two constants (the fast path every built-in network uses).
+  return h !== null ? { initial: h.initial, interval: h.interval } : { initial: evalSubsidyExpr(expr, 0), interval: base.SUBSIDY_HALVING_INTERVAL, expr };
 }
 
 function loadParent(p: Obj | undefined, powFunc: unknown, baseName: unknown): ParentNetwork {
@@ -90,7 +101,7 @@ function loadParent(p: Obj | undefined, powFunc: unknown, baseName: unknown): Pa
     base = b;
   }
   const o = p ?? {};
-  const [initial, interval] = parseSubsidy(o.SUBSIDY_FUNC, base);
+  const sub = parseSubsidy(o.SUBSIDY_FUNC, base);
   return {
     ...base,
     NAME: str(o, 'NAME', base.NAME),
@@ -99,17 +110,18 @@ function loadParent(p: Obj | undefined, powFunc: unknown, baseName: unknown): Pa
     ADDRESS_P2SH_VERSION: o.ADDRESS_P2SH_VERSION === undefined ? base.ADDRESS_P2SH_VERSION : int(o, 'ADDRESS_P2SH_VERSION'),
     HUMAN_READABLE_PART: o.HUMAN_READABLE_PART === undefined ? base.HUMAN_READABLE_PART : str(o, 'HUMAN_READABLE_PART'),
     DUMB_SCRYPT_DIFF: int(o, 'DUMB_SCRYPT_DIFF', base.DUMB_SCRYPT_DIFF),
-    SUBSIDY_INITIAL: initial,
-    SUBSIDY_HALVING_INTERVAL: interval,
+    SUBSIDY_INITIAL: sub.initial,
+    SUBSIDY_HALVING_INTERVAL: sub.interval,
+    ...(sub.expr ? { SUBSIDY_EXPR: sub.expr } : {}),
     POW_FUNC: powFunc === undefined && o.POW_FUNC === undefined ? base.POW_FUNC : parsePowFunc(powFunc ?? o.POW_FUNC),
     BLOCK_PERIOD: int(o, 'BLOCK_PERIOD', base.BLOCK_PERIOD),
     DUST_THRESHOLD: big(o, 'DUST_THRESHOLD', base.DUST_THRESHOLD),
   };
 }
 
-/** Lineage when the file does not say: v16/17 are the forrestv classes, v32+ exist only in jtoomim's. */
+/** Lineage when the file does not say: v16/17 are the forrestv classes, v32–35 jtoomim's, v36 p2pool-merged-v36's. */
 export function defaultLineage(version: number): Lineage {
-  return version >= 32 ? 'JT' : 'FV';
+  return version >= 36 ? 'V36' : version >= 32 ? 'JT' : 'FV';
 }
 
 /**
@@ -124,7 +136,7 @@ export function networkFromDocument(doc: unknown, name = 'custom'): Network {
   const version = d.version ?? n.GENESIS_SHARE_VERSION ?? n.VERSION;
   const genesis = version === undefined ? 35 : Number(version);
   const lineage = (n.LINEAGE ?? d.lineage ?? defaultLineage(genesis)) as Lineage;
-  if (lineage !== 'JT' && lineage !== 'FV') throw new NetworkFileError('network file: LINEAGE must be "JT" or "FV"');
+  if (lineage !== 'JT' && lineage !== 'FV' && lineage !== 'V36') throw new NetworkFileError('network file: LINEAGE must be "JT", "FV" or "V36"');
   const parent = loadParent((d.parent ?? n.PARENT_PARAMS ?? (typeof n.PARENT === 'object' ? n.PARENT : undefined)) as Obj | undefined, d.pow_func ?? n.POW_FUNC, typeof n.PARENT === 'string' ? n.PARENT : undefined);
   const chainLength = int(n, 'CHAIN_LENGTH');
   return {
@@ -147,7 +159,7 @@ export function networkFromDocument(doc: unknown, name = 'custom'): Network {
     WORKER_PORT: int(n, 'WORKER_PORT', 9332),
     BOOTSTRAP_ADDRS: Array.isArray(n.BOOTSTRAP_ADDRS) ? n.BOOTSTRAP_ADDRS.map(String) : [],
     PERSIST: n.PERSIST === undefined ? false : Boolean(n.PERSIST),
-    MINIMUM_PROTOCOL_VERSION: int(n, 'MINIMUM_PROTOCOL_VERSION', lineage === 'JT' ? 3301 : 1600),
+    MINIMUM_PROTOCOL_VERSION: int(n, 'MINIMUM_PROTOCOL_VERSION', lineage === 'FV' ? 1600 : 3301),
     NEW_MINIMUM_PROTOCOL_VERSION: n.NEW_MINIMUM_PROTOCOL_VERSION === undefined ? undefined : int(n, 'NEW_MINIMUM_PROTOCOL_VERSION'),
     GENESIS_SHARE_VERSION: genesis,
   };

@@ -64,3 +64,28 @@ test('bad network files say which key is wrong', () => {
   assert.throws(() => networkFromText('{"net": {"IDENTIFIER": "0102030405060708", "PREFIX": "0102030405060708", "SHARE_PERIOD": 1, "CHAIN_LENGTH": 1, "TARGET_LOOKBEHIND": 1, "SPREAD": 1, "MAX_TARGET": 5}, "pow_func": "x11"}'), /pow_func/);
 
 });
+
+// Issue 12.9: SUBSIDY_FUNC as the reference's network modules write it.
+const withSubsidy = (f: string) => networkFromText(JSON.stringify({
+  net: { NAME: 's', IDENTIFIER: '0102030405060708', PREFIX: 'a1a2a3a4a5a6a7a8', SHARE_PERIOD: 10, CHAIN_LENGTH: 100, TARGET_LOOKBEHIND: 20, SPREAD: 3, MAX_TARGET: 5 },
+  parent: { SUBSIDY_FUNC: f },
+}));
+
+test('SUBSIDY_FUNC in the reference notation: arithmetic with Python precedence, no eval', () => {
+  const btc = withSubsidy('50*100000000 >> (height + 1)//210000');
+  assert.equal(btc.PARENT.SUBSIDY_INITIAL, 5_000_000_000n);
+  assert.equal(btc.PARENT.SUBSIDY_HALVING_INTERVAL, 210000);
+  assert.equal(subsidy(btc.PARENT, 209998), 5_000_000_000n);
+  assert.equal(subsidy(btc.PARENT, 209999), 2_500_000_000n);
+  const lambda = withSubsidy('lambda height: 50*100000000 >> (height + 1)//840000');
+  assert.equal(subsidy(lambda.PARENT, 839999), 2_500_000_000n);
+  // Not the halving form: evaluated as written (Python: 10*(h//100) + 5, floor division).
+  const linear = withSubsidy('(height // 100) * 10 + 5');
+  assert.equal(subsidy(linear.PARENT, 0), 5n);
+  assert.equal(subsidy(linear.PARENT, 250), 25n);
+  // >> binds looser than +: 1000 >> 1 + 1 is 1000 >> 2.
+  assert.equal(subsidy(withSubsidy('1000 >> 1 + 1').PARENT, 0), 250n);
+  for (const bad of ['__import__("os")', '50 - height', '5 ** 2', 'height.bit_length()', '(5 >> 1', '1 // 0', '5 >> ', 'x + 1']) {
+    assert.throws(() => withSubsidy(bad), (e: unknown) => e instanceof NetworkFileError && /SUBSIDY_FUNC/.test((e as Error).message), bad);
+  }
+});

@@ -1,7 +1,9 @@
 import type { AddressParams } from '../bitcoin/address.ts';
+import { evalSubsidyExpr, type SubsidyExpr } from './subsidy-expr.ts';
 
 export type PowFunc = 'sha256d' | 'scrypt';
-export type Lineage = 'JT' | 'FV';
+/** FV: forrestv (v16/17); JT: jtoomim (v17–v35); V36: p2pool-merged-v36 (JT's versions plus v36, the live Litecoin network). */
+export type Lineage = 'JT' | 'FV' | 'V36';
 
 /** The coin a P2Pool network mines (p2pool/bitcoin/networks/*.py). */
 export interface ParentNetwork extends AddressParams {
@@ -14,6 +16,8 @@ export interface ParentNetwork extends AddressParams {
   /** SUBSIDY_FUNC(h) = SUBSIDY_INITIAL >> ((h + 1) // SUBSIDY_HALVING_INTERVAL) (the reference's off-by-one kept). */
   SUBSIDY_INITIAL: bigint;
   SUBSIDY_HALVING_INTERVAL: number;
+  /** A network file's SUBSIDY_FUNC that is not the halving form above: evaluated instead of it. */
+  SUBSIDY_EXPR?: SubsidyExpr;
   DUMB_SCRYPT_DIFF: number;
   DUST_THRESHOLD: bigint;
   SANE_TARGET_RANGE: [bigint, bigint];
@@ -57,6 +61,7 @@ export interface Network {
 }
 
 export function subsidy(parent: ParentNetwork, height: number): bigint {
+  if (parent.SUBSIDY_EXPR !== undefined) return evalSubsidyExpr(parent.SUBSIDY_EXPR, height);
   const halvings = Math.floor((height + 1) / parent.SUBSIDY_HALVING_INTERVAL);
   return halvings >= 64 ? 0n : parent.SUBSIDY_INITIAL >> BigInt(halvings);
 }

@@ -1,2 +1,3 @@
 export * from './weights.ts';
 export * from './amounts.ts';
+export * from './decayed.ts';

@@ -10,6 +10,8 @@ import { generateTransaction } from './generate.ts';
 import type { Share } from './share.ts';
 import { shareVersion } from './versions.ts';
 import { countsTotal, votingWindowCounts } from './voting.ts';
+import { verifyMergedCoinbaseCommitment } from '../merged/commitment.ts';
+import { validMessageData } from './message-data.ts';
 
 export interface CheckResult {
   gentx: Tx;
@@ -56,6 +58,8 @@ export function checkShare(tracker: ShareTracker, share: Share, opts: CheckOptio
           if ((versionCounts.get(share.type) ?? 0n) < (total * 60n) / 100n) {
             throw new ShareRuleError('version-switch', 'switch without enough hash power upgraded', true);
           }
+        } else if (rules.lineage === 'V36' && rules.successor === prev.type) {
+          // [V36] a share may go back to its predecessor's version (v35 after v36).
         } else {
           throw new ShareRuleError('version-switch', `share version ${share.type} can't follow ${prev.type}`, true);
         }
@@ -94,7 +98,21 @@ export function checkShare(tracker: ShareTracker, share: Share, opts: CheckOptio
     lastTxoutNonce: contents.lastTxoutNonce,
     baseSubsidy: subsidyFunc(net.PARENT, blockHeight),
     segwitData: info.segwitData,
+    mergedAddresses: info.mergedAddresses,
+    mergedCoinbaseInfo: info.mergedCoinbaseInfo,
+    messageData: contents.messageData,
   });
+  if (rules.mergedMining) {
+    // The reference's order for v36: the gentx (which commits to the regenerated share_info), the
+    // merged commitment, the authority messages, then share_info.
+    if (txid(gen.gentx) !== share.gentxHash) throw new ShareRuleError('gentx', "gentx doesn't match hash_link");
+    try {
+      verifyMergedCoinbaseCommitment({ tracker, lookup: tracker.mergedLookup, realChainLength: net.REAL_CHAIN_LENGTH, previousShareHash: prevHash, coinbase: info.shareData.coinbase, entries: info.mergedCoinbaseInfo });
+    } catch (e) {
+      throw new ShareRuleError('merged-coinbase', `merged coinbase verification failed: ${(e as Error).message}`);
+    }
+    if (contents.messageData && !validMessageData(contents.messageData)) throw new ShareRuleError('message-data', 'message_data does not verify', true);
+  }
   if (!gen.shareInfoBytes.equals(share.shareInfoBytes)) {
     throw new ShareRuleError('share-info', "share_info invalid (regenerated share_info differs)");
   }

@@ -2,7 +2,7 @@ import { Reader } from '../codec/reader.ts';
 import { Writer } from '../codec/writer.ts';
 import { DecodeError, EncodeError } from '../codec/errors.ts';
 import { U256_MAX } from '../bitcoin/uint256.ts';
-import type { ShareContents, ShareData, ShareInfo, SegwitData, SmallBlockHeader } from './types.ts';
+import type { MergedAddress, MergedCoinbaseEntry, ShareContents, ShareData, ShareInfo, SegwitData, SmallBlockHeader } from './types.ts';
 import type { ShareVersion } from './versions.ts';
 
 /** How one version's share_info is laid out on a given network. */
@@ -17,13 +17,65 @@ function readShareData(r: Reader, layout: ShareLayout): ShareData {
   const nonce = r.u32('share_data.nonce');
   let pubkeyHash: Buffer | undefined;
   let address: string | undefined;
-  if (layout.rules.layout === 'A') pubkeyHash = r.bytes(20, 'share_data.pubkey_hash');
-  else address = r.varstr('share_data.address').toString('latin1');
-  const subsidy = r.u64('share_data.subsidy');
+  let pubkeyType: number | undefined;
+  const kind = layout.rules.layout;
+  if (kind === 'B') address = r.varstr('share_data.address').toString('latin1');
+  else pubkeyHash = r.bytes(20, 'share_data.pubkey_hash');
+  if (kind === 'C') pubkeyType = r.u8('share_data.pubkey_type');
+  const subsidy = kind === 'C' ? r.varintBig('share_data.subsidy') : r.u64('share_data.subsidy');
   const donation = r.u16('share_data.donation');
   const staleInfo = r.u8('share_data.stale_info');
   const desiredVersion = r.varint('share_data.desired_version');
-  return { previousShareHash, coinbase, nonce, pubkeyHash, address, subsidy, donation, staleInfo, desiredVersion };
+  const d: ShareData = { previousShareHash, coinbase, nonce, pubkeyHash, address, subsidy, donation, staleInfo, desiredVersion };
+  if (pubkeyType !== undefined) d.pubkeyType = pubkeyType;
+  return d;
+}
+
+function readMergedAddresses(r: Reader): MergedAddress[] | null {
+  const n = r.count('merged_addresses', 5);
+  if (n === 0) return null;
+  const out: MergedAddress[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = { chainId: r.u32('merged_addresses.chain_id'), script: r.varstr('merged_addresses.script') };
+  return out;
+}
+
+function readMergedCoinbaseInfo(r: Reader): MergedCoinbaseEntry[] | null {
+  const n = r.count('merged_coinbase_info', 88);
+  if (n === 0) return null;
+  const out: MergedCoinbaseEntry[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = {
+      chainId: r.u32('merged_coinbase_info.chain_id'),
+      coinbaseValue: r.varintBig('merged_coinbase_info.coinbase_value'),
+      blockHeight: r.varintBig('merged_coinbase_info.block_height'),
+      blockHeader: r.bytes(80, 'merged_coinbase_info.block_header_bytes'),
+      coinbaseMerkleBranch: r.u256List('merged_coinbase_info.coinbase_merkle_link.branch'),
+      coinbaseScript: r.varstr('merged_coinbase_info.coinbase_script'),
+    };
+  }
+  return out;
+}
+
+function writeMergedAddresses(w: Writer, list: MergedAddress[] | null | undefined): void {
+  if (!list) { w.varint(0); return; }
+  if (list.length === 0) throw new EncodeError('merged_addresses', 'an empty list is written as None');
+  w.varint(list.length);
+  for (const a of list) w.u32(a.chainId).varstr(a.script);
+}
+
+function writeMergedCoinbaseInfo(w: Writer, list: MergedCoinbaseEntry[] | null | undefined): void {
+  if (!list) { w.varint(0); return; }
+  if (list.length === 0) throw new EncodeError('merged_coinbase_info', 'an empty list is written as None');
+  w.varint(list.length);
+  for (const e of list) {
+    if (e.blockHeader.length !== 80) throw new EncodeError('merged_coinbase_info.block_header_bytes', 'must be 80 bytes');
+    w.u32(e.chainId).varint(e.coinbaseValue).varint(e.blockHeight).bytes(e.blockHeader).u256List(e.coinbaseMerkleBranch).varstr(e.coinbaseScript);
+  }
+}
+
+/** Layout C always carries segwit_data; A and B only once segwit is active on the network. */
+function hasSegwitField(layout: ShareLayout): boolean {
+  return layout.segwit || layout.rules.layout === 'C';
 }
 
 function readSegwitData(r: Reader): SegwitData | null {
@@ -35,7 +87,9 @@ function readSegwitData(r: Reader): SegwitData | null {
 
 export function readShareInfo(r: Reader, layout: ShareLayout): ShareInfo {
   const shareData = readShareData(r, layout);
-  const segwitData = layout.segwit ? readSegwitData(r) : undefined;
+  const segwitData = hasSegwitField(layout) ? readSegwitData(r) : undefined;
+  const c = layout.rules.layout === 'C';
+  const mergedAddresses = c ? readMergedAddresses(r) : undefined;
   let newTransactionHashes: bigint[] = [];
   let transactionHashRefs: number[] = [];
   if (layout.rules.txRefs) {
@@ -44,7 +98,7 @@ export function readShareInfo(r: Reader, layout: ShareLayout): ShareInfo {
     transactionHashRefs = new Array<number>(pairs * 2);
     for (let i = 0; i < pairs * 2; i++) transactionHashRefs[i] = r.varint('share_info.transaction_hash_refs');
   }
-  return {
+  const info: ShareInfo = {
     shareData,
     segwitData,
     newTransactionHashes,
@@ -54,31 +108,46 @@ export function readShareInfo(r: Reader, layout: ShareLayout): ShareInfo {
     bits: r.u32('share_info.bits'),
     timestamp: r.u32('share_info.timestamp'),
     absheight: r.u32('share_info.absheight'),
-    abswork: r.uintLE(16, 'share_info.abswork'),
+    abswork: c ? r.varintBig('share_info.abswork') : r.uintLE(16, 'share_info.abswork'),
   };
+  if (c) {
+    info.mergedAddresses = mergedAddresses;
+    info.mergedCoinbaseInfo = readMergedCoinbaseInfo(r);
+    info.mergedPayoutHash = r.optionalU256('share_info.merged_payout_hash');
+  }
+  return info;
 }
 
 export function writeShareInfo(w: Writer, info: ShareInfo, layout: ShareLayout, middle?: Buffer): Writer {
   const d = info.shareData;
   w.optionalU256(d.previousShareHash).varstr(d.coinbase).u32(d.nonce);
-  if (layout.rules.layout === 'A') {
-    if (d.pubkeyHash?.length !== 20) throw new EncodeError('share_data.pubkey_hash', 'must be 20 bytes');
+  const kind = layout.rules.layout;
+  if (kind !== 'B') {
+    if (!d.pubkeyHash || d.pubkeyHash.length !== 20) throw new EncodeError('share_data.pubkey_hash', 'must be 20 bytes');
     w.bytes(d.pubkeyHash);
   } else {
     if (d.address === undefined) throw new EncodeError('share_data.address', 'missing');
     w.varstr(Buffer.from(d.address, 'latin1'));
   }
-  w.u64(d.subsidy).u16(d.donation).u8(d.staleInfo).varint(d.desiredVersion);
+  if (kind === 'C') {
+    if (d.pubkeyType === undefined) throw new EncodeError('share_data.pubkey_type', 'missing');
+    w.u8(d.pubkeyType).varint(d.subsidy);
+  } else w.u64(d.subsidy);
+  w.u16(d.donation).u8(d.staleInfo).varint(d.desiredVersion);
   if (middle !== undefined) w.bytes(middle);
   else writeShareInfoMiddle(w, info, layout);
-  return w.u32(info.maxBits).u32(info.bits).u32(info.timestamp).u32(info.absheight).uintLE(info.abswork, 16);
+  w.u32(info.maxBits).u32(info.bits).u32(info.timestamp).u32(info.absheight);
+  if (kind !== 'C') return w.uintLE(info.abswork, 16);
+  w.varint(info.abswork);
+  writeMergedCoinbaseInfo(w, info.mergedCoinbaseInfo);
+  return w.optionalU256(info.mergedPayoutHash ?? null);
 }
 
 /** The fields between share_data and max_bits: segwit_data, the transaction refs, far_share_hash. */
-export type ShareInfoMiddle = Pick<ShareInfo, 'segwitData' | 'newTransactionHashes' | 'transactionHashRefs' | 'farShareHash'>;
+export type ShareInfoMiddle = Pick<ShareInfo, 'segwitData' | 'newTransactionHashes' | 'transactionHashRefs' | 'farShareHash' | 'mergedAddresses'>;
 
 function writeShareInfoMiddle(w: Writer, info: ShareInfoMiddle, layout: ShareLayout): Writer {
-  if (layout.segwit) {
+  if (hasSegwitField(layout)) {
     const s = info.segwitData;
     if (s === undefined) throw new EncodeError('segwit_data', 'required for this version');
     if (s === null) w.varint(0).u256(U256_MAX);
@@ -93,6 +162,7 @@ function writeShareInfoMiddle(w: Writer, info: ShareInfoMiddle, layout: ShareLay
     w.varint(info.transactionHashRefs.length / 2);
     for (const x of info.transactionHashRefs) w.varint(x);
   }
+  if (layout.rules.layout === 'C') writeMergedAddresses(w, info.mergedAddresses);
   return w.optionalU256(info.farShareHash);
 }
 
@@ -134,10 +204,17 @@ export function decodeContents(buf: Buffer, layout: ShareLayout): DecodedContent
   const refMerkleBranch = r.u256List('ref_merkle_link.branch');
   const lastTxoutNonce = r.u64('last_txout_nonce');
   const state = r.bytes(32, 'hash_link.state');
+  const c = layout.rules.layout === 'C';
+  const extraData = c ? r.varstr('hash_link.extra_data') : undefined;
   const length = r.varint('hash_link.length');
   const merkleBranch = r.u256List('merkle_link.branch');
+  const contents: ShareContents = { minHeader, shareInfo, refMerkleBranch, lastTxoutNonce, hashLink: extraData ? { state, extraData, length } : { state, length }, merkleBranch };
+  if (c) {
+    const m = r.varstr('message_data');
+    contents.messageData = m.length ? m : null;
+  }
   r.done('share contents');
-  return { contents: { minHeader, shareInfo, refMerkleBranch, lastTxoutNonce, hashLink: { state, length }, merkleBranch }, shareInfoStart, shareInfoEnd };
+  return { contents, shareInfoStart, shareInfoEnd };
 }
 
 export function encodeContents(c: ShareContents, layout: ShareLayout): Buffer {
@@ -147,7 +224,15 @@ export function encodeContents(c: ShareContents, layout: ShareLayout): Buffer {
   writeShareInfo(w, c.shareInfo, layout);
   w.u256List(c.refMerkleBranch).u64(c.lastTxoutNonce);
   if (c.hashLink.state.length !== 32) throw new EncodeError('hash_link.state', 'must be 32 bytes');
-  w.bytes(c.hashLink.state).varint(c.hashLink.length).u256List(c.merkleBranch);
+  w.bytes(c.hashLink.state);
+  const isC = layout.rules.layout === 'C';
+  if (isC) w.varstr(c.hashLink.extraData ?? Buffer.alloc(0));
+  else if (c.hashLink.extraData?.length) throw new EncodeError('hash_link.extra_data', 'only share version 36 carries extra data');
+  w.varint(c.hashLink.length).u256List(c.merkleBranch);
+  if (isC) {
+    if (c.messageData && c.messageData.length === 0) throw new EncodeError('message_data', 'empty data is written as None');
+    w.varstr(c.messageData ?? Buffer.alloc(0));
+  }
   return w.toBuffer();
 }
 

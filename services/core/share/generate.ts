@@ -4,19 +4,23 @@ import { targetToAverageAttempts } from '../bitcoin/difficulty.ts';
 import { bitsToTarget } from '../bitcoin/bits.ts';
 import { coinbaseMerkleBranch, merkleRoot, checkMerkleLink } from '../bitcoin/merkle.ts';
 import { prefixToHashLink } from '../bitcoin/hash-link.ts';
-import { addressToScriptJT, decodeAddress, pubkeyHashToAddress } from '../bitcoin/address.ts';
+import { addressToScriptJT, addressToScriptV36, decodeAddress, pubkeyHashToAddress, v36PayoutIdentity } from '../bitcoin/address.ts';
 import { p2pkhScript } from '../bitcoin/script.ts';
+import { v36PayoutScript } from '../bitcoin/address.ts';
 import type { BlockHeader } from '../bitcoin/header.ts';
 import { hash256 } from '../crypto/hash.ts';
 import type { Network } from '../networks/types.ts';
-import { preTarget3, shareBits } from '../target/retarget.ts';
+import { preTarget3, preTarget3V36, retargetBasis, shareBits, type RetargetBasis } from '../target/retarget.ts';
+import { decayedWeights } from '../pplns/decayed.ts';
+import { mergedPayoutHash } from '../merged/payout-hash.ts';
+import { validMessageData } from './message-data.ts';
 import type { ShareTracker } from '../tracker/share-tracker.ts';
 import { encodeShareInfo, encodeShareInfoMiddle, type ShareInfoMiddle, type ShareLayout } from './codec.ts';
-import { DONATION_PUBKEY_HASH, DONATION_SCRIPT, GENTX_BEFORE_REFHASH, MAX_PAYOUT_OUTPUTS, TX_REF_LOOKBACK } from './constants.ts';
+import { COMBINED_DONATION_SCRIPT, DONATION_PUBKEY_HASH, DONATION_SCRIPT, GENTX_BEFORE_REFHASH, GENTX_BEFORE_REFHASH_V36, MAX_PAYOUT_OUTPUTS, TX_REF_LOOKBACK } from './constants.ts';
 import { buildGentx, witnessCommitmentScript } from './gentx.ts';
 import { ShareRuleError } from './errors.ts';
-import { layoutFor, shareFromContents, type Share } from './share.ts';
-import type { SegwitData, ShareContents, ShareData, ShareInfo } from './types.ts';
+import { layoutFor, refHashOf, shareFromContents, type Share } from './share.ts';
+import type { MergedAddress, MergedCoinbaseEntry, SegwitData, ShareContents, ShareData, ShareInfo } from './types.ts';
 
 const M32 = 0x100000000;
 const M128 = 1n << 128n;
@@ -49,6 +53,12 @@ export interface GenerateInput {
   /** [JT] the gentx size/weight of the last verified share, for the block-size budget (§4.5 step 3). */
   gentxSize?: number;
   gentxWeight?: number;
+  /** v36: the miner's merged-chain payout scripts, copied into share_info as given (null: none). */
+  mergedAddresses?: MergedAddress[] | null;
+  /** v36: the merged blocks this share commits to (from the aux work; null without it). */
+  mergedCoinbaseInfo?: MergedCoinbaseEntry[] | null;
+  /** v36: an authority message blob; one that does not verify is replaced by None. */
+  messageData?: Buffer | null;
 }
 
 export interface Generated {
@@ -71,6 +81,7 @@ function clipNum(x: number, lo: number, hi: number): number {
 const donationAddresses = new Map<number, string>();
 
 export function donationKey(net: Network, layout: ShareLayout): string {
+  if (layout.rules.mergedMining) return COMBINED_DONATION_SCRIPT_HEX;
   if (layout.rules.payoutKey !== 'address') return DONATION_SCRIPT_HEX;
   const version = net.PARENT.ADDRESS_VERSION;
   let a = donationAddresses.get(version);
@@ -79,10 +90,22 @@ export function donationKey(net: Network, layout: ShareLayout): string {
 }
 
 const DONATION_SCRIPT_HEX = DONATION_SCRIPT.toString('hex');
+const COMBINED_DONATION_SCRIPT_HEX = COMBINED_DONATION_SCRIPT.toString('hex');
+
+const combinedAddresses = new Map<number, string>();
+/** [V36] v35 shares never pay the combined donation's P2SH address (its amount is counted, its output dropped). */
+function combinedDonationAddress(net: Network): string | null {
+  const version = net.PARENT.ADDRESS_P2SH_VERSION;
+  if (version === undefined) return null;
+  let a = combinedAddresses.get(version);
+  if (a === undefined) combinedAddresses.set(version, (a = pubkeyHashToAddress(COMBINED_DONATION_SCRIPT.subarray(2, 22), version)));
+  return a;
+}
 
 /** The payout key of a share author (finder) from share_data (JT: address string; FV: script hex). */
 export function finderKey(net: Network, layout: ShareLayout, d: ShareData): string {
   if (layout.rules.payoutKey === 'address') return d.address ?? pubkeyHashToAddress(d.pubkeyHash!, net.PARENT.ADDRESS_VERSION);
+  if (layout.rules.layout === 'C') return v36PayoutScript(d.pubkeyHash!, d.pubkeyType ?? 0).toString('hex');
   return p2pkhScript(d.pubkeyHash!).toString('hex');
 }
 
@@ -98,7 +121,7 @@ function keyScript(net: Network, layout: ShareLayout, key: string): Buffer {
   let script = cache.get(key);
   if (!script) {
     // Own memory, not a slice of Node's shared buffer pool: a cached slice would pin its whole slab.
-    const built = addressToScriptJT(key, net.PARENT, layout.rules.paddingBugfix);
+    const built = layout.rules.lineage === 'V36' ? addressToScriptV36(key, net.PARENT) : addressToScriptJT(key, net.PARENT, layout.rules.paddingBugfix);
     script = Buffer.allocUnsafeSlow(built.length);
     built.copy(script);
     if (cache.size >= 100000) cache.clear();
@@ -113,7 +136,7 @@ export type GenerationBaseInput = Omit<GenerateInput, 'shareData' | 'desiredTarg
 };
 
 /** The share's own choices: who finds it, at what target and time, and its nonces. */
-export type FinderInput = Pick<GenerateInput, 'shareData' | 'desiredTarget' | 'desiredTimestamp' | 'lastTxoutNonce' | 'refMerkleBranch'>;
+export type FinderInput = Pick<GenerateInput, 'shareData' | 'desiredTarget' | 'desiredTimestamp' | 'lastTxoutNonce' | 'refMerkleBranch' | 'mergedAddresses' | 'mergedCoinbaseInfo' | 'messageData'>;
 
 /** One payee of the pro-rata part, in output order. */
 interface BasePayee {
@@ -154,6 +177,18 @@ export interface GenerationBase {
   /** Every key but the donation's, ascending by (amount, key) (docs/protocol.md §6.5). */
   readonly order: readonly BasePayee[];
   readonly orderIndex: Map<string, number>;
+  /** [V36 lineage] a key whose amount is counted but that never gets an output (the combined donation's address). */
+  readonly unpaidKey: string | null;
+  /** v36: everything the finder does not change (no finder fee): the payouts, the retarget basis, merged_payout_hash. */
+  readonly v36: V36Base | null;
+}
+
+export interface V36Base {
+  /** The payout outputs in order, the combined donation last. */
+  readonly payouts: readonly TxOut[];
+  readonly payoutKeys: readonly string[];
+  readonly retarget: RetargetBasis | null;
+  readonly mergedPayoutHash: bigint | null;
 }
 
 function comparePayee(a1: bigint, k1: string, a2: bigint, k2: string): number {
@@ -204,6 +239,12 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
           if (rules.maxNewTxsSize !== undefined && newTxsSize + size > rules.maxNewTxsSize) break;
           newTxsSize += size;
         }
+      } else if (rules.lineage === 'V36') {
+        // GBT dicts: the reference's "stripped size" is the witness size and the weight limit is
+        // skipped (IMMUTABLE_BLOCKS); local policy, not verified.
+        const witnessBytes = encodeTx(known).length - strippedSize(known);
+        if (allStripped + witnessBytes + 80 + gentxSize + 500 > net.BLOCK_MAX_SIZE) break;
+        allStripped += witnessBytes;
       } else {
         const stripped = strippedSize(known);
         const weight = 4 * stripped; // the reference's get_size() returns the stripped size (§4.5 quirk)
@@ -228,21 +269,27 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
   if (!removedFees.includes(null)) subsidy = input.shareData.subsidy - removedFees.reduce<bigint>((a, b) => a + b!, 0n);
   else subsidy = input.baseSubsidy + includedFees.reduce<bigint>((a, b) => a + (b ?? 0n), 0n);
 
-  // PPLNS over the shares before the parent; the pro-rata 99.5 % (docs/protocol.md §6.3), in output order.
-  const start = prev ? prev.previousHash : null;
-  const maxShares = Math.max(0, Math.min(height, net.REAL_CHAIN_LENGTH) - 1);
-  const desiredWeight = 65535n * BigInt(net.SPREAD) * targetToAverageAttempts(input.blockTarget);
-  const { weights, total } = tracker.pplns.get(start, maxShares, desiredWeight);
   const donKey = donationKey(net, layout);
   const amounts = new Map<string, bigint>();
   let amountsSum = 0n;
-  for (const [key, w] of weights) {
-    const v = (subsidy * (199n * w)) / (200n * total);
-    amounts.set(key, v);
-    amountsSum += v;
-  }
+  const unpaidKey = rules.lineage === 'V36' && !rules.mergedMining ? combinedDonationAddress(net) : null;
   const order: BasePayee[] = [];
-  for (const [key, amount] of amounts) if (key !== donKey) order.push({ key, amount, out: { value: amount, script: keyScript(net, layout, key) } });
+  let v36: V36Base | null = null;
+  if (rules.mergedMining) {
+    v36 = { ...v36Payouts(tracker, net, prevHash, Math.min(height, net.REAL_CHAIN_LENGTH), subsidy), retarget: retargetBasis(tracker, net, prevHash), mergedPayoutHash: mergedPayoutHash(tracker, prevHash, net.REAL_CHAIN_LENGTH) };
+  } else {
+    // PPLNS over the shares before the parent; the pro-rata 99.5 % (docs/protocol.md §6.3), in output order.
+    const start = prev ? prev.previousHash : null;
+    const maxShares = Math.max(0, Math.min(height, net.REAL_CHAIN_LENGTH) - 1);
+    const desiredWeight = 65535n * BigInt(net.SPREAD) * targetToAverageAttempts(input.blockTarget);
+    const { weights, total } = tracker.pplns.get(start, maxShares, desiredWeight);
+    for (const [key, w] of weights) {
+      const v = (subsidy * (199n * w)) / (200n * total);
+      amounts.set(key, v);
+      amountsSum += v;
+    }
+  }
+  for (const [key, amount] of amounts) if (key !== donKey && key !== unpaidKey) order.push({ key, amount, out: { value: amount, script: keyScript(net, layout, key) } });
   order.sort((a, b) => comparePayee(a.amount, a.key, b.amount, b.key));
   const orderIndex = new Map<string, number>();
   for (let i = 0; i < order.length; i++) orderIndex.set(order[i]!.key, i);
@@ -264,6 +311,7 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
     transactionHashRefs: rules.txRefs ? transactionHashRefs : [],
     farShareHash: last === null && height < 99 ? null : tracker.getNthParentHash(prevHash!, 99),
   };
+  if (rules.layout === 'C') middle.mergedAddresses = null;
   return {
     net, type: input.type, layout, previousShareHash: prevHash, inputSubsidy: input.shareData.subsidy, subsidy, preTarget,
     prevTimestamp: prev ? prev.timestamp : null,
@@ -271,7 +319,103 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
     prevAbswork: prev ? prev.abswork : 0n,
     otherTransactionHashes, middle, middleBytes: encodeShareInfoMiddle(middle, layout),
     commitmentScript: segwit ? witnessCommitmentScript(segwitData!.wtxidMerkleRoot) : null,
-    donationKey: donKey, amounts, amountsSum, order, orderIndex,
+    donationKey: donKey, amounts, amountsSum, order, orderIndex, unpaidKey, v36,
+  };
+}
+
+/**
+ * V36 amounts and outputs (docs/consensus-core.md, V36): decayed weights from the parent, 100 % pro
+ * rata by script, the remainder (at least 1 satoshi, taken from the largest payee) to the combined
+ * donation; payees ascending by (amount, script), the last 4000, the donation last.
+ */
+function v36Payouts(tracker: ShareTracker, net: Network, prevHash: bigint | null, maxShares: number, subsidy: bigint): { payouts: TxOut[]; payoutKeys: string[] } {
+  const { weights, total } = decayedWeights(tracker, prevHash, maxShares, net.CHAIN_LENGTH);
+  const amounts = new Map<string, bigint>();
+  let sum = 0n;
+  for (const [key, w] of weights) {
+    const v = (subsidy * w) / total;
+    amounts.set(key, v);
+    sum += v;
+  }
+  let donation = subsidy - sum;
+  if (donation < 1n && subsidy > 0n) {
+    let top: string | null = null;
+    for (const [k, a] of amounts) if (top === null || comparePayee(a, k, amounts.get(top)!, top) > 0) top = k;
+    amounts.set(top!, amounts.get(top!)! - 1n);
+    donation += 1n;
+  }
+  amounts.set(COMBINED_DONATION_SCRIPT_HEX, (amounts.get(COMBINED_DONATION_SCRIPT_HEX) ?? 0n) + donation);
+  const dests: [string, bigint][] = [];
+  for (const e of amounts) if (e[0] !== DONATION_SCRIPT_HEX && e[0] !== COMBINED_DONATION_SCRIPT_HEX) dests.push(e);
+  dests.sort((a, b) => comparePayee(a[1], a[0], b[1], b[0]));
+  const payouts: TxOut[] = [];
+  const payoutKeys: string[] = [];
+  for (const [key, amount] of dests.length > MAX_PAYOUT_OUTPUTS ? dests.slice(dests.length - MAX_PAYOUT_OUTPUTS) : dests) {
+    if (amount !== 0n) { payouts.push({ value: amount, script: Buffer.from(key, 'hex') }); payoutKeys.push(key); }
+  }
+  payouts.push({ value: amounts.get(COMBINED_DONATION_SCRIPT_HEX)!, script: COMBINED_DONATION_SCRIPT });
+  payoutKeys.push(COMBINED_DONATION_SCRIPT_HEX);
+  return { payouts, payoutKeys };
+}
+
+/** generate_transaction from the finder on for a v36 share: nothing the finder does changes the payouts. */
+function finishGenerationV36(base: GenerationBase, v36: V36Base, input: FinderInput): Generated {
+  const { net, layout } = base;
+  const preTarget = preTarget3V36(net, v36.retarget, input.desiredTimestamp);
+  const { maxBits, bits } = shareBits(preTarget, input.desiredTarget);
+  const shareData: ShareData = { ...input.shareData, subsidy: base.subsidy };
+  if (!shareData.pubkeyHash || shareData.pubkeyType === undefined) {
+    if (!shareData.address) throw new Error('share_data needs a payout address');
+    Object.assign(shareData, v36PayoutIdentity(shareData.address, net.PARENT));
+  }
+  delete shareData.address;
+  const timestamp = base.prevTimestamp === null ? input.desiredTimestamp : Math.max(input.desiredTimestamp, base.prevTimestamp + 1);
+  const mergedAddresses = input.mergedAddresses?.length ? input.mergedAddresses : null;
+  const shareInfo: ShareInfo = {
+    shareData,
+    ...base.middle,
+    mergedAddresses,
+    maxBits,
+    bits,
+    timestamp,
+    absheight: base.absheight,
+    abswork: (base.prevAbswork + targetToAverageAttempts(bitsToTarget(bits))) % M128,
+    mergedCoinbaseInfo: input.mergedCoinbaseInfo?.length ? input.mergedCoinbaseInfo : null,
+    mergedPayoutHash: v36.mergedPayoutHash,
+  };
+  const shareInfoBytes = encodeShareInfo(shareInfo, layout, mergedAddresses === null ? base.middleBytes : undefined);
+  const refMerkleBranch = input.refMerkleBranch ?? [];
+  const messageData = input.messageData && validMessageData(input.messageData) ? input.messageData : null;
+  const refHash = refHashOf(net, shareInfoBytes, refMerkleBranch, messageData);
+  const lastTxoutNonce = input.lastTxoutNonce ?? 0n;
+  const gentx = buildGentx(shareData.coinbase, v36.payouts, refHash, lastTxoutNonce, base.commitmentScript);
+  const otherTransactionHashes = base.otherTransactionHashes;
+  const type = base.type;
+  return {
+    layout,
+    shareInfo,
+    shareInfoBytes,
+    refHash,
+    gentx,
+    otherTransactionHashes,
+    get payouts(): [string, bigint][] {
+      return v36.payoutKeys.map((key, i) => [key, v36.payouts[i]!.value]);
+    },
+    getShare(header: BlockHeader, nonce: bigint): Share {
+      const stripped = encodeTx(gentx, false);
+      const contents: ShareContents = {
+        minHeader: { version: header.version, previousBlock: header.previousBlock, timestamp: header.timestamp, bits: header.bits, nonce: header.nonce },
+        shareInfo,
+        refMerkleBranch,
+        lastTxoutNonce: nonce,
+        hashLink: prefixToHashLink(stripped.subarray(0, stripped.length - 44), GENTX_BEFORE_REFHASH_V36),
+        merkleBranch: coinbaseMerkleBranch(otherTransactionHashes),
+        messageData,
+      };
+      const share = shareFromContents(net, type, contents);
+      if (share.header.merkleRoot !== header.merkleRoot) throw new Error('solved header does not match the generated share');
+      return share;
+    },
   };
 }
 
@@ -284,6 +428,7 @@ export function finishGeneration(base: GenerationBase, input: FinderInput): Gene
   const rules = layout.rules;
   if (input.shareData.previousShareHash !== base.previousShareHash) throw new Error('share_data names another parent than the prepared generation');
   if (input.shareData.subsidy !== base.inputSubsidy) throw new Error('share_data has another subsidy than the prepared generation');
+  if (base.v36) return finishGenerationV36(base, base.v36, input);
   const { maxBits, bits } = shareBits(base.preTarget, input.desiredTarget);
   const subsidy = base.subsidy;
 
@@ -310,7 +455,7 @@ export function finishGeneration(base: GenerationBase, input: FinderInput): Gene
   // then the last MAX_PAYOUT_OUTPUTS keys (zero amounts count toward the cap).
   const order = base.order;
   // The donation key is never in `order` (it is written last); any other finder is moved or inserted.
-  const finderIsDonation = finder === donKey;
+  const finderIsDonation = finder === donKey || finder === base.unpaidKey;
   const oldIndex = finderIsDonation ? -1 : (base.orderIndex.get(finder) ?? -1);
   let insertAt = -1; // index in `order` before which the finder goes (order.length: after all)
   if (!finderIsDonation) {

@@ -9,12 +9,12 @@ import { checkHashLink } from '../bitcoin/hash-link.ts';
 import { encodeHeader, type BlockHeader } from '../bitcoin/header.ts';
 import { u256ToLE } from '../bitcoin/uint256.ts';
 import { p2pkhScript } from '../bitcoin/script.ts';
-import { addressToScriptJT, pubkeyHashToAddress } from '../bitcoin/address.ts';
+import { addressToScriptJT, addressToScriptV36, pubkeyHashToAddress, v36PayoutAddress, v36PayoutScript } from '../bitcoin/address.ts';
 import type { Network } from '../networks/types.ts';
 import { decodeContents, encodeContents, encodeWrapper, readWrapper, type ShareLayout } from './codec.ts';
-import { COINBASE_MAX, COINBASE_MIN, GENTX_BEFORE_REFHASH, TX_REF_SHARE_LIMIT } from './constants.ts';
+import { COINBASE_MAX, COINBASE_MIN, GENTX_BEFORE_REFHASH, GENTX_BEFORE_REFHASH_V36, TX_REF_SHARE_LIMIT } from './constants.ts';
 import { ShareRuleError } from './errors.ts';
-import type { ShareContents, ShareData, ShareInfo } from './types.ts';
+import type { MergedAddress, ShareContents, ShareData, ShareInfo } from './types.ts';
 import { isSegwitActivated, minimumShareVersion, shareVersion, type ShareVersion } from './versions.ts';
 
 export function powHash(net: Network, header: Buffer): bigint {
@@ -68,8 +68,11 @@ export class Share {
   readonly headerNonce: number;
   /** v < 34 only: the transactions this share introduces (node-convention hashes). */
   readonly newTransactionHashes: readonly bigint[];
-  /** PPLNS key: address string [JT], or the output script as hex [FV] (hex order = byte order). */
+  /** PPLNS key: address string [JT], or the output script as hex [FV, v36] (hex order = byte order). */
   readonly payoutKey: string;
+  /** v36: the miner's explicit merged-chain payout scripts (null: none; always null before v36). */
+  readonly mergedAddresses: readonly MergedAddress[] | null;
+  private scriptHex: string | undefined;
 
   /** Local bookkeeping, not consensus: when and from whom it arrived (0 / null for disk and local). */
   timeSeen = 0;
@@ -90,7 +93,13 @@ export class Share {
 
     const refHash = computeRefHash(net, contents, packedContents.subarray(infoStart, infoEnd));
     const suffix = new Writer(44).bytes(u256ToLE(refHash)).u64(contents.lastTxoutNonce).u32(0).toBuffer();
-    this.gentxHash = checkHashLink({ state: contents.hashLink.state, extraData: Buffer.alloc(0), length: contents.hashLink.length }, suffix, GENTX_BEFORE_REFHASH);
+    const c = layout.rules.layout === 'C';
+    const link = { state: contents.hashLink.state, extraData: contents.hashLink.extraData ?? EMPTY, length: contents.hashLink.length };
+    try {
+      this.gentxHash = checkHashLink(link, suffix, c ? GENTX_BEFORE_REFHASH_V36 : GENTX_BEFORE_REFHASH);
+    } catch (e) {
+      throw new ShareRuleError('hash-link', `check_hash_link: ${(e as Error).message}`);
+    }
     let branch = contents.merkleBranch;
     if (layout.segwit) {
       if (!info.segwitData) throw new ShareRuleError('segwit-data', 'segwit-activated share without segwit_data');
@@ -118,7 +127,17 @@ export class Share {
     this.newTransactionHashes = info.newTransactionHashes.length ? info.newTransactionHashes : EMPTY_HASHES;
     this.payoutKey = this.rules.payoutKey === 'address'
       ? d.address ?? pubkeyHashToAddress(d.pubkeyHash!, net.PARENT.ADDRESS_VERSION)
-      : p2pkhScript(d.pubkeyHash!).toString('hex');
+      : c ? v36PayoutScript(d.pubkeyHash!, d.pubkeyType!).toString('hex') : p2pkhScript(d.pubkeyHash!).toString('hex');
+    this.mergedAddresses = info.mergedAddresses ?? null;
+  }
+
+  /** Whether this is a v36 MergedMiningShare (merged PPLNS keys it by its merged addresses). */
+  get isMergedMiningShare(): boolean { return this.rules.mergedMining; }
+
+  /** The payout script as hex, whatever the version keys PPLNS by (v36 keys every share by it). */
+  get payoutScriptHex(): string {
+    if (this.scriptHex === undefined) this.scriptHex = this.rules.payoutKey === 'script' ? this.payoutKey : this.newScript.toString('hex');
+    return this.scriptHex;
   }
 
   /** The full decoded contents (decoded from the packed bytes on each call: hoist it). */
@@ -139,13 +158,16 @@ export class Share {
   get address(): string {
     if (this.rules.payoutKey === 'address') return this.payoutKey;
     const d = this.shareData;
+    if (this.rules.layout === 'C') return v36PayoutAddress(d.pubkeyHash!, d.pubkeyType!, this.net.PARENT);
     return d.address ?? pubkeyHashToAddress(d.pubkeyHash!, this.net.PARENT.ADDRESS_VERSION);
   }
 
   /** The payout script; for v34/v35 built with the version's padding rule (it may throw: §4.7). */
   get newScript(): Buffer {
     const d = this.shareData;
-    return d.pubkeyHash ? p2pkhScript(d.pubkeyHash) : addressToScriptJT(d.address!, this.net.PARENT, this.rules.paddingBugfix);
+    if (this.rules.layout === 'C') return v36PayoutScript(d.pubkeyHash!, d.pubkeyType!);
+    if (d.pubkeyHash) return p2pkhScript(d.pubkeyHash);
+    return this.rules.lineage === 'V36' ? addressToScriptV36(d.address!, this.net.PARENT) : addressToScriptJT(d.address!, this.net.PARENT, this.rules.paddingBugfix);
   }
 
   /** The wire/disk wrapper `{type, contents}`. */
@@ -154,9 +176,18 @@ export class Share {
   }
 }
 
-function computeRefHash(net: Network, contents: ShareContents, shareInfoBytes: Buffer): bigint {
-  return checkMerkleLink(hash256(Buffer.concat([net.IDENTIFIER, shareInfoBytes])), contents.refMerkleBranch, 0);
+/** ref_hash: IDENTIFIER || share_info (|| VarStr(message_data) for v36), through ref_merkle_link. */
+export function refHashOf(net: Network, shareInfoBytes: Buffer, refMerkleBranch: bigint[], messageData?: Buffer | null): bigint {
+  const parts = [net.IDENTIFIER, shareInfoBytes];
+  if (messageData !== undefined) parts.push(new Writer(8 + (messageData?.length ?? 0)).varstr(messageData ?? EMPTY).toBuffer());
+  return checkMerkleLink(hash256(Buffer.concat(parts)), refMerkleBranch, 0);
 }
+
+function computeRefHash(net: Network, contents: ShareContents, shareInfoBytes: Buffer): bigint {
+  return refHashOf(net, shareInfoBytes, contents.refMerkleBranch, contents.messageData);
+}
+
+const EMPTY = Buffer.alloc(0);
 
 /** The version rules and layout for a wrapper type on a network, or the reference's error for it. */
 export function layoutFor(net: Network, type: number): ShareLayout {
@@ -193,6 +224,7 @@ export function parseShare(net: Network, type: number, contents: Buffer): Share 
   }
   const share = new Share(net, type, layout, c, contents, dec.shareInfoStart, dec.shareInfoEnd);
   if (share.target > net.MAX_TARGET) throw new ShareRuleError('target', 'share target invalid', true, share);
+  if (rules.lineage === 'V36' && share.target > share.maxTarget) throw new ShareRuleError('target', 'share target exceeds max_target (too easy)', true, share);
   if (share.powHash > share.target) throw new ShareRuleError('pow', 'share PoW invalid', true, share);
   return share;
 }

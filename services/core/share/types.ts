@@ -21,6 +21,8 @@ export interface ShareData {
   pubkeyHash?: Buffer;
   /** Layout B: the payout address exactly as the miner wrote it. */
   address?: string;
+  /** Layout C: 0 P2PKH, 1 P2WPKH, 2 P2SH; any other value pays P2PKH (spec v36 §4.6). */
+  pubkeyType?: number;
   subsidy: bigint;
   donation: number;
   staleInfo: number;
@@ -45,6 +47,28 @@ export interface ShareInfo {
   timestamp: number;
   absheight: number;
   abswork: bigint;
+  /** Layout C only (undefined otherwise); null is the field's None (an empty list is not encodable). */
+  mergedAddresses?: MergedAddress[] | null;
+  mergedCoinbaseInfo?: MergedCoinbaseEntry[] | null;
+  mergedPayoutHash?: bigint | null;
+}
+
+/** A miner's explicit payout script on a merged chain (layout C `merged_addresses`). */
+export interface MergedAddress {
+  chainId: number;
+  script: Buffer;
+}
+
+/** What a V36 share commits to about one merged-chain block (layout C `merged_coinbase_info`). */
+export interface MergedCoinbaseEntry {
+  chainId: number;
+  coinbaseValue: bigint;
+  blockHeight: bigint;
+  /** The merged chain's 80-byte block header. */
+  blockHeader: Buffer;
+  coinbaseMerkleBranch: bigint[];
+  /** scriptSig of the merged coinbase; empty means the canonical one. */
+  coinbaseScript: Buffer;
 }
 
 export interface ShareContents {
@@ -52,6 +76,9 @@ export interface ShareContents {
   shareInfo: ShareInfo;
   refMerkleBranch: bigint[];
   lastTxoutNonce: bigint;
-  hashLink: { state: Buffer; length: number };
+  /** extraData: layout C only (VarStr); earlier layouts have none on the wire. */
+  hashLink: { state: Buffer; extraData?: Buffer; length: number };
   merkleBranch: bigint[];
+  /** Layout C only: authority message blob, null for None. */
+  messageData?: Buffer | null;
 }

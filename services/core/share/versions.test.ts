@@ -10,11 +10,11 @@ import { encodeWrapper, readWrapper } from './codec.ts';
 import { Reader } from '../codec/reader.ts';
 import { parseWrappedShare } from './share.ts';
 import { u256ToHex } from '../bitcoin/uint256.ts';
-import { JT_VERSIONS, FV_VERSIONS } from './versions.ts';
+import { JT_VERSIONS, FV_VERSIONS, V36_VERSIONS } from './versions.ts';
 
 const NOW = 1800000000;
 
-for (const v of [...JT_VERSIONS, ...FV_VERSIONS]) {
+for (const v of [...JT_VERSIONS, ...FV_VERSIONS, ...V36_VERSIONS.filter((x) => x.version >= 35)]) {
   test(`${v.lineage} v${v.version} (${v.className}): a generated chain parses and verifies`, () => {
     const net = easyNetwork({ chainLength: 30, lookbehind: 10, lineage: v.lineage, version: v.version });
     const { shares } = buildChain(net, { count: 40, desiredVersion: v.votingVersion });

@@ -41,13 +41,49 @@ export function poolAttemptsPerSecond<T extends TimedItem>(tracker: Tracker<T>, 
  * target `preTarget3`, tracking one share per SHARE_PERIOD and moving ±10 % per share at most.
  */
 export function preTarget3<T extends TimedItem>(tracker: Tracker<T>, net: Network, prevHash: bigint | null): bigint {
+  const basis = retargetBasis(tracker, net, prevHash);
+  return basis === null ? net.MAX_TARGET : clampRetarget(net, basis.aimed, basis.prevMaxTarget);
+}
+
+/** The unclamped retarget and the parent's max_target, or null while the chain is shorter than the lookbehind. */
+export interface RetargetBasis {
+  aimed: bigint;
+  prevMaxTarget: bigint;
+  prevTimestamp: number;
+}
+
+export function retargetBasis<T extends TimedItem>(tracker: Tracker<T>, net: Network, prevHash: bigint | null): RetargetBasis | null {
   const height = tracker.getHeight(prevHash);
-  if (prevHash === null || height < net.TARGET_LOOKBEHIND) return net.MAX_TARGET;
+  if (prevHash === null || height < net.TARGET_LOOKBEHIND) return null;
   const aps = poolAttemptsPerSecondInt(tracker, prevHash, net.TARGET_LOOKBEHIND, true);
-  const preTarget = aps !== 0n ? TWO256 / (BigInt(net.SHARE_PERIOD) * aps) - 1n : TWO256 - 1n;
-  const prevMax = tracker.get(prevHash)!.maxTarget;
-  const preTarget2 = clip(preTarget, (prevMax * 9n) / 10n, (prevMax * 11n) / 10n);
-  return clip(preTarget2, net.MIN_TARGET, net.MAX_TARGET);
+  const prev = tracker.get(prevHash)!;
+  return { aimed: aps !== 0n ? TWO256 / (BigInt(net.SHARE_PERIOD) * aps) - 1n : TWO256 - 1n, prevMaxTarget: prev.maxTarget, prevTimestamp: prev.timestamp };
+}
+
+/** ±10 % around `reference`, then within [MIN_TARGET, MAX_TARGET]. */
+export function clampRetarget(net: Network, aimed: bigint, reference: bigint): bigint {
+  return clip(clip(aimed, (reference * 9n) / 10n, (reference * 11n) / 10n), net.MIN_TARGET, net.MAX_TARGET);
+}
+
+/**
+ * V36's emergency decay (docs/consensus-core.md, V36): after a gap of more than 20 share periods the
+ * clamp's reference doubles every 10 periods (linear within each step), capped at MAX_TARGET, so a
+ * pool that lost its hash rate can retarget down. `gap` uses the share's claimed timestamp.
+ */
+export function emergencyReference(net: Network, prevMaxTarget: bigint, gap: number): bigint {
+  const threshold = 20 * net.SHARE_PERIOD;
+  if (gap <= threshold) return prevMaxTarget;
+  const halfLife = 10 * net.SHARE_PERIOD;
+  const excess = gap - threshold;
+  const eased = ((prevMaxTarget << BigInt(Math.floor(excess / halfLife))) * BigInt(halfLife + (excess % halfLife))) / BigInt(halfLife);
+  return eased < net.MAX_TARGET ? eased : net.MAX_TARGET;
+}
+
+/** V36's pre_target3 for a share claiming `desiredTimestamp`. */
+export function preTarget3V36(net: Network, basis: RetargetBasis | null, desiredTimestamp: number): bigint {
+  if (basis === null) return net.MAX_TARGET;
+  const gap = Math.max(0, desiredTimestamp - basis.prevTimestamp);
+  return clampRetarget(net, basis.aimed, emergencyReference(net, basis.prevMaxTarget, gap));
 }
 
 /** max_bits and bits for a share that asks for `desiredTarget` (a miner may choose up to 30× harder). */

@@ -1,5 +1,5 @@
 // Mines real share chains through the generator on an easy network: for tests and benchmarks.
-import type { Network } from '../networks/types.ts';
+import type { Lineage, Network } from '../networks/types.ts';
 import { NETWORKS } from '../networks/builtin.ts';
 import { PARENTS } from '../networks/parents.ts';
 import { ShareTracker } from '../tracker/share-tracker.ts';
@@ -16,7 +16,7 @@ import { subsidy } from '../networks/types.ts';
 import type { SegwitData } from '../share/types.ts';
 
 /** A mainnet-shaped network with an easy MAX_TARGET so a CPU mines a share in a couple of hashes. */
-export function easyNetwork(opts: { chainLength?: number; pow?: 'sha256d' | 'scrypt'; lineage?: 'JT' | 'FV'; version?: number; lookbehind?: number } = {}): Network {
+export function easyNetwork(opts: { chainLength?: number; pow?: 'sha256d' | 'scrypt'; lineage?: Lineage; version?: number; lookbehind?: number } = {}): Network {
   const base = opts.pow === 'scrypt' ? NETWORKS.litecoin! : NETWORKS.bitcoin!;
   const cl = opts.chainLength ?? 8640;
   return {

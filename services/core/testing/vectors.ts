@@ -18,6 +18,10 @@ export function parseJsonBig(text: string): any {
   );
 }
 
+/** The vectors copied into the repository (test/vectors/), which tests use first. */
+export const REPO_VECTORS = resolve(import.meta.dirname, '../../../test/vectors');
+
 export function loadVector(name: string): any {
-  return parseJsonBig(readFileSync(join(vectorsDir(), name), 'utf8'));
+  const local = join(REPO_VECTORS, name);
+  return parseJsonBig(readFileSync(existsSync(local) ? local : join(vectorsDir(), name), 'utf8'));
 }

@@ -1,6 +1,7 @@
 import type { Share } from '../share/share.ts';
 import { Tracker } from './forest.ts';
 import { PplnsWindows } from '../pplns/weights.ts';
+import { MergedAddressLookup } from '../merged/lookup.ts';
 
 /**
  * The node's tracker (the reference's OkayTracker): every known share, the `verified` subset
@@ -9,6 +10,13 @@ import { PplnsWindows } from '../pplns/weights.ts';
 export class ShareTracker extends Tracker<Share> {
   readonly verified = new Tracker<Share>();
   readonly pplns = new PplnsWindows<Share>(this);
+  /** v36: merged addresses learnt from shares as they are added, before verification (hazard H1). */
+  readonly mergedLookup = new MergedAddressLookup();
+
+  override add(share: Share): void {
+    super.add(share);
+    if (share.mergedAddresses) this.mergedLookup.register(share.payoutScriptHex, share.mergedAddresses);
+  }
 
   override remove(hash: bigint): Share {
     if (this.verified.has(hash)) this.verified.remove(hash);

@@ -59,8 +59,10 @@ export function encodeResult(id: RpcId, result: unknown): string {
   return `{"jsonrpc":"2.0","id":${idText(id)},"result":${r},"error":null}\n`;
 }
 
+/** Stratum v1 errors are the array `[code, "message", traceback]`: cpuminer, cgminer and bfgminer read
+ *  only that form and show nothing for a JSON-RPC 2.0 error object (docs/miners.md). */
 export function encodeError(id: RpcId, code: number, message: string, data: unknown = null): string {
-  return `{"jsonrpc":"2.0","id":${idText(id)},"result":null,"error":${JSON.stringify({ code, message, data })}}\n`;
+  return `{"jsonrpc":"2.0","id":${idText(id)},"result":null,"error":${JSON.stringify([code, message, data])}}\n`;
 }
 
 /** A server-to-miner call. Stratum miners ignore the id of these; null marks them as notifications. */

@@ -98,7 +98,7 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
     net, view, generate: view.pinned(), basis, work, mode: effective, selection, base, core,
     coinbaseScript: coinbaseScript(work, texts),
     prevHash: Buffer.from(work.previousBlockHex, 'hex').reverse(),
-    // Spec §8.2: job version = max(template version, 0x20000000).
+    // docs/protocol.md §8.2: job version = max(template version, 0x20000000).
     version: Math.max(work.version >>> 0, 0x20000000) >>> 0,
     ntime: work.curtime,
     blockTarget: work.target,
@@ -171,7 +171,7 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
     version: c.version,
     bits: work.bits,
     ntime: c.ntime,
-    // Spec §4.5 notes: coinb1 = stripped_gentx[:-12], coinb2 = stripped_gentx[-4:]; the 8 bytes between are the nonce.
+    // docs/protocol.md §4.5: coinb1 = stripped_gentx[:-12], coinb2 = stripped_gentx[-4:]; the 8 bytes between are the nonce.
     coinb1: stripped.subarray(0, stripped.length - 12),
     coinb2: stripped.subarray(stripped.length - 4),
     merkleBranch: selection.merkleBranchRaw,

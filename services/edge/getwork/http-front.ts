@@ -28,7 +28,13 @@ export class HttpFront {
     this.ctx = ctx;
     this.web = web;
     this.getwork = new GetworkService(ctx);
-    this.server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => this.route(req, res));
+    // libcurl-based miners (cpuminer, cgminer's getwork) send `Transfer-Encoding: chunked` AND
+    // `Content-Length` on every request, which Node's strict parser answers with 400 before any
+    // of our code runs. The lenient parser is scoped to this server, i.e. the worker port only;
+    // the web port keeps the strict one (docs/miners.md).
+    this.server = createServer({
+      headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000, insecureHTTPParser: true,
+    }, (req, res) => this.route(req, res));
   }
 
   /** Takes over a socket the listener sniffed as HTTP (its first bytes are unshifted back). */
@@ -84,9 +90,11 @@ export class HttpFront {
     return h;
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, id: unknown, result: unknown, error: unknown): void {
+  private send(req: IncomingMessage, res: ServerResponse, id: unknown, result: unknown, error: unknown, rejectReason: string | null = null): void {
     if (res.writableEnded || res.destroyed) return;
-    res.writeHead(200, this.headers(req));
+    const headers = this.headers(req);
+    if (rejectReason !== null) headers['X-Reject-Reason'] = rejectReason;
+    res.writeHead(200, headers);
     res.end(JSON.stringify({ result, error, id: id ?? null }));
   }
 
@@ -129,7 +137,8 @@ export class HttpFront {
     }
     const params = Array.isArray(msg.params) ? msg.params : [];
     if (params.length > 0) {
-      this.send(req, res, msg.id, this.getwork.submit(id, params[0], Date.now()), null);
+      const r = this.getwork.submit(id, params[0], Date.now());
+      this.send(req, res, msg.id, r.ok, null, r.reason);
       return;
     }
     const answer = (): void => this.answerWork(req, res, msg.id, id);
@@ -143,7 +152,8 @@ export class HttpFront {
   private answerWork(req: IncomingMessage, res: ServerResponse, rpcId: unknown, id: Identity): void {
     try {
       const ua = typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : '';
-      this.send(req, res, rpcId, this.getwork.issue(id, ua, Date.now()), null);
+      const clientKey = `${req.socket.remoteAddress ?? ''}|${id.username}`;
+      this.send(req, res, rpcId, this.getwork.issue(id, ua, Date.now(), clientKey), null);
     } catch (e) {
       const message = e instanceof WorkUnavailableError ? e.message : e instanceof Error ? e.message : 'error';
       this.send(req, res, rpcId, null, { code: P2POOL_ERROR, message, data: null });

@@ -3,7 +3,7 @@
 // work key and written to every session of that key.
 import type { EdgeContext } from '../edge-context.ts';
 import { adoptEpoch, minerDifficultyToTarget } from '../edge-context.ts';
-import type { StratumSession } from './session.ts';
+import type { Identity, StratumSession } from './session.ts';
 import type { Job } from '../work/jobs.ts';
 import { Vardiff } from '../work/vardiff.ts';
 import { WorkUnavailableError } from '../work-source.ts';
@@ -58,21 +58,26 @@ export function leaveGroup(ctx: EdgeContext, s: StratumSession): void {
 
 function ensureVardiff(ctx: EdgeContext, s: StratumSession, job: Job, now: number): Vardiff {
   if (s.vardiff !== null) return s.vardiff;
+  s.vardiff = newVardiff(ctx, s.identity!, s.suggestedTarget, job, now);
+  return s.vardiff;
+}
+
+/** The pseudoshare policy every miner gets, stratum or getwork: a fixed `+PSEUDODIFF`, or vardiff
+ *  from a suggested/starting target within the edge's limits. */
+export function newVardiff(ctx: EdgeContext, id: Identity, suggested: bigint | null, job: Job, now: number): Vardiff {
   const cfg = ctx.config;
-  const id = s.identity!;
   const fixed = id.pseudoshareDifficulty !== null;
   let target: bigint;
   if (fixed) {
     const t = minerDifficultyToTarget(cfg, id.pseudoshareDifficulty!);
     target = t > job.template.blockTarget ? t : job.template.blockTarget;
   } else {
-    target = s.suggestedTarget ?? job.template.pseudoshareTarget ?? minerDifficultyToTarget(cfg, cfg.initialDifficulty);
+    target = suggested ?? job.template.pseudoshareTarget ?? minerDifficultyToTarget(cfg, cfg.initialDifficulty);
   }
-  s.vardiff = new Vardiff(target, now, {
+  return new Vardiff(target, now, {
     shareRateSeconds: cfg.shareRateSeconds, graceMs: cfg.vardiffGraceMs, fixed,
     limits: { minTarget: ctx.minTarget, maxTarget: ctx.maxTarget },
   });
-  return s.vardiff;
 }
 
 /** Writes set_difficulty (if the target changed since last sent) and the job's notify. */

@@ -126,6 +126,8 @@ function deliverSolution(ctx: EdgeContext, job: Job, hdr: Buffer, coinbase: Buff
     ctx.counters.blocks++;
     try { ctx.sink.submitBlock(solution); } catch { /* the sink logs; a miner must not see our failure */ }
   }
-  ctx.counters.shares++;
+  // A block solution that misses the share target (regtest's easy blocks) is not a share: the
+  // sink drops it, and the stats must not count it as one.
+  if (hashMeetsTarget(pow, job.shareTargetBE)) ctx.counters.shares++;
   try { ctx.sink.submitShare(solution); } catch { /* as above */ }
 }

@@ -57,7 +57,10 @@ export function fromBlockTemplate(t: BlockTemplate, coin: CoinParams): Work {
     mintime: Number(t.minTime),
     coinbasevalue: Number(t.coinbaseValue),
     coinbaseaux: t.coinbaseFlags.length ? { flags: Buffer.from(t.coinbaseFlags).toString('hex') } : {},
-    rules: t.rules,
+    // The builder checked the node's own rule list before publishing. An empty list here is also
+    // what a node that reports none sends (btcd: no `rules` at all), so it is not re-checked as
+    // "no soft fork active" (which would refuse every btcd template).
+    ...(t.rules.length > 0 ? { rules: t.rules } : {}),
     transactions: t.transactions.map((x) => ({
       data: Buffer.from(x.data).toString('hex'), txid: displayHex(x.txid), hash: displayHex(x.wtxid),
       fee: Number(x.fee), weight: x.weight, sigops: x.sigops, depends: x.depends,

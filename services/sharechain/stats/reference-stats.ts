@@ -3,6 +3,7 @@
 // sharechain does not own (peers, the edges' miner rates) come from providers.
 import {
   targetToAverageAttempts, targetToDifficulty, bitsToTarget, parseBip34Height, u256ToHex, STALE_DOA, STALE_ORPHAN,
+  checkShare, encodeTx,
 } from '../../core/index.ts';
 import type { GlobalStats, LogSample, RecentBlock, ReferenceStatsSource } from '../../pool/reference-stats.ts';
 import type { Sharechain } from '../sharechain.ts';
@@ -205,9 +206,13 @@ export class ReferenceStats implements ReferenceStatsSource {
     const header = share.header;
     let other: bigint[] = [];
     try { other = otherTxHashes(tracker, share); } catch { other = []; }
+    // The generation transaction is rebuilt from the share's ancestors (a page view, not a hot path);
+    // null, not a made-up string, when they are not all here.
+    let raw: string | null = null;
+    try { raw = encodeTx(checkShare(tracker, share, { now: Number.MAX_SAFE_INTEGER }).gentx, false).toString('hex'); } catch { raw = null; }
     return {
-      parent: share.previousHash === null ? 'None' : u256ToHex(share.previousHash),
-      far_parent: c.shareInfo.farShareHash === null ? 'None' : u256ToHex(c.shareInfo.farShareHash),
+      parent: share.previousHash === null ? null : u256ToHex(share.previousHash),
+      far_parent: c.shareInfo.farShareHash === null ? null : u256ToHex(c.shareInfo.farShareHash),
       children: children.map(u256ToHex),
       type_name: share.rules.className,
       local: {
@@ -239,7 +244,7 @@ export class ReferenceStats implements ReferenceStatsSource {
         },
         gentx: {
           hash: u256ToHex(share.gentxHash),
-          raw: 'unknown',
+          raw,
           coinbase: (d.coinbase.length < 2 ? Buffer.concat([d.coinbase, Buffer.alloc(2 - d.coinbase.length)]) : d.coinbase).toString('hex'),
           value: Number(d.subsidy) * 1e-8,
           last_txout_nonce: c.lastTxoutNonce.toString(16).padStart(16, '0'),

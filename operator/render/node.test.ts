@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { extranoncePrefixFor } from '../../services/edge/server.ts';
+import { parseArgs } from '../../services/runtime/flags.ts';
+import type { KubeObject, P2PoolNode } from '../api/types.ts';
+import { CONFIG_HASH, natsPrefixFor, render, type RenderDefaults } from './node.ts';
+
+const D: RenderDefaults = { imageRepository: 'localhost/p2pool-ts', version: '0.1.0', natsImage: 'localhost/nats:2.9.10' };
+
+function minimal(extra: Partial<P2PoolNode['spec']> = {}): P2PoolNode {
+  return {
+    apiVersion: 'p2pool.dev/v1alpha1', kind: 'P2PoolNode',
+    metadata: { name: 'ltc', namespace: 'pool', uid: 'u-1', generation: 1 },
+    spec: { network: 'litecoin_regtest', fullNodes: [{ rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' } }], ...extra },
+  };
+}
+
+const find = (objs: KubeObject[], kind: string, name: string) => {
+  const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
+  assert.ok(o, `${kind}/${name} rendered`);
+  return o as any;
+};
+
+test('with an operator-deployed NATS, only NATS (and the ServiceAccount) is rendered until its Service has an address', () => {
+  const r = render(minimal(), D);
+  assert.equal(r.waitingFor, 'the NATS Service address');
+  assert.deepEqual(r.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort(), ['Service/ltc-nats', 'ServiceAccount/ltc-p2pool', 'StatefulSet/ltc-nats']);
+});
+
+test('a minimal node renders every service, owned, labelled, with credentials only as mounted files', () => {
+  const r = render(minimal(), D, { natsServiceIP: '10.96.0.9' });
+  assert.equal(r.waitingFor, undefined);
+  assert.equal(r.natsUrl, 'nats://10.96.0.9:4222');
+  for (const s of ['sharechain', 'template-builder', 'peer-gateway', 'aux', 'web']) find(r.objects, 'Deployment', `ltc-${s}`);
+  const edge = find(r.objects, 'StatefulSet', 'ltc-edge');
+  assert.equal(edge.spec.replicas, 1);
+  for (const o of r.objects) {
+    assert.equal((o.metadata.ownerReferences as any[])[0].uid, 'u-1', `${o.kind}/${o.metadata.name} owned`);
+    assert.equal(o.metadata.labels?.['app.kubernetes.io/managed-by'], 'p2pool-operator');
+    assert.equal(o.metadata.namespace, 'pool');
+  }
+  const text = JSON.stringify(r.objects);
+  assert.ok(!/secretKeyRef/.test(text), 'no credential in env');
+  const tb = find(r.objects, 'Deployment', 'ltc-template-builder').spec.template.spec;
+  assert.deepEqual(tb.volumes.find((v: any) => v.secret)?.secret.secretName, 'ltc-rpc');
+  const edgeVols = edge.spec.template.spec.volumes;
+  assert.ok(!edgeVols.some((v: any) => v.secret), 'the edge does not see the full node credentials');
+  // Every service's args files parse with the real command line parser.
+  const cm = find(r.objects, 'ConfigMap', 'ltc-config');
+  for (const s of ['sharechain', 'template-builder', 'peer-gateway', 'edge', 'aux', 'web']) {
+    const files: Record<string, string> = { '/etc/p2pool/common.args': cm.data['common.args'], [`/etc/p2pool/${s}.args`]: cm.data[`${s}.args`],
+      '/var/run/secrets/p2pool/full-node/username': 'user', '/var/run/secrets/p2pool/full-node/password': 'pw' };
+    const dep = s === 'edge' ? edge : find(r.objects, 'Deployment', `ltc-${s}`);
+    const c = dep.spec.template.spec.containers[0];
+    const parsed = parseArgs(c.args, 'x', (p) => { const f = files[p]; if (f === undefined) throw new Error(`no ${p}`); return f; });
+    assert.equal(parsed.kind, 'run');
+    if (parsed.kind !== 'run') continue;
+    assert.equal(parsed.config.service, s);
+    assert.equal(parsed.config.net, 'litecoin_regtest');
+    assert.equal(parsed.config.nats, 'nats://10.96.0.9:4222');
+    assert.equal(parsed.config.natsPrefix, natsPrefixFor('pool', 'ltc'));
+    if (s === 'template-builder') {
+      assert.equal(parsed.config.fullNode.host, '10.96.0.50');
+      assert.equal(parsed.config.fullNode.rpcPort, 19443);
+      assert.equal(parsed.config.fullNode.rpcPassword, 'pw', 'password read from the mounted file');
+      assert.equal(parsed.config.fullNode.rpcUser, 'user');
+    }
+    assert.ok(!c.args.join(' ').includes('pw'));
+    assert.equal(c.readinessProbe.httpGet.path, '/readyz');
+    assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+  }
+  const svc = find(r.objects, 'Service', 'ltc-edge');
+  assert.equal(svc.spec.type, 'NodePort');
+  assert.equal(svc.spec.ports[0].port, 19447);
+});
+
+test('editing the fee changes the pod templates of only the services that read it', () => {
+  const a = render(minimal(), D, { natsServiceIP: '10.96.0.9' });
+  const b = render(minimal({ feePercent: 2 }), D, { natsServiceIP: '10.96.0.9' });
+  const hashes = (r: ReturnType<typeof render>) => Object.fromEntries(r.objects.filter((o) => o.kind === 'Deployment' || (o.kind === 'StatefulSet' && o.metadata.name === 'ltc-edge'))
+    .map((o: any) => [o.metadata.name, o.spec.template.metadata.annotations[CONFIG_HASH]]));
+  const ha = hashes(a);
+  const hb = hashes(b);
+  const changed = Object.keys(ha).filter((k) => ha[k] !== hb[k]).sort();
+  assert.deepEqual(changed, ['ltc-sharechain', 'ltc-web']);
+});
+
+test('edge pods of a StatefulSet get distinct extranonce prefixes through scale-up, scale-down and scale-up again', () => {
+  for (const name of ['ltc', 'pool-7', 'a-1-2']) {
+    const seen: number[][] = [];
+    for (const replicas of [1, 3, 1, 5, 2, 256]) {
+      const r = render({ ...minimal({ edge: { replicas } }), metadata: { ...minimal().metadata, name } }, D, { natsServiceIP: '10.0.0.1' });
+      const sts = find(r.objects, 'StatefulSet', `${name}-edge`);
+      assert.equal(sts.spec.replicas, replicas);
+      // StatefulSet pods are NAME-0..NAME-(n-1), each ordinal at most once at any time.
+      const prefixes = Array.from({ length: replicas }, (_, i) => extranoncePrefixFor(`${sts.metadata.name}-${i}`));
+      assert.ok(prefixes.every((p) => p.bits === 8));
+      assert.equal(new Set(prefixes.map((p) => p.value)).size, replicas, `${name} x${replicas}: distinct prefixes`);
+      seen.push(prefixes.map((p) => p.value));
+    }
+    assert.deepEqual(seen[2], [0]);
+  }
+});
+
+test('an external NATS is used as given; autoscaling targets the P2PoolNode\'s scale subresource', () => {
+  const r = render(minimal({ nats: { url: 'nats://nats.example:4222' }, edge: { autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6 } } }), D);
+  assert.equal(r.waitingFor, undefined);
+  assert.ok(!r.objects.some((o) => o.metadata.name === 'ltc-nats'));
+  const hpa = find(r.objects, 'HorizontalPodAutoscaler', 'ltc-edge');
+  assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: 'p2pool.dev/v1alpha1', kind: 'P2PoolNode', name: 'ltc' });
+  assert.equal(hpa.spec.maxReplicas, 6);
+});
+
+test('the bus prefix differs for names that would collide once joined', () => {
+  assert.notEqual(natsPrefixFor('a-b', 'c'), natsPrefixFor('a', 'b-c'));
+  assert.match(natsPrefixFor('x', 'y'), /^[a-z0-9-]+$/);
+});

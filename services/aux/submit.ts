@@ -1,0 +1,84 @@
+// A parent solution → an AuxPoW for every chain of its aux work whose target the parent's proof of
+// work meets, each handed to its daemon. Our own verifier runs first: a proof it rejects is a bug on
+// our side, logged with the reason and still submitted (the daemon has the last word).
+import {
+  AuxPowError, buildAuxPow, checkAuxPow, decodeHeader, decodeTx, encodeAuxPow, encodeHeader, hash256, powHash, u256FromLE,
+  type Network,
+} from '../core/index.ts';
+import type { AuxSubmitResult, SubmitAuxPowRequest } from '../gen/p2pool/v1/aux.ts';
+import type { SubmitOutcome } from './aux-daemon.ts';
+import type { BookedWork } from './aux-work.ts';
+
+export class AuxSubmitInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuxSubmitInputError';
+  }
+}
+
+export interface AuxSubmitDeps {
+  net: Network;
+  /** The daemon of a chain (by label); rejects on transport errors. */
+  submit(label: string, hash: bigint, auxpowHex: string): Promise<SubmitOutcome>;
+  log: { info(msg: string, f?: Record<string, unknown>): void; warn(msg: string, f?: Record<string, unknown>): void };
+  /** One outcome per submitted chain (stats and metrics). */
+  record(label: string, chainId: number, result: 'accepted' | 'rejected' | 'error', reason: string): void;
+}
+
+interface ParentSolution {
+  header: Buffer;
+  coinbase: ReturnType<typeof decodeTx>;
+  branch: bigint[];
+  pow: bigint;
+}
+
+function parseRequest(net: Network, req: SubmitAuxPowRequest): ParentSolution {
+  if (req.parentHeader.length !== 80) throw new AuxSubmitInputError(`parent_header is ${req.parentHeader.length} bytes, not 80`);
+  const header = Buffer.from(req.parentHeader);
+  let coinbase: ReturnType<typeof decodeTx>;
+  try {
+    coinbase = decodeTx(req.coinbase);
+  } catch (e) {
+    throw new AuxSubmitInputError(`coinbase does not decode: ${(e as Error).message}`);
+  }
+  const branch = req.coinbaseBranch.map((b, i) => {
+    if (b.length !== 32) throw new AuxSubmitInputError(`coinbase_branch[${i}] is ${b.length} bytes, not 32`);
+    return u256FromLE(b);
+  });
+  return { header, coinbase, branch, pow: powHash(net, header) };
+}
+
+/** Chains of `booked` this solution meets, submitted in parallel; one result per chain it met. */
+export async function submitAuxSolution(deps: AuxSubmitDeps, booked: BookedWork, req: SubmitAuxPowRequest): Promise<AuxSubmitResult[]> {
+  const s = parseRequest(deps.net, req);
+  const parentHeader = decodeHeader(s.header);
+  const parentBlockHash = hash256(encodeHeader(parentHeader));
+  const due = booked.chains.filter((c) => s.pow <= c.block.target);
+  return Promise.all(due.map(async (c) => {
+    const id = c.block.chainId;
+    const auxpow = buildAuxPow({
+      coinbaseTx: s.coinbase, parentHeader, parentBlockHash, coinbaseBranch: s.branch,
+      chainBranch: booked.tree.branches.get(id)!, chainIndex: booked.tree.slots.get(id)!,
+    });
+    try {
+      checkAuxPow(auxpow, c.block.hash, id);
+    } catch (e) {
+      if (!(e instanceof AuxPowError)) throw e;
+      deps.log.warn('our AuxPoW fails our own check (submitting anyway)', { chain: c.label, reason: e.message });
+    }
+    const hashHex = c.block.hash.toString(16).padStart(64, '0');
+    let outcome: SubmitOutcome;
+    try {
+      outcome = await deps.submit(c.label, c.block.hash, encodeAuxPow(auxpow).toString('hex'));
+    } catch (e) {
+      const reason = (e as Error).message;
+      deps.record(c.label, id, 'error', reason);
+      deps.log.warn('aux block submission failed', { chain: c.label, hash: hashHex, error: reason });
+      return { chainId: id, accepted: false, reason };
+    }
+    deps.record(c.label, id, outcome.accepted ? 'accepted' : 'rejected', outcome.reason);
+    if (outcome.accepted) deps.log.info('aux block accepted', { chain: c.label, chainId: id, hash: hashHex, height: c.block.height });
+    else deps.log.warn('aux block rejected', { chain: c.label, chainId: id, hash: hashHex, reason: outcome.reason });
+    return { chainId: id, accepted: outcome.accepted, reason: outcome.reason };
+  }));
+}

@@ -1,0 +1,4 @@
+export * from './merged-mining.ts';
+export * from './aux-tree.ts';
+export * from './auxpow.ts';
+export * from './check.ts';
