@@ -1,4 +1,4 @@
-# All targets run on Node >= 22: scripts/ensure-node.sh installs Node 24 LTS from the
+# All targets run on Node >= 22.18 (type stripping): scripts/ensure-node.sh installs Node 24 LTS from the
 # npm registry into ~/.cache/p2pool-ts when the system's Node is older.
 SHELL := /bin/bash
 NODE_BIN := $(shell scripts/ensure-node.sh)

@@ -1,6 +1,7 @@
 // The cluster bus: NATS core request/reply on per-method subjects with a queue group per service,
 // core pub/sub for events, JetStream for what must survive restarts (streams, KV). The client
 // reconnects forever; while NATS is away, calls wait and retry (rpc.ts) and readiness reports it.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import {
   connect, credsAuthenticator, headers as natsHeaders, ClosedConnectionError, DrainingConnectionError,
@@ -332,6 +333,3 @@ function isNotFound(e: unknown): boolean {
   return /not found/i.test(msg);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -21,12 +21,14 @@ export interface EdgeCounters {
   droppedSlow: number;
   droppedIdle: number;
   droppedBackpressure: number;
+  /** Times a connection's reading was paused until it read our replies (write backpressure). */
+  readsPaused: number;
 }
 
 export function newCounters(): EdgeCounters {
   return {
     submits: 0, accepted: 0, doa: 0, stale: 0, rejected: 0, shares: 0, blocks: 0, getworkRequests: 0,
-    badLines: 0, droppedOversize: 0, droppedSlow: 0, droppedIdle: 0, droppedBackpressure: 0,
+    badLines: 0, droppedOversize: 0, droppedSlow: 0, droppedIdle: 0, droppedBackpressure: 0, readsPaused: 0,
   };
 }
 

@@ -20,6 +20,7 @@ import { workBasisFromMessage } from '../pool/contract/work-basis.ts';
 import { coinParams } from '../pool/coins.ts';
 import { fromBlockTemplate } from '../pool/contract/template.ts';
 import { webHandlerFor } from '../runtime/http-get.ts';
+import { retryUntil } from '../runtime/retry.ts';
 import { CoreShareSink, CoreWorkSource } from './core-work/index.ts';
 import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
 
@@ -112,13 +113,11 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   let stopped = false;
 
   // Work published before this edge subscribed: asked for, retried while the others come up.
-  const catchUp = async () => {
-    while (!stopped && (!work.currentWork || !work.currentBasis)) {
-      if (!work.currentWork) await ctx.clients.templateBuilder.GetTemplate({}).then((r) => { if (r.template && !work.currentWork) setTemplate(r.template); }, () => undefined);
-      if (!work.currentBasis) await ctx.clients.sharechain.GetWorkBasis({}).then((b) => { if (!work.currentBasis) setBasis(b); }, () => undefined);
-      if (!work.currentWork || !work.currentBasis) await new Promise((r) => setTimeout(r, 1000).unref());
-    }
-  };
+  const catchUp = () => retryUntil(async () => {
+    if (!work.currentWork) await ctx.clients.templateBuilder.GetTemplate({}).then((r) => { if (r.template && !work.currentWork) setTemplate(r.template); }, () => undefined);
+    if (!work.currentBasis) await ctx.clients.sharechain.GetWorkBasis({}).then((b) => { if (!work.currentBasis) setBasis(b); }, () => undefined);
+    return !!work.currentWork && !!work.currentBasis;
+  }, { stopped: () => stopped, delayMs: 1000 });
 
   const snapshot = () => {
     const stats = toEdgeLocalStats(edge, ctx.instance);

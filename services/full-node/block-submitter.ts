@@ -1,5 +1,6 @@
 // A block solution straight to the configured full node: the edge's own path beside the template
 // builder's (docs/bus.md, "Blocks"), so a solution reaches a node whatever the bus does.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { coinParams } from '../pool/coins.ts';
 import type { Network } from '../core/networks/index.ts';
 import type { FullNodeConfig } from '../runtime/config.ts';
@@ -50,7 +51,7 @@ export function fullNodeBlockSubmitter(fn: FullNodeConfig, net: Network, opts: {
           if (answeredElsewhere()) return { status: 'answered-elsewhere', reason: (e as Error).message, attempts };
           if (closed || Date.now() + delay > end) throw new Error(`block not submitted to ${node} after ${attempts} attempts: ${(e as Error).message}`, { cause: e });
         }
-        await new Promise((r) => setTimeout(r, delay).unref?.());
+        await sleep(delay, undefined, { ref: false });
         delay = Math.min(delay * 2, opts.maxBackoffMs ?? 5_000);
       }
     },

@@ -14,6 +14,7 @@ import { ShareRequests } from './share-requests.ts';
 import { TxRelay, txCost } from './tx-relay.ts';
 import { fragment } from './fragment.ts';
 import { formatAddr, normalizeHost } from './netaddr.ts';
+import { expo } from './timers.ts';
 import type { BlockHeader } from '../core/index.ts';
 
 export interface PeerTimings {
@@ -73,8 +74,6 @@ class RecentSet {
   }
   has(h: bigint): boolean { return this.set.has(h); }
 }
-
-const expo = (mean: number, random: () => number) => -Math.log(1 - random()) * mean;
 
 export class Peer implements PeerLike {
   readonly node: PeerHost;

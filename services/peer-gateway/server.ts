@@ -13,6 +13,7 @@ import { bindContract, type Logic } from '../runtime/contract.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 import { LOCAL_SHARECHAIN, LOCAL_TEMPLATE_BUILDER } from '../runtime/local.ts';
 import { nodeNetwork } from '../runtime/network.ts';
+import { retryUntil } from '../runtime/retry.ts';
 import { BusShareSource } from './bus-share-source.ts';
 import { PeerGateway, type PeerInfo } from './gateway.ts';
 
@@ -118,16 +119,14 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
       // nowhere to go. Waited for in the background, so the process reports why it is not ready.
       ctx.health.setCheck('sharechain', false, 'waiting for the sharechain service');
       void (async () => {
-        while (!stopped) {
-          try {
-            busSource.noteBasis(await ctx.clients.sharechain.GetWorkBasis({}));
-            break;
-          } catch (e) {
-            ctx.health.setCheck('sharechain', false, `waiting for the sharechain service: ${(e as Error).message}`);
-            await new Promise((r) => setTimeout(r, 1000).unref());
-          }
-        }
-        if (stopped) return;
+        const answered = await retryUntil(async () => {
+          busSource.noteBasis(await ctx.clients.sharechain.GetWorkBasis({}));
+          return true;
+        }, {
+          stopped: () => stopped, delayMs: 1000,
+          onError: (e) => ctx.health.setCheck('sharechain', false, `waiting for the sharechain service: ${(e as Error).message}`),
+        });
+        if (!answered) return;
         ctx.health.setCheck('sharechain', true, 'answering');
         poll = setInterval(() => { if (gateway.peerCount() > 0) void busSource.refreshDesired(); }, DESIRED_POLL_MS);
         poll.unref();

@@ -22,6 +22,7 @@ import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 import { LOCAL_SHARECHAIN } from '../runtime/local.ts';
 import type { Logger } from '../runtime/log.ts';
 import { nodeNetwork } from '../runtime/network.ts';
+import { retryUntil } from '../runtime/retry.ts';
 import type { ShareSource } from '../pool/share-source.ts';
 import { workBasisMessage } from '../pool/contract/work-basis.ts';
 import { sharechainHandlers } from './contract.ts';
@@ -95,15 +96,11 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
   // What was published before this process subscribed: asked once (the answer may come from a
   // service that starts after this one, so retried in the background).
   const catchUp = async (sc: Sharechain): Promise<void> => {
-    while (!stopped && !sc.currentTemplate()) {
-      try {
-        const r = await ctx.clients.templateBuilder.GetTemplate({});
-        if (r.template && !sc.currentTemplate()) applyTemplate(sc, r.template);
-      } catch (e) {
-        log.debug('no template from the template builder yet', { error: (e as Error).message });
-      }
-      if (!sc.currentTemplate()) await sleep(1000);
-    }
+    await retryUntil(async () => {
+      const r = await ctx.clients.templateBuilder.GetTemplate({});
+      if (r.template && !sc.currentTemplate()) applyTemplate(sc, r.template);
+      return sc.currentTemplate() !== null;
+    }, { stopped: () => stopped, delayMs: 1000, onError: (e) => log.debug('no template from the template builder yet', { error: (e as Error).message }) });
     if (!stopped && !ctx.local) {
       await ctx.clients.peerGateway.GetPeers({}).then((r) => { peers.reset(r); sc.setPeerCount(peers.count); }, () => undefined);
     }
@@ -188,24 +185,21 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
       // From the wallet, through the template builder, which may start after this service: asked in
       // the background, as the reference keeps asking the full node's wallet, without holding up the
       // other services of the process.
-      void (async () => {
-        for (let attempt = 0; !stopped; attempt++) {
-          let payout: PayoutConfig;
-          try {
-            payout = await resolvePayout(payoutOptions);
-          } catch (err) {
-            if (attempt === 5) log.warn('no payout address yet, retrying every 5 s', { error: (err as Error).message });
-            ctx.health.setCheck('sync', false, `no payout address: ${(err as Error).message}`);
-            await sleep(attempt < 5 ? 1000 : 5000);
-            continue;
-          }
-          await run(payout).catch((e) => {
-            log.error('the sharechain failed to start', { error: e });
-            ctx.health.setCheck('sync', false, `failed to start: ${(e as Error).message}`);
-          });
-          return;
-        }
-      })();
+      let payout: PayoutConfig | undefined;
+      void retryUntil(async () => { payout = await resolvePayout(payoutOptions); return true; }, {
+        stopped: () => stopped,
+        delayMs: (n) => (n < 5 ? 1000 : 5000),
+        onError: (err, n) => {
+          if (n === 5) log.warn('no payout address yet, retrying every 5 s', { error: (err as Error).message });
+          ctx.health.setCheck('sync', false, `no payout address: ${(err as Error).message}`);
+        },
+      }).then((found) => {
+        if (!found || !payout) return;
+        return run(payout).catch((e) => {
+          log.error('the sharechain failed to start', { error: e });
+          ctx.health.setCheck('sync', false, `failed to start: ${(e as Error).message}`);
+        });
+      });
     },
     async stop() {
       stopped = true;
@@ -248,10 +242,6 @@ function contractWallet(ctx: ServiceContext) {
     newAddress: async () => (await ask('')).address,
     isMine: async (a: string) => (await ask(a)).isMine,
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
 }
 
 export async function createSharechainServer(ctx: ServiceContext, logic?: SharechainLogic): Promise<ServiceShell> {

@@ -2,6 +2,7 @@
 // template (long poll + poll fallback + P2P new-block signal), and block submission to it.
 // Every failure becomes a state with a message and is retried with backoff; nothing here needs a
 // restart of the service to recover.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventEmitter } from 'node:events';
 import type { CoinParams, NodeFlavor } from '../pool/coins.ts';
 import { RpcClient } from '../full-node/rpc/client.ts';
@@ -439,7 +440,7 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
       } catch (e) {
         if (e instanceof RpcTransportError) sendP2P();
         if (e instanceof RpcTransportError && attempts <= retries && !this.stopped) {
-          await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (attempts - 1), 5000)));
+          await sleep(Math.min(250 * 2 ** (attempts - 1), 5000));
           continue;
         }
         if (e instanceof RpcAuthError && this.creds?.source !== 'given' && this.loadCredentials() && attempts <= retries) continue;

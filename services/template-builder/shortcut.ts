@@ -5,6 +5,7 @@
 // HogEx) and on a retarget boundary (the new bits are unknown).
 import { scryptSync } from 'node:crypto';
 import { sha256d } from '../core/crypto/hash.ts';
+import { hexFromLE } from '../core/bitcoin/uint256.ts';
 import { bitsToTarget } from '../core/bitcoin/bits.ts';
 import { blockSubsidy, type CoinParams } from '../pool/coins.ts';
 import type { Work } from '../pool/work/template.ts';
@@ -25,7 +26,7 @@ export function emptyWorkOnHeader(current: Work, header: Buffer, coin: CoinParam
     ? scryptSync(header, header, 32, { N: 1024, r: 1, p: 1, maxmem: 4 << 20 })
     : sha256d(header);
   if (BigInt('0x' + Buffer.from(powHash).reverse().toString('hex')) > target) return { refused: 'its proof of work does not meet its target' };
-  const blockHash = sha256d(header).reverse().toString('hex');
+  const blockHash = hexFromLE(sha256d(header));
   const timestamp = header.readUInt32LE(68);
   const time = Math.max(nowSec, timestamp + 1, current.mintime);
   // Field by field, not a spread: a spread would compute current's lazy witness root for nothing.

@@ -4,21 +4,16 @@
 // polling several of them costs one call.
 import type { SharechainClientImpl, SharechainStats } from '../gen/p2pool/v1/sharechain.ts';
 import type { PeerGatewayClientImpl } from '../gen/p2pool/v1/peer_gateway.ts';
+import { hexFromLE as displayHex, parseJsonExact } from '../core/index.ts';
 import type { GlobalStats, LogSample, RecentBlock, ReferenceStatsSource } from '../pool/reference-stats.ts';
 
 const CACHE_MS = 1_000;
 
-// 32 little-endian bytes as the reference's hex (big-endian display order).
-function displayHex(le: Uint8Array): string {
-  return Buffer.from(le).reverse().toString('hex');
-}
 
 // JSON from the sharechain (referenceJson): integers beyond 2^53 (targets, abswork) become bigint
 // again, so they are written back out exactly.
 export function parseExactJson(text: string): any {
-  if (!text) return null;
-  return JSON.parse(text, (_k, v, c?: { source?: string }) =>
-    typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) && c?.source && /^-?\d+$/.test(c.source) ? BigInt(c.source) : v);
+  return text ? parseJsonExact(text) : null;
 }
 
 export class BusStatsSource implements ReferenceStatsSource {

@@ -22,6 +22,11 @@ export function u256ToLE(n: bigint): Buffer {
   return out;
 }
 
+/** Display (big-endian) hex of little-endian bytes: a block or transaction hash as RPC shows it. */
+export function hexFromLE(le: Uint8Array): string {
+  return Buffer.from(le).reverse().toString('hex');
+}
+
 export function u256FromLE(buf: Uint8Array): bigint {
   return BigInt('0x' + (Buffer.from(buf).reverse().toString('hex') || '0'));
 }

@@ -1,6 +1,7 @@
 // Loads the reference vectors copied into test/vectors/ (test/vectors/README.md says where they came from).
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseJsonExact } from '../codec/json.ts';
 
 export function vectorsDir(): string {
   const candidates = [
@@ -13,9 +14,7 @@ export function vectorsDir(): string {
 
 /** JSON with integers beyond 2^53 kept exact as bigint. */
 export function parseJsonBig(text: string): any {
-  return JSON.parse(text, (_k, v, ctx?: { source?: string }) =>
-    typeof v === 'number' && !Number.isSafeInteger(v) && ctx?.source && /^-?\d+$/.test(ctx.source) ? BigInt(ctx.source) : v,
-  );
+  return parseJsonExact(text);
 }
 
 /** The vectors copied into the repository (test/vectors/), which tests use first. */

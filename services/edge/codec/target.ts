@@ -50,6 +50,4 @@ export function hashMeetsTarget(hashLE: Uint8Array, targetBE: Uint8Array): boole
   return true;
 }
 
-export function hashToBigInt(hashLE: Uint8Array): bigint {
-  return BigInt('0x' + Buffer.from(hashLE).reverse().toString('hex'));
-}
+export { u256FromLE as hashToBigInt } from '../../core/bitcoin/uint256.ts';

@@ -1,6 +1,7 @@
 // JSON-RPC 1.0 client for bitcoind/litecoind/btcd over HTTP with basic auth.
 // Keep-alive sockets keep getblocktemplate latency at the node's own cost; a separate agent
 // is used for long polls so a parked long poll never blocks a submitblock behind it.
+import { setTimeout as sleep } from 'node:timers/promises';
 import http from 'node:http';
 import { RpcAuthError, RpcError, RpcTransportError } from './errors.ts';
 
@@ -81,7 +82,8 @@ export class RpcClient {
         return await this.once<T>(method, params, opts);
       } catch (err) {
         if (!(err instanceof RpcTransportError) || attempt >= retries || opts.signal?.aborted) throw err;
-        await sleep(delay, opts.signal);
+        // An abort ends the wait early; the loop then sees the signal.
+        await sleep(delay, undefined, { signal: opts.signal }).catch(() => undefined);
         delay = Math.min(delay * 2, this.maxBackoffMs);
       }
     }
@@ -167,17 +169,6 @@ export class RpcClient {
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** A host as it goes into an http:// URL (IPv6 literals in brackets). */
 export function hostForUrl(host: string): string {

@@ -2,7 +2,7 @@
 // what the template builder publishes and the edge and sharechain read back. 256-bit values travel as
 // their 32 raw bytes (little-endian, the sha256d output).
 import type { BlockTemplate } from '../../gen/p2pool/v1/template_builder.ts';
-import { u256ToLE } from '../../core/index.ts';
+import { hexFromLE as displayHex, u256ToLE } from '../../core/index.ts';
 import { parseTemplate, type Work } from '../work/template.ts';
 import type { CoinParams } from '../coins.ts';
 
@@ -40,7 +40,6 @@ export function toBlockTemplate(work: Work): BlockTemplate {
   };
 }
 
-const displayHex = (le: Uint8Array): string => Buffer.from(le).reverse().toString('hex');
 
 /**
  * BlockTemplate → Work, for consumers in another process (the edge, the sharechain): the message is

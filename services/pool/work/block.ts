@@ -1,7 +1,7 @@
 // Block assembly from work: header, then coinbase + template transactions in template order
 // (Litecoin's HogEx stays last), then on MWEB chains the optional-MWEB marker 0x01 and the MWEB
 // body, which is how litecoind's block serializer writes a block whose last tx is a HogEx.
-import { encodeVarInt, sha256d } from '../../core/index.ts';
+import { encodeVarInt, hexFromLE, sha256d, writeHeaderBytes } from '../../core/index.ts';
 import type { Work } from './template.ts';
 import { rootFromBranchRaw } from './merkle.ts';
 
@@ -18,19 +18,15 @@ export function blockMerkleRoot(work: Pick<Work, 'merkleBranchRaw'>, coinbaseTxi
 }
 
 export function encodeBlockHeader(work: Pick<Work, 'previousBlock' | 'bits' | 'previousBlockHex'>, merkleRootRaw: Buffer, f: HeaderFields): Buffer {
-  const h = Buffer.alloc(80);
-  h.writeUInt32LE(f.version >>> 0, 0);
-  Buffer.from(work.previousBlockHex, 'hex').reverse().copy(h, 4);
-  merkleRootRaw.copy(h, 36);
-  h.writeUInt32LE(f.timestamp >>> 0, 68);
-  h.writeUInt32LE((f.bits ?? work.bits) >>> 0, 72);
-  h.writeUInt32LE(f.nonce >>> 0, 76);
-  return h;
+  return writeHeaderBytes({
+    version: f.version, prevHash: Buffer.from(work.previousBlockHex, 'hex').reverse(), merkleRoot: merkleRootRaw,
+    ntime: f.timestamp, bits: f.bits ?? work.bits, nonce: f.nonce,
+  });
 }
 
 /** Display-order hex of a header's hash (the block hash RPC shows). */
 export function headerHashHex(header80: Buffer): string {
-  return sha256d(header80).reverse().toString('hex');
+  return hexFromLE(sha256d(header80));
 }
 
 /**

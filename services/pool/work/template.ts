@@ -7,6 +7,7 @@ import { coinbaseBranchPacked, merkleRootPacked } from './merkle.ts';
 import { bitsToTarget } from '../../core/bitcoin/bits.ts';
 import { decodeTx, type Tx } from '../../core/bitcoin/tx.ts';
 import { sha256d } from '../../core/crypto/hash.ts';
+import { u256FromLE } from '../../core/bitcoin/uint256.ts';
 
 export interface TemplateTx {
   /** As the node serialized it (witness and MWEB data included). */
@@ -288,9 +289,8 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
   };
 }
 
-export function rawToBigint(raw: Buffer): bigint {
-  return BigInt('0x' + Buffer.from(raw).reverse().toString('hex'));
-}
+/** A raw 32-byte hash as the bigint the rest of the pool uses (the core's u256FromLE). */
+export const rawToBigint = u256FromLE;
 
 /** Witness commitment output script for a reserved value: 6a24aa21a9ed || sha256d(root || reserved). */
 export function witnessCommitmentScript(work: Pick<Work, 'witnessMerkleRootRaw'>, reservedValue: Buffer): Buffer {
