@@ -21,7 +21,9 @@ import { coinParams } from '../pool/coins.ts';
 import { fromBlockTemplate } from '../pool/contract/template.ts';
 import { webHandlerFor } from '../runtime/http-get.ts';
 import { retryUntil } from '../runtime/retry.ts';
-import { CoreShareSink, CoreWorkSource } from './core-work/index.ts';
+import { auxCommitmentFromMessage, CoreShareSink, CoreWorkSource } from './core-work/index.ts';
+import type { AuxWork } from '../gen/p2pool/v1/aux.ts';
+import { edgeMetrics } from './metrics.ts';
 import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
 
 // endpoints(): the worker port once bound, for the start-up log and `make run`.
@@ -70,6 +72,13 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
         receivedAtMs: BigInt(Date.now()), transactions: [],
       });
     },
+    // Merged mining: the aux service builds and submits the AuxPoW; the edge only reports the outcome.
+    submitAux: (req, meta) => ctx.clients.aux.SubmitAuxPow(req).then((r) => {
+      for (const x of r.results) {
+        if (x.accepted) log.info('aux block accepted', { chainId: x.chainId, miner: meta.miner });
+        else log.warn('aux block rejected', { chainId: x.chainId, miner: meta.miner, reason: x.reason });
+      }
+    }),
     log,
   });
   const edge = new EdgeServer({
@@ -108,8 +117,18 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     }
   };
 
+  const setAux = (w: AuxWork | undefined) => {
+    try {
+      work.setAuxWork(w === undefined ? null : auxCommitmentFromMessage(w));
+    } catch (e) {
+      log.warn('unusable aux work from the aux service; mining without it', { error: (e as Error).message });
+      work.setAuxWork(null);
+    }
+  };
+
   const closers: Closer[] = [];
   let snapshots: NodeJS.Timeout | undefined;
+  let stopMetrics: (() => void) | undefined;
   let stopped = false;
 
   // Work published before this edge subscribed: asked for, retried while the others come up.
@@ -157,6 +176,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     },
     async start() {
       closers.push(
+        await on(bus, Events.auxWorkPublished, (m) => setAux(m.work)),
         // No template = the template builder has no ready full node: jobs are withdrawn until it does.
         await on(bus, Events.templatePublished, (m) => { if (m.template) setTemplate(m.template); else work.setWork(null); }),
         await on(bus, Events.workBasisPublished, (m) => { if (m.basis) setBasis(m.basis); }),
@@ -164,8 +184,11 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       const port = await edge.start();
       log.info('worker port listening', { port, host: edge.config.host, url: `stratum+tcp://${edge.config.host}:${port}` });
       void catchUp();
+      // Aux work published before this edge subscribed (none without --merged: FAILED_PRECONDITION).
+      void ctx.clients.aux.GetAuxWork({}).then((w) => { if (work.currentAux === null) setAux(w); }, () => undefined);
       snapshots = setInterval(snapshot, SNAPSHOT_MS);
       snapshots.unref();
+      stopMetrics = edgeMetrics(edge);
     },
     // SIGTERM: miners are told to reconnect (to another edge behind the Service) before the port closes.
     async drain() {
@@ -173,6 +196,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     },
     async stop() {
       stopped = true;
+      stopMetrics?.();
       clearInterval(snapshots);
       await Promise.allSettled(closers.map((c) => c.close()));
       await edge.stop();

@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultInstanceId, runUntilSignal } from './host.ts';
 import { createLogger } from './log.ts';
+import { nodeNetwork } from './network.ts';
+import { processMetrics } from './process-metrics.ts';
 import { PrometheusReader } from './prometheus.ts';
 import { setupTelemetry } from './telemetry.ts';
 import { helpText, parseArgs, UsageError } from './flags.ts';
@@ -66,12 +68,10 @@ export async function runProcess(argv: string[], opts: RunOptions): Promise<numb
   try {
     demo = config.nats ? undefined : await opts.prepare?.(config, log);
     const host = createNode(config, log, opts.services(config), {
-      '/metrics': async (_req, res) => {
-        const text = await prometheus.render();
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(text);
-      },
+      '/metrics': prometheus.handler(),
     });
+    const net = nodeNetwork(config);
+    processMetrics(host, { version: VERSION, net, netName: net.NAME });
     // Signals are handled from the start: SIGTERM while waiting for NATS still exits cleanly.
     const stopped = runUntilSignal(host, log);
     await Promise.race([host.start(), stopped]);
