@@ -94,8 +94,10 @@ after(async () => {
   process.stderr.write(`k8s timings: ${JSON.stringify(timings)}\n`);
 });
 
-test('helm chart: lint-clean templates pass a server-side dry run; helm install → the operator is Ready', async () => {
+test('helm chart: helm lint --strict clean, templates pass a server-side dry run; helm install → the operator is Ready', async () => {
   const setArgs = ['--set', `image.repository=${IMAGE_REPO}`, '--set', `image.tag=${IMAGE_TAG}`, '--set', 'image.pullPolicy=Never', '--set', `natsImage=${NATS_IMAGE}`];
+  const lint = await kube.helm(['lint', '--strict', 'charts/p2pool']);
+  assert.match(lint, /1 chart\(s\) linted, 0 chart\(s\) failed/);
   await kube.kubectl(['create', 'namespace', OP_NS]);
   const manifests = await kube.helm(['template', 'p2pool', 'charts/p2pool', '--namespace', OP_NS, '--include-crds', ...setArgs]);
   const dry = await kube.kubectl(['apply', '--dry-run=server', '-f', '-'], manifests);
