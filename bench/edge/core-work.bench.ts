@@ -133,7 +133,7 @@ for (const n of [1000, 10_000]) {
   let blockBytes = 0;
   const sink = new CoreShareSink({ submitBlock: (b) => { blockBytes = b.length; }, submitShare: () => {}, onShare: (sh) => { built = sh; } });
   const sol: Solution = {
-    template: { ...job, shareTarget: 1n << 256n }, header, coinbase, coinbaseNonce: nonce8, powHash: pow, isBlock: true, isShare: true,
+    template: { ...job, shareTarget: 1n << 256n }, header, coinbase, coinbaseNonce: nonce8, powHash: pow, isBlock: true, isShare: true, isAux: false,
     doa: false, username: 'bench', payoutAddress: null, worker: '', receivedAt: Date.now(),
   };
   for (let i = 0; i < 7; i++) {

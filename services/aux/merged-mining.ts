@@ -37,6 +37,8 @@ export class MergedMining {
   private readonly o: MergedMiningOptions;
   private readonly blocks = new Map<string, AuxBlock>();
   private publishScheduled = false;
+  /** Aux blocks solved or being submitted (label/hash), newest last; bounded. */
+  private readonly claimed = new Set<string>();
   private readonly submitted: Counter;
 
   constructor(o: MergedMiningOptions) {
@@ -77,6 +79,14 @@ export class MergedMining {
     return submitAuxSolution({
       net: this.o.net,
       log: this.o.log,
+      claim: (label, hash) => {
+        const key = `${label}/${hash.toString(16)}`;
+        if (this.claimed.has(key)) return false;
+        this.claimed.add(key);
+        if (this.claimed.size > 1024) this.claimed.delete(this.claimed.values().next().value!);
+        return true;
+      },
+      release: (label, hash) => { this.claimed.delete(`${label}/${hash.toString(16)}`); },
       submit: (label, hash, hex) => this.pollers.find((p) => p.daemon.chain.label === label)!.daemon.submit(hash, hex),
       record: (label, chainId, result, reason) => {
         const c = this.counters.get(label)!;

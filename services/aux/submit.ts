@@ -21,6 +21,12 @@ export interface AuxSubmitDeps {
   /** The daemon of a chain (by label); rejects on transport errors. */
   submit(label: string, hash: bigint, auxpowHex: string): Promise<SubmitOutcome>;
   log: { info(msg: string, f?: Record<string, unknown>): void; warn(msg: string, f?: Record<string, unknown>): void };
+  /**
+   * Claims an aux block for this submission: false when it is already solved or being submitted (a
+   * second solution of the same aux work adds nothing). Released with `release` on failure.
+   */
+  claim(label: string, hash: bigint): boolean;
+  release(label: string, hash: bigint): void;
   /** One outcome per submitted chain (stats and metrics). */
   record(label: string, chainId: number, result: 'accepted' | 'rejected' | 'error', reason: string): void;
 }
@@ -53,7 +59,7 @@ export async function submitAuxSolution(deps: AuxSubmitDeps, booked: BookedWork,
   const s = parseRequest(deps.net, req);
   const parentHeader = decodeHeader(s.header);
   const parentBlockHash = hash256(encodeHeader(parentHeader));
-  const due = booked.chains.filter((c) => s.pow <= c.block.target);
+  const due = booked.chains.filter((c) => s.pow <= c.block.target && deps.claim(c.label, c.block.hash));
   return Promise.all(due.map(async (c) => {
     const id = c.block.chainId;
     const auxpow = buildAuxPow({
@@ -72,10 +78,12 @@ export async function submitAuxSolution(deps: AuxSubmitDeps, booked: BookedWork,
       outcome = await deps.submit(c.label, c.block.hash, encodeAuxPow(auxpow).toString('hex'));
     } catch (e) {
       const reason = (e as Error).message;
+      deps.release(c.label, c.block.hash);
       deps.record(c.label, id, 'error', reason);
       deps.log.warn('aux block submission failed', { chain: c.label, hash: hashHex, error: reason });
       return { chainId: id, accepted: false, reason };
     }
+    if (!outcome.accepted) deps.release(c.label, c.block.hash);
     deps.record(c.label, id, outcome.accepted ? 'accepted' : 'rejected', outcome.reason);
     if (outcome.accepted) deps.log.info('aux block accepted', { chain: c.label, chainId: id, hash: hashHex, height: c.block.height });
     else deps.log.warn('aux block rejected', { chain: c.label, chainId: id, hash: hashHex, reason: outcome.reason });

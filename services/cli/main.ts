@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultInstanceId, runUntilSignal } from '../runtime/host.ts';
 import { createLogger } from '../runtime/log.ts';
+import { nodeNetwork } from '../runtime/network.ts';
+import { processMetrics } from '../runtime/process-metrics.ts';
 import { PrometheusReader } from '../runtime/prometheus.ts';
 import { setupTelemetry } from '../runtime/telemetry.ts';
 import { sharechainVerify } from './commands/sharechain-verify.ts';
@@ -67,12 +69,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     demo = config.nats ? undefined : await prepareDemo(config, log);
     const host = createNode(config, log, {
-      '/metrics': async (_req, res) => {
-        const text = await prometheus.render();
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(text);
-      },
+      '/metrics': prometheus.handler(),
     });
+    const net = nodeNetwork(config);
+    processMetrics(host, { version: VERSION, net, netName: net.NAME });
     // Signals are handled from the start: SIGTERM while waiting for NATS still exits cleanly.
     const stopped = runUntilSignal(host, log);
     await Promise.race([host.start(), stopped]);

@@ -54,8 +54,8 @@ export function minerDifficultyToTarget(config: EdgeConfig, difficulty: number):
   return difficultyToTarget(difficulty / config.difficultyMultiplier);
 }
 
-export function workKey(payoutAddress: string | null, desiredShareTarget: bigint | null): string {
-  return `${payoutAddress ?? ''}|${desiredShareTarget === null ? '' : desiredShareTarget.toString(16)}`;
+export function workKey(payoutAddress: string | null, desiredShareTarget: bigint | null, mergedAddress: string | null = null): string {
+  return `${payoutAddress ?? ''}|${desiredShareTarget === null ? '' : desiredShareTarget.toString(16)}${mergedAddress === null ? '' : `|${mergedAddress}`}`;
 }
 
 /**

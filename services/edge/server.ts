@@ -14,12 +14,15 @@ import type { Closer } from '../bus/types.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 import { fullNodeChain, nodeNetwork } from '../runtime/network.ts';
+import { fullNodeBlockSubmitter } from '../runtime/full-node.ts';
 import { MINER_DEAD_HASH_RATE, MINER_DIFFICULTY, MINER_HASH_RATE } from '../sharechain/edge-rates.ts';
 import { workBasisFromMessage } from '../sharechain/contract.ts';
 import { coinParams } from '../template-builder/coins.ts';
 import { fromBlockTemplate } from '../template-builder/contract.ts';
 import { webHandlerFor } from '../web/http.ts';
-import { CoreShareSink, CoreWorkSource } from './core-work/index.ts';
+import { auxCommitmentFromMessage, CoreShareSink, CoreWorkSource } from './core-work/index.ts';
+import type { AuxWork } from '../gen/p2pool/v1/aux.ts';
+import { edgeMetrics } from './metrics.ts';
 import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
 
 // endpoints(): the worker port once bound, for the start-up log and `make run`.
@@ -45,10 +48,22 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   const coin = coinParams(chain.coin, chain.network);
   // addressRate enables the reference's dust rule (§8.5) from this edge's own pseudoshare rates.
   const work = new CoreWorkSource({ net, log, rates: { addressRate: (a) => edge.ctx.stats.miners.get(a)?.hashrate(Date.now()) ?? 0 } });
+  // A block solution goes two ways at once: through the template builder (all its nodes, RPC and P2P)
+  // and straight to this edge's configured full node, retried until one of them answers, so no bus
+  // outage or template-builder restart can lose it (docs/bus.md, "Blocks").
+  const direct = fullNodeBlockSubmitter(config.fullNode, net);
   const sink = new CoreShareSink({
-    submitBlock: (block, meta) => ctx.clients.templateBuilder.SubmitBlock({
-      block, blockHash: hexLE(meta.hash), height: meta.height, shareHash: hexLE(meta.hash), origin: `edge/${ctx.instance}`,
-    }),
+    submitBlock: (block, meta) => {
+      let answered = false;
+      const viaBuilder = ctx.clients.templateBuilder.SubmitBlock({
+        block, blockHash: hexLE(meta.hash), height: meta.height, shareHash: hexLE(meta.hash), origin: `edge/${ctx.instance}`,
+      }).then((r) => { answered = true; return r; });
+      direct.submit(block, () => answered).then(
+        (r) => log.info('block submitted to the full node directly', { hash: meta.hash, height: meta.height, node: direct.node, status: r.status, reason: r.reason, attempts: r.attempts }),
+        (e) => log.error('block solution could not be submitted directly', { hash: meta.hash, height: meta.height, node: direct.node, error: (e as Error).message, via_template_builder: answered }),
+      );
+      return viaBuilder;
+    },
     submitShare: (packed, meta) => {
       const w = readWrapper(new Reader(packed));
       return ctx.clients.sharechain.SubmitShare({
@@ -56,6 +71,13 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
         receivedAtMs: BigInt(Date.now()), transactions: [],
       });
     },
+    // Merged mining: the aux service builds and submits the AuxPoW; the edge only reports the outcome.
+    submitAux: (req, meta) => ctx.clients.aux.SubmitAuxPow(req).then((r) => {
+      for (const x of r.results) {
+        if (x.accepted) log.info('aux block accepted', { chainId: x.chainId, miner: meta.miner });
+        else log.warn('aux block rejected', { chainId: x.chainId, miner: meta.miner, reason: x.reason });
+      }
+    }),
     log,
   });
   const edge = new EdgeServer({
@@ -94,8 +116,18 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     }
   };
 
+  const setAux = (w: AuxWork | undefined) => {
+    try {
+      work.setAuxWork(w === undefined ? null : auxCommitmentFromMessage(w));
+    } catch (e) {
+      log.warn('unusable aux work from the aux service; mining without it', { error: (e as Error).message });
+      work.setAuxWork(null);
+    }
+  };
+
   const closers: Closer[] = [];
   let snapshots: NodeJS.Timeout | undefined;
+  let stopMetrics: (() => void) | undefined;
   let stopped = false;
 
   // Work published before this edge subscribed: asked for, retried while the others come up.
@@ -145,6 +177,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     },
     async start() {
       closers.push(
+        await on(bus, Events.auxWorkPublished, (m) => setAux(m.work)),
         // No template = the template builder has no ready full node: jobs are withdrawn until it does.
         await on(bus, Events.templatePublished, (m) => { if (m.template) setTemplate(m.template); else work.setWork(null); }),
         await on(bus, Events.workBasisPublished, (m) => { if (m.basis) setBasis(m.basis); }),
@@ -152,8 +185,11 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       const port = await edge.start();
       log.info('worker port listening', { port, host: edge.config.host, url: `stratum+tcp://${edge.config.host}:${port}` });
       void catchUp();
+      // Aux work published before this edge subscribed (none without --merged: FAILED_PRECONDITION).
+      void ctx.clients.aux.GetAuxWork({}).then((w) => { if (work.currentAux === null) setAux(w); }, () => undefined);
       snapshots = setInterval(snapshot, SNAPSHOT_MS);
       snapshots.unref();
+      stopMetrics = edgeMetrics(edge);
     },
     // SIGTERM: miners are told to reconnect (to another edge behind the Service) before the port closes.
     async drain() {
@@ -161,9 +197,11 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     },
     async stop() {
       stopped = true;
+      stopMetrics?.();
       clearInterval(snapshots);
       await Promise.allSettled(closers.map((c) => c.close()));
       await edge.stop();
+      direct.close();
     },
   };
 }

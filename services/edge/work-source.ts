@@ -9,6 +9,8 @@ export interface WorkRequest {
   payoutAddress: string | null;
   /** Share target the miner asked for with `/SHAREDIFF`, or null to let the node choose (§8.5). */
   desiredShareTarget: bigint | null;
+  /** `ADDR,MERGED_ADDR`: the miner's merged-chain payout address as given (V36 merged_addresses), or null. */
+  mergedAddress?: string | null;
 }
 
 /**
@@ -37,6 +39,8 @@ export interface JobTemplate {
   readonly blockTarget: bigint;
   /** The node's choice of starting pseudoshare target for this key, if it has one (§8.5). */
   readonly pseudoshareTarget?: bigint;
+  /** Merged mining: a solution at or under this target (the easiest aux chain's) goes to the aux service. */
+  readonly auxTarget?: bigint;
   /** Opaque to the edge; handed back in the Solution so the core can rebuild its share. */
   readonly payload?: unknown;
 }
@@ -71,6 +75,8 @@ export interface Solution {
   readonly powHash: bigint;
   readonly isBlock: boolean;
   readonly isShare: boolean;
+  /** Met the job's aux target (merged mining). */
+  readonly isAux: boolean;
   /** Found on work from an older epoch of the same block: dead on arrival (§8.6 on_time). */
   readonly doa: boolean;
   /** The miner's full username, its validated payout address (null = the node's) and worker name. */
@@ -85,4 +91,6 @@ export interface ShareSink {
   submitBlock(solution: Solution): void;
   /** Called for every solution meeting the share target (a block is also a share). */
   submitShare(solution: Solution): void;
+  /** Called for a solution meeting the job's aux target, after the block and share hand-offs; never waits. */
+  submitAux?(solution: Solution): void;
 }

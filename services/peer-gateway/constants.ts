@@ -1,19 +1,19 @@
 // Protocol-level constants of the P2Pool P2P layer (spec §3, §10.3), per lineage where they differ.
 import type { Lineage } from '../core/index.ts';
 
-/** The `version` we advertise: [JT] 3501 (v35 networks), [FV] 1700. */
+/** The `version` we advertise: [V36] 3600 (the live Litecoin network), [JT] 3501 (v35 networks), [FV] 1700. */
 export function protocolVersion(lineage: Lineage): number {
-  return lineage === 'JT' ? 3501 : 1700;
+  return lineage === 'V36' ? 3600 : lineage === 'JT' ? 3501 : 1700;
 }
 
-/** Largest payload a frame may carry: [FV] 1,000,000, [JT] 32,000,000 bytes. */
+/** Largest payload a frame may carry: [FV] 1,000,000, [JT, V36] 32,000,000 bytes. */
 export function maxPayloadLength(lineage: Lineage): number {
-  return lineage === 'JT' ? 32_000_000 : 1_000_000;
+  return lineage === 'FV' ? 1_000_000 : 32_000_000;
 }
 
 /** Budget for transactions a peer asks us to remember, each counted as 100 + its size (§3.9). */
 export function maxRememberedTxsSize(lineage: Lineage): number {
-  return lineage === 'JT' ? 25_000_000 : 2_500_000;
+  return lineage === 'FV' ? 2_500_000 : 25_000_000;
 }
 
 /** Share versions at or above this carry no transactions: tx relay is off ([JT] v34+). */

@@ -16,6 +16,7 @@ import { LOCAL_SHARECHAIN } from '../sharechain/server.ts';
 import { LOCAL_TEMPLATE_BUILDER } from '../template-builder/server.ts';
 import { BusShareSource } from './bus-share-source.ts';
 import { PeerGateway, type PeerInfo } from './gateway.ts';
+import { peerGatewayMetrics } from './metrics.ts';
 
 // endpoints(): the P2P port once bound.
 export type PeerGatewayLogic = Logic<PeerGatewayContract> & { endpoints?(): Record<string, string> };
@@ -51,6 +52,7 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
     log,
   });
   const gateway = gw;
+  let stopMetrics: (() => void) | undefined;
   // Embedded: the sharechain calls the gateway directly (broadcast, desired, punish, protocol version).
   local?.attachPeers(gateway);
 
@@ -110,6 +112,7 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
       return {};
     },
     async start() {
+      stopMetrics = peerGatewayMetrics(gateway);
       if (!busSource) {
         await startGateway();
         return;
@@ -140,6 +143,7 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
     },
     async stop() {
       stopped = true;
+      stopMetrics?.();
       clearInterval(poll);
       await Promise.allSettled(closers.map((c) => c.close()));
       await gateway.stop();

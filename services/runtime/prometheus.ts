@@ -1,55 +1,30 @@
-// /metrics in the Prometheus text format, pulled from the OpenTelemetry meter provider on each scrape:
-// what the Kubernetes HPA (via prometheus-adapter) and dashboards read, without a collector in between.
-import { MetricReader, DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+// /metrics in the Prometheus text format from OpenTelemetry's own Prometheus exporter, pulled from the
+// meter provider on each scrape on the process's health port (no second listener): what Prometheus,
+// the Kubernetes HPA (via prometheus-adapter) and the Grafana board (docs/grafana/) read.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 
-export class PrometheusReader extends MetricReader {
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
+export class PrometheusReader extends PrometheusExporter {
+  constructor() {
+    // The health server serves it; the exporter's own listener stays off.
+    super({ preventServerStart: true, withoutScopeInfo: true });
+  }
 
+  // The text a scrape gets (tests and the operator's own route).
   async render(): Promise<string> {
-    const { resourceMetrics } = await this.collect();
-    return renderPrometheus(resourceMetrics);
-  }
-}
-
-function metricName(name: string): string {
-  return name.replace(/[^a-zA-Z0-9_:]/g, '_').replace(/^([0-9])/, '_$1');
-}
-
-function labels(attrs: Record<string, unknown>, extra: Record<string, string> = {}): string {
-  const all = { ...attrs, ...extra };
-  const parts = Object.entries(all).map(([k, v]) => `${metricName(k)}="${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
-}
-
-export function renderPrometheus(rm: ResourceMetrics): string {
-  const out: string[] = [];
-  for (const sm of rm.scopeMetrics) {
-    for (const m of sm.metrics) {
-      const d = m.descriptor;
-      let name = metricName(d.name);
-      if (m.dataPointType === DataPointType.SUM) {
-        const counter = m.isMonotonic;
-        if (counter && !name.endsWith('_total')) name += '_total';
-        out.push(`# HELP ${name} ${d.description || d.name}`, `# TYPE ${name} ${counter ? 'counter' : 'gauge'}`);
-        for (const p of m.dataPoints) out.push(`${name}${labels(p.attributes)} ${p.value}`);
-      } else if (m.dataPointType === DataPointType.GAUGE) {
-        out.push(`# HELP ${name} ${d.description || d.name}`, `# TYPE ${name} gauge`);
-        for (const p of m.dataPoints) out.push(`${name}${labels(p.attributes)} ${p.value}`);
-      } else if (m.dataPointType === DataPointType.HISTOGRAM) {
-        out.push(`# HELP ${name} ${d.description || d.name}`, `# TYPE ${name} histogram`);
-        for (const p of m.dataPoints) {
-          const { buckets, sum, count } = p.value;
-          let cumulative = 0;
-          buckets.boundaries.forEach((b, i) => {
-            cumulative += buckets.counts[i] ?? 0;
-            out.push(`${name}_bucket${labels(p.attributes, { le: String(b) })} ${cumulative}`);
-          });
-          out.push(`${name}_bucket${labels(p.attributes, { le: '+Inf' })} ${count}`);
-          out.push(`${name}_sum${labels(p.attributes)} ${sum ?? 0}`, `${name}_count${labels(p.attributes)} ${count}`);
-        }
+    return new Promise((resolve, reject) => {
+      let text = '';
+      const res = { statusCode: 0, setHeader() {}, end(body: string) { text = body; resolve(text); } } as unknown as ServerResponse;
+      try {
+        this.getMetricsRequestHandler({} as IncomingMessage, res);
+      } catch (e) {
+        reject(e);
       }
-    }
+    });
   }
-  return out.join('\n') + '\n';
+
+  // A /metrics route for the health server.
+  handler(): (req: IncomingMessage, res: ServerResponse) => void {
+    return (req, res) => this.getMetricsRequestHandler(req, res);
+  }
 }

@@ -6,13 +6,14 @@ import { Reader } from '../core/codec/index.ts';
 import { referenceJson } from '../web/reference/json.ts';
 import {
   ShareOutcome, SyncState, type AddPeerSharesRequest, type AddPeerSharesResponse, type GetMissingParentsRequest,
-  type GetMissingParentsResponse, type GetShareRequest, type GetShareResponse, type GetSharesRequest, type GetSharesResponse,
+  type GetMissingParentsResponse, type GetMinerSharesRequest, type GetMinerSharesResponse, type GetShareRequest, type GetShareResponse, type GetSharesRequest, type GetSharesResponse,
   type SharechainStats, type SubmitShareRequest, type SubmitShareResponse, type WorkBasis as WorkBasisMsg, type Sharechain as SharechainContract,
 } from '../gen/p2pool/v1/sharechain.ts';
 import { ShareSource } from '../gen/p2pool/v1/common.ts';
 import type { Handlers } from '../runtime/contract.ts';
 import type { Sharechain, ShareOutcome as Outcome } from './sharechain.ts';
 import type { ReferenceStats } from './stats/reference-stats.ts';
+import { minerWindow, userStales } from './stats/chain-stats.ts';
 import type { SyncStateName, WorkBasis } from './work/basis.ts';
 
 const OUTCOME: Record<Outcome, ShareOutcome> = { accepted: ShareOutcome.ACCEPTED, duplicate: ShareOutcome.DUPLICATE, invalid: ShareOutcome.INVALID, obsolete: ShareOutcome.OBSOLETE };
@@ -169,6 +170,20 @@ export function sharechainHandlers(sc: Sharechain, stats: ReferenceStats): Handl
         stops: sc.downloadStops().map(hashBytes),
       };
     },
+    async GetMinerShares(req: GetMinerSharesRequest): Promise<GetMinerSharesResponse> {
+      const best = sc.bestShareHash();
+      const w = minerWindow(sc.tracker, sc.net, best, req.address, Math.min(req.limit || 100, 1000));
+      const payouts = stats.currentPayouts();
+      let total = 0n;
+      for (const v of payouts.values()) total += v;
+      const mine = payouts.get(req.address) ?? 0n;
+      return {
+        address: req.address, windowShares: w.windowShares, shares: w.shares, orphan: w.orphan, dead: w.dead,
+        weightFraction: total > 0n ? Number(mine) / Number(total) : 0,
+        expectedPayout: mine,
+        recent: w.recent.map((r) => ({ hash: hashBytes(r.hash), timestamp: BigInt(r.timestamp), depth: r.depth, staleInfo: r.staleInfo, work: r.work, local: sc.own.has(r.hash) })),
+      };
+    },
     async GetStats(): Promise<SharechainStats> {
       const best = sc.bestShareHash();
       const t = sc.currentTemplate();
@@ -205,6 +220,7 @@ export function sharechainHandlers(sc: Sharechain, stats: ReferenceStats): Handl
         payoutAddress: stats.payoutAddr(),
         workerFeePercent: stats.fee(),
         uptime: stats.uptime(),
+        userStales: userStales(sc.tracker, best),
       };
     },
   };

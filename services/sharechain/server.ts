@@ -25,6 +25,7 @@ import type { Logger } from '../runtime/log.ts';
 import { nodeNetwork } from '../runtime/network.ts';
 import type { ShareSource } from '../peer-gateway/share-source.ts';
 import { sharechainHandlers, workBasisMessage } from './contract.ts';
+import { shareArrivals, sharechainMetrics } from './metrics.ts';
 import { EdgeRates } from './edge-rates.ts';
 import { resolvePayout, PayoutAddressError } from './payout.ts';
 import { PeerView } from './peer-view.ts';
@@ -62,7 +63,11 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     return running;
   };
 
+  let stopMetrics: (() => void) | undefined;
   const announce = (sc: Sharechain, share: Share, source: Origin): void => {
+    const origin = { origin: source === Origin.PEER ? 'peer' : 'local' };
+    shareArrivals().added.add(1, origin);
+    shareArrivals().propagation.record(Math.max(0, Date.now() / 1000 - share.timestamp), origin);
     const best = sc.bestShareHash() === share.hash;
     emit(bus, Events.shareAccepted, {
       share: { type: BigInt(share.type), contents: share.packedContents }, hash: u256ToLE(share.hash), source,
@@ -135,6 +140,7 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     await sc.start();
     if (stopped) { await sc.stop(); return; }
     running = { sc, stats, base: sharechainHandlers(sc, stats) };
+    stopMetrics = sharechainMetrics(sc, stats);
     closers.push(
       await on(bus, Events.templatePublished, (m) => { if (m.template) applyTemplate(sc, m.template); }),
       await on(bus, Events.peersChanged, (m) => { peers.changed(m); sc.setPeerCount(peers.count); }),
@@ -157,6 +163,7 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     GetShares: (req) => need().base.GetShares!(req),
     GetMissingParents: (req) => need().base.GetMissingParents!(req),
     GetStats: (req) => need().base.GetStats!(req),
+    GetMinerShares: (req) => need().base.GetMinerShares!(req),
     async SubmitShare(req) {
       const { sc, base } = need();
       const r = await base.SubmitShare!(req);
@@ -208,6 +215,7 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     },
     async stop() {
       stopped = true;
+      stopMetrics?.();
       for (const t of timers) clearInterval(t);
       await Promise.allSettled(closers.map((c) => c.close()));
       await running?.sc.stop();

@@ -11,6 +11,8 @@ import type { AddSharesResult, ShareSource } from '../peer-gateway/share-source.
 import type { DroppedRecord, ShareStore, StoreRecord } from './store/types.ts';
 import { OwnShares } from './own-shares.ts';
 import { buildWorkBasis, type SyncStateName, type WorkBasis } from './work/basis.ts';
+import { VersionRatchet, type RatchetDecision } from '../core/index.ts';
+import { metrics } from '@opentelemetry/api';
 
 /** The template facts the sharechain needs (from the template builder's BlockTemplate). */
 export interface ChainTemplate {
@@ -439,6 +441,32 @@ export class Sharechain implements ShareSource {
     return nextStaleInfo(this.own.staleCounts(this.tracker, this.best).counts);
   }
 
+  /** [V36] which share version this node mints and why (docs/consensus-core.md, V36). */
+  private readonly ratchet = new VersionRatchet();
+  private versionDecision: RatchetDecision | null = null;
+  private versionGauge = false;
+
+  /** The last mint-side version decision (V36 networks), for stats. */
+  shareVersionDecision(): RatchetDecision | null {
+    return this.versionDecision;
+  }
+
+  private noteVersionDecision(d: RatchetDecision): void {
+    const prev = this.versionDecision;
+    this.versionDecision = d;
+    if (!prev || prev.version !== d.version || prev.state !== d.state) {
+      this.log.info(`minting share version ${d.version} (ratchet ${d.state}): ${d.reason}`, { vote_percent: d.votePercent, v36_percent: d.sharePercent, origins: d.origins });
+    }
+    if (!this.versionGauge) {
+      this.versionGauge = true;
+      const meter = metrics.getMeter('p2pool.sharechain');
+      meter.createObservableGauge('p2pool.sharechain.minted_share_version', { description: 'share version this node mints (V36 ratchet decision)' })
+        .addCallback((o) => { if (this.versionDecision) o.observe(this.versionDecision.version, { state: this.versionDecision.state }); });
+      meter.createObservableGauge('p2pool.sharechain.v36_vote_percent', { description: 'percent of the last CHAIN_LENGTH shares voting for v36' })
+        .addCallback((o) => { if (this.versionDecision) o.observe(this.versionDecision.votePercent); });
+    }
+  }
+
   private refreshBasis(reason: string): void {
     const t = this.template;
     const punish = this.thought?.punishAggressively ?? false;
@@ -452,6 +480,7 @@ export class Sharechain implements ShareSource {
       gentxSize: this.lastGentx?.size, gentxWeight: this.lastGentx?.weight,
       nodeAddress: this.payout.address, workerFeePercent: this.payout.workerFeePercent, donationPercent: this.payout.donationPercent,
       templateId: t?.templateId ?? 0, localHashRate: this.localHashRate, nowMs: Math.round(this.clock() * 1000),
+      ratchet: this.ratchet, onVersionDecision: (d) => this.noteVersionDecision(d),
     });
     void reason;
     for (const l of this.basisListeners) {

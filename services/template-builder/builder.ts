@@ -128,6 +128,14 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
     }));
   }
 
+  /** Where blocks (display hex) stand in the selected full node's chain (or the first configured). */
+  async blockStatus(hashesHex: string[]): Promise<{ node: string; blocks: Array<{ hash: string; header: { confirmations: number; height: number } | null }> }> {
+    const node = this.selected ?? this.nodes[0]!;
+    const blocks = [];
+    for (const hash of hashesHex) blocks.push({ hash, header: await node.blockHeader(hash) });
+    return { node: node.id, blocks };
+  }
+
   /** Resolves with the next published work (or the current one if there is one). */
   nextWork(opts: { timeoutMs?: number; current?: boolean } = {}): Promise<WorkEvent> {
     if (opts.current !== false && this.current) {

@@ -369,6 +369,19 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
     if (this.chainWork === undefined && this.flavor === 'core') void this.updateChainWork(work.previousBlockHex);
   }
 
+  /** getblockheader (verbose) for a block hash in display hex; null when the node does not know it. */
+  async blockHeader(hashHex: string): Promise<{ confirmations: number; height: number } | null> {
+    if (!this.rpc) throw new Error(`full node ${this.id}: no RPC connection`);
+    try {
+      const h = await this.rpc.call<any>('getblockheader', [hashHex, true], { timeoutMs: 10_000, retries: 0 });
+      return { confirmations: Number(h.confirmations ?? 0), height: Number(h.height ?? 0) };
+    } catch (e) {
+      // -5: "Block not found"; anything else is the node's trouble and goes to the caller.
+      if ((e as { code?: number }).code === -5) return null;
+      throw e;
+    }
+  }
+
   private async updateChainWork(tip: string): Promise<void> {
     try {
       const h = await this.rpc!.call<any>('getblockheader', [tip, true], { timeoutMs: 10_000 });

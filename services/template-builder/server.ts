@@ -12,6 +12,7 @@ import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 import { localKey } from '../runtime/local.ts';
 import { fullNodeChain, nodeNetwork } from '../runtime/network.ts';
 import { TemplateBuilder } from './builder.ts';
+import { blockSubmissions, templateBuilderMetrics } from './metrics.ts';
 import { toBlockTemplate, toBuilderStatus, toSubmitBlockResponse, toTemplateReason } from './contract.ts';
 
 export type TemplateBuilderLogic = Logic<TemplateBuilderContract>;
@@ -50,6 +51,7 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
       .catch((e) => log.warn('publishing the loss of work failed', { error: e }));
   });
 
+  let stopMetrics: (() => void) | undefined;
   return {
     async GetTemplate() {
       const w = tb.currentWork;
@@ -58,6 +60,7 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
     async SubmitBlock(req) {
       // The builder logs each submission's outcome per node.
       const result = await tb.submitBlock(Buffer.from(req.block));
+      blockSubmissions().add(1, { outcome: result.status === 'accepted' || result.status === 'duplicate' ? 'accepted' : result.status === 'rejected' ? 'rejected' : 'error' });
       const response = toSubmitBlockResponse(result);
       // The answer is on record even if the caller has gone (BLOCKS stream, for /recent_blocks and audits).
       emit(ctx.bus, Events.blockSubmitted, { request: { ...req, block: new Uint8Array() }, response }, ctx.instance)
@@ -67,10 +70,20 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
     async GetStatus() {
       return toBuilderStatus(tb.status(), tb.currentWork);
     },
+    async GetBlockStatus(req) {
+      const hashes = req.hashes.slice(0, 100).map((h) => Buffer.from(h).reverse().toString('hex'));
+      const r = await tb.blockStatus(hashes);
+      return {
+        node: r.node,
+        blocks: r.blocks.map((b, i) => ({ hash: req.hashes[i]!, known: b.header !== null, confirmations: b.header?.confirmations ?? 0, height: b.header?.height ?? 0 })),
+      };
+    },
     async start() {
+      stopMetrics = templateBuilderMetrics(tb);
       tb.start();
     },
     async stop() {
+      stopMetrics?.();
       tb.stop();
     },
   };

@@ -3,7 +3,7 @@
 // GetPeers, over the bus. One GetStats answer serves the endpoints for a second, so a dashboard
 // polling several of them costs one call.
 import type { SharechainClientImpl, SharechainStats } from '../gen/p2pool/v1/sharechain.ts';
-import type { PeerGatewayClientImpl } from '../gen/p2pool/v1/peer_gateway.ts';
+import type { GetPeersResponse, PeerGatewayClientImpl } from '../gen/p2pool/v1/peer_gateway.ts';
 import type { GlobalStats, LogSample, RecentBlock, ReferenceStatsSource } from './reference/source.ts';
 
 const CACHE_MS = 1_000;
@@ -26,6 +26,7 @@ export class BusStatsSource implements ReferenceStatsSource {
   readonly #gateway: PeerGatewayClientImpl;
   readonly #p2pPort: number;
   #cached: { at: number; stats: Promise<SharechainStats> } | undefined;
+  #cachedPeers: { at: number; peers: Promise<GetPeersResponse> } | undefined;
 
   constructor(sc: SharechainClientImpl, gateway: PeerGatewayClientImpl, p2pPort: number) {
     this.#sc = sc;
@@ -42,6 +43,16 @@ export class BusStatsSource implements ReferenceStatsSource {
       stats.catch(() => { if (this.#cached?.stats === stats) this.#cached = undefined; });
     }
     return this.#cached.stats;
+  }
+
+  peers(): Promise<GetPeersResponse> {
+    const now = Date.now();
+    if (!this.#cachedPeers || now - this.#cachedPeers.at > CACHE_MS) {
+      const peers = this.#gateway.GetPeers({});
+      this.#cachedPeers = { at: now, peers };
+      peers.catch(() => { if (this.#cachedPeers?.peers === peers) this.#cachedPeers = undefined; });
+    }
+    return this.#cachedPeers.peers;
   }
 
   async rate(): Promise<number | null> {
@@ -80,11 +91,23 @@ export class BusStatsSource implements ReferenceStatsSource {
   }
 
   async peerAddresses(): Promise<string[]> {
-    const r = await this.#gateway.GetPeers({});
+    const r = await this.peers();
     return r.peers.map((p) => {
       const m = /^(.*):(\d+)$/.exec(p.address);
       return m && Number(m[2]) === this.#p2pPort ? m[1]! : p.address;
     });
+  }
+
+  async userStales(): Promise<Record<string, number>> {
+    return (await this.stats()).userStales;
+  }
+
+  async pings(): Promise<Record<string, number | null>> {
+    return Object.fromEntries((await this.peers()).peers.map((p) => [p.address, p.pingMs >= 0 ? p.pingMs : null]));
+  }
+
+  async peerVersions(): Promise<Record<string, string>> {
+    return Object.fromEntries((await this.peers()).peers.map((p) => [p.address, p.subVersion]));
   }
 
   async payoutAddr(): Promise<string> {

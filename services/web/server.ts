@@ -11,40 +11,94 @@ import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 import { listenHttp, type HttpEndpoint } from '../runtime/http-server.ts';
 import { listInstances } from '../runtime/registry.ts';
 import { nodeNetwork } from '../runtime/network.ts';
+import { join } from 'node:path';
+import { ApiV1 } from './api/v1.ts';
 import { BusStatsSource } from './bus-stats.ts';
-import { html, json, requestFrom, writeResponse, type WebRequest, type WebResponse, type WebRoute } from './http.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
+import { GraphRecorder } from './graph/recorder.ts';
+import type { Sample } from './graph/streams.ts';
+import { json, requestFrom, writeResponse, type WebRequest, type WebResponse, type WebRoute } from './http.ts';
 import { handleReference, REFERENCE_PATHS } from './reference/routes.ts';
 
 export type WebLogic = Logic<Web> & {
   // GET routes, by exact path or by prefix ending in '/' (e.g. '/rate', '/web/', '/static/').
   routes?: Record<string, WebRoute>;
-  // Pool figures for the front page.
-  statsSource?: BusStatsSource;
+  // Gives the logic the shell's NodeInfo (which knows the listening ports) once the shell exists.
+  useNodeInfo?: (info: () => NodeInfo) => void;
 };
 
-// The reference's JSON endpoints (spec §9), served from the sharechain's statistics over the bus, so the
-// web service holds no chain of its own and scales like any other stateless pod.
+// The reference's JSON endpoints (spec §9), our /api/v1 and the dashboard, served from the other
+// services' contracts (sharechain statistics, peers, template builder) and the graph history this
+// service samples from them, so the web service holds no chain of its own and scales like any other
+// stateless pod.
 async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
-  const source = new BusStatsSource(ctx.clients.sharechain, ctx.clients.peerGateway, nodeNetwork(ctx.config).P2P_PORT);
-  const reference: WebRoute = async (req) => (await handleReference(source, req)) ?? json({ error: 'not found' }, 404);
+  const net = nodeNetwork(ctx.config);
+  const source = new BusStatsSource(ctx.clients.sharechain, ctx.clients.peerGateway, net.P2P_PORT);
+  let nodeInfo = () => nodeInfoOf(ctx, undefined, undefined);
+  const recorder = new GraphRecorder({
+    file: join(ctx.config.datadir, net.NAME, 'graph_db'),
+    sample: () => graphSample(source),
+    log: ctx.log,
+  });
+  const p = net.PARENT;
+  const currencyInfo = {
+    symbol: p.SYMBOL, block_explorer_url_prefix: p.BLOCK_EXPLORER_URL_PREFIX ?? '',
+    address_explorer_url_prefix: p.ADDRESS_EXPLORER_URL_PREFIX ?? '', tx_explorer_url_prefix: p.TX_EXPLORER_URL_PREFIX ?? '',
+  };
+  const graphData = (stream: string, view: string) => recorder.db.streams.get(stream)?.views.get(view)?.data(Date.now() / 1000) ?? null;
+  const reference: WebRoute = async (req) => (await handleReference(source, req, { currencyInfo, graphData })) ?? json({ error: 'not found' }, 404);
+  const api = new ApiV1({
+    source,
+    sharechain: ctx.clients.sharechain,
+    templateBuilder: ctx.clients.templateBuilder,
+    history: recorder.db,
+    nodeInfo: () => nodeInfo(),
+    services: async () => (await listInstances(ctx.bus).catch(() => [])).map((i) => ({ ...i, statusName: statusName(i.status) })),
+  });
   const routes: Record<string, WebRoute> = {};
-  for (const p of REFERENCE_PATHS) {
-    const first = '/' + p.split('/')[1]!;
+  for (const path of REFERENCE_PATHS) {
+    const first = '/' + path.split('/')[1]!;
     // '/web/share/HASH' and '/patron_sendmany/TOTAL' take arguments: routed by prefix.
-    if (p.split('/').length > 2) routes[first + '/'] = reference;
+    if (path.split('/').length > 2) routes[first + '/'] = reference;
     routes[first] = reference;
   }
-  return { routes, statsSource: source };
+  routes['/api/v1/'] = (req) => api.handle(req);
+  Object.assign(routes, dashboardRoutes());
+  return {
+    routes,
+    useNodeInfo: (f) => { nodeInfo = f; },
+    async start() { await recorder.start(); },
+    async stop() { await recorder.stop(); },
+  };
 }
 
-export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Promise<ServiceShell> {
-  const l = logic ?? (await loadLogic(ctx));
+// One graph sample from the contracts: the sharechain's statistics and the gateway's peer counts.
+async function graphSample(source: BusStatsSource): Promise<Sample> {
+  const s = await source.stats();
+  const peers = await source.peers().catch(() => null);
+  let ls: { miner_hash_rates?: Record<string, number>; miner_dead_hash_rates?: Record<string, number> } | null = null;
+  try { ls = JSON.parse(s.localStatsJson || 'null'); } catch { /* no local stats yet */ }
+  const payouts: Record<string, number> = {};
+  for (const p of s.currentPayouts) payouts[p.address] = Number(p.amount) / 1e8;
+  return {
+    localHashRate: s.localHashRate,
+    minerHashRates: ls?.miner_hash_rates ?? {},
+    minerDeadHashRates: ls?.miner_dead_hash_rates ?? {},
+    sharesTotal: Number(s.sharesTotal), sharesOrphan: Number(s.sharesOrphan), sharesDead: Number(s.sharesDead),
+    attemptsToShare: s.attemptsToShare,
+    staleRates: s.staleRates,
+    currentPayout: payouts[s.payoutAddress] ?? 0,
+    currentPayouts: payouts,
+    peers: { incoming: peers?.incoming ?? 0, outgoing: peers?.outgoing ?? 0 },
+    efficiency: s.sharesTotal > 0n ? s.efficiency : null,
+    memoryUsage: process.memoryUsage().rss,
+  };
+}
+
+function nodeInfoOf(ctx: ServiceContext, http: HttpEndpoint | undefined, grpc: GrpcGateway | undefined): NodeInfo {
   const { config } = ctx;
   const net = nodeNetwork(config);
-  let http: HttpEndpoint | undefined;
-  let grpc: GrpcGateway | undefined;
-
-  const nodeInfo = (): NodeInfo => ({
+  return {
     version: ctx.version,
     network: config.netFile ? `file:${config.netFile}` : config.testnet ? `${config.net}_testnet` : config.net,
     payoutAddress: config.address ?? '',
@@ -56,32 +110,22 @@ export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Pr
     p2pAddress: `0.0.0.0:${config.p2poolPort ?? net.P2P_PORT}`,
     webAddress: http ? `http://${config.webHost}:${http.port}/` : '',
     grpcAddress: grpc ? `${config.grpcHost}:${grpc.port}` : '',
-  });
+  };
+}
+
+export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Promise<ServiceShell> {
+  const l = logic ?? (await loadLogic(ctx));
+  const { config } = ctx;
+  const net = nodeNetwork(config);
+  let http: HttpEndpoint | undefined;
+  let grpc: GrpcGateway | undefined;
+
+  const nodeInfo = (): NodeInfo => nodeInfoOf(ctx, http, grpc);
+  l.useNodeInfo?.(nodeInfo);
 
   const get = async (req: WebRequest): Promise<WebResponse> => {
     for (const [prefix, route] of Object.entries(l.routes ?? {})) {
       if (req.path === prefix || (prefix.endsWith('/') && req.path.startsWith(prefix))) return route(req);
-    }
-    if (req.path === '/api/v1/node') return json(nodeInfo());
-    if (req.path === '/api/v1/services') {
-      const instances = await listInstances(ctx.bus).catch(() => []);
-      return json(instances.map((i) => ({ ...i, status: statusName(i.status) })));
-    }
-    if (req.path === '/') {
-      const instances = await listInstances(ctx.bus).catch(() => []);
-      const info = nodeInfo();
-      const rows = instances.map((i) => `<tr><td>${esc(i.service)}</td><td>${esc(i.instance)}</td><td>${statusName(i.status)}</td><td>${esc(i.healthAddress)}</td></tr>`).join('');
-      const pool = l.statsSource ? await poolSection(l.statsSource).catch((e) => `<p>pool statistics unavailable: ${esc((e as Error).message)}</p>`) : '';
-      const links = REFERENCE_PATHS.filter((p) => !/[A-Z]/.test(p)).map((p) => `<a href="${p}">${p}</a>`).join(' · ');
-      return html(`<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="10"><title>p2pool-ts</title></head><body>
-<h1>p2pool-ts ${esc(info.version)}</h1>
-<p>network ${esc(info.network)} · ${esc(info.mode)} · worker port ${esc(info.workerAddress || '-')} · gRPC ${esc(info.grpcAddress)}</p>
-${pool}
-<h2>services</h2>
-<table border="1" cellpadding="4"><tr><th>service</th><th>instance</th><th>status</th><th>health</th></tr>${rows}</table>
-<p><a href="/api/v1/node">/api/v1/node</a> · <a href="/api/v1/services">/api/v1/services</a></p>
-<p>${links}</p>
-</body></html>`);
     }
     return json({ error: 'not found' }, 404);
   };
@@ -127,25 +171,3 @@ ${pool}
   };
 }
 
-// The figures a newcomer looks for: chain height, shares, hash rates, blocks found, payouts.
-async function poolSection(src: BusStatsSource): Promise<string> {
-  const s = await src.stats();
-  const sync = ['unknown', 'loading', 'downloading', 'synced'][s.syncState] ?? String(s.syncState);
-  const blocks = s.recentBlocks.map((b) => `<li>${new Date(Number(b.ts) * 1000).toISOString()} height ${b.number} block ${Buffer.from(b.blockHash).reverse().toString('hex')}</li>`).join('');
-  const payouts = s.currentPayouts.map((p) => `<tr><td>${esc(p.address)}</td><td>${(Number(p.amount) / 1e8).toFixed(8)}</td></tr>`).join('');
-  return `<h2>pool</h2>
-<p>sharechain ${esc(sync)} · height ${s.height} · my shares ${s.sharesTotal} (${s.sharesOrphan} orphan, ${s.sharesDead} dead) · pool ${si(s.poolHashRate)}H/s · local ${si(s.localHashRate)}H/s · share difficulty ${s.hasDifficulty ? s.difficulty.toPrecision(4) : '-'}</p>
-<h3>blocks found (${s.recentBlocks.length})</h3><ul>${blocks}</ul>
-<h3>current payouts</h3><table border="1" cellpadding="4"><tr><th>address</th><th>amount</th></tr>${payouts}</table>`;
-}
-
-function si(x: number): string {
-  const units = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
-  let i = 0;
-  while (Math.abs(x) >= 1000 && i < units.length - 1) { x /= 1000; i++; }
-  return `${x.toFixed(x < 10 && i ? 2 : 0)} ${units[i]}`;
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

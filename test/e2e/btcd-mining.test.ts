@@ -98,4 +98,30 @@ test('cluster on btcd regtest: the edge process gets work over NATS and mines a 
   const worker = await edge.waitForLog((r) => r.msg === 'worker port listening', 'worker port', 60_000);
   await mineABlock(Number(worker.port), 'cluster');
   assert.ok(!edge.logs.some((r) => /is not active on the node/.test(JSON.stringify(r))), 'no rules error at the edge');
+
+  // Issue 12.2: with nats-server killed, a block solution found on the work the edge still holds
+  // reaches btcd anyway (the edge's direct submission), not "TemplateBuilder/SubmitBlock ... no reply".
+  const miner = regtestAddress('bitcoin', 'btcd e2e miner nats-down');
+  const user = `${miner}+${2 ** -24}`;
+  const c = await StratumTestClient.connect(Number(worker.port));
+  t.after(() => c.close());
+  await c.subscribe();
+  assert.equal((await c.authorize(user)).result, true);
+  await eventually(async () => assert.ok(c.job), 'work', 30_000);
+  const height = (await btcd.call<{ blocks: number }>('getblockchaininfo')).blocks;
+  await nats.kill();
+  try {
+    const r = await c.submit(c.solve({ extranonce2: 'ff'.repeat(c.extranonce2Size), worker: user }));
+    assert.equal(r.result, true, JSON.stringify(r.error));
+    const tip = await eventually(async () => {
+      const info = await btcd.call<{ blocks: number; bestblockhash: string }>('getblockchaininfo');
+      assert.ok(info.blocks > height, `btcd height ${info.blocks}`);
+      return info.bestblockhash;
+    }, 'the block in btcd while NATS is down', 30_000);
+    const block = await btcd.call<any>('getblock', tip, 2);
+    assert.ok(block.rawtx[0].vout.some((o: any) => (o.scriptPubKey.address ?? o.scriptPubKey.addresses?.[0]) === miner), 'the block pays the miner');
+    await edge.waitForLog((l) => l.msg === 'block submitted to the full node directly' && l.status === 'accepted', 'direct submission', 10_000);
+  } finally {
+    await nats.restart();
+  }
 });

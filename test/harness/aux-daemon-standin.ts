@@ -30,6 +30,8 @@ export interface StandinSubmission {
   accepted: boolean;
   /** Why the stand-in's own verification refused it ('' when accepted). */
   reason: string;
+  /** The AuxPoW's parent header (80 bytes), when it parsed. */
+  parentHeader: Buffer | null;
 }
 
 export interface AuxStandin {
@@ -85,7 +87,8 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
     else reason = verifyAuxPow(Buffer.from(auxpowHex, 'hex'), header, o.chainId, o.target, o.parentPow) ?? '';
     const accepted = reason === '' && state.behaviour !== 'reject';
     if (state.behaviour === 'reject' && reason === '') reason = 'rejected by the stand-in (reject mode)';
-    submissions.push({ method, hash: String(hash), accepted, reason });
+    const raw = typeof auxpowHex === 'string' ? Buffer.from(auxpowHex, 'hex') : Buffer.alloc(0);
+    submissions.push({ method, hash: String(hash), accepted, reason, parentHeader: raw.length >= 80 ? raw.subarray(raw.length - 80) : null });
     if (accepted) state.advance();
     return accepted;
   }

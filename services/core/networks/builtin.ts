@@ -31,16 +31,23 @@ export const bitcoinTestnet: Network = {
   BOOTSTRAP_ADDRS: ['forre.st', 'liteco.in', '78.158.149.247'],
 };
 
+/**
+ * The live Litecoin P2Pool network speaks share version 36 (p2pool-merged-v36 and c2pool, protocol
+ * 3600): same IDENTIFIER, PREFIX, ports and periods as the JT network it grew from, V36 rules.
+ * A brand-new chain starts at v35, as the reference's ratchet does before it has seen votes.
+ */
+const V36_COMMON = { ...JT_COMMON, LINEAGE: 'V36' as const, GENESIS_SHARE_VERSION: 35 };
+
 export const litecoin: Network = {
-  ...JT_COMMON, NAME: 'litecoin', PARENT: parents.litecoin,
+  ...V36_COMMON, NAME: 'litecoin', PARENT: parents.litecoin,
   IDENTIFIER: hex('e037d5b8c6923410'), PREFIX: hex('7208c1a53ef629b0'),
   SHARE_PERIOD: 15, CHAIN_LENGTH: 8640, REAL_CHAIN_LENGTH: 8640, MAX_TARGET: T256 / 2n ** 20n - 1n,
   SEGWIT_ACTIVATION_VERSION: 17, P2P_PORT: 9326, WORKER_PORT: 9327, PERSIST: true, MINIMUM_PROTOCOL_VERSION: 3301,
-  BOOTSTRAP_ADDRS: ['crypto.office-on-the.net', 'ltc.p2pool.leblancnet.us', '51.148.43.34', '68.131.29.131', '87.102.46.100', '89.237.60.231', '95.79.35.133', '96.255.61.32', '174.56.93.93', '178.238.236.130', '194.190.93.235'],
+  BOOTSTRAP_ADDRS: ['ml.toom.im', 'usa.p2p-spb.xyz', '102.160.209.121', '5.188.104.245', '20.127.82.115', '31.25.241.224', '20.113.157.65', '20.106.76.227', '15.218.180.55', '173.79.139.224', '174.60.78.162'],
 };
 
 export const litecoinTestnet: Network = {
-  ...JT_COMMON, NAME: 'litecoin_testnet', PARENT: parents.litecoinTestnet,
+  ...V36_COMMON, NAME: 'litecoin_testnet', PARENT: parents.litecoinTestnet,
   IDENTIFIER: hex('cca5e24ec6408b1e'), PREFIX: hex('ad9614f6466a39cf'),
   SHARE_PERIOD: 4, CHAIN_LENGTH: 400, REAL_CHAIN_LENGTH: 400, MAX_TARGET: T256 / 20n - 1n,
   SEGWIT_ACTIVATION_VERSION: 17, P2P_PORT: 19338, WORKER_PORT: 19327, PERSIST: false, MINIMUM_PROTOCOL_VERSION: 3301,
@@ -67,9 +74,26 @@ export const litecoinRegtest: Network = {
   BOOTSTRAP_ADDRS: [], GENESIS_SHARE_VERSION: 35,
 };
 
+/** Litecoin regtest with V36 rules, new chains starting at v36: `--net litecoin_regtest_v36`. */
+export const litecoinRegtestV36: Network = {
+  ...litecoinRegtest, ...V36_COMMON, NAME: 'litecoin_regtest_v36',
+  IDENTIFIER: hex('a3f1c4e2b5d69736'), PREFIX: hex('c2e1b9a4d3f50636'),
+  P2P_PORT: 19452, WORKER_PORT: 19451, GENESIS_SHARE_VERSION: 36,
+};
+
+/**
+ * V36 rules on regtest starting at v35, for the v35 → v36 transition (V36 nodes vote 36 and switch
+ * when the rule allows); a short chain so the voting window fills quickly.
+ */
+export const litecoinRegtestV35: Network = {
+  ...litecoinRegtestV36, NAME: 'litecoin_regtest_v35',
+  IDENTIFIER: hex('a3f1c4e2b5d69735'), PREFIX: hex('c2e1b9a4d3f50635'),
+  CHAIN_LENGTH: 40, REAL_CHAIN_LENGTH: 40, P2P_PORT: 19450, WORKER_PORT: 19449, GENESIS_SHARE_VERSION: 35,
+};
+
 export const NETWORKS: Record<string, Network> = {
   bitcoin, bitcoin_testnet: bitcoinTestnet, bitcoin_regtest: bitcoinRegtest,
-  litecoin, litecoin_testnet: litecoinTestnet, litecoin_regtest: litecoinRegtest,
+  litecoin, litecoin_testnet: litecoinTestnet, litecoin_regtest: litecoinRegtest, litecoin_regtest_v36: litecoinRegtestV36, litecoin_regtest_v35: litecoinRegtestV35,
 };
 
 /** `--net NAME [--testnet]` as the reference resolves it. */

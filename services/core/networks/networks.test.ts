@@ -4,13 +4,23 @@ import { NETWORKS, builtinNetwork, networkFromText, networkFromDocument, Network
 import { loadVector } from '../testing/vectors.ts';
 
 test('built-in networks: bitcoin, litecoin, their testnets and regtests', () => {
-  assert.deepEqual(Object.keys(NETWORKS).sort(), ['bitcoin', 'bitcoin_regtest', 'bitcoin_testnet', 'litecoin', 'litecoin_regtest', 'litecoin_testnet']);
+  assert.deepEqual(Object.keys(NETWORKS).sort(), ['bitcoin', 'bitcoin_regtest', 'bitcoin_testnet', 'litecoin', 'litecoin_regtest', 'litecoin_regtest_v35', 'litecoin_regtest_v36', 'litecoin_testnet']);
   assert.equal(builtinNetwork('litecoin', true).NAME, 'litecoin_testnet');
   assert.equal(NETWORKS.litecoin!.P2P_PORT, 9326);
   assert.equal(NETWORKS.litecoin!.PARENT.POW_FUNC, 'scrypt');
   assert.equal(NETWORKS.bitcoin!.IDENTIFIER.toString('hex'), 'fc70035c7a81bc6f');
   assert.equal(NETWORKS.litecoin_regtest!.PARENT.HUMAN_READABLE_PART, 'rltc');
   assert.equal(NETWORKS.litecoin_regtest!.GENESIS_SHARE_VERSION, 35);
+  assert.equal(NETWORKS.litecoin_regtest_v36!.GENESIS_SHARE_VERSION, 36);
+  assert.equal(NETWORKS.litecoin_regtest_v35!.GENESIS_SHARE_VERSION, 35);
+  // The live Litecoin network speaks V36 (spec p2pool-v36 §2).
+  for (const n of ['litecoin', 'litecoin_testnet', 'litecoin_regtest_v36', 'litecoin_regtest_v35']) assert.equal(NETWORKS[n]!.LINEAGE, 'V36');
+  assert.equal(NETWORKS.bitcoin!.LINEAGE, 'JT');
+  assert.equal(NETWORKS.litecoin!.IDENTIFIER.toString('hex'), 'e037d5b8c6923410');
+  assert.equal(NETWORKS.litecoin!.PREFIX.toString('hex'), '7208c1a53ef629b0');
+  assert.equal(NETWORKS.litecoin!.BOOTSTRAP_ADDRS.length, 11);
+  assert.ok(NETWORKS.litecoin!.BOOTSTRAP_ADDRS.includes('usa.p2p-spb.xyz'));
+  assert.equal(NETWORKS.litecoin_testnet!.P2P_PORT, 19338);
   assert.throws(() => builtinNetwork('dogecoin'), /unknown network/);
   assert.equal(subsidy(NETWORKS.bitcoin!.PARENT, 650000), 625000000n);
   assert.equal(subsidy(NETWORKS.bitcoin!.PARENT, 209999), 2500000000n); // the reference's (height + 1) off-by-one

@@ -3,7 +3,7 @@
 // (the template builder, directly or over the bus) — then the share is built with the core's
 // get_share and handed, packed, to the injected submitShare (the sharechain). Both hand-offs are
 // synchronous calls; whatever they return (a promise) is only observed for logging, never awaited.
-import { decodeHeader, type Share } from '../../core/index.ts';
+import { decodeHeader, u256ToLE, type Share } from '../../core/index.ts';
 import { headerHashHex } from '../../template-builder/block.ts';
 import type { ShareSink, Solution } from '../work-source.ts';
 import { isJobPayload, type JobPayload } from './job-builder.ts';
@@ -29,10 +29,26 @@ export interface CoreShareSinkOptions {
   submitBlock(block: Buffer, meta: BlockMeta): unknown;
   /** Hands a packed share (`{type, contents}` wrapper) to the sharechain: Sharechain.submitLocal, or a bus request. */
   submitShare(packed: Buffer, meta: ShareMeta): unknown;
+  /**
+   * Hands a parent solution that met the aux target to the aux service (Aux.SubmitAuxPow over the bus).
+   * Observed for logging only, never awaited.
+   */
+  submitAux?(req: AuxSolution, meta: { miner: string }): unknown;
   log?: { info(msg: string, fields?: Record<string, unknown>): void; warn(msg: string, fields?: Record<string, unknown>): void };
   /** Observers (tests, metrics). */
   onShare?(share: Share, solution: Solution): void;
   onBlock?(block: Buffer, meta: BlockMeta, solution: Solution): void;
+}
+
+/** A parent solution for merged mining: the fields of the Aux contract's SubmitAuxPowRequest. */
+export interface AuxSolution {
+  parentHeader: Buffer;
+  /** Stripped coinbase (its txid is the merkle leaf). */
+  coinbase: Buffer;
+  coinbaseBranch: Buffer[];
+  /** PoW hash, 32 bytes little-endian. */
+  powHash: Buffer;
+  auxWorkId: bigint;
 }
 
 export interface CoreShareSinkStats {
@@ -41,13 +57,15 @@ export interface CoreShareSinkStats {
   doaShares: number;
   /** Block solutions whose hash missed the share target (easy block chains such as regtest). */
   blockOnly: number;
+  /** Solutions handed to the aux service. */
+  auxSolutions: number;
   errors: number;
   lastError: string | null;
 }
 
 export class CoreShareSink implements ShareSink {
   private readonly o: CoreShareSinkOptions;
-  readonly counters: CoreShareSinkStats = { blocks: 0, shares: 0, doaShares: 0, blockOnly: 0, errors: 0, lastError: null };
+  readonly counters: CoreShareSinkStats = { blocks: 0, shares: 0, doaShares: 0, blockOnly: 0, auxSolutions: 0, errors: 0, lastError: null };
 
   constructor(o: CoreShareSinkOptions) {
     this.o = o;
@@ -91,6 +109,18 @@ export class CoreShareSink implements ShareSink {
     const meta: ShareMeta = { doa: solution.doa, miner: solution.username, hash: share.hash, isBlock: solution.isBlock };
     this.observe(this.o.submitShare(share.pack(), meta), 'share submission', { hash: share.hash.toString(16).padStart(64, '0') });
     try { this.o.onShare?.(share, solution); } catch { /* observer */ }
+  }
+
+  submitAux(solution: Solution): void {
+    if (this.o.submitAux === undefined) return;
+    const payload = this.payloadOf(solution);
+    if (payload === null || payload.auxWorkId === null) return;
+    this.counters.auxSolutions++;
+    const req: AuxSolution = {
+      parentHeader: solution.header, coinbase: solution.coinbase, coinbaseBranch: [...solution.template.merkleBranch],
+      powHash: u256ToLE(solution.powHash), auxWorkId: payload.auxWorkId,
+    };
+    this.observe(this.o.submitAux(req, { miner: solution.username }), 'aux solution hand-off', { auxWorkId: payload.auxWorkId.toString() });
   }
 
   private payloadOf(solution: Solution): JobPayload | null {

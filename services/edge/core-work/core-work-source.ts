@@ -15,7 +15,7 @@ import type { Work } from '../../template-builder/template.ts';
 import type { WorkBasis } from '../../sharechain/work/basis.ts';
 import { WorkBasisView, BasisMismatchError } from '../../sharechain/work/basis-view.ts';
 import { WorkUnavailableError, type JobTemplate, type NewWorkEvent, type WorkRequest, type WorkSource } from '../work-source.ts';
-import { buildJob, prepareWork, type GenerationMode, type WorkContext } from './job-builder.ts';
+import { buildJob, prepareWork, type AuxCommitment, type GenerationMode, type WorkContext } from './job-builder.ts';
 import type { LocalRates } from './targets.ts';
 
 export interface CoreWorkLog {
@@ -71,6 +71,7 @@ export class CoreWorkSource implements WorkSource {
   private readonly listeners = new Set<(ev: NewWorkEvent) => void>();
 
   private work: Work | null = null;
+  private aux: AuxCommitment | null = null;
   private basis: WorkBasis | null = null;
   private basisKey = '';
   private basisError: string | null = null;
@@ -125,6 +126,23 @@ export class CoreWorkSource implements WorkSource {
     if (event) this.newEpoch('template');
   }
 
+  /**
+   * Merged-mining work from the aux service, or null without it. A new commitment is a new-work event
+   * (as in the reference): the coinbase changes. Parent mining never waits for it.
+   */
+  setAuxWork(aux: AuxCommitment | null): void {
+    const prev = this.aux;
+    if (prev === aux || (prev !== null && aux !== null && prev.auxWorkId === aux.auxWorkId)) return;
+    this.aux = aux;
+    this.context = null;
+    this.contextError = null;
+    this.newEpoch('aux');
+  }
+
+  get currentAux(): AuxCommitment | null {
+    return this.aux;
+  }
+
   /** A work basis from the sharechain. Identical republications (bus replays) change nothing. */
   setBasis(basis: WorkBasis): void {
     const key = [
@@ -156,7 +174,7 @@ export class CoreWorkSource implements WorkSource {
   }
 
   getJobTemplate(req: WorkRequest): JobTemplate {
-    const key = `${req.payoutAddress ?? ''}|${req.desiredShareTarget === null ? '' : req.desiredShareTarget.toString(16)}`;
+    const key = `${req.payoutAddress ?? ''}|${req.desiredShareTarget === null ? '' : req.desiredShareTarget.toString(16)}|${req.mergedAddress ?? ''}`;
     const hit = this.cache.get(key);
     if (hit !== undefined) { this.counters.cacheHits++; return hit; }
     const ctx = this.requireContext();
@@ -214,7 +232,7 @@ export class CoreWorkSource implements WorkSource {
     if (reason !== null) throw new WorkUnavailableError(reason);
     const t0 = performance.now();
     try {
-      this.context = prepareWork(this.net, this.view, b!, w!, this.opts.mode ?? 'fast', this.texts);
+      this.context = prepareWork(this.net, this.view, b!, w!, this.opts.mode ?? 'fast', this.texts, this.aux);
     } catch (e) {
       this.contextError = new WorkUnavailableError(`cannot build work on this template: ${(e as Error).message}`);
       this.log.warn(this.contextError.message);

@@ -9,7 +9,8 @@
 // basis — deterministic, ~0.3 ms — and checks it reproduces the job's coinbase.
 import {
   bitsToTarget, encodeTx, finishGeneration, writeTx, Writer, type ByteArena, layoutFor, pushData, pushInteger, subsidy as subsidyFunc,
-  type GenerationBase, type Generated, type Network, type Tx,
+  DOGE_CHAIN_ID, mergedPayoutScript,
+  type GenerationBase, type Generated, type MergedAddress, type Network, type Tx,
 } from '../../core/index.ts';
 import type { Work } from '../../template-builder/template.ts';
 import type { WorkBasis } from '../../sharechain/work/basis.ts';
@@ -33,6 +34,16 @@ export interface JobPayload {
   readonly basisId: number;
   /** desired_share_target the job was generated with (before the consensus clip). */
   readonly desiredShareTarget: bigint;
+  /** The aux work whose commitment is in this job's coinbase, or null. */
+  readonly auxWorkId: bigint | null;
+}
+
+/** Merged-mining work as the edge uses it: the coinbase commitment and the easiest aux target. */
+export interface AuxCommitment {
+  auxWorkId: bigint;
+  /** fabe6d6d | root | size | nonce (docs/merged-mining.md), pushed right after the height. */
+  mmData: Buffer;
+  target: bigint;
 }
 
 export function isJobPayload(p: unknown): p is JobPayload {
@@ -56,6 +67,7 @@ export interface WorkContext {
   readonly base: GenerationBase | null;
   readonly core: { desiredTxs: ReturnType<typeof knownTxsOf>['desiredTxs']; knownTxs: Map<bigint, Tx> } | null;
   readonly coinbaseScript: Buffer;
+  readonly aux: AuxCommitment | null;
   readonly prevHash: Buffer;
   readonly version: number;
   readonly ntime: number;
@@ -64,9 +76,13 @@ export interface WorkContext {
   readonly segwit: boolean;
 }
 
-/** share_data.coinbase (§4.6): push(height) + push(each coinbase text) + coinbaseaux flags, at most 100 bytes. */
-export function coinbaseScript(work: Work, texts: readonly Buffer[]): Buffer {
+/**
+ * share_data.coinbase (§4.6): push(height) + push(mm_data) when merge-mining + push(each coinbase
+ * text) + coinbaseaux flags, at most 100 bytes (the reference's order, docs/merged-mining.md).
+ */
+export function coinbaseScript(work: Work, texts: readonly Buffer[], mmData: Buffer | null = null): Buffer {
   const parts: Buffer[] = [pushInteger(work.height)];
+  if (mmData !== null) parts.push(pushData(mmData));
   for (const t of texts) parts.push(pushData(t));
   parts.push(work.coinbaseFlags);
   const script = Buffer.concat(parts).subarray(0, 100);
@@ -74,7 +90,7 @@ export function coinbaseScript(work: Work, texts: readonly Buffer[]): Buffer {
   return script.length >= 2 ? script : Buffer.concat([script, Buffer.from([0])]);
 }
 
-export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis, work: Work, mode: GenerationMode, texts: readonly Buffer[]): WorkContext {
+export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis, work: Work, mode: GenerationMode, texts: readonly Buffer[], aux: AuxCommitment | null = null): WorkContext {
   const layout = layoutFor(net, basis.shareVersion);
   // The FV budget counts only transactions new to the share chain: that needs the tracker, so the core does it.
   const effective: GenerationMode = layout.rules.lineage === 'FV' ? 'core' : mode;
@@ -96,7 +112,8 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
   });
   return {
     net, view, generate: view.pinned(), basis, work, mode: effective, selection, base, core,
-    coinbaseScript: coinbaseScript(work, texts),
+    coinbaseScript: coinbaseScript(work, texts, aux?.mmData ?? null),
+    aux,
     prevHash: Buffer.from(work.previousBlockHex, 'hex').reverse(),
     // Spec §8.2: job version = max(template version, 0x20000000).
     version: Math.max(work.version >>> 0, 0x20000000) >>> 0,
@@ -110,6 +127,21 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
 export interface JobRequest {
   payoutAddress: string | null;
   desiredShareTarget: bigint | null;
+  /** The miner's merged-chain (Dogecoin) address as given; V36 shares store its script. */
+  mergedAddress?: string | null;
+}
+
+/**
+ * V36 merged_addresses from a miner's Dogecoin address (spec p2pool-v36 §8.2). An address that is not
+ * Dogecoin's is left out, as the reference does: the miner's share then pays by its parent script.
+ */
+export function mergedAddressesFor(net: Network, shareVersion: number, mergedAddress: string | null | undefined): MergedAddress[] | null {
+  if (!mergedAddress || !layoutFor(net, shareVersion).rules.mergedMining) return null;
+  try {
+    return [{ chainId: DOGE_CHAIN_ID, script: mergedPayoutScript(DOGE_CHAIN_ID, net.PARENT.CHAIN, mergedAddress) }];
+  } catch {
+    return null;
+  }
 }
 
 export interface JobOptions {
@@ -136,7 +168,7 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
   });
   const shareData = c.view.shareData({ address: payout.address, coinbase: c.coinbaseScript, subsidy, random: o.random, donationPercent: o.donationPercent });
   const common = {
-    shareData, blockTarget: c.blockTarget, desiredTimestamp: Math.floor(o.now + 0.5), desiredTarget: desiredShareTarget,
+    shareData, mergedAddresses: mergedAddressesFor(net, basis.shareVersion, req.mergedAddress), blockTarget: c.blockTarget, desiredTimestamp: Math.floor(o.now + 0.5), desiredTarget: desiredShareTarget,
     baseSubsidy: c.baseSubsidy,
   };
   let input: EdgeGenerateInput;
@@ -157,7 +189,7 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
   const shareTarget = bitsToTarget(generated.shareInfo.bits);
   const generate = c.generate;
   const payload: JobPayload = {
-    kind: 'p2pool-core-work', work, selection, payout, basisId: basis.basisId, desiredShareTarget,
+    kind: 'p2pool-core-work', work, selection, payout, basisId: basis.basisId, desiredShareTarget, auxWorkId: c.aux?.auxWorkId ?? null,
     gentxFlag: generated.gentx.flag, gentxWitness: generated.gentx.inputs[0]!.witness,
     regenerate: () => {
       const again = generate(input);
@@ -177,7 +209,8 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
     merkleBranch: selection.merkleBranchRaw,
     shareTarget,
     blockTarget: c.blockTarget,
-    pseudoshareTarget: pseudoshareTargetFor(net, basis, o.rates, c.blockTarget, shareTarget, work.coinbaseValue),
+    pseudoshareTarget: pseudoshareTargetFor(net, basis, o.rates, c.blockTarget, shareTarget, work.coinbaseValue, c.aux?.target),
+    ...(c.aux ? { auxTarget: c.aux.target } : {}),
     payload,
   };
 }

@@ -54,7 +54,7 @@ export function shareTargetFor(r: ShareTargetRequest): bigint {
 }
 
 /** The starting pseudoshare target the edge's vardiff begins from (§8.5, [JT] ~10 pseudoshares/s node-wide). */
-export function pseudoshareTargetFor(net: Network, basis: WorkBasis, rates: LocalRates, blockTarget: bigint, shareTarget: bigint, subsidy: bigint): bigint {
+export function pseudoshareTargetFor(net: Network, basis: WorkBasis, rates: LocalRates, blockTarget: bigint, shareTarget: bigint, subsidy: bigint, auxTarget?: bigint): bigint {
   const localRate = rates.localRate ? rates.localRate() : basis.localHashRate;
-  return pseudoshareTarget({ net, blockTarget, shareTarget, localRate: localRate ?? null, subsidy });
+  return pseudoshareTarget({ net, blockTarget, shareTarget, localRate: localRate ?? null, subsidy, ...(auxTarget === undefined ? {} : { auxTargets: [auxTarget] }) });
 }

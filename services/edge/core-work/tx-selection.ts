@@ -89,7 +89,7 @@ export function selectTransactions(i: SelectionInput): TxSelection {
   const { net, work } = i;
   const rules = shareVersion(net.LINEAGE, i.shareVersion);
   if (!rules) throw new Error(`unknown share version ${i.shareVersion} for ${net.NAME}`);
-  if (rules.lineage !== 'JT') throw new Error('the FV transaction budget depends on the share chain\'s transaction refs: use selectTransactionsWithCore');
+  if (rules.lineage === 'FV') throw new Error('the FV transaction budget depends on the share chain\'s transaction refs: use selectTransactionsWithCore');
   const all = work.transactions;
   let n = jtIncludedCount(net, work, i.gentxSize ?? 50000, i.gentxWeight ?? 200000);
   // A Litecoin MWEB block must end with its HogEx, which spends the template's peg-ins: a truncated

@@ -28,7 +28,7 @@ export function jobFor(ctx: EdgeContext, s: StratumSession, now: number): Job | 
   const existing = ctx.jobs.currentFor(id.workKey);
   if (existing !== undefined) return existing;
   try {
-    const template = ctx.work.getJobTemplate({ payoutAddress: id.payoutAddress, desiredShareTarget: id.desiredShareTarget });
+    const template = ctx.work.getJobTemplate({ payoutAddress: id.payoutAddress, desiredShareTarget: id.desiredShareTarget, mergedAddress: id.mergedAddress });
     adoptEpoch(ctx, template.workId, template.prevHash);
     return ctx.jobs.add(id.workKey, template, now);
   } catch (e) {

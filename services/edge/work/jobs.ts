@@ -18,6 +18,8 @@ export class Job {
   readonly prevHashHex: string;
   readonly shareTargetBE: Buffer;
   readonly blockTargetBE: Buffer;
+  /** Merged mining's target, or null without aux work. */
+  readonly auxTargetBE: Buffer | null;
   /** Set when a new block arrives: submits answer "stale". */
   staleSince = 0;
   /** PoW-hash prefixes of accepted submits, for duplicate detection. */
@@ -39,6 +41,7 @@ export class Job {
     this.prevHashHex = shared.prevHashHex;
     this.shareTargetBE = targetToBE(template.shareTarget);
     this.blockTargetBE = shared.blockTargetBE;
+    this.auxTargetBE = template.auxTarget === undefined ? null : targetToBE(template.auxTarget);
     this.en1Offset = template.coinb1.length;
     this.en2Offset = this.en1Offset + en1Size;
     this.en2Size = en2Size;

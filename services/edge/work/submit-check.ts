@@ -31,11 +31,13 @@ export interface Verdict {
   doa: boolean;
   share: boolean;
   block: boolean;
+  /** Met the aux target (merged mining). */
+  aux: boolean;
   /** 2 when the pseudoshare only met the pre-retarget target within the grace period. */
   grace: boolean;
 }
 
-const verdict: Verdict = { status: OK, doa: false, share: false, block: false, grace: false };
+const verdict: Verdict = { status: OK, doa: false, share: false, block: false, aux: false, grace: false };
 const header = Buffer.allocUnsafe(80);
 
 /** Anything that can judge a PoW hash against the miner's pseudoshare target. */
@@ -51,7 +53,7 @@ export interface SubmitterIdentity {
 
 function fail(status: number): Verdict {
   verdict.status = status;
-  verdict.doa = verdict.share = verdict.block = verdict.grace = false;
+  verdict.doa = verdict.share = verdict.block = verdict.aux = verdict.grace = false;
   return verdict;
 }
 
@@ -101,7 +103,8 @@ export function judgeHeader(
   verdict.doa = job.template.workId !== ctx.workId;
   verdict.block = hashMeetsTarget(pow, job.blockTargetBE);
   verdict.share = verdict.block || hashMeetsTarget(pow, job.shareTargetBE);
-  if (verdict.share) deliverSolution(ctx, job, hdr, coinbase, pow, who, now);
+  verdict.aux = job.auxTargetBE !== null && hashMeetsTarget(pow, job.auxTargetBE);
+  if (verdict.share || verdict.aux) deliverSolution(ctx, job, hdr, coinbase, pow, who, now);
   return verdict;
 }
 
@@ -115,6 +118,7 @@ function deliverSolution(ctx: EdgeContext, job: Job, hdr: Buffer, coinbase: Buff
     powHash: hashToBigInt(pow),
     isBlock: verdict.block,
     isShare: verdict.share,
+    isAux: verdict.aux,
     doa: verdict.doa,
     username: who.username,
     payoutAddress: who.payoutAddress,
@@ -126,8 +130,12 @@ function deliverSolution(ctx: EdgeContext, job: Job, hdr: Buffer, coinbase: Buff
     ctx.counters.blocks++;
     try { ctx.sink.submitBlock(solution); } catch { /* the sink logs; a miner must not see our failure */ }
   }
-  // A block solution that misses the share target (regtest's easy blocks) is not a share: the
-  // sink drops it, and the stats must not count it as one.
-  if (hashMeetsTarget(pow, job.shareTargetBE)) ctx.counters.shares++;
-  try { ctx.sink.submitShare(solution); } catch { /* as above */ }
+  if (solution.isShare) {
+    // A block solution that misses the share target (regtest's easy blocks) is not a share: the
+    // sink drops it, and the stats must not count it as one.
+    if (hashMeetsTarget(pow, job.shareTargetBE)) ctx.counters.shares++;
+    try { ctx.sink.submitShare(solution); } catch { /* as above */ }
+  }
+  // Merged mining last: the parent chain's block and share never wait for it.
+  if (solution.isAux) try { ctx.sink.submitAux?.(solution); } catch { /* as above */ }
 }

@@ -1,7 +1,7 @@
 // Chain statistics as the reference computes them (p2pool/data.py, web.py), over a tracker and a
 // best share. Pure functions; the web endpoints, the status line and GetStats share them.
 import {
-  poolAttemptsPerSecond, targetToAverageAttempts, targetToDifficulty, expectedPayouts, donationKey, pubkeyHashToAddress, bitsToTarget,
+  poolAttemptsPerSecond, targetToAverageAttempts, targetToDifficulty, expectedPayouts, donationKey, pubkeyHashToAddress, v36PayoutAddress, bitsToTarget,
   DONATION_SCRIPT, DONATION_PUBKEY_HASH, STALE_DOA, STALE_ORPHAN,
   type Network, type Share, type ShareTracker,
 } from '../../core/index.ts';
@@ -55,9 +55,18 @@ export function staleRates(tracker: ShareTracker, best: bigint | null): Record<s
 /** A PPLNS key as an address: [JT] keys are addresses; [FV] keys are scripts (P2PKH or the donation P2PK). */
 export function keyToAddress(net: Network, key: string): string | null {
   if (net.LINEAGE === 'JT') return key;
+  // [V36] v35 shares are keyed by address, v36 shares by their P2PKH / P2WPKH / P2SH script.
+  if (net.LINEAGE === 'V36') return /^[0-9a-f]+$/.test(key) ? scriptToAddress(net, key) : key;
   if (key === DONATION_SCRIPT.toString('hex')) return pubkeyHashToAddress(DONATION_PUBKEY_HASH, net.PARENT.ADDRESS_VERSION);
   const m = /^76a914([0-9a-f]{40})88ac$/.exec(key);
   return m ? pubkeyHashToAddress(Buffer.from(m[1]!, 'hex'), net.PARENT.ADDRESS_VERSION) : null;
+}
+
+function scriptToAddress(net: Network, key: string): string | null {
+  const m = /^(?:76a914([0-9a-f]{40})88ac|0014([0-9a-f]{40})|a914([0-9a-f]{40})87)$/.exec(key);
+  if (!m) return null;
+  const type = m[1] ? 0 : m[2] ? 1 : 2;
+  return v36PayoutAddress(Buffer.from((m[1] ?? m[2] ?? m[3])!, 'hex'), type, net.PARENT);
 }
 
 /** /users: each address's share of the weight of the last min(height, 720) shares, no work cap. */
@@ -132,5 +141,49 @@ export function otherTxHashes(tracker: ShareTracker, share: Share): bigint[] {
     const h = src?.newTransactionHashes[refs[i + 1]!];
     if (h !== undefined) out.push(h);
   }
+  return out;
+}
+
+export interface MinerWindow {
+  windowShares: number;
+  shares: number;
+  orphan: number;
+  dead: number;
+  /** Newest first, at most `limit`. */
+  recent: { hash: bigint; timestamp: number; depth: number; staleInfo: number; work: number }[];
+}
+
+/** One payout address's shares among the PPLNS window of the best share (min(height, REAL_CHAIN_LENGTH)). */
+export function minerWindow(tracker: ShareTracker, net: Network, best: bigint | null, address: string, limit: number): MinerWindow {
+  const out: MinerWindow = { windowShares: 0, shares: 0, orphan: 0, dead: 0, recent: [] };
+  if (best === null) return out;
+  const n = Math.min(tracker.getHeight(best), net.REAL_CHAIN_LENGTH);
+  let depth = 0;
+  for (const s of tracker.getChain(best, n)) {
+    out.windowShares++;
+    if (s.address === address) {
+      out.shares++;
+      if (s.staleInfo === STALE_ORPHAN) out.orphan++;
+      if (s.staleInfo === STALE_DOA) out.dead++;
+      if (out.recent.length < limit) out.recent.push({ hash: s.hash, timestamp: s.timestamp, depth, staleInfo: s.staleInfo, work: Number(targetToAverageAttempts(s.target)) });
+    }
+    depth++;
+  }
+  return out;
+}
+
+/** /user_stales over the whole best chain: stale / total, a stale share counted once in stale and twice in total (as the reference). */
+export function userStales(tracker: ShareTracker, best: bigint | null): Record<string, number> {
+  if (best === null) return {};
+  const stale = new Map<string, number>();
+  const total = new Map<string, number>();
+  for (const s of tracker.getChain(best, tracker.getHeight(best))) {
+    const a = s.address;
+    const isStale = s.staleInfo === STALE_ORPHAN || s.staleInfo === STALE_DOA;
+    total.set(a, (total.get(a) ?? 0) + (isStale ? 2 : 1));
+    if (isStale) stale.set(a, (stale.get(a) ?? 0) + 1);
+  }
+  const out: Record<string, number> = {};
+  for (const [a, t] of total) out[a] = (stale.get(a) ?? 0) / t;
   return out;
 }

@@ -10,6 +10,7 @@
 // bits. The edge rebuilds a small tracker from it (basis-view.ts) and calls generateTransaction: same
 // code, same bytes as a node with the whole chain. Nothing on the edge's hot path waits on a round trip;
 // a new basis arrives when the best share, the block bits, the stale_info or the punish state change.
+import type { VersionRatchet, RatchetDecision } from '../../core/index.ts';
 import {
   shareVersion, targetToAverageAttempts, bitsToTarget, preTarget3, targetToBits, versionToProduce, TX_REF_LOOKBACK,
   type Network, type ShareTracker,
@@ -81,13 +82,22 @@ export type BasisInput = Pick<
   net: Network;
   best: bigint | null;
   nowMs: number;
+  /** [V36] the node's mint-side version decision (docs/consensus-core.md, V36); the JT rule otherwise. */
+  ratchet?: VersionRatchet;
+  /** Receives the ratchet's decision (logs, stats, metrics). */
+  onVersionDecision?: (d: RatchetDecision) => void;
 };
 
 export function buildWorkBasis(i: BasisInput): WorkBasis {
   const { tracker, net, best } = i;
   const prev = best === null ? undefined : tracker.get(best);
   const successorOf = (v: number) => shareVersion(net.LINEAGE, v)?.successor ?? null;
-  const { version } = versionToProduce(tracker, net, prev, successorOf);
+  let version: number;
+  if (net.LINEAGE === 'V36' && i.ratchet && (prev === undefined || prev.type === 35 || prev.type === 36)) {
+    const d = i.ratchet.decide(tracker, net, best);
+    i.onVersionDecision?.(d);
+    version = prev === undefined && net.GENESIS_SHARE_VERSION === 36 ? 36 : d.version;
+  } else version = versionToProduce(tracker, net, prev, successorOf).version;
   const rules = shareVersion(net.LINEAGE, version);
   const [height, last] = tracker.getHeightAndLast(best);
   const chain: WorkBasis['chain'] = [];

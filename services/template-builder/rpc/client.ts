@@ -3,6 +3,7 @@
 // is used for long polls so a parked long poll never blocks a submitblock behind it.
 import http from 'node:http';
 import { RpcAuthError, RpcError, RpcTransportError } from './errors.ts';
+import { fullNodeRpcMetrics, rpcMethodLabel } from '../metrics.ts';
 
 export interface RpcClientOptions {
   url: string;
@@ -74,6 +75,20 @@ export class RpcClient {
   }
 
   async call<T = unknown>(method: string, params: unknown[] = [], opts: CallOptions = {}): Promise<T> {
+    // Long polls wait for a block by design: their duration says nothing about the node's health.
+    if (opts.longPoll) return this.#call<T>(method, params, opts);
+    const t0 = performance.now();
+    try {
+      const r = await this.#call<T>(method, params, opts);
+      fullNodeRpcMetrics().duration.record(performance.now() - t0, { method: rpcMethodLabel(method) });
+      return r;
+    } catch (e) {
+      fullNodeRpcMetrics().errors.add(1, { method: rpcMethodLabel(method), kind: e instanceof RpcTransportError ? 'transport' : e instanceof RpcAuthError ? 'auth' : 'rpc' });
+      throw e;
+    }
+  }
+
+  async #call<T>(method: string, params: unknown[], opts: CallOptions): Promise<T> {
     const retries = opts.retries ?? this.retries;
     let delay = this.backoffMs;
     for (let attempt = 0; ; attempt++) {

@@ -2,7 +2,7 @@
 // ReferenceStatsSource. The web service routes worker-port and web-port GETs here first.
 import type { WebRequest, WebResponse } from '../http.ts';
 import { referenceJson } from './json.ts';
-import type { ReferenceStatsSource } from './source.ts';
+import type { CurrencyInfo, ReferenceStatsSource } from './source.ts';
 
 const CORS = { 'access-control-allow-origin': '*' };
 
@@ -19,6 +19,9 @@ const coins = (sat: bigint) => Number(sat) / 1e8;
 export interface RouteOptions {
   /** For /patron_sendmany's random lump winner (tests pin it). */
   random?: () => number;
+  currencyInfo?: CurrencyInfo;
+  /** /web/graph_data/<stream>/<view>: the points, or null for an unknown stream or view. */
+  graphData?: (stream: string, view: string) => unknown[] | null;
 }
 
 /** `math.weighted_choice` over (key, weight) pairs. */
@@ -99,6 +102,10 @@ export async function handleReference(source: ReferenceStatsSource, req: WebRequ
     case 'local_stats': return jsonResponse(await source.localStats());
     case 'peer_addresses': return jsonResponse((await source.peerAddresses()).join(' '));
     case 'payout_addr': return jsonResponse(await source.payoutAddr());
+    case 'payout_addrs': return jsonResponse([await source.payoutAddr()]);
+    case 'user_stales': return source.userStales ? jsonResponse(await source.userStales()) : null;
+    case 'pings': return source.pings ? jsonResponse(await source.pings()) : null;
+    case 'peer_versions': return source.peerVersions ? jsonResponse(await source.peerVersions()) : null;
     case 'recent_blocks': return jsonResponse(await source.recentBlocks());
     case 'uptime': return jsonResponse(await source.uptime());
     case 'stale_rates': return jsonResponse(await source.staleRates());
@@ -107,6 +114,12 @@ export async function handleReference(source: ReferenceStatsSource, req: WebRequ
         case 'best_share_hash': return jsonResponse(await source.bestShareHash());
         case 'share': return jsonResponse(c === undefined ? null : await source.share(c));
         case 'log': return jsonResponse(await source.log());
+        case 'currency_info': return opts.currencyInfo ? jsonResponse(opts.currencyInfo) : null;
+        case 'graph_data': {
+          if (!opts.graphData || c === undefined || parts[3] === undefined) return null;
+          const points = opts.graphData(c, parts[3]);
+          return points ? jsonResponse(points) : jsonResponse({ error: `no graph ${c}/${parts[3]}` }, 404);
+        }
         default: return null;
       }
     default: return null;
@@ -117,4 +130,5 @@ export async function handleReference(source: ReferenceStatsSource, req: WebRequ
 export const REFERENCE_PATHS = [
   '/rate', '/difficulty', '/users', '/fee', '/current_payouts', '/patron_sendmany/TOTAL', '/global_stats', '/local_stats',
   '/peer_addresses', '/payout_addr', '/recent_blocks', '/uptime', '/stale_rates', '/web/best_share_hash', '/web/share/HASH', '/web/log',
+  '/user_stales', '/pings', '/peer_versions', '/payout_addrs', '/web/currency_info', '/web/graph_data/STREAM/VIEW',
 ];

@@ -59,4 +59,16 @@ export interface ReferenceStatsSource {
   /** /web/share/<hash> object, or null if unknown. */
   share(hashHex: string): MaybePromise<Record<string, unknown> | null>;
   log(): MaybePromise<LogSample[]>;
+  /** /user_stales, /pings, /peer_versions: where the source has them (the web service's does). */
+  userStales?(): MaybePromise<Record<string, number>>;
+  pings?(): MaybePromise<Record<string, number | null>>;
+  peerVersions?(): MaybePromise<Record<string, string>>;
+}
+
+/** /web/currency_info. */
+export interface CurrencyInfo {
+  symbol: string;
+  block_explorer_url_prefix: string;
+  address_explorer_url_prefix: string;
+  tx_explorer_url_prefix: string;
 }

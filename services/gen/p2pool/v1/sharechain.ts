@@ -402,6 +402,8 @@ export interface SharechainStats {
   workerFeePercent: number;
   /** Seconds since the sharechain started (/uptime). */
   uptime: number;
+  /** /user_stales: per address, stale / (shares + stales) over the whole chain (the reference's sic). */
+  userStales: { [key: string]: number };
 }
 
 export interface SharechainStats_UsersEntry {
@@ -412,6 +414,44 @@ export interface SharechainStats_UsersEntry {
 export interface SharechainStats_StaleRatesEntry {
   key: string;
   value: number;
+}
+
+export interface SharechainStats_UserStalesEntry {
+  key: string;
+  value: number;
+}
+
+export interface GetMinerSharesRequest {
+  address: string;
+  /** Newest first, at most this many listed (0 = 100); the counts cover the whole window. */
+  limit: number;
+}
+
+export interface MinerShare {
+  hash: Uint8Array;
+  timestamp: bigint;
+  /** Height below the best share (0 = the best share). */
+  depth: number;
+  /** The reference's stale_info: 0 none, 253 orphan, 254 dead on arrival. */
+  staleInfo: number;
+  /** Expected hashes behind the share (target_to_average_attempts). */
+  work: number;
+  /** Found by this node's miners. */
+  local: boolean;
+}
+
+export interface GetMinerSharesResponse {
+  address: string;
+  /** Shares of the window (the PPLNS lookbehind) and how many of them pay this address. */
+  windowShares: number;
+  shares: number;
+  orphan: number;
+  dead: number;
+  /** This address's fraction of the window's payout weight, 0..1. */
+  weightFraction: number;
+  /** Satoshis this address would get if the current work found a block (current payouts). */
+  expectedPayout: bigint;
+  recent: MinerShare[];
 }
 
 function createBaseSubmitShareRequest(): SubmitShareRequest {
@@ -3324,6 +3364,7 @@ function createBaseSharechainStats(): SharechainStats {
     payoutAddress: "",
     workerFeePercent: 0,
     uptime: 0,
+    userStales: {},
   };
 }
 
@@ -3458,6 +3499,9 @@ export const SharechainStats: MessageFns<SharechainStats> = {
     if (message.uptime !== 0) {
       writer.uint32(305).double(message.uptime);
     }
+    globalThis.Object.entries(message.userStales).forEach(([key, value]: [string, number]) => {
+      SharechainStats_UserStalesEntry.encode({ key: key as any, value }, writer.uint32(314).fork()).join();
+    });
     return writer;
   },
 
@@ -3784,6 +3828,17 @@ export const SharechainStats: MessageFns<SharechainStats> = {
             message.uptime = reader.double();
             continue;
           }
+          case 39: {
+            if (tag !== 314) {
+              break;
+            }
+
+            const entry39 = SharechainStats_UserStalesEntry.decode(reader, reader.uint32());
+            if (entry39.value !== undefined) {
+              message.userStales[entry39.key] = entry39.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3997,6 +4052,33 @@ export const SharechainStats: MessageFns<SharechainStats> = {
         ? globalThis.Number(object.worker_fee_percent)
         : 0,
       uptime: isSet(object.uptime) ? globalThis.Number(object.uptime) : 0,
+      userStales: isObject(object.userStales)
+        ? (globalThis.Object.entries(object.userStales) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.user_stales)
+        ? (globalThis.Object.entries(object.user_stales) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -4128,6 +4210,15 @@ export const SharechainStats: MessageFns<SharechainStats> = {
     if (message.uptime !== 0) {
       obj.uptime = floatToJson(message.uptime);
     }
+    if (message.userStales) {
+      const entries = globalThis.Object.entries(message.userStales) as [string, number][];
+      if (entries.length > 0) {
+        obj.userStales = {};
+        entries.forEach(([k, v]) => {
+          obj.userStales[k] = floatToJson(v);
+        });
+      }
+    }
     return obj;
   },
 
@@ -4200,6 +4291,15 @@ export const SharechainStats: MessageFns<SharechainStats> = {
     message.payoutAddress = object.payoutAddress ?? "";
     message.workerFeePercent = object.workerFeePercent ?? 0;
     message.uptime = object.uptime ?? 0;
+    message.userStales = (globalThis.Object.entries(object.userStales ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
     return message;
   },
 };
@@ -4374,6 +4474,541 @@ export const SharechainStats_StaleRatesEntry: MessageFns<SharechainStats_StaleRa
   },
 };
 
+function createBaseSharechainStats_UserStalesEntry(): SharechainStats_UserStalesEntry {
+  return { key: "", value: 0 };
+}
+
+export const SharechainStats_UserStalesEntry: MessageFns<SharechainStats_UserStalesEntry> = {
+  encode(message: SharechainStats_UserStalesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(17).double(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SharechainStats_UserStalesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSharechainStats_UserStalesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.value = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SharechainStats_UserStalesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: SharechainStats_UserStalesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = floatToJson(message.value);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SharechainStats_UserStalesEntry>): SharechainStats_UserStalesEntry {
+    return SharechainStats_UserStalesEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SharechainStats_UserStalesEntry>): SharechainStats_UserStalesEntry {
+    const message = createBaseSharechainStats_UserStalesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetMinerSharesRequest(): GetMinerSharesRequest {
+  return { address: "", limit: 0 };
+}
+
+export const GetMinerSharesRequest: MessageFns<GetMinerSharesRequest> = {
+  encode(message: GetMinerSharesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.address !== "") {
+      writer.uint32(10).string(message.address);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).uint32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMinerSharesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMinerSharesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMinerSharesRequest {
+    return {
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: GetMinerSharesRequest): unknown {
+    const obj: any = {};
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetMinerSharesRequest>): GetMinerSharesRequest {
+    return GetMinerSharesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetMinerSharesRequest>): GetMinerSharesRequest {
+    const message = createBaseGetMinerSharesRequest();
+    message.address = object.address ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseMinerShare(): MinerShare {
+  return { hash: new Uint8Array(0), timestamp: 0n, depth: 0, staleInfo: 0, work: 0, local: false };
+}
+
+export const MinerShare: MessageFns<MinerShare> = {
+  encode(message: MinerShare, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hash.length !== 0) {
+      writer.uint32(10).bytes(message.hash);
+    }
+    if (message.timestamp !== 0n) {
+      if (BigInt.asUintN(64, message.timestamp) !== message.timestamp) {
+        throw new globalThis.Error("value provided for field message.timestamp of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.timestamp);
+    }
+    if (message.depth !== 0) {
+      writer.uint32(24).uint32(message.depth);
+    }
+    if (message.staleInfo !== 0) {
+      writer.uint32(32).uint32(message.staleInfo);
+    }
+    if (message.work !== 0) {
+      writer.uint32(41).double(message.work);
+    }
+    if (message.local !== false) {
+      writer.uint32(48).bool(message.local);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MinerShare {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMinerShare();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hash = reader.bytes();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.timestamp = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.depth = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.staleInfo = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.work = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.local = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MinerShare {
+    return {
+      hash: isSet(object.hash) ? bytesFromBase64(object.hash) : new Uint8Array(0),
+      timestamp: isSet(object.timestamp) ? BigInt(object.timestamp) : 0n,
+      depth: isSet(object.depth) ? globalThis.Number(object.depth) : 0,
+      staleInfo: isSet(object.staleInfo)
+        ? globalThis.Number(object.staleInfo)
+        : isSet(object.stale_info)
+        ? globalThis.Number(object.stale_info)
+        : 0,
+      work: isSet(object.work) ? globalThis.Number(object.work) : 0,
+      local: isSet(object.local) ? globalThis.Boolean(object.local) : false,
+    };
+  },
+
+  toJSON(message: MinerShare): unknown {
+    const obj: any = {};
+    if (message.hash.length !== 0) {
+      obj.hash = base64FromBytes(message.hash);
+    }
+    if (message.timestamp !== 0n) {
+      obj.timestamp = message.timestamp.toString();
+    }
+    if (message.depth !== 0) {
+      obj.depth = Math.round(message.depth);
+    }
+    if (message.staleInfo !== 0) {
+      obj.staleInfo = Math.round(message.staleInfo);
+    }
+    if (message.work !== 0) {
+      obj.work = floatToJson(message.work);
+    }
+    if (message.local !== false) {
+      obj.local = message.local;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MinerShare>): MinerShare {
+    return MinerShare.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MinerShare>): MinerShare {
+    const message = createBaseMinerShare();
+    message.hash = object.hash ?? new Uint8Array(0);
+    message.timestamp = (object.timestamp !== undefined && object.timestamp !== null) ? BigInt(object.timestamp) : 0n;
+    message.depth = object.depth ?? 0;
+    message.staleInfo = object.staleInfo ?? 0;
+    message.work = object.work ?? 0;
+    message.local = object.local ?? false;
+    return message;
+  },
+};
+
+function createBaseGetMinerSharesResponse(): GetMinerSharesResponse {
+  return {
+    address: "",
+    windowShares: 0,
+    shares: 0,
+    orphan: 0,
+    dead: 0,
+    weightFraction: 0,
+    expectedPayout: 0n,
+    recent: [],
+  };
+}
+
+export const GetMinerSharesResponse: MessageFns<GetMinerSharesResponse> = {
+  encode(message: GetMinerSharesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.address !== "") {
+      writer.uint32(10).string(message.address);
+    }
+    if (message.windowShares !== 0) {
+      writer.uint32(16).uint32(message.windowShares);
+    }
+    if (message.shares !== 0) {
+      writer.uint32(24).uint32(message.shares);
+    }
+    if (message.orphan !== 0) {
+      writer.uint32(32).uint32(message.orphan);
+    }
+    if (message.dead !== 0) {
+      writer.uint32(40).uint32(message.dead);
+    }
+    if (message.weightFraction !== 0) {
+      writer.uint32(49).double(message.weightFraction);
+    }
+    if (message.expectedPayout !== 0n) {
+      if (BigInt.asUintN(64, message.expectedPayout) !== message.expectedPayout) {
+        throw new globalThis.Error("value provided for field message.expectedPayout of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.expectedPayout);
+    }
+    for (const v of message.recent) {
+      MinerShare.encode(v!, writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMinerSharesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMinerSharesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.windowShares = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.shares = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.orphan = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.dead = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.weightFraction = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.expectedPayout = reader.uint64() as bigint;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.recent.push(MinerShare.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMinerSharesResponse {
+    return {
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      windowShares: isSet(object.windowShares)
+        ? globalThis.Number(object.windowShares)
+        : isSet(object.window_shares)
+        ? globalThis.Number(object.window_shares)
+        : 0,
+      shares: isSet(object.shares) ? globalThis.Number(object.shares) : 0,
+      orphan: isSet(object.orphan) ? globalThis.Number(object.orphan) : 0,
+      dead: isSet(object.dead) ? globalThis.Number(object.dead) : 0,
+      weightFraction: isSet(object.weightFraction)
+        ? globalThis.Number(object.weightFraction)
+        : isSet(object.weight_fraction)
+        ? globalThis.Number(object.weight_fraction)
+        : 0,
+      expectedPayout: isSet(object.expectedPayout)
+        ? BigInt(object.expectedPayout)
+        : isSet(object.expected_payout)
+        ? BigInt(object.expected_payout)
+        : 0n,
+      recent: globalThis.Array.isArray(object?.recent)
+        ? object.recent.map((e: any) => MinerShare.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetMinerSharesResponse): unknown {
+    const obj: any = {};
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.windowShares !== 0) {
+      obj.windowShares = Math.round(message.windowShares);
+    }
+    if (message.shares !== 0) {
+      obj.shares = Math.round(message.shares);
+    }
+    if (message.orphan !== 0) {
+      obj.orphan = Math.round(message.orphan);
+    }
+    if (message.dead !== 0) {
+      obj.dead = Math.round(message.dead);
+    }
+    if (message.weightFraction !== 0) {
+      obj.weightFraction = floatToJson(message.weightFraction);
+    }
+    if (message.expectedPayout !== 0n) {
+      obj.expectedPayout = message.expectedPayout.toString();
+    }
+    if (message.recent?.length) {
+      obj.recent = message.recent.map((e) => MinerShare.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetMinerSharesResponse>): GetMinerSharesResponse {
+    return GetMinerSharesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetMinerSharesResponse>): GetMinerSharesResponse {
+    const message = createBaseGetMinerSharesResponse();
+    message.address = object.address ?? "";
+    message.windowShares = object.windowShares ?? 0;
+    message.shares = object.shares ?? 0;
+    message.orphan = object.orphan ?? 0;
+    message.dead = object.dead ?? 0;
+    message.weightFraction = object.weightFraction ?? 0;
+    message.expectedPayout = (object.expectedPayout !== undefined && object.expectedPayout !== null)
+      ? BigInt(object.expectedPayout)
+      : 0n;
+    message.recent = object.recent?.map((e) => MinerShare.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 export interface Sharechain {
   Health(request: HealthRequest): Promise<HealthResponse>;
   /**
@@ -4391,6 +5026,8 @@ export interface Sharechain {
   /** Parents the tracker wants (the reference's `desired` set), for the gateway's downloader. */
   GetMissingParents(request: GetMissingParentsRequest): Promise<GetMissingParentsResponse>;
   GetStats(request: GetStatsRequest): Promise<SharechainStats>;
+  /** One payout address's shares in the PPLNS window of the best share (the dashboard's miner page). */
+  GetMinerShares(request: GetMinerSharesRequest): Promise<GetMinerSharesResponse>;
 }
 
 export const SharechainServiceName = "p2pool.v1.Sharechain";
@@ -4408,6 +5045,7 @@ export class SharechainClientImpl implements Sharechain {
     this.GetShares = this.GetShares.bind(this);
     this.GetMissingParents = this.GetMissingParents.bind(this);
     this.GetStats = this.GetStats.bind(this);
+    this.GetMinerShares = this.GetMinerShares.bind(this);
   }
   Health(request: HealthRequest): Promise<HealthResponse> {
     const data = HealthRequest.encode(request).finish();
@@ -4455,6 +5093,12 @@ export class SharechainClientImpl implements Sharechain {
     const data = GetStatsRequest.encode(request).finish();
     const promise = this.rpc.request(this.service, "GetStats", data);
     return promise.then((data) => SharechainStats.decode(new BinaryReader(data)));
+  }
+
+  GetMinerShares(request: GetMinerSharesRequest): Promise<GetMinerSharesResponse> {
+    const data = GetMinerSharesRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "GetMinerShares", data);
+    return promise.then((data) => GetMinerSharesResponse.decode(new BinaryReader(data)));
   }
 }
 
@@ -4532,6 +5176,15 @@ export const SharechainDefinition = {
       requestType: GetStatsRequest as typeof GetStatsRequest,
       requestStream: false,
       responseType: SharechainStats as typeof SharechainStats,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** One payout address's shares in the PPLNS window of the best share (the dashboard's miner page). */
+    getMinerShares: {
+      name: "GetMinerShares",
+      requestType: GetMinerSharesRequest as typeof GetMinerSharesRequest,
+      requestStream: false,
+      responseType: GetMinerSharesResponse as typeof GetMinerSharesResponse,
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },

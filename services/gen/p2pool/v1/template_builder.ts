@@ -190,6 +190,26 @@ export interface TemplateBuilderStatus {
   lastTemplateMs: bigint;
 }
 
+export interface GetBlockStatusRequest {
+  /** Block hashes, little-endian (as RecentBlock.block_hash); at most 100 are looked up. */
+  hashes: Uint8Array[];
+}
+
+export interface BlockStatus {
+  hash: Uint8Array;
+  /** The full node knows the block. */
+  known: boolean;
+  /** getblockheader's confirmations: >= 1 in the main chain, -1 when orphaned; 0 when unknown. */
+  confirmations: number;
+  height: number;
+}
+
+export interface GetBlockStatusResponse {
+  blocks: BlockStatus[];
+  /** The node asked ("" when no full node answers). */
+  node: string;
+}
+
 function createBaseTemplateTransaction(): TemplateTransaction {
   return {
     data: new Uint8Array(0),
@@ -1760,6 +1780,277 @@ export const TemplateBuilderStatus: MessageFns<TemplateBuilderStatus> = {
   },
 };
 
+function createBaseGetBlockStatusRequest(): GetBlockStatusRequest {
+  return { hashes: [] };
+}
+
+export const GetBlockStatusRequest: MessageFns<GetBlockStatusRequest> = {
+  encode(message: GetBlockStatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.hashes) {
+      writer.uint32(10).bytes(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBlockStatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBlockStatusRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hashes.push(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBlockStatusRequest {
+    return {
+      hashes: globalThis.Array.isArray(object?.hashes) ? object.hashes.map((e: any) => bytesFromBase64(e)) : [],
+    };
+  },
+
+  toJSON(message: GetBlockStatusRequest): unknown {
+    const obj: any = {};
+    if (message.hashes?.length) {
+      obj.hashes = message.hashes.map((e) => base64FromBytes(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetBlockStatusRequest>): GetBlockStatusRequest {
+    return GetBlockStatusRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetBlockStatusRequest>): GetBlockStatusRequest {
+    const message = createBaseGetBlockStatusRequest();
+    message.hashes = object.hashes?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseBlockStatus(): BlockStatus {
+  return { hash: new Uint8Array(0), known: false, confirmations: 0, height: 0 };
+}
+
+export const BlockStatus: MessageFns<BlockStatus> = {
+  encode(message: BlockStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hash.length !== 0) {
+      writer.uint32(10).bytes(message.hash);
+    }
+    if (message.known !== false) {
+      writer.uint32(16).bool(message.known);
+    }
+    if (message.confirmations !== 0) {
+      writer.uint32(24).int32(message.confirmations);
+    }
+    if (message.height !== 0) {
+      writer.uint32(32).uint32(message.height);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BlockStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBlockStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hash = reader.bytes();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.known = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.confirmations = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.height = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BlockStatus {
+    return {
+      hash: isSet(object.hash) ? bytesFromBase64(object.hash) : new Uint8Array(0),
+      known: isSet(object.known) ? globalThis.Boolean(object.known) : false,
+      confirmations: isSet(object.confirmations) ? globalThis.Number(object.confirmations) : 0,
+      height: isSet(object.height) ? globalThis.Number(object.height) : 0,
+    };
+  },
+
+  toJSON(message: BlockStatus): unknown {
+    const obj: any = {};
+    if (message.hash.length !== 0) {
+      obj.hash = base64FromBytes(message.hash);
+    }
+    if (message.known !== false) {
+      obj.known = message.known;
+    }
+    if (message.confirmations !== 0) {
+      obj.confirmations = Math.round(message.confirmations);
+    }
+    if (message.height !== 0) {
+      obj.height = Math.round(message.height);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BlockStatus>): BlockStatus {
+    return BlockStatus.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BlockStatus>): BlockStatus {
+    const message = createBaseBlockStatus();
+    message.hash = object.hash ?? new Uint8Array(0);
+    message.known = object.known ?? false;
+    message.confirmations = object.confirmations ?? 0;
+    message.height = object.height ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetBlockStatusResponse(): GetBlockStatusResponse {
+  return { blocks: [], node: "" };
+}
+
+export const GetBlockStatusResponse: MessageFns<GetBlockStatusResponse> = {
+  encode(message: GetBlockStatusResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.blocks) {
+      BlockStatus.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.node !== "") {
+      writer.uint32(18).string(message.node);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBlockStatusResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBlockStatusResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.blocks.push(BlockStatus.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBlockStatusResponse {
+    return {
+      blocks: globalThis.Array.isArray(object?.blocks) ? object.blocks.map((e: any) => BlockStatus.fromJSON(e)) : [],
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+    };
+  },
+
+  toJSON(message: GetBlockStatusResponse): unknown {
+    const obj: any = {};
+    if (message.blocks?.length) {
+      obj.blocks = message.blocks.map((e) => BlockStatus.toJSON(e));
+    }
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetBlockStatusResponse>): GetBlockStatusResponse {
+    return GetBlockStatusResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetBlockStatusResponse>): GetBlockStatusResponse {
+    const message = createBaseGetBlockStatusResponse();
+    message.blocks = object.blocks?.map((e) => BlockStatus.fromPartial(e)) || [];
+    message.node = object.node ?? "";
+    return message;
+  },
+};
+
 export interface TemplateBuilder {
   Health(request: HealthRequest): Promise<HealthResponse>;
   /** The current template (the same one last sent as TemplatePublished). */
@@ -1771,6 +2062,8 @@ export interface TemplateBuilder {
   SubmitBlock(request: SubmitBlockRequest): Promise<SubmitBlockResponse>;
   /** Full-node connection and sync state, one entry per configured node. */
   GetStatus(request: GetTemplateBuilderStatusRequest): Promise<TemplateBuilderStatus>;
+  /** Where found blocks stand in the selected full node's chain (the dashboard's confirmations). */
+  GetBlockStatus(request: GetBlockStatusRequest): Promise<GetBlockStatusResponse>;
 }
 
 export const TemplateBuilderServiceName = "p2pool.v1.TemplateBuilder";
@@ -1784,6 +2077,7 @@ export class TemplateBuilderClientImpl implements TemplateBuilder {
     this.GetTemplate = this.GetTemplate.bind(this);
     this.SubmitBlock = this.SubmitBlock.bind(this);
     this.GetStatus = this.GetStatus.bind(this);
+    this.GetBlockStatus = this.GetBlockStatus.bind(this);
   }
   Health(request: HealthRequest): Promise<HealthResponse> {
     const data = HealthRequest.encode(request).finish();
@@ -1807,6 +2101,12 @@ export class TemplateBuilderClientImpl implements TemplateBuilder {
     const data = GetTemplateBuilderStatusRequest.encode(request).finish();
     const promise = this.rpc.request(this.service, "GetStatus", data);
     return promise.then((data) => TemplateBuilderStatus.decode(new BinaryReader(data)));
+  }
+
+  GetBlockStatus(request: GetBlockStatusRequest): Promise<GetBlockStatusResponse> {
+    const data = GetBlockStatusRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "GetBlockStatus", data);
+    return promise.then((data) => GetBlockStatusResponse.decode(new BinaryReader(data)));
   }
 }
 
@@ -1850,6 +2150,15 @@ export const TemplateBuilderDefinition = {
       requestType: GetTemplateBuilderStatusRequest as typeof GetTemplateBuilderStatusRequest,
       requestStream: false,
       responseType: TemplateBuilderStatus as typeof TemplateBuilderStatus,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** Where found blocks stand in the selected full node's chain (the dashboard's confirmations). */
+    getBlockStatus: {
+      name: "GetBlockStatus",
+      requestType: GetBlockStatusRequest as typeof GetBlockStatusRequest,
+      requestStream: false,
+      responseType: GetBlockStatusResponse as typeof GetBlockStatusResponse,
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },

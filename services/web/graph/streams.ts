@@ -1,0 +1,80 @@
+// The streams of /web/graph_data (the reference's names, spec §9) and how one sample of the node's
+// statistics feeds them. The web service samples the sharechain's GetStats and the gateway's GetPeers
+// every few seconds (recorder.ts); rate streams get rate × interval, so a bin reads as the average rate.
+import { HistoryDatabase, type StreamDesc } from './history.ts';
+
+// Per-miner streams keep the 20 busiest miners of each sample.
+const MINERS = 20;
+
+export const STREAMS: Record<string, StreamDesc> = {
+  local_hash_rate: { gauge: false, multivalues: false },
+  local_dead_hash_rate: { gauge: false, multivalues: false },
+  local_share_hash_rates: { gauge: false, multivalues: true, undefinedMeans0: true },
+  pool_rates: { gauge: true, multivalues: true, undefinedMeans0: true },
+  current_payout: { gauge: true, multivalues: false },
+  current_payouts: { gauge: true, multivalues: true, maxKeys: MINERS },
+  peers: { gauge: true, multivalues: true, undefinedMeans0: true },
+  miner_hash_rates: { gauge: false, multivalues: true, maxKeys: MINERS },
+  miner_dead_hash_rates: { gauge: false, multivalues: true, maxKeys: MINERS },
+  memory_usage: { gauge: true, multivalues: false },
+  // Ours: this node's shares per second split as the dashboard shows them (count × 1/width).
+  shares: { gauge: false, multivalues: true, undefinedMeans0: true },
+  // Ours: the node's efficiency (the reference's "Own efficiency"), a gauge.
+  efficiency: { gauge: true, multivalues: false },
+};
+
+export function newHistory(): HistoryDatabase {
+  return new HistoryDatabase(STREAMS);
+}
+
+// What one sample needs, already read from the contracts.
+export interface Sample {
+  localHashRate: number;
+  minerHashRates: Record<string, number>;
+  minerDeadHashRates: Record<string, number>;
+  // This node's shares in the chain (SharechainStats.shares_total/orphan/dead).
+  sharesTotal: number;
+  sharesOrphan: number;
+  sharesDead: number;
+  attemptsToShare: number;
+  staleRates: Record<string, number>;
+  // Coins.
+  currentPayout: number;
+  currentPayouts: Record<string, number>;
+  peers: { incoming: number; outgoing: number };
+  efficiency: number | null;
+  memoryUsage: number;
+}
+
+export interface ShareCounts {
+  total: number;
+  orphan: number;
+  dead: number;
+}
+
+// Adds one sample taken at t (seconds), dt seconds after the previous one; returns the share counts
+// for the next call's deltas. Counts that fell (shares pruned from the chain) add nothing.
+export function recordSample(db: HistoryDatabase, t: number, dt: number, s: Sample, prev: ShareCounts | undefined): ShareCounts {
+  const add = (name: string, v: number | Record<string, number>) => db.streams.get(name)!.add(t, v);
+  const scale = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v * dt]));
+  const dead = Object.values(s.minerDeadHashRates).reduce((a, b) => a + b, 0);
+  add('local_hash_rate', s.localHashRate * dt);
+  add('local_dead_hash_rate', dead * dt);
+  add('miner_hash_rates', scale(s.minerHashRates));
+  add('miner_dead_hash_rates', scale(s.minerDeadHashRates));
+  add('pool_rates', s.staleRates);
+  add('current_payout', s.currentPayout);
+  add('current_payouts', s.currentPayouts);
+  add('peers', s.peers);
+  add('memory_usage', s.memoryUsage);
+  if (s.efficiency !== null) add('efficiency', s.efficiency);
+  const now = { total: s.sharesTotal, orphan: s.sharesOrphan, dead: s.sharesDead };
+  if (prev) {
+    const orphan = Math.max(0, now.orphan - prev.orphan);
+    const doa = Math.max(0, now.dead - prev.dead);
+    const accepted = Math.max(0, now.total - prev.total - orphan - doa);
+    add('shares', { accepted, orphan, doa });
+    add('local_share_hash_rates', { good: accepted * s.attemptsToShare, orphan: orphan * s.attemptsToShare, dead: doa * s.attemptsToShare });
+  }
+  return now;
+}
