@@ -220,6 +220,13 @@ test('kubectl scale --replicas=3: three edges, distinct prefixes, connections sp
   assert.deepEqual((await getNode()).status.edges.prefixes, [0]);
 });
 
+test('changing the network of an existing P2PoolNode is refused', async () => {
+  const err = await kube.kubectl(['-n', NS, 'patch', 'p2poolnode', NAME, '--type', 'merge', '-p', JSON.stringify({ spec: { network: 'litecoin_testnet' } })])
+    .then(() => '', (e: Error) => e.message);
+  assert.match(err, /network is immutable: create a new P2PoolNode for another network/);
+  assert.equal((await getNode()).spec.network, 'litecoin_regtest');
+});
+
 test('editing the fee rolls only the sharechain and web Deployments', async () => {
   const before = await workloads();
   await kube.kubectl(['-n', NS, 'patch', 'p2poolnode', NAME, '--type', 'merge', '-p', JSON.stringify({ spec: { feePercent: 1.5 } })]);
