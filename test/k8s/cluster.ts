@@ -62,19 +62,7 @@ function runWith(bin: string, args: string[], stdin: string | undefined, kubecon
   });
 }
 
-export async function eventually<T>(fn: () => Promise<T>, what: string, ms = 60_000, stepMs = 500): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}: ${(last as Error)?.message ?? last}`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
+export { eventually } from '../cluster/procs.ts';
 
 /** GET http://host:port/path as JSON (Service IPs, pod IPs, NodePorts). */
 export function httpJson<T = any>(host: string, port: number, path: string, timeoutMs = 5_000): Promise<T> {
