@@ -10,7 +10,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBip34Height, u256FromLE, u256ToHex, u256ToLE, type Share } from '../core/index.ts';
 import { ShareSource as Origin } from '../gen/p2pool/v1/common.ts';
-import { ShareOutcome, SharechainDefinition, type Sharechain as SharechainContract } from '../gen/p2pool/v1/sharechain.ts';
+import {
+  ShareOutcome, SharechainDefinition, SubmitShareRequest, type SubmitShareResponse, type Sharechain as SharechainContract,
+} from '../gen/p2pool/v1/sharechain.ts';
 import type { BlockTemplate } from '../gen/p2pool/v1/template_builder.ts';
 import type { PeerGatewayClientImpl } from '../gen/p2pool/v1/peer_gateway.ts';
 import { Events } from '../bus/events.ts';
@@ -18,17 +20,19 @@ import { emit, on } from '../bus/pubsub.ts';
 import type { Closer } from '../bus/types.ts';
 import { RpcCode, RpcError } from '../bus/errors.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
-import { fullNodeWallet } from '../runtime/full-node.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
-import { localKey } from '../runtime/local.ts';
+import { LOCAL_SHARECHAIN } from '../runtime/local.ts';
 import type { Logger } from '../runtime/log.ts';
 import { nodeNetwork } from '../runtime/network.ts';
-import type { ShareSource } from '../peer-gateway/share-source.ts';
-import { sharechainHandlers, workBasisMessage } from './contract.ts';
+import { retryUntil } from '../runtime/retry.ts';
+import type { ShareSource } from '../pool/share-source.ts';
+import { workBasisMessage } from '../pool/contract/work-basis.ts';
+import { sharechainHandlers } from './contract.ts';
 import { shareArrivals, sharechainMetrics } from './metrics.ts';
 import { EdgeRates } from './edge-rates.ts';
 import { resolvePayout, PayoutAddressError } from './payout.ts';
 import { PeerView } from './peer-view.ts';
+import { SHARE_QUEUE_CONSUMER, shareQueueFor } from '../bus/share-queue.ts';
 import { Sharechain, type PayoutConfig, type PeerHooks } from './sharechain.ts';
 import { ReferenceStats } from './stats/reference-stats.ts';
 import { BusShareStore } from './store/bus-store.ts';
@@ -36,11 +40,10 @@ import { FileShareStore } from './store/file-store.ts';
 
 export type SharechainLogic = Logic<SharechainContract>;
 
-// Embedded only: the gateway works on the tracker directly (no share encode/decode per call) through
-// `source`, which announces new peer shares like AddPeerShares does.
-export const LOCAL_SHARECHAIN = localKey<{ source: ShareSource; attachPeers(hooks: PeerHooks): void }>('sharechain');
 
 const STATUS_LINE_MS = 30_000;
+// A queued share whose application keeps failing (not a rejection: an error) is given up after this many tries.
+const QUEUE_MAX_DELIVERIES = 50;
 const LOG_SAMPLE_MS = 5 * 60_000;
 
 async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
@@ -90,9 +93,26 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
       return r;
     },
   };
+  // Embedded only: the gateway works on the tracker directly through `source`, which announces new peer
+  // shares like AddPeerShares does.
   ctx.local?.provide(LOCAL_SHARECHAIN, { source, attachPeers: (h) => { peerHooks = h; running?.sc.attachPeers(h); } });
   // In the cluster the gateway is another process: its hooks are calls (the embedded gateway attaches itself).
   if (!ctx.local) peerHooks = busPeerHooks(ctx.clients.peerGateway, log);
+
+  // A share found by this node's miners: the SubmitShare call (embedded) or the share queue (cluster).
+  const submitShare = async (req: SubmitShareRequest): Promise<SubmitShareResponse> => {
+    const { sc, base } = need();
+    const r = await base.SubmitShare!(req);
+    const hash = r.hash.length ? u256ToHex(u256FromLE(r.hash)) : '';
+    if (r.outcome === ShareOutcome.ACCEPTED) {
+      const s = sc.tracker.get(u256FromLE(r.hash));
+      if (s) announce(sc, s, Origin.LOCAL);
+      log.info('share accepted', { share: hash, miner: req.miner, doa: req.doa, best: r.isBest, height: s ? sc.tracker.getHeight(s.hash) : 0 });
+    } else {
+      log.warn('share not accepted', { share: hash, miner: req.miner, outcome: Object.entries(ShareOutcome).find(([, v]) => v === r.outcome)?.[0] ?? r.outcome, reason: r.reason });
+    }
+    return r;
+  };
 
   const applyTemplate = (sc: Sharechain, t: BlockTemplate): void => {
     sc.setTemplate({ templateId: Number(t.templateId), previousBlock: u256FromLE(t.previousBlock), bits: t.bits, height: t.height, subsidy: t.coinbaseValue });
@@ -101,15 +121,11 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
   // What was published before this process subscribed: asked once (the answer may come from a
   // service that starts after this one, so retried in the background).
   const catchUp = async (sc: Sharechain): Promise<void> => {
-    while (!stopped && !sc.currentTemplate()) {
-      try {
-        const r = await ctx.clients.templateBuilder.GetTemplate({});
-        if (r.template && !sc.currentTemplate()) applyTemplate(sc, r.template);
-      } catch (e) {
-        log.debug('no template from the template builder yet', { error: (e as Error).message });
-      }
-      if (!sc.currentTemplate()) await sleep(1000);
-    }
+    await retryUntil(async () => {
+      const r = await ctx.clients.templateBuilder.GetTemplate({});
+      if (r.template && !sc.currentTemplate()) applyTemplate(sc, r.template);
+      return sc.currentTemplate() !== null;
+    }, { stopped: () => stopped, delayMs: 1000, onError: (e) => log.debug('no template from the template builder yet', { error: (e as Error).message }) });
     if (!stopped && !ctx.local) {
       await ctx.clients.peerGateway.GetPeers({}).then((r) => { peers.reset(r); sc.setPeerCount(peers.count); }, () => undefined);
     }
@@ -146,6 +162,27 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
       await on(bus, Events.peersChanged, (m) => { peers.changed(m); sc.setPeerCount(peers.count); }),
       await on(bus, Events.statsSnapshot, (m) => { rates.add(m); sc.setLocalHashRate(rates.total()); }),
     );
+    if (ctx.mode === 'cluster') {
+      // The shares the edges acknowledged, in the order they were queued, each applied once: a share
+      // the chain already has answers DUPLICATE (docs/bus.md, "Acknowledged shares").
+      const queue = shareQueueFor(net);
+      closers.push(await bus.consume(queue.spec, SHARE_QUEUE_CONSUMER, async (m) => {
+        let req: SubmitShareRequest;
+        try {
+          req = SubmitShareRequest.decode(m.data);
+        } catch (e) {
+          log.error('undecodable message in the share queue, dropped', { seq: m.seq, error: (e as Error).message });
+          return;
+        }
+        try {
+          await submitShare(req);
+        } catch (e) {
+          log.warn('queued share not applied yet, will retry', { seq: m.seq, deliveries: m.deliveries, error: (e as Error).message });
+          if (m.deliveries < QUEUE_MAX_DELIVERIES) throw e;
+          log.error('queued share dropped after repeated failures', { seq: m.seq, miner: req.miner, deliveries: m.deliveries, error: (e as Error).message });
+        }
+      }, { onError: (e) => log.warn('share queue: not consuming', { error: (e as Error).message }) }));
+    }
     void catchUp(sc);
     const every = (ms: number, fn: () => void) => { const t = setInterval(fn, ms); t.unref(); timers.push(t); };
     every(STATUS_LINE_MS, () => log.info(stats.statusLine().replace(/\n/g, ' |')));
@@ -154,7 +191,7 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
 
   const payoutOptions = {
     net, address: config.address, donationPercent: config.giveAuthor, workerFeePercent: config.fee, dataDir,
-    wallet: config.address ? undefined : lazyWallet(ctx),
+    wallet: config.address ? undefined : contractWallet(ctx),
   };
 
   return {
@@ -164,19 +201,7 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     GetMissingParents: (req) => need().base.GetMissingParents!(req),
     GetStats: (req) => need().base.GetStats!(req),
     GetMinerShares: (req) => need().base.GetMinerShares!(req),
-    async SubmitShare(req) {
-      const { sc, base } = need();
-      const r = await base.SubmitShare!(req);
-      const hash = r.hash.length ? u256ToHex(u256FromLE(r.hash)) : '';
-      if (r.outcome === ShareOutcome.ACCEPTED) {
-        const s = sc.tracker.get(u256FromLE(r.hash));
-        if (s) announce(sc, s, Origin.LOCAL);
-        log.info('share accepted', { share: hash, miner: req.miner, doa: req.doa, best: r.isBest, height: s ? sc.tracker.getHeight(s.hash) : 0 });
-      } else {
-        log.warn('share not accepted', { share: hash, miner: req.miner, outcome: Object.entries(ShareOutcome).find(([, v]) => v === r.outcome)?.[0] ?? r.outcome, reason: r.reason });
-      }
-      return r;
-    },
+    SubmitShare: (req) => submitShare(req),
     async AddPeerShares(req) {
       const { sc, base } = need();
       const r = await base.AddPeerShares!(req);
@@ -189,29 +214,28 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     },
     async start() {
       ctx.health.setCheck('sync', false, 'waiting for the payout address');
-      let payout: PayoutConfig;
-      try {
-        payout = await resolvePayout(payoutOptions);
-      } catch (e) {
-        // The reference keeps asking the full node's wallet; so does this, without holding up the
-        // other services of the process.
-        log.warn('no payout address yet, retrying every 5 s', { error: (e as Error).message });
-        ctx.health.setCheck('sync', false, `no payout address: ${(e as Error).message}`);
-        void (async () => {
-          while (!stopped) {
-            await sleep(5000);
-            if (stopped) return;
-            try {
-              await run(await resolvePayout(payoutOptions));
-              return;
-            } catch (err) {
-              ctx.health.setCheck('sync', false, `no payout address: ${(err as Error).message}`);
-            }
-          }
-        })();
+      if (config.address) {
+        await run(await resolvePayout(payoutOptions));
         return;
       }
-      await run(payout);
+      // From the wallet, through the template builder, which may start after this service: asked in
+      // the background, as the reference keeps asking the full node's wallet, without holding up the
+      // other services of the process.
+      let payout: PayoutConfig | undefined;
+      void retryUntil(async () => { payout = await resolvePayout(payoutOptions); return true; }, {
+        stopped: () => stopped,
+        delayMs: (n) => (n < 5 ? 1000 : 5000),
+        onError: (err, n) => {
+          if (n === 5) log.warn('no payout address yet, retrying every 5 s', { error: (err as Error).message });
+          ctx.health.setCheck('sync', false, `no payout address: ${(err as Error).message}`);
+        },
+      }).then((found) => {
+        if (!found || !payout) return;
+        return run(payout).catch((e) => {
+          log.error('the sharechain failed to start', { error: e });
+          ctx.health.setCheck('sync', false, `failed to start: ${(e as Error).message}`);
+        });
+      });
     },
     async stop() {
       stopped = true;
@@ -241,23 +265,20 @@ function busPeerHooks(gateway: PeerGatewayClientImpl, log: Logger): PeerHooks {
   };
 }
 
-// Only asked when -a is not given; the credentials are looked up when the address is needed.
-function lazyWallet(ctx: ServiceContext) {
-  const wallet = () => {
+// Only asked when -a is not given: the full node's wallet, through the template builder (the one
+// service that talks to the full node).
+function contractWallet(ctx: ServiceContext) {
+  const ask = async (check: string) => {
     try {
-      return fullNodeWallet(ctx.config.fullNode, nodeNetwork(ctx.config));
+      return await ctx.clients.templateBuilder.GetWalletAddress({ check });
     } catch (e) {
       throw new PayoutAddressError(`no payout address: pass -a ADDRESS, or give the full node's RPC credentials so its wallet can provide one (${(e as Error).message})`);
     }
   };
   return {
-    newAddress: () => wallet().newAddress(),
-    isMine: (a: string) => wallet().isMine(a),
+    newAddress: async () => (await ask('')).address,
+    isMine: async (a: string) => (await ask(a)).isMine,
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
 }
 
 export async function createSharechainServer(ctx: ServiceContext, logic?: SharechainLogic): Promise<ServiceShell> {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { vectorsDir } from '../../services/core/testing/vectors.ts';
+import { REPO_VECTORS, vectorsDir } from '../../services/core/testing/vectors.ts';
 
 const cli = resolve(import.meta.dirname, '../../services/cli/main.ts');
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'sharechain', 'verify', ...args], { encoding: 'utf8' });
@@ -24,6 +24,15 @@ test('every vector chain verifies share by share with exit 0', () => {
   }
 });
 
+test('the V36 vector chains (v36 and the v35 -> v36 switch) verify with exit 0', () => {
+  for (const [f, n] of [['v36.json', 16], ['v35-to-v36-switch.json', 40]] as const) {
+    const file = join(REPO_VECTORS, f);
+    const r = run('--net-file', file, '--chain', file);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^${n} ok, 0 failed \\(.*, lineage V36\\)$`, 'm'));
+  }
+});
+
 test('a tampered share fails with the exact rule and the command exits 1', () => {
   const dir = mkdtempSync(join(tmpdir(), 'verify-'));
   try {
@@ -33,7 +42,7 @@ test('a tampered share fails with the exact rule and the command exits 1', () =>
     // Share 5: flip a bit of the hash link state without re-mining: the gentx hash, the merkle
     // root and so the header change, and the PoW no longer meets the target.
     const bytes = Buffer.from(lines[5], 'hex');
-    bytes[bytes.length - 40] ^= 0x01;
+    bytes[bytes.length - 40]! ^= 0x01;
     lines[5] = bytes.toString('hex');
     lines[9] = lines[9].slice(0, 100); // truncated
     const chain = join(dir, 'chain.txt');

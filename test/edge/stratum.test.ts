@@ -243,7 +243,8 @@ test('drain: client.reconnect to every miner, then the edge closes', async (t) =
   const rc = c.nextCall('client.reconnect');
   const drained = h.edge.drain();
   assert.deepEqual((await rc).params, ['edge.example', 9332, 0]);
-  assert.deepEqual(await drained, { connectionsBefore: 1, connectionsRemaining: 1 }, 'this client ignored the reconnect');
+  const d = await drained;
+  assert.deepEqual([d.connectionsBefore, d.connectionsRemaining, d.reconnectsSent], [1, 1, 1], 'this client ignored the reconnect');
   await c.closedPromise;
   assert.equal(c.closed, true);
 });
@@ -256,7 +257,7 @@ test('drain with explicit target: a miner that follows client.reconnect leaves b
   await c.authorize(ADDRESS);
   void c.nextCall('client.reconnect').then(() => c.close());
   const r = await h.edge.drain({ reconnectHost: 'other-edge', reconnectPort: 19332, waitSeconds: 1, deadlineMs: 3000 });
-  assert.deepEqual(r, { connectionsBefore: 1, connectionsRemaining: 0 });
+  assert.deepEqual([r.connectionsBefore, r.connectionsRemaining], [1, 0]);
   assert.match(c.raw, /"client.reconnect","params":\["other-edge",19332,1\]/);
 });
 
@@ -319,7 +320,7 @@ test('two edges with different prefixes serve the same job with disjoint extrano
 });
 
 test('the reference session\'s miner lines, verbatim, get the same shape of answers', async (t) => {
-  // The two client lines of shared/fixtures/reference-stratum-session.txt (a testnet address).
+  // The two client lines of test/fixtures/reference-stratum-session.txt (a testnet address).
   const h = await startEdge({ coin: 'bitcoin_regtest' });
   t.after(() => h.stop());
   const c = await StratumTestClient.connect(h.port);
@@ -338,5 +339,5 @@ test('the reference session\'s miner lines, verbatim, get the same shape of answ
   assert.equal(c.calls[0]!.method, 'mining.set_difficulty');
   assert.equal(notify.params.length, 9);
   assert.equal(notify.params[8], true);
-  assert.equal(h.edge.snapshot().miners['mzKtVjNP1Si2pqmGRxYgyZJ4AT7QVXydtK'] !== undefined, true);
+  assert.equal(h.edge.snapshot().miners.mzKtVjNP1Si2pqmGRxYgyZJ4AT7QVXydtK !== undefined, true);
 });

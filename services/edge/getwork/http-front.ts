@@ -101,7 +101,7 @@ export class HttpFront {
   private identity(req: IncomingMessage): Identity {
     const auth = req.headers.authorization;
     let username = '';
-    if (auth !== undefined && auth.startsWith('Basic ')) {
+    if (auth?.startsWith('Basic ')) {
       const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       username = colon >= 0 ? decoded.slice(0, colon) : decoded;
@@ -138,7 +138,12 @@ export class HttpFront {
     const params = Array.isArray(msg.params) ? msg.params : [];
     if (params.length > 0) {
       const r = this.getwork.submit(id, params[0], Date.now());
-      this.send(req, res, msg.id, r.ok, null, r.reason);
+      if (r.stored === undefined) { this.send(req, res, msg.id, r.ok, null, r.reason); return; }
+      // A share is "accepted" only once it is stored (cluster: the edge's JetStream queue, docs/bus.md).
+      r.stored.then(() => this.send(req, res, msg.id, r.ok, null, r.reason), () => {
+        ctx.counters.unstored++;
+        this.send(req, res, msg.id, false, null, 'share-not-stored');
+      });
       return;
     }
     const answer = (): void => this.answerWork(req, res, msg.id, id);

@@ -4,7 +4,6 @@
 // With many distinct keys (a public node: one job per payout address) a job's set-up is on the
 // fan-out's path, so what is the same for a whole template (prevhash, branch) is encoded once.
 import type { JobTemplate } from '../work-source.ts';
-import { encodeCall } from '../codec/jsonrpc.ts';
 import { stratumPrevHash } from '../codec/header.ts';
 import { u32Hex } from '../codec/bytes.ts';
 import { targetToBE } from '../codec/target.ts';
@@ -58,7 +57,7 @@ export class Job {
     return (this.scratch = b);
   }
 
-  /** mining.notify params (spec §8.3). */
+  /** mining.notify params (docs/protocol.md §8.3). */
   notifyParams(cleanJobs: boolean): unknown[] {
     const t = this.template;
     return [
@@ -134,7 +133,11 @@ export class JobRegistry {
   private readonly en1Size: number;
   private readonly en2Size: number;
 
-  constructor(en1Size: number, en2Size: number, startCounter = Math.floor(Math.random() * 0xffffffff)) {
+  /** Prefix of every job id (handover/job-tag.ts): the issuing edge. */
+  readonly tag: string;
+
+  constructor(en1Size: number, en2Size: number, startCounter = Math.floor(Math.random() * 0xffffffff), tag = '') {
+    this.tag = tag;
     this.en1Size = en1Size;
     this.en2Size = en2Size;
     this.counter = startCounter >>> 0;
@@ -155,7 +158,7 @@ export class JobRegistry {
 
   add(key: string, template: JobTemplate, now: number): Job {
     this.counter = (this.counter + 1) >>> 0;
-    const job = new Job(this.counter.toString(16), key, template, now, this.en1Size, this.en2Size);
+    const job = new Job(this.tag + this.counter.toString(16), key, template, now, this.en1Size, this.en2Size);
     this.jobs.set(job.id, job);
     this.current.set(key, job);
     return job;

@@ -5,7 +5,7 @@ import {
   DONATION_SCRIPT, DONATION_PUBKEY_HASH, STALE_DOA, STALE_ORPHAN,
   type Network, type Share, type ShareTracker,
 } from '../../core/index.ts';
-import type { GlobalStats } from '../../web/reference/source.ts';
+import type { GlobalStats } from '../../pool/reference-stats.ts';
 
 /** `get_average_stale_prop`: stales / (n + stales) over n shares, where a stale is any stale_info set. */
 export function averageStaleProp(tracker: ShareTracker, best: bigint, n: number): number {
@@ -55,7 +55,7 @@ export function staleRates(tracker: ShareTracker, best: bigint | null): Record<s
 /** A PPLNS key as an address: [JT] keys are addresses; [FV] keys are scripts (P2PKH or the donation P2PK). */
 export function keyToAddress(net: Network, key: string): string | null {
   if (net.LINEAGE === 'JT') return key;
-  // [V36] v35 shares are keyed by address, v36 shares by their P2PKH / P2WPKH / P2SH script.
+  // [V36] PPLNS keys are addresses; V36's own windows key by P2PKH / P2WPKH / P2SH script.
   if (net.LINEAGE === 'V36') return /^[0-9a-f]+$/.test(key) ? scriptToAddress(net, key) : key;
   if (key === DONATION_SCRIPT.toString('hex')) return pubkeyHashToAddress(DONATION_PUBKEY_HASH, net.PARENT.ADDRESS_VERSION);
   const m = /^76a914([0-9a-f]{40})88ac$/.exec(key);
@@ -83,7 +83,7 @@ export function users(tracker: ShareTracker, net: Network, best: bigint | null):
   return out;
 }
 
-/** `get_expected_payouts` (spec §6.4) by address, satoshis. */
+/** `get_expected_payouts` (docs/protocol.md §6.4) by address, satoshis. */
 export function currentPayouts(tracker: ShareTracker, net: Network, best: bigint | null, blockBits: number | null, subsidy: bigint | null): Map<string, bigint> {
   const out = new Map<string, bigint>();
   if (best === null || blockBits === null || subsidy === null) return out;

@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { expandArgFiles, helpText, parseArgs, UsageError } from './flags.ts';
+
+function run(argv: string[], files: Record<string, string> = {}) {
+  const r = parseArgs(argv, 'inst', (p) => {
+    if (!(p in files)) throw new Error('ENOENT');
+    return files[p]!;
+  });
+  assert.equal(r.kind, 'run');
+  if (r.kind !== 'run') throw new Error('unreachable');
+  return r.config;
+}
+
+test('defaults: the embedded default on loopback', () => {
+  const c = run([]);
+  assert.equal(c.net, 'bitcoin');
+  assert.equal(c.testnet, false);
+  assert.equal(c.nats, undefined);
+  assert.equal(c.service, undefined);
+  assert.equal(c.maxConns, 40);
+  assert.equal(c.giveAuthor, 0.5);
+  assert.equal(c.fee, 0);
+  assert.equal(c.healthHost, '127.0.0.1');
+  assert.equal(c.webHost, '127.0.0.1');
+  assert.equal(c.fullNode.host, '127.0.0.1');
+  assert.equal(c.fullNode.rpcUser, undefined);
+  assert.equal(c.instance, 'inst');
+});
+
+test("the reference's options", () => {
+  const c = run([
+    '--net', 'litecoin', '--testnet', '-a', 'tltc1qaddr', '--give-author', '1.5', '-f', '2', '-n', '1.2.3.4',
+    '--p2pool-node', '[::1]:9338', '--p2pool-port', '19338', '-w', '0.0.0.0:19327', '--max-conns', '10',
+    '--bitcoind-address', '10.0.0.5', '--bitcoind-rpc-port', '19332', '--bitcoind-p2p-port', '19335',
+    '--merged', 'http://u:p@127.0.0.1:10332/', '--datadir', '/tmp/d', '--logfile', '/tmp/d/log', 'rpcuser', 'rpcpass',
+  ]);
+  assert.equal(c.net, 'litecoin');
+  assert.equal(c.testnet, true);
+  assert.equal(c.address, 'tltc1qaddr');
+  assert.equal(c.giveAuthor, 1.5);
+  assert.equal(c.fee, 2);
+  assert.deepEqual(c.p2poolNodes, ['1.2.3.4', '[::1]:9338']);
+  assert.equal(c.p2poolPort, 19338);
+  assert.equal(c.workerHost, '0.0.0.0');
+  assert.equal(c.workerPort, 19327);
+  assert.equal(c.maxConns, 10);
+  assert.deepEqual(c.fullNode, { host: '10.0.0.5', rpcPort: 19332, p2pPort: 19335, rpcUser: 'rpcuser', rpcPassword: 'rpcpass' });
+  assert.deepEqual(c.merged, ['http://u:p@127.0.0.1:10332/']);
+  assert.equal(c.datadir, '/tmp/d');
+  assert.equal(c.logfile, '/tmp/d/log');
+});
+
+test('one positional is the RPC password with an empty user, as the reference', () => {
+  const c = run(['secret']);
+  assert.equal(c.fullNode.rpcUser, '');
+  assert.equal(c.fullNode.rpcPassword, 'secret');
+});
+
+test('RPC credentials from files (a mounted Secret): read, trailing newline dropped, never mixed with positionals', () => {
+  const files = { '/s/username': 'miner\n', '/s/password': 'p@ss word\n' };
+  const c = run(['--bitcoind-rpc-user-file', '/s/username', '--bitcoind-rpc-password-file', '/s/password'], files);
+  assert.equal(c.fullNode.rpcUser, 'miner');
+  assert.equal(c.fullNode.rpcPassword, 'p@ss word');
+  assert.equal(c.fullNode.rpcUserFile, undefined);
+  assert.throws(() => parseArgs(['--bitcoind-rpc-password-file', '/s/password', 'secret'], 'i', (p) => files[p as keyof typeof files]), UsageError);
+  assert.throws(() => parseArgs(['--bitcoind-rpc-password-file', '/nope'], 'i', () => { throw new Error('ENOENT'); }), /cannot read \/nope/);
+  assert.throws(() => parseArgs(['--bitcoind-rpc-user-file', '/s/username'], 'i', (p) => files[p as keyof typeof files]), /needs --bitcoind-rpc-password-file/);
+});
+
+test('-w PORT alone, --opt=value and -aVALUE forms', () => {
+  const c = run(['-w', '9327', '--net=litecoin', '-aLaddr']);
+  assert.equal(c.workerPort, 9327);
+  assert.equal(c.workerHost, undefined);
+  assert.equal(c.net, 'litecoin');
+  assert.equal(c.address, 'Laddr');
+});
+
+test('@configfile: whitespace-separated arguments, nested files, mixed with the command line', () => {
+  const c = run(['@node.conf', '-f', '1'], {
+    'node.conf': '--net litecoin\n-n 1.2.3.4\n\n# comment line\n@more.conf\n',
+    'more.conf': '--max-conns 7 user pass',
+  });
+  assert.equal(c.net, 'litecoin');
+  assert.deepEqual(c.p2poolNodes, ['1.2.3.4']);
+  assert.equal(c.maxConns, 7);
+  assert.equal(c.fee, 1);
+  assert.equal(c.fullNode.rpcUser, 'user');
+  assert.equal(c.fullNode.rpcPassword, 'pass');
+  assert.throws(() => expandArgFiles(['@missing'], () => { throw new Error('ENOENT'); }), /cannot read config file missing/);
+});
+
+test('cluster flags: one service over NATS binds all interfaces by default', () => {
+  const c = run(['--service', 'sharechain', '--nats', 'nats://nats:4222', '--nats-prefix', 'pool-a', '--nats-replicas', '3', '--admin-token-file', '/run/token', '--health-port', '0']);
+  assert.equal(c.service, 'sharechain');
+  assert.equal(c.nats, 'nats://nats:4222');
+  assert.equal(c.natsPrefix, 'pool-a');
+  assert.equal(c.natsReplicas, 3);
+  assert.equal(c.adminTokenFile, '/run/token');
+  assert.equal(c.healthPort, 0);
+  assert.equal(c.healthHost, '0.0.0.0');
+  assert.equal(c.grpcHost, '0.0.0.0');
+});
+
+test('clear errors for bad input', () => {
+  const bad: Array<[string[], RegExp]> = [
+    [['--service', 'miner', '--nats', 'nats://x'], /unknown service "miner"/],
+    [['--service', 'edge'], /needs --nats/],
+    [['--max-conns', 'many'], /--max-conns: expected a whole number/],
+    [['--p2pool-port', '70000'], /port number/],
+    [['-f', '101'], /percentage between 0 and 100/],
+    [['-w', 'host:'], /expected PORT or ADDR:PORT/],
+    [['--bogus'], /unrecognized argument: --bogus/],
+    [['--drain-window', '0'], /--drain-window: expected 1 to 600 seconds/],
+    [['--drain-reconnect-host', 'localhost'], /with a dot in the host/],
+    [['--drain-reconnect-host', 'pool.example.com:99999'], /port out of range/],
+    [['--net'], /--net expects NAME/],
+    [['a', 'b', 'c'], /too many positional arguments/],
+    [['--testnet=1'], /takes no value/],
+    [['--net-file', 'x.yaml', '--net', 'litecoin'], /--net-file defines the network/],
+  ];
+  for (const [argv, re] of bad) assert.throws(() => parseArgs(argv, 'i'), (e: unknown) => e instanceof UsageError && re.test(e.message), argv.join(' '));
+});
+
+test('help and version', () => {
+  assert.deepEqual(parseArgs(['--help'], 'i'), { kind: 'help' });
+  assert.deepEqual(parseArgs(['-w', '1', '--version'], 'i'), { kind: 'version' });
+  const h = helpText('9.9.9');
+  for (const f of ['--net', '--testnet', '--net-file', '-a, --address', '--give-author', '-f, --fee', '-n, --p2pool-node', '--p2pool-port', '-w, --worker-port', '--max-conns', '--bitcoind-address', '--bitcoind-rpc-port', '--bitcoind-p2p-port', '--merged', '--datadir', '--logfile', '--nats', '--service', 'BITCOIND_RPCUSERPASS']) {
+    assert.ok(h.includes(f), `help mentions ${f}`);
+  }
+});
+
+test('drain flags: window in seconds, the public host client.reconnect names', () => {
+  assert.equal(run([]).drainWindow, 10);
+  assert.equal(run([]).drainReconnect, undefined);
+  const c = run(['--drain-window', '30', '--drain-reconnect-host', 'pool.example.com:3333']);
+  assert.equal(c.drainWindow, 30);
+  assert.deepEqual(c.drainReconnect, { host: 'pool.example.com', port: 3333 });
+  assert.deepEqual(run(['--drain-reconnect-host', 'stratum.pool.example']).drainReconnect, { host: 'stratum.pool.example', port: 0 });
+});
