@@ -71,6 +71,9 @@ export function workBasisMessage(b: WorkBasis): WorkBasisMsg {
     gentxSize: b.gentxSize ?? 0,
     gentxWeight: b.gentxWeight ?? 0,
     mergedPayoutHash: hashBytes(b.mergedPayoutHash),
+    mergedWeights: [...(b.mergedWeights?.weights ?? new Map())].map(([address, w]) => ({ address, script: new Uint8Array(), weight: uintLE(w) })),
+    mergedTotalWeight: uintLE(b.mergedWeights?.total ?? 0n),
+    mergedDonationWeight: uintLE(b.mergedWeights?.donation ?? 0n),
   };
 }
 
@@ -108,6 +111,11 @@ export function workBasisFromMessage(m: WorkBasisMsg): WorkBasis {
       : null,
     preTarget3: m.preTarget3.length ? u256FromLE(m.preTarget3) : 0n,
     mergedPayoutHash: hashOrNull(m.mergedPayoutHash),
+    mergedWeights: m.mergedTotalWeight.length === 0 ? null : {
+      weights: new Map(m.mergedWeights.map((w) => [w.address, fromUintLE(w.weight)])),
+      total: fromUintLE(m.mergedTotalWeight),
+      donation: fromUintLE(m.mergedDonationWeight),
+    },
     maxBits: m.maxBits,
     minBits: m.minBits,
     staleInfo: m.staleInfo,
