@@ -23,6 +23,7 @@ import { webHandlerFor } from '../web/http.ts';
 import { auxCommitmentFromMessage, CoreShareSink, CoreWorkSource } from './core-work/index.ts';
 import type { AuxWork } from '../gen/p2pool/v1/aux.ts';
 import { edgeMetrics } from './metrics.ts';
+import { inSpan } from '../runtime/tracing.ts';
 import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
 
 // endpoints(): the worker port once bound, for the start-up log and `make run`.
@@ -53,7 +54,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   // outage or template-builder restart can lose it (docs/bus.md, "Blocks").
   const direct = fullNodeBlockSubmitter(config.fullNode, net);
   const sink = new CoreShareSink({
-    submitBlock: (block, meta) => {
+    submitBlock: (block, meta) => inSpan('p2pool.edge', 'block submit', { 'p2pool.block.hash': meta.hash, 'p2pool.block.height': meta.height }, () => {
       let answered = false;
       const viaBuilder = ctx.clients.templateBuilder.SubmitBlock({
         block, blockHash: hexLE(meta.hash), height: meta.height, shareHash: hexLE(meta.hash), origin: `edge/${ctx.instance}`,
@@ -63,14 +64,16 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
         (e) => log.error('block solution could not be submitted directly', { hash: meta.hash, height: meta.height, node: direct.node, error: (e as Error).message, via_template_builder: answered }),
       );
       return viaBuilder;
-    },
-    submitShare: (packed, meta) => {
+    }),
+    // The start of a share's trace: the SubmitShare call (and the sharechain's verify, accept and relay
+    // spans behind it) are its children.
+    submitShare: (packed, meta) => inSpan('p2pool.edge', 'share submit', { 'p2pool.share.doa': meta.doa }, () => {
       const w = readWrapper(new Reader(packed));
       return ctx.clients.sharechain.SubmitShare({
         share: { type: BigInt(w.type), contents: w.contents }, doa: meta.doa, miner: meta.miner, edge: ctx.instance,
         receivedAtMs: BigInt(Date.now()), transactions: [],
       });
-    },
+    }),
     // Merged mining: the aux service builds and submits the AuxPoW; the edge only reports the outcome.
     submitAux: (req, meta) => ctx.clients.aux.SubmitAuxPow(req).then((r) => {
       for (const x of r.results) {

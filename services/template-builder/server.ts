@@ -13,6 +13,7 @@ import { localKey } from '../runtime/local.ts';
 import { fullNodeChain, nodeNetwork } from '../runtime/network.ts';
 import { TemplateBuilder } from './builder.ts';
 import { blockSubmissions, templateBuilderMetrics } from './metrics.ts';
+import { inSpan } from '../runtime/tracing.ts';
 import { toBlockTemplate, toBuilderStatus, toSubmitBlockResponse, toTemplateReason } from './contract.ts';
 
 export type TemplateBuilderLogic = Logic<TemplateBuilderContract>;
@@ -59,7 +60,11 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
     },
     async SubmitBlock(req) {
       // The builder logs each submission's outcome per node.
-      const result = await tb.submitBlock(Buffer.from(req.block));
+      const result = await inSpan('p2pool.template_builder', 'block submit to full nodes', { 'p2pool.block.height': req.height }, async (span) => {
+        const r = await tb.submitBlock(Buffer.from(req.block));
+        span.setAttribute('p2pool.block.outcome', r.status);
+        return r;
+      });
       blockSubmissions().add(1, { outcome: result.status === 'accepted' || result.status === 'duplicate' ? 'accepted' : result.status === 'rejected' ? 'rejected' : 'error' });
       const response = toSubmitBlockResponse(result);
       // The answer is on record even if the caller has gone (BLOCKS stream, for /recent_blocks and audits).
