@@ -193,6 +193,7 @@ class MemKv implements KvStore {
   #entries = new Map<string, { value: Uint8Array; revision: number; at: number }>();
   #revision = 0;
   #ttlMs: number | undefined;
+  #watchers = new Set<(key: string, value: Uint8Array | null) => void>();
   constructor(ttlMs?: number) {
     this.#ttlMs = ttlMs;
   }
@@ -207,10 +208,17 @@ class MemKv implements KvStore {
   async put(key: string, value: Uint8Array): Promise<number> {
     const revision = ++this.#revision;
     this.#entries.set(key, { value: copy(value), revision, at: Date.now() });
+    for (const w of this.#watchers) w(key, copy(value));
     return revision;
   }
   async delete(key: string): Promise<void> {
     this.#entries.delete(key);
+    for (const w of this.#watchers) w(key, null);
+  }
+  async watch(onChange: (key: string, value: Uint8Array | null) => void): Promise<Closer> {
+    for (const e of await this.entries()) onChange(e.key, e.value);
+    this.#watchers.add(onChange);
+    return { close: async () => { this.#watchers.delete(onChange); } };
   }
   async entries(): Promise<KvEntry[]> {
     const out: KvEntry[] = [];

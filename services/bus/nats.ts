@@ -268,6 +268,14 @@ export class NatsBus implements Bus {
         }
         return out.sort((a, b) => a.key.localeCompare(b.key));
       },
+      watch: async (onChange) => {
+        // Last value of every key first, then updates; a TTL expiry arrives as a purge marker.
+        const it = await kv.watch();
+        void (async () => {
+          for await (const e of it) onChange(e.key, e.operation === 'PUT' ? e.value : null);
+        })().catch(() => undefined);
+        return { close: async () => { it.stop(); } };
+      },
     };
   }
 

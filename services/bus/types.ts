@@ -60,6 +60,8 @@ export interface KvStore {
   put(key: string, value: Uint8Array): Promise<number>;
   delete(key: string): Promise<void>;
   entries(): Promise<KvEntry[]>;
+  // Every current entry, then each change as it happens (value null = deleted or expired), until closed.
+  watch(onChange: (key: string, value: Uint8Array | null) => void): Promise<Closer>;
 }
 
 export interface KvSpec {

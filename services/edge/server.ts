@@ -25,6 +25,8 @@ import type { AuxWork } from '../gen/p2pool/v1/aux.ts';
 import { edgeMetrics } from './metrics.ts';
 import { inSpan } from '../runtime/tracing.ts';
 import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
+import { BusHandoverLink } from './handover/link.ts';
+import { MinerDifficultyBook } from './handover/miner-difficulty.ts';
 
 // endpoints(): the worker port once bound, for the start-up log and `make run`.
 export type EdgeLogic = Logic<Edge> & { endpoints?(): Record<string, string> };
@@ -83,17 +85,24 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     }),
     log,
   });
+  // Shared with the other edges over the bus (docs/rollout.md): miners' difficulty, and submits on each other's jobs.
+  const difficulties = new MinerDifficultyBook();
+  const workerPort = config.workerPort ?? net.WORKER_PORT;
   const edge = new EdgeServer({
     config: {
       ...edgeConfigForParent(net.PARENT),
       host: config.workerHost ?? '0.0.0.0',
-      port: config.workerPort ?? net.WORKER_PORT,
+      port: workerPort,
       extranoncePrefix: extranoncePrefixFor(ctx.instance),
       version: `p2pool-ts/${ctx.version}`,
+      drainWindowMs: config.drainWindow * 1000,
+      reconnectTo: config.drainReconnect ? { host: config.drainReconnect.host, port: config.drainReconnect.port || workerPort, waitSeconds: 0 } : null,
     },
     workSource: work,
     shareSink: sink,
     webHandler: webHandlerFor(ctx.clients.web),
+    handover: new BusHandoverLink(ctx.bus),
+    difficulties,
   });
 
   // Ready = there is work to hand out (a template, and a synced basis for its block bits).
@@ -159,9 +168,10 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   };
 
   const drain = async (opts: Parameters<EdgeServer['drain']>[0] = {}) => {
+    ctx.health.setCheck('work', false, 'draining');
     const r = await edge.drain(opts);
     ctx.health.setCheck('work', false, 'drained');
-    log.info('edge drained', { ...r });
+    log.info('edge drained', { ...r, forwarded_back: edge.ctx.counters.handedBack });
     return r;
   };
 
@@ -176,9 +186,11 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       return drain({
         reconnectHost: req.reconnectHost || undefined, reconnectPort: req.reconnectPort || undefined,
         waitSeconds: req.waitSeconds || undefined, deadlineMs: Number(req.deadlineMs) || undefined,
-      });
+      }).then((r) => ({ connectionsBefore: r.connectionsBefore, connectionsRemaining: r.connectionsRemaining }));
     },
     async start() {
+      await difficulties.attach(ctx.bus).catch((e) => log.warn('shared miner difficulties unavailable: vardiff starts afresh per connection', { error: (e as Error).message }));
+      closers.push({ close: () => difficulties.close() });
       closers.push(
         await on(bus, Events.auxWorkPublished, (m) => setAux(m.work)),
         // No template = the template builder has no ready full node: jobs are withdrawn until it does.
@@ -196,7 +208,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     },
     // SIGTERM: miners are told to reconnect (to another edge behind the Service) before the port closes.
     async drain() {
-      if (!edge.draining) await drain();
+      await drain();
     },
     async stop() {
       stopped = true;

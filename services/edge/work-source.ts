@@ -9,6 +9,8 @@ export interface WorkRequest {
   payoutAddress: string | null;
   /** Share target the miner asked for with `/SHAREDIFF`, or null to let the node choose (§8.5). */
   desiredShareTarget: bigint | null;
+  /** `ADDR,MERGED_ADDR`: the miner's merged-chain payout address as given (V36 merged_addresses), or null. */
+  mergedAddress?: string | null;
 }
 
 /**

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import {
   generateTransaction, encodeTx, decodeTx, bitsToTarget, targetToBits, preTarget3, subsidy, checkShare, powHash,
   desiredShareTarget, pseudoshareTarget, difficultyToTarget, parseWrappedShare, decodeHeader, headerHash, hash256, u256FromLE,
-  buildAuxTree, buildAuxPow, checkAuxPow, encodeMergedMiningData, pushData, pushInteger, u256ToLE,
+  buildAuxTree, buildAuxPow, checkAuxPow, encodeMergedMiningData, pushData, pushInteger, u256ToLE, DOGE_CHAIN_ID, findMergedMiningData, pubkeyHashToAddress, encodeHeader,
   type Network, type ShareTracker, type Tx,
 } from '../../services/core/index.ts';
 import { buildChain, easyNetwork, testAddresses } from '../../services/core/testing/chain-builder.ts';
@@ -48,6 +48,19 @@ function source(net: Network, mode: 'fast' | 'core' = 'fast', extra: Partial<Con
 function payload(j: JobTemplate): JobPayload {
   assert.ok(isJobPayload(j.payload));
   return j.payload;
+}
+
+/** Solves a job as a miner would: coinb1 || nonce || coinb2, the header on the job's branch, nonces until `target`. */
+function solveJob(net: Network, job: JobTemplate, nonce8: Buffer, target: bigint): { coinbase: Buffer; header: Buffer; pow: bigint } {
+  const coinbase = Buffer.concat([job.coinb1, nonce8, job.coinb2]);
+  let root = sha256dRaw(coinbase);
+  for (const b of job.merkleBranch) root = sha256dRaw(Buffer.concat([root, b]));
+  const h = { version: job.version, previousBlock: u256FromLE(job.prevHash), merkleRoot: u256FromLE(root), timestamp: job.ntime, bits: job.bits, nonce: 0 };
+  for (;; h.nonce++) {
+    const header = encodeHeader(h);
+    const pow = powHash(net, header);
+    if (pow <= target) return { coinbase, header, pow };
+  }
 }
 
 function sameJob(a: JobTemplate, b: JobTemplate): void {
@@ -258,21 +271,7 @@ test('sink: a solved job becomes a block (witness gentx, template txs) first, th
   const job = s.getJobTemplate({ payoutAddress: testAddresses(net, 2)[1]!, desiredShareTarget: null });
   // Solve it as the edge would: coinb1 || nonce || coinb2, header on the job's branch.
   const nonce8 = Buffer.from('0102030405060708', 'hex');
-  const coinbase = Buffer.concat([job.coinb1, nonce8, job.coinb2]);
-  let root = sha256dRaw(coinbase);
-  for (const b of job.merkleBranch) root = sha256dRaw(Buffer.concat([root, b]));
-  const header = Buffer.alloc(80);
-  header.writeUInt32LE(job.version, 0);
-  job.prevHash.copy(header, 4);
-  root.copy(header, 36);
-  header.writeUInt32LE(job.ntime, 68);
-  header.writeUInt32LE(job.bits, 72);
-  let pow = 0n;
-  for (let n = 0; ; n++) {
-    header.writeUInt32LE(n, 76);
-    pow = powHash(net, header);
-    if (pow <= job.shareTarget) break;
-  }
+  const { coinbase, header, pow } = solveJob(net, job, nonce8, job.shareTarget);
   const calls: string[] = [];
   let block: Buffer | null = null;
   let packed: Buffer | null = null;
@@ -333,26 +332,12 @@ test('merged mining: aux work puts mm_data right after the height (a new epoch),
   // Pseudoshares at least as easy as the aux target (the reference's rule), within the coin's sane range.
   assert.equal(job.pseudoshareTarget, net.PARENT.SANE_TARGET_RANGE[1]);
   const nonce8 = Buffer.alloc(8, 3);
-  const coinbase = Buffer.concat([job.coinb1, nonce8, job.coinb2]);
+  const { coinbase, header, pow } = solveJob(net, job, nonce8, auxTarget);
   const script = decodeTx(coinbase).inputs[0]!.script;
   const height = pushInteger(work.height);
   assert.deepEqual(script.subarray(0, height.length), height);
   assert.deepEqual(script.subarray(height.length, height.length + 45), pushData(encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce })));
-  // A header meeting the aux target (the share target too, here) goes to the aux service after the share.
-  let root = sha256dRaw(coinbase);
-  for (const b of job.merkleBranch) root = sha256dRaw(Buffer.concat([root, b]));
-  const header = Buffer.alloc(80);
-  header.writeUInt32LE(job.version, 0);
-  job.prevHash.copy(header, 4);
-  root.copy(header, 36);
-  header.writeUInt32LE(job.ntime, 68);
-  header.writeUInt32LE(job.bits, 72);
-  let pow = 0n;
-  for (let n = 0; ; n++) {
-    header.writeUInt32LE(n, 76);
-    pow = powHash(net, header);
-    if (pow <= auxTarget) break;
-  }
+  // A header meeting the aux target goes to the aux service.
   const sent: AuxSolution[] = [];
   const sink = new CoreShareSink({ submitBlock: () => undefined, submitShare: () => undefined, submitAux: (req) => { sent.push(req); } });
   sink.submitAux({
@@ -370,4 +355,41 @@ test('merged mining: aux work puts mm_data right after the height (a new epoch),
   // Aux work withdrawn: the commitment leaves the coinbase.
   s.setAuxWork(null);
   assert.equal(s.getJobTemplate(key).coinb1.toString('hex'), plain.coinb1.toString('hex'));
+});
+
+test('V36 path: the merged-mining commitment is in the coinbase and a Dogecoin address in the username becomes merged_addresses of the share', async () => {
+  const net = easyNetwork({ chainLength: 150, lookbehind: 20, pow: 'scrypt', lineage: 'V36', version: 36 });
+  const { tracker, shares } = buildChain(net, { count: 200, version: 36, desiredVersion: 36 });
+  const best = shares.at(-1)!.hash;
+  const work = syntheticWork({ count: 10, bits: BITS, curtime: NOW });
+  const s = source(net);
+  s.setWork(work);
+  s.setBasis(basisOf(net, tracker, best));
+  const tree = buildAuxTree([{ chainId: DOGE_CHAIN_ID, hash: 0xd06en }]);
+  s.setAuxWork({ auxWorkId: 1n, mmData: encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce }), target: 1n << 255n });
+  const dogeVersion = { main: 0x1e, test: 0x71, regtest: 0x6f }[net.PARENT.CHAIN];
+  const dogeHash = Buffer.alloc(20, 0x42);
+  const dogeAddress = pubkeyHashToAddress(dogeHash, dogeVersion);
+  const payoutAddress = testAddresses(net, 2)[1]!;
+  const job = s.getJobTemplate({ payoutAddress, desiredShareTarget: null, mergedAddress: dogeAddress });
+  const g = payload(job).regenerate();
+  assert.deepEqual(g.shareInfo.mergedAddresses, [{ chainId: DOGE_CHAIN_ID, script: Buffer.concat([Buffer.from('76a914', 'hex'), dogeHash, Buffer.from('88ac', 'hex')]) }]);
+  assert.notEqual(g.shareInfo.mergedPayoutHash ?? null, null);
+  assert.ok(findMergedMiningData(g.shareInfo.shareData.coinbase));
+  // Not a Dogecoin address (a Litecoin one): left out, as the reference does.
+  assert.equal(payload(s.getJobTemplate({ payoutAddress, desiredShareTarget: null, mergedAddress: payoutAddress })).regenerate().shareInfo.mergedAddresses ?? null, null);
+  // Solve it: the share carries them on the wire. (check() of V36 shares built through the edge is the
+  // V36 work generation's to finish: it fails on the hash link with or without merged mining.)
+  const nonce8 = Buffer.alloc(8, 9);
+  const { header } = solveJob(net, job, nonce8, job.shareTarget);
+  const share = payload(job).regenerate().getShare(decodeHeader(header), nonce8.readBigUInt64LE(0));
+  const parsed = parseWrappedShare(net, share.pack());
+  assert.deepEqual(parsed.contents.shareInfo.mergedAddresses, g.shareInfo.mergedAddresses);
+  assert.deepEqual(findMergedMiningData(parsed.contents.shareInfo.shareData.coinbase), { root: tree.root, treeSize: 1, merkleNonce: 0 });
+  // A v35 job ignores the merged address (no such field before V36).
+  const v35 = chain();
+  const s35 = source(v35.net);
+  s35.setWork(work);
+  s35.setBasis(basisOf(v35.net, v35.tracker, v35.best));
+  assert.equal(payload(s35.getJobTemplate({ payoutAddress: testAddresses(v35.net, 2)[1]!, desiredShareTarget: null, mergedAddress: dogeAddress })).regenerate().shareInfo.mergedAddresses ?? null, null);
 });

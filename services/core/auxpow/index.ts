@@ -2,3 +2,4 @@ export * from './merged-mining.ts';
 export * from './aux-tree.ts';
 export * from './auxpow.ts';
 export * from './check.ts';
+export * from './chains.ts';

@@ -174,7 +174,7 @@ export class CoreWorkSource implements WorkSource {
   }
 
   getJobTemplate(req: WorkRequest): JobTemplate {
-    const key = `${req.payoutAddress ?? ''}|${req.desiredShareTarget === null ? '' : req.desiredShareTarget.toString(16)}`;
+    const key = `${req.payoutAddress ?? ''}|${req.desiredShareTarget === null ? '' : req.desiredShareTarget.toString(16)}|${req.mergedAddress ?? ''}`;
     const hit = this.cache.get(key);
     if (hit !== undefined) { this.counters.cacheHits++; return hit; }
     const ctx = this.requireContext();

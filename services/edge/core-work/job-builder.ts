@@ -9,7 +9,8 @@
 // basis — deterministic, ~0.3 ms — and checks it reproduces the job's coinbase.
 import {
   bitsToTarget, encodeTx, finishGeneration, writeTx, Writer, type ByteArena, layoutFor, pushData, pushInteger, subsidy as subsidyFunc,
-  type GenerationBase, type Generated, type Network, type Tx,
+  DOGE_CHAIN_ID, mergedPayoutScript,
+  type GenerationBase, type Generated, type MergedAddress, type Network, type Tx,
 } from '../../core/index.ts';
 import type { Work } from '../../template-builder/template.ts';
 import type { WorkBasis } from '../../sharechain/work/basis.ts';
@@ -126,6 +127,21 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
 export interface JobRequest {
   payoutAddress: string | null;
   desiredShareTarget: bigint | null;
+  /** The miner's merged-chain (Dogecoin) address as given; V36 shares store its script. */
+  mergedAddress?: string | null;
+}
+
+/**
+ * V36 merged_addresses from a miner's Dogecoin address (spec p2pool-v36 §8.2). An address that is not
+ * Dogecoin's is left out, as the reference does: the miner's share then pays by its parent script.
+ */
+export function mergedAddressesFor(net: Network, shareVersion: number, mergedAddress: string | null | undefined): MergedAddress[] | null {
+  if (!mergedAddress || !layoutFor(net, shareVersion).rules.mergedMining) return null;
+  try {
+    return [{ chainId: DOGE_CHAIN_ID, script: mergedPayoutScript(DOGE_CHAIN_ID, net.PARENT.CHAIN, mergedAddress) }];
+  } catch {
+    return null;
+  }
 }
 
 export interface JobOptions {
@@ -152,7 +168,7 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
   });
   const shareData = c.view.shareData({ address: payout.address, coinbase: c.coinbaseScript, subsidy, random: o.random, donationPercent: o.donationPercent });
   const common = {
-    shareData, blockTarget: c.blockTarget, desiredTimestamp: Math.floor(o.now + 0.5), desiredTarget: desiredShareTarget,
+    shareData, mergedAddresses: mergedAddressesFor(net, basis.shareVersion, req.mergedAddress), blockTarget: c.blockTarget, desiredTimestamp: Math.floor(o.now + 0.5), desiredTarget: desiredShareTarget,
     baseSubsidy: c.baseSubsidy,
   };
   let input: EdgeGenerateInput;

@@ -90,7 +90,7 @@ export class GetworkService {
     const ctx = this.ctx;
     let job = ctx.jobs.currentFor(id.workKey);
     if (job === undefined) {
-      const template = ctx.work.getJobTemplate({ payoutAddress: id.payoutAddress, desiredShareTarget: id.desiredShareTarget });
+      const template = ctx.work.getJobTemplate({ payoutAddress: id.payoutAddress, desiredShareTarget: id.desiredShareTarget, mergedAddress: id.mergedAddress });
       adoptEpoch(ctx, template.workId, template.prevHash);
       job = ctx.jobs.add(id.workKey, template, now);
     }

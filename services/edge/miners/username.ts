@@ -1,12 +1,15 @@
 // The reference's username conventions (spec §8.4):
-//   address[.worker|_worker][/SHAREDIFF][+PSEUDODIFF]   (pairs in any order, later ones win)
+//   address[,MERGED_ADDRESS][.worker|_worker][/SHAREDIFF][+PSEUDODIFF]   (pairs in any order, later ones win)
+// MERGED_ADDRESS: the miner's payout address on the merged chain (V36, spec p2pool-v36 §8.2).
 // Numbers that do not parse are ignored, as in the reference.
 
 export interface ParsedUsername {
   /** The whole username, trimmed. */
   raw: string;
-  /** The part before the worker separator: the candidate payout address. */
+  /** The part before the worker separator (and a comma): the candidate payout address. */
   address: string;
+  /** After the first comma: the candidate merged-chain (Dogecoin) payout address, or null. */
+  mergedAddress: string | null;
   /** Worker name, '' when none. */
   worker: string;
   /** `/N`: desired P2Pool share difficulty, or null. */
@@ -35,5 +38,11 @@ export function parseUsername(username: string): ParsedUsername {
     address = user.slice(0, at);
     worker = user.slice(at + 1);
   }
-  return { raw, address, worker, shareDifficulty, pseudoshareDifficulty };
+  let mergedAddress: string | null = null;
+  const comma = address.indexOf(',');
+  if (comma >= 0) {
+    mergedAddress = address.slice(comma + 1) || null;
+    address = address.slice(0, comma);
+  }
+  return { raw, address, mergedAddress, worker, shareDifficulty, pseudoshareDifficulty };
 }

@@ -16,6 +16,8 @@ export interface Identity {
   username: string;
   /** Validated payout address, or null for the node's address. */
   payoutAddress: string | null;
+  /** Merged-chain payout address as given (checked where the merged chain is known), or null. */
+  mergedAddress: string | null;
   /** The stats name of the miner ('' payout → the node). */
   miner: string;
   worker: string;

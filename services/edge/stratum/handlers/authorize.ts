@@ -31,11 +31,12 @@ export function identify(ctx: EdgeContext, username: string, now: number): Ident
   return {
     username: u.raw,
     payoutAddress,
+    mergedAddress: u.mergedAddress,
     miner,
     worker: u.worker,
     desiredShareTarget,
     pseudoshareDifficulty: u.pseudoshareDifficulty,
-    workKey: workKey(payoutAddress, desiredShareTarget),
+    workKey: workKey(payoutAddress, desiredShareTarget, u.mergedAddress),
     stats: ctx.stats.pair(miner, u.worker, now),
   };
 }
