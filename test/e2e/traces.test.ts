@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { busRpc } from '../../services/bus/rpc.ts';
-import { parseArgs } from '../../services/cli/flags.ts';
-import { startNode, type StartedNode } from '../../services/cli/node.ts';
+import { parseArgs } from '../../services/runtime/flags.ts';
+import { startNode, type StartedNode } from '../../services/runtime/node.ts';
+import { servicesFor } from '../../services/cli/services.ts';
 import { clientsFor } from '../../services/runtime/clients.ts';
 import { createLogger } from '../../services/runtime/log.ts';
 import { setupTelemetry, type Telemetry } from '../../services/runtime/telemetry.ts';
@@ -31,7 +32,7 @@ before(async () => {
   const parsed = parseArgs([...ANY_PORTS, '--instance', 'traces', '--datadir', dir, ...chain.args], 'traces');
   assert.equal(parsed.kind, 'run');
   if (parsed.kind !== 'run') return;
-  node = await startNode(parsed.config, createLogger({ write: () => undefined }));
+  node = await startNode(parsed.config, createLogger({ write: () => undefined }), servicesFor(parsed.config.service));
 });
 
 after(async () => {
