@@ -18,6 +18,8 @@ export interface EdgeCounters {
   rejected: number;
   shares: number;
   blocks: number;
+  /** Shares the durable queue could not take: the miner was told, not counted as accepted. */
+  unstored: number;
   getworkRequests: number;
   badLines: number;
   droppedOversize: number;
@@ -35,7 +37,7 @@ export interface EdgeCounters {
 
 export function newCounters(): EdgeCounters {
   return {
-    submits: 0, accepted: 0, doa: 0, stale: 0, rejected: 0, shares: 0, blocks: 0, getworkRequests: 0,
+    submits: 0, accepted: 0, doa: 0, stale: 0, rejected: 0, shares: 0, blocks: 0, unstored: 0, getworkRequests: 0,
     badLines: 0, droppedOversize: 0, droppedSlow: 0, droppedIdle: 0, droppedBackpressure: 0,
     forwarded: 0, forwardedAccepted: 0, handedBack: 0, handedBackAccepted: 0, reconnectsSent: 0,
   };

@@ -17,6 +17,8 @@ import { fullNodeChain, nodeNetwork } from '../runtime/network.ts';
 import { fullNodeBlockSubmitter } from '../runtime/full-node.ts';
 import { MINER_DEAD_HASH_RATE, MINER_DIFFICULTY, MINER_HASH_RATE } from '../sharechain/edge-rates.ts';
 import { workBasisFromMessage } from '../sharechain/contract.ts';
+import { shareQueueFor } from '../sharechain/share-queue.ts';
+import { SubmitShareRequest } from '../gen/p2pool/v1/sharechain.ts';
 import { coinParams } from '../template-builder/coins.ts';
 import { fromBlockTemplate } from '../template-builder/contract.ts';
 import { webHandlerFor } from '../web/http.ts';
@@ -31,6 +33,8 @@ import { MinerDifficultyBook } from './handover/miner-difficulty.ts';
 export type EdgeLogic = Logic<Edge> & { endpoints?(): Record<string, string> };
 
 const SNAPSHOT_MS = 5_000;
+// How long a miner's share answer may wait for the share queue before the share is refused.
+const SHARE_STORE_TIMEOUT_MS = 3_000;
 const SNAPSHOT_MAX_MINERS = 3_000;
 
 // Edges behind one Service must hand out distinct coinbases: a StatefulSet pod "edge-3" takes prefix 3
@@ -54,6 +58,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   // and straight to this edge's configured full node, retried until one of them answers, so no bus
   // outage or template-builder restart can lose it (docs/bus.md, "Blocks").
   const direct = fullNodeBlockSubmitter(config.fullNode, net);
+  const queue = ctx.mode === 'cluster' ? shareQueueFor(net) : null;
   const sink = new CoreShareSink({
     submitBlock: (block, meta) => {
       let answered = false;
@@ -68,11 +73,19 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     },
     submitShare: (packed, meta) => {
       const w = readWrapper(new Reader(packed));
-      return ctx.clients.sharechain.SubmitShare({
+      const req: SubmitShareRequest = {
         share: { type: BigInt(w.type), contents: w.contents }, doa: meta.doa, miner: meta.miner, edge: ctx.instance,
         receivedAtMs: BigInt(Date.now()), transactions: [],
+      };
+      if (queue === null) return ctx.clients.sharechain.SubmitShare(req);
+      // Cluster: stored in the share queue before the miner hears "accepted"; refused (and the miner
+      // told) when NATS cannot take it. Only share-target solutions wait, never pseudoshares.
+      if (bus.state() !== 'connected') return Promise.reject(new Error('NATS is unreachable'));
+      return bus.persist(queue.spec, queue.topic, SubmitShareRequest.encode(req).finish(), {
+        msgId: queue.msgId(meta.hash.toString(16).padStart(64, '0')), timeoutMs: SHARE_STORE_TIMEOUT_MS,
       });
     },
+    durable: queue !== null,
     // Merged mining: the aux service builds and submits the AuxPoW; the edge only reports the outcome.
     submitAux: (req, meta) => ctx.clients.aux.SubmitAuxPow(req).then((r) => {
       for (const x of r.results) {

@@ -49,7 +49,13 @@ export const submit: Handler = (s, req) => {
     if (v.doa) { ctx.counters.doa++; record(id.stats, 'doa', s.attemptsPerShare, now); }
     else { ctx.counters.accepted++; record(id.stats, 'accepted', s.attemptsPerShare, now); }
     if (v.share) for (const st of id.stats) { st.shares++; if (v.block) st.blocks++; }
-    s.write(encodeResult(req.id, true));
+    const stored = v.stored;
+    if (stored === null) s.write(encodeResult(req.id, true));
+    // A share is "accepted" only once it is stored (cluster: the edge's JetStream queue, docs/bus.md).
+    else stored.then(() => s.write(encodeResult(req.id, true)), (e: unknown) => {
+      ctx.counters.unstored++;
+      s.error(req.id, E.OTHER, `Share not stored, the pool cannot take shares right now (${(e as Error)?.message ?? e}); not counted`);
+    });
     if (!v.grace && s.vardiff.onShare(now)) sendWork(ctx, s, false);
     return;
   }
