@@ -1,4 +1,4 @@
-// A small stratum v1 miner for tests, written from the protocol description (spec §8.3), not
+// A small stratum v1 miner for tests, written from the protocol description (docs/protocol.md §8.3), not
 // from the edge's code: its header and target math are its own, so it checks the server
 // rather than agreeing with it by construction. Reusable by end-to-end tests.
 import { connect } from 'node:net';
