@@ -29,6 +29,9 @@ import type { ShareSource } from '../pool/share-source.ts';
 import { workBasisMessage } from '../pool/contract/work-basis.ts';
 import { sharechainHandlers } from './contract.ts';
 import { shareArrivals, sharechainMetrics } from './metrics.ts';
+import { context } from '@opentelemetry/api';
+import { extractContext } from '../bus/otel.ts';
+import { inSpan } from '../runtime/tracing.ts';
 import { EdgeRates } from './edge-rates.ts';
 import { resolvePayout, PayoutAddressError } from './payout.ts';
 import { PeerView } from './peer-view.ts';
@@ -175,7 +178,8 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
           return;
         }
         try {
-          await submitShare(req);
+          // In the trace of the edge's 'share submit' (its context is in the message headers).
+          await context.with(extractContext(m.headers), () => inSpan('p2pool.sharechain', 'share dequeue', { 'p2pool.queue.seq': m.seq }, () => submitShare(req)));
         } catch (e) {
           log.warn('queued share not applied yet, will retry', { seq: m.seq, deliveries: m.deliveries, error: (e as Error).message });
           if (m.deliveries < QUEUE_MAX_DELIVERIES) throw e;
