@@ -178,6 +178,10 @@ export function p2poolNodeCrd(): Record<string, unknown> {
           shareVersion: int(0), syncProgress: str(),
         },
       },
+      rollout: {
+        type: 'object', required: ['target', 'from', 'step', 'stepStartedAt'],
+        properties: { target: str(), from: str(), step: int(0, 3), stepStartedAt: { type: 'string', format: 'date-time' }, failed: str({ maxLength: 32768 }) },
+      },
     },
   };
 

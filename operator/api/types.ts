@@ -118,6 +118,8 @@ export interface P2PoolNodeStatus {
   version?: string;
   edges?: { replicas?: number; ready?: number; readyText?: string; selector?: string; prefixes?: number[] };
   pool?: PoolFigures;
+  /** The ordered rollout to `version` (operator/render/rollout.ts). */
+  rollout?: { target: string; from: string; step: number; stepStartedAt: string; failed?: string };
 }
 
 export interface ObjectMeta {

@@ -7,6 +7,7 @@ import { extranoncePrefixFor } from '../../services/edge/server.ts';
 import { componentName, LABELS, MANAGED_BY, render, type RenderDefaults } from '../render/node.ts';
 import { PORTS } from '../render/args.ts';
 import { computeStatus, poolFigures, sameStatus, type WorkloadObservation } from '../render/status.ts';
+import { observeWorkload, planRollout, type ObservedWorkload, type RolloutPlan } from '../render/rollout.ts';
 import { KubeError, resourcePath, type KubeClient } from './kube.ts';
 import { deleteNodeStreams } from './jetstream.ts';
 
@@ -65,6 +66,7 @@ export class Reconciler {
 
     let error: string | undefined;
     let rendered = render(node, this.#o.defaults);
+    let plan: RolloutPlan | undefined;
     try {
       if (rendered.waitingFor) {
         // The operator's NATS first: its Service address goes into every service's arguments.
@@ -73,8 +75,16 @@ export class Reconciler {
         const ip = svc?.spec?.clusterIP;
         if (ip && ip !== 'None') rendered = render(node, this.#o.defaults, { natsServiceIP: ip });
       }
-      await this.#applyAll(node, rendered.objects);
-      if (!rendered.waitingFor) await this.#prune(node, rendered.objects);
+      if (!rendered.waitingFor) {
+        // A version change rolls step by step (render/rollout.ts): what runs now decides what changes.
+        const now = (this.#o.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        plan = planRollout({ objects: rendered.objects, target: rendered.version, observed: await this.#workloads(node), previous: node.status?.rollout, now });
+        if (plan.reason === 'RolloutStepFailed' && node.status?.rollout?.failed !== plan.rollout?.failed) this.#o.recorder.event(node, 'Warning', 'RolloutStepFailed', plan.message.slice(0, 1000));
+        await this.#applyAll(node, plan.objects);
+        await this.#prune(node, rendered.objects);
+      } else {
+        await this.#applyAll(node, rendered.objects);
+      }
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
       this.#o.recorder.event(node, 'Warning', 'ApplyFailed', error.slice(0, 1000));
@@ -86,6 +96,7 @@ export class Reconciler {
       ...(error ? { error } : {}), ...(rendered.waitingFor ? { waitingFor: rendered.waitingFor } : {}),
       workloads: observed.workloads, edges: { ...observed.edges, selector: rendered.edgeSelector },
       ...(observed.pool ? { pool: observed.pool } : {}), ...(observed.poolError ? { poolError: observed.poolError } : {}),
+      ...(plan ? { rollout: plan } : {}),
     });
     if (!sameStatus(node.status, status)) {
       const before = node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
@@ -108,6 +119,18 @@ export class Reconciler {
         this.#o.recorder.event(node, 'Normal', 'Updated', `updated ${obj.kind} ${obj.metadata.name}`);
       }
     }
+  }
+
+  async #workloads(node: P2PoolNode): Promise<Map<string, ObservedWorkload>> {
+    const { client } = this.#o;
+    const ns = node.metadata.namespace;
+    const sel = encodeURIComponent(`${LABELS.instance}=${node.metadata.name},${LABELS.managedBy}=${MANAGED_BY}`);
+    const out = new Map<string, ObservedWorkload>();
+    for (const kind of ['Deployment', 'StatefulSet'] as const) {
+      const list = await client.get(`${resourcePath('apps/v1', kind, ns)}?labelSelector=${sel}`);
+      for (const w of list.items ?? []) out.set(w.metadata.name, observeWorkload({ ...w, kind }));
+    }
+    return out;
   }
 
   async #prune(node: P2PoolNode, objects: KubeObject[]): Promise<void> {

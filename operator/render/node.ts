@@ -16,6 +16,9 @@ export const LABELS = {
 export const MANAGED_BY = 'p2pool-operator';
 export const CONFIG_HASH = 'p2pool.dev/config-hash';
 export const UID = 10001;
+/** A new pod counts as available only after being ready this long (rollouts wait for it). */
+export const MIN_READY_SECONDS = 10;
+export const PROGRESS_DEADLINE_SECONDS = 300;
 
 export interface RenderDefaults {
   /** Image repository of the services when the spec names none (the operator's own image). */
@@ -168,6 +171,9 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
           // /readyz means synced and able to serve (an edge: it has work to hand out).
           readinessProbe: probe('/readyz', 5, 2),
           livenessProbe: { ...probe('/healthz', 10, 6), initialDelaySeconds: 10 },
+          // An edge moves its miners to the others before it stops (docs/rollout.md): GET /drain returns
+          // when the drain window is over, then SIGTERM finds nothing left to do.
+          ...(s === 'edge' ? { lifecycle: { preStop: { httpGet: { path: '/drain', port: 'health' } } } } : {}),
           resources: w.resources ?? {},
           volumeMounts: mounts,
           securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
@@ -187,7 +193,9 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
         apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta(componentName(name, s), s),
         spec: {
           serviceName: componentName(name, 'edge-pods'), replicas: w.replicas ?? 1, podManagementPolicy: 'Parallel',
-          updateStrategy: { type: 'RollingUpdate' }, selector: { matchLabels: selector(s) }, template,
+          // One edge at a time, each ready for a while before the next drains (its miners land somewhere).
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }, minReadySeconds: MIN_READY_SECONDS,
+          selector: { matchLabels: selector(s) }, template,
           persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' },
         },
       });
@@ -197,7 +205,12 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
     const strategy = s === 'sharechain' ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
     objects.push({
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(componentName(name, s), s),
-      spec: { replicas: w.replicas ?? 1, strategy, revisionHistoryLimit: 3, selector: { matchLabels: selector(s) }, template },
+      spec: {
+        replicas: w.replicas ?? 1, strategy, revisionHistoryLimit: 3, minReadySeconds: MIN_READY_SECONDS,
+        // Past this a new pod that never gets ready marks the Deployment ProgressDeadlineExceeded: the
+        // operator's rollout stops there (render/rollout.ts).
+        progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS, selector: { matchLabels: selector(s) }, template,
+      },
     });
   }
 

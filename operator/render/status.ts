@@ -3,6 +3,7 @@
 // read from the web service's reference JSON (/local_stats, /global_stats).
 import { JT_VERSIONS } from '../../services/core/share/versions.ts';
 import type { Condition, P2PoolNode, P2PoolNodeStatus, PoolFigures } from '../api/types.ts';
+import type { RolloutPlan } from './rollout.ts';
 
 // The best share's reference JSON names its class (type_name); the built-in networks are JT-lineage.
 const VERSION_BY_CLASS = new Map(JT_VERSIONS.map((v) => [v.className, v.version]));
@@ -29,6 +30,8 @@ export interface StatusInput {
   pool?: PoolFigures;
   /** Why the pool figures could not be read, if they could not. */
   poolError?: string;
+  /** The ordered rollout's step (render/rollout.ts): Progressing reports it. */
+  rollout?: RolloutPlan;
 }
 
 export function formatHashrate(hps: number): string {
@@ -86,9 +89,14 @@ export function computeStatus(s: StatusInput): P2PoolNodeStatus {
   } else {
     conditions.push(c('Synced', true, 'Applied', 'every object of the node matches the spec'));
   }
-  const progressing = !!s.waitingFor || rolling.length > 0;
-  conditions.push(c('Progressing', progressing, progressing ? 'RollingOut' : 'RolloutComplete',
-    progressing ? `updating: ${(rolling.map((w) => w.name).join(', ') || s.waitingFor) ?? ''}` : 'all workloads run the current spec'));
+  const ro = s.rollout;
+  const progressing = ro?.rollout !== undefined && !s.waitingFor ? ro.progressing : !!s.waitingFor || rolling.length > 0;
+  if (ro?.rollout !== undefined && !s.waitingFor && (ro.progressing || ro.reason === 'RolloutStepFailed')) {
+    conditions.push(c('Progressing', ro.progressing, ro.reason, ro.message));
+  } else {
+    conditions.push(c('Progressing', progressing, progressing ? 'RollingOut' : 'RolloutComplete',
+      progressing ? `updating: ${(rolling.map((w) => w.name).join(', ') || s.waitingFor) ?? ''}` : 'all workloads run the current spec'));
+  }
   const degraded = !!s.error || (notReady.length > 0 && !progressing);
   conditions.push(c('Degraded', degraded, s.error ? 'ReconcileError' : degraded ? 'PodsNotReady' : 'AsExpected',
     s.error ? s.error : degraded ? `not ready: ${notReady.map((w) => `${w.name} ${w.ready}/${w.desired}`).join(', ')}` : 'no fault seen'));
@@ -103,6 +111,7 @@ export function computeStatus(s: StatusInput): P2PoolNodeStatus {
     ...(gen !== undefined ? { observedGeneration: gen } : {}),
     version: s.version,
     conditions,
+    ...(ro?.rollout ? { rollout: ro.rollout } : {}),
     edges: {
       replicas: s.edges.desired, ready: s.edges.ready, readyText: `${s.edges.ready}/${s.edges.desired}`,
       selector: s.edges.selector, prefixes: [...s.edges.prefixes].sort((a, b) => a - b),

@@ -139,6 +139,32 @@ function suite(name: string, makeBus: (prefix: string) => Promise<Bus>) {
       await waitFor(() => live.length >= 2, 'live durable events');
     });
 
+    test('work queue: in order, once per id, a failed message comes back first, the rest wait; a new consumer takes over', async () => {
+      const b = await bus();
+      const spec = { name: 'QCONF', topics: ['conformance.queued'], workQueue: true, duplicateWindowMs: 120_000 };
+      const put = (i: number) => b.persist(spec, 'conformance.queued', new Uint8Array([i]), { msgId: `q-${i}` });
+      for (const i of [1, 2, 3]) await put(i);
+      assert.equal((await put(2)).duplicate, true, 'the same id is stored once');
+      const seen: number[] = [];
+      let failOnce = true;
+      const first = await b.consume(spec, 'conformance', async (m) => {
+        const v = m.data[0]!;
+        seen.push(v);
+        if (v === 2 && failOnce) { failOnce = false; throw new Error('not yet'); }
+      }, { retryMs: 50 });
+      await waitFor(() => seen.length >= 4, 'four deliveries');
+      assert.deepEqual(seen, [1, 2, 2, 3]);
+      await first.close();
+      // Queued while nobody consumes, taken by the next consumer of the same durable name.
+      await put(4);
+      await put(5);
+      const later: number[] = [];
+      const second = await b.consume(spec, 'conformance', async (m) => { later.push(m.data[0]!); }, { retryMs: 50 });
+      await waitFor(() => later.length >= 2, 'the rest');
+      assert.deepEqual(later, [4, 5]);
+      await second.close();
+    });
+
     test('KV: put, get, list, delete', async () => {
       const b = await bus();
       const kv = await b.kv({ name: 'conformance', history: 1 });

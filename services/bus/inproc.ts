@@ -5,7 +5,7 @@
 import { RpcCode, RpcError } from './errors.ts';
 import { eventSubject, rpcSubject, streamName, subjectMatches, validPrefix, DEFAULT_PREFIX } from './subjects.ts';
 import type {
-  Bus, BusMessage, BusState, Closer, Headers, KvEntry, KvSpec, KvStore, PersistResult, Reply,
+  Bus, BusMessage, BusState, Closer, ConsumeOptions, Headers, KvEntry, KvSpec, KvStore, PersistResult, QueuedMessage, Reply,
   RequestHandler, RequestOptions, StoredMessage, StreamSpec,
 } from './types.ts';
 
@@ -21,6 +21,8 @@ interface MemStream {
   messages: StoredMessage[];
   nextSeq: number;
   recentIds: Map<string, { seq: number; at: number }>;
+  // Work queues: wakes the consumer when a message arrives.
+  wake?: () => void;
 }
 
 export class InProcBus implements Bus {
@@ -140,6 +142,7 @@ export class InProcBus implements Bus {
     if (opts.msgId) s.recentIds.set(opts.msgId, { seq, at: now });
     if (spec.maxMsgs && s.messages.length > spec.maxMsgs) s.messages.splice(0, s.messages.length - spec.maxMsgs);
     this.#deliver(subject, data, opts.headers ?? {});
+    s.wake?.();
     return { seq, duplicate: false };
   }
 
@@ -152,6 +155,37 @@ export class InProcBus implements Bus {
       if (filter && !subjectMatches(filter, m.subject)) continue;
       yield { ...m, data: copy(m.data), headers: { ...m.headers } };
     }
+  }
+
+  async consume(spec: StreamSpec, _durable: string, handler: (msg: QueuedMessage) => Promise<void>, opts: ConsumeOptions = {}): Promise<Closer> {
+    const s = this.#stream(spec);
+    const retryMs = opts.retryMs ?? 1_000;
+    let closed = false;
+    let wait: (() => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    s.wake = () => wait?.();
+    const pause = (ms?: number) => new Promise<void>((r) => {
+      wait = () => { clearTimeout(timer); wait = undefined; r(); };
+      if (ms !== undefined) timer = setTimeout(wait, ms);
+    });
+    const loop = async () => {
+      let deliveries = 0;
+      while (!closed) {
+        const m = s.messages[0];
+        if (!m) { await pause(); continue; }
+        deliveries++;
+        try {
+          await handler({ ...m, data: copy(m.data), headers: { ...m.headers }, deliveries });
+          if (s.messages[0] === m) s.messages.shift();
+          deliveries = 0;
+        } catch {
+          await pause(retryMs);
+        }
+      }
+    };
+    // Not tracked as in-flight work: it runs until closed, and drain() must not wait for it.
+    void loop();
+    return { close: async () => { closed = true; s.wake = undefined; wait?.(); } };
   }
 
   async kv(spec: KvSpec): Promise<KvStore> {
@@ -193,6 +227,7 @@ class MemKv implements KvStore {
   #entries = new Map<string, { value: Uint8Array; revision: number; at: number }>();
   #revision = 0;
   #ttlMs: number | undefined;
+  #watchers = new Set<(key: string, value: Uint8Array | null) => void>();
   constructor(ttlMs?: number) {
     this.#ttlMs = ttlMs;
   }
@@ -207,10 +242,17 @@ class MemKv implements KvStore {
   async put(key: string, value: Uint8Array): Promise<number> {
     const revision = ++this.#revision;
     this.#entries.set(key, { value: copy(value), revision, at: Date.now() });
+    for (const w of this.#watchers) w(key, copy(value));
     return revision;
   }
   async delete(key: string): Promise<void> {
     this.#entries.delete(key);
+    for (const w of this.#watchers) w(key, null);
+  }
+  async watch(onChange: (key: string, value: Uint8Array | null) => void): Promise<Closer> {
+    for (const e of await this.entries()) onChange(e.key, e.value);
+    this.#watchers.add(onChange);
+    return { close: async () => { this.#watchers.delete(onChange); } };
   }
   async entries(): Promise<KvEntry[]> {
     const out: KvEntry[] = [];

@@ -8,12 +8,12 @@ import {
   NoRespondersError, RequestError, TimeoutError,
   type Msg, type MsgHdrs, type NatsConnection, type Subscription,
 } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { RpcCode, RpcError } from './errors.ts';
 import { bucketName, eventSubject, rpcQueue, rpcSubject, streamName, validPrefix, DEFAULT_PREFIX } from './subjects.ts';
 import type {
-  Bus, BusMessage, BusState, Closer, Headers, KvEntry, KvSpec, KvStore, PersistResult, Reply,
+  Bus, BusMessage, BusState, Closer, ConsumeOptions, Headers, KvEntry, KvSpec, KvStore, PersistResult, QueuedMessage, Reply,
   RequestHandler, RequestOptions, StoredMessage, StreamSpec,
 } from './types.ts';
 
@@ -179,7 +179,7 @@ export class NatsBus implements Bus {
         const config = {
           name,
           subjects: spec.topics.map((t) => eventSubject(this.prefix, t)),
-          retention: RetentionPolicy.Limits,
+          retention: spec.workQueue ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
           storage: StorageType.File,
           discard: DiscardPolicy.Old,
           max_msgs: spec.maxMsgs ?? -1,
@@ -247,6 +247,57 @@ export class NatsBus implements Bus {
     }
   }
 
+  async consume(spec: StreamSpec, durable: string, handler: (msg: QueuedMessage) => Promise<void>, opts: ConsumeOptions = {}): Promise<Closer> {
+    const name = streamName(this.prefix, spec.name);
+    const retryMs = opts.retryMs ?? 1_000;
+    let closed = false;
+    let current: { close(): Promise<unknown> } | undefined;
+    // One message in flight (max_ack_pending 1): the next is not handed over before this one is
+    // acknowledged, so the stream's order is the order of application, and a failed one comes back first.
+    const setup = async () => {
+      await this.#ensureStream(spec);
+      const jsm = await this.#manager();
+      const config = { durable_name: durable, ack_policy: AckPolicy.Explicit, max_ack_pending: 1, ack_wait: 10_000_000_000, deliver_policy: DeliverPolicy.All };
+      try {
+        await jsm.consumers.info(name, durable);
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+        await jsm.consumers.add(name, config);
+      }
+      return this.#jetstream().consumers.get(name, durable);
+    };
+    const loop = async () => {
+      while (!closed && this.state() !== 'closed') {
+        try {
+          const consumer = await setup();
+          const messages = await consumer.consume({ max_messages: 1 });
+          current = messages;
+          for await (const m of messages) {
+            if (closed) break;
+            try {
+              await handler({ subject: m.subject, data: m.data, headers: fromNatsHeaders(m.headers), seq: m.seq, deliveries: m.info.deliveryCount });
+              m.ack();
+            } catch {
+              m.nak(retryMs);
+            }
+          }
+        } catch (e) {
+          // NATS away or the stream not there yet: try again.
+          opts.onError?.(e);
+        }
+        if (!closed && this.state() !== 'closed') await sleep(retryMs);
+      }
+    };
+    // Not tracked as in-flight work: it runs until closed, and drain() must not wait for it.
+    void loop();
+    return {
+      close: async () => {
+        closed = true;
+        await current?.close().catch(() => undefined);
+      },
+    };
+  }
+
   async kv(spec: KvSpec): Promise<KvStore> {
     const kv = await new Kvm(this.#nc).create(bucketName(this.prefix, spec.name), {
       history: spec.history ?? 1,
@@ -268,6 +319,14 @@ export class NatsBus implements Bus {
           if (e && e.operation === 'PUT') out.push({ key, value: e.value, revision: e.revision });
         }
         return out.sort((a, b) => a.key.localeCompare(b.key));
+      },
+      watch: async (onChange) => {
+        // Last value of every key first, then updates; a TTL expiry arrives as a purge marker.
+        const it = await kv.watch();
+        void (async () => {
+          for await (const e of it) onChange(e.key, e.operation === 'PUT' ? e.value : null);
+        })().catch(() => undefined);
+        return { close: async () => { it.stop(); } };
       },
     };
   }

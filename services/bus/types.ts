@@ -42,6 +42,20 @@ export interface StreamSpec {
   // Window in which a repeated msgId is dropped as a duplicate.
   duplicateWindowMs?: number;
   replicas?: number;
+  // A work queue: a message is removed once its consumer acknowledges it (JetStream work-queue retention).
+  workQueue?: boolean;
+}
+
+// A message handed to a work-queue consumer; `deliveries` counts this one (1 = first delivery).
+export interface QueuedMessage extends StoredMessage {
+  deliveries: number;
+}
+
+export interface ConsumeOptions {
+  // Wait before a message whose handler threw is handed over again (default 1 s).
+  retryMs?: number;
+  // Told why consumption is not progressing (NATS away, stream missing...), for logs.
+  onError?: (e: unknown) => void;
 }
 
 export interface PersistResult {
@@ -60,6 +74,8 @@ export interface KvStore {
   put(key: string, value: Uint8Array): Promise<number>;
   delete(key: string): Promise<void>;
   entries(): Promise<KvEntry[]>;
+  // Every current entry, then each change as it happens (value null = deleted or expired), until closed.
+  watch(onChange: (key: string, value: Uint8Array | null) => void): Promise<Closer>;
 }
 
 export interface KvSpec {
@@ -88,6 +104,10 @@ export interface Bus {
   persist(stream: StreamSpec, topic: string, data: Uint8Array, opts?: { msgId?: string; headers?: Headers; timeoutMs?: number }): Promise<PersistResult>;
   // Everything stored in the stream from `fromSeq` (1 = oldest kept), in order; ends when caught up.
   replay(stream: StreamSpec, opts?: { fromSeq?: number; topic?: string }): AsyncIterable<StoredMessage>;
+  // Work-queue consumption under the durable name `durable` (shared by the consumer's replicas): one
+  // message at a time, in stream order; removed when `handler` resolves, handed over again (the same
+  // one, so order holds) after `retryMs` when it throws. Survives restarts of NATS and of the consumer.
+  consume(stream: StreamSpec, durable: string, handler: (msg: QueuedMessage) => Promise<void>, opts?: ConsumeOptions): Promise<Closer>;
   kv(spec: KvSpec): Promise<KvStore>;
   state(): BusState;
   onState(listener: (state: BusState) => void): () => void;

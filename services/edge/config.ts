@@ -62,7 +62,9 @@ export interface EdgeConfig {
   keepAliveMs: number;
   /** Where client.reconnect points miners on drain ([] params = same host/port). */
   reconnectTo: { host: string; port: number; waitSeconds: number } | null;
-  /** Time between sending client.reconnect and closing the remaining sockets. */
+  /** A drain sends client.reconnect to its miners spread over this window (ms), so the other edges take them a few at a time. */
+  drainWindowMs: number;
+  /** After the window: longest wait for the last miners to leave before closing their sockets. */
   drainGraceMs: number;
   /** getwork: X-Roll-NTime expire value (seconds). */
   getworkRollNtimeSeconds: number;
@@ -97,6 +99,7 @@ export const DEFAULT_CONFIG: EdgeConfig = {
   maxBadLines: 8,
   keepAliveMs: 60_000,
   reconnectTo: null,
+  drainWindowMs: 10_000,
   drainGraceMs: 5_000,
   getworkRollNtimeSeconds: 100,
   version: 'p2pool-ts/0.1.0',

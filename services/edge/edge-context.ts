@@ -5,6 +5,9 @@ import type { ExtranonceAllocator } from './work/extranonce.ts';
 import type { ShareSink, WorkSource } from './work-source.ts';
 import type { StatsBook } from './miners/stats.ts';
 import type { StratumSession } from './stratum/session.ts';
+import type { HandoverLink } from './handover/link.ts';
+import type { MinerDifficultyBook } from './handover/miner-difficulty.ts';
+import type { DepartedSessions } from './handover/departed.ts';
 import { difficultyToTarget } from './codec/target.ts';
 
 export interface EdgeCounters {
@@ -15,6 +18,8 @@ export interface EdgeCounters {
   rejected: number;
   shares: number;
   blocks: number;
+  /** Shares the durable queue could not take: the miner was told, not counted as accepted. */
+  unstored: number;
   getworkRequests: number;
   badLines: number;
   droppedOversize: number;
@@ -23,12 +28,20 @@ export interface EdgeCounters {
   droppedBackpressure: number;
   /** Times a connection's reading was paused until it read our replies (write backpressure). */
   readsPaused: number;
+  /** Submits for another edge's jobs sent there (and accepted there), and those this edge checked for others. */
+  forwarded: number;
+  forwardedAccepted: number;
+  handedBack: number;
+  handedBackAccepted: number;
+  /** client.reconnect sent by a drain. */
+  reconnectsSent: number;
 }
 
 export function newCounters(): EdgeCounters {
   return {
-    submits: 0, accepted: 0, doa: 0, stale: 0, rejected: 0, shares: 0, blocks: 0, getworkRequests: 0,
+    submits: 0, accepted: 0, doa: 0, stale: 0, rejected: 0, shares: 0, blocks: 0, unstored: 0, getworkRequests: 0,
     badLines: 0, droppedOversize: 0, droppedSlow: 0, droppedIdle: 0, droppedBackpressure: 0, readsPaused: 0,
+    forwarded: 0, forwardedAccepted: 0, handedBack: 0, handedBackAccepted: 0, reconnectsSent: 0,
   };
 }
 
@@ -49,6 +62,13 @@ export interface EdgeContext {
   readonly minTarget: bigint;
   readonly maxTarget: bigint;
   draining: boolean;
+  /** First hex digits of every job id this edge issues (handover/job-tag.ts). */
+  readonly jobTag: string;
+  /** Other edges, for submits on their jobs (null: this edge is alone). */
+  readonly handover: HandoverLink | null;
+  /** Miners' pseudoshare difficulty shared by the edges (null: vardiff starts afresh per connection). */
+  readonly difficulties: MinerDifficultyBook | null;
+  readonly departed: DepartedSessions;
 }
 
 /** Converts a difficulty in miner units (scaled by DUMB_SCRYPT_DIFF) to a target. */

@@ -4,6 +4,7 @@
 // WorkSource new-work events by fanning jobs out to every connection.
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveConfig } from './config.ts';
 import type { EdgeConfig } from './config.ts';
 import type { EdgeContext } from './edge-context.ts';
@@ -20,6 +21,12 @@ import { fanOut, leaveGroup, sendWork } from './stratum/work-dispatch.ts';
 import { HttpFront } from './getwork/http-front.ts';
 import type { WebHandler } from './getwork/http-front.ts';
 import { encodeCall } from './codec/jsonrpc.ts';
+import type { HandoverLink } from './handover/link.ts';
+import type { MinerDifficultyBook } from './handover/miner-difficulty.ts';
+import { DepartedSessions } from './handover/departed.ts';
+import { newJobTag } from './handover/job-tag.ts';
+import { answerForeignSubmit } from './handover/foreign-submit.ts';
+import type { Closer } from '../bus/types.ts';
 
 export interface EdgeServerOptions {
   config?: Partial<EdgeConfig>;
@@ -27,14 +34,27 @@ export interface EdgeServerOptions {
   shareSink: ShareSink;
   /** Handles HTTP GETs on the worker port that are not getwork (the web service). */
   webHandler?: WebHandler | null;
+  /** The other edges (submits on their jobs, theirs on ours); null/absent: this edge is alone. */
+  handover?: HandoverLink | null;
+  /** Miners' difficulty shared with the other edges; absent: vardiff starts afresh per connection. */
+  difficulties?: MinerDifficultyBook | null;
 }
 
 export interface DrainOptions {
   reconnectHost?: string;
   reconnectPort?: number;
   waitSeconds?: number;
-  /** Close whatever is left after this long (ms); 0/undefined = config.drainGraceMs. */
+  /** client.reconnect goes out to the miners spread over this many ms; 0/undefined = config.drainWindowMs. */
+  windowMs?: number;
+  /** After the window, wait this long at most for the last miners to leave, then close; 0/undefined = config.drainGraceMs. */
   deadlineMs?: number;
+}
+
+export interface DrainResult {
+  connectionsBefore: number;
+  connectionsRemaining: number;
+  reconnectsSent: number;
+  ms: number;
 }
 
 export interface FanOutRecord {
@@ -53,6 +73,8 @@ export class EdgeServer {
   private sweeper: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private boundPort = 0;
+  private handoverServer: Closer | null = null;
+  private drained: Promise<DrainResult> | null = null;
   lastFanOut: FanOutRecord | null = null;
   /** Observers of fan-out timing (benchmarks, metrics). */
   onFanOut: ((r: FanOutRecord) => void) | null = null;
@@ -66,9 +88,10 @@ export class EdgeServer {
       else if (COIN_NETWORKS[config.coin] !== undefined) config.addressValidator = new NetworkAddressValidator(config.coin);
     }
     this.config = config;
+    const jobTag = newJobTag(config.extranoncePrefix.value);
     this.ctx = {
       config,
-      jobs: new JobRegistry(config.extranonce1Size, config.extranonce2Size),
+      jobs: new JobRegistry(config.extranonce1Size, config.extranonce2Size, undefined, jobTag),
       extranonce: new ExtranonceAllocator(config.extranonce1Size, config.extranoncePrefix, Math.floor(Math.random() * 2 ** 16)),
       work: opts.workSource,
       sink: opts.shareSink,
@@ -80,6 +103,10 @@ export class EdgeServer {
       minTarget: minerDifficultyToTarget(config, config.maxDifficulty),
       maxTarget: minerDifficultyToTarget(config, config.minDifficulty),
       draining: false,
+      jobTag,
+      handover: opts.handover ?? null,
+      difficulties: opts.difficulties ?? null,
+      departed: new DepartedSessions(config.drainWindowMs + config.drainGraceMs + 60_000),
     };
     this.http = new HttpFront(this.ctx, opts.webHandler ?? null);
     this.listener = new WorkerPortListener({
@@ -99,6 +126,7 @@ export class EdgeServer {
   /** Binds the worker port (config.port; 0 = any free port) and starts the sweeper. */
   async start(): Promise<number> {
     this.unsubscribe = this.ctx.work.onNewWork((ev) => this.newWork(ev));
+    if (this.ctx.handover !== null) this.handoverServer = await this.ctx.handover.serve(this.ctx.jobTag, (req) => answerForeignSubmit(this.ctx, req));
     this.boundPort = await this.listener.listen(this.config.port, this.config.host);
     this.sweeper = setInterval(() => this.sweep(Date.now()), this.config.sweepIntervalMs);
     this.sweeper.unref();
@@ -106,25 +134,54 @@ export class EdgeServer {
   }
 
   /**
-   * Graceful drain for rollouts: stop accepting, tell every stratum miner to reconnect
-   * (client.reconnect, so the load balancer sends it to another edge), answer parked long
-   * polls, wait until the miners have left or the deadline passes, then close the rest.
-   * Omitted options fall back to config.reconnectTo / config.drainGraceMs; without a host the
-   * call has no params, which miners read as "reconnect to the same address".
+   * Graceful drain for rollouts (docs/rollout.md): stop accepting, tell the stratum miners to
+   * reconnect (client.reconnect, so the load balancer sends them to another edge) spread over the
+   * drain window, keep answering submits for the work this edge issued — on its own connections and
+   * forwarded by the edges the miners moved to — until the window and a short linger are over, then
+   * close what is left. Each miner's difficulty is written to the shared store first. Without a
+   * host the call has no params (cgminer-family firmware refuses a reconnect to another host).
+   * A second call returns the first one's result.
    */
-  async drain(opts: DrainOptions = {}): Promise<{ connectionsBefore: number; connectionsRemaining: number }> {
+  drain(opts: DrainOptions = {}): Promise<DrainResult> {
+    this.drained ??= this.runDrain(opts);
+    return this.drained;
+  }
+
+  private async runDrain(opts: DrainOptions): Promise<DrainResult> {
+    const t0 = Date.now();
     const before = this.sessions.size;
     this.ctx.draining = true;
     void this.listener.stopAccepting();
     const r = opts.reconnectHost ? { host: opts.reconnectHost, port: opts.reconnectPort ?? this.boundPort, waitSeconds: opts.waitSeconds ?? 0 } : this.config.reconnectTo;
     const line = Buffer.from(encodeCall('client.reconnect', r === null ? [] : [r.host, r.port, r.waitSeconds]));
-    for (const s of this.sessions) s.write(line);
+    const users: string[] = [];
+    for (const s of this.sessions) if (s.users !== null) users.push(...s.users.keys());
+    const flushed = this.ctx.difficulties?.flush(users);
+    if (flushed) await Promise.race([flushed, sleep(1_000)]);
     this.http.onNewWork();
+    const windowMs = opts.windowMs || this.config.drainWindowMs;
+    const queue = [...this.sessions];
+    let sent = 0;
+    while (sent < queue.length) {
+      // Miner i goes at i·window/n: the others take the moving miners a few at a time.
+      const due = Math.min(queue.length, Math.floor(((Date.now() - t0) / windowMs) * queue.length) + 1);
+      for (; sent < due; sent++) {
+        const s = queue[sent]!;
+        if (s.closed) continue;
+        // Known as departed from now: a miner may open its next connection before closing this one.
+        if (s.en1 !== null && s.users !== null) this.ctx.departed.add(s.users.keys(), { en1: s.en1, versionMask: s.versionMask, vardiff: s.vardiff, at: Date.now() });
+        s.write(line);
+        this.ctx.counters.reconnectsSent++;
+      }
+      if (sent < queue.length) await sleep(Math.min(50, Math.max(1, windowMs / queue.length)));
+    }
+    // Submits forwarded back by the edges the last miners moved to arrive within moments.
+    const lingerUntil = Date.now() + Math.min(1_500, opts.deadlineMs || this.config.drainGraceMs);
     const deadline = Date.now() + (opts.deadlineMs || this.config.drainGraceMs);
-    while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    while ((this.sessions.size > 0 && Date.now() < deadline) || Date.now() < lingerUntil) await sleep(50);
     const remaining = this.sessions.size;
     await this.stop();
-    return { connectionsBefore: before, connectionsRemaining: remaining };
+    return { connectionsBefore: before, connectionsRemaining: remaining, reconnectsSent: this.ctx.counters.reconnectsSent, ms: Date.now() - t0 };
   }
 
   get draining(): boolean {
@@ -141,6 +198,8 @@ export class EdgeServer {
     if (this.sweeper !== null) { clearInterval(this.sweeper); this.sweeper = null; }
     this.unsubscribe?.();
     this.unsubscribe = null;
+    await this.handoverServer?.close().catch(() => undefined);
+    this.handoverServer = null;
     const closed = this.listener.stopAccepting();
     for (const s of this.sessions) s.close();
     for (const sock of this.listener.unsniffed.keys()) sock.destroy();
@@ -179,6 +238,8 @@ export class EdgeServer {
     socket.once('close', () => {
       s.closed = true;
       this.sessions.delete(s);
+      // Its in-flight shares may come back through the edge it moves to (handover/foreign-submit.ts).
+      if (s.en1 !== null && s.users !== null) this.ctx.departed.add(s.users.keys(), { en1: s.en1, versionMask: s.versionMask, vardiff: s.vardiff, at: Date.now() });
       leaveGroup(this.ctx, s);
       if (s.en1 !== null) this.ctx.extranonce.release(s.en1);
     });
@@ -219,6 +280,7 @@ export class EdgeServer {
       if (s.vardiff?.onIdle(now)) sendWork(this.ctx, s, false);
     }
     this.ctx.jobs.sweep(now, cfg.jobLifetimeMs, cfg.staleJobKeepMs);
+    this.ctx.departed.sweep(now);
     this.http.getwork.sweep(now);
     this.http.longPolls.sweep(now, 3_600_000);
   }

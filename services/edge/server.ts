@@ -17,6 +17,8 @@ import { fullNodeChain, nodeNetwork } from '../runtime/network.ts';
 import { fullNodeBlockSubmitter } from '../full-node/index.ts';
 import { MINER_DEAD_HASH_RATE, MINER_DIFFICULTY, MINER_HASH_RATE } from '../pool/edge-gauges.ts';
 import { workBasisFromMessage } from '../pool/contract/work-basis.ts';
+import { shareQueueFor } from '../bus/share-queue.ts';
+import { SubmitShareRequest } from '../gen/p2pool/v1/sharechain.ts';
 import { coinParams } from '../pool/coins.ts';
 import { fromBlockTemplate } from '../pool/contract/template.ts';
 import { webHandlerFor } from '../runtime/http-get.ts';
@@ -25,11 +27,15 @@ import { auxCommitmentFromMessage, CoreShareSink, CoreWorkSource } from './core-
 import type { AuxWork } from '../gen/p2pool/v1/aux.ts';
 import { edgeMetrics } from './metrics.ts';
 import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
+import { BusHandoverLink } from './handover/link.ts';
+import { MinerDifficultyBook } from './handover/miner-difficulty.ts';
 
 // endpoints(): the worker port once bound, for the start-up log and `make run`.
 export type EdgeLogic = Logic<Edge> & { endpoints?(): Record<string, string> };
 
 const SNAPSHOT_MS = 5_000;
+// How long a miner's share answer may wait for the share queue before the share is refused.
+const SHARE_STORE_TIMEOUT_MS = 3_000;
 const SNAPSHOT_MAX_MINERS = 3_000;
 
 // Edges behind one Service must hand out distinct coinbases: a StatefulSet pod "edge-3" takes prefix 3
@@ -53,6 +59,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   // and straight to this edge's configured full node, retried until one of them answers, so no bus
   // outage or template-builder restart can lose it (docs/bus.md, "Blocks").
   const direct = fullNodeBlockSubmitter(config.fullNode, net);
+  const queue = ctx.mode === 'cluster' ? shareQueueFor(net) : null;
   const sink = new CoreShareSink({
     submitBlock: (block, meta) => {
       let answered = false;
@@ -67,11 +74,19 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     },
     submitShare: (packed, meta) => {
       const w = readWrapper(new Reader(packed));
-      return ctx.clients.sharechain.SubmitShare({
+      const req: SubmitShareRequest = {
         share: { type: BigInt(w.type), contents: w.contents }, doa: meta.doa, miner: meta.miner, edge: ctx.instance,
         receivedAtMs: BigInt(Date.now()), transactions: [],
+      };
+      if (queue === null) return ctx.clients.sharechain.SubmitShare(req);
+      // Cluster: stored in the share queue before the miner hears "accepted"; refused (and the miner
+      // told) when NATS cannot take it. Only share-target solutions wait, never pseudoshares.
+      if (bus.state() !== 'connected') return Promise.reject(new Error('NATS is unreachable'));
+      return bus.persist(queue.spec, queue.topic, SubmitShareRequest.encode(req).finish(), {
+        msgId: queue.msgId(meta.hash.toString(16).padStart(64, '0')), timeoutMs: SHARE_STORE_TIMEOUT_MS,
       });
     },
+    durable: queue !== null,
     // Merged mining: the aux service builds and submits the AuxPoW; the edge only reports the outcome.
     submitAux: (req, meta) => ctx.clients.aux.SubmitAuxPow(req).then((r) => {
       for (const x of r.results) {
@@ -81,17 +96,24 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     }),
     log,
   });
+  // Shared with the other edges over the bus (docs/rollout.md): miners' difficulty, and submits on each other's jobs.
+  const difficulties = new MinerDifficultyBook();
+  const workerPort = config.workerPort ?? net.WORKER_PORT;
   const edge = new EdgeServer({
     config: {
       ...edgeConfigForParent(net.PARENT),
       host: config.workerHost ?? '0.0.0.0',
-      port: config.workerPort ?? net.WORKER_PORT,
+      port: workerPort,
       extranoncePrefix: extranoncePrefixFor(ctx.instance),
       version: `p2pool-ts/${ctx.version}`,
+      drainWindowMs: config.drainWindow * 1000,
+      reconnectTo: config.drainReconnect ? { host: config.drainReconnect.host, port: config.drainReconnect.port || workerPort, waitSeconds: 0 } : null,
     },
     workSource: work,
     shareSink: sink,
     webHandler: webHandlerFor(ctx.clients.web),
+    handover: new BusHandoverLink(ctx.bus),
+    difficulties,
   });
 
   // Ready = there is work to hand out (a template, and a synced basis for its block bits).
@@ -155,9 +177,10 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   };
 
   const drain = async (opts: Parameters<EdgeServer['drain']>[0] = {}) => {
+    ctx.health.setCheck('work', false, 'draining');
     const r = await edge.drain(opts);
     ctx.health.setCheck('work', false, 'drained');
-    log.info('edge drained', { ...r });
+    log.info('edge drained', { ...r, forwarded_back: edge.ctx.counters.handedBack });
     return r;
   };
 
@@ -172,9 +195,11 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       return drain({
         reconnectHost: req.reconnectHost || undefined, reconnectPort: req.reconnectPort || undefined,
         waitSeconds: req.waitSeconds || undefined, deadlineMs: Number(req.deadlineMs) || undefined,
-      });
+      }).then((r) => ({ connectionsBefore: r.connectionsBefore, connectionsRemaining: r.connectionsRemaining }));
     },
     async start() {
+      await difficulties.attach(ctx.bus).catch((e) => log.warn('shared miner difficulties unavailable: vardiff starts afresh per connection', { error: (e as Error).message }));
+      closers.push({ close: () => difficulties.close() });
       closers.push(
         await on(bus, Events.auxWorkPublished, (m) => setAux(m.work)),
         // No template = the template builder has no ready full node: jobs are withdrawn until it does.
@@ -192,7 +217,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     },
     // SIGTERM: miners are told to reconnect (to another edge behind the Service) before the port closes.
     async drain() {
-      if (!edge.draining) await drain();
+      await drain();
     },
     async stop() {
       stopped = true;

@@ -65,6 +65,12 @@ export class CpuMiner {
   private workers: Worker[] = [];
   private running = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** Subscription id of the last connection, offered back on the next (session resumption). */
+  private session = '';
+  /** Asked to move by client.reconnect: the threads keep hashing the job they have, and what they find
+   *  before the next connection is authorized goes out on it (the pool forwards it to the old edge). */
+  private moving = false;
+  private queued: unknown[][] = [];
   private backoff: number;
   private target: { host: string; port: number };
   private extranonce1 = Buffer.alloc(0);
@@ -160,11 +166,12 @@ export class CpuMiner {
       this.scheduleReconnect();
     };
     try {
-      const sub = await conn.request('mining.subscribe', [this.o.userAgent]);
+      const sub = await conn.request('mining.subscribe', this.session === '' ? [this.o.userAgent] : [this.o.userAgent, this.session]);
       if (sub.error) throw new Error(`mining.subscribe refused: ${sub.error.message}`);
       const r = sub.result as [unknown, string, number];
       if (!Array.isArray(r) || typeof r[1] !== 'string' || typeof r[2] !== 'number') throw new Error('mining.subscribe: unexpected result');
       this.extranonce1 = Buffer.from(r[1], 'hex');
+      this.session = r[1];
       this.extranonce2Size = r[2];
       this.s.connected = true;
       if (this.o.suggestDifficulty !== undefined) {
@@ -175,6 +182,10 @@ export class CpuMiner {
       if (auth.error || auth.result === false) throw new Error(`mining.authorize refused: ${auth.error?.message ?? 'false'}`);
       this.s.authorized = true;
       this.backoff = this.o.reconnectMs;
+      this.moving = false;
+      const q = this.queued;
+      this.queued = [];
+      for (const params of q) this.send(conn, params);
       this.note('info', `mining on ${host}:${port} as ${this.o.username}`);
       this.changed();
     } catch (e) {
@@ -223,9 +234,26 @@ export class CpuMiner {
         const port = Number(params[1]) > 0 ? Number(params[1]) : this.target.port;
         const wait = Math.max(0, Number(params[2]) || 0);
         this.target = { host, port };
-        this.backoff = Math.max(this.o.reconnectMs, wait * 1000);
         this.note('info', `pool asked to reconnect to ${host}:${port} in ${wait} s`);
-        this.conn?.close();
+        // The next connection first (after `wait`), the old one closed once its answers are in: the
+        // threads keep hashing the current job, whose shares the pool still takes.
+        const old = this.conn;
+        this.conn = null;
+        this.s.connected = this.s.authorized = false;
+        this.moving = true;
+        if (old) {
+          const t0 = Date.now();
+          const closeWhenAnswered = () => { if (old.inFlight === 0 || Date.now() - t0 > 2_000) old.close(); else setTimeout(closeWhenAnswered, 20).unref(); };
+          closeWhenAnswered();
+        }
+        if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+        this.reconnectTimer = setTimeout(() => {
+          this.reconnectTimer = null;
+          this.s.reconnects++;
+          void this.connectOnce();
+        }, wait * 1000);
+        this.reconnectTimer.unref();
+        this.changed();
         break;
       }
       default:
@@ -272,12 +300,21 @@ export class CpuMiner {
       while (this.rate.length > 0 && now - this.rate[0]!.t > 10_000) this.rate.shift();
       return;
     }
-    if (m.gen !== this.gen || this.job === null || m.jobId !== this.job.jobId || this.conn === null) return;
+    if (m.gen !== this.gen || this.job === null || m.jobId !== this.job.jobId) return;
     const job = this.job;
     if (BigInt('0x' + m.hash) <= bitsToTarget(job.bits)) this.s.blockCandidates++;
     const nonceHex = (m.nonce >>> 0).toString(16).padStart(8, '0');
+    const params = [this.o.username, job.jobId, m.extranonce2, job.ntimeHex, nonceHex];
+    if (this.conn === null || !this.s.authorized) {
+      if (this.moving && this.queued.length < 256) this.queued.push(params);
+      return;
+    }
+    this.send(this.conn, params);
+  }
+
+  private send(conn: StratumConnection, params: unknown[]): void {
     this.s.submitted++;
-    this.conn.request('mining.submit', [this.o.username, job.jobId, m.extranonce2, job.ntimeHex, nonceHex]).then(
+    conn.request('mining.submit', params).then(
       (r) => this.onSubmitReply(r),
       (e: Error) => { this.s.lastError = e.message; this.changed(); },
     );

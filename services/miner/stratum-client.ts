@@ -58,6 +58,11 @@ export class StratumConnection {
     });
   }
 
+  /** Requests still waiting for their reply. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
   close(): void {
     this.socket.destroy();
   }

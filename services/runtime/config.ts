@@ -67,6 +67,10 @@ export interface NodeConfig {
   // Seconds to stay up answering "not ready" after SIGTERM before draining, so load balancers stop
   // sending work first (Kubernetes endpoint propagation).
   shutdownDelay: number;
+  // --drain-window: seconds over which a draining edge spreads client.reconnect to its miners.
+  drainWindow: number;
+  // --drain-reconnect-host: the public host (and port, 0 = the worker port) client.reconnect names; absent = no params.
+  drainReconnect?: { host: string; port: number };
   // --demo-miner: built-in CPU miner for `make run` (needs edge + template builder logic).
   demoMiner: boolean;
 }

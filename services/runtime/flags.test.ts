@@ -111,6 +111,9 @@ test('clear errors for bad input', () => {
     [['-f', '101'], /percentage between 0 and 100/],
     [['-w', 'host:'], /expected PORT or ADDR:PORT/],
     [['--bogus'], /unrecognized argument: --bogus/],
+    [['--drain-window', '0'], /--drain-window: expected 1 to 600 seconds/],
+    [['--drain-reconnect-host', 'localhost'], /with a dot in the host/],
+    [['--drain-reconnect-host', 'pool.example.com:99999'], /port out of range/],
     [['--net'], /--net expects NAME/],
     [['a', 'b', 'c'], /too many positional arguments/],
     [['--testnet=1'], /takes no value/],
@@ -126,4 +129,13 @@ test('help and version', () => {
   for (const f of ['--net', '--testnet', '--net-file', '-a, --address', '--give-author', '-f, --fee', '-n, --p2pool-node', '--p2pool-port', '-w, --worker-port', '--max-conns', '--bitcoind-address', '--bitcoind-rpc-port', '--bitcoind-p2p-port', '--merged', '--datadir', '--logfile', '--nats', '--service', 'BITCOIND_RPCUSERPASS']) {
     assert.ok(h.includes(f), `help mentions ${f}`);
   }
+});
+
+test('drain flags: window in seconds, the public host client.reconnect names', () => {
+  assert.equal(run([]).drainWindow, 10);
+  assert.equal(run([]).drainReconnect, undefined);
+  const c = run(['--drain-window', '30', '--drain-reconnect-host', 'pool.example.com:3333']);
+  assert.equal(c.drainWindow, 30);
+  assert.deepEqual(c.drainReconnect, { host: 'pool.example.com', port: 3333 });
+  assert.deepEqual(run(['--drain-reconnect-host', 'stratum.pool.example']).drainReconnect, { host: 'stratum.pool.example', port: 0 });
 });

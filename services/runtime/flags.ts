@@ -66,6 +66,17 @@ const OPTIONS: Option[] = [
     c.workerPort = port;
     if (m[1] !== undefined) c.workerHost = m[1].replace(/^\[(.*)\]$/, '$1');
   } },
+  { names: ['--drain-window'], kind: 'int', metavar: 'SECONDS', group: 'worker', help: 'on SIGTERM or GET /drain on the health port, send miners client.reconnect spread over this window, answering their submits meanwhile (default: 10)', apply: (c, v) => {
+    if (Number(v) < 1 || Number(v) > 600) throw new UsageError(`--drain-window: expected 1 to 600 seconds, got ${v}`);
+    c.drainWindow = Number(v);
+  } },
+  { names: ['--drain-reconnect-host'], kind: 'string', metavar: 'HOST[:PORT]', group: 'worker', help: "the pool's public host miners are sent back to on a drain (default: none, client.reconnect without params = the same address); cgminer-family firmware refuses any other host and names without a dot", apply: (c, v) => {
+    const m = /^([^:\s]+)(?::(\d+))?$/.exec(v);
+    if (!m || !m[1]!.includes('.')) throw new UsageError(`--drain-reconnect-host: expected the public HOST[:PORT] miners use, with a dot in the host (cgminer refuses e.g. "localhost"), got "${v}"`);
+    const port = m[2] === undefined ? 0 : Number(m[2]);
+    if (port > 65535) throw new UsageError(`--drain-reconnect-host: port out of range: ${port}`);
+    c.drainReconnect = { host: m[1]!, port };
+  } },
   { names: ['-f', '--fee'], kind: 'percent', metavar: 'PERCENT', group: 'worker', help: 'charge miners mining to their own address this percentage fee (default: 0)', apply: (c, v) => { c.fee = Number(v); } },
 
   { names: ['--bitcoind-address'], kind: 'string', metavar: 'ADDRESS', group: 'bitcoind', help: 'connect to the full node at this address (default: 127.0.0.1)', apply: (c, v) => { c.fullNode.host = v; } },
@@ -111,7 +122,7 @@ export function defaultConfig(instance: string): NodeConfig {
     fullNode: { host: '127.0.0.1' }, merged: [], datadir: '.data', logLevel: 'info',
     natsPrefix: DEFAULT_PREFIX, natsReplicas: 1, instance,
     healthHost: '', healthPort: 8081, webHost: '', webPort: 8080, grpcHost: '', grpcPort: 50051,
-    shutdownDelay: 0, demoMiner: false,
+    shutdownDelay: 0, demoMiner: false, drainWindow: 10,
   };
 }
 

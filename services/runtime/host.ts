@@ -12,7 +12,7 @@ import { clientsFor, type Clients } from './clients.ts';
 import type { NodeConfig } from './config.ts';
 import { HealthState, statusName } from './health-state.ts';
 import { LocalServices } from './local.ts';
-import { startHealthServer, type HttpEndpoint, type Route } from './http-server.ts';
+import { sendJson, startHealthServer, type HttpEndpoint, type Route } from './http-server.ts';
 import type { Logger } from './log.ts';
 import { register, type Registration } from './registry.ts';
 
@@ -85,6 +85,7 @@ export class Host {
   #http: HttpEndpoint | undefined;
   #bus: Bus | undefined;
   #stopping: Promise<void> | undefined;
+  #draining: Promise<void> | undefined;
   #busUnsub: (() => void) | undefined;
 
   constructor(opts: HostOptions) {
@@ -119,7 +120,15 @@ export class Host {
     this.#http = await startHealthServer(config.healthHost, config.healthPort, {
       live: () => ({ ok: this.#stopping === undefined || this.#hosted.length > 0, detail: { instance: config.instance } }),
       ready: () => this.#readiness(),
-      routes: this.#opts.routes,
+      routes: {
+        ...this.#opts.routes,
+        // A Kubernetes preStop hook: drain (not ready, services drain: an edge moves its miners away)
+        // and answer when done; the SIGTERM that follows finds the drain over and stops at once.
+        '/drain': async (_req, res) => {
+          await this.drain('preStop');
+          sendJson(res, 200, { drained: true, instance: config.instance });
+        },
+      },
     });
     log.info('health endpoint listening', { port: this.#http.port, url: `http://${config.healthHost}:${this.#http.port}/readyz` });
     const bus = typeof this.#opts.bus === 'function' ? await this.#opts.bus() : this.#opts.bus;
@@ -182,7 +191,7 @@ export class Host {
 
   #readiness(): { ok: boolean; detail: unknown } {
     const services: Record<string, unknown> = {};
-    let ok = this.#hosted.length === this.#opts.services.length && this.#stopping === undefined;
+    let ok = this.#hosted.length === this.#opts.services.length && this.#stopping === undefined && this.#draining === undefined;
     for (const h of this.#hosted) {
       const ready = h.ctx.health.ready();
       ok &&= ready;
@@ -201,10 +210,15 @@ export class Host {
     return this.#stopping;
   }
 
-  async #shutdown(reason: string): Promise<void> {
+  // Not ready, (delay,) drain services newest first; the process keeps running. Once per process.
+  drain(reason: string): Promise<void> {
+    this.#draining ??= this.#drain(reason);
+    return this.#draining;
+  }
+
+  async #drain(reason: string): Promise<void> {
     const { log, config } = this.#opts;
-    const bus = this.#bus;
-    log.info('shutting down', { reason });
+    log.info('draining', { reason });
     for (const h of this.#hosted) h.ctx.health.setStatus(ServingStatus.DRAINING);
     if (config.shutdownDelay > 0) await sleep(config.shutdownDelay * 1000);
     const reversed = [...this.#hosted].reverse();
@@ -215,6 +229,14 @@ export class Host {
         h.ctx.log.error('drain failed', { error: e });
       }
     }
+  }
+
+  async #shutdown(reason: string): Promise<void> {
+    const { log } = this.#opts;
+    const bus = this.#bus;
+    log.info('shutting down', { reason });
+    await this.drain(reason);
+    const reversed = [...this.#hosted].reverse();
     for (const h of reversed) await h.closer?.close().catch(() => undefined);
     for (const h of reversed) {
       try {

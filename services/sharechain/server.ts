@@ -10,7 +10,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBip34Height, u256FromLE, u256ToHex, u256ToLE, type Share } from '../core/index.ts';
 import { ShareSource as Origin } from '../gen/p2pool/v1/common.ts';
-import { ShareOutcome, SharechainDefinition, type Sharechain as SharechainContract } from '../gen/p2pool/v1/sharechain.ts';
+import {
+  ShareOutcome, SharechainDefinition, SubmitShareRequest, type SubmitShareResponse, type Sharechain as SharechainContract,
+} from '../gen/p2pool/v1/sharechain.ts';
 import type { BlockTemplate } from '../gen/p2pool/v1/template_builder.ts';
 import type { PeerGatewayClientImpl } from '../gen/p2pool/v1/peer_gateway.ts';
 import { Events } from '../bus/events.ts';
@@ -30,6 +32,7 @@ import { shareArrivals, sharechainMetrics } from './metrics.ts';
 import { EdgeRates } from './edge-rates.ts';
 import { resolvePayout, PayoutAddressError } from './payout.ts';
 import { PeerView } from './peer-view.ts';
+import { SHARE_QUEUE_CONSUMER, shareQueueFor } from '../bus/share-queue.ts';
 import { Sharechain, type PayoutConfig, type PeerHooks } from './sharechain.ts';
 import { ReferenceStats } from './stats/reference-stats.ts';
 import { BusShareStore } from './store/bus-store.ts';
@@ -39,6 +42,8 @@ export type SharechainLogic = Logic<SharechainContract>;
 
 
 const STATUS_LINE_MS = 30_000;
+// A queued share whose application keeps failing (not a rejection: an error) is given up after this many tries.
+const QUEUE_MAX_DELIVERIES = 50;
 const LOG_SAMPLE_MS = 5 * 60_000;
 
 async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
@@ -94,6 +99,21 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
   // In the cluster the gateway is another process: its hooks are calls (the embedded gateway attaches itself).
   if (!ctx.local) peerHooks = busPeerHooks(ctx.clients.peerGateway, log);
 
+  // A share found by this node's miners: the SubmitShare call (embedded) or the share queue (cluster).
+  const submitShare = async (req: SubmitShareRequest): Promise<SubmitShareResponse> => {
+    const { sc, base } = need();
+    const r = await base.SubmitShare!(req);
+    const hash = r.hash.length ? u256ToHex(u256FromLE(r.hash)) : '';
+    if (r.outcome === ShareOutcome.ACCEPTED) {
+      const s = sc.tracker.get(u256FromLE(r.hash));
+      if (s) announce(sc, s, Origin.LOCAL);
+      log.info('share accepted', { share: hash, miner: req.miner, doa: req.doa, best: r.isBest, height: s ? sc.tracker.getHeight(s.hash) : 0 });
+    } else {
+      log.warn('share not accepted', { share: hash, miner: req.miner, outcome: Object.entries(ShareOutcome).find(([, v]) => v === r.outcome)?.[0] ?? r.outcome, reason: r.reason });
+    }
+    return r;
+  };
+
   const applyTemplate = (sc: Sharechain, t: BlockTemplate): void => {
     sc.setTemplate({ templateId: Number(t.templateId), previousBlock: u256FromLE(t.previousBlock), bits: t.bits, height: t.height, subsidy: t.coinbaseValue });
   };
@@ -142,6 +162,27 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
       await on(bus, Events.peersChanged, (m) => { peers.changed(m); sc.setPeerCount(peers.count); }),
       await on(bus, Events.statsSnapshot, (m) => { rates.add(m); sc.setLocalHashRate(rates.total()); }),
     );
+    if (ctx.mode === 'cluster') {
+      // The shares the edges acknowledged, in the order they were queued, each applied once: a share
+      // the chain already has answers DUPLICATE (docs/bus.md, "Acknowledged shares").
+      const queue = shareQueueFor(net);
+      closers.push(await bus.consume(queue.spec, SHARE_QUEUE_CONSUMER, async (m) => {
+        let req: SubmitShareRequest;
+        try {
+          req = SubmitShareRequest.decode(m.data);
+        } catch (e) {
+          log.error('undecodable message in the share queue, dropped', { seq: m.seq, error: (e as Error).message });
+          return;
+        }
+        try {
+          await submitShare(req);
+        } catch (e) {
+          log.warn('queued share not applied yet, will retry', { seq: m.seq, deliveries: m.deliveries, error: (e as Error).message });
+          if (m.deliveries < QUEUE_MAX_DELIVERIES) throw e;
+          log.error('queued share dropped after repeated failures', { seq: m.seq, miner: req.miner, deliveries: m.deliveries, error: (e as Error).message });
+        }
+      }, { onError: (e) => log.warn('share queue: not consuming', { error: (e as Error).message }) }));
+    }
     void catchUp(sc);
     const every = (ms: number, fn: () => void) => { const t = setInterval(fn, ms); t.unref(); timers.push(t); };
     every(STATUS_LINE_MS, () => log.info(stats.statusLine().replace(/\n/g, ' |')));
@@ -160,19 +201,7 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     GetMissingParents: (req) => need().base.GetMissingParents!(req),
     GetStats: (req) => need().base.GetStats!(req),
     GetMinerShares: (req) => need().base.GetMinerShares!(req),
-    async SubmitShare(req) {
-      const { sc, base } = need();
-      const r = await base.SubmitShare!(req);
-      const hash = r.hash.length ? u256ToHex(u256FromLE(r.hash)) : '';
-      if (r.outcome === ShareOutcome.ACCEPTED) {
-        const s = sc.tracker.get(u256FromLE(r.hash));
-        if (s) announce(sc, s, Origin.LOCAL);
-        log.info('share accepted', { share: hash, miner: req.miner, doa: req.doa, best: r.isBest, height: s ? sc.tracker.getHeight(s.hash) : 0 });
-      } else {
-        log.warn('share not accepted', { share: hash, miner: req.miner, outcome: Object.entries(ShareOutcome).find(([, v]) => v === r.outcome)?.[0] ?? r.outcome, reason: r.reason });
-      }
-      return r;
-    },
+    SubmitShare: (req) => submitShare(req),
     async AddPeerShares(req) {
       const { sc, base } = need();
       const r = await base.AddPeerShares!(req);

@@ -442,7 +442,10 @@ export class Sharechain implements ShareSource {
   }
 
   /** [V36] which share version this node mints and why (docs/consensus-core.md, V36). */
-  private readonly ratchet = new VersionRatchet();
+  private ratchetInstance: VersionRatchet | null = null;
+  private get ratchet(): VersionRatchet {
+    return (this.ratchetInstance ??= new VersionRatchet({ initialState: this.net.GENESIS_SHARE_VERSION >= 36 ? 'confirmed' : 'voting' }));
+  }
   private versionDecision: RatchetDecision | null = null;
   private versionGauge = false;
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { vectorsDir } from '../../services/core/testing/vectors.ts';
+import { REPO_VECTORS, vectorsDir } from '../../services/core/testing/vectors.ts';
 
 const cli = resolve(import.meta.dirname, '../../services/cli/main.ts');
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'sharechain', 'verify', ...args], { encoding: 'utf8' });
@@ -21,6 +21,15 @@ test('every vector chain verifies share by share with exit 0', () => {
     const first = JSON.parse(readFileSync(file, 'utf8')).shares[0];
     assert.match(lines[0]!, new RegExp(`^0 ${first.share_hash} pow=${first.pow_hash} target=${first.target} ok$`));
     assert.match(lines.at(-1)!, /^16 ok, 0 failed/);
+  }
+});
+
+test('the V36 vector chains (v36 and the v35 -> v36 switch) verify with exit 0', () => {
+  for (const [f, n] of [['v36.json', 16], ['v35-to-v36-switch.json', 40]] as const) {
+    const file = join(REPO_VECTORS, f);
+    const r = run('--net-file', file, '--chain', file);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^${n} ok, 0 failed \\(.*, lineage V36\\)$`, 'm'));
   }
 });
 

@@ -13,7 +13,7 @@ export interface Chain {
   stop(): Promise<void>;
 }
 
-export async function startChain(label = 'p2pool-ts e2e payout'): Promise<Chain> {
+export async function startChain(label = 'p2pool-ts e2e payout', net = 'litecoin_regtest'): Promise<Chain> {
   const ltc = await startLitecoind({ noMweb: true });
   try {
     await ltc.mine(101);
@@ -25,7 +25,7 @@ export async function startChain(label = 'p2pool-ts e2e payout'): Promise<Chain>
   return {
     ltc, address,
     args: [
-      '--net', 'litecoin_regtest', '-a', address,
+      '--net', net, '-a', address,
       '--bitcoind-address', '127.0.0.1', '--bitcoind-rpc-port', String(ltc.rpcPort), '--bitcoind-p2p-port', String(ltc.p2pPort),
       ltc.user, ltc.pass,
     ],

@@ -243,7 +243,8 @@ test('drain: client.reconnect to every miner, then the edge closes', async (t) =
   const rc = c.nextCall('client.reconnect');
   const drained = h.edge.drain();
   assert.deepEqual((await rc).params, ['edge.example', 9332, 0]);
-  assert.deepEqual(await drained, { connectionsBefore: 1, connectionsRemaining: 1 }, 'this client ignored the reconnect');
+  const d = await drained;
+  assert.deepEqual([d.connectionsBefore, d.connectionsRemaining, d.reconnectsSent], [1, 1, 1], 'this client ignored the reconnect');
   await c.closedPromise;
   assert.equal(c.closed, true);
 });
@@ -256,7 +257,7 @@ test('drain with explicit target: a miner that follows client.reconnect leaves b
   await c.authorize(ADDRESS);
   void c.nextCall('client.reconnect').then(() => c.close());
   const r = await h.edge.drain({ reconnectHost: 'other-edge', reconnectPort: 19332, waitSeconds: 1, deadlineMs: 3000 });
-  assert.deepEqual(r, { connectionsBefore: 1, connectionsRemaining: 0 });
+  assert.deepEqual([r.connectionsBefore, r.connectionsRemaining], [1, 0]);
   assert.match(c.raw, /"client.reconnect","params":\["other-edge",19332,1\]/);
 });
 

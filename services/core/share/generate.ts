@@ -6,13 +6,11 @@ import { coinbaseMerkleBranch, merkleRoot, checkMerkleLink } from '../bitcoin/me
 import { prefixToHashLink } from '../bitcoin/hash-link.ts';
 import { addressToScriptJT, addressToScriptV36, decodeAddress, pubkeyHashToAddress, v36PayoutIdentity } from '../bitcoin/address.ts';
 import { p2pkhScript } from '../bitcoin/script.ts';
-import { v36PayoutScript } from '../bitcoin/address.ts';
+import { v36PayoutAddress } from '../bitcoin/address.ts';
 import type { BlockHeader } from '../bitcoin/header.ts';
 import { hash256 } from '../crypto/hash.ts';
 import type { Network } from '../networks/types.ts';
 import { preTarget3, preTarget3V36, retargetBasis, shareBits, type RetargetBasis } from '../target/retarget.ts';
-import { decayedWeights } from '../pplns/decayed.ts';
-import { mergedPayoutHash } from '../merged/payout-hash.ts';
 import { validMessageData } from './message-data.ts';
 import type { ShareTracker } from '../tracker/share-tracker.ts';
 import { encodeShareInfo, encodeShareInfoMiddle, type ShareInfoMiddle, type ShareLayout } from './codec.ts';
@@ -104,8 +102,8 @@ function combinedDonationAddress(net: Network): string | null {
 
 /** The payout key of a share author (finder) from share_data (JT: address string; FV: script hex). */
 export function finderKey(net: Network, layout: ShareLayout, d: ShareData): string {
+  if (layout.rules.layout === 'C') return d.address ?? v36PayoutAddress(d.pubkeyHash!, d.pubkeyType ?? 0, net.PARENT);
   if (layout.rules.payoutKey === 'address') return d.address ?? pubkeyHashToAddress(d.pubkeyHash!, net.PARENT.ADDRESS_VERSION);
-  if (layout.rules.layout === 'C') return v36PayoutScript(d.pubkeyHash!, d.pubkeyType ?? 0).toString('hex');
   return p2pkhScript(d.pubkeyHash!).toString('hex');
 }
 
@@ -276,7 +274,7 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
   const order: BasePayee[] = [];
   let v36: V36Base | null = null;
   if (rules.mergedMining) {
-    v36 = { ...v36Payouts(tracker, net, prevHash, Math.min(height, net.REAL_CHAIN_LENGTH), subsidy), retarget: retargetBasis(tracker, net, prevHash), mergedPayoutHash: mergedPayoutHash(tracker, prevHash, net.REAL_CHAIN_LENGTH) };
+    v36 = { ...v36Payouts(tracker, net, prevHash, Math.min(height, net.REAL_CHAIN_LENGTH), subsidy), retarget: retargetBasis(tracker, net, prevHash), mergedPayoutHash: tracker.mergedPayoutHashOf(prevHash, net.REAL_CHAIN_LENGTH) };
   } else {
     // PPLNS over the shares before the parent; the pro-rata 99.5 % (docs/protocol.md §6.3), in output order.
     const start = prev ? prev.previousHash : null;
@@ -329,7 +327,7 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
  * donation; payees ascending by (amount, script), the last 4000, the donation last.
  */
 function v36Payouts(tracker: ShareTracker, net: Network, prevHash: bigint | null, maxShares: number, subsidy: bigint): { payouts: TxOut[]; payoutKeys: string[] } {
-  const { weights, total } = decayedWeights(tracker, prevHash, maxShares, net.CHAIN_LENGTH);
+  const { weights, total } = tracker.decayedPplns(prevHash, maxShares, net.CHAIN_LENGTH);
   const amounts = new Map<string, bigint>();
   let sum = 0n;
   for (const [key, w] of weights) {

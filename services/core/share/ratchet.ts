@@ -23,6 +23,10 @@ export interface RatchetOptions {
   activatePercent?: number;
   /** Below this (with a full window) an activated node goes back to voting: the hysteresis band. */
   deactivatePercent?: number;
+  /** Where the node starts: 'confirmed' on a network whose chains start at v36 (nothing to switch). */
+  initialState?: RatchetState;
+  /** This node's own origin when its shares carry one (simulations); shares with no origin are always ours. */
+  selfOrigin?: string;
 }
 
 /** The origin of a received share: its peer's host (one per machine, whatever the port). */
@@ -48,12 +52,15 @@ export class VersionRatchet {
   private readonly minOrigins: number;
   private readonly activate: number;
   private readonly deactivate: number;
+  private readonly selfOrigin: string | null;
 
   constructor(opts: RatchetOptions = {}) {
     this.minOrigins = opts.minOrigins ?? 2;
     this.activate = opts.activatePercent ?? 95;
     this.deactivate = opts.deactivatePercent ?? 50;
     if (this.deactivate >= this.activate) throw new Error('the deactivation threshold must lie below the activation threshold');
+    this.state = opts.initialState ?? 'voting';
+    this.selfOrigin = opts.selfOrigin ?? null;
   }
 
   decide(tracker: ShareTracker, net: Network, best: bigint | null, from = 35, to = 36): RatchetDecision {
@@ -69,7 +76,7 @@ export class VersionRatchet {
       if (s.desiredVersion >= to) {
         votes++;
         const o = originOf(s.peerAddr);
-        if (o !== null) origins.add(o);
+        if (o !== null && o !== this.selfOrigin) origins.add(o);
       }
       if (s.type >= to) upgraded++;
     }

@@ -125,9 +125,15 @@ export class Share {
     this.donation = d.donation;
     this.staleInfo = d.staleInfo;
     this.newTransactionHashes = info.newTransactionHashes.length ? info.newTransactionHashes : EMPTY_HASHES;
-    this.payoutKey = this.rules.payoutKey === 'address'
-      ? d.address ?? pubkeyHashToAddress(d.pubkeyHash!, net.PARENT.ADDRESS_VERSION)
-      : c ? v36PayoutScript(d.pubkeyHash!, d.pubkeyType!).toString('hex') : p2pkhScript(d.pubkeyHash!).toString('hex');
+    // v36 shares are keyed by their address in v35 PPLNS (a v35 share after v36 ones) and by script in V36's.
+    if (c) {
+      this.payoutKey = v36PayoutAddress(d.pubkeyHash!, d.pubkeyType!, net.PARENT);
+      this.scriptHex = v36PayoutScript(d.pubkeyHash!, d.pubkeyType!).toString('hex');
+    } else {
+      this.payoutKey = this.rules.payoutKey === 'address'
+        ? d.address ?? pubkeyHashToAddress(d.pubkeyHash!, net.PARENT.ADDRESS_VERSION)
+        : p2pkhScript(d.pubkeyHash!).toString('hex');
+    }
     this.mergedAddresses = info.mergedAddresses ?? null;
   }
 
@@ -158,7 +164,6 @@ export class Share {
   get address(): string {
     if (this.rules.payoutKey === 'address') return this.payoutKey;
     const d = this.shareData;
-    if (this.rules.layout === 'C') return v36PayoutAddress(d.pubkeyHash!, d.pubkeyType!, this.net.PARENT);
     return d.address ?? pubkeyHashToAddress(d.pubkeyHash!, this.net.PARENT.ADDRESS_VERSION);
   }
 

@@ -61,7 +61,7 @@ export const FV_VERSIONS: ShareVersion[] = [
  */
 export const V36_VERSIONS: ShareVersion[] = [
   ...JT_VERSIONS.map((v) => ({ ...v, lineage: 'V36' as const, successor: v.version === 35 ? 36 : v.successor, votingVersion: 36 })),
-  { ...JT_BASE, lineage: 'V36', version: 36, className: 'MergedMiningShare', layout: 'C', successor: null, votingVersion: 36, minProtocolVersion: 3600, paddingBugfix: true, timestampClipped: false, txRefs: false, payoutKey: 'script', mergedMining: true },
+  { ...JT_BASE, lineage: 'V36', version: 36, className: 'MergedMiningShare', layout: 'C', successor: null, votingVersion: 36, minProtocolVersion: 3600, paddingBugfix: true, timestampClipped: false, txRefs: false, payoutKey: 'address', mergedMining: true },
 ];
 
 /** The lowest version a lineage parses; lower wrapper types are obsolete (`Share.VERSION`). */

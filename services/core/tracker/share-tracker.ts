@@ -2,6 +2,8 @@ import type { Share } from '../share/share.ts';
 import { Tracker } from './forest.ts';
 import { PplnsWindows } from '../pplns/weights.ts';
 import { MergedAddressLookup } from '../merged/lookup.ts';
+import { mergedPayoutHash } from '../merged/payout-hash.ts';
+import { decayedWeights, type DecayedWeights } from '../pplns/decayed.ts';
 
 /**
  * The node's tracker (the reference's OkayTracker): every known share, the `verified` subset
@@ -12,6 +14,16 @@ export class ShareTracker extends Tracker<Share> {
   readonly pplns = new PplnsWindows<Share>(this);
   /** v36: merged addresses learnt from shares as they are added, before verification (hazard H1). */
   readonly mergedLookup = new MergedAddressLookup();
+
+  /** V36 PPLNS for a share on top of `start` (a view holding only part of the chain answers from its basis). */
+  decayedPplns(start: bigint | null, maxShares: number, chainLength: number): DecayedWeights {
+    return decayedWeights(this, start, maxShares, chainLength);
+  }
+
+  /** merged_payout_hash for a share on top of `prevHash`. */
+  mergedPayoutHashOf(prevHash: bigint | null, realChainLength: number): bigint | null {
+    return mergedPayoutHash(this, prevHash, realChainLength);
+  }
 
   override add(share: Share): void {
     super.add(share);

@@ -27,8 +27,12 @@ export interface ShareMeta {
 export interface CoreShareSinkOptions {
   /** Hands a full block to the full node(s): TemplateBuilder.submitBlock, or a bus request. */
   submitBlock(block: Buffer, meta: BlockMeta): unknown;
-  /** Hands a packed share (`{type, contents}` wrapper) to the sharechain: Sharechain.submitLocal, or a bus request. */
+  /** Hands a packed share (`{type, contents}` wrapper) to the sharechain: Sharechain.submitLocal, a bus
+   *  request, or (cluster) the durable share queue. */
   submitShare(packed: Buffer, meta: ShareMeta): unknown;
+  /** submitShare's promise is the share's durable storage: returned to the edge so the miner's answer
+   *  waits for it (docs/bus.md, "Acknowledged shares"). */
+  durable?: boolean;
   /**
    * Hands a parent solution that met the aux target to the aux service (Aux.SubmitAuxPow over the bus).
    * Observed for logging only, never awaited.
@@ -90,7 +94,8 @@ export class CoreShareSink implements ShareSink {
     this.o.log?.info('block found', { hash: meta.hash, height: meta.height, miner: solution.username });
   }
 
-  submitShare(solution: Solution): void {
+  // biome-ignore lint/suspicious/noConfusingVoidType: nothing (the share is handed off) or a promise the miner's answer waits for
+  submitShare(solution: Solution): void | Promise<unknown> {
     const payload = this.payloadOf(solution);
     if (payload === null) return;
     // A block solution on a chain whose blocks are easier than shares is not a share (§8.6 step 6).
@@ -107,8 +112,10 @@ export class CoreShareSink implements ShareSink {
     this.counters.shares++;
     if (solution.doa) this.counters.doaShares++;
     const meta: ShareMeta = { doa: solution.doa, miner: solution.username, hash: share.hash, isBlock: solution.isBlock };
-    this.observe(this.o.submitShare(share.pack(), meta), 'share submission', { hash: share.hash.toString(16).padStart(64, '0') });
+    const r = this.o.submitShare(share.pack(), meta);
+    this.observe(r, 'share submission', { hash: share.hash.toString(16).padStart(64, '0') });
     try { this.o.onShare?.(share, solution); } catch { /* observer */ }
+    if (this.o.durable && r && typeof (r as Promise<unknown>).then === 'function') return r as Promise<unknown>;
   }
 
   submitAux(solution: Solution): void {

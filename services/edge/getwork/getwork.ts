@@ -34,6 +34,8 @@ interface GetworkClient {
 export interface GetworkSubmitResult {
   ok: boolean;
   reason: string | null;
+  /** The share's durable storage under way (cluster): the answer waits for it. */
+  stored?: Promise<unknown>;
 }
 
 // The getwork convention's reject reasons (BIP 22's names), indexed by submit-check status.
@@ -162,7 +164,9 @@ export class GetworkService {
     if (v.share) for (const st of id.stats) { st.shares++; if (v.block) st.blocks++; }
     const vd = work.client.vardiff;
     if (vd !== null) vd.onShare(now); // the next getwork request carries the new target
-    return v.doa ? { ok: false, reason: 'stale-work' } : { ok: true, reason: null };
+    const stored = v.stored ?? undefined;
+    if (v.doa) return { ok: false, reason: 'stale-work', ...(stored ? { stored } : {}) };
+    return { ok: true, reason: null, ...(stored ? { stored } : {}) };
   }
 
   private evictOldest(): void {

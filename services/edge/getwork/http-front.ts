@@ -138,7 +138,12 @@ export class HttpFront {
     const params = Array.isArray(msg.params) ? msg.params : [];
     if (params.length > 0) {
       const r = this.getwork.submit(id, params[0], Date.now());
-      this.send(req, res, msg.id, r.ok, null, r.reason);
+      if (r.stored === undefined) { this.send(req, res, msg.id, r.ok, null, r.reason); return; }
+      // A share is "accepted" only once it is stored (cluster: the edge's JetStream queue, docs/bus.md).
+      r.stored.then(() => this.send(req, res, msg.id, r.ok, null, r.reason), () => {
+        ctx.counters.unstored++;
+        this.send(req, res, msg.id, false, null, 'share-not-stored');
+      });
       return;
     }
     const answer = (): void => this.answerWork(req, res, msg.id, id);

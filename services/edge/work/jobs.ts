@@ -133,7 +133,11 @@ export class JobRegistry {
   private readonly en1Size: number;
   private readonly en2Size: number;
 
-  constructor(en1Size: number, en2Size: number, startCounter = Math.floor(Math.random() * 0xffffffff)) {
+  /** Prefix of every job id (handover/job-tag.ts): the issuing edge. */
+  readonly tag: string;
+
+  constructor(en1Size: number, en2Size: number, startCounter = Math.floor(Math.random() * 0xffffffff), tag = '') {
+    this.tag = tag;
     this.en1Size = en1Size;
     this.en2Size = en2Size;
     this.counter = startCounter >>> 0;
@@ -154,7 +158,7 @@ export class JobRegistry {
 
   add(key: string, template: JobTemplate, now: number): Job {
     this.counter = (this.counter + 1) >>> 0;
-    const job = new Job(this.counter.toString(16), key, template, now, this.en1Size, this.en2Size);
+    const job = new Job(this.tag + this.counter.toString(16), key, template, now, this.en1Size, this.en2Size);
     this.jobs.set(job.id, job);
     this.current.set(key, job);
     return job;

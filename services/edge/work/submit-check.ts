@@ -35,9 +35,11 @@ export interface Verdict {
   aux: boolean;
   /** 2 when the pseudoshare only met the pre-retarget target within the grace period. */
   grace: boolean;
+  /** The share's durable storage under way (cluster): the miner's answer waits for it. */
+  stored: Promise<unknown> | null;
 }
 
-const verdict: Verdict = { status: OK, doa: false, share: false, block: false, aux: false, grace: false };
+const verdict: Verdict = { status: OK, doa: false, share: false, block: false, aux: false, grace: false, stored: null };
 const header = Buffer.allocUnsafe(80);
 
 /** Anything that can judge a PoW hash against the miner's pseudoshare target. */
@@ -54,6 +56,7 @@ export interface SubmitterIdentity {
 function fail(status: number): Verdict {
   verdict.status = status;
   verdict.doa = verdict.share = verdict.block = verdict.aux = verdict.grace = false;
+  verdict.stored = null;
   return verdict;
 }
 
@@ -99,6 +102,7 @@ export function judgeHeader(
   if (level === 0) return fail(LOW_DIFFICULTY);
   if (!job.seen.add(pow)) return fail(DUPLICATE);
   verdict.status = OK;
+  verdict.stored = null;
   verdict.grace = level === 2;
   verdict.doa = job.template.workId !== ctx.workId;
   verdict.block = hashMeetsTarget(pow, job.blockTargetBE);
@@ -134,7 +138,10 @@ function deliverSolution(ctx: EdgeContext, job: Job, hdr: Buffer, coinbase: Buff
     // A block solution that misses the share target (regtest's easy blocks) is not a share: the
     // sink drops it, and the stats must not count it as one.
     if (hashMeetsTarget(pow, job.shareTargetBE)) ctx.counters.shares++;
-    try { ctx.sink.submitShare(solution); } catch { /* as above */ }
+    try {
+      const r = ctx.sink.submitShare(solution);
+      if (r) verdict.stored = r;
+    } catch { /* as above */ }
   }
   // Merged mining last: the parent chain's block and share never wait for it.
   if (solution.isAux) try { ctx.sink.submitAux?.(solution); } catch { /* as above */ }

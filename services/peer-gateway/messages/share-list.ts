@@ -1,5 +1,6 @@
 // Turning received share wrappers into parsed shares, as the reference's load_share does for both
-// `shares` and `sharereply`: obsolete types are skipped, PoW/target failures are misbehaviour.
+// `shares` and `sharereply`: obsolete types are skipped, PoW/target failures are misbehaviour; on
+// V36 networks other unparseable shares are skipped too (docs/consensus-core.md, V36).
 import { ShareRuleError, minimumShareVersion, parseShare, type Share } from '../../core/index.ts';
 import { PeerDisconnect, PeerMisbehavingError } from '../errors.ts';
 import type { PeerLike } from './context.ts';
@@ -21,6 +22,8 @@ export function loadShares(peer: PeerLike, wrapped: readonly Wrapped[]): Share[]
       share = parseShare(net, w.type, w.contents);
     } catch (e) {
       if (e instanceof ShareRuleError && e.misbehaving) throw new PeerMisbehavingError(`invalid share: ${e.message}`);
+      // [V36] live nodes skip a share they cannot parse (e.g. a newer type) and keep the peer.
+      if (net.LINEAGE === 'V36') continue;
       throw new PeerDisconnect(`undecodable share: ${(e as Error).message}`);
     }
     share.peerAddr = peer.addr;

@@ -54,6 +54,7 @@ export function workBasisMessage(b: WorkBasis): WorkBasisMsg {
     punishAggressively: b.punishAggressively,
     gentxSize: b.gentxSize ?? 0,
     gentxWeight: b.gentxWeight ?? 0,
+    mergedPayoutHash: hashBytes(b.mergedPayoutHash),
   };
 }
 
@@ -85,6 +86,7 @@ export function workBasisFromMessage(m: WorkBasisMsg): WorkBasis {
       }
       : null,
     preTarget3: m.preTarget3.length ? u256FromLE(m.preTarget3) : 0n,
+    mergedPayoutHash: hashOrNull(m.mergedPayoutHash),
     maxBits: m.maxBits,
     minBits: m.minBits,
     staleInfo: m.staleInfo,

@@ -4,7 +4,7 @@
 import {
   ShareTracker, PplnsWindows, generateTransaction, prepareGeneration, parseWrappedShare, shareVersion,
   type CumulativeWeights, type GenerateInput, type GenerationBase, type GenerationBaseInput, type Generated,
-  type Network, type Share, type ShareData,
+  type Network, type Share, type ShareData, type DecayedWeights,
 } from '../../core/index.ts';
 import type { PplnsWindow, WorkBasis } from './basis.ts';
 
@@ -28,6 +28,21 @@ class FixedPplns extends PplnsWindows<Share> {
 class BasisTracker extends ShareTracker {
   override readonly pplns: FixedPplns = new FixedPplns(this);
   readonly trueHeight = new Map<bigint, [number, bigint | null]>();
+
+  mergedPayoutHashFixed: { prev: bigint | null; hash: bigint | null } | null = null;
+
+  override decayedPplns(start: bigint | null, maxShares: number): DecayedWeights {
+    const w = this.pplns.fixed;
+    if (!w || w.desiredWeight !== 0n) throw new BasisMismatchError('the work basis has no V36 PPLNS window (the chain is incomplete, or it is not a v36 basis)');
+    if (w.start !== start || w.maxShares !== maxShares) throw new BasisMismatchError('the work basis was computed for another parent');
+    return { weights: new Map(w.weights), total: w.total, donation: w.donation };
+  }
+
+  override mergedPayoutHashOf(prevHash: bigint | null): bigint | null {
+    const m = this.mergedPayoutHashFixed;
+    if (!m || m.prev !== prevHash) throw new BasisMismatchError('the work basis has no merged_payout_hash for this parent');
+    return m.hash;
+  }
 
   override getHeightAndLast(hash: bigint | null): [number, bigint | null] {
     const t = hash === null ? undefined : this.trueHeight.get(hash);
@@ -66,6 +81,7 @@ export class WorkBasisView {
       tracker.trueHeight.set(hash, [basis.height - i, basis.last]);
     }
     tracker.pplns.fixed = basis.pplns;
+    tracker.mergedPayoutHashFixed = { prev: basis.previousShareHash, hash: basis.mergedPayoutHash };
     this.tracker = tracker;
     this.parsed = parsed;
     this.current = basis;
@@ -125,10 +141,11 @@ export class WorkBasisView {
     });
   }
 
-  /** Layout A (v < 34) shares pay only P2PKH addresses (docs/protocol.md §8.4). */
+  /** Layout A (v < 34) shares pay only P2PKH addresses (docs/protocol.md §8.4); layout C (v36) P2PKH, P2WPKH and P2SH. */
   acceptsAddressKind(kind: string): boolean {
     const b = this.current;
     const rules = b ? shareVersion(this.net.LINEAGE, b.shareVersion) : undefined;
+    if (rules?.layout === 'C') return kind === 'p2pkh' || kind === 'p2wpkh' || kind === 'p2sh';
     return !rules || rules.layout === 'B' || kind === 'p2pkh';
   }
 

@@ -45,7 +45,10 @@ export interface WorkBasis {
   chain: { hash: bigint; packed: Buffer }[];
   /** Block bits the PPLNS window was computed for (null before the first template). */
   blockBits: number | null;
+  /** [V36] for share version 36: the decayed window (start = the parent, desiredWeight 0, script keys). */
   pplns: PplnsWindow | null;
+  /** [V36] merged_payout_hash of a share on top of previousShareHash (null = None or not v36). */
+  mergedPayoutHash: bigint | null;
   /** pre_target3 (exact) and its compact bounds, for display and for edges choosing share targets. */
   preTarget3: bigint;
   maxBits: number;
@@ -104,7 +107,16 @@ export function buildWorkBasis(i: BasisInput): WorkBasis {
   if (best !== null) for (const s of tracker.getChain(best, Math.min(height, basisChainLength(net)))) chain.push({ hash: s.hash, packed: s.pack() });
   const pre = preTarget3(tracker, net, best);
   let pplns: PplnsWindow | null = null;
-  if (i.blockBits !== null) {
+  let mergedPayoutHash: bigint | null = null;
+  if (rules?.mergedMining) {
+    // V36 does not depend on the block target: the decayed window from the parent (docs/consensus-core.md, V36).
+    const maxShares = Math.min(height, net.REAL_CHAIN_LENGTH);
+    if (height >= net.REAL_CHAIN_LENGTH || last === null) {
+      const w = tracker.decayedPplns(best, maxShares, net.CHAIN_LENGTH);
+      pplns = { start: best, maxShares, desiredWeight: 0n, weights: w.weights, total: w.total, donation: w.donation };
+      mergedPayoutHash = tracker.mergedPayoutHashOf(best, net.REAL_CHAIN_LENGTH);
+    }
+  } else if (i.blockBits !== null) {
     // Exactly the query generateTransaction makes (docs/protocol.md §6.3).
     const start = prev ? prev.previousHash : null;
     const maxShares = Math.max(0, Math.min(height, net.REAL_CHAIN_LENGTH) - 1);
@@ -127,6 +139,7 @@ export function buildWorkBasis(i: BasisInput): WorkBasis {
     chain,
     blockBits: i.blockBits,
     pplns,
+    mergedPayoutHash,
     preTarget3: pre,
     maxBits: targetToBits(pre),
     minBits: targetToBits(pre / 30n),

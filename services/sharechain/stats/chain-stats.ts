@@ -55,7 +55,7 @@ export function staleRates(tracker: ShareTracker, best: bigint | null): Record<s
 /** A PPLNS key as an address: [JT] keys are addresses; [FV] keys are scripts (P2PKH or the donation P2PK). */
 export function keyToAddress(net: Network, key: string): string | null {
   if (net.LINEAGE === 'JT') return key;
-  // [V36] v35 shares are keyed by address, v36 shares by their P2PKH / P2WPKH / P2SH script.
+  // [V36] PPLNS keys are addresses; V36's own windows key by P2PKH / P2WPKH / P2SH script.
   if (net.LINEAGE === 'V36') return /^[0-9a-f]+$/.test(key) ? scriptToAddress(net, key) : key;
   if (key === DONATION_SCRIPT.toString('hex')) return pubkeyHashToAddress(DONATION_PUBKEY_HASH, net.PARENT.ADDRESS_VERSION);
   const m = /^76a914([0-9a-f]{40})88ac$/.exec(key);

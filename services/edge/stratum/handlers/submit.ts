@@ -11,10 +11,8 @@ import * as E from '../errors.ts';
 import * as C from '../../work/submit-check.ts';
 import { record } from '../../miners/stats.ts';
 import { sendWork } from '../work-dispatch.ts';
-
-const STATUS_CODES: readonly number[] = [
-  0, E.JOB_NOT_FOUND, E.JOB_NOT_FOUND, E.OTHER, E.OTHER, E.OTHER, E.OTHER, E.DUPLICATE_SHARE, E.LOW_DIFFICULTY,
-];
+import { forwardSubmit, STATUS_CODES } from '../../handover/foreign-submit.ts';
+import { jobTagOf } from '../../handover/job-tag.ts';
 
 export const submit: Handler = (s, req) => {
   const ctx = s.ctx;
@@ -40,12 +38,24 @@ export const submit: Handler = (s, req) => {
     return;
   }
   const now = Date.now();
-  const v = C.checkStratumSubmit(ctx, ctx.jobs.get(p[1]), s.en1, p[2], p[3], p[4], p[5], s.versionMask, s.vardiff, id, now);
+  const job = ctx.jobs.get(p[1]);
+  if (job === undefined && ctx.handover !== null) {
+    // Work another edge issued (the miner came here from a draining edge): that edge checks it.
+    const tag = jobTagOf(p[1]);
+    if (tag !== null && tag !== ctx.jobTag) { forwardSubmit(s, req, id, tag); return; }
+  }
+  const v = C.checkStratumSubmit(ctx, job, s.en1, p[2], p[3], p[4], p[5], s.versionMask, s.vardiff, id, now);
   if (v.status === C.OK) {
     if (v.doa) { ctx.counters.doa++; record(id.stats, 'doa', s.attemptsPerShare, now); }
     else { ctx.counters.accepted++; record(id.stats, 'accepted', s.attemptsPerShare, now); }
     if (v.share) for (const st of id.stats) { st.shares++; if (v.block) st.blocks++; }
-    s.write(encodeResult(req.id, true));
+    const stored = v.stored;
+    if (stored === null) s.write(encodeResult(req.id, true));
+    // A share is "accepted" only once it is stored (cluster: the edge's JetStream queue, docs/bus.md).
+    else stored.then(() => s.write(encodeResult(req.id, true)), (e: unknown) => {
+      ctx.counters.unstored++;
+      s.error(req.id, E.OTHER, `Share not stored, the pool cannot take shares right now (${(e as Error)?.message ?? e}); not counted`);
+    });
     if (!v.grace && s.vardiff.onShare(now)) sendWork(ctx, s, false);
     return;
   }

@@ -59,6 +59,52 @@ export interface DrainResponse {
   connectionsRemaining: number;
 }
 
+/**
+ * Roll handover between edges (docs/rollout.md). Not methods of the Edge service: a submit for a job
+ * must reach the one edge process that issued it, so each edge answers on its own subject
+ * PREFIX.rpc.v1.EdgeHandover-<tag>.Submit, <tag> being the first 6 hex digits of its job ids.
+ */
+export interface HandoverSubmitRequest {
+  /** mining.submit params as the miner sent them. */
+  jobId: string;
+  extranonce2: string;
+  ntime: string;
+  nonce: string;
+  /** Empty when the miner sent no version bits. */
+  versionBits: string;
+  /** The miner's username and worker, and the payout address the forwarding edge validated ("" = the node's). */
+  username: string;
+  worker: string;
+  payoutAddress: string;
+  /**
+   * Extranonce1 of the miner's connection at the forwarding edge; the issuing edge also tries the
+   * extranonce1 the miner had on its own connection.
+   */
+  extranonce1: Uint8Array;
+  versionMask: number;
+  /** The pseudoshare target the miner works at (32 bytes big-endian). */
+  target: Uint8Array;
+}
+
+export interface HandoverSubmitReply {
+  /** 0 accepted; otherwise the stratum error code and message to answer. */
+  code: number;
+  message: string;
+  doa: boolean;
+  share: boolean;
+  block: boolean;
+}
+
+/**
+ * A miner's pseudoshare difficulty, shared by the edges (KV bucket PREFIX_edge-miners, key = the
+ * username in base64url), so a miner that reconnects to another edge keeps it.
+ */
+export interface MinerDifficulty {
+  /** Pseudoshare target, 32 bytes big-endian. */
+  target: Uint8Array;
+  updatedMs: bigint;
+}
+
 function createBaseGetLocalStatsRequest(): GetLocalStatsRequest {
   return {};
 }
@@ -872,6 +918,488 @@ export const DrainResponse: MessageFns<DrainResponse> = {
     const message = createBaseDrainResponse();
     message.connectionsBefore = object.connectionsBefore ?? 0;
     message.connectionsRemaining = object.connectionsRemaining ?? 0;
+    return message;
+  },
+};
+
+function createBaseHandoverSubmitRequest(): HandoverSubmitRequest {
+  return {
+    jobId: "",
+    extranonce2: "",
+    ntime: "",
+    nonce: "",
+    versionBits: "",
+    username: "",
+    worker: "",
+    payoutAddress: "",
+    extranonce1: new Uint8Array(0),
+    versionMask: 0,
+    target: new Uint8Array(0),
+  };
+}
+
+export const HandoverSubmitRequest: MessageFns<HandoverSubmitRequest> = {
+  encode(message: HandoverSubmitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.jobId !== "") {
+      writer.uint32(10).string(message.jobId);
+    }
+    if (message.extranonce2 !== "") {
+      writer.uint32(18).string(message.extranonce2);
+    }
+    if (message.ntime !== "") {
+      writer.uint32(26).string(message.ntime);
+    }
+    if (message.nonce !== "") {
+      writer.uint32(34).string(message.nonce);
+    }
+    if (message.versionBits !== "") {
+      writer.uint32(42).string(message.versionBits);
+    }
+    if (message.username !== "") {
+      writer.uint32(50).string(message.username);
+    }
+    if (message.worker !== "") {
+      writer.uint32(58).string(message.worker);
+    }
+    if (message.payoutAddress !== "") {
+      writer.uint32(66).string(message.payoutAddress);
+    }
+    if (message.extranonce1.length !== 0) {
+      writer.uint32(74).bytes(message.extranonce1);
+    }
+    if (message.versionMask !== 0) {
+      writer.uint32(80).uint32(message.versionMask);
+    }
+    if (message.target.length !== 0) {
+      writer.uint32(90).bytes(message.target);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HandoverSubmitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHandoverSubmitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.jobId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.extranonce2 = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ntime = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.nonce = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.versionBits = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.username = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.worker = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.payoutAddress = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.extranonce1 = reader.bytes();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.versionMask = reader.uint32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.target = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HandoverSubmitRequest {
+    return {
+      jobId: isSet(object.jobId)
+        ? globalThis.String(object.jobId)
+        : isSet(object.job_id)
+        ? globalThis.String(object.job_id)
+        : "",
+      extranonce2: isSet(object.extranonce2) ? globalThis.String(object.extranonce2) : "",
+      ntime: isSet(object.ntime) ? globalThis.String(object.ntime) : "",
+      nonce: isSet(object.nonce) ? globalThis.String(object.nonce) : "",
+      versionBits: isSet(object.versionBits)
+        ? globalThis.String(object.versionBits)
+        : isSet(object.version_bits)
+        ? globalThis.String(object.version_bits)
+        : "",
+      username: isSet(object.username) ? globalThis.String(object.username) : "",
+      worker: isSet(object.worker) ? globalThis.String(object.worker) : "",
+      payoutAddress: isSet(object.payoutAddress)
+        ? globalThis.String(object.payoutAddress)
+        : isSet(object.payout_address)
+        ? globalThis.String(object.payout_address)
+        : "",
+      extranonce1: isSet(object.extranonce1) ? bytesFromBase64(object.extranonce1) : new Uint8Array(0),
+      versionMask: isSet(object.versionMask)
+        ? globalThis.Number(object.versionMask)
+        : isSet(object.version_mask)
+        ? globalThis.Number(object.version_mask)
+        : 0,
+      target: isSet(object.target) ? bytesFromBase64(object.target) : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: HandoverSubmitRequest): unknown {
+    const obj: any = {};
+    if (message.jobId !== "") {
+      obj.jobId = message.jobId;
+    }
+    if (message.extranonce2 !== "") {
+      obj.extranonce2 = message.extranonce2;
+    }
+    if (message.ntime !== "") {
+      obj.ntime = message.ntime;
+    }
+    if (message.nonce !== "") {
+      obj.nonce = message.nonce;
+    }
+    if (message.versionBits !== "") {
+      obj.versionBits = message.versionBits;
+    }
+    if (message.username !== "") {
+      obj.username = message.username;
+    }
+    if (message.worker !== "") {
+      obj.worker = message.worker;
+    }
+    if (message.payoutAddress !== "") {
+      obj.payoutAddress = message.payoutAddress;
+    }
+    if (message.extranonce1.length !== 0) {
+      obj.extranonce1 = base64FromBytes(message.extranonce1);
+    }
+    if (message.versionMask !== 0) {
+      obj.versionMask = Math.round(message.versionMask);
+    }
+    if (message.target.length !== 0) {
+      obj.target = base64FromBytes(message.target);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HandoverSubmitRequest>): HandoverSubmitRequest {
+    return HandoverSubmitRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HandoverSubmitRequest>): HandoverSubmitRequest {
+    const message = createBaseHandoverSubmitRequest();
+    message.jobId = object.jobId ?? "";
+    message.extranonce2 = object.extranonce2 ?? "";
+    message.ntime = object.ntime ?? "";
+    message.nonce = object.nonce ?? "";
+    message.versionBits = object.versionBits ?? "";
+    message.username = object.username ?? "";
+    message.worker = object.worker ?? "";
+    message.payoutAddress = object.payoutAddress ?? "";
+    message.extranonce1 = object.extranonce1 ?? new Uint8Array(0);
+    message.versionMask = object.versionMask ?? 0;
+    message.target = object.target ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseHandoverSubmitReply(): HandoverSubmitReply {
+  return { code: 0, message: "", doa: false, share: false, block: false };
+}
+
+export const HandoverSubmitReply: MessageFns<HandoverSubmitReply> = {
+  encode(message: HandoverSubmitReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== 0) {
+      writer.uint32(8).int32(message.code);
+    }
+    if (message.message !== "") {
+      writer.uint32(18).string(message.message);
+    }
+    if (message.doa !== false) {
+      writer.uint32(24).bool(message.doa);
+    }
+    if (message.share !== false) {
+      writer.uint32(32).bool(message.share);
+    }
+    if (message.block !== false) {
+      writer.uint32(40).bool(message.block);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HandoverSubmitReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHandoverSubmitReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.code = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.doa = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.share = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.block = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HandoverSubmitReply {
+    return {
+      code: isSet(object.code) ? globalThis.Number(object.code) : 0,
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      doa: isSet(object.doa) ? globalThis.Boolean(object.doa) : false,
+      share: isSet(object.share) ? globalThis.Boolean(object.share) : false,
+      block: isSet(object.block) ? globalThis.Boolean(object.block) : false,
+    };
+  },
+
+  toJSON(message: HandoverSubmitReply): unknown {
+    const obj: any = {};
+    if (message.code !== 0) {
+      obj.code = Math.round(message.code);
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.doa !== false) {
+      obj.doa = message.doa;
+    }
+    if (message.share !== false) {
+      obj.share = message.share;
+    }
+    if (message.block !== false) {
+      obj.block = message.block;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<HandoverSubmitReply>): HandoverSubmitReply {
+    return HandoverSubmitReply.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<HandoverSubmitReply>): HandoverSubmitReply {
+    const message = createBaseHandoverSubmitReply();
+    message.code = object.code ?? 0;
+    message.message = object.message ?? "";
+    message.doa = object.doa ?? false;
+    message.share = object.share ?? false;
+    message.block = object.block ?? false;
+    return message;
+  },
+};
+
+function createBaseMinerDifficulty(): MinerDifficulty {
+  return { target: new Uint8Array(0), updatedMs: 0n };
+}
+
+export const MinerDifficulty: MessageFns<MinerDifficulty> = {
+  encode(message: MinerDifficulty, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.target.length !== 0) {
+      writer.uint32(10).bytes(message.target);
+    }
+    if (message.updatedMs !== 0n) {
+      if (BigInt.asUintN(64, message.updatedMs) !== message.updatedMs) {
+        throw new globalThis.Error("value provided for field message.updatedMs of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.updatedMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MinerDifficulty {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMinerDifficulty();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.target = reader.bytes();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.updatedMs = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MinerDifficulty {
+    return {
+      target: isSet(object.target) ? bytesFromBase64(object.target) : new Uint8Array(0),
+      updatedMs: isSet(object.updatedMs)
+        ? BigInt(object.updatedMs)
+        : isSet(object.updated_ms)
+        ? BigInt(object.updated_ms)
+        : 0n,
+    };
+  },
+
+  toJSON(message: MinerDifficulty): unknown {
+    const obj: any = {};
+    if (message.target.length !== 0) {
+      obj.target = base64FromBytes(message.target);
+    }
+    if (message.updatedMs !== 0n) {
+      obj.updatedMs = message.updatedMs.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MinerDifficulty>): MinerDifficulty {
+    return MinerDifficulty.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MinerDifficulty>): MinerDifficulty {
+    const message = createBaseMinerDifficulty();
+    message.target = object.target ?? new Uint8Array(0);
+    message.updatedMs = (object.updatedMs !== undefined && object.updatedMs !== null) ? BigInt(object.updatedMs) : 0n;
     return message;
   },
 };

@@ -266,6 +266,12 @@ export interface WorkBasis {
   gentxWeight: number;
   /** The hashes of `chain`, same order (32 bytes each), so an edge re-parses only the shares it has not seen. */
   chainHashes: Uint8Array[];
+  /**
+   * [V36] merged_payout_hash of a share on top of previous_share_hash (32 bytes LE; empty = None).
+   * With share_version 36 the PPLNS window above is V36's decayed one: pplns_start = the parent,
+   * pplns_desired_weight empty, weights keyed by payout script (hex).
+   */
+  mergedPayoutHash: Uint8Array;
 }
 
 export interface GetShareRequest {
@@ -1261,6 +1267,7 @@ function createBaseWorkBasis(): WorkBasis {
     gentxSize: 0,
     gentxWeight: 0,
     chainHashes: [],
+    mergedPayoutHash: new Uint8Array(0),
   };
 }
 
@@ -1385,6 +1392,9 @@ export const WorkBasis: MessageFns<WorkBasis> = {
     }
     for (const v of message.chainHashes) {
       writer.uint32(282).bytes(v!);
+    }
+    if (message.mergedPayoutHash.length !== 0) {
+      writer.uint32(290).bytes(message.mergedPayoutHash);
     }
     return writer;
   },
@@ -1682,6 +1692,14 @@ export const WorkBasis: MessageFns<WorkBasis> = {
             message.chainHashes.push(reader.bytes());
             continue;
           }
+          case 36: {
+            if (tag !== 290) {
+              break;
+            }
+
+            message.mergedPayoutHash = reader.bytes();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1851,6 +1869,11 @@ export const WorkBasis: MessageFns<WorkBasis> = {
         : globalThis.Array.isArray(object?.chain_hashes)
         ? object.chain_hashes.map((e: any) => bytesFromBase64(e))
         : [],
+      mergedPayoutHash: isSet(object.mergedPayoutHash)
+        ? bytesFromBase64(object.mergedPayoutHash)
+        : isSet(object.merged_payout_hash)
+        ? bytesFromBase64(object.merged_payout_hash)
+        : new Uint8Array(0),
     };
   },
 
@@ -1961,6 +1984,9 @@ export const WorkBasis: MessageFns<WorkBasis> = {
     if (message.chainHashes?.length) {
       obj.chainHashes = message.chainHashes.map((e) => base64FromBytes(e));
     }
+    if (message.mergedPayoutHash.length !== 0) {
+      obj.mergedPayoutHash = base64FromBytes(message.mergedPayoutHash);
+    }
     return obj;
   },
 
@@ -2012,6 +2038,7 @@ export const WorkBasis: MessageFns<WorkBasis> = {
     message.gentxSize = object.gentxSize ?? 0;
     message.gentxWeight = object.gentxWeight ?? 0;
     message.chainHashes = object.chainHashes?.map((e) => e) || [];
+    message.mergedPayoutHash = object.mergedPayoutHash ?? new Uint8Array(0);
     return message;
   },
 };

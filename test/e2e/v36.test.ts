@@ -1,0 +1,99 @@
+// Share version 36 on a real litecoind regtest (network litecoin_regtest_v36, new chains at v36):
+// two embedded nodes peered with -n mine V36 shares through the edge (stratum), a block of ours
+// reaches litecoind with the share's V36 gentx as its coinbase, both nodes converge on one chain,
+// and the chain, read back over the API, passes `p2pool sharechain verify`.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { grpcRpc } from '../../services/bus/grpc.ts';
+import { clientsFor, type Clients } from '../../services/runtime/clients.ts';
+import { encodeWrapper } from '../../services/core/index.ts';
+import { ANY_PORTS, startChain, type Chain } from '../cluster/chain.ts';
+import { eventually, getJson, P2poolProcess } from '../cluster/procs.ts';
+import { assertBlockOfShares, extendChain, minerAddress, mineStratum, type Pool } from './mining.ts';
+
+const NET = 'litecoin_regtest_v36';
+let chain: Chain;
+let dir: string;
+const procs: P2poolProcess[] = [];
+const closers: Array<() => void> = [];
+
+interface Node extends Pool {
+  p2pPort: number;
+  proc: P2poolProcess;
+}
+
+before(async () => {
+  chain = await startChain('p2pool-ts e2e v36 payout', NET);
+  dir = mkdtempSync(join(tmpdir(), 'p2pool-e2e-v36-'));
+});
+
+after(async () => {
+  for (const c of closers) c();
+  await Promise.allSettled(procs.map((p) => p.terminate('SIGTERM', 20_000).catch(() => p.kill())));
+  for (const p of procs) p.kill();
+  await chain?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function embedded(name: string, peers: string[]): Promise<Node> {
+  const p = new P2poolProcess(name, 'services/cli/main.ts', [
+    '--instance', name, ...ANY_PORTS, '--datadir', join(dir, name), ...chain.args, ...peers.flatMap((a) => ['-n', a]),
+  ]);
+  procs.push(p);
+  const ports = await p.ports();
+  await eventually(async () => assert.equal((await getJson(ports.health, '/readyz')).status, 200), `${name} ready`, 60_000);
+  const worker = await p.waitForLog((r) => r.msg === 'worker port listening', 'worker port');
+  const p2p = await p.waitForLog((r) => r.msg === 'p2p listening', 'p2p port');
+  const api = grpcRpc(`127.0.0.1:${ports.grpc}`);
+  closers.push(() => api.close());
+  return { workerPort: Number(worker.port), p2pPort: Number(p2p.port), clients: clientsFor(api), ltc: chain.ltc, proc: p };
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+async function converged(a: Clients, b: Clients, what: string): Promise<string> {
+  return eventually(async () => {
+    const [x, y] = [hex((await a.sharechain.GetStats({})).bestShareHash), hex((await b.sharechain.GetStats({})).bestShareHash)];
+    assert.equal(x.length, 64);
+    assert.equal(y, x);
+    return x;
+  }, what, 60_000);
+}
+
+/** The node's best chain, oldest first, as packed V36 shares (what `sharechain verify --chain` reads). */
+async function packedChain(c: Clients): Promise<Buffer[]> {
+  const stats = await c.sharechain.GetStats({});
+  const r = await c.sharechain.GetShares({ hashes: [stats.bestShareHash], parents: stats.height, stops: [] });
+  return r.shares.map((s) => encodeWrapper(Number(s.type), s.contents)).reverse();
+}
+
+test('V36 on litecoind regtest: two nodes mine v36 shares and a block, converge, and the chain verifies', async () => {
+  const a = await embedded('v36-a', []);
+  const b = await embedded('v36-b', [`127.0.0.1:${a.p2pPort}`]);
+  await eventually(async () => assert.equal((await a.clients.peerGateway.GetPeers({})).incoming, 1), 'b connected to a', 30_000);
+
+  // A genesis share pays everything to the donation (no PPLNS window yet): start the chain first.
+  await extendChain(a, 'v36-a');
+  const { tip } = await mineStratum(a, 'v36-a');
+  await assertBlockOfShares(a, tip, minerAddress('v36-a'));
+  const share = JSON.parse((await a.clients.sharechain.GetShare({ hash: Buffer.from(tip, 'hex').reverse() })).referenceJson);
+  assert.equal(share.type_name, 'MergedMiningShare');
+  const best1 = await converged(a.clients, b.clients, 'b to follow a');
+  await extendChain(b, 'v36-b');
+  const best2 = await converged(a.clients, b.clients, 'a to follow b');
+  assert.notEqual(best2, best1);
+
+  const shares = await packedChain(b.clients);
+  assert.ok(shares.length >= 2);
+  assert.ok(shares.every((s) => s[0] === 36), 'every share is a v36 share');
+  const file = join(dir, 'chain.txt');
+  writeFileSync(file, shares.map((s) => s.toString('hex')).join('\n'));
+  const cli = resolve(import.meta.dirname, '../../services/cli/main.ts');
+  const r = spawnSync(process.execPath, [cli, 'sharechain', 'verify', '--net', NET, '--chain', file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^${shares.length} ok, 0 failed \\(${NET}, lineage V36\\)$`, 'm'));
+});
