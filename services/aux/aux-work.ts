@@ -59,6 +59,7 @@ export class AuxWorkBook {
         target: u256ToLE(c.block.target),
         url: c.label,
         slot: tree.slots.get(c.block.chainId)!,
+        template: undefined,
       })),
       // As it goes into the coinbase: big-endian.
       merkleRoot: Buffer.from(tree.root.toString(16).padStart(64, '0'), 'hex'),

@@ -96,7 +96,7 @@ test('two aux chains at once (getauxblock and createauxblock/submitauxblock): on
     assert.ok(nmc!.calls.includes('createauxblock') && !nmc!.calls.includes('getauxblock'));
     assert.ok(doge!.calls.includes('getauxblock'));
     const s = solve(work);
-    const results = await h.mm.submit({ parentHeader: s.header, coinbase: s.coinbase, coinbaseBranch: s.branch, powHash: Buffer.alloc(32), auxWorkId: work.auxWorkId });
+    const results = await h.mm.submit({ parentHeader: s.header, coinbase: s.coinbase, coinbaseBranch: s.branch, powHash: Buffer.alloc(32), auxWorkId: work.auxWorkId, mergedBlocks: [] });
     assert.deepEqual(results!.map((r) => [r.chainId, r.accepted]).sort(), [[0x01, true], [0x62, true]]);
     assert.equal(doge!.accepted.length, 1);
     assert.equal(doge!.accepted[0]!.method, 'getauxblock');
@@ -107,7 +107,7 @@ test('two aux chains at once (getauxblock and createauxblock/submitauxblock): on
     assert.equal(after.chains.length, 2);
     assert.equal(h.mm.counters.get(doge!.url)!.accepted, 1);
     // An unknown work id is refused plainly.
-    assert.equal(await h.mm.submit({ parentHeader: s.header, coinbase: s.coinbase, coinbaseBranch: s.branch, powHash: Buffer.alloc(32), auxWorkId: 999n }), null);
+    assert.equal(await h.mm.submit({ parentHeader: s.header, coinbase: s.coinbase, coinbaseBranch: s.branch, powHash: Buffer.alloc(32), auxWorkId: 999n, mergedBlocks: [] }), null);
   } finally {
     await h.mm.stop();
     await Promise.all([doge!.stop(), nmc!.stop()]);
@@ -122,7 +122,7 @@ test('a solution that misses a chain\'s target is submitted only where it meets 
     h.mm.start();
     const work = (await h.next((w) => w !== null && w.chains.length === 2))!;
     const s = solve({ ...work, chains: work.chains.filter((c) => c.chainId === 0x62) });
-    const results = await h.mm.submit({ parentHeader: s.header, coinbase: s.coinbase, coinbaseBranch: s.branch, powHash: Buffer.alloc(32), auxWorkId: work.auxWorkId });
+    const results = await h.mm.submit({ parentHeader: s.header, coinbase: s.coinbase, coinbaseBranch: s.branch, powHash: Buffer.alloc(32), auxWorkId: work.auxWorkId, mergedBlocks: [] });
     assert.deepEqual(results!.map((r) => r.chainId), [0x62]);
     assert.equal(hard.submissions.length, 0);
   } finally {
@@ -158,7 +158,7 @@ test('bad aux daemons: down, garbage, rejecting, slow — clear errors, the othe
     // Rejecting: the daemon's reason comes back in the result and the counters.
     flaky!.behaviour = 'reject';
     const s = solve(both);
-    const results = await h.mm.submit({ parentHeader: s.header, coinbase: s.coinbase, coinbaseBranch: s.branch, powHash: Buffer.alloc(32), auxWorkId: both.auxWorkId });
+    const results = await h.mm.submit({ parentHeader: s.header, coinbase: s.coinbase, coinbaseBranch: s.branch, powHash: Buffer.alloc(32), auxWorkId: both.auxWorkId, mergedBlocks: [] });
     const r = results!.find((x) => x.chainId === 0x01)!;
     assert.equal(r.accepted, false);
     assert.match(r.reason, /answered false/);
