@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultInstanceId, runUntilSignal } from '../runtime/host.ts';
 import { createLogger } from '../runtime/log.ts';
-import { nodeNetwork } from '../runtime/network.ts';
 import { processMetrics } from '../runtime/process-metrics.ts';
 import { PrometheusReader } from '../runtime/prometheus.ts';
 import { setupTelemetry } from '../runtime/telemetry.ts';
 import { sharechainVerify } from './commands/sharechain-verify.ts';
-import { helpText, parseArgs, UsageError } from './flags.ts';
+import { flagForPort, helpText, parseArgs, UsageError } from './flags.ts';
+import type { NodeConfig } from '../runtime/config.ts';
+import type { Network } from '../core/index.ts';
 import { createNode, VERSION } from './node.ts';
 import { prepareDemo } from './demo.ts';
 import { preflight } from './preflight.ts';
@@ -43,8 +44,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = parsed.config;
+  for (const w of parsed.warnings) process.stderr.write(`p2pool: warning: ${w}\n`);
+  let net: ReturnType<typeof preflight>;
   try {
-    preflight(config);
+    net = preflight(config);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`p2pool: error: ${e.message}\n(see p2pool --help)\n`);
@@ -71,7 +74,6 @@ export async function main(argv: string[]): Promise<number> {
     const host = createNode(config, log, {
       '/metrics': prometheus.handler(),
     });
-    const net = nodeNetwork(config);
     processMetrics(host, { version: VERSION, net, netName: net.NAME });
     // Signals are handled from the start: SIGTERM while waiting for NATS still exits cleanly.
     const stopped = runUntilSignal(host, log);
@@ -87,6 +89,12 @@ export async function main(argv: string[]): Promise<number> {
     await demo?.attach(host);
     return await stopped;
   } catch (e) {
+    const busy = (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portInUse(config, net, e) : null;
+    if (busy !== null) {
+      log.error('fatal', { error: busy });
+      process.stderr.write(`p2pool: error: ${busy}\n`);
+      return 2;
+    }
     log.error('fatal', { error: e });
     // With the JSON log in a file (make run), say it where the newcomer is looking too.
     if (quiet) process.stderr.write(`p2pool: ${(e as Error).message}\n`);
@@ -96,6 +104,16 @@ export async function main(argv: string[]): Promise<number> {
     await demo?.stop().catch((e) => log.warn('stopping the demo failed', { error: e }));
     await telemetry.shutdown();
   }
+}
+
+// EADDRINUSE carries only the port: the message names the flag that moves it.
+function portInUse(config: NodeConfig, net: Network, e: unknown): string | null {
+  const port = (e as { port?: number }).port;
+  if (typeof port !== 'number') return null;
+  const flag = flagForPort(config, port, { worker: net.WORKER_PORT, p2pool: net.P2P_PORT });
+  const where = flag === null ? '' : ` (${flag})`;
+  return `port ${port}${where} is already in use, probably by another pool or a node still running; `
+    + `${flag === null ? 'choose other ports' : `choose another with ${flag.split('/').pop()} PORT`}, or move all of this node's ports with --base-port PORT`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

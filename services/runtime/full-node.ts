@@ -22,6 +22,7 @@ export function templateNodeConfig(fn: FullNodeConfig, net: Network): TemplateNo
     ...(rpcUrl ? { rpcUrl } : {}),
     ...(fn.rpcPassword !== undefined ? { user: fn.rpcUser ?? '', pass: fn.rpcPassword } : {}),
     ...(fn.p2pPort !== undefined ? { p2p: { host: fn.host, port: fn.p2pPort } } : {}),
+    ...(fn.confFile ? { confFile: fn.confFile } : {}),
   };
 }
 
@@ -29,7 +30,7 @@ export function templateNodeConfig(fn: FullNodeConfig, net: Network): TemplateNo
 export function fullNodeWallet(fn: FullNodeConfig, net: Network): { newAddress(): Promise<string>; isMine(a: string): Promise<boolean> } {
   const { coin, network } = fullNodeChain(net);
   const params0 = coinParams(coin, network);
-  const creds = resolveCredentials(params0, 'core', { user: fn.rpcUser, pass: fn.rpcPassword });
+  const creds = resolveCredentials(params0, 'core', { user: fn.rpcUser, pass: fn.rpcPassword, ...(fn.confFile ? { confFile: fn.confFile } : {}) });
   const port = fn.rpcPort ?? creds.rpcPort ?? params0.rpcPort;
   // One short-lived client per call: these run once at start.
   const call = async <T>(method: string, params: unknown[]): Promise<T> => {
@@ -75,7 +76,7 @@ export function fullNodeBlockSubmitter(fn: FullNodeConfig, net: Network, opts: {
   // Credentials are read on first use (a conf file or cookie may appear after the edge starts).
   const client = (): RpcClient => {
     if (rpc) return rpc;
-    const creds = resolveCredentials(params, 'core', { user: fn.rpcUser, pass: fn.rpcPassword });
+    const creds = resolveCredentials(params, 'core', { user: fn.rpcUser, pass: fn.rpcPassword, ...(fn.confFile ? { confFile: fn.confFile } : {}) });
     const port = fn.rpcPort ?? creds.rpcPort ?? params.rpcPort;
     node = `${fn.host}:${port}`;
     rpc = new RpcClient({ url: `http://${hostForUrl(fn.host)}:${port}`, user: creds.user, pass: creds.pass, nodeName: params.nodeName, timeoutMs: 30_000 });
