@@ -3,3 +3,4 @@ export * from './aux-tree.ts';
 export * from './auxpow.ts';
 export * from './check.ts';
 export * from './chains.ts';
+export * from './merged-block.ts';
