@@ -1,4 +1,4 @@
-# All targets run on Node >= 22: scripts/ensure-node.sh installs Node 24 LTS from the
+# All targets run on Node >= 22.18 (type stripping): scripts/ensure-node.sh installs Node 24 LTS from the
 # npm registry into ~/.cache/p2pool-ts when the system's Node is older.
 SHELL := /bin/bash
 NODE_BIN := $(shell scripts/ensure-node.sh)
@@ -7,7 +7,7 @@ NODE := $(NODE_BIN)/node
 TEST_GLOBS ?= 'services/**/*.test.ts' 'test/**/*.test.ts' 'operator/**/*.test.ts'
 ARGS ?=
 
-.PHONY: help setup setup-run run test typecheck unit bench generate clean image crd chart-lint test-k8s
+.PHONY: help setup setup-run run test typecheck lint deps format format-check unit bench generate clean image crd chart-lint test-k8s
 
 ## help: list the targets
 help:
@@ -33,10 +33,25 @@ run: setup-run
 	$(NODE) services/cli/main.ts $(ARGS)
 
 ## test: every check CI runs
-test: setup typecheck unit
+test: setup typecheck deps lint unit
 
 typecheck: node_modules/.stamp
 	tsc -p tsconfig.json
+
+## deps: the layer rules of docs/architecture.md and no module cycles (.dependency-cruiser.cjs)
+deps: node_modules/.stamp
+	depcruise --config .dependency-cruiser.cjs --output-type err services test bench $(wildcard operator)
+
+## lint: Biome's linter (biome.json)
+lint: node_modules/.stamp
+	biome lint --error-on-warnings
+
+## format: rewrite the tree in the project's style (biome.json); format-check: fail on any difference
+format: node_modules/.stamp
+	biome format --write
+
+format-check: node_modules/.stamp
+	biome format
 
 unit: node_modules/.stamp
 	$(NODE) --test --test-reporter=spec $(TEST_GLOBS)

@@ -11,7 +11,7 @@ import { testAddresses } from '../../services/core/testing/chain-builder.ts';
 import { buildAuxTree, encodeMergedMiningData } from '../../services/core/index.ts';
 import { CoreWorkSource } from '../../services/edge/core-work/index.ts';
 import { MergedMining } from '../../services/aux/merged-mining.ts';
-import { resolveMergedChains } from '../../services/aux/chains-config.ts';
+import { resolveMergedChains } from '../../services/runtime/merged-chains.ts';
 import { setup } from '../edge/core-work-setup.ts';
 
 const s = setup();

@@ -3,9 +3,9 @@
 // 1 MB synthetic template (half segwit transactions) through the template builder's parser.
 import { parseWrappedShare, ShareTracker, type Network } from '../../services/core/index.ts';
 import { testAddresses } from '../../services/core/testing/chain-builder.ts';
-import { buildWorkBasis, type WorkBasis } from '../../services/sharechain/work/basis.ts';
+import { buildWorkBasis, type WorkBasis } from '../../services/pool/work/basis.ts';
 import { syntheticWork } from '../../services/edge/core-work/testing.ts';
-import type { Work } from '../../services/template-builder/template.ts';
+import type { Work } from '../../services/pool/work/template.ts';
 import { benchChain, benchNetwork, SHARES } from '../core/chain-cache.ts';
 
 // 0xffff · 2^224: att ≈ 65,537, so the window (65535 · SPREAD · att) covers REAL_CHAIN_LENGTH shares.

@@ -12,7 +12,7 @@ import { buildChain, testAddresses } from '../../services/core/testing/chain-bui
 import { powHash, type Share } from '../../services/core/index.ts';
 import { CoreWorkSource, CoreShareSink } from '../../services/edge/core-work/index.ts';
 import type { JobTemplate, Solution } from '../../services/edge/work-source.ts';
-import { sha256dRaw } from '../../services/template-builder/block.ts';
+import { sha256d } from '../../services/core/index.ts';
 import { setup, basisFor, median } from './core-work-setup.ts';
 
 const t0 = performance.now();
@@ -121,8 +121,8 @@ for (const n of [1000, 10_000]) {
   const job: JobTemplate = ws.getJobTemplate({ payoutAddress: addresses[1]!, desiredShareTarget: null });
   const nonce8 = Buffer.alloc(8, 7);
   const coinbase = Buffer.concat([job.coinb1, nonce8, job.coinb2]);
-  let root = sha256dRaw(coinbase);
-  for (const b of job.merkleBranch) root = sha256dRaw(Buffer.concat([root, b]));
+  let root = sha256d(coinbase);
+  for (const b of job.merkleBranch) root = sha256d(Buffer.concat([root, b]));
   const header = Buffer.alloc(80);
   header.writeUInt32LE(job.version, 0); job.prevHash.copy(header, 4); root.copy(header, 36);
   header.writeUInt32LE(job.ntime, 68); header.writeUInt32LE(job.bits, 72);

@@ -7,7 +7,7 @@ import { startBtcd } from '../../test/harness/btcd.ts';
 import { regtestScript } from '../../test/harness/keys.ts';
 import { mineBlock } from '../../test/harness/blocks.ts';
 import { TemplateBuilder, type WorkEvent } from '../../services/template-builder/builder.ts';
-import type { RpcClient } from '../../services/template-builder/rpc/client.ts';
+import type { RpcClient } from '../../services/full-node/rpc/client.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 200);
 

@@ -3,8 +3,8 @@
 // transactions encoded by the core, their txid/wtxid computed, GBT's JSON shape and field order.
 import { randomBytes, hash } from 'node:crypto';
 import { encodeTx, type Tx } from '../../services/core/bitcoin/tx.ts';
-import { parseTemplate } from '../../services/template-builder/template.ts';
-import { coinParams } from '../../services/template-builder/coins.ts';
+import { parseTemplate } from '../../services/pool/work/template.ts';
+import { coinParams } from '../../services/pool/coins.ts';
 
 const N = 3000;
 const coin = coinParams('litecoin', 'regtest');

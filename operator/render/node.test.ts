@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { extranoncePrefixFor } from '../../services/edge/server.ts';
-import { parseArgs } from '../../services/cli/flags.ts';
+import { parseArgs } from '../../services/runtime/flags.ts';
 import type { KubeObject, P2PoolNode } from '../api/types.ts';
 import { CONFIG_HASH, natsPrefixFor, render, type RenderDefaults } from './node.ts';
 

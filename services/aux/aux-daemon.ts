@@ -3,9 +3,9 @@
 // `createauxblock ADDRESS` / `submitauxblock HASH AUXPOW`. Replies are checked field by field, so a
 // daemon sending garbage gets a clear error, never a half-built tree.
 import { bitsToTarget, hexToU256 } from '../core/index.ts';
-import { RpcClient } from '../template-builder/rpc/client.ts';
-import { RpcError } from '../template-builder/rpc/errors.ts';
-import type { AuxChainConfig } from './chains-config.ts';
+import { RpcClient } from '../full-node/rpc/client.ts';
+import { RpcError } from '../full-node/rpc/errors.ts';
+import type { AuxChainConfig } from '../runtime/merged-chains.ts';
 
 /** The aux block a daemon wants proof of work for. */
 export interface AuxBlock {

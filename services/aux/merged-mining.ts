@@ -7,7 +7,7 @@ import type { AuxSubmitResult, AuxWork, SubmitAuxPowRequest } from '../gen/p2poo
 import { AuxDaemon, type AuxBlock } from './aux-daemon.ts';
 import { AuxWorkBook } from './aux-work.ts';
 import { ChainPoller, type ChainStatus, type PollerLog } from './chain-poller.ts';
-import type { AuxChainConfig } from './chains-config.ts';
+import type { AuxChainConfig } from '../runtime/merged-chains.ts';
 import { submitAuxSolution } from './submit.ts';
 
 export interface MergedMiningOptions {

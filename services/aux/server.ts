@@ -12,7 +12,7 @@ import { emit } from '../bus/pubsub.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 import { nodeNetwork } from '../runtime/network.ts';
-import { resolveMergedChains } from './chains-config.ts';
+import { resolveMergedChains } from '../runtime/merged-chains.ts';
 import { MergedMining } from './merged-mining.ts';
 
 export type AuxLogic = Logic<Aux>;
@@ -79,7 +79,7 @@ async function loadLogic(ctx: ServiceContext): Promise<AuxLogic> {
       return w;
     },
     async SubmitAuxPow(req) {
-      let results;
+      let results: Awaited<ReturnType<typeof mm.submit>>;
       try {
         results = await mm.submit(req);
       } catch (e) {

@@ -41,7 +41,7 @@ interface ParentSolution {
 function parseRequest(net: Network, req: SubmitAuxPowRequest): ParentSolution {
   if (req.parentHeader.length !== 80) throw new AuxSubmitInputError(`parent_header is ${req.parentHeader.length} bytes, not 80`);
   const header = Buffer.from(req.parentHeader);
-  let coinbase;
+  let coinbase: ReturnType<typeof decodeTx>;
   try {
     coinbase = decodeTx(req.coinbase);
   } catch (e) {

@@ -1,6 +1,7 @@
 // The cluster bus: NATS core request/reply on per-method subjects with a queue group per service,
 // core pub/sub for events, JetStream for what must survive restarts (streams, KV). The client
 // reconnects forever; while NATS is away, calls wait and retry (rpc.ts) and readiness reports it.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import {
   connect, credsAuthenticator, headers as natsHeaders, ClosedConnectionError, DrainingConnectionError,
@@ -254,7 +255,7 @@ export class NatsBus implements Bus {
     const name = streamName(this.prefix, spec.name);
     const retryMs = opts.retryMs ?? 1_000;
     let closed = false;
-    let current: { close(): Promise<void | Error> } | undefined;
+    let current: { close(): Promise<unknown> } | undefined;
     // One message in flight (max_ack_pending 1): the next is not handed over before this one is
     // acknowledged, so the stream's order is the order of application, and a failed one comes back first.
     const setup = async () => {
@@ -310,7 +311,7 @@ export class NatsBus implements Bus {
     return {
       get: async (key) => {
         const e = await kv.get(key);
-        if (!e || e.operation !== 'PUT') return null;
+        if (e?.operation !== 'PUT') return null;
         return { key, value: e.value, revision: e.revision };
       },
       put: (key, value) => kv.put(key, value),
@@ -395,6 +396,3 @@ function isNotFound(e: unknown): boolean {
   return /not found/i.test(msg);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -1,6 +1,7 @@
 // Runs the generated ts-proto clients and servers over a Bus: the Rpc a `FooClientImpl` needs, and the
 // server side that decodes, dispatches to an implementation of the generated interface and encodes.
 // Deadlines, retries with backoff, errors and tracing are handled here once for every contract.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SpanKind, SpanStatusCode, context } from '@opentelemetry/api';
 import { isQuery, methodNames, type ServiceDefinition } from './contracts.ts';
 import { RpcCode, RpcError, rpcCodeName, toRpcError, unimplemented } from './errors.ts';
@@ -127,6 +128,3 @@ export async function serveContract(bus: Bus, def: ServiceDefinition, impl: obje
   });
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -74,13 +74,13 @@ test('an event carries its publisher\'s trace to the subscriber', async () => {
   const bus = await NatsBus.connect({ url: nats.url, prefix: 'trace2' });
   try {
     let consumerTrace = '';
-    const got = new Promise<void>((resolve) => {
-      void on(bus, Events.auxWorkPublished, () => {
-        consumerTrace = trace.getActiveSpan()?.spanContext().traceId ?? '';
-        resolve();
-      });
+    let received!: () => void;
+    const got = new Promise<void>((resolve) => { received = resolve; });
+    // Subscribed once on() resolves: the event below cannot be missed.
+    await on(bus, Events.auxWorkPublished, () => {
+      consumerTrace = trace.getActiveSpan()?.spanContext().traceId ?? '';
+      received();
     });
-    await new Promise((r) => setTimeout(r, 50));
     let producerTrace = '';
     await trace.getTracer('test').startActiveSpan('publisher', async (span) => {
       producerTrace = span.spanContext().traceId;

@@ -17,6 +17,7 @@ import type { NodeConfig } from '../runtime/config.ts';
 import type { Host } from '../runtime/host.ts';
 import type { Logger } from '../runtime/log.ts';
 import { nodeNetwork } from '../runtime/network.ts';
+import { hexFromLE as displayHex } from '../core/index.ts';
 import { startRegtestLitecoind, type RegtestNode } from './litecoind.ts';
 
 export interface Demo {
@@ -26,7 +27,6 @@ export interface Demo {
 }
 
 const say = (line: string) => process.stderr.write(line + '\n');
-const displayHex = (le: Uint8Array) => Buffer.from(le).reverse().toString('hex');
 
 // No full node on the command line: no RPC credentials, no ports, the default address.
 export function fullNodeConfigured(config: NodeConfig): boolean {

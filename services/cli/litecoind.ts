@@ -3,13 +3,13 @@
 // mined that getblocktemplate works (a regtest tip older than a day counts as initial block download,
 // so one block is mined at every start). MWEB is kept off: past regtest height 431 it would need a
 // peg-in first, and a demo quickly mines that far. Stopped with stop(); killed if this process exits.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { RpcClient } from '../template-builder/rpc/client.ts';
-import { RpcError, RPC_IN_WARMUP } from '../template-builder/rpc/errors.ts';
+import { RpcClient, RpcError, RPC_IN_WARMUP } from '../full-node/index.ts';
 
 export interface RegtestNode {
   rpcPort: number;
@@ -176,7 +176,7 @@ async function waitForRpc(child: ChildProcess, rpc: RpcClient, output: () => str
       if (e instanceof RpcError && e.code !== RPC_IN_WARMUP) throw e;
       if (Date.now() > deadline) throw new Error(`litecoind did not answer RPC within ${timeoutMs} ms: ${(e as Error).message}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 

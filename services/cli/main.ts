@@ -1,21 +1,12 @@
 #!/usr/bin/env node
-// The `p2pool` command. `p2pool [flags]` runs the embedded default; `p2pool --service NAME --nats URL`
-// one service of a cluster; `p2pool sharechain verify ...` checks a stored sharechain.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// The `p2pool` command. `p2pool [flags]` runs the embedded default (all six services, composed here and
+// nowhere else); `p2pool --service NAME --nats URL` one service of a cluster; `p2pool sharechain verify
+// ...` checks a stored sharechain.
 import { pathToFileURL } from 'node:url';
-import { defaultInstanceId, runUntilSignal } from '../runtime/host.ts';
-import { createLogger } from '../runtime/log.ts';
-import { processMetrics } from '../runtime/process-metrics.ts';
-import { PrometheusReader } from '../runtime/prometheus.ts';
-import { setupTelemetry } from '../runtime/telemetry.ts';
+import { runProcess } from '../runtime/main.ts';
 import { sharechainVerify } from './commands/sharechain-verify.ts';
-import { flagForPort, helpText, parseArgs, UsageError } from './flags.ts';
-import type { NodeConfig } from '../runtime/config.ts';
-import type { Network } from '../core/index.ts';
-import { createNode, VERSION } from './node.ts';
 import { prepareDemo } from './demo.ts';
-import { preflight } from './preflight.ts';
+import { servicesFor } from './services.ts';
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'sharechain' && argv[1] === 'verify') {
@@ -26,94 +17,7 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
   }
-
-  let parsed;
-  try {
-    parsed = parseArgs(argv, defaultInstanceId());
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`p2pool: error: ${e.message}\n(see p2pool --help)\n`);
-    return 2;
-  }
-  if (parsed.kind === 'help') {
-    process.stdout.write(helpText(VERSION));
-    return 0;
-  }
-  if (parsed.kind === 'version') {
-    process.stdout.write(`p2pool-ts ${VERSION}\n`);
-    return 0;
-  }
-  const config = parsed.config;
-  for (const w of parsed.warnings) process.stderr.write(`p2pool: warning: ${w}\n`);
-  let net: ReturnType<typeof preflight>;
-  try {
-    net = preflight(config);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`p2pool: error: ${e.message}\n(see p2pool --help)\n`);
-    return 2;
-  }
-  const serviceName = config.service ?? 'p2pool';
-  // `make run` (--demo-miner, one process): the terminal shows the demo's lines and errors; every JSON
-  // line goes to <datadir>/p2pool.log unless --logfile says otherwise.
-  const quiet = config.demoMiner && !config.nats;
-  if (quiet) {
-    mkdirSync(config.datadir, { recursive: true });
-    config.logfile ??= join(config.datadir, 'p2pool.log');
-  }
-  const log = createLogger({
-    level: config.logLevel, logfile: config.logfile, fields: { service: serviceName, instance: config.instance },
-    ...(quiet ? { write: (line: string) => { if (line.includes('"level":"error"')) process.stdout.write(line); } } : {}),
-  });
-  const prometheus = new PrometheusReader();
-  const telemetry = setupTelemetry({ serviceName: `p2pool-${serviceName}`, instance: config.instance, version: VERSION, metricReaders: [prometheus] });
-  process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e }));
-  let demo: Awaited<ReturnType<typeof prepareDemo>>;
-  try {
-    demo = config.nats ? undefined : await prepareDemo(config, log);
-    const host = createNode(config, log, {
-      '/metrics': prometheus.handler(),
-    });
-    processMetrics(host, { version: VERSION, net, netName: net.NAME });
-    // Signals are handled from the start: SIGTERM while waiting for NATS still exits cleanly.
-    const stopped = runUntilSignal(host, log);
-    await Promise.race([host.start(), stopped]);
-    if (host.stopping) return await stopped;
-    const endpoints = host.endpoints();
-    if (endpoints.web) {
-      // The line a newcomer looks for after `make run`.
-      const url = endpoints.web.replace('//0.0.0.0:', '//127.0.0.1:');
-      if (!config.nats) process.stderr.write(`\np2pool is running: ${url}\n\n`);
-    }
-    log.info('ready to serve', { endpoints });
-    await demo?.attach(host);
-    return await stopped;
-  } catch (e) {
-    const busy = (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portInUse(config, net, e) : null;
-    if (busy !== null) {
-      log.error('fatal', { error: busy });
-      process.stderr.write(`p2pool: error: ${busy}\n`);
-      return 2;
-    }
-    log.error('fatal', { error: e });
-    // With the JSON log in a file (make run), say it where the newcomer is looking too.
-    if (quiet) process.stderr.write(`p2pool: ${(e as Error).message}\n`);
-    return 1;
-  } finally {
-    // After the pool: the miner, then the full node the demo started.
-    await demo?.stop().catch((e) => log.warn('stopping the demo failed', { error: e }));
-    await telemetry.shutdown();
-  }
-}
-
-// EADDRINUSE carries only the port: the message names the flag that moves it.
-function portInUse(config: NodeConfig, net: Network, e: unknown): string | null {
-  const port = (e as { port?: number }).port;
-  if (typeof port !== 'number') return null;
-  const flag = flagForPort(config, port, { worker: net.WORKER_PORT, p2pool: net.P2P_PORT });
-  const where = flag === null ? '' : ` (${flag})`;
-  return `port ${port}${where} is already in use, probably by another pool or a node still running; `
-    + `${flag === null ? 'choose other ports' : `choose another with ${flag.split('/').pop()} PORT`}, or move all of this node's ports with --base-port PORT`;
+  return runProcess(argv, { services: (config) => servicesFor(config.service), prepare: prepareDemo });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

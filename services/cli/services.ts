@@ -6,7 +6,7 @@ import { createEdgeServer } from '../edge/server.ts';
 import { createPeerGatewayServer } from '../peer-gateway/server.ts';
 import type { ServiceFactory } from '../runtime/host.ts';
 import { createSharechainServer } from '../sharechain/server.ts';
-import { createTemplateBuilderServer } from '../template-builder/server.ts';
+import { createTemplateBuilderServer } from '../template-builder/index.ts';
 import { createWebServer } from '../web/server.ts';
 
 export const SERVICES: Array<[ServiceName, ServiceFactory]> = [

@@ -26,6 +26,8 @@ export interface EdgeCounters {
   droppedSlow: number;
   droppedIdle: number;
   droppedBackpressure: number;
+  /** Times a connection's reading was paused until it read our replies (write backpressure). */
+  readsPaused: number;
   /** Submits for another edge's jobs sent there (and accepted there), and those this edge checked for others. */
   forwarded: number;
   forwardedAccepted: number;
@@ -38,7 +40,7 @@ export interface EdgeCounters {
 export function newCounters(): EdgeCounters {
   return {
     submits: 0, accepted: 0, doa: 0, stale: 0, rejected: 0, shares: 0, blocks: 0, unstored: 0, getworkRequests: 0,
-    badLines: 0, droppedOversize: 0, droppedSlow: 0, droppedIdle: 0, droppedBackpressure: 0,
+    badLines: 0, droppedOversize: 0, droppedSlow: 0, droppedIdle: 0, droppedBackpressure: 0, readsPaused: 0,
     forwarded: 0, forwardedAccepted: 0, handedBack: 0, handedBackAccepted: 0, reconnectsSent: 0,
   };
 }

@@ -277,7 +277,7 @@ export class EdgeServer {
       if (now - s.lastRecvAt > cfg.idleTimeoutMs) {
         this.ctx.counters.droppedIdle++; s.close(); continue;
       }
-      if (s.vardiff !== null && s.vardiff.onIdle(now)) sendWork(this.ctx, s, false);
+      if (s.vardiff?.onIdle(now)) sendWork(this.ctx, s, false);
     }
     this.ctx.jobs.sweep(now, cfg.jobLifetimeMs, cfg.staleJobKeepMs);
     this.ctx.departed.sweep(now);

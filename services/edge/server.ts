@@ -14,14 +14,15 @@ import type { Closer } from '../bus/types.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
 import { fullNodeChain, nodeNetwork } from '../runtime/network.ts';
-import { fullNodeBlockSubmitter } from '../runtime/full-node.ts';
-import { MINER_DEAD_HASH_RATE, MINER_DIFFICULTY, MINER_HASH_RATE } from '../sharechain/edge-rates.ts';
-import { workBasisFromMessage } from '../sharechain/contract.ts';
-import { shareQueueFor } from '../sharechain/share-queue.ts';
+import { fullNodeBlockSubmitter } from '../full-node/index.ts';
+import { MINER_DEAD_HASH_RATE, MINER_DIFFICULTY, MINER_HASH_RATE } from '../pool/edge-gauges.ts';
+import { workBasisFromMessage } from '../pool/contract/work-basis.ts';
+import { shareQueueFor } from '../bus/share-queue.ts';
 import { SubmitShareRequest } from '../gen/p2pool/v1/sharechain.ts';
-import { coinParams } from '../template-builder/coins.ts';
-import { fromBlockTemplate } from '../template-builder/contract.ts';
-import { webHandlerFor } from '../web/http.ts';
+import { coinParams } from '../pool/coins.ts';
+import { fromBlockTemplate } from '../pool/contract/template.ts';
+import { webHandlerFor } from '../runtime/http-get.ts';
+import { retryUntil } from '../runtime/retry.ts';
 import { auxCommitmentFromMessage, CoreShareSink, CoreWorkSource } from './core-work/index.ts';
 import type { AuxWork } from '../gen/p2pool/v1/aux.ts';
 import { edgeMetrics } from './metrics.ts';
@@ -153,20 +154,19 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   let stopped = false;
 
   // Work published before this edge subscribed: asked for, retried while the others come up.
-  const catchUp = async () => {
-    for (let round = 1; !stopped && (!work.currentWork || !work.currentBasis); round++) {
-      // Every few seconds: what the edge still waits for before miners get work.
-      if (round % 5 === 0) {
-        log.info('waiting for work', {
-          ...(work.currentWork ? {} : { template: 'none yet from the template builder (TemplateBuilder.GetTemplate)' }),
-          ...(work.currentBasis ? {} : { work_basis: 'none yet from the sharechain (Sharechain.GetWorkBasis)' }),
-        });
-      }
-      if (!work.currentWork) await ctx.clients.templateBuilder.GetTemplate({}).then((r) => { if (r.template && !work.currentWork) setTemplate(r.template); }, () => undefined);
-      if (!work.currentBasis) await ctx.clients.sharechain.GetWorkBasis({}).then((b) => { if (!work.currentBasis) setBasis(b); }, () => undefined);
-      if (!work.currentWork || !work.currentBasis) await new Promise((r) => setTimeout(r, 1000).unref());
+  let round = 0;
+  const catchUp = () => retryUntil(async () => {
+    // Every few seconds: what the edge still waits for before miners get work.
+    if (++round % 5 === 0) {
+      log.info('waiting for work', {
+        ...(work.currentWork ? {} : { template: 'none yet from the template builder (TemplateBuilder.GetTemplate)' }),
+        ...(work.currentBasis ? {} : { work_basis: 'none yet from the sharechain (Sharechain.GetWorkBasis)' }),
+      });
     }
-  };
+    if (!work.currentWork) await ctx.clients.templateBuilder.GetTemplate({}).then((r) => { if (r.template && !work.currentWork) setTemplate(r.template); }, () => undefined);
+    if (!work.currentBasis) await ctx.clients.sharechain.GetWorkBasis({}).then((b) => { if (!work.currentBasis) setBasis(b); }, () => undefined);
+    return !!work.currentWork && !!work.currentBasis;
+  }, { stopped: () => stopped, delayMs: 1000 });
 
   const snapshot = () => {
     const stats = toEdgeLocalStats(edge, ctx.instance);

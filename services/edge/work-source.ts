@@ -92,6 +92,7 @@ export interface ShareSink {
   /** Called for every solution meeting the share target (a block is also a share). A promise means the
    *  share is being stored durably: the miner's "accepted" waits for it, and a failure is the miner's
    *  reject (docs/bus.md, "Acknowledged shares"). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: nothing (the share is handed off) or a promise the miner's answer waits for
   submitShare(solution: Solution): void | Promise<unknown>;
   /** Called for a solution meeting the job's aux target, after the block and share hand-offs; never waits. */
   submitAux?(solution: Solution): void;

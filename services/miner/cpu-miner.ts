@@ -12,7 +12,7 @@ import type { WorkItem, WorkerReport } from './hash-worker.ts';
 export interface CpuMinerOptions {
   host?: string;
   port: number;
-  /** Payout address, optionally with .worker, /SHAREDIFF, +PSEUDODIFF (spec §8.4). */
+  /** Payout address, optionally with .worker, /SHAREDIFF, +PSEUDODIFF (docs/protocol.md §8.4). */
   username: string;
   password?: string;
   algorithm: PowAlgorithm;

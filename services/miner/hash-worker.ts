@@ -2,6 +2,7 @@
 // slice and the target), walks nonces in small batches and yields between batches so a new
 // work item or a stop message is seen within milliseconds. Solutions and hash counts go back to
 // the main thread, which owns the stratum connection.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort } from 'node:worker_threads';
 import { headerFor, extranonce2For, type NotifyJob } from './job.ts';
 import { powHash, meetsTarget, type PowAlgorithm } from './pow.ts';
@@ -50,7 +51,6 @@ function report(force = false): void {
 }
 
 const yieldToMessages = () => new Promise<void>((r) => setImmediate(r));
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function mine(): Promise<void> {
   running = true;

@@ -1,4 +1,4 @@
-// A mining.notify job and the header it yields for an extranonce2 (spec §8.3): coinbase =
+// A mining.notify job and the header it yields for an extranonce2 (docs/protocol.md §8.3): coinbase =
 // coinb1 || extranonce1 || extranonce2 || coinb2; merkle root = the coinbase hash folded up the
 // branch; prevhash, version, nbits and ntime come in the stratum's word-swapped hex.
 import { sha256d } from './pow.ts';

@@ -1,4 +1,4 @@
-// Proof-of-work arithmetic of a stratum v1 miner, written from the protocol (spec §8.3) and the
+// Proof-of-work arithmetic of a stratum v1 miner, written from the protocol (docs/protocol.md §8.3) and the
 // coins' definitions: header hashes, difficulty → target with the scrypt coins' 65536 scaling,
 // and the target test. No project code is imported: the miner is a client, and a second opinion.
 import { hash, scryptSync } from 'node:crypto';

@@ -1,4 +1,4 @@
-// A stratum v1 connection: newline-framed JSON-RPC over TCP (spec §8.3). Requests get ids and
+// A stratum v1 connection: newline-framed JSON-RPC over TCP (docs/protocol.md §8.3). Requests get ids and
 // promises (with a timeout); server-initiated calls (mining.notify, mining.set_difficulty,
 // client.reconnect, ...) go to one handler. Nothing here knows about mining.
 import { connect, type Socket } from 'node:net';

@@ -1,4 +1,4 @@
-// The address store (spec §3.5): (host, port) → services, first seen, last seen; at most 10,000
+// The address store (docs/protocol.md §3.5): (host, port) → services, first seen, last seen; at most 10,000
 // entries, new ones dropped when full; `goodPeers` ranks as the reference's get_good_peers.
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { ADDR_STORE_MAX } from './constants.ts';

@@ -1,4 +1,4 @@
-// Bans (spec §3.7): per host, score += 1 per offence, banned until now + bantime · score² ([JT]).
+// Bans (docs/protocol.md §3.7): per host, score += 1 per offence, banned until now + bantime · score² ([JT]).
 // The reference never bans 127.0.0.1; we also spare ::1 (its IPv6 twin). The JT "forgiveness" task
 // never worked (a typo), so scores only grow for the life of the process, as there.
 

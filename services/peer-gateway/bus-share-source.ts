@@ -4,10 +4,10 @@
 import { encodeWrapper, parseWrappedShare, u256FromLE, u256ToLE, type Network, type Share } from '../core/index.ts';
 import { ShareOutcome, type SharechainClientImpl, type WorkBasis } from '../gen/p2pool/v1/sharechain.ts';
 import type { DesiredEntry } from './gateway.ts';
-import type { AddSharesResult, ShareSource } from './share-source.ts';
+import type { AddSharesResult, ShareSource } from '../pool/share-source.ts';
 
 export interface BusSourceHooks {
-  // AddPeerShares said the peer misbehaved (spec §3.7): the gateway bans it.
+  // AddPeerShares said the peer misbehaved (docs/protocol.md §3.7): the gateway bans it.
   punish(peer: string, reason: string): void;
   // The sharechain's missing parents, for the gateway's downloader.
   desired(list: DesiredEntry[]): void;

@@ -1,4 +1,4 @@
-// Protocol-level constants of the P2Pool P2P layer (spec §3, §10.3), per lineage where they differ.
+// Protocol-level constants of the P2Pool P2P layer (docs/protocol.md §3, §10.3), per lineage where they differ.
 import type { Lineage } from '../core/index.ts';
 
 /** The `version` we advertise: [V36] 3600 (the live Litecoin network), [JT] 3501 (v35 networks), [FV] 1700. */
@@ -40,7 +40,7 @@ export const ADDR_STORE_MAX = 10_000;
 export const SHAREREQ_MAX_SHARES = 1000;
 /** Downloader: `parents` drawn from 0..499, at most 100 stops. */
 export const DOWNLOAD_PARENTS_RANGE = 500;
-export const DOWNLOAD_MAX_STOPS = 100;
+export { DOWNLOAD_MAX_STOPS } from '../pool/share-exchange.ts';
 /** `broadcast_share` walks back at most this many shares from the new best. */
 export const BROADCAST_DEPTH = 5;
 /** `remote_tx_hashes` is trimmed to this many entries. */

@@ -1,4 +1,4 @@
-/** The reference's PeerMisbehavingError: the peer is disconnected and banned (spec §3.7). */
+/** The reference's PeerMisbehavingError: the peer is disconnected and banned (docs/protocol.md §3.7). */
 export class PeerMisbehavingError extends Error {
   constructor(message: string) {
     super(message);

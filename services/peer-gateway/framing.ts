@@ -1,4 +1,4 @@
-// The frame layer (spec §3.1): PREFIX(8) | command(12, NUL-padded) | length u32 LE | sha256d(payload)[0:4] | payload.
+// The frame layer (docs/protocol.md §3.1): PREFIX(8) | command(12, NUL-padded) | length u32 LE | sha256d(payload)[0:4] | payload.
 // The decoder resynchronises on the prefix, never holds more than one frame's payload, and reports
 // each thing the reference reacts to (a frame, an oversize length, a bad checksum) as an event.
 import { sha256d } from '../core/index.ts';

@@ -1,21 +1,27 @@
-// PeerGateway: a P2Pool P2P node (spec §3) around a ShareSource. It listens (IPv4 and IPv6), keeps
-// outgoing connections to good addresses and to -n peers, gossips addresses, relays shares, serves
-// and sends sharereqs, downloads missing parents, relays transactions while shares carry them, and
-// bans misbehaving peers. Events: 'shares', 'bestblock', 'peer-connected', 'peer-disconnected', 'ban'.
+// PeerGateway: a P2Pool P2P node (docs/protocol.md §3) around a ShareSource, put together from one
+// part per job: connections.ts (listening, limits, outgoing attempts, -n reconnects, the peer
+// registry), address-book.ts (known addresses, bootstrap, addrs file, getaddrs), share-download.ts
+// (announced hashes and missing parents), share-relay.ts (broadcast, sharereq answers, best blocks,
+// tx relay below v34). This file keeps what the connections' Peer objects call (PeerHost), bans, and
+// the introspection. Events: 'shares', 'bestblock', 'peer-connected', 'peer-disconnected', 'ban'.
 import { EventEmitter } from 'node:events';
-import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { BlockHeader, Network, Share } from '../core/index.ts';
-import { AddressStore } from './addr-store.ts';
+import { AddressBook } from './address-book.ts';
+import type { AddressStore } from './addr-store.ts';
 import { BanList, type BanRecord } from './bans.ts';
 import * as C from './constants.ts';
-import { Peer, PeerClosed, type GatewayLog, type PeerConfig, type PeerHost } from './peer.ts';
+import { Peer, type GatewayLog, type PeerConfig, type PeerHost } from './peer.ts';
 import type { PeerLike } from './messages/context.ts';
 import type { SharereqMessage } from './messages/sharereq.ts';
 import { encode as encodeShareReply } from './messages/sharereply.ts';
-import { ShareRequestTimeout } from './share-requests.ts';
-import type { ShareSource } from './share-source.ts';
-import { formatAddr, netGroup, normalizeHost, parseAddr } from './netaddr.ts';
+import { Connections } from './connections.ts';
+import { ShareDownloader, type DesiredEntry } from './share-download.ts';
+import { ShareRelay } from './share-relay.ts';
+import { GatewayTimers } from './timers.ts';
+import type { ShareSource } from '../pool/share-source.ts';
+import { parseAddr } from './netaddr.ts';
 import { raisedMinimumProtocolVersion } from './protocol-version.ts';
 
 export interface PeerGatewayOptions {
@@ -83,10 +89,7 @@ export interface SharesEvent {
   receivedAt: number;
 }
 
-export interface DesiredEntry {
-  hash: bigint;
-  peerAddr: string | null;
-}
+export type { DesiredEntry };
 
 const NULL_LOG: GatewayLog = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -95,30 +98,18 @@ export class PeerGateway extends EventEmitter implements PeerHost {
   readonly nonce: bigint;
   readonly config: PeerConfig;
   readonly log: GatewayLog;
-  readonly addrs = new AddressStore();
+  readonly addressBook: AddressBook;
   readonly bans: BanList;
   readonly random: () => number;
   minProtocolVersion: number;
-  private readonly source: ShareSource;
+  readonly source: ShareSource;
+  readonly timers: GatewayTimers;
   private readonly opts: PeerGatewayOptions;
   private readonly clock: () => number;
-  private readonly servers: Server[] = [];
-  private port = 0;
-  private readonly peersByNonce = new Map<bigint, Peer>();
-  private readonly allPeers = new Set<Peer>();
-  /** Outgoing attempts and connections by group (the reference's ClientFactory.attempts). */
-  private readonly attempts = new Map<string, number>();
-  private readonly incomingByGroup = new Map<string, number>();
-  private incomingCount = 0;
-  private readonly persistent = new Map<string, { host: string; port: number; delay: number; peer: Peer | null; timer: NodeJS.Timeout | null }>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private running = false;
+  private readonly connections: Connections;
+  private readonly downloader: ShareDownloader;
+  private readonly relay: ShareRelay;
   private best: bigint | null = null;
-  /** Shares already broadcast (`shared_share_hashes`), bounded. */
-  private readonly shared = new Set<bigint>();
-  private readonly packCache = new WeakMap<Share, Buffer>();
-  private desired: DesiredEntry[] = [];
-  private wakeDownloader: (() => void) | null = null;
   private readonly stats = { oversize: 0, badChecksum: 0, unknownCommand: 0, decode: 0, sharesReceived: 0, sharesSent: 0, requestsServed: 0 };
   private readonly timing: { connectIntervalMs: number; getaddrsIntervalMs: number; connectTimeoutMs: number; downloadIdleMs: number };
 
@@ -155,213 +146,75 @@ export class PeerGateway extends EventEmitter implements PeerHost {
       connectTimeoutMs: t.connectTimeoutMs ?? C.CONNECT_TIMEOUT_MS,
       downloadIdleMs: t.downloadIdleMs ?? 1000,
     };
+    this.timers = new GatewayTimers(this.random, this.log);
+    this.addressBook = new AddressBook(this.net, opts.addrsFile, this.log);
+    this.connections = new Connections({
+      ...(opts.listen ? { listen: opts.listen } : {}),
+      port: opts.port ?? this.net.P2P_PORT,
+      ...(opts.bindAddress !== undefined ? { bindAddress: opts.bindAddress } : {}),
+      ...(opts.outgoing !== undefined ? { outgoing: opts.outgoing } : {}),
+      ...(opts.maxIncoming !== undefined ? { maxIncoming: opts.maxIncoming } : {}),
+      ...(opts.maxIncomingPerGroup !== undefined ? { maxIncomingPerGroup: opts.maxIncomingPerGroup } : {}),
+      ...(opts.ipv6GroupBits !== undefined ? { ipv6GroupBits: opts.ipv6GroupBits } : {}),
+      connectTimeoutMs: this.timing.connectTimeoutMs,
+      defaultPort: this.net.P2P_PORT,
+    }, {
+      newPeer: (sock: Socket, incoming: boolean) => new Peer(this, sock, incoming),
+      running: () => this.timers.running,
+      bans: this.bans,
+      random: this.random,
+      log: this.log,
+    });
+    this.downloader = new ShareDownloader(this, this.timing.downloadIdleMs, this.random);
+    this.relay = new ShareRelay({
+      peers: () => this.connections.established.values(), source: this.source, maxPayload: this.config.maxPayload,
+      chainLength: this.net.CHAIN_LENGTH, stats: this.stats, log: this.log,
+    });
+  }
+
+  /** The address store (the messages' addrs/getaddrs handlers read and fill it). */
+  get addrs(): AddressStore {
+    return this.addressBook.store;
   }
 
   // ---- lifecycle ----
 
   async start(): Promise<void> {
-    if (this.running) throw new Error('already running');
-    this.running = true;
-    if (this.opts.addrsFile) this.addrs.load(this.opts.addrsFile);
-    if (this.opts.bootstrap ?? true) {
-      const now = this.nowSeconds();
-      for (const a of this.net.BOOTSTRAP_ADDRS) {
-        try {
-          const { host, port } = parseAddr(a, this.net.P2P_PORT);
-          this.addrs.seen(host, port, 0n, now);
-        } catch (e) { this.log.warn('bad bootstrap address', { address: a, error: (e as Error).message }); }
-      }
-    }
+    if (this.timers.running) throw new Error('already running');
+    this.timers.running = true;
+    this.addressBook.load(this.opts.bootstrap ?? true, this.nowSeconds());
     const b = this.source.bestShareHash();
     this.best = b instanceof Promise ? await b : b;
-    await this.listen();
+    await this.connections.listen();
     for (const a of this.opts.connect ?? []) this.addPeer(a);
-    this.every(() => this.timing.connectIntervalMs, () => this.connectTick());
-    this.every(() => this.timing.getaddrsIntervalMs, () => this.getaddrsTick());
-    if (this.opts.addrsFile) this.every(() => 60_000, () => this.saveAddrs(), false);
-    void this.downloadLoop();
-    this.log.info('peer gateway started', { net: this.net.NAME, port: this.port, nonce: this.nonce.toString(16), protocol: this.config.protocolVersion });
+    this.timers.every(() => this.timing.connectIntervalMs, () => this.connections.connectTick(this.addrs, this.nowSeconds()));
+    this.timers.every(() => this.timing.getaddrsIntervalMs, () => this.addressBook.topUp(() => this.connections.randomPeer()));
+    if (this.addressBook.persisted) this.timers.every(() => 60_000, () => this.addressBook.save(), false);
+    void this.downloader.run();
+    this.log.info('peer gateway started', { net: this.net.NAME, port: this.connections.port, nonce: this.nonce.toString(16), protocol: this.config.protocolVersion });
   }
 
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const p of this.persistent.values()) if (p.timer) clearTimeout(p.timer);
-    this.persistent.clear();
-    this.wakeDownloader?.();
-    for (const peer of [...this.allPeers]) peer.close('gateway stopping');
-    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-    this.servers.length = 0;
-    this.saveAddrs();
+    if (!this.timers.running) return;
+    this.timers.stop();
+    this.downloader.stop();
+    await this.connections.close('gateway stopping');
+    this.addressBook.save();
     this.log.info('peer gateway stopped', {});
   }
 
   /** The bound P2P port (after start). */
   get listenAddressPort(): number {
-    return this.port;
+    return this.connections.port;
   }
 
   listenPort(): number | null {
-    return this.servers.length ? this.port : null;
-  }
-
-  private async listen(): Promise<void> {
-    const hosts = this.opts.listen ?? ['::'];
-    let port = this.opts.port ?? this.net.P2P_PORT;
-    for (const host of hosts) {
-      const server = createServer((sock) => this.onIncoming(sock));
-      try {
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen({ host, port, ipv6Only: false }, () => { server.off('error', reject); resolve(); });
-        });
-      } catch (e) {
-        if (host === '::' && hosts.length === 1) {
-          this.log.warn('IPv6 unavailable, listening on IPv4 only', { error: (e as Error).message });
-          hosts.push('0.0.0.0');
-          continue;
-        }
-        throw e;
-      }
-      port = (server.address() as { port: number }).port;
-      this.port = port;
-      this.servers.push(server);
-    }
-  }
-
-  private every(mean: () => number, fn: () => void, random = true): void {
-    const schedule = () => {
-      if (!this.running) return;
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        if (!this.running) return;
-        try { fn(); } catch (e) { this.log.error('periodic task failed', { error: (e as Error).stack }); }
-        schedule();
-      }, random ? expo(mean(), this.random) : mean());
-      t.unref();
-      this.timers.add(t);
-    };
-    schedule();
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => { this.timers.delete(t); resolve(); }, ms);
-      this.timers.add(t);
-    });
-  }
-
-  private saveAddrs(): void {
-    if (!this.opts.addrsFile) return;
-    try { this.addrs.save(this.opts.addrsFile); } catch (e) { this.log.warn('could not save addresses', { error: (e as Error).message }); }
-  }
-
-  // ---- connections ----
-
-  private onIncoming(sock: Socket): void {
-    const host = normalizeHost(sock.remoteAddress ?? '');
-    const group = netGroup(host, this.opts.ipv6GroupBits);
-    const max = this.opts.maxIncoming ?? C.DEFAULT_MAX_INCOMING;
-    const perGroup = this.opts.maxIncomingPerGroup ?? C.MAX_INCOMING_PER_GROUP;
-    if (!this.running || this.incomingCount >= max || (this.incomingByGroup.get(group) ?? 0) >= perGroup || this.bans.isBanned(host, Date.now())) {
-      sock.destroy();
-      return;
-    }
-    this.incomingCount++;
-    this.incomingByGroup.set(group, (this.incomingByGroup.get(group) ?? 0) + 1);
-    const peer = new Peer(this, sock, true);
-    this.allPeers.add(peer);
-  }
-
-  /** Open an outgoing connection; `onDone` runs when it fails or, after connecting, closes. */
-  private dial(host: string, port: number, onPeer: (p: Peer) => void, onDone: () => void): void {
-    const bind = this.opts.bindAddress;
-    const sameFamily = bind !== undefined && isIP(bind) !== 0 && (isIP(bind) === 6) === (isIP(host) === 6);
-    const sock = connect(sameFamily ? { host, port, localAddress: bind } : { host, port });
-    let done = false;
-    const finish = () => { if (!done) { done = true; onDone(); } };
-    const timer = setTimeout(() => { sock.destroy(); finish(); }, this.timing.connectTimeoutMs);
-    sock.once('connect', () => {
-      clearTimeout(timer);
-      if (!this.running) { sock.destroy(); finish(); return; }
-      const peer = new Peer(this, sock, false);
-      this.allPeers.add(peer);
-      onPeer(peer);
-      if (peer.closed) finish();
-      else sock.once('close', finish);
-    });
-    sock.once('error', () => { clearTimeout(timer); if (sock.connecting || !sock.remoteAddress) finish(); });
-    sock.once('close', () => { clearTimeout(timer); if (!sock.remoteAddress) finish(); });
-  }
-
-  private outgoingCount(): number {
-    let n = 0;
-    for (const p of this.peersByNonce.values()) if (!p.incoming && !this.isPersistentPeer(p)) n++;
-    return n;
-  }
-
-  private isPersistentPeer(p: Peer): boolean {
-    for (const e of this.persistent.values()) if (e.peer === p) return true;
-    return false;
-  }
-
-  private connectedTo(host: string, port: number): boolean {
-    for (const p of this.allPeers) if (p.host === host && (p.port === port || p.incoming)) return p.port === port;
-    return false;
-  }
-
-  /** Every ~1 s: one attempt to a good address while below the desired outgoing count (spec §3.6). */
-  private connectTick(): void {
-    const desired = Math.min(this.opts.outgoing ?? C.DEFAULT_OUTGOING, C.MAX_OUTGOING);
-    let inFlight = 0;
-    for (const n of this.attempts.values()) inFlight += n;
-    if (this.outgoingCount() >= desired || inFlight >= C.MAX_CONNECT_ATTEMPTS || this.addrs.size === 0) return;
-    const [cand] = this.addrs.goodPeers(1, this.nowSeconds(), this.random);
-    if (!cand) return;
-    const group = netGroup(cand.host, this.opts.ipv6GroupBits);
-    if (this.attempts.has(group) || this.bans.isBanned(cand.host, Date.now()) || this.connectedTo(cand.host, cand.port)) return;
-    if (cand.port === this.port && this.isOwnAddress(cand.host)) return;
-    this.attempts.set(group, 1);
-    this.dial(cand.host, cand.port, () => {}, () => this.attempts.delete(group));
-  }
-
-  private isOwnAddress(host: string): boolean {
-    for (const s of this.servers) {
-      const a = s.address();
-      if (a && typeof a === 'object' && normalizeHost(a.address) === host) return true;
-    }
-    return false;
-  }
-
-  /** Every ~20 s: ask a random peer for 8 addresses while the store holds fewer than 1000. */
-  private getaddrsTick(): void {
-    if (this.addrs.size >= C.PREFERRED_ADDR_STORAGE) return;
-    (this.randomPeer() as Peer | undefined)?.sendGetaddrs(8);
+    return this.connections.listening ? this.connections.port : null;
   }
 
   /** -n ADDR[:PORT] (also at run time): a connection that is always re-established. */
   addPeer(address: string): void {
-    const { host, port } = parseAddr(address, this.net.P2P_PORT);
-    const key = formatAddr(host, port);
-    if (this.persistent.has(key)) return;
-    const entry = { host, port, delay: 1000, peer: null as Peer | null, timer: null as NodeJS.Timeout | null };
-    this.persistent.set(key, entry);
-    const attempt = () => {
-      entry.timer = null;
-      if (!this.running || this.persistent.get(key) !== entry) return;
-      this.dial(host, port, (p) => { entry.peer = p; }, () => {
-        const wasUp = entry.peer?.established ?? false;
-        entry.peer = null;
-        if (!this.running || this.persistent.get(key) !== entry) return;
-        // Reconnect with growing delays (ReconnectingClientFactory); a good connection resets them.
-        entry.delay = wasUp ? 1000 : Math.min(entry.delay * Math.E, 60_000);
-        entry.timer = setTimeout(attempt, entry.delay * (0.9 + 0.2 * this.random()));
-        entry.timer.unref();
-      });
-    };
-    attempt();
+    this.connections.addPersistent(address);
   }
 
   // ---- PeerHost / NodeContext ----
@@ -371,19 +224,15 @@ export class PeerGateway extends EventEmitter implements PeerHost {
   }
 
   hasPeerNonce(nonce: bigint): boolean {
-    return this.peersByNonce.has(nonce);
+    return this.connections.established.has(nonce);
   }
 
   peerCount(): number {
-    return this.peersByNonce.size;
+    return this.connections.established.size;
   }
 
-  randomPeer(): PeerLike | undefined {
-    const n = this.peersByNonce.size;
-    if (!n) return undefined;
-    let i = Math.floor(this.random() * n);
-    for (const p of this.peersByNonce.values()) if (i-- === 0) return p;
-    return undefined;
+  randomPeer(): Peer | undefined {
+    return this.connections.randomPeer();
   }
 
   bestShareHashNow(): bigint | null {
@@ -393,9 +242,7 @@ export class PeerGateway extends EventEmitter implements PeerHost {
   }
 
   packed(share: Share): Buffer {
-    let p = this.packCache.get(share);
-    if (!p) this.packCache.set(share, (p = share.pack()));
-    return p;
+    return this.relay.packed(share);
   }
 
   txRelayActive(): boolean {
@@ -421,21 +268,13 @@ export class PeerGateway extends EventEmitter implements PeerHost {
   }
 
   onEstablished(peer: Peer): void {
-    this.peersByNonce.set(peer.nonce!, peer);
+    this.connections.onEstablished(peer);
     this.log.info('peer connected', { peer: peer.addr, incoming: peer.incoming, protocol: peer.remoteVersion, subVersion: peer.subVersion });
     this.emit('peer-connected', this.info(peer));
   }
 
   onClosed(peer: Peer, reason: string): void {
-    this.allPeers.delete(peer);
-    if (peer.incoming) {
-      this.incomingCount--;
-      const group = netGroup(peer.host, this.opts.ipv6GroupBits);
-      const n = (this.incomingByGroup.get(group) ?? 1) - 1;
-      if (n > 0) this.incomingByGroup.set(group, n); else this.incomingByGroup.delete(group);
-    }
-    if (peer.established && peer.nonce !== null && this.peersByNonce.get(peer.nonce) === peer) {
-      this.peersByNonce.delete(peer.nonce);
+    if (this.connections.onClosed(peer)) {
       this.log.info('peer disconnected', { peer: peer.addr, reason });
       this.emit('peer-disconnected', { ...this.info(peer), reason });
     } else {
@@ -472,10 +311,11 @@ export class PeerGateway extends EventEmitter implements PeerHost {
   // ---- share exchange ----
 
   receiveShares(peer: PeerLike, shares: Share[], txs: Buffer[]): void {
-    void this.deliverShares(peer as Peer, shares, txs, (peer as Peer).lastDataAt);
+    void this.deliver(peer as Peer, shares, txs, (peer as Peer).lastDataAt);
   }
 
-  private async deliverShares(peer: Peer, shares: Share[], txs: Buffer[], receivedAt: number): Promise<void> {
+  /** Shares a peer sent, to the sharechain; announced as a 'shares' event with the new hashes. */
+  async deliver(peer: Peer, shares: Share[], txs: Buffer[], receivedAt: number): Promise<void> {
     if (!shares.length) return;
     for (const s of shares) peer.knownShares.add(s.hash);
     this.stats.sharesReceived += shares.length;
@@ -488,51 +328,12 @@ export class PeerGateway extends EventEmitter implements PeerHost {
     }
   }
 
-  /** `handle_share_hashes`: request announced hashes we lack; a failure bans for 30 s · score². */
   handleShareHashes(peer: Peer, hashes: bigint[]): void {
-    void (async () => {
-      const fresh: bigint[] = [];
-      for (const h of hashes) {
-        const has = this.source.has(h);
-        if (!(has instanceof Promise ? await has : has)) fresh.push(h);
-      }
-      if (!fresh.length) return;
-      let shares: Share[];
-      try {
-        shares = await peer.requestShares(fresh, 0, []);
-      } catch (e) {
-        this.ban(peer, C.DOWNLOAD_BAN_SECONDS, `share request failed: ${(e as Error).message}`);
-        return;
-      }
-      await this.deliverShares(peer, shares, [], performance.now());
-    })();
+    this.downloader.fetchAnnounced(peer, hashes);
   }
 
-  serveShareRequest(peerLike: PeerLike, m: SharereqMessage): void {
-    const peer = peerLike as Peer;
-    if (m.hashes.length === 0) {
-      // The reference divides by len(hashes): an empty request is an error and drops the connection.
-      peer.close('sharereq without hashes');
-      return;
-    }
-    const parents = Math.min(m.parents, Math.floor(C.SHAREREQ_MAX_SHARES / m.hashes.length));
-    const answer = (shares: readonly Share[]) => {
-      if (peer.closed) return;
-      this.stats.requestsServed++;
-      const packed = shares.map((s) => this.packed(s));
-      let size = 32 + 1 + 9;
-      for (const p of packed) size += p.length;
-      if (size > this.config.maxPayload) peer.sendShareReply(m.id, 'too long', []);
-      else peer.sendShareReply(m.id, 'good', packed);
-      for (const s of shares) peer.knownShares.add(s.hash);
-    };
-    try {
-      const r = this.source.getShares(m.hashes, parents, new Set(m.stops));
-      if (r instanceof Promise) r.then(answer, (e) => peer.fault(e, 'sharereq'));
-      else answer(r);
-    } catch (e) {
-      peer.fault(e, 'sharereq');
-    }
+  serveShareRequest(peer: PeerLike, m: SharereqMessage): void {
+    this.relay.serve(peer as Peer, m);
   }
 
   gotBestBlock(peer: PeerLike, header: BlockHeader): void {
@@ -545,94 +346,38 @@ export class PeerGateway extends EventEmitter implements PeerHost {
    */
   broadcastShare(hash: bigint, chain: readonly Share[]): number {
     this.best = hash;
-    const fresh: Share[] = [];
-    for (const s of chain.slice(0, C.BROADCAST_DEPTH)) {
-      if (this.shared.has(s.hash)) break;
-      this.markShared(s.hash);
-      fresh.push(s);
-    }
-    return this.sendToPeers(fresh);
+    return this.relay.broadcast(chain);
   }
 
   /** Send shares to every connected peer that lacks them (BroadcastShare of the contract). */
   sendToPeers(list: readonly Share[], excludePeer?: string): number {
-    if (!list.length) return 0;
-    let sent = 0;
-    for (const peer of this.peersByNonce.values()) {
-      if (peer.addr === excludePeer) continue;
-      const forPeer = list.filter((s) => s.peerAddr !== peer.addr && !peer.knownShares.has(s.hash));
-      if (!forPeer.length) continue;
-      try {
-        peer.sendShares(forPeer);
-        sent++;
-        this.stats.sharesSent += forPeer.length;
-      } catch (e) {
-        this.log.warn('could not send shares', { peer: peer.addr, error: (e as Error).message });
-      }
-    }
-    return sent;
-  }
-
-  private markShared(h: bigint): void {
-    this.shared.add(h);
-    // Bounded like the tracker it mirrors: the oldest entries go first.
-    if (this.shared.size > 4 * this.net.CHAIN_LENGTH + 100) this.shared.delete(this.shared.values().next().value!);
+    return this.relay.sendToPeers(list, excludePeer);
   }
 
   /** Relay a best-block header to every peer (the node's best_block_header changed). */
   broadcastBestBlock(header: BlockHeader): void {
-    for (const p of this.peersByNonce.values()) p.sendBestBlock(header);
+    this.relay.broadcastBestBlock(header);
   }
 
   /** RequestShares of the contract: `sharereq` to a given or random peer. */
   requestShares(hashes: bigint[], parents: number, stops: bigint[], peerAddr?: string): { peer: string; shares: Promise<Share[]> } | null {
-    const peer = (peerAddr ? [...this.peersByNonce.values()].find((p) => p.addr === peerAddr) : undefined) ?? (this.randomPeer() as Peer | undefined);
+    const peer = (peerAddr ? this.connections.byAddr(peerAddr) : undefined) ?? this.connections.randomPeer();
     if (!peer) return null;
     const shares = peer.requestShares(hashes, parents, stops);
-    shares.then((s) => this.deliverShares(peer, s, [], performance.now()), () => {});
+    shares.then((s) => this.deliver(peer, s, [], performance.now()), () => {});
     return { peer: peer.addr, shares };
   }
 
   /** The sharechain's `desired` (missing parents worth downloading), replacing the previous list. */
   setDesired(list: readonly DesiredEntry[]): void {
-    this.desired = list.slice();
-    if (this.desired.length && this.wakeDownloader) {
-      const w = this.wakeDownloader;
-      this.wakeDownloader = null;
-      w();
-    }
-  }
-
-  /** `download_shares`: while parents are missing, ask a random peer for one with random depth. */
-  private async downloadLoop(): Promise<void> {
-    while (this.running) {
-      if (!this.desired.length) {
-        await new Promise<void>((r) => { this.wakeDownloader = r; });
-        continue;
-      }
-      const want = this.desired[Math.floor(this.random() * this.desired.length)]!;
-      const peer = this.randomPeer() as Peer | undefined;
-      if (!peer) { await this.sleep(this.timing.downloadIdleMs); continue; }
-      let shares: Share[];
-      try {
-        const st = this.source.downloadStops();
-        const stops = (st instanceof Promise ? await st : st).slice(0, C.DOWNLOAD_MAX_STOPS);
-        shares = await peer.requestShares([want.hash], Math.floor(this.random() * C.DOWNLOAD_PARENTS_RANGE), stops as bigint[]);
-      } catch (e) {
-        if (e instanceof ShareRequestTimeout || e instanceof PeerClosed) continue;
-        this.ban(peer, C.DOWNLOAD_BAN_SECONDS, `share download failed: ${(e as Error).message}`);
-        continue;
-      }
-      if (!shares.length) { await this.sleep(this.timing.downloadIdleMs); continue; }
-      await this.deliverShares(peer, shares, [], performance.now());
-    }
+    this.downloader.setDesired(list);
   }
 
   // ---- policy hooks for the sharechain ----
 
   /** A share from `peerAddr` failed verification (think's bad peers): ban its host. */
   punishPeer(peerAddr: string, reason: string, seconds: number = C.BAN_SECONDS): void {
-    const peer = [...this.allPeers].find((p) => p.addr === peerAddr);
+    const peer = [...this.connections.all].find((p) => p.addr === peerAddr);
     if (peer) { this.ban(peer, seconds, reason); return; }
     try {
       const { host } = parseAddr(peerAddr, this.net.P2P_PORT);
@@ -644,7 +389,7 @@ export class PeerGateway extends EventEmitter implements PeerHost {
   banHost(address: string, seconds: number, reason: string): void {
     const host = parseAddr(address, this.net.P2P_PORT).host;
     const rec = this.bans.ban(host, seconds, reason, Date.now());
-    for (const p of [...this.allPeers]) if (p.host === host) p.close(`banned: ${reason}`);
+    for (const p of [...this.connections.all]) if (p.host === host) p.close(`banned: ${reason}`);
     this.reportBan(address, rec, reason);
   }
 
@@ -659,30 +404,12 @@ export class PeerGateway extends EventEmitter implements PeerHost {
 
   /** known_txs changed (v < 34): tell peers (have_tx / losing_tx), keep lost ones briefly. */
   knownTxsChanged(added: ReadonlyMap<bigint, Buffer>, removed: ReadonlyMap<bigint, Buffer>): void {
-    if (!this.txRelayActive()) return;
-    for (const p of this.peersByNonce.values()) {
-      if (added.size) p.sendTxHashes('have_tx', [...added.keys()]);
-      if (removed.size) {
-        p.sendTxHashes('losing_tx', [...removed.keys()]);
-        p.tx.cacheForgotten(new Map(removed));
-      }
-    }
+    if (this.txRelayActive()) this.relay.knownTxsChanged(added, removed);
   }
 
   /** mining_txs changed (v < 34): forget_tx the removed, remember_tx the added. */
   miningTxsChanged(added: ReadonlyMap<bigint, Buffer>, removed: ReadonlyMap<bigint, Buffer>): void {
-    if (!this.txRelayActive()) return;
-    for (const p of this.peersByNonce.values()) {
-      if (removed.size) {
-        p.sendTxHashes('forget_tx', [...removed.keys()]);
-        for (const tx of removed.values()) p.tx.remoteRememberedSize -= 100 + tx.length;
-      }
-      if (added.size) {
-        for (const tx of added.values()) p.tx.remoteRememberedSize += 100 + tx.length;
-        const hashes = [...added.keys()];
-        p.sendRememberTx(hashes.filter((h) => p.tx.remoteTxHashes.has(h)), hashes.filter((h) => !p.tx.remoteTxHashes.has(h)).map((h) => added.get(h)!));
-      }
-    }
+    if (this.txRelayActive()) this.relay.miningTxsChanged(added, removed);
   }
 
   // ---- introspection ----
@@ -695,14 +422,15 @@ export class PeerGateway extends EventEmitter implements PeerHost {
   }
 
   peers(): PeerInfo[] {
-    return [...this.peersByNonce.values()].map((p) => this.info(p));
+    return [...this.connections.established.values()].map((p) => this.info(p));
   }
 
   getStats(): GatewayStats {
     let incoming = 0;
-    for (const p of this.peersByNonce.values()) if (p.incoming) incoming++;
+    const established = this.connections.established;
+    for (const p of established.values()) if (p.incoming) incoming++;
     return {
-      incoming, outgoing: this.peersByNonce.size - incoming, knownAddresses: this.addrs.size, bans: this.bans.list(Date.now()).length,
+      incoming, outgoing: established.size - incoming, knownAddresses: this.addrs.size, bans: this.bans.list(Date.now()).length,
       framesDropped: { oversize: this.stats.oversize, badChecksum: this.stats.badChecksum, unknownCommand: this.stats.unknownCommand, decode: this.stats.decode },
       sharesReceived: this.stats.sharesReceived, sharesSent: this.stats.sharesSent, requestsServed: this.stats.requestsServed,
     };
@@ -710,12 +438,8 @@ export class PeerGateway extends EventEmitter implements PeerHost {
 
   /** The reference's /peer_addresses: "host:port host:port …" of connected peers. */
   peerAddresses(): string {
-    return [...this.peersByNonce.values()].map((p) => p.addr).join(' ');
+    return [...this.connections.established.values()].map((p) => p.addr).join(' ');
   }
-}
-
-function expo(mean: number, random: () => number): number {
-  return -Math.log(1 - random()) * mean;
 }
 
 function parseExternal(text: string): { host: string; port: number | null } {

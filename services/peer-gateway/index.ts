@@ -1,7 +1,7 @@
 // The peer gateway's public surface: the gateway itself, the sharechain seam, and the protocol layers.
 export { PeerGateway, type PeerGatewayOptions, type PeerInfo, type GatewayStats, type SharesEvent, type DesiredEntry } from './gateway.ts';
-export type { ShareSource, AddSharesResult, MaybePromise } from './share-source.ts';
-export { serveChain, referenceStops } from './share-exchange.ts';
+export type { ShareSource, AddSharesResult, MaybePromise } from '../pool/share-source.ts';
+export { serveChain, referenceStops } from '../pool/share-exchange.ts';
 export { raisedMinimumProtocolVersion } from './protocol-version.ts';
 export { FrameDecoder, encodeFrame, TooLong, HEADER_SIZE, type FrameEvent } from './framing.ts';
 export { MESSAGES } from './messages/index.ts';

@@ -44,7 +44,9 @@ export function hostToBytes(host: string): Buffer {
   const l = left ? left.split(':') : [];
   const r = right === undefined ? [] : right ? right.split(':') : [];
   const groups = right === undefined ? l : [...l, ...Array<string>(8 - l.length - r.length).fill('0'), ...r];
-  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
+  groups.forEach((g, i) => {
+    out.writeUInt16BE(parseInt(g, 16), i * 2);
+  });
   return out;
 }
 

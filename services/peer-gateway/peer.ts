@@ -14,6 +14,7 @@ import { ShareRequests } from './share-requests.ts';
 import { TxRelay, txCost } from './tx-relay.ts';
 import { fragment } from './fragment.ts';
 import { formatAddr, normalizeHost } from './netaddr.ts';
+import { expo } from './timers.ts';
 import type { BlockHeader } from '../core/index.ts';
 
 export interface PeerTimings {
@@ -73,8 +74,6 @@ class RecentSet {
   }
   has(h: bigint): boolean { return this.set.has(h); }
 }
-
-const expo = (mean: number, random: () => number) => -Math.log(1 - random()) * mean;
 
 export class Peer implements PeerLike {
   readonly node: PeerHost;
@@ -239,7 +238,7 @@ export class Peer implements PeerLike {
     }
   }
 
-  /** have_tx with everything known, and remember_tx of the current template (spec §3.4 step 3). */
+  /** have_tx with everything known, and remember_tx of the current template (docs/protocol.md §3.4 step 3). */
   private startTxRelay(): void {
     const known = this.node.knownTxHashes();
     if (known.length) this.sendTxHashes(haveTx.command, known);
@@ -275,7 +274,7 @@ export class Peer implements PeerLike {
     for (const p of fragment({ txHashes, txs }, (l) => rememberTx.encode(l), this.node.config.maxPayload, rememberTx.command)) this.send(rememberTx.command, p);
   }
 
-  /** `sendShares` (spec §3.8): remember_tx for v13..33 transactions the peer lacks, shares, forget_tx. */
+  /** `sendShares` (docs/protocol.md §3.8): remember_tx for v13..33 transactions the peer lacks, shares, forget_tx. */
   sendShares(list: readonly Share[]): void {
     if (this.closed || !list.length) return;
     const need = new Set<bigint>();

@@ -1,4 +1,4 @@
-// The minimum protocol version a peer must speak, raised as the share version rises (spec §5.6,
+// The minimum protocol version a peer must speak, raised as the share version rises (docs/protocol.md §5.6,
 // `update_min_protocol_version`): after a share passes check(), if ≥ 95 % of its voting window
 // votes for its own version and that version's class demands more, the minimum goes up.
 import type { Network, Share } from '../core/index.ts';

@@ -11,9 +11,9 @@ import { emit, on } from '../bus/pubsub.ts';
 import type { Closer } from '../bus/types.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
+import { LOCAL_SHARECHAIN, LOCAL_TEMPLATE_BUILDER } from '../runtime/local.ts';
 import { nodeNetwork } from '../runtime/network.ts';
-import { LOCAL_SHARECHAIN } from '../sharechain/server.ts';
-import { LOCAL_TEMPLATE_BUILDER } from '../template-builder/server.ts';
+import { retryUntil } from '../runtime/retry.ts';
 import { BusShareSource } from './bus-share-source.ts';
 import { PeerGateway, type PeerInfo } from './gateway.ts';
 import { peerGatewayMetrics } from './metrics.ts';
@@ -67,7 +67,7 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
   gateway.on('peer-connected', (p: PeerInfo) => { log.info('peer connected', { peer: p.address, incoming: p.incoming, version: p.subVersion }); peersChanged([p], []); });
   gateway.on('peer-disconnected', (p: PeerInfo & { reason: string }) => { log.info('peer disconnected', { peer: p.address, reason: p.reason }); peersChanged([], [p]); });
   gateway.on('ban', (b: { peer: string; reason: string }) => log.warn('peer banned', { peer: b.peer, reason: b.reason }));
-  // A peer's best block ahead of our full node (spec §8.1): embedded, the template builder may put empty
+  // A peer's best block ahead of our full node (docs/protocol.md §8.1): embedded, the template builder may put empty
   // work on it at once. The cluster has no contract for this shortcut yet; there the full node's own
   // new-block signal (P2P, long poll) moves the work a moment later.
   const tb = ctx.local?.get(LOCAL_TEMPLATE_BUILDER);
@@ -125,16 +125,14 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
       // nowhere to go. Waited for in the background, so the process reports why it is not ready.
       ctx.health.setCheck('sharechain', false, 'waiting for the sharechain service');
       void (async () => {
-        while (!stopped) {
-          try {
-            busSource.noteBasis(await ctx.clients.sharechain.GetWorkBasis({}));
-            break;
-          } catch (e) {
-            ctx.health.setCheck('sharechain', false, `waiting for the sharechain service: ${(e as Error).message}`);
-            await new Promise((r) => setTimeout(r, 1000).unref());
-          }
-        }
-        if (stopped) return;
+        const answered = await retryUntil(async () => {
+          busSource.noteBasis(await ctx.clients.sharechain.GetWorkBasis({}));
+          return true;
+        }, {
+          stopped: () => stopped, delayMs: 1000,
+          onError: (e) => ctx.health.setCheck('sharechain', false, `waiting for the sharechain service: ${(e as Error).message}`),
+        });
+        if (!answered) return;
         ctx.health.setCheck('sharechain', true, 'answering');
         poll = setInterval(() => { if (gateway.peerCount() > 0) void busSource.refreshDesired(); }, DESIRED_POLL_MS);
         poll.unref();

@@ -1,4 +1,4 @@
-// Per-connection transaction relay for share versions < 34 (spec §3.9): what the peer knows
+// Per-connection transaction relay for share versions < 34 (docs/protocol.md §3.9): what the peer knows
 // (have_tx/losing_tx), what it asked us to remember (remember_tx/forget_tx, with the size budget),
 // and what we asked it to remember. Transactions are kept as their full serialization.
 import { hash256, type Share } from '../core/index.ts';

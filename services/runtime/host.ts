@@ -1,6 +1,7 @@
 // Hosts service shells in one process over one bus: serves their contracts, keeps their health,
 // registers them, answers /healthz and /readyz, and shuts down gracefully. The embedded default is a
 // host with all six services on the in-process bus; `--service NAME` is a host with one, on NATS.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import type { HealthResponse } from '../gen/p2pool/v1/common.ts';
 import { ServingStatus } from '../gen/p2pool/v1/common.ts';
@@ -219,8 +220,9 @@ export class Host {
     const { log, config } = this.#opts;
     log.info('draining', { reason });
     for (const h of this.#hosted) h.ctx.health.setStatus(ServingStatus.DRAINING);
-    if (config.shutdownDelay > 0) await new Promise((r) => setTimeout(r, config.shutdownDelay * 1000));
-    for (const h of [...this.#hosted].reverse()) {
+    if (config.shutdownDelay > 0) await sleep(config.shutdownDelay * 1000);
+    const reversed = [...this.#hosted].reverse();
+    for (const h of reversed) {
       try {
         await h.shell.drain?.();
       } catch (e) {

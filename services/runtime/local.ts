@@ -2,6 +2,9 @@
 // in-process object (the sharechain to the peer gateway) where going through the bus would only add an
 // encode/decode of every share. In the cluster there is no registry and callers use the bus instead,
 // so each such shortcut has a bus path next to it.
+import type { ShareSource, PeerHooks } from '../pool/share-source.ts';
+import type { Work } from '../pool/work/template.ts';
+
 export interface LocalKey<T> {
   readonly name: string;
   // Carries T for type inference only.
@@ -23,3 +26,11 @@ export class LocalServices {
     return this.#values.get(key.name) as T | undefined;
   }
 }
+
+/** The sharechain's tracker for the embedded peer gateway (no share encode/decode per call). */
+export const LOCAL_SHARECHAIN = localKey<{ source: ShareSource; attachPeers(hooks: PeerHooks): void }>('sharechain');
+
+/** The template builder's empty-work shortcut on a peer's best block (docs/protocol.md, "Empty work"). */
+export const LOCAL_TEMPLATE_BUILDER = localKey<{
+  offerHeader(header: Buffer): { published: true; work: Work } | { published: false; reason: string };
+}>('template-builder');

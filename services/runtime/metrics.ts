@@ -31,7 +31,7 @@ export function observe(scope: string, specs: GaugeSpec[]): () => void {
     const opts = { description: s.description, ...(s.unit ? { unit: s.unit } : {}) };
     const inst = s.kind === 'counter' ? meter.createObservableCounter(s.name, opts) : meter.createObservableGauge(s.name, opts);
     const cb = (r: ObservableResult) => {
-      let v;
+      let v: ReturnType<typeof s.read>;
       try {
         v = s.read();
       } catch {

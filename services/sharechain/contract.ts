@@ -1,11 +1,10 @@
 // The Sharechain contract (proto/p2pool/v1/sharechain.proto) over a Sharechain: one handler per RPC,
 // so server.ts's loadLogic is `sharechainHandlers(new Sharechain(...), new ReferenceStats(...))` plus
 // start/stop. Hashes travel as 32 bytes in internal (little-endian) order; big weights as unsigned LE.
-import { u256ToLE, u256FromLE, u256ToHex, targetToAverageAttempts, bitsToTarget, parseBip34Height, encodeWrapper, readWrapper, type Share } from '../core/index.ts';
-import { Reader } from '../core/codec/index.ts';
-import { referenceJson } from '../web/reference/json.ts';
+import { u256FromLE, u256ToLE, u256ToHex, targetToAverageAttempts, bitsToTarget, parseBip34Height, uintToLE, } from '../core/index.ts';
+import { referenceJson } from '../pool/reference-json.ts';
 import {
-  ShareOutcome, SyncState, type AddPeerSharesRequest, type AddPeerSharesResponse, type GetMissingParentsRequest,
+  ShareOutcome, type AddPeerSharesRequest, type AddPeerSharesResponse, type GetMissingParentsRequest,
   type GetMissingParentsResponse, type GetMinerSharesRequest, type GetMinerSharesResponse, type GetShareRequest, type GetShareResponse, type GetSharesRequest, type GetSharesResponse,
   type SharechainStats, type SubmitShareRequest, type SubmitShareResponse, type WorkBasis as WorkBasisMsg, type Sharechain as SharechainContract,
 } from '../gen/p2pool/v1/sharechain.ts';
@@ -14,123 +13,18 @@ import type { Handlers } from '../runtime/contract.ts';
 import type { Sharechain, ShareOutcome as Outcome } from './sharechain.ts';
 import type { ReferenceStats } from './stats/reference-stats.ts';
 import { minerWindow, userStales } from './stats/chain-stats.ts';
-import type { SyncStateName, WorkBasis } from './work/basis.ts';
+import { hashBytes, packedShare, SYNC, workBasisMessage, wrapShare } from '../pool/contract/work-basis.ts';
 
 const OUTCOME: Record<Outcome, ShareOutcome> = { accepted: ShareOutcome.ACCEPTED, duplicate: ShareOutcome.DUPLICATE, invalid: ShareOutcome.INVALID, obsolete: ShareOutcome.OBSOLETE };
-const SYNC: Record<SyncStateName, SyncState> = { loading: SyncState.LOADING, downloading: SyncState.DOWNLOADING, synced: SyncState.SYNCED };
-
-const hashBytes = (h: bigint | null): Uint8Array => (h === null ? new Uint8Array() : u256ToLE(h));
-function uintLE(n: bigint): Uint8Array {
-  const out: number[] = [];
-  for (let x = n; x > 0n; x >>= 8n) out.push(Number(x & 0xffn));
-  return Uint8Array.from(out);
-}
-const packed = (s: Share) => ({ type: BigInt(s.type), contents: s.packedContents });
-const wrap = (p: { type: bigint; contents: Uint8Array } | undefined): Buffer => encodeWrapper(Number(p?.type ?? 0), Buffer.from(p?.contents ?? new Uint8Array()));
-const unwrap = (packedShare: Buffer) => {
-  const w = readWrapper(new Reader(packedShare));
-  return { type: BigInt(w.type), contents: w.contents };
-};
-
-/** Our WorkBasis as the proto message: everything an edge needs to run generate_transaction on it. */
-export function workBasisMessage(b: WorkBasis): WorkBasisMsg {
-  return {
-    basisId: BigInt(b.basisId),
-    syncState: SYNC[b.syncState],
-    previousShareHash: hashBytes(b.previousShareHash),
-    shareVersion: BigInt(b.shareVersion),
-    desiredVersion: BigInt(b.desiredVersion),
-    height: b.height,
-    prevAbsheight: 0,
-    prevAbswork: new Uint8Array(),
-    prevTimestamp: 0,
-    farShareHash: new Uint8Array(),
-    maxBits: b.maxBits,
-    minBits: b.minBits,
-    weights: [...(b.pplns?.weights ?? new Map())].map(([address, w]) => ({ address, script: new Uint8Array(), weight: uintLE(w) })),
-    totalWeight: uintLE(b.pplns?.total ?? 0n),
-    donationWeight: uintLE(b.pplns?.donation ?? 0n),
-    templateId: BigInt(b.templateId),
-    staleInfo: b.staleInfo,
-    nodeAddress: b.nodeAddress,
-    workerFeePercent: b.workerFeePercent,
-    donationPercent: b.donationPercent,
-    publishedAtMs: BigInt(b.publishedAtMs),
-    localHashRate: b.localHashRate ?? 0,
-    network: b.network,
-    chain: b.chain.map((c) => unwrap(c.packed)),
-    chainHashes: b.chain.map((c) => u256ToLE(c.hash)),
-    last: hashBytes(b.last),
-    pplnsKnown: b.pplns !== null,
-    pplnsStart: hashBytes(b.pplns?.start ?? null),
-    pplnsMaxShares: b.pplns?.maxShares ?? 0,
-    pplnsDesiredWeight: uintLE(b.pplns?.desiredWeight ?? 0n),
-    blockBits: b.blockBits ?? 0,
-    preTarget3: u256ToLE(b.preTarget3),
-    punishAggressively: b.punishAggressively,
-    gentxSize: b.gentxSize ?? 0,
-    gentxWeight: b.gentxWeight ?? 0,
-    mergedPayoutHash: hashBytes(b.mergedPayoutHash),
-  };
-}
-
-const SYNC_NAME = new Map<SyncState, SyncStateName>(Object.entries(SYNC).map(([k, v]) => [v, k as SyncStateName]));
-const hashOrNull = (b: Uint8Array): bigint | null => (b.length === 0 ? null : u256FromLE(b));
-function fromUintLE(b: Uint8Array): bigint {
-  let n = 0n;
-  for (let i = b.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[i]!);
-  return n;
-}
-
-/** The proto message back into our WorkBasis (what an edge in another process hands its WorkBasisView). */
-export function workBasisFromMessage(m: WorkBasisMsg): WorkBasis {
-  if (m.chain.length !== m.chainHashes.length) throw new Error(`work basis: ${m.chain.length} shares but ${m.chainHashes.length} hashes`);
-  return {
-    basisId: Number(m.basisId),
-    network: m.network,
-    syncState: SYNC_NAME.get(m.syncState) ?? 'loading',
-    previousShareHash: hashOrNull(m.previousShareHash),
-    shareVersion: Number(m.shareVersion),
-    desiredVersion: Number(m.desiredVersion),
-    height: m.height,
-    last: hashOrNull(m.last),
-    chain: m.chain.map((p, i) => ({ hash: u256FromLE(m.chainHashes[i]!), packed: wrap(p) })),
-    blockBits: m.blockBits === 0 ? null : m.blockBits,
-    pplns: m.pplnsKnown
-      ? {
-        start: hashOrNull(m.pplnsStart),
-        maxShares: m.pplnsMaxShares,
-        desiredWeight: fromUintLE(m.pplnsDesiredWeight),
-        weights: new Map(m.weights.map((w) => [w.address, fromUintLE(w.weight)])),
-        total: fromUintLE(m.totalWeight),
-        donation: fromUintLE(m.donationWeight),
-      }
-      : null,
-    preTarget3: m.preTarget3.length ? u256FromLE(m.preTarget3) : 0n,
-    mergedPayoutHash: hashOrNull(m.mergedPayoutHash),
-    maxBits: m.maxBits,
-    minBits: m.minBits,
-    staleInfo: m.staleInfo,
-    punishAggressively: m.punishAggressively,
-    gentxSize: m.gentxSize || undefined,
-    gentxWeight: m.gentxWeight || undefined,
-    nodeAddress: m.nodeAddress,
-    workerFeePercent: m.workerFeePercent,
-    donationPercent: m.donationPercent,
-    templateId: Number(m.templateId),
-    localHashRate: m.localHashRate || null,
-    publishedAtMs: Number(m.publishedAtMs),
-  };
-}
 
 export function sharechainHandlers(sc: Sharechain, stats: ReferenceStats): Handlers<SharechainContract> {
   return {
     async SubmitShare(req: SubmitShareRequest): Promise<SubmitShareResponse> {
-      const r = await sc.submitLocal(wrap(req.share), { doa: req.doa, miner: req.miner });
+      const r = await sc.submitLocal(wrapShare(req.share), { doa: req.doa, miner: req.miner });
       return { hash: hashBytes(r.hash), outcome: OUTCOME[r.outcome], reason: r.reason, isBest: r.isBest };
     },
     async AddPeerShares(req: AddPeerSharesRequest): Promise<AddPeerSharesResponse> {
-      const r = await sc.addPeerShares(req.shares.map(wrap), req.peer);
+      const r = await sc.addPeerShares(req.shares.map(wrapShare), req.peer);
       return {
         results: r.results.map((x) => ({ hash: hashBytes(x.hash), outcome: OUTCOME[x.outcome], reason: x.reason })),
         misbehaving: r.misbehaving !== null,
@@ -151,10 +45,10 @@ export function sharechainHandlers(sc: Sharechain, stats: ReferenceStats): Handl
       return {
         found: true,
         referenceJson: referenceJson(stats.share(u256ToHex(s.hash))),
-        share: packed(s),
+        share: packedShare(s),
         summary: {
           hash: hashBytes(s.hash), previousHash: hashBytes(s.previousHash), type: BigInt(s.type), height: info.height, absheight: s.absheight,
-          abswork: uintLE(s.abswork), timestamp: s.timestamp, bits: s.shareInfo.bits, maxBits: s.shareInfo.maxBits, payoutAddress: s.address,
+          abswork: uintToLE(s.abswork), timestamp: s.timestamp, bits: s.shareInfo.bits, maxBits: s.shareInfo.maxBits, payoutAddress: s.address,
           verified: info.verified, inBestChain: info.inBestChain,
           source: s.timeSeen === 0 ? ShareSource.STORE : s.peerAddr === null ? ShareSource.LOCAL : ShareSource.PEER,
           peer: s.peerAddr ?? '', firstSeenMs: BigInt(Math.round(s.timeSeen * 1000)), isBlock: block, blockHash: block ? hashBytes(s.hash) : new Uint8Array(),
@@ -164,7 +58,7 @@ export function sharechainHandlers(sc: Sharechain, stats: ReferenceStats): Handl
     },
     async GetShares(req: GetSharesRequest): Promise<GetSharesResponse> {
       const shares = sc.getShares(req.hashes.map(u256FromLE), req.parents, new Set(req.stops.map(u256FromLE)));
-      return { shares: shares.map(packed), tooLong: false };
+      return { shares: shares.map(packedShare), tooLong: false };
     },
     async GetMissingParents(req: GetMissingParentsRequest): Promise<GetMissingParentsResponse> {
       return {

@@ -5,11 +5,8 @@
 import type { Gauge } from '../gen/p2pool/v1/common.ts';
 import type { StatsSnapshot } from '../gen/p2pool/v1/events.ts';
 import type { LocalRates } from './stats/reference-stats.ts';
+import { MINER_DEAD_HASH_RATE, MINER_DIFFICULTY, MINER_HASH_RATE } from '../pool/edge-gauges.ts';
 
-// Gauge names of the edge's snapshot (services/edge/server.ts publishes them).
-export const MINER_HASH_RATE = 'miner_hash_rate';
-export const MINER_DEAD_HASH_RATE = 'miner_dead_hash_rate';
-export const MINER_DIFFICULTY = 'miner_difficulty';
 
 export class EdgeRates {
   readonly #byInstance = new Map<string, { at: number; gauges: Gauge[] }>();

@@ -1,5 +1,5 @@
 // This node's own shares (the reference's my_share_hashes / my_doa_share_hashes): for the stale_info
-// of the next share (spec §5.5), the orphan/DOA counts and the efficiency shown in stats.
+// of the next share (docs/protocol.md §5.5), the orphan/DOA counts and the efficiency shown in stats.
 import { STALE_DOA, STALE_ORPHAN, type OwnShareCounts, type ShareTracker } from '../core/index.ts';
 
 export interface OwnShare {

@@ -1,4 +1,4 @@
-// The node's payout address (spec §7.5, §8.4): `-a ADDRESS`, else an address from the full node's
+// The node's payout address (docs/protocol.md §7.5, §8.4): `-a ADDRESS`, else an address from the full node's
 // wallet (cached in <datadir>/cached_payout_address and re-checked), validated for the network.
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';

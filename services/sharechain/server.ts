@@ -20,18 +20,19 @@ import { emit, on } from '../bus/pubsub.ts';
 import type { Closer } from '../bus/types.ts';
 import { RpcCode, RpcError } from '../bus/errors.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
-import { fullNodeWallet } from '../runtime/full-node.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
-import { localKey } from '../runtime/local.ts';
+import { LOCAL_SHARECHAIN } from '../runtime/local.ts';
 import type { Logger } from '../runtime/log.ts';
 import { nodeNetwork } from '../runtime/network.ts';
-import type { ShareSource } from '../peer-gateway/share-source.ts';
-import { sharechainHandlers, workBasisMessage } from './contract.ts';
+import { retryUntil } from '../runtime/retry.ts';
+import type { ShareSource } from '../pool/share-source.ts';
+import { workBasisMessage } from '../pool/contract/work-basis.ts';
+import { sharechainHandlers } from './contract.ts';
 import { shareArrivals, sharechainMetrics } from './metrics.ts';
 import { EdgeRates } from './edge-rates.ts';
 import { resolvePayout, PayoutAddressError } from './payout.ts';
 import { PeerView } from './peer-view.ts';
-import { SHARE_QUEUE_CONSUMER, shareQueueFor } from './share-queue.ts';
+import { SHARE_QUEUE_CONSUMER, shareQueueFor } from '../bus/share-queue.ts';
 import { Sharechain, type PayoutConfig, type PeerHooks } from './sharechain.ts';
 import { ReferenceStats } from './stats/reference-stats.ts';
 import { BusShareStore } from './store/bus-store.ts';
@@ -39,9 +40,6 @@ import { FileShareStore } from './store/file-store.ts';
 
 export type SharechainLogic = Logic<SharechainContract>;
 
-// Embedded only: the gateway works on the tracker directly (no share encode/decode per call) through
-// `source`, which announces new peer shares like AddPeerShares does.
-export const LOCAL_SHARECHAIN = localKey<{ source: ShareSource; attachPeers(hooks: PeerHooks): void }>('sharechain');
 
 const STATUS_LINE_MS = 30_000;
 // A queued share whose application keeps failing (not a rejection: an error) is given up after this many tries.
@@ -95,6 +93,8 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
       return r;
     },
   };
+  // Embedded only: the gateway works on the tracker directly through `source`, which announces new peer
+  // shares like AddPeerShares does.
   ctx.local?.provide(LOCAL_SHARECHAIN, { source, attachPeers: (h) => { peerHooks = h; running?.sc.attachPeers(h); } });
   // In the cluster the gateway is another process: its hooks are calls (the embedded gateway attaches itself).
   if (!ctx.local) peerHooks = busPeerHooks(ctx.clients.peerGateway, log);
@@ -121,15 +121,11 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
   // What was published before this process subscribed: asked once (the answer may come from a
   // service that starts after this one, so retried in the background).
   const catchUp = async (sc: Sharechain): Promise<void> => {
-    while (!stopped && !sc.currentTemplate()) {
-      try {
-        const r = await ctx.clients.templateBuilder.GetTemplate({});
-        if (r.template && !sc.currentTemplate()) applyTemplate(sc, r.template);
-      } catch (e) {
-        log.debug('no template from the template builder yet', { error: (e as Error).message });
-      }
-      if (!sc.currentTemplate()) await sleep(1000);
-    }
+    await retryUntil(async () => {
+      const r = await ctx.clients.templateBuilder.GetTemplate({});
+      if (r.template && !sc.currentTemplate()) applyTemplate(sc, r.template);
+      return sc.currentTemplate() !== null;
+    }, { stopped: () => stopped, delayMs: 1000, onError: (e) => log.debug('no template from the template builder yet', { error: (e as Error).message }) });
     if (!stopped && !ctx.local) {
       await ctx.clients.peerGateway.GetPeers({}).then((r) => { peers.reset(r); sc.setPeerCount(peers.count); }, () => undefined);
     }
@@ -195,7 +191,7 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
 
   const payoutOptions = {
     net, address: config.address, donationPercent: config.giveAuthor, workerFeePercent: config.fee, dataDir,
-    wallet: config.address ? undefined : lazyWallet(ctx),
+    wallet: config.address ? undefined : contractWallet(ctx),
   };
 
   return {
@@ -218,29 +214,28 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     },
     async start() {
       ctx.health.setCheck('sync', false, 'waiting for the payout address');
-      let payout: PayoutConfig;
-      try {
-        payout = await resolvePayout(payoutOptions);
-      } catch (e) {
-        // The reference keeps asking the full node's wallet; so does this, without holding up the
-        // other services of the process.
-        log.warn('no payout address yet, retrying every 5 s', { error: (e as Error).message });
-        ctx.health.setCheck('sync', false, `no payout address: ${(e as Error).message}`);
-        void (async () => {
-          while (!stopped) {
-            await sleep(5000);
-            if (stopped) return;
-            try {
-              await run(await resolvePayout(payoutOptions));
-              return;
-            } catch (err) {
-              ctx.health.setCheck('sync', false, `no payout address: ${(err as Error).message}`);
-            }
-          }
-        })();
+      if (config.address) {
+        await run(await resolvePayout(payoutOptions));
         return;
       }
-      await run(payout);
+      // From the wallet, through the template builder, which may start after this service: asked in
+      // the background, as the reference keeps asking the full node's wallet, without holding up the
+      // other services of the process.
+      let payout: PayoutConfig | undefined;
+      void retryUntil(async () => { payout = await resolvePayout(payoutOptions); return true; }, {
+        stopped: () => stopped,
+        delayMs: (n) => (n < 5 ? 1000 : 5000),
+        onError: (err, n) => {
+          if (n === 5) log.warn('no payout address yet, retrying every 5 s', { error: (err as Error).message });
+          ctx.health.setCheck('sync', false, `no payout address: ${(err as Error).message}`);
+        },
+      }).then((found) => {
+        if (!found || !payout) return;
+        return run(payout).catch((e) => {
+          log.error('the sharechain failed to start', { error: e });
+          ctx.health.setCheck('sync', false, `failed to start: ${(e as Error).message}`);
+        });
+      });
     },
     async stop() {
       stopped = true;
@@ -270,23 +265,20 @@ function busPeerHooks(gateway: PeerGatewayClientImpl, log: Logger): PeerHooks {
   };
 }
 
-// Only asked when -a is not given; the credentials are looked up when the address is needed.
-function lazyWallet(ctx: ServiceContext) {
-  const wallet = () => {
+// Only asked when -a is not given: the full node's wallet, through the template builder (the one
+// service that talks to the full node).
+function contractWallet(ctx: ServiceContext) {
+  const ask = async (check: string) => {
     try {
-      return fullNodeWallet(ctx.config.fullNode, nodeNetwork(ctx.config));
+      return await ctx.clients.templateBuilder.GetWalletAddress({ check });
     } catch (e) {
       throw new PayoutAddressError(`no payout address: pass -a ADDRESS, or give the full node's RPC credentials so its wallet can provide one (${(e as Error).message})`);
     }
   };
   return {
-    newAddress: () => wallet().newAddress(),
-    isMine: (a: string) => wallet().isMine(a),
+    newAddress: async () => (await ask('')).address,
+    isMine: async (a: string) => (await ask(a)).isMine,
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
 }
 
 export async function createSharechainServer(ctx: ServiceContext, logic?: SharechainLogic): Promise<ServiceShell> {

@@ -6,11 +6,11 @@ import {
   ShareTracker, think, pruneTracker, parseWrappedShare, shareVersion, bitsToTarget, nextStaleInfo, ShareRuleError,
   type Network, type Share, type ThinkResult,
 } from '../core/index.ts';
-import { referenceStops, serveChain } from '../peer-gateway/share-exchange.ts';
-import type { AddSharesResult, ShareSource } from '../peer-gateway/share-source.ts';
+import { referenceStops, serveChain } from '../pool/share-exchange.ts';
+import type { AddSharesResult, ShareSource } from '../pool/share-source.ts';
 import type { DroppedRecord, ShareStore, StoreRecord } from './store/types.ts';
 import { OwnShares } from './own-shares.ts';
-import { buildWorkBasis, type SyncStateName, type WorkBasis } from './work/basis.ts';
+import { buildWorkBasis, type SyncStateName, type WorkBasis } from '../pool/work/basis.ts';
 import { VersionRatchet, type RatchetDecision } from '../core/index.ts';
 import { metrics } from '@opentelemetry/api';
 
@@ -212,7 +212,7 @@ export class Sharechain implements ShareSource {
   /**
    * A share from a local miner. Resolves after it is stored durably (then it is in the tracker and,
    * if on time, best-share selection has run). DOA shares are kept only while their parent has < 4
-   * children ([JT], spec §8.6), and do not trigger a rethink.
+   * children ([JT], docs/protocol.md §8.6), and do not trigger a rethink.
    */
   async submitLocal(packedOrShare: Buffer | Share, meta: { doa?: boolean; miner?: string } = {}): Promise<ShareResult & { isBest: boolean }> {
     let share: Share;
@@ -500,7 +500,7 @@ export class Sharechain implements ShareSource {
     }
   }
 
-  /** loading → downloading → synced (spec §8.7 preconditions, plus a complete chain for generate_transaction). */
+  /** loading → downloading → synced (docs/protocol.md §8.7 preconditions, plus a complete chain for generate_transaction). */
   private updateSync(): void {
     if (this.sync.state === 'loading' && !this.thought) return;
     const best = this.best;

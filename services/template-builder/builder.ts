@@ -2,11 +2,11 @@
 // node with the most chain work (its template height where a node reports none); found blocks
 // go to every node at once. Losing a node only changes which node the work comes from.
 import { EventEmitter } from 'node:events';
-import { coinParams, type CoinParams } from './coins.ts';
+import { coinParams, type CoinParams } from '../pool/coins.ts';
 import { FullNode, type FullNodeConfig, type NodeState } from './node.ts';
-import type { Work } from './template.ts';
-import { combineResults, type SubmitResult } from './submit-result.ts';
-import { headerHashHex } from './block.ts';
+import type { Work } from '../pool/work/template.ts';
+import { combineResults, type SubmitResult } from '../full-node/submit-result.ts';
+import { headerHashHex } from '../pool/work/block.ts';
 import { decodeAddress } from '../core/bitcoin/address.ts';
 import type { AnnouncedHeader } from './p2p/messages.ts';
 import { emptyWorkOnHeader } from './shortcut.ts';
@@ -153,7 +153,7 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
   }
 
   /**
-   * A block header from elsewhere (a P2Pool peer's bestblock, spec §1.2 step 2): if it is a valid
+   * A block header from elsewhere (a P2Pool peer's bestblock, docs/protocol.md §1.2 step 2): if it is a valid
    * child of the block the current work builds on, publish empty work on top of it until a full
    * node has a template for it. Returns why not otherwise.
    */

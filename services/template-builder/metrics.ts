@@ -2,20 +2,7 @@
 // template the pool mines on, the full nodes' state and block submissions.
 import { lazyInstruments, observe } from '../runtime/metrics.ts';
 import type { TemplateBuilder } from './builder.ts';
-
-const METHODS = new Set([
-  'getblocktemplate', 'submitblock', 'getblockchaininfo', 'getblockheader', 'getnetworkinfo', 'getblock', 'getbestblockhash',
-  'validateaddress', 'getaddressinfo', 'getnewaddress', 'getmininginfo', 'getblockcount', 'getblockhash', 'getrawmempool',
-]);
-
-export function rpcMethodLabel(method: string): string {
-  return METHODS.has(method) ? method : 'other';
-}
-
-export const fullNodeRpcMetrics = lazyInstruments('p2pool.template_builder', (m) => ({
-  duration: m.createHistogram('p2pool.fullnode.rpc.duration', { unit: 'ms', description: 'full-node RPC call duration (retries included, long polls excluded), by method' }),
-  errors: m.createCounter('p2pool.fullnode.rpc.errors', { description: 'full-node RPC calls that failed, by method and kind (transport, auth, rpc)' }),
-}));
+import { fullNodeRpcMetrics } from '../full-node/metrics.ts';
 
 export const blockSubmissions = lazyInstruments('p2pool.template_builder', (m) =>
   m.createCounter('p2pool.blocks.submitted', { description: 'block solutions submitted, by outcome (accepted, rejected, error)' }));

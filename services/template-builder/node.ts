@@ -2,18 +2,19 @@
 // template (long poll + poll fallback + P2P new-block signal), and block submission to it.
 // Every failure becomes a state with a message and is retried with backoff; nothing here needs a
 // restart of the service to recover.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventEmitter } from 'node:events';
-import type { CoinParams, NodeFlavor } from './coins.ts';
-import { RpcClient } from './rpc/client.ts';
-import { resolveCredentials, type Credentials } from './rpc/credentials.ts';
+import type { CoinParams, NodeFlavor } from '../pool/coins.ts';
+import { RpcClient } from '../full-node/rpc/client.ts';
+import { resolveCredentials, type Credentials } from '../full-node/rpc/credentials.ts';
 import {
   RpcAuthError, RpcError, RpcTransportError,
   RPC_CLIENT_IN_INITIAL_DOWNLOAD, RPC_CLIENT_NOT_CONNECTED, RPC_IN_WARMUP,
-} from './rpc/errors.ts';
+} from '../full-node/rpc/errors.ts';
 import { P2PClient } from './p2p/client.ts';
 import type { AnnouncedHeader } from './p2p/messages.ts';
-import { parseTemplate, TemplateError, type Work } from './template.ts';
-import { classifySubmitAnswer, type NodeSubmitResult } from './submit-result.ts';
+import { parseTemplate, TemplateError, type Work } from '../pool/work/template.ts';
+import { classifySubmitAnswer, type NodeSubmitResult } from '../full-node/submit-result.ts';
 
 export type NodeStatus =
   | 'starting' | 'unreachable' | 'auth-rejected' | 'no-credentials' | 'wrong-chain'
@@ -452,7 +453,7 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
       } catch (e) {
         if (e instanceof RpcTransportError) sendP2P();
         if (e instanceof RpcTransportError && attempts <= retries && !this.stopped) {
-          await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (attempts - 1), 5000)));
+          await sleep(Math.min(250 * 2 ** (attempts - 1), 5000));
           continue;
         }
         if (e instanceof RpcAuthError && this.creds?.source !== 'given' && this.loadCredentials() && attempts <= retries) continue;

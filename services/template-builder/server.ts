@@ -6,25 +6,26 @@ import { ServingStatus } from '../gen/p2pool/v1/common.ts';
 import { TemplateBuilderDefinition, type TemplateBuilder as TemplateBuilderContract } from '../gen/p2pool/v1/template_builder.ts';
 import { Events } from '../bus/events.ts';
 import { emit } from '../bus/pubsub.ts';
+import { RpcCode, RpcError } from '../bus/errors.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
-import { templateNodeConfig } from '../runtime/full-node.ts';
 import type { ServiceContext, ServiceShell } from '../runtime/host.ts';
-import { localKey } from '../runtime/local.ts';
+import { LOCAL_TEMPLATE_BUILDER } from '../runtime/local.ts';
 import { fullNodeChain, nodeNetwork } from '../runtime/network.ts';
 import { TemplateBuilder } from './builder.ts';
+import { hexFromLE } from '../core/index.ts';
+import { fullNodeWallet, templateNodeConfig } from './full-node.ts';
 import { blockSubmissions, templateBuilderMetrics } from './metrics.ts';
-import { toBlockTemplate, toBuilderStatus, toSubmitBlockResponse, toTemplateReason } from './contract.ts';
+import { toBlockTemplate } from '../pool/contract/template.ts';
+import { toBuilderStatus, toSubmitBlockResponse, toTemplateReason } from './contract.ts';
 
 export type TemplateBuilderLogic = Logic<TemplateBuilderContract>;
-
-// The builder itself, for in-process neighbours (the peer gateway offers peers' block headers to it).
-export const LOCAL_TEMPLATE_BUILDER = localKey<TemplateBuilder>('template-builder');
 
 async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
   const net = nodeNetwork(ctx.config);
   const { coin, network } = fullNodeChain(net);
   const node = templateNodeConfig(ctx.config.fullNode, net);
   const tb = new TemplateBuilder({ coin, network, nodes: [node] });
+  // The builder itself, for in-process neighbours (the peer gateway offers peers' block headers to it).
   ctx.local?.provide(LOCAL_TEMPLATE_BUILDER, tb);
   const log = ctx.log;
 
@@ -70,8 +71,19 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
     async GetStatus() {
       return toBuilderStatus(tb.status(), tb.currentWork);
     },
+    async GetWalletAddress(req) {
+      // The credentials are looked up only when an address is asked for (-a not given).
+      let wallet: ReturnType<typeof fullNodeWallet>;
+      try {
+        wallet = fullNodeWallet(ctx.config.fullNode, net);
+      } catch (e) {
+        throw new RpcError(RpcCode.FAILED_PRECONDITION, `no wallet: give the full node's RPC credentials (${(e as Error).message})`);
+      }
+      if (req.check) return { address: '', isMine: await wallet.isMine(req.check) };
+      return { address: await wallet.newAddress(), isMine: true };
+    },
     async GetBlockStatus(req) {
-      const hashes = req.hashes.slice(0, 100).map((h) => Buffer.from(h).reverse().toString('hex'));
+      const hashes = req.hashes.slice(0, 100).map(hexFromLE);
       const r = await tb.blockStatus(hashes);
       return {
         node: r.node,

@@ -1,12 +1,14 @@
-// The reference's "best block header" shortcut (spec §1.2 step 2, §8.1): when a valid header arrives
+// The reference's "best block header" shortcut (docs/protocol.md §1.2 step 2, §8.1): when a valid header arrives
 // whose parent is the current work's previous block, mine an empty block on top of it at once
 // instead of spending the time until the full node has a template for it. Refused where an empty
 // block would be invalid or guessed wrong: after Litecoin's MWEB activation (every block needs the
 // HogEx) and on a retarget boundary (the new bits are unknown).
-import { hash, scryptSync } from 'node:crypto';
+import { scryptSync } from 'node:crypto';
+import { sha256d } from '../core/crypto/hash.ts';
+import { hexFromLE } from '../core/bitcoin/uint256.ts';
 import { bitsToTarget } from '../core/bitcoin/bits.ts';
-import { blockSubsidy, type CoinParams } from './coins.ts';
-import type { Work } from './template.ts';
+import { blockSubsidy, type CoinParams } from '../pool/coins.ts';
+import type { Work } from '../pool/work/template.ts';
 
 export type ShortcutVerdict = { work: Work } | { refused: string };
 
@@ -22,9 +24,9 @@ export function emptyWorkOnHeader(current: Work, header: Buffer, coin: CoinParam
   const target = bitsToTarget(bits);
   const powHash = coin.pow === 'scrypt'
     ? scryptSync(header, header, 32, { N: 1024, r: 1, p: 1, maxmem: 4 << 20 })
-    : hash('sha256', hash('sha256', header, 'buffer'), 'buffer');
+    : sha256d(header);
   if (BigInt('0x' + Buffer.from(powHash).reverse().toString('hex')) > target) return { refused: 'its proof of work does not meet its target' };
-  const blockHash = hash('sha256', hash('sha256', header, 'buffer'), 'buffer').reverse().toString('hex');
+  const blockHash = hexFromLE(sha256d(header));
   const timestamp = header.readUInt32LE(68);
   const time = Math.max(nowSec, timestamp + 1, current.mintime);
   // Field by field, not a spread: a spread would compute current's lazy witness root for nothing.

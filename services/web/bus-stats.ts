@@ -4,7 +4,7 @@
 // polling several of them costs one call.
 import type { SharechainClientImpl, SharechainStats } from '../gen/p2pool/v1/sharechain.ts';
 import type { GetPeersResponse, PeerGatewayClientImpl } from '../gen/p2pool/v1/peer_gateway.ts';
-import type { GlobalStats, LogSample, RecentBlock, ReferenceStatsSource } from './reference/source.ts';
+import type { GlobalStats, LogSample, RecentBlock, ReferenceStatsSource } from '../pool/reference-stats.ts';
 
 const CACHE_MS = 1_000;
 

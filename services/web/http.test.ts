@@ -1,24 +1,29 @@
 // The worker-port handoff: a GET the edge receives is answered by the web service over the bus.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { busRpc } from '../bus/rpc.ts';
-import { parseArgs } from '../cli/flags.ts';
-import { startNode } from '../cli/node.ts';
+import { parseArgs } from '../runtime/flags.ts';
+import { startNode } from '../runtime/node.ts';
 import { clientsFor } from '../runtime/clients.ts';
 import { createLogger } from '../runtime/log.ts';
-import { webHandlerFor } from './http.ts';
+import { webHandlerFor } from '../runtime/http-get.ts';
+import { createWebServer } from './server.ts';
 
 test('webHandlerFor forwards worker-port GETs to Web.HttpGet', async () => {
-  // No full node: only the web service's routes matter here (the others wait, not ready).
+  // Only the web service: its routes are what the handoff reaches.
+  const dir = mkdtempSync(join(tmpdir(), 'p2pool-web-test-'));
   const parsed = parseArgs([
-    '--health-port', '0', '--web-port', '0', '--grpc-port', '0', '--p2pool-port', '0', '-w', '127.0.0.1:0', '--datadir', '/tmp/p2pool-web-test', '--instance', 'w',
+    '--health-port', '0', '--web-port', '0', '--grpc-port', '0', '--p2pool-port', '0', '-w', '127.0.0.1:0', '--datadir', dir, '--instance', 'w',
     '--net', 'litecoin_regtest', '-a', 'rltc1qw508d6qejxtdg4y5r3zarvary0c5xw7k693xs3', '--bitcoind-rpc-port', '1',
   ], 'w');
   assert.equal(parsed.kind, 'run');
   if (parsed.kind !== 'run') return;
-  const { host, bus } = await startNode(parsed.config, createLogger({ write: () => undefined }));
+  const { host, bus } = await startNode(parsed.config, createLogger({ write: () => undefined }), [['web', createWebServer]]);
   const worker = createServer(webHandlerFor(clientsFor(busRpc(bus)).web));
   await new Promise<void>((r) => worker.listen(0, '127.0.0.1', () => r()));
   try {
@@ -32,5 +37,6 @@ test('webHandlerFor forwards worker-port GETs to Web.HttpGet', async () => {
   } finally {
     worker.close();
     await host.shutdown('test');
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -17,7 +17,7 @@ import { BusStatsSource } from './bus-stats.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { GraphRecorder } from './graph/recorder.ts';
 import type { Sample } from './graph/streams.ts';
-import { json, requestFrom, writeResponse, type WebRequest, type WebResponse, type WebRoute } from './http.ts';
+import { json, requestFrom, writeResponse, type WebRequest, type WebResponse, type WebRoute } from '../runtime/http-get.ts';
 import { handleReference, REFERENCE_PATHS } from './reference/routes.ts';
 
 export type WebLogic = Logic<Web> & {
@@ -27,7 +27,7 @@ export type WebLogic = Logic<Web> & {
   useNodeInfo?: (info: () => NodeInfo) => void;
 };
 
-// The reference's JSON endpoints (spec §9), our /api/v1 and the dashboard, served from the other
+// The reference's JSON endpoints (docs/protocol.md §9), our /api/v1 and the dashboard, served from the other
 // services' contracts (sharechain statistics, peers, template builder) and the graph history this
 // service samples from them, so the web service holds no chain of its own and scales like any other
 // stateless pod.
@@ -116,7 +116,6 @@ function nodeInfoOf(ctx: ServiceContext, http: HttpEndpoint | undefined, grpc: G
 export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Promise<ServiceShell> {
   const l = logic ?? (await loadLogic(ctx));
   const { config } = ctx;
-  const net = nodeNetwork(config);
   let http: HttpEndpoint | undefined;
   let grpc: GrpcGateway | undefined;
 

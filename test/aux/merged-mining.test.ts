@@ -11,7 +11,7 @@ import {
 } from '../../services/core/index.ts';
 import type { AuxWork } from '../../services/gen/p2pool/v1/aux.ts';
 import { MergedMining } from '../../services/aux/merged-mining.ts';
-import { resolveMergedChains, MergedConfigError, parseMergedUrl } from '../../services/aux/chains-config.ts';
+import { resolveMergedChains, MergedConfigError, parseMergedUrl } from '../../services/runtime/merged-chains.ts';
 import { parseAuxBlock, AuxReplyError } from '../../services/aux/aux-daemon.ts';
 import { startAuxStandin, verifyAuxPow, type AuxStandin } from '../harness/aux-daemon-standin.ts';
 

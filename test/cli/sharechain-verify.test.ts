@@ -42,7 +42,7 @@ test('a tampered share fails with the exact rule and the command exits 1', () =>
     // Share 5: flip a bit of the hash link state without re-mining: the gentx hash, the merkle
     // root and so the header change, and the PoW no longer meets the target.
     const bytes = Buffer.from(lines[5], 'hex');
-    bytes[bytes.length - 40] ^= 0x01;
+    bytes[bytes.length - 40]! ^= 0x01;
     lines[5] = bytes.toString('hex');
     lines[9] = lines[9].slice(0, 100); // truncated
     const chain = join(dir, 'chain.txt');

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { SERVICE_NAMES } from '../../services/bus/contracts.ts';
 import { busRpc } from '../../services/bus/rpc.ts';
 import { grpcRpc } from '../../services/bus/grpc.ts';
-import { parseArgs } from '../../services/cli/flags.ts';
-import { startNode } from '../../services/cli/node.ts';
+import { parseArgs } from '../../services/runtime/flags.ts';
+import { startNode } from '../../services/runtime/node.ts';
+import { servicesFor } from '../../services/cli/services.ts';
 import { clientsFor } from '../../services/runtime/clients.ts';
 import { createLogger, type LogLevel } from '../../services/runtime/log.ts';
 import { eventually, getJson, P2poolProcess } from './procs.ts';
@@ -93,7 +94,7 @@ test('the embedded node in this process: every contract over the in-process bus'
   if (parsed.kind !== 'run') return;
   const lines: string[] = [];
   const log = createLogger({ level: 'info' as LogLevel, write: (l) => { lines.push(l); }, fields: { instance: 'inproc' } });
-  const { host, bus } = await startNode(parsed.config, log);
+  const { host, bus } = await startNode(parsed.config, log, servicesFor(parsed.config.service));
   try {
     assert.equal(bus.kind, 'inproc');
     const clients = clientsFor(busRpc(bus));

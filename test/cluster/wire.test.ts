@@ -11,12 +11,12 @@ import {
 import { buildChain, easyNetwork, testAddresses } from '../../services/core/testing/chain-builder.ts';
 import { WorkBasis as WorkBasisMsg } from '../../services/gen/p2pool/v1/sharechain.ts';
 import { BlockTemplate } from '../../services/gen/p2pool/v1/template_builder.ts';
-import { workBasisFromMessage, workBasisMessage } from '../../services/sharechain/contract.ts';
-import { buildWorkBasis } from '../../services/sharechain/work/basis.ts';
-import { WorkBasisView } from '../../services/sharechain/work/basis-view.ts';
-import { coinParams } from '../../services/template-builder/coins.ts';
-import { fromBlockTemplate, toBlockTemplate } from '../../services/template-builder/contract.ts';
-import { parseTemplate } from '../../services/template-builder/template.ts';
+import { workBasisFromMessage, workBasisMessage } from '../../services/pool/contract/work-basis.ts';
+import { buildWorkBasis } from '../../services/pool/work/basis.ts';
+import { WorkBasisView } from '../../services/pool/work/basis-view.ts';
+import { coinParams } from '../../services/pool/coins.ts';
+import { fromBlockTemplate, toBlockTemplate } from '../../services/pool/contract/template.ts';
+import { parseTemplate } from '../../services/pool/work/template.ts';
 
 const BLOCK_BITS = 0x1f6d3a06;
 
@@ -57,7 +57,7 @@ test('a genesis basis (no chain, no template) survives the wire', () => {
 });
 
 test('a template through BlockTemplate is the same work', () => {
-  const dir = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'litecoind-regtest');
+  const dir = join(import.meta.dirname, '..', 'fixtures', 'litecoind-regtest');
   const coin = coinParams('litecoin', 'regtest');
   for (const f of ['gbt_segwit_mweb.json', 'gbt_segwit_mweb_with_tx.json', 'gbt_mweb_active.json', 'gbt_mweb_active_idle.json']) {
     const gbt = JSON.parse(readFileSync(join(dir, f), 'utf8'));

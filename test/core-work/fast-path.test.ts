@@ -14,13 +14,13 @@ import {
   type Network, type ShareTracker, type Tx,
 } from '../../services/core/index.ts';
 import { buildChain, easyNetwork, testAddresses } from '../../services/core/testing/chain-builder.ts';
-import { buildWorkBasis, type WorkBasis } from '../../services/sharechain/work/basis.ts';
+import { buildWorkBasis, type WorkBasis } from '../../services/pool/work/basis.ts';
 import { CoreWorkSource, CoreShareSink, strippedLength, isJobPayload, auxCommitmentFromMessage, type JobPayload, type AuxSolution } from '../../services/edge/core-work/index.ts';
 import { syntheticWork } from '../../services/edge/core-work/testing.ts';
 import { WorkUnavailableError, type JobTemplate, type NewWorkEvent, type Solution } from '../../services/edge/work-source.ts';
-import { parseTemplate, type Work } from '../../services/template-builder/template.ts';
-import { coinParams } from '../../services/template-builder/coins.ts';
-import { sha256dRaw } from '../../services/template-builder/block.ts';
+import { parseTemplate, type Work } from '../../services/pool/work/template.ts';
+import { coinParams } from '../../services/pool/coins.ts';
+import { sha256d } from '../../services/core/index.ts';
 
 const NOW = 1_700_005_000;
 const BITS = 0x1f6d3a06;
@@ -53,8 +53,8 @@ function payload(j: JobTemplate): JobPayload {
 /** Solves a job as a miner would: coinb1 || nonce || coinb2, the header on the job's branch, nonces until `target`. */
 function solveJob(net: Network, job: JobTemplate, nonce8: Buffer, target: bigint): { coinbase: Buffer; header: Buffer; pow: bigint } {
   const coinbase = Buffer.concat([job.coinb1, nonce8, job.coinb2]);
-  let root = sha256dRaw(coinbase);
-  for (const b of job.merkleBranch) root = sha256dRaw(Buffer.concat([root, b]));
+  let root = sha256d(coinbase);
+  for (const b of job.merkleBranch) root = sha256d(Buffer.concat([root, b]));
   const h = { version: job.version, previousBlock: u256FromLE(job.prevHash), merkleRoot: u256FromLE(root), timestamp: job.ntime, bits: job.bits, nonce: 0 };
   for (;; h.nonce++) {
     const header = encodeHeader(h);
@@ -295,7 +295,7 @@ test('sink: a solved job becomes a block (witness gentx, template txs) first, th
   const full = b.subarray(81, 81 + gentx.length);
   const decoded = decodeTx(full);
   assert.equal(decoded.flag, 1);
-  assert.equal(hash256(encodeTx(decoded, false)), u256FromLE(sha256dRaw(coinbase)));
+  assert.equal(hash256(encodeTx(decoded, false)), u256FromLE(sha256d(coinbase)));
   assert.equal(decoded.outputs.at(-1)!.script.subarray(34).toString('hex'), nonce8.toString('hex'));
   assert.deepEqual(b.subarray(81 + gentx.length), Buffer.concat(work.transactions.map((t) => t.data)));
   // Share: parses, is this header, and passes the full node's check() on the whole tracker.

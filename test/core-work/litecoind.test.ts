@@ -87,7 +87,7 @@ test('stratum test client: a pseudoshare that is a share and a block, accepted e
   assert.equal(stack.sc.invalidShares(), 0);
   const { block: b } = await checkBlockCoinbase(hash);
   // First share of the chain: no share before its parent, so the PPLNS window is empty: the finder gets
-  // its 0.5 % and the donation output the rest (spec §6.3; checkBlockCoinbase compared every output).
+  // its 0.5 % and the donation output the rest (docs/protocol.md §6.3; checkBlockCoinbase compared every output).
   const bobScript = b.tx[0].vout.find((o: any) => addressOf(o) === BOB);
   assert.ok(bobScript, 'pays Bob');
   assert.equal(stack.edge.snapshot().counters.blocks, 1);
@@ -118,7 +118,7 @@ test('CPU miner: pseudoshares accepted, shares verified by the sharechain, block
   const sharesBefore = stack.shares.length;
   const blocksBefore = stack.blocks.length;
   const alice = new CpuMiner({ port: stack.port, username: `${ALICE}.cpu`, algorithm: 'scrypt', suggestDifficulty: CPU_DIFF });
-  // A username that is not an address mines for the node's address (spec §8.4).
+  // A username that is not an address mines for the node's address (docs/protocol.md §8.4).
   const rig = new CpuMiner({ port: stack.port, username: 'rig7', algorithm: 'scrypt', suggestDifficulty: CPU_DIFF });
   t.after(() => Promise.all([alice.stop(), rig.stop()]));
   await alice.start();

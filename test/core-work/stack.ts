@@ -12,12 +12,12 @@ import {
   type Network, type Share,
 } from '../../services/core/index.ts';
 import { Sharechain, type ShareResult } from '../../services/sharechain/sharechain.ts';
-import type { WorkBasis } from '../../services/sharechain/work/basis.ts';
+import type { WorkBasis } from '../../services/pool/work/basis.ts';
 import { FileShareStore } from '../../services/sharechain/store/file-store.ts';
 import { EdgeServer, edgeConfigForParent } from '../../services/edge/index.ts';
 import { CoreWorkSource, CoreShareSink, type ShareMeta } from '../../services/edge/core-work/index.ts';
 import type { TemplateBuilder } from '../../services/template-builder/builder.ts';
-import type { SubmitResult } from '../../services/template-builder/submit-result.ts';
+import type { SubmitResult } from '../../services/full-node/submit-result.ts';
 import type { LitecoindNode } from '../harness/litecoind.ts';
 import type { BtcdNode } from '../harness/btcd.ts';
 import { regtestAddress } from '../harness/keys.ts';
@@ -150,7 +150,7 @@ export interface ExpectedOutput {
 
 /**
  * The gentx outputs a block found by `share` must have, computed from the sharechain's full tracker
- * with the core's PPLNS (spec §4.5 steps 5–7 and 10): witness commitment, payouts in order, the
+ * with the core's PPLNS (docs/protocol.md §4.5 steps 5–7 and 10): witness commitment, payouts in order, the
  * donation, the OP_RETURN ref output (its 32-byte ref hash and nonce taken from the share).
  */
 export function expectedOutputs(sc: Sharechain, share: Share): ExpectedOutput[] {

@@ -4,7 +4,7 @@
 // header and PoW math, so they check the pool rather than agree with it by construction.
 import assert from 'node:assert/strict';
 import { scryptSync } from 'node:crypto';
-import { blockSubsidy, coinParams } from '../../services/template-builder/coins.ts';
+import { blockSubsidy, coinParams } from '../../services/pool/coins.ts';
 import type { Clients } from '../../services/runtime/clients.ts';
 import type { LitecoindNode } from '../harness/litecoind.ts';
 import { regtestAddress } from '../harness/keys.ts';

@@ -1,4 +1,4 @@
-// A minimal getwork miner for tests (spec §8.7), independent of the edge's code.
+// A minimal getwork miner for tests (docs/protocol.md §8.7), independent of the edge's code.
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { createHash } from 'node:crypto';

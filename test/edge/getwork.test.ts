@@ -46,7 +46,7 @@ test('getwork submit: a solution is accepted once; low difficulty, unknown work 
   const low = mine(work.data, work.target, false);
   assert.equal(JSON.parse((await getworkCall(h.port, [dataFor(low, work.data)], EASY_USER)).body).result, false);
   const foreign = Buffer.from(solved);
-  foreign[40] ^= 1; // a merkle root we never issued
+  foreign[40]! ^= 1; // a merkle root we never issued
   assert.equal(JSON.parse((await getworkCall(h.port, [dataFor(foreign, work.data)], EASY_USER)).body).result, false);
   assert.equal(JSON.parse((await getworkCall(h.port, ['zz'], EASY_USER)).body).result, false);
   const snap = h.edge.snapshot();
@@ -148,7 +148,7 @@ test('getwork rejects say why in X-Reject-Reason', async (t) => {
   const low = mine(work.data, work.target, false);
   assert.equal((await getworkCall(h.port, [dataFor(low, work.data)], EASY_USER)).headers['x-reject-reason'], 'high-hash');
   const foreign = mine(work.data, work.target);
-  foreign[40] ^= 1;
+  foreign[40]! ^= 1;
   assert.equal((await getworkCall(h.port, [dataFor(foreign, work.data)], EASY_USER)).headers['x-reject-reason'], 'unknown-work');
   assert.equal((await getworkCall(h.port, ['zz'], EASY_USER)).headers['x-reject-reason'], 'invalid-data');
 });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { EdgeServer, StaticWorkSource } from '../../services/edge/index.ts';
 import type { EdgeConfig, ShareSink, Solution, TemplateBasis } from '../../services/edge/index.ts';
 
-// Copied from shared/vectors/jt35.json (share 0) and spec §11.9 so the tests run on a bare checkout.
+// From test/vectors/jt35.json (share 0) and the miner-facing encodings of docs/protocol.md.
 export const V35_0 = JSON.parse(readFileSync(new URL('./fixtures/v35-0.json', import.meta.url), 'utf8'));
 export const BLOCK = V35_0.block;
 

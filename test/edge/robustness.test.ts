@@ -140,8 +140,12 @@ test('submit flood from a client that does not read: the edge stops reading it, 
   const lines: string[] = [];
   for (let i = 0; i < N; i++) lines.push(JSON.stringify({ id: 1000 + i, method: 'mining.submit', params: [ADDRESS, 'nojob', '00000000', '5f5e1011', '00000000'] }));
   flood.socket.write(lines.join('\n') + '\n');
-  await new Promise((r) => setTimeout(r, 300));
+  // The edge pauses reading that connection, and while the client reads nothing no further request is
+  // handled however long we wait: a plateau, which a merely slow edge would not show.
+  await until(() => h.edge.snapshot().counters.readsPaused >= 1, 30_000);
   const handled = h.edge.snapshot().counters.submits;
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(h.edge.snapshot().counters.submits, handled, 'no request read while the client does not read its replies');
   assert.ok(handled < N, `reading was paused (${handled} of ${N} handled while the client did not read)`);
   await stillServes(good);
   flood.socket.resume();

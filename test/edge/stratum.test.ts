@@ -320,7 +320,7 @@ test('two edges with different prefixes serve the same job with disjoint extrano
 });
 
 test('the reference session\'s miner lines, verbatim, get the same shape of answers', async (t) => {
-  // The two client lines of shared/fixtures/reference-stratum-session.txt (a testnet address).
+  // The two client lines of test/fixtures/reference-stratum-session.txt (a testnet address).
   const h = await startEdge({ coin: 'bitcoin_regtest' });
   t.after(() => h.stop());
   const c = await StratumTestClient.connect(h.port);
@@ -339,5 +339,5 @@ test('the reference session\'s miner lines, verbatim, get the same shape of answ
   assert.equal(c.calls[0]!.method, 'mining.set_difficulty');
   assert.equal(notify.params.length, 9);
   assert.equal(notify.params[8], true);
-  assert.equal(h.edge.snapshot().miners['mzKtVjNP1Si2pqmGRxYgyZJ4AT7QVXydtK'] !== undefined, true);
+  assert.equal(h.edge.snapshot().miners.mzKtVjNP1Si2pqmGRxYgyZJ4AT7QVXydtK !== undefined, true);
 });

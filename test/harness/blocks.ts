@@ -5,8 +5,9 @@
 import { encodeTx, type Tx } from '../../services/core/bitcoin/tx.ts';
 import { pushInteger, pushData } from '../../services/core/bitcoin/script.ts';
 import { scryptPow } from '../../services/core/crypto/scrypt.ts';
-import { assembleBlock, blockMerkleRoot, encodeBlockHeader, headerHashHex, sha256dRaw } from '../../services/template-builder/block.ts';
-import { witnessCommitmentScript, type Work } from '../../services/template-builder/template.ts';
+import { sha256d } from '../../services/core/index.ts';
+import { assembleBlock, blockMerkleRoot, encodeBlockHeader, headerHashHex } from '../../services/pool/work/block.ts';
+import { witnessCommitmentScript, type Work } from '../../services/pool/work/template.ts';
 
 export const P2POOL_RESERVED = Buffer.from('[P2Pool][P2Pool][P2Pool][P2Pool]', 'ascii');
 export const DONATION_SCRIPT = Buffer.from('4104ffd03de44a6e11b9917f3a29f9443283d9871c9d743ef30d5eddcd37094b64d1b3d8090496b53256786bf5c82932ec23c3b74d9f05a6f95a8b5529352656664bac', 'hex');
@@ -42,7 +43,7 @@ export function buildCoinbase(work: Work, opts: CoinbaseOptions): Coinbase {
     outputs.push({ value: value - donation, script: opts.payoutScript });
     outputs.push({ value: donation, script: DONATION_SCRIPT });
     const ref = Buffer.alloc(40);
-    sha256dRaw(Buffer.from(`ref ${work.height} ${opts.extraNonce ?? 0}`)).copy(ref, 0);
+    sha256d(Buffer.from(`ref ${work.height} ${opts.extraNonce ?? 0}`)).copy(ref, 0);
     outputs.push({ value: 0n, script: Buffer.concat([Buffer.from([0x6a, 0x28]), ref]) });
   } else {
     outputs.push({ value, script: opts.payoutScript });
@@ -54,7 +55,7 @@ export function buildCoinbase(work: Work, opts: CoinbaseOptions): Coinbase {
     outputs,
     lockTime: 0,
   };
-  return { tx, full: encodeTx(tx, true), txidRaw: sha256dRaw(encodeTx(tx, false)) };
+  return { tx, full: encodeTx(tx, true), txidRaw: sha256d(encodeTx(tx, false)) };
 }
 
 export interface SolvedBlock {
@@ -70,7 +71,7 @@ export function solveBlock(work: Work, pow: 'sha256d' | 'scrypt', cb: Coinbase, 
   const timestamp = opts.timestamp ?? Math.max(work.curtime, work.mintime);
   for (let nonce = 0; nonce < 0xffffffff; nonce++) {
     const header = encodeBlockHeader(work, root, { version: work.version, timestamp, nonce });
-    const h = pow === 'scrypt' ? scryptPow(header) : sha256dRaw(header);
+    const h = pow === 'scrypt' ? scryptPow(header) : sha256d(header);
     if (BigInt('0x' + Buffer.from(h).reverse().toString('hex')) <= work.target) {
       return { block: assembleBlock(work, header, cb.full), header, hash: headerHashHex(header), coinbase: cb };
     }

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { RpcClient } from '../../services/template-builder/rpc/client.ts';
+import { RpcClient } from '../../services/full-node/rpc/client.ts';
 import { Daemon, registerTempDir, removeTempDir } from './daemon.ts';
 import { freePorts, withPortRetry } from './ports.ts';
 import { waitForRpc } from './wait.ts';
@@ -59,7 +59,7 @@ async function startBtcdOnce(opts: BtcdOptions): Promise<BtcdNode> {
   const bin = btcdPath();
   const datadir = mkdtempSync(join(tmpdir(), 'p2pool-btcd-'));
   registerTempDir(datadir);
-  const [rpcPort, p2pPort] = await freePorts(2);
+  const [rpcPort, p2pPort] = (await freePorts(2)) as [number, number];
   const user = 'u';
   const pass = 'p' + Math.random().toString(36).slice(2);
   const miningAddress = opts.miningAddress ?? regtestAddress('bitcoin');

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { RpcClient } from '../../services/template-builder/rpc/client.ts';
+import { RpcClient } from '../../services/full-node/rpc/client.ts';
 import { Daemon, registerTempDir, removeTempDir } from './daemon.ts';
 import { freePorts, withPortRetry } from './ports.ts';
 import { waitFor, waitForRpc } from './wait.ts';
@@ -68,7 +68,7 @@ async function startLitecoindOnce(opts: LitecoindOptions): Promise<LitecoindNode
   const bin = litecoindPath();
   const datadir = mkdtempSync(join(tmpdir(), 'p2pool-ltc-'));
   registerTempDir(datadir);
-  const [rpcPort, p2pPort] = await freePorts(2);
+  const [rpcPort, p2pPort] = (await freePorts(2)) as [number, number];
   const cookie = opts.auth === 'cookie';
   const user = cookie ? '' : 'u';
   const pass = cookie ? '' : 'p' + Math.random().toString(36).slice(2);

@@ -1,5 +1,5 @@
-import { RpcClient } from '../../services/template-builder/rpc/client.ts';
-import { RpcError, RPC_IN_WARMUP } from '../../services/template-builder/rpc/errors.ts';
+import type { RpcClient } from '../../services/full-node/rpc/client.ts';
+import { RpcError, RPC_IN_WARMUP } from '../../services/full-node/rpc/errors.ts';
 import type { Daemon } from './daemon.ts';
 
 /** Waits until the node answers RPC (past warm-up); fails early with its output if it exits. */

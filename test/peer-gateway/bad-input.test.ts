@@ -1,4 +1,4 @@
-// Bad input gets the reference's treatment (spec §3.1, §3.4, §3.7, §3.8): ignored, disconnected or
+// Bad input gets the reference's treatment (docs/protocol.md §3.1, §3.4, §3.7, §3.8): ignored, disconnected or
 // banned, logged with the reason, while the node keeps serving a good peer. Each attacker connects
 // from its own loopback address so a ban on it leaves the others (and 127.0.0.1, never banned) alone.
 import { test, before, after } from 'node:test';

@@ -47,7 +47,9 @@ test('intact frames come out whole through any chunking, after garbage and parti
     const { events } = feed(Buffer.concat(parts), r);
     const frames = events.filter((e) => e.kind === 'frame');
     assert.equal(frames.length, payloads.length, `round ${round}`);
-    frames.forEach((f, i) => assert.ok(f.kind === 'frame' && f.payload.equals(payloads[i]!)));
+    frames.forEach((f, i) => {
+    assert.ok(f.kind === 'frame' && f.payload.equals(payloads[i]!));
+  });
   }
 });
 

@@ -10,7 +10,7 @@ import { TooLong } from '../../services/peer-gateway/framing.ts';
 import { TxRelay } from '../../services/peer-gateway/tx-relay.ts';
 import { PeerDisconnect, PeerMisbehavingError } from '../../services/peer-gateway/errors.ts';
 import { raisedMinimumProtocolVersion } from '../../services/peer-gateway/protocol-version.ts';
-import { serveChain, referenceStops } from '../../services/peer-gateway/share-exchange.ts';
+import { serveChain, referenceStops } from '../../services/pool/share-exchange.ts';
 import * as m from '../../services/peer-gateway/messages/index.ts';
 import { hash256 } from '../../services/core/index.ts';
 import { buildChain } from '../../services/core/testing/chain-builder.ts';

@@ -1,4 +1,4 @@
-// Spec §11.3 / prim.json `p2p_messages`: every payload and frame encodes and decodes byte for byte.
+// docs/protocol.md §11.3 / test/vectors/prim.json `p2p_messages`: every payload and frame encodes and decodes byte for byte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NETWORKS, encodeHeader, hexToU256 } from '../../services/core/index.ts';
@@ -29,7 +29,7 @@ test('version: payload and full frame', () => {
   assert.equal(hex(m.version.encode(version)), V.version!.payload);
   assert.equal(hex(encodeFrame(PREFIX, 'version', m.version.encode(version))), V.version!.frame);
   assert.deepEqual(m.version.decode(Buffer.from(V.version!.payload, 'hex')), version);
-  const [ev] = decodeFrames(Buffer.from(V.version!.frame!, 'hex'));
+  const ev = decodeFrames(Buffer.from(V.version!.frame!, 'hex'))[0]!;
   assert.equal(ev!.kind, 'frame');
   assert.equal(ev!.kind === 'frame' && ev.command, 'version');
   assert.equal(ev!.kind === 'frame' && hex(ev.payload), V.version!.payload);
@@ -44,7 +44,7 @@ test('version with best_share_hash None', () => {
 test('ping: empty payload and its frame', () => {
   assert.equal(hex(m.ping.encode()), '');
   assert.equal(hex(encodeFrame(PREFIX, 'ping', m.ping.encode())), V.ping!.frame);
-  const [ev] = decodeFrames(Buffer.from(V.ping!.frame!, 'hex'));
+  const ev = decodeFrames(Buffer.from(V.ping!.frame!, 'hex'))[0]!;
   assert.deepEqual(ev!.kind === 'frame' && [ev.command, ev.payload.length], ['ping', 0]);
 });
 
@@ -58,7 +58,7 @@ test('addrme, getaddrs, addrs', () => {
   assert.deepEqual(m.addrs.decode(Buffer.from(V.addrs!.payload, 'hex')), addrs);
 });
 
-test('addrs carries IPv6 addresses (spec §11.1 IPV6AddressType)', () => {
+test('addrs carries IPv6 addresses (docs/protocol.md §11.1 IPV6AddressType)', () => {
   const a = { addrs: [{ timestamp: 1n, address: { services: 3n, host: '2001:db8::ff00:42:8329', port: 9333 } }] };
   const p = m.addrs.encode(a);
   assert.equal(hex(p.subarray(1 + 8 + 8, 1 + 8 + 8 + 16)), '20010db8000000000000ff0000428329');

@@ -72,7 +72,9 @@ function oracle(contents: Buffer[]): { shares: string[]; verified: bigint[]; dro
 async function load(contents: Buffer[], readBufferBytes?: number): Promise<{ result: LoadResult; sizes: number[]; store: FileShareStore }> {
   const dir = mkdtempSync(join(tmpdir(), 'sc-filestore-'));
   try {
-    contents.forEach((c, k) => writeFileSync(join(dir, `shares.${k}`), c));
+    contents.forEach((c, k) => {
+      writeFileSync(join(dir, `shares.${k}`), c);
+    });
     const store = new FileShareStore(dir, { readBufferBytes, sync: false });
     const result = await store.load({ identify, keepPacked: true });
     const sizes = readdirSync(dir).sort().map((f) => statSync(join(dir, f)).size);
@@ -105,7 +107,9 @@ test('a second load after the torn tail was cut drops nothing new at the end', a
   const contents = files();
   const dir = mkdtempSync(join(tmpdir(), 'sc-filestore-'));
   try {
-    contents.forEach((c, k) => writeFileSync(join(dir, `shares.${k}`), c));
+    contents.forEach((c, k) => {
+      writeFileSync(join(dir, `shares.${k}`), c);
+    });
     const first = await new FileShareStore(dir, { readBufferBytes: 100 }).load({ identify });
     const cut = readFileSync(join(dir, 'shares.3'), 'latin1');
     assert.ok(cut.endsWith('\n') && !cut.includes('0123abc'));

@@ -7,8 +7,8 @@ import {
   type Network, type ShareTracker, type ShareData,
 } from '../../services/core/index.ts';
 import { buildChain, easyNetwork, testAddresses } from '../../services/core/testing/chain-builder.ts';
-import { buildWorkBasis, basisChainLength } from '../../services/sharechain/work/basis.ts';
-import { WorkBasisView, BasisMismatchError } from '../../services/sharechain/work/basis-view.ts';
+import { buildWorkBasis, basisChainLength } from '../../services/pool/work/basis.ts';
+import { WorkBasisView, BasisMismatchError } from '../../services/pool/work/basis-view.ts';
 
 const BLOCK_BITS = 0x1f6d3a06;
 

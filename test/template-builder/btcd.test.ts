@@ -8,7 +8,7 @@ import { startBtcd, type BtcdNode } from '../harness/btcd.ts';
 import { regtestAddress, regtestScript } from '../harness/keys.ts';
 import { buildCoinbase, mineBlock, solveBlock } from '../harness/blocks.ts';
 import { encodeTx, type Tx } from '../../services/core/bitcoin/tx.ts';
-import { witnessCommitmentScript } from '../../services/template-builder/template.ts';
+import { witnessCommitmentScript } from '../../services/pool/work/template.ts';
 import type { TemplateBuilder } from '../../services/template-builder/builder.ts';
 import { waitFor } from '../harness/wait.ts';
 import { builderFor, nodeConfig } from './helpers.ts';

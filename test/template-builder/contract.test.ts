@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlockTemplate, SubmitBlockResponse, SubmitOutcome } from '../../services/gen/p2pool/v1/template_builder.ts';
-import { parseTemplate } from '../../services/template-builder/template.ts';
-import { coinParams } from '../../services/template-builder/coins.ts';
-import { toBlockTemplate, toSubmitBlockResponse, toTemplateReason, toBuilderStatus } from '../../services/template-builder/contract.ts';
+import { parseTemplate } from '../../services/pool/work/template.ts';
+import { coinParams } from '../../services/pool/coins.ts';
+import { toBlockTemplate } from '../../services/pool/contract/template.ts';
+import { toSubmitBlockResponse, toTemplateReason, toBuilderStatus } from '../../services/template-builder/contract.ts';
 import { TemplateReason } from '../../services/gen/p2pool/v1/events.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/litecoind-regtest');
+const FIXTURES = join(import.meta.dirname, '../fixtures/litecoind-regtest');
 
 test('an MWEB template becomes a BlockTemplate message and decodes back to the same bytes', () => {
   const gbt = JSON.parse(readFileSync(join(FIXTURES, 'gbt_mweb_active.json'), 'utf8'));

@@ -7,7 +7,7 @@ import { startLitecoind, type LitecoindNode } from '../harness/litecoind.ts';
 import { regtestAddress, regtestScript } from '../harness/keys.ts';
 import { buildCoinbase, mineBlock, solveBlock } from '../harness/blocks.ts';
 import { P2PClient } from '../../services/template-builder/p2p/client.ts';
-import { coinParams } from '../../services/template-builder/coins.ts';
+import { coinParams } from '../../services/pool/coins.ts';
 import type { TemplateBuilder } from '../../services/template-builder/builder.ts';
 import { waitFor } from '../harness/wait.ts';
 import { scryptPow } from '../../services/core/crypto/scrypt.ts';

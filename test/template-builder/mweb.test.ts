@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startLitecoind, type LitecoindNode } from '../harness/litecoind.ts';
 import { regtestAddress, regtestScript } from '../harness/keys.ts';
 import { buildCoinbase, mineBlock } from '../harness/blocks.ts';
-import { assembleBlock } from '../../services/template-builder/block.ts';
+import { assembleBlock } from '../../services/pool/work/block.ts';
 import type { TemplateBuilder } from '../../services/template-builder/builder.ts';
 import { waitFor } from '../harness/wait.ts';
 import { builderFor, nodeConfig, waitForStatus } from './helpers.ts';

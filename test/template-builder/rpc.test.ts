@@ -7,10 +7,10 @@ import net from 'node:net';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RpcClient } from '../../services/template-builder/rpc/client.ts';
-import { RpcAuthError, RpcError, RpcTransportError } from '../../services/template-builder/rpc/errors.ts';
-import { parseConf, resolveCredentials } from '../../services/template-builder/rpc/credentials.ts';
-import { coinParams } from '../../services/template-builder/coins.ts';
+import { RpcClient } from '../../services/full-node/rpc/client.ts';
+import { RpcAuthError, RpcError, RpcTransportError } from '../../services/full-node/rpc/errors.ts';
+import { parseConf, resolveCredentials } from '../../services/full-node/rpc/credentials.ts';
+import { coinParams } from '../../services/pool/coins.ts';
 import { freePort } from '../harness/ports.ts';
 import { startLitecoind } from '../harness/litecoind.ts';
 

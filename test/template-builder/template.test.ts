@@ -1,18 +1,19 @@
-// Template → work on templates captured from a real litecoind (shared/fixtures), and the checks
+// Template → work on templates captured from a real litecoind (test/fixtures), and the checks
 // that refuse unusable templates. No full node needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTemplate, witnessCommitmentScript, TemplateError, rawToBigint, decodeTransactions } from '../../services/template-builder/template.ts';
-import { coinbaseBranchRaw, merkleRootRaw, rootFromBranchRaw } from '../../services/template-builder/merkle.ts';
-import { coinParams, blockSubsidy } from '../../services/template-builder/coins.ts';
+import { parseTemplate, witnessCommitmentScript, TemplateError, rawToBigint, decodeTransactions } from '../../services/pool/work/template.ts';
+import { coinbaseBranchRaw, merkleRootRaw, rootFromBranchRaw } from '../../services/pool/work/merkle.ts';
+import { coinParams, blockSubsidy } from '../../services/pool/coins.ts';
 import { emptyWorkOnHeader } from '../../services/template-builder/shortcut.ts';
-import { assembleBlock, sha256dRaw } from '../../services/template-builder/block.ts';
+import { sha256d } from '../../services/core/index.ts';
+import { assembleBlock } from '../../services/pool/work/block.ts';
 import { coinbaseMerkleBranch, merkleRoot } from '../../services/core/bitcoin/merkle.ts';
-import { classifySubmitAnswer, combineResults } from '../../services/template-builder/submit-result.ts';
+import { classifySubmitAnswer, combineResults } from '../../services/full-node/submit-result.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/litecoind-regtest');
+const FIXTURES = join(import.meta.dirname, '../fixtures/litecoind-regtest');
 const ltc = coinParams('litecoin', 'regtest');
 const btc = coinParams('bitcoin', 'regtest');
 function fixture(name: string): any {
@@ -61,11 +62,11 @@ test('MWEB template: HogEx is last, mweb bytes kept, commitment matches the node
 
 test('packed merkle branch and root agree with the core for every size 0..40', () => {
   for (let n = 0; n <= 40; n++) {
-    const hashes = Array.from({ length: n }, (_, i) => sha256dRaw(Buffer.from([i, n])));
+    const hashes = Array.from({ length: n }, (_, i) => sha256d(Buffer.from([i, n])));
     const asBig = hashes.map(rawToBigint);
     assert.deepEqual(coinbaseBranchRaw(hashes).map(rawToBigint), coinbaseMerkleBranch(asBig), `branch n=${n}`);
     assert.equal(rawToBigint(merkleRootRaw(hashes)), merkleRoot(asBig), `root n=${n}`);
-    const cb = sha256dRaw(Buffer.from('coinbase'));
+    const cb = sha256d(Buffer.from('coinbase'));
     assert.equal(rawToBigint(rootFromBranchRaw(cb, coinbaseBranchRaw(hashes))), merkleRoot([rawToBigint(cb), ...asBig]), `fold n=${n}`);
   }
 });

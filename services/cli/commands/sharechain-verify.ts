@@ -4,7 +4,7 @@
 // or text with one packed share (hex of the {type, contents} wrapper) per line.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { builtinNetwork, networkFromText, parseJsonExact } from '../../core/networks/index.ts';
+import { builtinNetwork, networkFromText, parseJsonExact, type Network } from '../../core/networks/index.ts';
 import { verifyChain } from '../../core/tracker/verify-chain.ts';
 import { u256ToHex } from '../../core/bitcoin/uint256.ts';
 
@@ -31,10 +31,14 @@ export function readChainFile(path: string): Buffer[] {
   return out;
 }
 
+function parseOpts(args: string[]) {
+  return parseArgs({ args, options: { 'net-file': { type: 'string' }, net: { type: 'string' }, testnet: { type: 'boolean' }, chain: { type: 'string' }, quiet: { type: 'boolean' } }, allowPositionals: false }).values;
+}
+
 export async function sharechainVerify(args: string[]): Promise<number> {
-  let opts;
+  let opts: ReturnType<typeof parseOpts>;
   try {
-    opts = parseArgs({ args, options: { 'net-file': { type: 'string' }, net: { type: 'string' }, testnet: { type: 'boolean' }, chain: { type: 'string' }, quiet: { type: 'boolean' } }, allowPositionals: false }).values;
+    opts = parseOpts(args);
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
     return 2;
@@ -43,7 +47,7 @@ export async function sharechainVerify(args: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  let net;
+  let net: Network;
   let chain: Buffer[];
   try {
     net = opts['net-file'] ? networkFromText(readFileSync(opts['net-file'], 'utf8'), opts['net-file']) : builtinNetwork(opts.net!, opts.testnet);

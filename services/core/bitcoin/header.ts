@@ -16,6 +16,27 @@ export function writeHeader(w: Writer, h: BlockHeader): Writer {
   return w.u32(h.version).u256(h.previousBlock).u256(h.merkleRoot).u32(h.timestamp).u32(h.bits).u32(h.nonce);
 }
 
+/** A header's fields as raw bytes: hashes in internal (little-endian) order, 32 bytes each. */
+export interface RawHeaderFields {
+  version: number;
+  prevHash: Uint8Array;
+  merkleRoot: Uint8Array;
+  ntime: number;
+  bits: number;
+  nonce: number;
+}
+
+/** Writes the 80-byte header into `out` (allocated when omitted): the hot paths' writer, no bigints. */
+export function writeHeaderBytes(f: RawHeaderFields, out: Buffer = Buffer.allocUnsafe(80)): Buffer {
+  out.writeUInt32LE(f.version >>> 0, 0);
+  out.set(f.prevHash, 4);
+  out.set(f.merkleRoot, 36);
+  out.writeUInt32LE(f.ntime >>> 0, 68);
+  out.writeUInt32LE(f.bits >>> 0, 72);
+  out.writeUInt32LE(f.nonce >>> 0, 76);
+  return out;
+}
+
 export function encodeHeader(h: BlockHeader): Buffer {
   return writeHeader(new Writer(80), h).toBuffer();
 }

@@ -75,7 +75,7 @@ test('hash link resumes SHA-256 from a midstate (prim.json)', () => {
   assert.equal(u256ToHex(hash256(Buffer.concat([prefix, data]))), hl.hash256_of_prefix_plus_suffix);
 });
 
-test('header hash and scrypt PoW (spec 11.5 a, b)', () => {
+test('header hash and scrypt PoW (docs/protocol.md §11.5 a, b)', () => {
   const h = {
     version: 1,
     previousBlock: hexToU256('000000000000038a2a86b72387f93c51298298a732079b3b686df3603d2f6282'),
@@ -89,7 +89,7 @@ test('header hash and scrypt PoW (spec 11.5 a, b)', () => {
   assert.equal(u256ToHex(hash256(ltc)), 'dc43b379b2a4a3d9d78ec6d7add70429b7fb9b45db664fa9bc2f73a03d914e96');
 });
 
-test('transaction hash and the 30-leaf merkle root (spec 11.5 c, e)', () => {
+test('transaction hash and the 30-leaf merkle root (docs/protocol.md §11.5 c, e)', () => {
   const tx = {
     version: 1,
     inputs: [{ prevHash: 0n, prevIndex: 0xffffffff, script: Buffer.from('70736a0468860e1a0452389500522cfabe6d6d2b2f33cf8f6291b184f1b291d24d82229463fcec239afea0ee34b4bfc622f62401000000000000004d696e656420627920425443204775696c6420ac1eeeed88', 'hex'), sequence: 0xffffffff, witness: [] }],
@@ -133,11 +133,11 @@ test('transaction hash and the 30-leaf merkle root (spec 11.5 c, e)', () => {
   assert.equal(u256ToHex(merkleRoot(leaves)), '37a43a3b812e4eb665975f46393b4360008824aab180f27d642de8c28073bc44');
 });
 
-test('sha256d (spec 11.5 h)', () => {
+test('sha256d (docs/protocol.md §11.5 h)', () => {
   assert.equal(sha256d(Buffer.from('foobar')).toString('hex'), '3f2c7ccae98af81e44c0ec419659f50d8b7d48c681e5d57fc747d0461e42dda1');
 });
 
-test('addresses round trip per network (spec 11.5 g)', () => {
+test('addresses round trip per network (docs/protocol.md §11.5 g)', () => {
   const btc = { ADDRESS_VERSION: 0, ADDRESS_P2SH_VERSION: 5, HUMAN_READABLE_PART: 'bc' };
   const ltc = { ADDRESS_VERSION: 48, ADDRESS_P2SH_VERSION: 50, HUMAN_READABLE_PART: 'ltc' };
   for (const a of ['bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', '3P14159f73E4gFr7JterCCQh9QjiTjiZrG', '1LR4dmTSS2BV7yrMKKv2SwYBGWhtEGCU29']) {
@@ -155,7 +155,7 @@ test('addresses round trip per network (spec 11.5 g)', () => {
   assert.equal(pubkeyHashToAddress(Buffer.from('d03da6fca390166d020be0e7c28ac8cc70f58403', 'hex'), 48), 'LeD2fnnDJYZuyt8zgDsZ2oBGmuVcxGKCLd');
 });
 
-test('the v34 script padding bug and its v35 fix (spec 11.7)', () => {
+test('the v34 script padding bug and its v35 fix (docs/protocol.md §11.7)', () => {
   const btc = { ADDRESS_VERSION: 0, ADDRESS_P2SH_VERSION: 5, HUMAN_READABLE_PART: 'bc' };
   const a = 'bc1qqqgjyv6y24n80zye42aueh0wluqpzg3ndy2ehs';
   assert.equal(addressToScriptJT(a, btc, false).toString('hex'), '0013112233445566778899aabbccddeeff00112233');

@@ -22,6 +22,24 @@ export function u256ToLE(n: bigint): Buffer {
   return out;
 }
 
+/** Display (big-endian) hex of little-endian bytes: a block or transaction hash as RPC shows it. */
+export function hexFromLE(le: Uint8Array): string {
+  return Buffer.from(le).reverse().toString('hex');
+}
+
 export function u256FromLE(buf: Uint8Array): bigint {
   return BigInt('0x' + (Buffer.from(buf).reverse().toString('hex') || '0'));
+}
+
+/** Unsigned little-endian, as short as the value allows (empty for 0): big weights and chain work in the contracts. */
+export function uintToLE(n: bigint): Uint8Array {
+  const out: number[] = [];
+  for (let x = n; x > 0n; x >>= 8n) out.push(Number(x & 0xffn));
+  return Uint8Array.from(out);
+}
+
+export function uintFromLE(b: Uint8Array): bigint {
+  let n = 0n;
+  for (let i = b.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[i]!);
+  return n;
 }

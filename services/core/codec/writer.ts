@@ -136,3 +136,8 @@ export class Writer {
     return target.subarray(offset, offset + this.pos);
   }
 }
+
+/** A Bitcoin VarInt on its own (block and message headers outside a Writer). */
+export function encodeVarInt(n: number | bigint): Buffer {
+  return new Writer(9).varint(n).toBuffer();
+}

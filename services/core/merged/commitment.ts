@@ -15,7 +15,7 @@ export const KNOWN_MERGED_CHAIN_IDS: ReadonlySet<number> = new Set([DOGE_CHAIN_I
 
 /** The parent coinbase's merged-mining commitment (the first `fabe6d6d` anywhere), as V36 reads it. */
 function commitmentOf(coinbase: Buffer): { auxRoot: bigint; auxSize: number } {
-  let mm;
+  let mm: ReturnType<typeof findMergedMiningData>;
   try {
     mm = findMergedMiningData(coinbase);
   } catch {

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { parseJsonExact } from '../codec/json.ts';
 import type { Lineage, Network, ParentNetwork, PowFunc } from './types.ts';
 import { bitcoin as bitcoinParent, PARENTS } from './parents.ts';
 import { NETWORKS } from './builtin.ts';
@@ -12,12 +13,7 @@ export class NetworkFileError extends Error {
   }
 }
 
-/** JSON whose integers beyond 2^53 stay exact (targets are 256-bit). */
-export function parseJsonExact(text: string): unknown {
-  return JSON.parse(text, (_k, v, ctx?: { source?: string }) =>
-    typeof v === 'number' && !Number.isSafeInteger(v) && ctx?.source && /^-?\d+$/.test(ctx.source) ? BigInt(ctx.source) : v,
-  );
-}
+export { parseJsonExact };
 
 export function parseNetworkText(text: string): unknown {
   const trimmed = text.trimStart();

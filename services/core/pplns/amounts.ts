@@ -1,7 +1,7 @@
 import { MAX_PAYOUT_OUTPUTS } from '../share/constants.ts';
 
 /**
- * Coinbase amounts from PPLNS weights (spec §6.3): 99.5 % pro rata, 0.5 % to the finder, and the
+ * Coinbase amounts from PPLNS weights (docs/protocol.md §6.3): 99.5 % pro rata, 0.5 % to the finder, and the
  * donation key takes the donated part plus every rounding remainder. Exact integer arithmetic.
  */
 export function coinbaseAmounts(subsidy: bigint, weights: Map<string, bigint>, total: bigint, finderKey: string, donationKey: string): Map<string, bigint> {
@@ -21,7 +21,7 @@ export function coinbaseAmounts(subsidy: bigint, weights: Map<string, bigint>, t
 }
 
 /**
- * Output order (spec §6.5): ascending amount, ties by key in byte/ASCII order, the donation last,
+ * Output order (docs/protocol.md §6.5): ascending amount, ties by key in byte/ASCII order, the donation last,
  * then only the last 4000 (zero amounts count toward the cap, as in the reference).
  */
 export function payoutOrder(amounts: Map<string, bigint>, donationKey: string): string[] {

@@ -15,7 +15,7 @@ export interface CumulativeWeights {
 const W = 65535n;
 
 /**
- * `get_cumulative_weights` walked share by share (spec §6.2): the definition, kept for tests
+ * `get_cumulative_weights` walked share by share (docs/protocol.md §6.2): the definition, kept for tests
  * and as the fallback; `PplnsWindows` gives the same result without walking the window.
  */
 export function cumulativeWeightsLinear<T extends PayoutItem>(tracker: Tracker<T>, start: bigint | null, maxShares: number, desiredWeight: bigint): CumulativeWeights {

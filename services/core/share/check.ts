@@ -28,7 +28,7 @@ export interface CheckOptions {
 }
 
 /**
- * Full verification of a share against its ancestors (`check`, spec §5.2). The share must already
+ * Full verification of a share against its ancestors (`check`, docs/protocol.md §5.2). The share must already
  * be in the tracker with its parent (and, for v < 34, the shares its tx refs point to).
  */
 export function checkShare(tracker: ShareTracker, share: Share, opts: CheckOptions): CheckResult {

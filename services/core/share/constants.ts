@@ -1,6 +1,6 @@
 import { Writer } from '../codec/writer.ts';
 
-/** The P2PK output that receives donations and every rounding remainder (spec §6.3). */
+/** The P2PK output that receives donations and every rounding remainder (docs/protocol.md §6.3). */
 export const DONATION_SCRIPT = Buffer.from(
   '4104ffd03de44a6e11b9917f3a29f9443283d9871c9d743ef30d5eddcd37094b64d1b3d8090496b53256786bf5c82932ec23c3b74d9f05a6f95a8b5529352656664bac',
   'hex',

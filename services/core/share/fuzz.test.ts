@@ -69,7 +69,8 @@ test('transactions with witness round-trip and random bytes give DecodeErrors', 
     assert.equal(encodeTx(decodeTx(b)).toString('hex'), hex);
     for (let i = 0; i < 300; i++) {
       const m = Buffer.from(b);
-      m[Math.floor(rand() * m.length)] ^= 1 + Math.floor(rand() * 255);
+      const at = Math.floor(rand() * m.length);
+      m[at] = m[at]! ^ (1 + Math.floor(rand() * 255));
       try { decodeTx(m.subarray(0, Math.floor(rand() * m.length) + 1)); } catch (e) { assert.ok(e instanceof DecodeError, String(e)); }
     }
   }

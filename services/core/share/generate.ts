@@ -144,7 +144,7 @@ interface BasePayee {
 }
 
 /**
- * generate_transaction up to the finder (spec §4.5 steps 1–6): the transaction walk, the subsidy,
+ * generate_transaction up to the finder (docs/protocol.md §4.5 steps 1–6): the transaction walk, the subsidy,
  * the PPLNS window and the 99.5 % pro-rata amounts in output order, segwit_data, the far share.
  * None of it depends on who finds the share, so work generation computes it once per (template,
  * best share) and finishes it per payout address: the same code path as verification, which runs
@@ -172,7 +172,7 @@ export interface GenerationBase {
   /** Pro-rata amounts by key (the donation key's included when it is in the window). */
   readonly amounts: Map<string, bigint>;
   readonly amountsSum: bigint;
-  /** Every key but the donation's, ascending by (amount, key) (spec §6.5). */
+  /** Every key but the donation's, ascending by (amount, key) (docs/protocol.md §6.5). */
   readonly order: readonly BasePayee[];
   readonly orderIndex: Map<string, number>;
   /** [V36 lineage] a key whose amount is counted but that never gets an output (the combined donation's address). */
@@ -276,7 +276,7 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
   if (rules.mergedMining) {
     v36 = { ...v36Payouts(tracker, net, prevHash, Math.min(height, net.REAL_CHAIN_LENGTH), subsidy), retarget: retargetBasis(tracker, net, prevHash), mergedPayoutHash: tracker.mergedPayoutHashOf(prevHash, net.REAL_CHAIN_LENGTH) };
   } else {
-    // PPLNS over the shares before the parent; the pro-rata 99.5 % (spec §6.3), in output order.
+    // PPLNS over the shares before the parent; the pro-rata 99.5 % (docs/protocol.md §6.3), in output order.
     const start = prev ? prev.previousHash : null;
     const maxShares = Math.max(0, Math.min(height, net.REAL_CHAIN_LENGTH) - 1);
     const desiredWeight = 65535n * BigInt(net.SPREAD) * targetToAverageAttempts(input.blockTarget);
@@ -418,7 +418,7 @@ function finishGenerationV36(base: GenerationBase, v36: V36Base, input: FinderIn
 }
 
 /**
- * generate_transaction from the finder on (spec §4.5 steps 7–10, §6.3–6.5): the finder's 0.5 %,
+ * generate_transaction from the finder on (docs/protocol.md §4.5 steps 7–10, §6.3–6.5): the finder's 0.5 %,
  * the donation remainder, the output order and cap, share_info, ref_hash and the gentx.
  */
 export function finishGeneration(base: GenerationBase, input: FinderInput): Generated {
@@ -539,7 +539,7 @@ export function finishGeneration(base: GenerationBase, input: FinderInput): Gene
 }
 
 /**
- * `generate_transaction` (spec §4.5): one pure function for both work generation and, with the
+ * `generate_transaction` (docs/protocol.md §4.5): one pure function for both work generation and, with the
  * share's own values and knownTxs = null, verification. The order of operations, integer divisions
  * and sort keys follow the reference exactly.
  */

@@ -20,7 +20,7 @@ export function refOutputScript(refHash: bigint, lastTxoutNonce: bigint): Buffer
 }
 
 /**
- * The generation transaction (spec §4.5 step 10): one coinbase input, the witness commitment first
+ * The generation transaction (docs/protocol.md §4.5 step 10): one coinbase input, the witness commitment first
  * when segwit is active (`commitmentScript`, from witnessCommitmentScript), the payouts, and the ref
  * output last; witness = the reserved value.
  */

@@ -1,6 +1,6 @@
 import { STALE_DOA, STALE_NONE, STALE_ORPHAN } from './types.ts';
 
-/** The node's own share counts, as the sharechain service keeps them (spec §5.5). */
+/** The node's own share counts, as the sharechain service keeps them (docs/protocol.md §5.5). */
 export interface OwnShareCounts {
   /** All my shares and my dead-on-arrival ones. */
   mine: number;

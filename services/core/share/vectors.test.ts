@@ -1,4 +1,4 @@
-// Every share of the reference-generated chains (../shared/vectors) must parse, hash, re-pack,
+// Every share of the reference-generated chains (test/vectors) must parse, hash, re-pack,
 // verify, regenerate its gentx and be reproduced by the generator, byte for byte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

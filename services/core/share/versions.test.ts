@@ -1,5 +1,5 @@
 // Every share version as a rule set: each one builds, parses and passes check() on a chain, and
-// v34 is byte-identical to v35 when no bech32 program starts with a zero nibble (spec §11.6).
+// v34 is byte-identical to v35 when no bech32 program starts with a zero nibble (docs/protocol.md §11.6).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildChain, easyNetwork } from '../testing/chain-builder.ts';
@@ -34,7 +34,9 @@ test('the jt35 vector chain re-typed as v34 verifies with the same share hashes'
   });
   const verdicts = [...verifyChain(net, packed, NOW)];
   assert.deepEqual(verdicts.filter((x) => !x.ok), []);
-  verdicts.forEach((x, i) => assert.equal(u256ToHex(x.share!.hash), doc.shares[i].share_hash));
+  verdicts.forEach((x, i) => {
+    assert.equal(u256ToHex(x.share!.hash), doc.shares[i].share_hash);
+  });
   assert.equal(parseWrappedShare(net, packed[0]).type, 34);
 });
 

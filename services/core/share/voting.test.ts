@@ -1,4 +1,4 @@
-// The hard-fork switch (spec §5.6): produce the successor at > 95 %, accept it at ≥ 60 % of the
+// The hard-fork switch (docs/protocol.md §5.6): produce the successor at > 95 %, accept it at ≥ 60 % of the
 // voting window, and never without CHAIN_LENGTH shares of history.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -27,7 +27,7 @@ export function countsTotal(counts: Map<number, bigint>): bigint {
 }
 
 /**
- * The version to produce on top of `prev` (spec §5.6): the same as prev's, or its successor once
+ * The version to produce on top of `prev` (docs/protocol.md §5.6): the same as prev's, or its successor once
  * strictly more than 95 % of the voting window asks for it.
  */
 export function versionToProduce(tracker: Tracker<Share>, net: Network, prev: Share | undefined, successorOf: (v: number) => number | null): { version: number; upgradeShare: number } {

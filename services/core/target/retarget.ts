@@ -37,7 +37,7 @@ export function poolAttemptsPerSecond<T extends TimedItem>(tracker: Tracker<T>, 
 }
 
 /**
- * The share-difficulty bounds for a share on top of `prevHash` (spec §5.3): the retargeted maximum
+ * The share-difficulty bounds for a share on top of `prevHash` (docs/protocol.md §5.3): the retargeted maximum
  * target `preTarget3`, tracking one share per SHARE_PERIOD and moving ±10 % per share at most.
  */
 export function preTarget3<T extends TimedItem>(tracker: Tracker<T>, net: Network, prevHash: bigint | null): bigint {

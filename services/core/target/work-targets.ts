@@ -19,7 +19,7 @@ export interface ShareTargetInput {
 }
 
 /**
- * The share target a miner is asked for (spec §8.5, local policy): about 1.67 % of pool shares per
+ * The share target a miner is asked for (docs/protocol.md §8.5, local policy): about 1.67 % of pool shares per
  * node, and harder shares for miners whose expected payout would fall below the dust threshold.
  * Consensus clips the result to [pre_target3 / 30, pre_target3] afterwards.
  */

@@ -1,12 +1,12 @@
-// Loads the reference vectors in ../shared/vectors (beside the checkout, as CI has it).
+// Loads the reference vectors copied into test/vectors/ (test/vectors/README.md says where they came from).
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseJsonExact } from '../codec/json.ts';
 
 export function vectorsDir(): string {
   const candidates = [
     process.env.P2POOL_VECTORS,
-    resolve(import.meta.dirname, '../../../../shared/vectors'),
-    resolve(import.meta.dirname, '../../../shared/vectors'),
+    resolve(import.meta.dirname, '../../../test/vectors'),
   ].filter((p): p is string => !!p);
   for (const c of candidates) if (existsSync(join(c, 'prim.json'))) return c;
   throw new Error(`reference vectors not found (tried ${candidates.join(', ')}); set P2POOL_VECTORS`);
@@ -14,9 +14,7 @@ export function vectorsDir(): string {
 
 /** JSON with integers beyond 2^53 kept exact as bigint. */
 export function parseJsonBig(text: string): any {
-  return JSON.parse(text, (_k, v, ctx?: { source?: string }) =>
-    typeof v === 'number' && !Number.isSafeInteger(v) && ctx?.source && /^-?\d+$/.test(ctx.source) ? BigInt(ctx.source) : v,
-  );
+  return parseJsonExact(text);
 }
 
 /** The vectors copied into the repository (test/vectors/), which tests use first. */

@@ -12,7 +12,7 @@ export interface PruneInput {
 }
 
 /**
- * `clean_tracker` (spec §7.3): eat away stale heads, then drop the oldest shares of chains longer
+ * `clean_tracker` (docs/protocol.md §7.3): eat away stale heads, then drop the oldest shares of chains longer
  * than 2·CHAIN_LENGTH + 10. Returns the removed hashes so the store can forget them.
  */
 export function pruneTracker(tracker: ShareTracker, input: PruneInput): bigint[] {

@@ -119,7 +119,7 @@ function cmpBig(a: bigint, b: bigint): number {
 }
 
 /**
- * `think()` (spec §7.2, jtoomim flavour): verify what can be verified, score the verified chains,
+ * `think()` (docs/protocol.md §7.2, jtoomim flavour): verify what can be verified, score the verified chains,
  * choose the best share (with punishment), and list the missing parents worth downloading.
  */
 export function think(tracker: ShareTracker, input: ThinkInput): ThinkResult {

@@ -1,4 +1,4 @@
-// Byte-order helpers for the miner-facing encodings (spec §8.3, §8.7, §11.9).
+// Byte-order helpers for the miner-facing encodings (docs/protocol.md §8.3, §8.7, §11.9).
 
 /** Reverses the byte order inside every 4-byte word ("swap4" in the reference). */
 export function swap4(src: Uint8Array): Buffer {

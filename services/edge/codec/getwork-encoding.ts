@@ -1,4 +1,4 @@
-// getwork's 128-byte `data`, `hash1`, `target` and `midstate` (spec §8.7, vectors in §11.9).
+// getwork's 128-byte `data`, `hash1`, `target` and `midstate` (docs/protocol.md §8.7, vectors in §11.9).
 import { swap4 } from './bytes.ts';
 import { sha256MidstateWords } from './sha256.ts';
 

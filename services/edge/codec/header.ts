@@ -1,4 +1,4 @@
-// Block-header reconstruction from stratum work (spec §8.3 "Submit → header"):
+// Block-header reconstruction from stratum work (docs/protocol.md §8.3 "Submit → header"):
 //   coinbase    = coinb1 || extranonce1 || extranonce2 || coinb2
 //   merkle root = fold of sha256d(root || branch[i]) starting from sha256d(coinbase)
 //   header      = version | prevhash | merkle root | ntime | bits | nonce   (all little-endian)
@@ -30,25 +30,8 @@ export function coinbaseMerkleRoot(
   return merkleRootFromBranch(sha256d(buildCoinbase(coinb1, en1, en2, coinb2)), branch);
 }
 
-export interface HeaderFields {
-  version: number;
-  prevHash: Uint8Array; // 32 bytes, internal order
-  merkleRoot: Uint8Array; // 32 bytes, internal order
-  ntime: number;
-  bits: number;
-  nonce: number;
-}
-
-/** Writes the 80-byte header into `out` (allocated when omitted). */
-export function writeHeader(f: HeaderFields, out: Buffer = Buffer.allocUnsafe(80)): Buffer {
-  out.writeUInt32LE(f.version >>> 0, 0);
-  out.set(f.prevHash, 4);
-  out.set(f.merkleRoot, 36);
-  out.writeUInt32LE(f.ntime >>> 0, 68);
-  out.writeUInt32LE(f.bits >>> 0, 72);
-  out.writeUInt32LE(f.nonce >>> 0, 76);
-  return out;
-}
+/** The 80-byte header writer is the core's (one for the edge, the pool and the tests). */
+export { writeHeaderBytes as writeHeader, type RawHeaderFields as HeaderFields } from '../../core/bitcoin/header.ts';
 
 /** mining.notify's prevhash: the internal-order bytes with every 4-byte word reversed. */
 export function stratumPrevHash(prevHash: Uint8Array): string {

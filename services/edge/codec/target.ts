@@ -1,5 +1,5 @@
 // Targets, difficulties and compact bits. Kept local to the edge until services/core/bitcoin/bits.ts
-// lands; these are the reference's definitions (spec §2.2, §2.3).
+// lands; these are the reference's definitions (docs/protocol.md §2.2, §2.3).
 
 export const MAX_U256 = (1n << 256n) - 1n;
 /** Difficulty 1 target: 0xffff · 2^208 (the reference's target_to_difficulty base). */
@@ -50,6 +50,4 @@ export function hashMeetsTarget(hashLE: Uint8Array, targetBE: Uint8Array): boole
   return true;
 }
 
-export function hashToBigInt(hashLE: Uint8Array): bigint {
-  return BigInt('0x' + Buffer.from(hashLE).reverse().toString('hex'));
-}
+export { u256FromLE as hashToBigInt } from '../../core/bitcoin/uint256.ts';

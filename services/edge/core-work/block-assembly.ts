@@ -1,9 +1,9 @@
-// The full block for a solved job (spec §8.6 step 2): the miner hashed the stripped coinbase; the
+// The full block for a solved job (docs/protocol.md §8.6 step 2): the miner hashed the stripped coinbase; the
 // block carries the gentx WITH its witness (marker, flag, the "[P2Pool]"x4 reserved value), then the
 // template transactions the share included, then Litecoin's MWEB suffix. Assembly is the template
 // builder's block.ts; only the witness splice is done here, on bytes, so nothing is re-encoded.
-import { encodeVarInt } from '../../template-builder/p2p/messages.ts';
-import { assembleBlock } from '../../template-builder/block.ts';
+import { encodeVarInt } from '../../core/index.ts';
+import { assembleBlock } from '../../pool/work/block.ts';
 import type { JobPayload } from './job-builder.ts';
 
 /**

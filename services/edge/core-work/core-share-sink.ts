@@ -1,10 +1,10 @@
 // CoreShareSink: what the edge does with a solution that met the block or the share target
-// (spec §8.6). The block goes out first — assembled here and handed to the injected submitBlock
+// (docs/protocol.md §8.6). The block goes out first — assembled here and handed to the injected submitBlock
 // (the template builder, directly or over the bus) — then the share is built with the core's
 // get_share and handed, packed, to the injected submitShare (the sharechain). Both hand-offs are
 // synchronous calls; whatever they return (a promise) is only observed for logging, never awaited.
 import { decodeHeader, u256ToLE, type Share } from '../../core/index.ts';
-import { headerHashHex } from '../../template-builder/block.ts';
+import { headerHashHex } from '../../pool/work/block.ts';
 import type { ShareSink, Solution } from '../work-source.ts';
 import { isJobPayload, type JobPayload } from './job-builder.ts';
 import { blockForSolution } from './block-assembly.ts';
@@ -94,6 +94,7 @@ export class CoreShareSink implements ShareSink {
     this.o.log?.info('block found', { hash: meta.hash, height: meta.height, miner: solution.username });
   }
 
+  // biome-ignore lint/suspicious/noConfusingVoidType: nothing (the share is handed off) or a promise the miner's answer waits for
   submitShare(solution: Solution): void | Promise<unknown> {
     const payload = this.payloadOf(solution);
     if (payload === null) return;

@@ -4,16 +4,16 @@
 // generateTransaction on a WorkBasisView and cached, so the fan-out to thousands of connections of
 // the same key costs one build.
 //
-// Epochs follow the reference's new-work events (spec §8.1): a new previous block, version or bits,
+// Epochs follow the reference's new-work events (docs/protocol.md §8.1): a new previous block, version or bits,
 // the transaction list going from empty to non-empty, or a new work basis (best share, stale_info,
 // punish state, sync state). A template that only changed its transactions replaces the work for
 // jobs built from now on but is no event, as in the reference (miners move to it at the next one).
 // Changes in the same turn of the event loop (the template and the basis that follows it) make one
 // event.
 import { ByteArena, type Network } from '../../core/index.ts';
-import type { Work } from '../../template-builder/template.ts';
-import type { WorkBasis } from '../../sharechain/work/basis.ts';
-import { WorkBasisView, BasisMismatchError } from '../../sharechain/work/basis-view.ts';
+import type { Work } from '../../pool/work/template.ts';
+import type { WorkBasis } from '../../pool/work/basis.ts';
+import { WorkBasisView, BasisMismatchError } from '../../pool/work/basis-view.ts';
 import { WorkUnavailableError, type JobTemplate, type NewWorkEvent, type WorkRequest, type WorkSource } from '../work-source.ts';
 import { buildJob, prepareWork, type AuxCommitment, type GenerationMode, type WorkContext } from './job-builder.ts';
 import type { LocalRates } from './targets.ts';
@@ -216,7 +216,7 @@ export class CoreWorkSource implements WorkSource {
 
   // ---- internals ----
 
-  /** The per-(work, basis) preparation, or the reference-style reason there is no work (spec §8.7 -12345 errors). */
+  /** The per-(work, basis) preparation, or the reference-style reason there is no work (docs/protocol.md §8.7 -12345 errors). */
   private requireContext(): WorkContext {
     if (this.context !== null) return this.context;
     if (this.contextError !== null) throw this.contextError;

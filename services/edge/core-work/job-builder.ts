@@ -12,9 +12,9 @@ import {
   DOGE_CHAIN_ID, mergedPayoutScript,
   type GenerationBase, type Generated, type MergedAddress, type Network, type Tx,
 } from '../../core/index.ts';
-import type { Work } from '../../template-builder/template.ts';
-import type { WorkBasis } from '../../sharechain/work/basis.ts';
-import type { EdgeGenerateInput, WorkBasisView } from '../../sharechain/work/basis-view.ts';
+import type { Work } from '../../pool/work/template.ts';
+import type { WorkBasis } from '../../pool/work/basis.ts';
+import type { EdgeGenerateInput, WorkBasisView } from '../../pool/work/basis-view.ts';
 import type { JobTemplate } from '../work-source.ts';
 import { knownTxsOf, selectTransactions, selectionFromGenerated, SegwitBeforeActivationError, type TxSelection } from './tx-selection.ts';
 import { choosePayout, type PayoutChoice } from './payout.ts';
@@ -115,7 +115,7 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
     coinbaseScript: coinbaseScript(work, texts, aux?.mmData ?? null),
     aux,
     prevHash: Buffer.from(work.previousBlockHex, 'hex').reverse(),
-    // Spec §8.2: job version = max(template version, 0x20000000).
+    // docs/protocol.md §8.2: job version = max(template version, 0x20000000).
     version: Math.max(work.version >>> 0, 0x20000000) >>> 0,
     ntime: work.curtime,
     blockTarget: work.target,
@@ -203,7 +203,7 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
     version: c.version,
     bits: work.bits,
     ntime: c.ntime,
-    // Spec §4.5 notes: coinb1 = stripped_gentx[:-12], coinb2 = stripped_gentx[-4:]; the 8 bytes between are the nonce.
+    // docs/protocol.md §4.5: coinb1 = stripped_gentx[:-12], coinb2 = stripped_gentx[-4:]; the 8 bytes between are the nonce.
     coinb1: stripped.subarray(0, stripped.length - 12),
     coinb2: stripped.subarray(stripped.length - 4),
     merkleBranch: selection.merkleBranchRaw,

@@ -1,4 +1,4 @@
-// Who a job pays (spec §8.4): the miner's address, or the node's address for usernames that are
+// Who a job pays (docs/protocol.md §8.4): the miner's address, or the node's address for usernames that are
 // not addresses, for addresses the share version cannot pay (layout A pays only P2PKH), and with
 // probability -f/--fee percent.
 //
@@ -6,7 +6,7 @@
 // every request of the (address, target) key in the epoch. We draw once per key and epoch, which
 // is the same thing: the fee share of jobs, in expectation, is -f percent.
 import { decodeAddress, type Network } from '../../core/index.ts';
-import type { WorkBasisView } from '../../sharechain/work/basis-view.ts';
+import type { WorkBasisView } from '../../pool/work/basis-view.ts';
 
 export interface PayoutChoice {
   address: string;

@@ -1,10 +1,10 @@
-// The node's share and pseudoshare target policy (spec §8.5) on the edge: the core's
+// The node's share and pseudoshare target policy (docs/protocol.md §8.5) on the edge: the core's
 // desiredShareTarget / pseudoshareTarget, fed from the work basis and the local rates.
 import {
   desiredShareTarget, pseudoshareTarget, targetToAverageAttempts,
   type Network,
 } from '../../core/index.ts';
-import type { WorkBasis } from '../../sharechain/work/basis.ts';
+import type { WorkBasis } from '../../pool/work/basis.ts';
 
 /** Local hash rates the policy reads (H/s). Every function is optional; see CoreWorkOptions.rates. */
 export interface LocalRates {

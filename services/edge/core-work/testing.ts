@@ -1,8 +1,8 @@
 // Synthetic block templates for tests and benches: deterministic, structurally real transactions
 // (segwit and legacy, P2WPKH outputs) turned into the template builder's Work by its own parser.
 import { encodeTx, hash256, u256ToHex, type Tx } from '../../core/index.ts';
-import { parseTemplate, type Work } from '../../template-builder/template.ts';
-import { coinParams } from '../../template-builder/coins.ts';
+import { parseTemplate, type Work } from '../../pool/work/template.ts';
+import { coinParams } from '../../pool/coins.ts';
 
 export interface SyntheticTemplateOptions {
   /** Stop adding transactions at this many bytes (default 1 MB). */

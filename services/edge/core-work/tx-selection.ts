@@ -1,7 +1,7 @@
 // Which template transactions a share built on this work includes, and everything that follows from
 // that choice alone: the adjusted subsidy, segwit_data, the block's coinbase merkle branch.
 //
-// Why this exists: generate_transaction's transaction walk (spec §4.5 steps 3, 4 and 8) depends only
+// Why this exists: generate_transaction's transaction walk (docs/protocol.md §4.5 steps 3, 4 and 8) depends only
 // on the template and the gentx size/weight budget, never on the payout address or the share
 // target. Run per (address, target), the core would re-encode and re-hash the whole template for
 // every job (this is most of the reference's ~110 ms per get_work). We run the walk once per work
@@ -13,8 +13,8 @@ import {
   txid as coreTxid, decodeTx, coinbaseMerkleBranch, merkleRoot, shareVersion, subsidy as subsidyFunc, u256ToLE, u256FromLE,
   type DesiredTx, type Network, type SegwitData, type Tx,
 } from '../../core/index.ts';
-import type { TemplateTx, Work } from '../../template-builder/template.ts';
-import { coinbaseBranchPacked, merkleRootPacked } from '../../template-builder/merkle.ts';
+import type { TemplateTx, Work } from '../../pool/work/template.ts';
+import { coinbaseBranchPacked, merkleRootPacked } from '../../pool/work/merkle.ts';
 
 export interface TxSelection {
   /** Included transactions, a prefix of the template (the walk stops, it never skips). */

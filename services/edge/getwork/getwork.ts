@@ -1,4 +1,4 @@
-// getwork (spec §8.7): each request gets a fresh extranonce1 with a zero extranonce2, so the
+// getwork (docs/protocol.md §8.7): each request gets a fresh extranonce1 with a zero extranonce2, so the
 // header's merkle root identifies the work on submit. Work is remembered for the job lifetime.
 import type { EdgeContext } from '../edge-context.ts';
 import { adoptEpoch } from '../edge-context.ts';

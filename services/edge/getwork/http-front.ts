@@ -101,7 +101,7 @@ export class HttpFront {
   private identity(req: IncomingMessage): Identity {
     const auth = req.headers.authorization;
     let username = '';
-    if (auth !== undefined && auth.startsWith('Basic ')) {
+    if (auth?.startsWith('Basic ')) {
       const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       username = colon >= 0 ? decoded.slice(0, colon) : decoded;

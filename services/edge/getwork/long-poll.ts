@@ -1,4 +1,4 @@
-// getwork long polling (spec §8.7): a poll from (client IP, Authorization) returns at once if a
+// getwork long polling (docs/protocol.md §8.7): a poll from (client IP, Authorization) returns at once if a
 // new-work event happened since that client's previous poll, otherwise it waits for the next one.
 
 export interface Parked {

@@ -1,4 +1,4 @@
-// The reference's username conventions (spec §8.4):
+// The reference's username conventions (docs/protocol.md §8.4):
 //   address[,MERGED_ADDRESS][.worker|_worker][/SHAREDIFF][+PSEUDODIFF]   (pairs in any order, later ones win)
 // MERGED_ADDRESS: the miner's payout address on the merged chain (V36, spec p2pool-v36 §8.2).
 // Numbers that do not parse are ignored, as in the reference.

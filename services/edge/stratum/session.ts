@@ -120,6 +120,7 @@ export class StratumSession {
       // by default on Node 22+); otherwise we would wait for an event that never comes.
       // Stop reading its requests until it reads our replies: a submit flood throttles itself.
       this.paused = true;
+      this.ctx.counters.readsPaused++;
       s.pause();
       s.once('drain', () => {
         this.paused = false;

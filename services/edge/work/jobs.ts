@@ -4,7 +4,6 @@
 // With many distinct keys (a public node: one job per payout address) a job's set-up is on the
 // fan-out's path, so what is the same for a whole template (prevhash, branch) is encoded once.
 import type { JobTemplate } from '../work-source.ts';
-import { encodeCall } from '../codec/jsonrpc.ts';
 import { stratumPrevHash } from '../codec/header.ts';
 import { u32Hex } from '../codec/bytes.ts';
 import { targetToBE } from '../codec/target.ts';
@@ -58,7 +57,7 @@ export class Job {
     return (this.scratch = b);
   }
 
-  /** mining.notify params (spec §8.3). */
+  /** mining.notify params (docs/protocol.md §8.3). */
   notifyParams(cleanJobs: boolean): unknown[] {
     const t = this.template;
     return [

@@ -1,4 +1,4 @@
-// Per-connection pseudoshare difficulty (the reference's JT vardiff, spec §8.3), plus a grace
+// Per-connection pseudoshare difficulty (the reference's JT vardiff, docs/protocol.md §8.3), plus a grace
 // period: right after a retarget, shares at the previous target still count, because the miner
 // may have been hashing at the old difficulty when our set_difficulty was in flight.
 import { targetToBE, hashMeetsTarget, clampTarget } from '../codec/target.ts';

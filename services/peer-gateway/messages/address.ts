@@ -1,4 +1,4 @@
-// `address` = services u64 | IPV6AddressType (16 bytes) | port u16 big-endian (spec §3.2).
+// `address` = services u64 | IPV6AddressType (16 bytes) | port u16 big-endian (docs/protocol.md §3.2).
 import type { Reader, Writer } from '../../core/index.ts';
 import { bytesToHost, hostToBytes } from '../netaddr.ts';
 

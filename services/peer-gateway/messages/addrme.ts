@@ -1,4 +1,4 @@
-// `addrme(port)`: "advertise me at my IP and this port" (spec §3.5). The port is little-endian here,
+// `addrme(port)`: "advertise me at my IP and this port" (docs/protocol.md §3.5). The port is little-endian here,
 // unlike inside an `address`.
 import { Reader, Writer } from '../../core/index.ts';
 import type { PeerLike } from './context.ts';

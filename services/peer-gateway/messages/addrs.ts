@@ -1,4 +1,4 @@
-// `addrs`: learned peer addresses with a timestamp each (spec §3.5).
+// `addrs`: learned peer addresses with a timestamp each (docs/protocol.md §3.5).
 import { Reader, Writer } from '../../core/index.ts';
 import { readAddress, writeAddress, type NetAddress } from './address.ts';
 import type { PeerLike } from './context.ts';

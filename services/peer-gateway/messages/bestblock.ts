@@ -1,4 +1,4 @@
-// `bestblock(header)`: a peer's newest block header, for the empty-block shortcut (spec §3.8).
+// `bestblock(header)`: a peer's newest block header, for the empty-block shortcut (docs/protocol.md §3.8).
 import { Reader, readHeader, encodeHeader, bitsToTarget, powHash, type BlockHeader } from '../../core/index.ts';
 import { PeerMisbehavingError } from '../errors.ts';
 import type { PeerLike } from './context.ts';

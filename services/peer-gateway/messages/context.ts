@@ -12,14 +12,14 @@ export interface NodeContext {
   readonly net: Network;
   /** This node's random 64-bit nonce (fixed for the process). */
   readonly nonce: bigint;
-  /** Raised as the share version rises (spec §5.6); applies to new handshakes only. */
+  /** Raised as the share version rises (docs/protocol.md §5.6); applies to new handshakes only. */
   readonly minProtocolVersion: number;
   readonly addrs: AddressStore;
   nowSeconds(): number;
   random(): number;
   hasPeerNonce(nonce: bigint): boolean;
   randomPeer(): PeerLike | undefined;
-  /** Transaction relay runs only while the best share version is < 34 (spec §3.9). */
+  /** Transaction relay runs only while the best share version is < 34 (docs/protocol.md §3.9). */
   txRelayActive(): boolean;
   /** A transaction this node knows (known_txs), full serialization. */
   knownTx(hash: bigint): Buffer | undefined;

@@ -1,4 +1,4 @@
-// `forget_tx(tx_hashes)`: the peer releases transactions it asked us to remember (spec §3.9, share versions < 34 only).
+// `forget_tx(tx_hashes)`: the peer releases transactions it asked us to remember (docs/protocol.md §3.9, share versions < 34 only).
 import type { PeerLike } from './context.ts';
 import { decodeTxHashes, encodeTxHashes, type TxHashesMessage } from './tx-hash-list.ts';
 

@@ -1,4 +1,4 @@
-// `have_tx(tx_hashes)`: the peer now knows these transactions (spec §3.9, share versions < 34 only).
+// `have_tx(tx_hashes)`: the peer now knows these transactions (docs/protocol.md §3.9, share versions < 34 only).
 import type { PeerLike } from './context.ts';
 import { decodeTxHashes, encodeTxHashes, type TxHashesMessage } from './tx-hash-list.ts';
 

@@ -1,4 +1,4 @@
-// The 13 messages of spec §3.2, each with its codec and handler, keyed by command.
+// The 13 messages of docs/protocol.md §3.2, each with its codec and handler, keyed by command.
 import type { PeerLike } from './context.ts';
 import * as version from './version.ts';
 import * as ping from './ping.ts';

@@ -1,4 +1,4 @@
-// `losing_tx(tx_hashes)`: the peer no longer knows these transactions (spec §3.9, share versions < 34 only).
+// `losing_tx(tx_hashes)`: the peer no longer knows these transactions (docs/protocol.md §3.9, share versions < 34 only).
 import type { PeerLike } from './context.ts';
 import { decodeTxHashes, encodeTxHashes, type TxHashesMessage } from './tx-hash-list.ts';
 

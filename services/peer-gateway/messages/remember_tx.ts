@@ -1,5 +1,5 @@
 // `remember_tx(tx_hashes, txs)`: transactions the peer will reference in shares, by hash when we have
-// them and in full otherwise (spec §3.9). Full txs are kept as their exact bytes.
+// them and in full otherwise (docs/protocol.md §3.9). Full txs are kept as their exact bytes.
 import { Reader, Writer, readTx } from '../../core/index.ts';
 import type { PeerLike } from './context.ts';
 

@@ -1,4 +1,4 @@
-// `shares`: a list of share wrappers {type: VarInt, contents: VarStr} (spec §3.8 "Receiving shares").
+// `shares`: a list of share wrappers {type: VarInt, contents: VarStr} (docs/protocol.md §3.8 "Receiving shares").
 import { Reader, Writer, readWrapper } from '../../core/index.ts';
 import type { PeerLike } from './context.ts';
 import { loadShares, type Wrapped } from './share-list.ts';

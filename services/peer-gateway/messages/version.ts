@@ -1,4 +1,4 @@
-// `version`: the first message each side sends (spec §3.2, §3.4). The handler is the handshake's
+// `version`: the first message each side sends (docs/protocol.md §3.2, §3.4). The handler is the handshake's
 // acceptance rules; what happens once accepted lives in Peer.establish.
 import { Reader, Writer } from '../../core/index.ts';
 import { PeerDisconnect, PeerMisbehavingError } from '../errors.ts';

@@ -4,8 +4,8 @@
 import { ShareTracker, think, type Network, type Share, type ThinkResult } from '../../core/index.ts';
 import { buildChain } from '../../core/testing/chain-builder.ts';
 import type { PeerGateway } from '../gateway.ts';
-import type { AddSharesResult, ShareSource } from '../share-source.ts';
-import { referenceStops, serveChain } from '../share-exchange.ts';
+import type { AddSharesResult, ShareSource } from '../../pool/share-source.ts';
+import { referenceStops, serveChain } from '../../pool/share-exchange.ts';
 
 export interface MiniSharechainOptions {
   /** Seconds since the epoch as the chain sees it (tests pin it near the mined timestamps). */

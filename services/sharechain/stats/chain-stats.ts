@@ -5,7 +5,7 @@ import {
   DONATION_SCRIPT, DONATION_PUBKEY_HASH, STALE_DOA, STALE_ORPHAN,
   type Network, type Share, type ShareTracker,
 } from '../../core/index.ts';
-import type { GlobalStats } from '../../web/reference/source.ts';
+import type { GlobalStats } from '../../pool/reference-stats.ts';
 
 /** `get_average_stale_prop`: stales / (n + stales) over n shares, where a stale is any stale_info set. */
 export function averageStaleProp(tracker: ShareTracker, best: bigint, n: number): number {
@@ -83,7 +83,7 @@ export function users(tracker: ShareTracker, net: Network, best: bigint | null):
   return out;
 }
 
-/** `get_expected_payouts` (spec §6.4) by address, satoshis. */
+/** `get_expected_payouts` (docs/protocol.md §6.4) by address, satoshis. */
 export function currentPayouts(tracker: ShareTracker, net: Network, best: bigint | null, blockBits: number | null, subsidy: bigint | null): Map<string, bigint> {
   const out = new Map<string, bigint>();
   if (best === null || blockBits === null || subsidy === null) return out;

@@ -5,7 +5,7 @@ import {
   targetToAverageAttempts, targetToDifficulty, bitsToTarget, parseBip34Height, u256ToHex, STALE_DOA, STALE_ORPHAN,
   checkShare, encodeTx,
 } from '../../core/index.ts';
-import type { GlobalStats, LogSample, RecentBlock, ReferenceStatsSource } from '../../web/reference/source.ts';
+import type { GlobalStats, LogSample, RecentBlock, ReferenceStatsSource } from '../../pool/reference-stats.ts';
 import type { Sharechain } from '../sharechain.ts';
 import {
   averageStaleProp, currentPayouts, globalStats, keyToAddress, poolRate, realPoolRate, recentBlocks, staleInfoName, staleRates, users, otherTxHashes,
@@ -141,7 +141,7 @@ export class ReferenceStats implements ReferenceStatsSource {
     };
   }
 
-  /** `get_warnings` (spec §5.6): a majority voting for a share version this node does not know. */
+  /** `get_warnings` (docs/protocol.md §5.6): a majority voting for a share version this node does not know. */
   warnings(): string[] {
     const { tracker, net } = this.sc;
     const best = this.best;

@@ -1,4 +1,4 @@
-// Append-only share store under the data dir (spec §7.4): files shares.0, shares.1, … of CRC-checked
+// Append-only share store under the data dir (docs/protocol.md §7.4): files shares.0, shares.1, … of CRC-checked
 // lines (line-format.ts). Appends are group-committed: everything queued while a write+fdatasync is in
 // flight goes out in the next single write, so a burst of shares costs one sync, and each caller's
 // promise resolves only after its lines are on disk. A SIGKILL can only cut the batch being written:

@@ -1,7 +1,8 @@
 // Bitcoin P2P framing and the few messages the template builder speaks to its own full node:
 // version/verack (handshake), ping/pong (keep-alive), sendheaders, inv/headers (new-block signal)
 // and block (submission). Everything else the node sends is read past and ignored.
-import { createHash } from 'node:crypto';
+import { encodeVarInt, sha256d } from '../../core/index.ts';
+import { headerHashHex } from '../../pool/work/block.ts';
 
 export const HEADER_SIZE = 24;
 export const PROTOCOL_VERSION = 70016;
@@ -11,8 +12,7 @@ export const MSG_WITNESS_FLAG = 0x40000000;
 export const MAX_PAYLOAD = 32 * 1024 * 1024;
 
 export function checksum(payload: Uint8Array): Buffer {
-  const h1 = createHash('sha256').update(payload).digest();
-  return createHash('sha256').update(h1).digest().subarray(0, 4);
+  return sha256d(payload).subarray(0, 4);
 }
 
 export function frame(magic: Buffer, command: string, payload: Buffer = Buffer.alloc(0)): Buffer {
@@ -70,13 +70,6 @@ function netAddr(services: bigint, port: number): Buffer {
   b.set([127, 0, 0, 1], 20);
   b.writeUInt16BE(port, 24);
   return b;
-}
-
-export function encodeVarInt(n: number): Buffer {
-  if (n < 0xfd) return Buffer.from([n]);
-  if (n <= 0xffff) { const b = Buffer.alloc(3); b[0] = 0xfd; b.writeUInt16LE(n, 1); return b; }
-  if (n <= 0xffffffff) { const b = Buffer.alloc(5); b[0] = 0xfe; b.writeUInt32LE(n, 1); return b; }
-  const b = Buffer.alloc(9); b[0] = 0xff; b.writeBigUInt64LE(BigInt(n), 1); return b;
 }
 
 export function readVarInt(buf: Buffer, pos: number): [value: number, next: number] {
@@ -146,11 +139,6 @@ export interface AnnouncedHeader {
   version: number;
 }
 
-export function blockHashHex(header80: Uint8Array): string {
-  const h1 = createHash('sha256').update(header80).digest();
-  return createHash('sha256').update(h1).digest().reverse().toString('hex');
-}
-
 export function decodeHeaders(p: Buffer): AnnouncedHeader[] {
   const [n, start] = readVarInt(p, 0);
   const out: AnnouncedHeader[] = [];
@@ -160,7 +148,7 @@ export function decodeHeaders(p: Buffer): AnnouncedHeader[] {
     if (raw.length < 80) throw new Error('truncated headers message');
     out.push({
       raw,
-      hash: blockHashHex(raw),
+      hash: headerHashHex(raw),
       version: raw.readInt32LE(0),
       previousBlock: Buffer.from(raw.subarray(4, 36)).reverse().toString('hex'),
       timestamp: raw.readUInt32LE(68),

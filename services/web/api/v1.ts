@@ -8,7 +8,7 @@ import type { ServiceInstance } from '../../gen/p2pool/v1/common.ts';
 import type { BusStatsSource } from '../bus-stats.ts';
 import type { HistoryDatabase } from '../graph/history.ts';
 import { VIEWS } from '../graph/history.ts';
-import { json, type WebRequest, type WebResponse } from '../http.ts';
+import { json, type WebRequest, type WebResponse } from '../../runtime/http-get.ts';
 import { OPENAPI } from './openapi.ts';
 
 export interface ApiDeps {

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WebRequest, WebResponse, WebRoute } from '../http.ts';
-import { json } from '../http.ts';
+import type { WebRequest, WebResponse, WebRoute } from '../../runtime/http-get.ts';
+import { json } from '../../runtime/http-get.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const uplotDir = join(dirname(createRequire(import.meta.url).resolve('uplot')), '..', 'dist');

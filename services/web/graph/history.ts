@@ -36,6 +36,7 @@ type Bin = Map<string, [number, number]>;
 // One point of /web/graph_data: [center time, value, width, default].
 export type GraphPoint = [number, number | Record<string, number> | null, number, number | null];
 
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the reference's name for a graph view (module-local, never the global)
 export class DataView {
   readonly desc: ViewDesc;
   readonly stream: StreamDesc;

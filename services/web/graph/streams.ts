@@ -1,4 +1,4 @@
-// The streams of /web/graph_data (the reference's names, spec §9) and how one sample of the node's
+// The streams of /web/graph_data (the reference's names, docs/protocol.md §9) and how one sample of the node's
 // statistics feeds them. The web service samples the sharechain's GetStats and the gateway's GetPeers
 // every few seconds (recorder.ts); rate streams get rate × interval, so a bin reads as the average rate.
 import { HistoryDatabase, type StreamDesc } from './history.ts';

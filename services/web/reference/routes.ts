@@ -1,8 +1,8 @@
-// The reference's JSON endpoints (spec §9) as pure request → response functions over a
+// The reference's JSON endpoints (docs/protocol.md §9) as pure request → response functions over a
 // ReferenceStatsSource. The web service routes worker-port and web-port GETs here first.
-import type { WebRequest, WebResponse } from '../http.ts';
-import { referenceJson } from './json.ts';
-import type { CurrencyInfo, ReferenceStatsSource } from './source.ts';
+import type { WebRequest, WebResponse } from '../../runtime/http-get.ts';
+import { referenceJson } from '../../pool/reference-json.ts';
+import type { CurrencyInfo, ReferenceStatsSource } from '../../pool/reference-stats.ts';
 
 const CORS = { 'access-control-allow-origin': '*' };
 

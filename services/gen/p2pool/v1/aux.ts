@@ -8,7 +8,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { HealthRequest, HealthResponse } from "./common.ts";
 
-/** Aux: merged mining, getauxblock on each --merged URL (spec §8.8). Bus subjects: docs/bus.md. */
+/** Aux: merged mining, getauxblock on each --merged URL (docs/protocol.md §8.8). Bus subjects: docs/bus.md. */
 
 export interface GetAuxWorkRequest {
 }

@@ -185,7 +185,7 @@ export interface ServiceInstance {
 }
 
 /**
- * The P2Pool share wrapper `{type: VarInt, contents: VarStr}` (spec §4.1), unpacked one level so the
+ * The P2Pool share wrapper `{type: VarInt, contents: VarStr}` (docs/protocol.md §4.1), unpacked one level so the
  * version can be read without parsing.
  */
 export interface PackedShare {

@@ -30,7 +30,7 @@ export const TemplateReason = {
   NEW_BLOCK: 1,
   LONGPOLL: 2,
   POLL: 3,
-  /** BEST_BLOCK_HEADER - A peer's bestblock header ahead of the full node (empty-block shortcut, spec §8.1). */
+  /** BEST_BLOCK_HEADER - A peer's bestblock header ahead of the full node (empty-block shortcut, docs/protocol.md §8.1). */
   BEST_BLOCK_HEADER: 4,
   /** NODE_SWITCH - Work now comes from another full node. */
   NODE_SWITCH: 5,

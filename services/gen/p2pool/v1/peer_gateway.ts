@@ -37,7 +37,7 @@ export interface GetPeersResponse {
 }
 
 export interface BroadcastShareRequest {
-  /** Newest first, at most 5 (spec §3.8). */
+  /** Newest first, at most 5 (docs/protocol.md §3.8). */
   shares: PackedShare[];
   /** Don't echo back to the peer a share came from. */
   excludePeer: string;
@@ -1154,7 +1154,7 @@ export const BanPeerResponse: MessageFns<BanPeerResponse> = {
 export interface PeerGateway {
   Health(request: HealthRequest): Promise<HealthResponse>;
   GetPeers(request: GetPeersRequest): Promise<GetPeersResponse>;
-  /** Relay shares to every peer that does not have them (spec §3.8 broadcast_share). */
+  /** Relay shares to every peer that does not have them (docs/protocol.md §3.8 broadcast_share). */
   BroadcastShare(request: BroadcastShareRequest): Promise<BroadcastShareResponse>;
   /** Ask peers for shares (`sharereq`); the reply arrives as PeerShareReceived / AddPeerShares. */
   RequestShares(request: RequestSharesRequest): Promise<RequestSharesResponse>;
@@ -1235,7 +1235,7 @@ export const PeerGatewayDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
-    /** Relay shares to every peer that does not have them (spec §3.8 broadcast_share). */
+    /** Relay shares to every peer that does not have them (docs/protocol.md §3.8 broadcast_share). */
     broadcastShare: {
       name: "BroadcastShare",
       requestType: BroadcastShareRequest as typeof BroadcastShareRequest,

@@ -28,7 +28,7 @@ export const ShareOutcome = {
   DUPLICATE: 2,
   /** INVALID - Failed parsing or verification; `reason` says why. */
   INVALID: 3,
-  /** OBSOLETE - Type older than the network accepts (skipped, spec §3.8). */
+  /** OBSOLETE - Type older than the network accepts (skipped, docs/protocol.md §3.8). */
   OBSOLETE: 4,
   UNRECOGNIZED: -1,
 } as const;
@@ -178,7 +178,7 @@ export interface ShareResult {
 
 export interface AddPeerSharesResponse {
   results: ShareResult[];
-  /** The peer sent something that calls for disconnect/ban (spec §3.7); the gateway acts on it. */
+  /** The peer sent something that calls for disconnect/ban (docs/protocol.md §3.7); the gateway acts on it. */
   misbehaving: boolean;
   misbehavingReason: string;
 }
@@ -186,7 +186,7 @@ export interface AddPeerSharesResponse {
 export interface GetWorkBasisRequest {
 }
 
-/** A payout destination with its PPLNS weight (spec §6). */
+/** A payout destination with its PPLNS weight (docs/protocol.md §6). */
 export interface PayoutWeight {
   /** Address string (share versions >= 34) or empty when `script` is set. */
   address: string;
@@ -197,7 +197,7 @@ export interface PayoutWeight {
 
 /**
  * Everything an edge needs to build a coinbase and a share for any payout address without asking
- * again (spec §4.5): the chain side of generate_transaction. The template side is BlockTemplate.
+ * again (docs/protocol.md §4.5): the chain side of generate_transaction. The template side is BlockTemplate.
  */
 export interface WorkBasis {
   /** Monotonic per sharechain instance; changes whenever the basis changes. */
@@ -205,7 +205,7 @@ export interface WorkBasis {
   syncState: SyncState;
   /** Best share (the new share's previous share), 32 bytes; empty for a genesis share. */
   previousShareHash: Uint8Array;
-  /** Share type to produce (spec §5.6). */
+  /** Share type to produce (docs/protocol.md §5.6). */
   shareVersion: bigint;
   desiredVersion: bigint;
   /** Height of the previous share in the tracker. */
@@ -215,26 +215,26 @@ export interface WorkBasis {
   prevTimestamp: number;
   /** 99th ancestor of the previous share; empty if none. */
   farShareHash: Uint8Array;
-  /** pre_target3 (spec §5.3) as compact bits: the easiest allowed share target. */
+  /** pre_target3 (docs/protocol.md §5.3) as compact bits: the easiest allowed share target. */
   maxBits: number;
   /** pre_target3 / 30 as compact bits: the hardest allowed share target. */
   minBits: number;
   /**
-   * PPLNS window for a share on top of previous_share_hash, before amounts (spec §6.2). Computed
+   * PPLNS window for a share on top of previous_share_hash, before amounts (docs/protocol.md §6.2). Computed
    * with the block target of `template_id`'s template.
    */
   weights: PayoutWeight[];
   totalWeight: Uint8Array;
   donationWeight: Uint8Array;
   templateId: bigint;
-  /** stale_info this node's next share should carry (spec §5.5): 0, 253 or 254. */
+  /** stale_info this node's next share should carry (docs/protocol.md §5.5): 0, 253 or 254. */
   staleInfo: number;
   /** Node payout address (-a) and fees, for usernames that are not addresses. */
   nodeAddress: string;
   workerFeePercent: number;
   donationPercent: number;
   publishedAtMs: bigint;
-  /** Local hashrate estimate, H/s, for share target selection (spec §8.5). */
+  /** Local hashrate estimate, H/s, for share target selection (docs/protocol.md §8.5). */
   localHashRate: number;
   /**
    * The rest is what an edge needs to run the core's generate_transaction on the basis alone
@@ -247,7 +247,7 @@ export interface WorkBasis {
   /** The missing ancestor below `height` in the node's tracker (32 bytes); empty = the chain reaches genesis. */
   last: Uint8Array;
   /**
-   * The one PPLNS window generate_transaction asks for (spec §6.3): start (grandparent, 32 bytes;
+   * The one PPLNS window generate_transaction asks for (docs/protocol.md §6.3): start (grandparent, 32 bytes;
    * empty = none), max shares and desired weight (unsigned LE). Valid only with pplns_known; the
    * window's weights are `weights` / `total_weight` / `donation_weight` above.
    */
@@ -259,7 +259,7 @@ export interface WorkBasis {
   blockBits: number;
   /** pre_target3 exactly (32 bytes LE); max_bits / min_bits are its compact bounds. */
   preTarget3: Uint8Array;
-  /** [JT] think() asks for difficulty-1 shares (spec §8.5 step 3). */
+  /** [JT] think() asks for difficulty-1 shares (docs/protocol.md §8.5 step 3). */
   punishAggressively: boolean;
   /** [JT] gentx size and weight of the last verified share; 0 = none verified yet. */
   gentxSize: number;
@@ -355,7 +355,7 @@ export interface AddressAmount {
   amount: bigint;
 }
 
-/** Node and pool statistics as the reference computes them (spec §9). */
+/** Node and pool statistics as the reference computes them (docs/protocol.md §9). */
 export interface SharechainStats {
   syncState: SyncState;
   bestShareHash: Uint8Array;
@@ -386,7 +386,7 @@ export interface SharechainStats {
   /** Progress while loading or downloading, 0..1. */
   syncProgress: number;
   /**
-   * What the reference JSON endpoints (spec §9) need beyond the numbers above, as the sharechain
+   * What the reference JSON endpoints (docs/protocol.md §9) need beyond the numbers above, as the sharechain
    * computes them, so the web service serves them without a tracker of its own.
    * /rate (0 with has_rate = false: the reference's null).
    */
@@ -5048,7 +5048,7 @@ export interface Sharechain {
   /** The current work basis (the same one last sent as WorkBasisPublished). */
   GetWorkBasis(request: GetWorkBasisRequest): Promise<WorkBasis>;
   GetShare(request: GetShareRequest): Promise<GetShareResponse>;
-  /** Serves a peer's `sharereq` (spec §3.8): walk back from each hash, stop at `stops`. */
+  /** Serves a peer's `sharereq` (docs/protocol.md §3.8): walk back from each hash, stop at `stops`. */
   GetShares(request: GetSharesRequest): Promise<GetSharesResponse>;
   /** Parents the tracker wants (the reference's `desired` set), for the gateway's downloader. */
   GetMissingParents(request: GetMissingParentsRequest): Promise<GetMissingParentsResponse>;
@@ -5180,7 +5180,7 @@ export const SharechainDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
-    /** Serves a peer's `sharereq` (spec §3.8): walk back from each hash, stop at `stops`. */
+    /** Serves a peer's `sharereq` (docs/protocol.md §3.8): walk back from each hash, stop at `stops`. */
     getShares: {
       name: "GetShares",
       requestType: GetSharesRequest as typeof GetSharesRequest,

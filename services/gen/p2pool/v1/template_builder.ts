@@ -76,13 +76,25 @@ export function submitOutcomeToJSON(object: SubmitOutcome): string {
   }
 }
 
+export interface GetWalletAddressRequest {
+  /** An address to check; empty asks for a new one. */
+  check: string;
+}
+
+export interface GetWalletAddressResponse {
+  /** The new address (empty when checking). */
+  address: string;
+  /** Checking: the wallet owns `check`, or the node cannot tell (no wallet, an old node). */
+  isMine: boolean;
+}
+
 export interface TemplateTransaction {
   /** Full serialization, witness included. */
   data: Uint8Array;
   txid: Uint8Array;
   /**
    * sha256d of the full serialization (= txid for non-segwit transactions); what P2Pool calls the
-   * transaction hash (spec §1.2).
+   * transaction hash (docs/protocol.md §1.2).
    */
   wtxid: Uint8Array;
   fee: bigint;
@@ -92,7 +104,7 @@ export interface TemplateTransaction {
   depends: number[];
 }
 
-/** A block template turned into work (spec §1.2 `bitcoind_work`). */
+/** A block template turned into work (docs/protocol.md §1.2 `bitcoind_work`). */
 export interface BlockTemplate {
   version: number;
   previousBlock: Uint8Array;
@@ -209,6 +221,162 @@ export interface GetBlockStatusResponse {
   /** The node asked ("" when no full node answers). */
   node: string;
 }
+
+function createBaseGetWalletAddressRequest(): GetWalletAddressRequest {
+  return { check: "" };
+}
+
+export const GetWalletAddressRequest: MessageFns<GetWalletAddressRequest> = {
+  encode(message: GetWalletAddressRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.check !== "") {
+      writer.uint32(10).string(message.check);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetWalletAddressRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetWalletAddressRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.check = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetWalletAddressRequest {
+    return { check: isSet(object.check) ? globalThis.String(object.check) : "" };
+  },
+
+  toJSON(message: GetWalletAddressRequest): unknown {
+    const obj: any = {};
+    if (message.check !== "") {
+      obj.check = message.check;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetWalletAddressRequest>): GetWalletAddressRequest {
+    return GetWalletAddressRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetWalletAddressRequest>): GetWalletAddressRequest {
+    const message = createBaseGetWalletAddressRequest();
+    message.check = object.check ?? "";
+    return message;
+  },
+};
+
+function createBaseGetWalletAddressResponse(): GetWalletAddressResponse {
+  return { address: "", isMine: false };
+}
+
+export const GetWalletAddressResponse: MessageFns<GetWalletAddressResponse> = {
+  encode(message: GetWalletAddressResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.address !== "") {
+      writer.uint32(10).string(message.address);
+    }
+    if (message.isMine !== false) {
+      writer.uint32(16).bool(message.isMine);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetWalletAddressResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetWalletAddressResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.isMine = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetWalletAddressResponse {
+    return {
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      isMine: isSet(object.isMine)
+        ? globalThis.Boolean(object.isMine)
+        : isSet(object.is_mine)
+        ? globalThis.Boolean(object.is_mine)
+        : false,
+    };
+  },
+
+  toJSON(message: GetWalletAddressResponse): unknown {
+    const obj: any = {};
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.isMine !== false) {
+      obj.isMine = message.isMine;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetWalletAddressResponse>): GetWalletAddressResponse {
+    return GetWalletAddressResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetWalletAddressResponse>): GetWalletAddressResponse {
+    const message = createBaseGetWalletAddressResponse();
+    message.address = object.address ?? "";
+    message.isMine = object.isMine ?? false;
+    return message;
+  },
+};
 
 function createBaseTemplateTransaction(): TemplateTransaction {
   return {
@@ -2062,6 +2230,11 @@ export interface TemplateBuilder {
   SubmitBlock(request: SubmitBlockRequest): Promise<SubmitBlockResponse>;
   /** Full-node connection and sync state, one entry per configured node. */
   GetStatus(request: GetTemplateBuilderStatusRequest): Promise<TemplateBuilderStatus>;
+  /**
+   * The full node's wallet, for the node's payout address when -a is not given: a check of a cached
+   * address (is it the wallet's own?) or, without one, a new address (getnewaddress).
+   */
+  GetWalletAddress(request: GetWalletAddressRequest): Promise<GetWalletAddressResponse>;
   /** Where found blocks stand in the selected full node's chain (the dashboard's confirmations). */
   GetBlockStatus(request: GetBlockStatusRequest): Promise<GetBlockStatusResponse>;
 }
@@ -2077,6 +2250,7 @@ export class TemplateBuilderClientImpl implements TemplateBuilder {
     this.GetTemplate = this.GetTemplate.bind(this);
     this.SubmitBlock = this.SubmitBlock.bind(this);
     this.GetStatus = this.GetStatus.bind(this);
+    this.GetWalletAddress = this.GetWalletAddress.bind(this);
     this.GetBlockStatus = this.GetBlockStatus.bind(this);
   }
   Health(request: HealthRequest): Promise<HealthResponse> {
@@ -2101,6 +2275,12 @@ export class TemplateBuilderClientImpl implements TemplateBuilder {
     const data = GetTemplateBuilderStatusRequest.encode(request).finish();
     const promise = this.rpc.request(this.service, "GetStatus", data);
     return promise.then((data) => TemplateBuilderStatus.decode(new BinaryReader(data)));
+  }
+
+  GetWalletAddress(request: GetWalletAddressRequest): Promise<GetWalletAddressResponse> {
+    const data = GetWalletAddressRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "GetWalletAddress", data);
+    return promise.then((data) => GetWalletAddressResponse.decode(new BinaryReader(data)));
   }
 
   GetBlockStatus(request: GetBlockStatusRequest): Promise<GetBlockStatusResponse> {
@@ -2152,6 +2332,18 @@ export const TemplateBuilderDefinition = {
       responseType: TemplateBuilderStatus as typeof TemplateBuilderStatus,
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /**
+     * The full node's wallet, for the node's payout address when -a is not given: a check of a cached
+     * address (is it the wallet's own?) or, without one, a new address (getnewaddress).
+     */
+    getWalletAddress: {
+      name: "GetWalletAddress",
+      requestType: GetWalletAddressRequest as typeof GetWalletAddressRequest,
+      requestStream: false,
+      responseType: GetWalletAddressResponse as typeof GetWalletAddressResponse,
+      responseStream: false,
+      options: {},
     },
     /** Where found blocks stand in the selected full node's chain (the dashboard's confirmations). */
     getBlockStatus: {

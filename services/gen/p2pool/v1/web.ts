@@ -979,7 +979,7 @@ export interface Web {
   GetNodeInfo(request: GetNodeInfoRequest): Promise<NodeInfo>;
   /**
    * An HTTP GET that arrived on the worker port: the edge takes HTTP there (getwork) and hands GETs
-   * of the web paths (the reference JSON endpoints, spec §9, and the pages) to the web service.
+   * of the web paths (the reference JSON endpoints, docs/protocol.md §9, and the pages) to the web service.
    */
   HttpGet(request: HttpGetRequest): Promise<HttpGetResponse>;
 }
@@ -1053,7 +1053,7 @@ export const WebDefinition = {
     },
     /**
      * An HTTP GET that arrived on the worker port: the edge takes HTTP there (getwork) and hands GETs
-     * of the web paths (the reference JSON endpoints, spec §9, and the pages) to the web service.
+     * of the web paths (the reference JSON endpoints, docs/protocol.md §9, and the pages) to the web service.
      */
     httpGet: {
       name: "HttpGet",
