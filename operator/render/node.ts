@@ -201,8 +201,10 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
       });
       continue;
     }
-    // The sharechain is a singleton writer of its JetStream store: never two at once.
-    const strategy = s === 'sharechain' ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+    // Surge, never fewer than asked: the new pod is up before the old one goes. The sharechain's replicas
+    // elect one writer of its JetStream store (a lease in NATS KV); the surge pod waits as a ready
+    // standby and takes over when the old one leaves (docs/rollout.md).
+    const strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
     objects.push({
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(componentName(name, s), s),
       spec: {

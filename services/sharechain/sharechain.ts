@@ -13,6 +13,9 @@ import { OwnShares } from './own-shares.ts';
 import { buildWorkBasis, type SyncStateName, type WorkBasis } from '../pool/work/basis.ts';
 import { VersionRatchet, type RatchetDecision } from '../core/index.ts';
 import { metrics } from '@opentelemetry/api';
+import { inSpan } from '../runtime/tracing.ts';
+
+const SCOPE = 'p2pool.sharechain';
 
 /** The template facts the sharechain needs (from the template builder's BlockTemplate). */
 export interface ChainTemplate {
@@ -234,9 +237,14 @@ export class Sharechain implements ShareSource {
     share.timeSeen = this.clock();
     share.peerAddr = null;
     this.own.add(share.hash, doa, meta.miner ?? '', share.timeSeen);
-    await this.persist([share]);
-    if (!this.tracker.has(share.hash)) this.tracker.add(share);
-    if (!doa) this.rethink('local share');
+    const attrs = { 'p2pool.share.hash': share.hash.toString(16).padStart(64, '0') };
+    // Accepted = stored durably and in the tracker; the verification (and any relay of a new best
+    // share) runs in the rethink after it.
+    await inSpan(SCOPE, 'share accept', attrs, async () => {
+      await this.persist([share]);
+      if (!this.tracker.has(share.hash)) this.tracker.add(share);
+    });
+    if (!doa) inSpan(SCOPE, 'share verify', attrs, () => this.rethink('local share'));
     if (share.isBlock) for (const l of this.blockListeners) l(share);
     return { hash: share.hash, outcome: 'accepted', reason: '', isBest: this.best === share.hash };
   }
@@ -420,7 +428,9 @@ export class Sharechain implements ShareSource {
     const changed = r.best !== this.best;
     this.best = r.best;
     if (changed && r.best !== null) {
-      this.peers?.broadcastShare(r.best, [...this.tracker.getChain(r.best, Math.min(5, this.tracker.getHeight(r.best)))]);
+      const best = r.best;
+      inSpan(SCOPE, 'share relay', { 'p2pool.share.hash': best.toString(16).padStart(64, '0') }, () =>
+        this.peers?.broadcastShare(best, [...this.tracker.getChain(best, Math.min(5, this.tracker.getHeight(best)))]));
     }
     this.peers?.setDesired(r.desired.map((d) => ({ hash: d.hash, peerAddr: d.peerAddr })));
     this.updateSync();
