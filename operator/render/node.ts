@@ -194,7 +194,7 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
         spec: {
           serviceName: componentName(name, 'edge-pods'), replicas: w.replicas ?? 1, podManagementPolicy: 'Parallel',
           // One edge at a time, each ready for a while before the next drains (its miners land somewhere).
-          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }, minReadySeconds: MIN_READY_SECONDS,
+          updateStrategy: { type: 'RollingUpdate' }, minReadySeconds: MIN_READY_SECONDS,
           selector: { matchLabels: selector(s) }, template,
           persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' },
         },

@@ -142,7 +142,7 @@ test('rendered for rolling without a gap: surge with maxUnavailable 0 (the share
     }
   }
   const edge = r.objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'ltc-edge') as any;
-  assert.deepEqual(edge.spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } });
+  assert.deepEqual(edge.spec.updateStrategy, { type: 'RollingUpdate' });
   const c = edge.spec.template.spec.containers[0];
   assert.deepEqual(c.lifecycle, { preStop: { httpGet: { path: '/drain', port: 'health' } } });
   assert.ok(edge.spec.template.spec.terminationGracePeriodSeconds >= 30, 'room for the drain window and the linger');
