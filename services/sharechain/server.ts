@@ -146,7 +146,7 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     // One process: files under the data dir. Cluster: the JetStream stream, so a rescheduled pod loads
     // the chain from NATS instead of asking peers (docs/bus.md, "Streams").
     const store = ctx.mode === 'cluster' ? new BusShareStore(bus, net) : new FileShareStore(dataDir);
-    const sc = new Sharechain({ net, store, payout, log });
+    const sc = new Sharechain({ net, store, payout, log, ratchetFile: net.LINEAGE === 'V36' ? join(dataDir, 'v36_ratchet.json') : undefined });
     const stats = new ReferenceStats(sc, { peers: () => peers.info(), localRates: () => rates.rates(), version: `p2pool-ts/${ctx.version}` });
     if (peerHooks) sc.attachPeers(peerHooks);
     sc.onSyncState((st) => ctx.health.setCheck('sync', st.state === 'synced', `${st.state}: ${st.detail}`));
