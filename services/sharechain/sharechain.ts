@@ -495,7 +495,9 @@ export class Sharechain implements ShareSource {
     const prev = this.versionDecision;
     this.versionDecision = d;
     if (!prev || prev.state !== d.state) this.saveRatchet();
-    if (!prev || prev.version !== d.version || prev.state !== d.state) {
+    // Logged when the version, the state or the kind of reason changes (not every percentage).
+    const kind = (r: RatchetDecision) => r.reason.replace(/\d+/g, '#');
+    if (!prev || prev.version !== d.version || prev.state !== d.state || kind(prev) !== kind(d)) {
       this.log.info(`minting share version ${d.version} (ratchet ${d.state}): ${d.reason}`, { vote_percent: d.votePercent, v36_percent: d.sharePercent, origins: d.origins });
     }
     if (!this.versionGauge) {
