@@ -25,7 +25,7 @@ async function run(label: string | null, withAux: boolean): Promise<void> {
   ws.setBasis(s.basis);
   if (withAux) {
     const tree = buildAuxTree([{ chainId: 0x62, hash: 1n }, { chainId: 1, hash: 2n }]);
-    ws.setAuxWork({ auxWorkId: 1n, mmData: encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce }), target: 1n << 240n });
+    ws.setAuxWork({ auxWorkId: 1n, mmData: encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce }), target: 1n << 240n, mergedTemplate: null });
   }
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();

@@ -9,24 +9,12 @@ export function ownsStream(prefix: string, stream: string): boolean {
   return stream.startsWith(streamName(prefix, '')) || stream.startsWith(`KV_${bucketName(prefix, '')}`);
 }
 
-export async function listNodeStreams(url: string, prefix: string, token?: string): Promise<string[]> {
-  return withJsm(url, token, async (jsm) => {
-    const names: string[] = [];
-    for await (const name of jsm.streams.names()) if (ownsStream(prefix, name)) names.push(name);
-    return names;
-  });
-}
-
 export async function deleteNodeStreams(url: string, prefix: string, token?: string): Promise<string[]> {
   return withJsm(url, token, async (jsm) => {
-    const deleted: string[] = [];
     const names: string[] = [];
     for await (const name of jsm.streams.names()) if (ownsStream(prefix, name)) names.push(name);
-    for (const name of names) {
-      await jsm.streams.delete(name);
-      deleted.push(name);
-    }
-    return deleted;
+    for (const name of names) await jsm.streams.delete(name);
+    return names;
   });
 }
 

@@ -2,13 +2,13 @@
 // owned objects no longer rendered, live figures, status. Idempotent: a reconcile cut short (the
 // operator killed) is simply done again by the next leader, and applies converge to the same objects.
 import { request } from 'node:http';
-import { API_VERSION, FIELD_MANAGER, FINALIZER, KIND, PLURAL, type KubeObject, type P2PoolNode, type PoolFigures } from '../api/types.ts';
+import { API_VERSION, FIELD_MANAGER, FINALIZER, KIND, type KubeObject, type P2PoolNode, type PoolFigures } from '../api/types.ts';
 import { extranoncePrefixFor } from '../../services/edge/server.ts';
 import { componentName, LABELS, MANAGED_BY, render, type RenderDefaults } from '../render/node.ts';
 import { PORTS } from '../render/args.ts';
 import { computeStatus, poolFigures, sameStatus, type WorkloadObservation } from '../render/status.ts';
 import { observeWorkload, planRollout, type ObservedWorkload, type RolloutPlan } from '../render/rollout.ts';
-import { KubeError, resourcePath, type KubeClient } from './kube.ts';
+import { resourcePath, type KubeClient } from './kube.ts';
 import { deleteNodeStreams } from './jetstream.ts';
 
 export interface Recorder {
@@ -205,9 +205,9 @@ export class Reconciler {
       if (svc?.spec?.clusterIP) url = `nats://${svc.spec.clusterIP}:${PORTS.nats}`;
     }
     if (url) {
-      const token = undefined; // a token-protected NATS: the operator would need the Secret; see docs/operator.md
+      // A token-protected external NATS is not supported here yet (docs/operator.md).
       try {
-        const deleted = await deleteNodeStreams(url, rendered.natsPrefix, token);
+        const deleted = await deleteNodeStreams(url, rendered.natsPrefix);
         this.#o.recorder.event(node, 'Normal', 'StreamsDeleted', `deleted JetStream streams and KV buckets: ${deleted.join(', ') || 'none'}`);
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
@@ -246,4 +246,3 @@ function getJson(host: string, port: number, path: string): Promise<unknown> {
   });
 }
 
-export { PLURAL, KubeError };

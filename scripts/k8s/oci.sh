@@ -29,7 +29,7 @@ base_rootfs() {
 # pack_image ROOTFS NAME TAG OUT-TAR [umoci config args...]: one layer, fixed times, a docker-archive
 # compatible OCI tarball that `ctr images import` reads.
 pack_image() {
-  local rootfs=$1 name=$2 tag=$3 out=$4; shift 4
+  local rootfs=$1 name=$2 tag=$3 out; out=$(realpath -m "$4"); shift 4
   local work; work=$(mktemp -d)
   find "$rootfs" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
   umoci init --layout "$work/oci"

@@ -315,6 +315,8 @@ export class NatsBus implements Bus {
         return { key, value: e.value, revision: e.revision };
       },
       put: (key, value) => kv.put(key, value),
+      create: (key, value) => kv.create(key, value),
+      update: (key, value, revision) => kv.update(key, value, revision),
       delete: async (key) => { await kv.delete(key); },
       entries: async () => {
         const out: KvEntry[] = [];

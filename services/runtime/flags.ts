@@ -73,7 +73,7 @@ const OPTIONS: Option[] = [
     c.workerPort = port;
     if (m[1] !== undefined) c.workerHost = m[1].replace(/^\[(.*)\]$/, '$1');
   } },
-  { names: ['--drain-window'], kind: 'int', metavar: 'SECONDS', group: 'worker', help: 'on SIGTERM or GET /drain on the health port, send miners client.reconnect spread over this window, answering their submits meanwhile (default: 10)', apply: (c, v) => {
+  { names: ['--drain-window'], kind: 'int', metavar: 'SECONDS', group: 'worker', help: 'on SIGTERM or GET /drain on the health port (loopback, a preStop hook), send miners client.reconnect spread over this window, answering their submits meanwhile (default: 10)', apply: (c, v) => {
     if (Number(v) < 1 || Number(v) > 600) throw new UsageError(`--drain-window: expected 1 to 600 seconds, got ${v}`);
     c.drainWindow = Number(v);
   } },

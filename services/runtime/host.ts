@@ -122,9 +122,15 @@ export class Host {
       ready: () => this.#readiness(),
       routes: {
         ...this.#opts.routes,
-        // A Kubernetes preStop hook: drain (not ready, services drain: an edge moves its miners away)
-        // and answer when done; the SIGTERM that follows finds the drain over and stops at once.
-        '/drain': async (_req, res) => {
+        // A Kubernetes preStop hook (exec, inside the pod): drain (not ready, services drain: an edge
+        // moves its miners away) and answer when done; the SIGTERM that follows finds the drain over.
+        // Loopback callers only: the health port is reachable from outside the pod.
+        '/drain': async (req, res) => {
+          const from = req.socket.remoteAddress ?? '';
+          if (!/^(127\.|::1$|::ffff:127\.)/.test(from)) {
+            sendJson(res, 403, { error: 'drain is only taken from inside the pod (loopback)' });
+            return;
+          }
           await this.drain('preStop');
           sendJson(res, 200, { drained: true, instance: config.instance });
         },

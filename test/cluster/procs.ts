@@ -85,7 +85,7 @@ export async function getJson(port: number, path: string): Promise<{ status: num
   return { status: res.status, body };
 }
 
-export async function eventually<T>(fn: () => Promise<T>, what: string, ms = 30_000): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T>, what: string, ms = 30_000, stepMs = 200): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -95,6 +95,6 @@ export async function eventually<T>(fn: () => Promise<T>, what: string, ms = 30_
       last = e;
     }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${(last as Error)?.message ?? last}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, stepMs));
   }
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import {
   generateTransaction, encodeTx, decodeTx, bitsToTarget, targetToBits, preTarget3, subsidy, checkShare, powHash,
   desiredShareTarget, pseudoshareTarget, difficultyToTarget, parseWrappedShare, decodeHeader, headerHash, hash256, u256FromLE,
-  buildAuxTree, buildAuxPow, checkAuxPow, encodeMergedMiningData, pushData, pushInteger, u256ToLE, DOGE_CHAIN_ID, findMergedMiningData, pubkeyHashToAddress, encodeHeader,
+  buildAuxTree, buildAuxPow, checkAuxPow, encodeMergedMiningData, pushData, pushInteger, u256ToLE, DOGE_CHAIN_ID, findMergedMiningData, pubkeyHashToAddress, encodeHeader, verifyMergedCoinbaseCommitment, checkMerkleLink, txid,
   type Network, type ShareTracker, type Tx,
 } from '../../services/core/index.ts';
 import { buildChain, easyNetwork, testAddresses } from '../../services/core/testing/chain-builder.ts';
@@ -139,7 +139,7 @@ test('fast path = literal generateTransaction when the size budget drops transac
 test('stripped size from raw bytes equals the core\'s, and an MWEB template (HogEx last) is taken whole', () => {
   const work = syntheticWork({ count: 50 });
   for (const t of work.transactions) assert.equal(strippedLength(t.data), encodeTx(decodeTx(t.data), false).length);
-  const fixtures = join(import.meta.dirname, '../../../shared/fixtures/litecoind-regtest');
+  const fixtures = join(import.meta.dirname, '../fixtures/litecoind-regtest');
   const mweb = parseTemplate(JSON.parse(readFileSync(join(fixtures, 'gbt_mweb_active.json'), 'utf8')), coinParams('litecoin', 'regtest'));
   assert.ok(mweb.transactions.at(-1)!.hogEx);
   const { net: base, tracker, best } = chain();
@@ -323,7 +323,7 @@ test('merged mining: aux work puts mm_data right after the height (a new epoch),
   const auxTarget = 1n << 255n;
   s.setAuxWork(auxCommitmentFromMessage({
     auxWorkId: 7n, treeSize: tree.size, merkleNonce: tree.merkleNonce, merkleRoot: Buffer.from(tree.root.toString(16).padStart(64, '0'), 'hex'),
-    chains: chains.map((c) => ({ chainId: c.chainId, hash: u256ToLE(c.hash), target: u256ToLE(auxTarget), url: '', slot: tree.slots.get(c.chainId)! })),
+    chains: chains.map((c) => ({ chainId: c.chainId, hash: u256ToLE(c.hash), target: u256ToLE(auxTarget), url: '', slot: tree.slots.get(c.chainId)!, template: undefined })),
   }));
   await new Promise((r) => setImmediate(r));
   assert.equal(events.length, 1);
@@ -366,7 +366,7 @@ test('V36 path: the merged-mining commitment is in the coinbase and a Dogecoin a
   s.setWork(work);
   s.setBasis(basisOf(net, tracker, best));
   const tree = buildAuxTree([{ chainId: DOGE_CHAIN_ID, hash: 0xd06en }]);
-  s.setAuxWork({ auxWorkId: 1n, mmData: encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce }), target: 1n << 255n });
+  s.setAuxWork({ auxWorkId: 1n, mmData: encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce }), target: 1n << 255n, mergedTemplate: null });
   const dogeVersion = { main: 0x1e, test: 0x71, regtest: 0x6f }[net.PARENT.CHAIN];
   const dogeHash = Buffer.alloc(20, 0x42);
   const dogeAddress = pubkeyHashToAddress(dogeHash, dogeVersion);
@@ -392,4 +392,54 @@ test('V36 path: the merged-mining commitment is in the coinbase and a Dogecoin a
   s35.setWork(work);
   s35.setBasis(basisOf(v35.net, v35.tracker, v35.best));
   assert.equal(payload(s35.getJobTemplate({ payoutAddress: testAddresses(v35.net, 2)[1]!, desiredShareTarget: null, mergedAddress: dogeAddress })).regenerate().shareInfo.mergedAddresses ?? null, null);
+});
+
+test('V36 with a Dogecoin template: the canonical merged block (merged_coinbase_info, the commitment to its hash) passes V36 merged verification, and its proof goes with the aux solution', () => {
+  const net = easyNetwork({ chainLength: 150, lookbehind: 20, pow: 'scrypt', lineage: 'V36', version: 36 });
+  const { tracker, shares } = buildChain(net, { count: 200, version: 36, desiredVersion: 36 });
+  const best = shares.at(-1)!.hash;
+  const basis = basisOf(net, tracker, best);
+  assert.ok(basis.mergedWeights && basis.mergedWeights.total > 0n);
+  const s = source(net);
+  s.setWork(syntheticWork({ count: 10, bits: BITS, curtime: NOW }));
+  s.setBasis(basis);
+  const txids = [hash256(Buffer.from('doge tx 1')), hash256(Buffer.from('doge tx 2'))];
+  s.setAuxWork(auxCommitmentFromMessage({
+    auxWorkId: 3n, treeSize: 1, merkleNonce: 0, merkleRoot: Buffer.alloc(32, 1),
+    chains: [{
+      chainId: DOGE_CHAIN_ID, hash: Buffer.alloc(32, 1), target: u256ToLE(1n << 250n), url: 'doge', slot: 0,
+      template: { version: 0x620004, previousBlock: u256ToLE(77n), curtime: NOW, bits: 0x1e0fffff, height: 5_000_000n, coinbaseValue: 10_000n * 100_000_000n, txids: txids.map((t) => u256ToLE(t)) },
+    }],
+  }));
+  const job = s.getJobTemplate({ payoutAddress: testAddresses(net, 2)[1]!, desiredShareTarget: null });
+  const g = payload(job).regenerate();
+  const info = g.shareInfo.mergedCoinbaseInfo!;
+  assert.equal(info.length, 1);
+  const header = decodeHeader(info[0]!.blockHeader);
+  assert.deepEqual([header.version, header.previousBlock, header.timestamp, header.bits, header.nonce], [0x620104, 77n, NOW, 0x1e0fffff, 0]);
+  const mm = findMergedMiningData(g.shareInfo.shareData.coinbase)!;
+  assert.deepEqual([mm.root, mm.treeSize], [hash256(info[0]!.blockHeader), 1]);
+  // What every V36 node checks of a share's merged commitment (spec p2pool-v36 §8.6), on the full tracker.
+  verifyMergedCoinbaseCommitment({
+    tracker, lookup: tracker.mergedLookup, realChainLength: net.REAL_CHAIN_LENGTH, previousShareHash: best,
+    coinbase: g.shareInfo.shareData.coinbase, entries: info,
+  });
+  // A tampered header fails it.
+  const bad = Buffer.from(info[0]!.blockHeader);
+  bad[68]! ^= 1;
+  assert.throws(() => verifyMergedCoinbaseCommitment({
+    tracker, lookup: tracker.mergedLookup, realChainLength: net.REAL_CHAIN_LENGTH, previousShareHash: best,
+    coinbase: g.shareInfo.shareData.coinbase, entries: [{ ...info[0]!, blockHeader: bad }],
+  }));
+  // The solution hands the aux service this block (header and canonical coinbase) to submit.
+  assert.deepEqual(payload(job).mergedBlocks.map((b) => [b.chainId, b.header.toString('hex')]), [[DOGE_CHAIN_ID, info[0]!.blockHeader.toString('hex')]]);
+  const cb = decodeTx(payload(job).mergedBlocks[0]!.coinbase);
+  assert.equal(checkMerkleLink(txid(cb), info[0]!.coinbaseMerkleBranch, 0), header.merkleRoot);
+  // A v35 share on the same template ignores it (no merged_coinbase_info before V36).
+  const v35 = chain();
+  const s35 = source(v35.net);
+  s35.setWork(syntheticWork({ count: 10, bits: BITS, curtime: NOW }));
+  s35.setBasis(basisOf(v35.net, v35.tracker, v35.best));
+  s35.setAuxWork(s.currentAux);
+  assert.equal(payload(s35.getJobTemplate({ payoutAddress: testAddresses(v35.net, 2)[1]!, desiredShareTarget: null })).mergedBlocks.length, 0);
 });

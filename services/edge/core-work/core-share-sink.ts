@@ -53,6 +53,7 @@ export interface AuxSolution {
   /** PoW hash, 32 bytes little-endian. */
   powHash: Buffer;
   auxWorkId: bigint;
+  mergedBlocks: { chainId: number; header: Buffer; coinbase: Buffer }[];
 }
 
 export interface CoreShareSinkStats {
@@ -125,7 +126,7 @@ export class CoreShareSink implements ShareSink {
     this.counters.auxSolutions++;
     const req: AuxSolution = {
       parentHeader: solution.header, coinbase: solution.coinbase, coinbaseBranch: [...solution.template.merkleBranch],
-      powHash: u256ToLE(solution.powHash), auxWorkId: payload.auxWorkId,
+      powHash: u256ToLE(solution.powHash), auxWorkId: payload.auxWorkId, mergedBlocks: payload.mergedBlocks,
     };
     this.observe(this.o.submitAux(req, { miner: solution.username }), 'aux solution hand-off', { auxWorkId: payload.auxWorkId.toString() });
   }

@@ -9,8 +9,8 @@
 // basis — deterministic, ~0.3 ms — and checks it reproduces the job's coinbase.
 import {
   bitsToTarget, encodeTx, finishGeneration, writeTx, Writer, type ByteArena, layoutFor, pushData, pushInteger, subsidy as subsidyFunc,
-  DOGE_CHAIN_ID, mergedPayoutScript,
-  type GenerationBase, type Generated, type MergedAddress, type Network, type Tx,
+  DOGE_CHAIN_ID, mergedPayoutScript, mergedBlockWork, encodeMergedMiningData,
+  type GenerationBase, type Generated, type MergedAddress, type MergedBlockWork, type MergedTemplate, type Network, type Tx,
 } from '../../core/index.ts';
 import type { Work } from '../../pool/work/template.ts';
 import type { WorkBasis } from '../../pool/work/basis.ts';
@@ -36,6 +36,15 @@ export interface JobPayload {
   readonly desiredShareTarget: bigint;
   /** The aux work whose commitment is in this job's coinbase, or null. */
   readonly auxWorkId: bigint | null;
+  /** V36 canonical merged blocks this job committed to (the aux service submits these, not its own). */
+  readonly mergedBlocks: MergedBlockRef[];
+}
+
+/** A merged block built by the edge, as the Aux contract's MergedBlockProof carries it. */
+export interface MergedBlockRef {
+  chainId: number;
+  header: Buffer;
+  coinbase: Buffer;
 }
 
 /** Merged-mining work as the edge uses it: the coinbase commitment and the easiest aux target. */
@@ -44,6 +53,8 @@ export interface AuxCommitment {
   /** fabe6d6d | root | size | nonce (docs/merged-mining.md), pushed right after the height. */
   mmData: Buffer;
   target: bigint;
+  /** Dogecoin's block template, when it is the only aux chain and built from a template: V36 jobs build the canonical block. */
+  mergedTemplate: MergedTemplate | null;
 }
 
 export function isJobPayload(p: unknown): p is JobPayload {
@@ -68,6 +79,8 @@ export interface WorkContext {
   readonly core: { desiredTxs: ReturnType<typeof knownTxsOf>['desiredTxs']; knownTxs: Map<bigint, Tx> } | null;
   readonly coinbaseScript: Buffer;
   readonly aux: AuxCommitment | null;
+  /** V36: the canonical merged block the coinbase commits to (spec p2pool-v36 §8.5), or null. */
+  readonly merged: MergedBlockWork | null;
   readonly prevHash: Buffer;
   readonly version: number;
   readonly ntime: number;
@@ -105,6 +118,12 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
     core = knownTxsOf(work);
   }
   const segwit = layout.segwit;
+  // V36 with a Dogecoin template: the canonical merged block over the basis's merged weights; the
+  // coinbase commits to its hash alone (a tree of 1, as §8.6 requires).
+  let merged: MergedBlockWork | null = null;
+  const mw = basis.mergedWeights;
+  if (aux?.mergedTemplate && layout.rules.mergedMining && mw && mw.total > 0n && mw.weights.size > 0) merged = mergedBlockWork(aux.mergedTemplate, mw);
+  const mmData = merged ? encodeMergedMiningData({ root: merged.hash, treeSize: 1, merkleNonce: 0 }) : aux?.mmData ?? null;
   const baseSubsidy = subsidyFunc(net.PARENT, work.height);
   const base = selection === null ? null : view.prepare({
     blockTarget: work.target, baseSubsidy, subsidy: selection.subsidy,
@@ -112,8 +131,9 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
   });
   return {
     net, view, generate: view.pinned(), basis, work, mode: effective, selection, base, core,
-    coinbaseScript: coinbaseScript(work, texts, aux?.mmData ?? null),
+    coinbaseScript: coinbaseScript(work, texts, mmData),
     aux,
+    merged,
     prevHash: Buffer.from(work.previousBlockHex, 'hex').reverse(),
     // docs/protocol.md §8.2: job version = max(template version, 0x20000000).
     version: Math.max(work.version >>> 0, 0x20000000) >>> 0,
@@ -168,7 +188,8 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
   });
   const shareData = c.view.shareData({ address: payout.address, coinbase: c.coinbaseScript, subsidy, random: o.random, donationPercent: o.donationPercent });
   const common = {
-    shareData, mergedAddresses: mergedAddressesFor(net, basis.shareVersion, req.mergedAddress), blockTarget: c.blockTarget, desiredTimestamp: Math.floor(o.now + 0.5), desiredTarget: desiredShareTarget,
+    shareData, mergedAddresses: mergedAddressesFor(net, basis.shareVersion, req.mergedAddress),
+    mergedCoinbaseInfo: c.merged ? [c.merged.entry] : null, blockTarget: c.blockTarget, desiredTimestamp: Math.floor(o.now + 0.5), desiredTarget: desiredShareTarget,
     baseSubsidy: c.baseSubsidy,
   };
   let input: EdgeGenerateInput;
@@ -190,6 +211,7 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
   const generate = c.generate;
   const payload: JobPayload = {
     kind: 'p2pool-core-work', work, selection, payout, basisId: basis.basisId, desiredShareTarget, auxWorkId: c.aux?.auxWorkId ?? null,
+    mergedBlocks: c.merged ? [{ chainId: c.merged.entry.chainId, header: c.merged.headerBytes, coinbase: encodeTx(c.merged.coinbase, false) }] : [],
     gentxFlag: generated.gentx.flag, gentxWitness: generated.gentx.inputs[0]!.witness,
     regenerate: () => {
       const again = generate(input);

@@ -55,6 +55,9 @@ export function workBasisMessage(b: WorkBasis): WorkBasisMsg {
     gentxSize: b.gentxSize ?? 0,
     gentxWeight: b.gentxWeight ?? 0,
     mergedPayoutHash: hashBytes(b.mergedPayoutHash),
+    mergedWeights: [...(b.mergedWeights?.weights ?? new Map())].map(([address, w]) => ({ address, script: new Uint8Array(), weight: uintToLE(w) })),
+    mergedTotalWeight: uintToLE(b.mergedWeights?.total ?? 0n),
+    mergedDonationWeight: uintToLE(b.mergedWeights?.donation ?? 0n),
   };
 }
 
@@ -87,6 +90,12 @@ export function workBasisFromMessage(m: WorkBasisMsg): WorkBasis {
       : null,
     preTarget3: m.preTarget3.length ? u256FromLE(m.preTarget3) : 0n,
     mergedPayoutHash: hashOrNull(m.mergedPayoutHash),
+    // No total (unsigned LE of 0 is empty) = no merged weights: no canonical merged block (§8.5).
+    mergedWeights: m.mergedTotalWeight.length === 0 ? null : {
+      weights: new Map(m.mergedWeights.map((w) => [w.address, uintFromLE(w.weight)])),
+      total: uintFromLE(m.mergedTotalWeight),
+      donation: uintFromLE(m.mergedDonationWeight),
+    },
     maxBits: m.maxBits,
     minBits: m.minBits,
     staleInfo: m.staleInfo,

@@ -12,8 +12,8 @@
 // a new basis arrives when the best share, the block bits, the stale_info or the punish state change.
 import type { VersionRatchet, RatchetDecision } from '../../core/index.ts';
 import {
-  shareVersion, targetToAverageAttempts, bitsToTarget, preTarget3, targetToBits, versionToProduce, TX_REF_LOOKBACK,
-  type Network, type ShareTracker,
+  shareVersion, targetToAverageAttempts, bitsToTarget, preTarget3, targetToBits, versionToProduce, TX_REF_LOOKBACK, mergedWeights, DOGE_CHAIN_ID,
+  type MergedWeights, type Network, type ShareTracker,
 } from '../../core/index.ts';
 
 export type SyncStateName = 'loading' | 'downloading' | 'synced';
@@ -49,6 +49,8 @@ export interface WorkBasis {
   pplns: PplnsWindow | null;
   /** [V36] merged_payout_hash of a share on top of previousShareHash (null = None or not v36). */
   mergedPayoutHash: bigint | null;
+  /** [V36] Dogecoin's merged PPLNS weights for the next share (spec p2pool-v36 §8.3; docs/merged-mining.md). */
+  mergedWeights?: MergedWeights | null;
   /** pre_target3 (exact) and its compact bounds, for display and for edges choosing share targets. */
   preTarget3: bigint;
   maxBits: number;
@@ -108,6 +110,7 @@ export function buildWorkBasis(i: BasisInput): WorkBasis {
   const pre = preTarget3(tracker, net, best);
   let pplns: PplnsWindow | null = null;
   let mergedPayoutHash: bigint | null = null;
+  let merged: MergedWeights | null = null;
   if (rules?.mergedMining) {
     // V36 does not depend on the block target: the decayed window from the parent (docs/consensus-core.md, V36).
     const maxShares = Math.min(height, net.REAL_CHAIN_LENGTH);
@@ -115,6 +118,8 @@ export function buildWorkBasis(i: BasisInput): WorkBasis {
       const w = tracker.decayedPplns(best, maxShares, net.CHAIN_LENGTH);
       pplns = { start: best, maxShares, desiredWeight: 0n, weights: w.weights, total: w.total, donation: w.donation };
       mergedPayoutHash = tracker.mergedPayoutHashOf(best, net.REAL_CHAIN_LENGTH);
+      // What the canonical DOGE coinbase of the next share pays (the work generator's query, §8.5).
+      if (best !== null && height > 0) merged = mergedWeights(tracker, best, maxShares, DOGE_CHAIN_ID, tracker.mergedLookup);
     }
   } else if (i.blockBits !== null) {
     // Exactly the query generateTransaction makes (docs/protocol.md §6.3).
@@ -140,6 +145,7 @@ export function buildWorkBasis(i: BasisInput): WorkBasis {
     blockBits: i.blockBits,
     pplns,
     mergedPayoutHash,
+    mergedWeights: merged,
     preTarget3: pre,
     maxBits: targetToBits(pre),
     minBits: targetToBits(pre / 30n),

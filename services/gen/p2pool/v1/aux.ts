@@ -23,6 +23,34 @@ export interface AuxChain {
   url: string;
   /** Slot in the aux merkle tree. */
   slot: number;
+  /**
+   * Set when this chain's blocks are built from a block template (getblocktemplate with the auxpow
+   * capability): V36 edges then build the canonical merged block and commit to its hash
+   * (docs/merged-mining.md). Not filled by the aux service yet.
+   */
+  template: MergedTemplate | undefined;
+}
+
+/** What a merged chain's block template gives that its block needs (docs/merged-mining.md). */
+export interface MergedTemplate {
+  version: number;
+  /** Previous block hash, 32 bytes little-endian. */
+  previousBlock: Uint8Array;
+  curtime: number;
+  bits: number;
+  height: bigint;
+  coinbaseValue: bigint;
+  /** The template's transaction ids in block order, 32 bytes little-endian each. */
+  txids: Uint8Array[];
+}
+
+/** A merged block an edge built for its job (V36's canonical merged block): header and coinbase. */
+export interface MergedBlockProof {
+  chainId: number;
+  /** 80-byte header (nonce 0, version with the auxpow bit). */
+  header: Uint8Array;
+  /** The coinbase, without witness. */
+  coinbase: Uint8Array;
 }
 
 export interface AuxWork {
@@ -44,6 +72,8 @@ export interface SubmitAuxPowRequest {
   /** Parent PoW hash, 32 bytes little-endian. */
   powHash: Uint8Array;
   auxWorkId: bigint;
+  /** Merged blocks the job committed to in place of the service's own (V36 canonical blocks). */
+  mergedBlocks: MergedBlockProof[];
 }
 
 export interface AuxSubmitResult {
@@ -109,7 +139,7 @@ export const GetAuxWorkRequest: MessageFns<GetAuxWorkRequest> = {
 };
 
 function createBaseAuxChain(): AuxChain {
-  return { chainId: 0, hash: new Uint8Array(0), target: new Uint8Array(0), url: "", slot: 0 };
+  return { chainId: 0, hash: new Uint8Array(0), target: new Uint8Array(0), url: "", slot: 0, template: undefined };
 }
 
 export const AuxChain: MessageFns<AuxChain> = {
@@ -128,6 +158,9 @@ export const AuxChain: MessageFns<AuxChain> = {
     }
     if (message.slot !== 0) {
       writer.uint32(40).uint32(message.slot);
+    }
+    if (message.template !== undefined) {
+      MergedTemplate.encode(message.template, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -185,6 +218,14 @@ export const AuxChain: MessageFns<AuxChain> = {
             message.slot = reader.uint32();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.template = MergedTemplate.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -208,6 +249,7 @@ export const AuxChain: MessageFns<AuxChain> = {
       target: isSet(object.target) ? bytesFromBase64(object.target) : new Uint8Array(0),
       url: isSet(object.url) ? globalThis.String(object.url) : "",
       slot: isSet(object.slot) ? globalThis.Number(object.slot) : 0,
+      template: isSet(object.template) ? MergedTemplate.fromJSON(object.template) : undefined,
     };
   },
 
@@ -228,6 +270,9 @@ export const AuxChain: MessageFns<AuxChain> = {
     if (message.slot !== 0) {
       obj.slot = Math.round(message.slot);
     }
+    if (message.template !== undefined) {
+      obj.template = MergedTemplate.toJSON(message.template);
+    }
     return obj;
   },
 
@@ -241,6 +286,303 @@ export const AuxChain: MessageFns<AuxChain> = {
     message.target = object.target ?? new Uint8Array(0);
     message.url = object.url ?? "";
     message.slot = object.slot ?? 0;
+    message.template = (object.template !== undefined && object.template !== null)
+      ? MergedTemplate.fromPartial(object.template)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseMergedTemplate(): MergedTemplate {
+  return {
+    version: 0,
+    previousBlock: new Uint8Array(0),
+    curtime: 0,
+    bits: 0,
+    height: 0n,
+    coinbaseValue: 0n,
+    txids: [],
+  };
+}
+
+export const MergedTemplate: MessageFns<MergedTemplate> = {
+  encode(message: MergedTemplate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.version !== 0) {
+      writer.uint32(8).uint32(message.version);
+    }
+    if (message.previousBlock.length !== 0) {
+      writer.uint32(18).bytes(message.previousBlock);
+    }
+    if (message.curtime !== 0) {
+      writer.uint32(24).uint32(message.curtime);
+    }
+    if (message.bits !== 0) {
+      writer.uint32(32).uint32(message.bits);
+    }
+    if (message.height !== 0n) {
+      if (BigInt.asUintN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.height);
+    }
+    if (message.coinbaseValue !== 0n) {
+      if (BigInt.asUintN(64, message.coinbaseValue) !== message.coinbaseValue) {
+        throw new globalThis.Error("value provided for field message.coinbaseValue of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.coinbaseValue);
+    }
+    for (const v of message.txids) {
+      writer.uint32(58).bytes(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MergedTemplate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMergedTemplate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.version = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.previousBlock = reader.bytes();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.curtime = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.bits = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.height = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.coinbaseValue = reader.uint64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.txids.push(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MergedTemplate {
+    return {
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      previousBlock: isSet(object.previousBlock)
+        ? bytesFromBase64(object.previousBlock)
+        : isSet(object.previous_block)
+        ? bytesFromBase64(object.previous_block)
+        : new Uint8Array(0),
+      curtime: isSet(object.curtime) ? globalThis.Number(object.curtime) : 0,
+      bits: isSet(object.bits) ? globalThis.Number(object.bits) : 0,
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+      coinbaseValue: isSet(object.coinbaseValue)
+        ? BigInt(object.coinbaseValue)
+        : isSet(object.coinbase_value)
+        ? BigInt(object.coinbase_value)
+        : 0n,
+      txids: globalThis.Array.isArray(object?.txids) ? object.txids.map((e: any) => bytesFromBase64(e)) : [],
+    };
+  },
+
+  toJSON(message: MergedTemplate): unknown {
+    const obj: any = {};
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.previousBlock.length !== 0) {
+      obj.previousBlock = base64FromBytes(message.previousBlock);
+    }
+    if (message.curtime !== 0) {
+      obj.curtime = Math.round(message.curtime);
+    }
+    if (message.bits !== 0) {
+      obj.bits = Math.round(message.bits);
+    }
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    if (message.coinbaseValue !== 0n) {
+      obj.coinbaseValue = message.coinbaseValue.toString();
+    }
+    if (message.txids?.length) {
+      obj.txids = message.txids.map((e) => base64FromBytes(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MergedTemplate>): MergedTemplate {
+    return MergedTemplate.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MergedTemplate>): MergedTemplate {
+    const message = createBaseMergedTemplate();
+    message.version = object.version ?? 0;
+    message.previousBlock = object.previousBlock ?? new Uint8Array(0);
+    message.curtime = object.curtime ?? 0;
+    message.bits = object.bits ?? 0;
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    message.coinbaseValue = (object.coinbaseValue !== undefined && object.coinbaseValue !== null)
+      ? BigInt(object.coinbaseValue)
+      : 0n;
+    message.txids = object.txids?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseMergedBlockProof(): MergedBlockProof {
+  return { chainId: 0, header: new Uint8Array(0), coinbase: new Uint8Array(0) };
+}
+
+export const MergedBlockProof: MessageFns<MergedBlockProof> = {
+  encode(message: MergedBlockProof, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chainId !== 0) {
+      writer.uint32(8).uint32(message.chainId);
+    }
+    if (message.header.length !== 0) {
+      writer.uint32(18).bytes(message.header);
+    }
+    if (message.coinbase.length !== 0) {
+      writer.uint32(26).bytes(message.coinbase);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MergedBlockProof {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMergedBlockProof();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.chainId = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.header = reader.bytes();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.coinbase = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MergedBlockProof {
+    return {
+      chainId: isSet(object.chainId)
+        ? globalThis.Number(object.chainId)
+        : isSet(object.chain_id)
+        ? globalThis.Number(object.chain_id)
+        : 0,
+      header: isSet(object.header) ? bytesFromBase64(object.header) : new Uint8Array(0),
+      coinbase: isSet(object.coinbase) ? bytesFromBase64(object.coinbase) : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: MergedBlockProof): unknown {
+    const obj: any = {};
+    if (message.chainId !== 0) {
+      obj.chainId = Math.round(message.chainId);
+    }
+    if (message.header.length !== 0) {
+      obj.header = base64FromBytes(message.header);
+    }
+    if (message.coinbase.length !== 0) {
+      obj.coinbase = base64FromBytes(message.coinbase);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MergedBlockProof>): MergedBlockProof {
+    return MergedBlockProof.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MergedBlockProof>): MergedBlockProof {
+    const message = createBaseMergedBlockProof();
+    message.chainId = object.chainId ?? 0;
+    message.header = object.header ?? new Uint8Array(0);
+    message.coinbase = object.coinbase ?? new Uint8Array(0);
     return message;
   },
 };
@@ -404,6 +746,7 @@ function createBaseSubmitAuxPowRequest(): SubmitAuxPowRequest {
     coinbaseBranch: [],
     powHash: new Uint8Array(0),
     auxWorkId: 0n,
+    mergedBlocks: [],
   };
 }
 
@@ -426,6 +769,9 @@ export const SubmitAuxPowRequest: MessageFns<SubmitAuxPowRequest> = {
         throw new globalThis.Error("value provided for field message.auxWorkId of type uint64 too large");
       }
       writer.uint32(40).uint64(message.auxWorkId);
+    }
+    for (const v of message.mergedBlocks) {
+      MergedBlockProof.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -483,6 +829,14 @@ export const SubmitAuxPowRequest: MessageFns<SubmitAuxPowRequest> = {
             message.auxWorkId = reader.uint64() as bigint;
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.mergedBlocks.push(MergedBlockProof.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -518,6 +872,11 @@ export const SubmitAuxPowRequest: MessageFns<SubmitAuxPowRequest> = {
         : isSet(object.aux_work_id)
         ? BigInt(object.aux_work_id)
         : 0n,
+      mergedBlocks: globalThis.Array.isArray(object?.mergedBlocks)
+        ? object.mergedBlocks.map((e: any) => MergedBlockProof.fromJSON(e))
+        : globalThis.Array.isArray(object?.merged_blocks)
+        ? object.merged_blocks.map((e: any) => MergedBlockProof.fromJSON(e))
+        : [],
     };
   },
 
@@ -538,6 +897,9 @@ export const SubmitAuxPowRequest: MessageFns<SubmitAuxPowRequest> = {
     if (message.auxWorkId !== 0n) {
       obj.auxWorkId = message.auxWorkId.toString();
     }
+    if (message.mergedBlocks?.length) {
+      obj.mergedBlocks = message.mergedBlocks.map((e) => MergedBlockProof.toJSON(e));
+    }
     return obj;
   },
 
@@ -551,6 +913,7 @@ export const SubmitAuxPowRequest: MessageFns<SubmitAuxPowRequest> = {
     message.coinbaseBranch = object.coinbaseBranch?.map((e) => e) || [];
     message.powHash = object.powHash ?? new Uint8Array(0);
     message.auxWorkId = (object.auxWorkId !== undefined && object.auxWorkId !== null) ? BigInt(object.auxWorkId) : 0n;
+    message.mergedBlocks = object.mergedBlocks?.map((e) => MergedBlockProof.fromPartial(e)) || [];
     return message;
   },
 };

@@ -272,6 +272,14 @@ export interface WorkBasis {
    * pplns_desired_weight empty, weights keyed by payout script (hex).
    */
   mergedPayoutHash: Uint8Array;
+  /**
+   * [V36] Dogecoin's merged PPLNS weights for the next share (spec p2pool-v36 §8.3: chain id 98, the
+   * node's tier-1.5 lookup): what the canonical merged coinbase pays (docs/merged-mining.md). Keys as
+   * the core names them ("MERGED:<script hex>" or a script's hex) in `address`; empty = none.
+   */
+  mergedWeights: PayoutWeight[];
+  mergedTotalWeight: Uint8Array;
+  mergedDonationWeight: Uint8Array;
 }
 
 export interface GetShareRequest {
@@ -1268,6 +1276,9 @@ function createBaseWorkBasis(): WorkBasis {
     gentxWeight: 0,
     chainHashes: [],
     mergedPayoutHash: new Uint8Array(0),
+    mergedWeights: [],
+    mergedTotalWeight: new Uint8Array(0),
+    mergedDonationWeight: new Uint8Array(0),
   };
 }
 
@@ -1395,6 +1406,15 @@ export const WorkBasis: MessageFns<WorkBasis> = {
     }
     if (message.mergedPayoutHash.length !== 0) {
       writer.uint32(290).bytes(message.mergedPayoutHash);
+    }
+    for (const v of message.mergedWeights) {
+      PayoutWeight.encode(v!, writer.uint32(298).fork()).join();
+    }
+    if (message.mergedTotalWeight.length !== 0) {
+      writer.uint32(306).bytes(message.mergedTotalWeight);
+    }
+    if (message.mergedDonationWeight.length !== 0) {
+      writer.uint32(314).bytes(message.mergedDonationWeight);
     }
     return writer;
   },
@@ -1700,6 +1720,30 @@ export const WorkBasis: MessageFns<WorkBasis> = {
             message.mergedPayoutHash = reader.bytes();
             continue;
           }
+          case 37: {
+            if (tag !== 298) {
+              break;
+            }
+
+            message.mergedWeights.push(PayoutWeight.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 38: {
+            if (tag !== 306) {
+              break;
+            }
+
+            message.mergedTotalWeight = reader.bytes();
+            continue;
+          }
+          case 39: {
+            if (tag !== 314) {
+              break;
+            }
+
+            message.mergedDonationWeight = reader.bytes();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1874,6 +1918,21 @@ export const WorkBasis: MessageFns<WorkBasis> = {
         : isSet(object.merged_payout_hash)
         ? bytesFromBase64(object.merged_payout_hash)
         : new Uint8Array(0),
+      mergedWeights: globalThis.Array.isArray(object?.mergedWeights)
+        ? object.mergedWeights.map((e: any) => PayoutWeight.fromJSON(e))
+        : globalThis.Array.isArray(object?.merged_weights)
+        ? object.merged_weights.map((e: any) => PayoutWeight.fromJSON(e))
+        : [],
+      mergedTotalWeight: isSet(object.mergedTotalWeight)
+        ? bytesFromBase64(object.mergedTotalWeight)
+        : isSet(object.merged_total_weight)
+        ? bytesFromBase64(object.merged_total_weight)
+        : new Uint8Array(0),
+      mergedDonationWeight: isSet(object.mergedDonationWeight)
+        ? bytesFromBase64(object.mergedDonationWeight)
+        : isSet(object.merged_donation_weight)
+        ? bytesFromBase64(object.merged_donation_weight)
+        : new Uint8Array(0),
     };
   },
 
@@ -1987,6 +2046,15 @@ export const WorkBasis: MessageFns<WorkBasis> = {
     if (message.mergedPayoutHash.length !== 0) {
       obj.mergedPayoutHash = base64FromBytes(message.mergedPayoutHash);
     }
+    if (message.mergedWeights?.length) {
+      obj.mergedWeights = message.mergedWeights.map((e) => PayoutWeight.toJSON(e));
+    }
+    if (message.mergedTotalWeight.length !== 0) {
+      obj.mergedTotalWeight = base64FromBytes(message.mergedTotalWeight);
+    }
+    if (message.mergedDonationWeight.length !== 0) {
+      obj.mergedDonationWeight = base64FromBytes(message.mergedDonationWeight);
+    }
     return obj;
   },
 
@@ -2039,6 +2107,9 @@ export const WorkBasis: MessageFns<WorkBasis> = {
     message.gentxWeight = object.gentxWeight ?? 0;
     message.chainHashes = object.chainHashes?.map((e) => e) || [];
     message.mergedPayoutHash = object.mergedPayoutHash ?? new Uint8Array(0);
+    message.mergedWeights = object.mergedWeights?.map((e) => PayoutWeight.fromPartial(e)) || [];
+    message.mergedTotalWeight = object.mergedTotalWeight ?? new Uint8Array(0);
+    message.mergedDonationWeight = object.mergedDonationWeight ?? new Uint8Array(0);
     return message;
   },
 };
