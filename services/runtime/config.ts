@@ -51,6 +51,8 @@ export interface NodeConfig {
   datadir: string;
   logfile?: string;
   logLevel: LogLevel;
+  // --log-format; undefined = human on a terminal (embedded), JSON otherwise.
+  logFormat?: 'json' | 'human';
 
   // Cluster: --nats URL (absent = embedded, in-process bus), --service NAME (absent = all six).
   nats?: string;

@@ -35,6 +35,10 @@ const OPTIONS: Option[] = [
   { names: ['-a', '--address'], kind: 'string', metavar: 'ADDRESS', group: 'general', help: 'generate payouts to this address (default: <address requested from the full node>)', apply: (c, v) => { c.address = v; } },
   { names: ['--datadir'], kind: 'string', metavar: 'DIR', group: 'general', help: 'store data in this directory (default: .data)', apply: (c, v) => { c.datadir = v; } },
   { names: ['--logfile'], kind: 'string', metavar: 'FILE', group: 'general', help: 'also append the JSON log lines to FILE', apply: (c, v) => { c.logfile = v; } },
+  { names: ['--log-format'], kind: 'string', metavar: 'FORMAT', group: 'general', help: 'json: every log line as JSON on stdout; human: a status line every 10 s and warnings/errors on stdout, the JSON lines in the log file (default: human on a terminal without --nats, else json)', apply: (c, v) => {
+    if (v !== 'json' && v !== 'human') throw new UsageError(`--log-format: expected json or human, got "${v}"`);
+    c.logFormat = v;
+  } },
   { names: ['--log-level'], kind: 'string', metavar: 'LEVEL', group: 'general', help: 'debug, info, warn or error (default: info)', apply: (c, v) => {
     if (!isLogLevel(v)) throw new UsageError(`--log-level: expected debug, info, warn or error, got "${v}"`);
     c.logLevel = v;

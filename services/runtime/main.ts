@@ -54,14 +54,16 @@ export async function runProcess(argv: string[], opts: RunOptions): Promise<numb
   const serviceName = config.service ?? 'p2pool';
   // `make run` (--demo-miner, one process): the terminal shows the demo's lines and errors; every JSON
   // line goes to <datadir>/p2pool.log unless --logfile says otherwise.
+  // On a terminal people read: the status line and problems there, every JSON line in the file.
+  const format = config.logFormat ?? (process.stdout.isTTY && !config.nats ? 'human' : 'json');
   const quiet = config.demoMiner && !config.nats;
-  if (quiet) {
+  if (quiet || format === 'human') {
     mkdirSync(config.datadir, { recursive: true });
     config.logfile ??= join(config.datadir, 'p2pool.log');
   }
   const log = createLogger({
-    level: config.logLevel, logfile: config.logfile, fields: { service: serviceName, instance: config.instance },
-    ...(quiet ? { write: (line: string) => { if (line.includes('"level":"error"')) process.stdout.write(line); } } : {}),
+    level: config.logLevel, logfile: config.logfile, fields: { service: serviceName, instance: config.instance }, format,
+    ...(quiet && format === 'json' ? { write: (line: string) => { if (line.includes('"level":"error"')) process.stdout.write(line); } } : {}),
   });
   const prometheus = new PrometheusReader();
   const telemetry = setupTelemetry({ serviceName: `p2pool-${serviceName}`, instance: config.instance, version: VERSION, metricReaders: [prometheus] });
@@ -101,6 +103,7 @@ export async function runProcess(argv: string[], opts: RunOptions): Promise<numb
     // After the pool: the miner, then the full node the demo started.
     await demo?.stop().catch((e) => log.warn('stopping the demo failed', { error: e }));
     await telemetry.shutdown();
+    await log.close?.();
   }
 }
 
