@@ -118,7 +118,7 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     if (r.outcome === ShareOutcome.ACCEPTED) {
       const s = sc.tracker.get(u256FromLE(r.hash));
       if (s) announce(sc, s, Origin.LOCAL);
-      log.info('share accepted', { share: hash, miner: req.miner, doa: req.doa, best: r.isBest, height: s ? sc.tracker.getHeight(s.hash) : 0 });
+      log.info('share accepted', { share: hash, miner: req.miner, doa: req.doa, best: r.isBest, height: s ? sc.tracker.getHeight(s.hash) : 0, peer: 'mined locally', outcome: 'accepted' });
     } else {
       log.warn('share not accepted', { share: hash, miner: req.miner, outcome: Object.entries(ShareOutcome).find(([, v]) => v === r.outcome)?.[0] ?? r.outcome, reason: r.reason });
     }
