@@ -142,9 +142,10 @@ test('rendered for rolling without a gap: surge with maxUnavailable 0 (the share
     }
   }
   const edge = r.objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'ltc-edge') as any;
-  assert.deepEqual(edge.spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } });
+  assert.deepEqual(edge.spec.updateStrategy, { type: 'RollingUpdate' });
   const c = edge.spec.template.spec.containers[0];
-  assert.deepEqual(c.lifecycle, { preStop: { httpGet: { path: '/drain', port: 'health' } } });
+  assert.deepEqual(c.lifecycle.preStop.exec.command.slice(0, 2), ['node', '--input-type=module']);
+  assert.match(c.lifecycle.preStop.exec.command[3], /fetch\('http:\/\/127\.0\.0\.1:8081\/drain'\)/);
   assert.ok(edge.spec.template.spec.terminationGracePeriodSeconds >= 30, 'room for the drain window and the linger');
   assert.ok(r.objects.some((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'ltc-edge'));
 });

@@ -62,14 +62,24 @@ export class LeaderLease {
 
   private async renew(): Promise<void> {
     if (this.kv === null || this.revision === 0) return;
+    const kv = this.kv;
     try {
-      this.revision = await this.kv.update(this.key, Buffer.from(this.holder), this.revision);
+      this.revision = await kv.update(this.key, Buffer.from(this.holder), this.revision);
+      return;
     } catch (e) {
-      // Someone else may hold it now: stop leading before doing anything else.
-      const cur = await this.kv.get(this.key).catch(() => null);
+      // Not renewed. With NATS away nobody can take the key either: keep leading and try again. Lost
+      // only when the key is readable and names another replica.
+      let cur = await kv.get(this.key).catch(() => undefined);
+      if (cur === undefined) return;
+      if (cur === null) {
+        // Expired (an outage longer than the TTL) and nobody took it: take it again.
+        try { this.revision = await kv.create(this.key, Buffer.from(this.holder)); return; } catch { /* someone did */ }
+        cur = await kv.get(this.key).catch(() => undefined);
+        if (cur === undefined) return;
+      }
       if (cur !== null && Buffer.from(cur.value).toString() === this.holder) { this.revision = cur.revision; return; }
       this.clear();
-      this.onLost(`lease ${this.key} lost: ${(e as Error).message}`);
+      this.onLost(`lease ${this.key} lost: ${(e as Error).message}; held by ${cur === null ? 'nobody' : Buffer.from(cur.value).toString()}`);
     }
   }
 
