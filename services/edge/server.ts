@@ -9,6 +9,7 @@ import { Reader } from '../core/codec/index.ts';
 import { EdgeDefinition, type Edge } from '../gen/p2pool/v1/edge.ts';
 import type { Gauge } from '../gen/p2pool/v1/common.ts';
 import { Events } from '../bus/events.ts';
+import { injectContext } from '../bus/otel.ts';
 import { emit, on } from '../bus/pubsub.ts';
 import type { Closer } from '../bus/types.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
@@ -26,6 +27,7 @@ import { retryUntil } from '../runtime/retry.ts';
 import { auxCommitmentFromMessage, CoreShareSink, CoreWorkSource } from './core-work/index.ts';
 import type { AuxWork } from '../gen/p2pool/v1/aux.ts';
 import { edgeMetrics } from './metrics.ts';
+import { inSpan } from '../runtime/tracing.ts';
 import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
 import { BusHandoverLink } from './handover/link.ts';
 import { MinerDifficultyBook } from './handover/miner-difficulty.ts';
@@ -61,7 +63,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   const direct = fullNodeBlockSubmitter(config.fullNode, net);
   const queue = ctx.mode === 'cluster' ? shareQueueFor(net) : null;
   const sink = new CoreShareSink({
-    submitBlock: (block, meta) => {
+    submitBlock: (block, meta) => inSpan('p2pool.edge', 'block submit', { 'p2pool.block.hash': meta.hash, 'p2pool.block.height': meta.height }, () => {
       let answered = false;
       const viaBuilder = ctx.clients.templateBuilder.SubmitBlock({
         block, blockHash: hexLE(meta.hash), height: meta.height, shareHash: hexLE(meta.hash), origin: `edge/${ctx.instance}`,
@@ -71,8 +73,10 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
         (e) => log.error('block solution could not be submitted directly', { hash: meta.hash, height: meta.height, node: direct.node, error: (e as Error).message, via_template_builder: answered }),
       );
       return viaBuilder;
-    },
-    submitShare: (packed, meta) => {
+    }),
+    // The start of a share's trace: the SubmitShare call (and the sharechain's verify, accept and relay
+    // spans behind it) are its children.
+    submitShare: (packed, meta) => inSpan('p2pool.edge', 'share submit', { 'p2pool.share.doa': meta.doa }, () => {
       const w = readWrapper(new Reader(packed));
       const req: SubmitShareRequest = {
         share: { type: BigInt(w.type), contents: w.contents }, doa: meta.doa, miner: meta.miner, edge: ctx.instance,
@@ -82,10 +86,12 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       // Cluster: stored in the share queue before the miner hears "accepted"; refused (and the miner
       // told) when NATS cannot take it. Only share-target solutions wait, never pseudoshares.
       if (bus.state() !== 'connected') return Promise.reject(new Error('NATS is unreachable'));
+      // The trace context rides along, so the sharechain's spans join this share's trace.
       return bus.persist(queue.spec, queue.topic, SubmitShareRequest.encode(req).finish(), {
+        headers: injectContext({}),
         msgId: queue.msgId(meta.hash.toString(16).padStart(64, '0')), timeoutMs: SHARE_STORE_TIMEOUT_MS,
       });
-    },
+    }),
     durable: queue !== null,
     // Merged mining: the aux service builds and submits the AuxPoW; the edge only reports the outcome.
     submitAux: (req, meta) => ctx.clients.aux.SubmitAuxPow(req).then((r) => {
@@ -154,7 +160,15 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   let stopped = false;
 
   // Work published before this edge subscribed: asked for, retried while the others come up.
+  let round = 0;
   const catchUp = () => retryUntil(async () => {
+    // Every few seconds: what the edge still waits for before miners get work.
+    if (++round % 5 === 0) {
+      log.info('waiting for work', {
+        ...(work.currentWork ? {} : { template: 'none yet from the template builder (TemplateBuilder.GetTemplate)' }),
+        ...(work.currentBasis ? {} : { work_basis: 'none yet from the sharechain (Sharechain.GetWorkBasis)' }),
+      });
+    }
     if (!work.currentWork) await ctx.clients.templateBuilder.GetTemplate({}).then((r) => { if (r.template && !work.currentWork) setTemplate(r.template); }, () => undefined);
     if (!work.currentBasis) await ctx.clients.sharechain.GetWorkBasis({}).then((b) => { if (!work.currentBasis) setBasis(b); }, () => undefined);
     return !!work.currentWork && !!work.currentBasis;

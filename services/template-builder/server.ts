@@ -15,6 +15,7 @@ import { TemplateBuilder } from './builder.ts';
 import { hexFromLE } from '../core/index.ts';
 import { fullNodeWallet, templateNodeConfig } from './full-node.ts';
 import { blockSubmissions, templateBuilderMetrics } from './metrics.ts';
+import { inSpan } from '../runtime/tracing.ts';
 import { toBlockTemplate } from '../pool/contract/template.ts';
 import { toBuilderStatus, toSubmitBlockResponse, toTemplateReason } from './contract.ts';
 
@@ -60,7 +61,11 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
     },
     async SubmitBlock(req) {
       // The builder logs each submission's outcome per node.
-      const result = await tb.submitBlock(Buffer.from(req.block));
+      const result = await inSpan('p2pool.template_builder', 'block submit to full nodes', { 'p2pool.block.height': req.height }, async (span) => {
+        const r = await tb.submitBlock(Buffer.from(req.block));
+        span.setAttribute('p2pool.block.outcome', r.status);
+        return r;
+      });
       blockSubmissions().add(1, { outcome: result.status === 'accepted' || result.status === 'duplicate' ? 'accepted' : result.status === 'rejected' ? 'rejected' : 'error' });
       const response = toSubmitBlockResponse(result);
       // The answer is on record even if the caller has gone (BLOCKS stream, for /recent_blocks and audits).

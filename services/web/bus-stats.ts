@@ -21,38 +21,32 @@ export function parseExactJson(text: string): any {
     typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) && c?.source && /^-?\d+$/.test(c.source) ? BigInt(c.source) : v);
 }
 
+// A call's answer shared for CACHE_MS; a failed call is not kept.
+function cachedCall<T>(call: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.at > CACHE_MS) {
+      const value = call();
+      const entry = { at: now, value };
+      cached = entry;
+      value.catch(() => { if (cached === entry) cached = undefined; });
+    }
+    return cached.value;
+  };
+}
+
 export class BusStatsSource implements ReferenceStatsSource {
-  readonly #sc: SharechainClientImpl;
-  readonly #gateway: PeerGatewayClientImpl;
   readonly #p2pPort: number;
-  #cached: { at: number; stats: Promise<SharechainStats> } | undefined;
-  #cachedPeers: { at: number; peers: Promise<GetPeersResponse> } | undefined;
+  readonly #sc: SharechainClientImpl;
+  readonly stats: () => Promise<SharechainStats>;
+  readonly peers: () => Promise<GetPeersResponse>;
 
   constructor(sc: SharechainClientImpl, gateway: PeerGatewayClientImpl, p2pPort: number) {
-    this.#sc = sc;
-    this.#gateway = gateway;
     this.#p2pPort = p2pPort;
-  }
-
-  stats(): Promise<SharechainStats> {
-    const now = Date.now();
-    if (!this.#cached || now - this.#cached.at > CACHE_MS) {
-      const stats = this.#sc.GetStats({});
-      this.#cached = { at: now, stats };
-      // A failed call is not cached.
-      stats.catch(() => { if (this.#cached?.stats === stats) this.#cached = undefined; });
-    }
-    return this.#cached.stats;
-  }
-
-  peers(): Promise<GetPeersResponse> {
-    const now = Date.now();
-    if (!this.#cachedPeers || now - this.#cachedPeers.at > CACHE_MS) {
-      const peers = this.#gateway.GetPeers({});
-      this.#cachedPeers = { at: now, peers };
-      peers.catch(() => { if (this.#cachedPeers?.peers === peers) this.#cachedPeers = undefined; });
-    }
-    return this.#cachedPeers.peers;
+    this.#sc = sc;
+    this.stats = cachedCall(() => sc.GetStats({}));
+    this.peers = cachedCall(() => gateway.GetPeers({}));
   }
 
   async rate(): Promise<number | null> {

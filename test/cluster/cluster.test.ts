@@ -106,6 +106,29 @@ test('each service answers a real call of its contract over NATS', async () => {
   }
 });
 
+// What each service's own /metrics lists beside the process families (docs/observability.md).
+const SERVICE_FAMILIES: Record<ServiceName, string[]> = {
+  edge: ['p2pool_edge_connections', 'p2pool_edge_submits_total', 'p2pool_edge_pseudoshares_total', 'p2pool_edge_hashrate'],
+  sharechain: ['p2pool_sharechain_height', 'p2pool_sharechain_sync', 'p2pool_node_shares', 'p2pool_sharechain_shares'],
+  'peer-gateway': ['p2pool_peers', 'p2pool_peers_known_addresses', 'p2pool_p2p_shares_total'],
+  'template-builder': ['p2pool_fullnode_rpc_duration', 'p2pool_fullnode_rpc_errors_total', 'p2pool_template_height', 'p2pool_fullnode_up', 'p2pool_blocks_submitted_total'],
+  aux: [],
+  web: [],
+};
+
+test('each service process serves /metrics: build info, bus, its own families and no other service\'s', async () => {
+  for (const name of SERVICE_NAMES) {
+    const text = await (await fetch(`http://127.0.0.1:${ports.get(name)!.health}/metrics`)).text();
+    const families = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+    for (const f of ['p2pool_build_info', 'p2pool_bus_up', 'p2pool_service_serving', ...SERVICE_FAMILIES[name]]) assert.ok(families.has(f), `${name}: ${f} missing`);
+    assert.match(text, new RegExp(`^p2pool_service_serving\\{service="${name}"\\} 1$`, 'm'));
+    assert.match(text, /^p2pool_bus_up\{bus="nats"\} 1$/m);
+    for (const [other, fs] of Object.entries(SERVICE_FAMILIES)) {
+      if (other !== name) for (const f of fs) assert.ok(!families.has(f), `${name} lists ${other}'s ${f}`);
+    }
+  }
+});
+
 test('the gRPC API reaches every service, queries open, changes need the admin token', async () => {
   await assertGrpcApi(`127.0.0.1:${ports.get('web')!.grpc}`, TOKEN, instanceOf);
 });

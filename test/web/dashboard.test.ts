@@ -189,6 +189,17 @@ test('/metrics: the families operators alert on, from the OpenTelemetry Promethe
   assert.match(text, /^p2pool_sharechain_sync\{state="synced"\} 1$/m);
   const accepted = Number(/^p2pool_edge_pseudoshares_total\{result="accepted"\} (\d+)/m.exec(text)?.[1]);
   assert.ok(accepted > 0);
+  // Every series the Grafana board (charts/p2pool/dashboards/p2pool.json) queries is one we export.
+  const board = JSON.parse(readFileSync(join(REPO, 'charts', 'p2pool', 'dashboards', 'p2pool.json'), 'utf8'));
+  const exprs: string[] = board.panels.flatMap((p: { targets?: Array<{ expr: string }> }) => (p.targets ?? []).map((t) => t.expr));
+  assert.ok(exprs.length >= 20);
+  for (const e of exprs) {
+    // A series selector: a name followed by its label matchers (label names never are).
+    for (const [, name] of e.matchAll(/\b((?:p2pool|rpc)_[a-z_]+)\{/g)) {
+      const family = name!.replace(/_bucket$/, '');
+      assert.ok(types.has(family), `the Grafana board queries ${name}, which /metrics does not list`);
+    }
+  }
   // No per-share, per-job or per-address label values.
   for (const m of text.matchAll(/="([^"]*)"/g)) {
     assert.ok(!/^[0-9a-f]{64}$/.test(m[1]!) && !m[1]!.includes(chain.address), `unbounded label value ${m[1]}`);
