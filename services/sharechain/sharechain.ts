@@ -2,6 +2,8 @@
 // (via the edge) and from peers (via the peer gateway), stores them durably before answering, runs
 // think() as the reference does (after new shares, on a template change, every 5 s) and prunes,
 // publishes the work basis, and reports its sync state. Statistics are computed over it in stats/.
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import {
   ShareTracker, think, pruneTracker, parseWrappedShare, shareVersion, bitsToTarget, nextStaleInfo, ShareRuleError,
   type Network, type Share, type ThinkResult,
@@ -11,7 +13,7 @@ import type { AddSharesResult, ShareSource } from '../pool/share-source.ts';
 import type { DroppedRecord, ShareStore, StoreRecord } from './store/types.ts';
 import { OwnShares } from './own-shares.ts';
 import { buildWorkBasis, type SyncStateName, type WorkBasis } from '../pool/work/basis.ts';
-import { VersionRatchet, type RatchetDecision } from '../core/index.ts';
+import { u256ToHex, VersionRatchet, type RatchetDecision } from '../core/index.ts';
 import { metrics } from '@opentelemetry/api';
 import { inSpan } from '../runtime/tracing.ts';
 
@@ -63,6 +65,7 @@ export interface ShareResult {
 }
 
 export interface SharechainLog {
+  debug?(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
 }
@@ -81,6 +84,8 @@ export interface SharechainOptions {
   requirePeersForGenesis?: boolean;
   /** think()'s random child choice (tests). */
   random?: () => number;
+  /** [V36] where the version ratchet's state is kept across restarts (none: memory only). */
+  ratchetFile?: string;
 }
 
 const NULL_LOG: SharechainLog = { info() {}, warn() {} };
@@ -126,6 +131,7 @@ export class Sharechain implements ShareSource {
     this.store = opts.store;
     this.payout = opts.payout;
     this.log = opts.log ?? NULL_LOG;
+    this.ratchetFile = opts.ratchetFile;
     this.clock = opts.now ?? (() => Date.now() / 1000);
     this.random = opts.random ?? Math.random;
     this.thinkIntervalMs = opts.thinkIntervalMs ?? 5000;
@@ -309,6 +315,15 @@ export class Sharechain implements ShareSource {
       s.peerAddr = from.peer;
       fresh.push(s);
     }
+    // One debug line per share event (docs/operations: following a share), as the reference logs them.
+    if (this.log.debug) {
+      for (const s of shares) {
+        this.log.debug('share received from peer', {
+          share: u256ToHex(s.hash), peer: from.peer, prev: s.previousHash === null ? null : u256ToHex(s.previousHash),
+          outcome: seen.has(s.hash) ? 'new' : 'already known',
+        });
+      }
+    }
     if (!fresh.length) return { newHashes: [] };
     await this.persist(fresh);
     const add = fresh.filter((s) => !this.tracker.has(s.hash));
@@ -411,13 +426,14 @@ export class Sharechain implements ShareSource {
       now: Math.floor(this.clock()),
       random: this.random,
       onVerified: (s, res) => {
+        this.log.debug?.('share verified', { share: u256ToHex(s.hash), height: this.tracker.getHeight(s.hash), peer: s.peerAddr ?? 'local', outcome: 'verified' });
         verifiedMarks.push({ kind: 'verified', hash: s.hash });
         this.lastGentx = { size: res.gentxSize, weight: res.gentxWeight };
         this.peers?.noteVerified?.(s, res.versionCounts);
       },
       onInvalid: (s, e) => {
         this.invalidCount++;
-        this.log.warn('share failed verification', { hash: s.hash.toString(16).padStart(64, '0'), peer: s.peerAddr, reason: e.message });
+        this.log.warn('share failed verification', { hash: u256ToHex(s.hash), peer: s.peerAddr, reason: e.message, outcome: 'rejected' });
         this.store.forget([s.hash]);
       },
     });
@@ -429,6 +445,7 @@ export class Sharechain implements ShareSource {
     this.best = r.best;
     if (changed && r.best !== null) {
       const best = r.best;
+      this.log.debug?.('share relayed to peers', { share: u256ToHex(best), height: this.tracker.getHeight(best), peer: this.tracker.get(best)?.peerAddr ?? 'local', outcome: 'new best' });
       inSpan(SCOPE, 'share relay', { 'p2pool.share.hash': best.toString(16).padStart(64, '0') }, () =>
         this.peers?.broadcastShare(best, [...this.tracker.getChain(best, Math.min(5, this.tracker.getHeight(best)))]));
     }
@@ -453,8 +470,30 @@ export class Sharechain implements ShareSource {
 
   /** [V36] which share version this node mints and why (docs/consensus-core.md, V36). */
   private ratchetInstance: VersionRatchet | null = null;
+  private ratchetFile: string | undefined;
   private get ratchet(): VersionRatchet {
-    return (this.ratchetInstance ??= new VersionRatchet({ initialState: this.net.GENESIS_SHARE_VERSION >= 36 ? 'confirmed' : 'voting' }));
+    if (!this.ratchetInstance) {
+      const r = new VersionRatchet({ initialState: this.net.GENESIS_SHARE_VERSION >= 36 ? 'confirmed' : 'voting' });
+      // Read once at start-up, before any work is served.
+      if (this.ratchetFile && existsSync(this.ratchetFile)) {
+        try {
+          if (r.restore(JSON.parse(readFileSync(this.ratchetFile, 'utf8')))) this.log.info(`version ratchet resumed: ${r.state}`, { file: this.ratchetFile });
+        } catch (e) {
+          this.log.warn('version ratchet file unreadable; starting afresh', { file: this.ratchetFile, error: (e as Error).message });
+        }
+      }
+      this.ratchetInstance = r;
+    }
+    return this.ratchetInstance;
+  }
+
+  private saveRatchet(): void {
+    const file = this.ratchetFile;
+    if (!file) return;
+    const tmp = `${file}.tmp`;
+    void writeFile(tmp, JSON.stringify(this.ratchet.snapshot()))
+      .then(() => rename(tmp, file))
+      .catch((e: Error) => this.log.warn('could not save the version ratchet', { file, error: e.message }));
   }
   private versionDecision: RatchetDecision | null = null;
   private versionGauge = false;
@@ -467,7 +506,10 @@ export class Sharechain implements ShareSource {
   private noteVersionDecision(d: RatchetDecision): void {
     const prev = this.versionDecision;
     this.versionDecision = d;
-    if (!prev || prev.version !== d.version || prev.state !== d.state) {
+    if (!prev || prev.state !== d.state) this.saveRatchet();
+    // Logged when the version, the state or the kind of reason changes (not every percentage).
+    const kind = (r: RatchetDecision) => r.reason.replace(/\d+/g, '#');
+    if (!prev || prev.version !== d.version || prev.state !== d.state || kind(prev) !== kind(d)) {
       this.log.info(`minting share version ${d.version} (ratchet ${d.state}): ${d.reason}`, { vote_percent: d.votePercent, v36_percent: d.sharePercent, origins: d.origins });
     }
     if (!this.versionGauge) {

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { grpcRpc } from '../../services/bus/grpc.ts';
@@ -98,6 +98,8 @@ test('V36 on litecoind regtest: two nodes mine v36 shares and a block, converge,
   const metrics = (await getJson(ports.health, '/metrics')).body as string;
   assert.match(metrics, /^p2pool_sharechain_minted_share_version\{[^}]*state="confirmed"[^}]*\} 36$/m);
   await converged(a.clients, b.clients, 'b to follow a again');
+  // The ratchet's state is kept in the data dir for the next start.
+  assert.equal(JSON.parse(readFileSync(join(dir, 'v36-a', NET, 'v36_ratchet.json'), 'utf8')).state, 'confirmed');
 
   const shares = await packedChain(b.clients);
   assert.ok(shares.length >= 2);
