@@ -17,7 +17,7 @@ export interface AuxBlock {
   target: bigint;
   height: number | null;
   /** Template mode: the block template and the service's own block on it (paying the --merged address). */
-  template?: { template: MergedTemplate; txs: Buffer[]; own: MergedBlockWork };
+  template?: { template: MergedTemplate; txs: Buffer[]; own: MergedBlockWork; longPollId: string | null };
 }
 
 export class AuxReplyError extends Error {
@@ -60,11 +60,17 @@ export class AuxDaemon {
     this.rpc = new RpcClient({ url: chain.rpcUrl, user: chain.user, pass: chain.pass, nodeName: `aux daemon`, timeoutMs: o.timeoutMs ?? 10_000, maxSockets: 2 });
   }
 
-  async fetchWork(): Promise<AuxBlock> {
+  /**
+   * The daemon's current work. With `longPollId` (template mode, from the last template) the call is
+   * a long poll: the daemon answers when its template changes (or at its own timeout).
+   */
+  async fetchWork(o: { longPollId?: string; signal?: AbortSignal } = {}): Promise<AuxBlock> {
     if (this.mode !== 'auxblock') {
       let t: unknown;
       try {
-        t = await this.rpc.call('getblocktemplate', [{ capabilities: ['auxpow'] }]);
+        t = o.longPollId !== undefined && this.mode === 'template'
+          ? await this.rpc.call('getblocktemplate', [{ capabilities: ['auxpow'], longpollid: o.longPollId }], { longPoll: true, timeoutMs: LONG_POLL_TIMEOUT_MS, signal: o.signal })
+          : await this.rpc.call('getblocktemplate', [{ capabilities: ['auxpow'] }]);
       } catch (e) {
         // A daemon without (auxpow) getblocktemplate answers with an RPC error: aux blocks then.
         if (this.mode === 'unknown' && e instanceof RpcError) this.mode = 'auxblock';
@@ -127,6 +133,8 @@ export class AuxDaemon {
 }
 
 const HASH = /^[0-9a-fA-F]{64}$/;
+/** A long poll the daemon keeps open longer than this is given up and started again. */
+const LONG_POLL_TIMEOUT_MS = 120_000;
 
 /** getauxblock / createauxblock reply → AuxBlock, or AuxReplyError naming the bad field. */
 export function parseAuxBlock(reply: unknown): AuxBlock {
@@ -185,5 +193,6 @@ export function parseAuxTemplate(reply: unknown, net: Network, address: string):
   }
   // The service's own block: the canonical coinbase with one payee (what V36 edges replace by the shares' PPLNS).
   const own = mergedBlockWork(template, { weights: new Map([[script.toString('hex'), 1n]]), total: 1n, donation: 0n });
-  return { hash: own.hash, chainId, target, height: Number(template.height), template: { template, txs, own } };
+  const longPollId = typeof r.longpollid === 'string' && r.longpollid !== '' ? r.longpollid : null;
+  return { hash: own.hash, chainId, target, height: Number(template.height), template: { template, txs, own, longPollId } };
 }

@@ -217,16 +217,20 @@ test('aux work replies: both target fields, bits, and garbage named field by fie
   }
 });
 
-test('template mode (getblocktemplate with auxpow, submitblock): the service\'s own block, and an edge\'s canonical merged block, each accepted by the stand-in\'s own check of the whole block', async () => {
+test('template mode (getblocktemplate with auxpow and its long poll, submitblock): the service\'s own block, and an edge\'s canonical merged block, each accepted by the stand-in\'s own check of the whole block', async () => {
   const doge = await startAuxStandin({ chainId: DOGE_CHAIN_ID, target: EASY, parentPow: 'scrypt', template: true });
   const address = pubkeyHashToAddress(Buffer.alloc(20, 0x33), 0x6f); // Dogecoin regtest P2PKH (parent: litecoin regtest)
-  const h = harness([`${doge.mergedUrl}?address=${address}`]);
+  // Polled once a minute: new templates can only come this fast through the daemon's long poll.
+  const h = harness([`${doge.mergedUrl}?address=${address}`], { pollMs: 60_000 });
   try {
     h.mm.start();
     const work = (await h.next((w) => w !== null && w.chains[0]?.template !== undefined))!;
     assert.ok(doge.calls.includes('getblocktemplate') && !doge.calls.includes('getauxblock'));
     const t = work.chains[0]!.template!;
     assert.equal(t.txids.length, 2);
+    // The service parks a long poll at the daemon right away.
+    for (let i = 0; i < 200 && !doge.calls.includes('getblocktemplate(longpoll)'); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(doge.calls.includes('getblocktemplate(longpoll)'), JSON.stringify(doge.calls));
     // 1. No block from the edge: the service's own block (its coinbase pays the --merged address).
     const s1 = solve(work);
     const r1 = await h.mm.submit({ parentHeader: s1.header, coinbase: s1.coinbase, coinbaseBranch: s1.branch, powHash: Buffer.alloc(32), auxWorkId: work.auxWorkId, mergedBlocks: [] });

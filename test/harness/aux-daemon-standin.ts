@@ -92,9 +92,11 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
     return {
       version: 0x620004, previousblockhash: Buffer.from(prev).reverse().toString('hex'), curtime: Math.floor(Date.now() / 1000), bits: '207fffff', height,
       coinbasevalue: 1_000_000_000_000, target: t, transactions: templateTxs.map((d) => ({ data: d.toString('hex'), txid: Buffer.from(sha256d(d)).reverse().toString('hex') })),
-      auxpow: { chainid: o.chainId, target: t },
+      auxpow: { chainid: o.chainId, target: t }, longpollid: hashHex(),
     };
   }
+  // Long polls parked until the tip moves (or 20 s pass).
+  const parked = new Set<() => void>();
   function submitBlock(blockHex: unknown): string | null {
     const block = typeof blockHex === 'string' ? Buffer.from(blockHex, 'hex') : Buffer.alloc(0);
     let reason = verifyMergedBlock(block, templateTxs, prev, o.chainId, o.target, o.parentPow) ?? '';
@@ -154,6 +156,13 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
           return ok(work(params[0]));
         case 'getblocktemplate':
           if (!o.template) return err(-32601, 'Method not found');
+          if ((params[0] as { longpollid?: unknown })?.longpollid === hashHex()) {
+            calls.push('getblocktemplate(longpoll)');
+            const release = () => { parked.delete(release); clearTimeout(timer); ok(blockTemplate()); };
+            const timer = setTimeout(release, 20_000);
+            parked.add(release);
+            return;
+          }
           return ok(blockTemplate());
         case 'submitblock':
           if (!o.template) return err(-32601, 'Method not found');
@@ -184,8 +193,9 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
       prev = sha256d(header);
       height++;
       header = makeHeader();
+      for (const release of [...parked]) release();
     },
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () => new Promise<void>((resolve) => { for (const release of [...parked]) release(); server.closeAllConnections(); server.close(() => resolve()); }),
   };
   return state;
 }
