@@ -259,7 +259,8 @@ export class Host {
   }
 }
 
-// Runs a host until SIGTERM/SIGINT, then shuts it down; resolves with the exit code.
+// Runs a host until SIGTERM/SIGINT/SIGHUP, then shuts it down; resolves with the exit code. SIGHUP is
+// what closing the terminal sends: the node (and the full node it started) must stop cleanly then too.
 export async function runUntilSignal(host: Host, log: Logger, graceMs = 120_000): Promise<number> {
   return new Promise<number>((resolve) => {
     let signalled = false;
@@ -282,5 +283,6 @@ export async function runUntilSignal(host: Host, log: Logger, graceMs = 120_000)
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    process.on('SIGHUP', onSignal);
   });
 }
