@@ -87,6 +87,7 @@ async function graphSample(source: BusStatsSource): Promise<Sample> {
     sharesTotal: Number(s.sharesTotal), sharesOrphan: Number(s.sharesOrphan), sharesDead: Number(s.sharesDead),
     attemptsToShare: s.attemptsToShare,
     staleRates: s.staleRates,
+    desiredVersionRates: Object.fromEntries(Object.entries(s.desiredVersionFractions).map(([v, f]) => [v, f * s.poolHashRate])),
     currentPayout: payouts[s.payoutAddress] ?? 0,
     currentPayouts: payouts,
     peers: { incoming: peers?.incoming ?? 0, outgoing: peers?.outgoing ?? 0 },

@@ -127,6 +127,10 @@ test('the reference endpoints keep their shapes', async () => {
     for (const p of pts) assert.equal(p.length, 4);
   }
   await eventually(async () => {
+    const votes = (await get('/web/graph_data/desired_version_rates/last_hour')).find((p: [number, Record<string, number> | null]) => p[1] && Object.keys(p[1]).length);
+    assert.ok(votes && Object.keys(votes[1]).every((v) => /^\d+$/.test(v)) && Object.values(votes[1] as Record<string, number>).some((r) => r > 0));
+  }, 'share version votes in desired_version_rates', 20_000);
+  await eventually(async () => {
     const miners = (await get('/web/graph_data/miner_hash_rates/last_hour')).find((p: [number, Record<string, number>]) => Object.keys(p[1]).length);
     assert.ok(miners?.[1][`${chain.address}.demo`] > 0);
   }, "the demo miner's rate in miner_hash_rates", 20_000);

@@ -74,7 +74,7 @@ test('the recorder samples into the streams and keeps the history across a resta
   let total = 0;
   const sample = async (): Promise<Sample> => ({
     localHashRate: 100, minerHashRates: { A: 60, 'A.w2': 40 }, minerDeadHashRates: { A: 5 },
-    sharesTotal: (total += 2), sharesOrphan: 0, sharesDead: 1, attemptsToShare: 1000, staleRates: { good: 500, orphan: 10 },
+    sharesTotal: (total += 2), sharesOrphan: 0, sharesDead: 1, attemptsToShare: 1000, staleRates: { good: 500, orphan: 10 }, desiredVersionRates: { 35: 500 },
     currentPayout: 1.5, currentPayouts: { A: 1.5 }, peers: { incoming: 1, outgoing: 2 }, efficiency: 0.98, memoryUsage: 1e8,
   });
   const log = createLogger({ write: () => undefined });
