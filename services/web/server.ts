@@ -16,6 +16,7 @@ import { ApiV1 } from './api/v1.ts';
 import { BusStatsSource } from './bus-stats.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { GraphRecorder } from './graph/recorder.ts';
+import { FileGraphStore, KvGraphStore } from './graph/store.ts';
 import type { Sample } from './graph/streams.ts';
 import { json, requestFrom, writeResponse, type WebRequest, type WebResponse, type WebRoute } from '../runtime/http-get.ts';
 import { handleReference, REFERENCE_PATHS } from './reference/routes.ts';
@@ -36,7 +37,9 @@ async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
   const source = new BusStatsSource(ctx.clients.sharechain, ctx.clients.peerGateway, net.P2P_PORT);
   let nodeInfo = () => nodeInfoOf(ctx, undefined, undefined);
   const recorder = new GraphRecorder({
-    file: join(ctx.config.datadir, net.NAME, 'graph_db'),
+    // The embedded default keeps the reference's graph_db file; cluster web pods share a KV entry, so a
+    // replaced pod (its emptyDir gone) takes the history over.
+    store: ctx.mode === 'cluster' ? new KvGraphStore(ctx.bus, net.NAME, ctx.config.natsReplicas) : new FileGraphStore(join(ctx.config.datadir, net.NAME, 'graph_db')),
     sample: () => graphSample(source),
     log: ctx.log,
   });
