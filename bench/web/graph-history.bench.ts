@@ -3,7 +3,7 @@
 // saved JSON, the gzipped copy kept in KV by cluster web pods, and the cost of one sample.
 import { gzipSync } from 'node:zlib';
 import { VIEWS } from '../../services/web/graph/history.ts';
-import { newHistory, recordSample, type Sample } from '../../services/web/graph/streams.ts';
+import { newHistory, recordSample, type Sample, type ShareCounts } from '../../services/web/graph/streams.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
@@ -18,7 +18,7 @@ const sample = (i: number): Sample => ({
   currentPayouts: Object.fromEntries(Object.keys(miners(i)).map((k) => [k.split('.')[0]!, 0.01])), peers: { incoming: 5, outgoing: 8 }, efficiency: 0.99, memoryUsage: 1e8,
 });
 const t0 = 1_800_000_000;
-let prev;
+let prev: ShareCounts | undefined;
 let n = 0;
 const start = performance.now();
 for (const v of Object.values(VIEWS)) {
