@@ -15,7 +15,8 @@
   };
   const rate = (x) => si(x, 'H/s');
   const pct = (x, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(d)}%`);
-  const coins = (x) => (x === null || x === undefined ? '–' : x.toFixed(8).replace(/(\.\d\d\d*?)0+$/, '$1'));
+  let symbol = '';
+  const coins = (x) => (x === null || x === undefined ? '–' : `${x.toFixed(8).replace(/(\.\d\d\d*?)0+$/, '$1')}${symbol ? ' ' + symbol : ''}`);
   const dur = (s) => {
     if (s === null || s === undefined || !Number.isFinite(s) || s <= 0) return '–';
     if (s < 10) return `${s.toPrecision(2)} s`;
@@ -263,6 +264,9 @@
     }).finally(() => setTimeout(run, ms));
     run();
   }
+
+  // The coin's symbol for amounts (the reference's /web/currency_info); amounts show without it until then.
+  api('/web/currency_info').then((c) => { symbol = c.symbol; }, () => undefined);
 
   if (page === 'node') {
     tabs('rates', 'last_hour', () => void refreshNodeCharts());
