@@ -28,7 +28,7 @@ node_modules/.stamp: package.json package-lock.json
 ## run: the pool on its embedded default (one process)
 # `make run` is the newcomer's demo: Litecoin regtest, litecoind started when no full node is given,
 # the built-in CPU miner; ARGS='...' adds flags (later ones win, e.g. ARGS='--net litecoin ...').
-run: override ARGS := --net litecoin_regtest --demo-miner $(ARGS)
+run: override ARGS := --net litecoin_regtest_v36 --demo-miner $(ARGS)
 run: setup-run
 	$(NODE) services/cli/main.ts $(ARGS)
 

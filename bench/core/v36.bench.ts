@@ -30,6 +30,24 @@ function v36Chain(): Buffer[] {
 }
 
 const packed = v36Chain();
+
+// Memory first, before verification leaves garbage behind.
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc) {
+  const copies = packed.map((b) => Buffer.from(b.toString('hex'), 'hex'));
+  gc(); gc();
+  const before = process.memoryUsage();
+  const tracker = new ShareTracker();
+  for (const p of copies) { const s = parseWrappedShare(net, p); tracker.add(s); tracker.verified.add(s); }
+  gc(); gc();
+  const after = process.memoryUsage();
+  const perShare = (after.heapUsed + after.external + after.arrayBuffers - before.heapUsed - before.external - before.arrayBuffers) / SHARES;
+  console.log(`tracker_memory_per_v36_share: ${Math.round(perShare)} bytes`);
+  if (tracker.size !== SHARES) throw new Error('tracker lost shares');
+  tracker.removeMany([...tracker.nodes.keys()]);
+}
+
+
 const t0 = performance.now();
 let tFull = 0;
 let failed = 0;
@@ -43,16 +61,3 @@ console.log(`verify_chain_v36_${SHARES}_scrypt: ${((t1 - t0) / 1000).toFixed(2)}
 console.log(`verify_v36_per_share_growing_window: ${((tFull - t0) / CHAIN_LENGTH).toFixed(2)} ms`);
 console.log(`verify_v36_per_share_full_window: ${((t1 - tFull) / (SHARES - CHAIN_LENGTH)).toFixed(2)} ms`);
 
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc) {
-  const copies = packed.map((b) => Buffer.from(b.toString('hex'), 'hex'));
-  gc(); gc();
-  const before = process.memoryUsage();
-  const tracker = new ShareTracker();
-  for (const p of copies) { const s = parseWrappedShare(net, p); tracker.add(s); tracker.verified.add(s); }
-  gc(); gc();
-  const after = process.memoryUsage();
-  const perShare = (after.heapUsed + after.external + after.arrayBuffers - before.heapUsed - before.external - before.arrayBuffers) / SHARES;
-  console.log(`tracker_memory_per_v36_share: ${Math.round(perShare)} bytes`);
-  if (tracker.size !== SHARES) throw new Error('tracker lost shares');
-}

@@ -19,6 +19,8 @@ export const UID = 10001;
 /** A new pod counts as available only after being ready this long (rollouts wait for it). */
 export const MIN_READY_SECONDS = 10;
 export const PROGRESS_DEADLINE_SECONDS = 300;
+/** The edge's preStop: GET /drain on its own health port, from inside the pod. */
+export const PRESTOP_DRAIN = ['node', '--input-type=module', '-e', `const r = await fetch('http://127.0.0.1:${PORTS.health}/drain'); process.exit(r.ok ? 0 : 1);`];
 
 export interface RenderDefaults {
   /** Image repository of the services when the spec names none (the operator's own image). */
@@ -171,9 +173,9 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
           // /readyz means synced and able to serve (an edge: it has work to hand out).
           readinessProbe: probe('/readyz', 5, 2),
           livenessProbe: { ...probe('/healthz', 10, 6), initialDelaySeconds: 10 },
-          // An edge moves its miners to the others before it stops (docs/rollout.md): GET /drain returns
-          // when the drain window is over, then SIGTERM finds nothing left to do.
-          ...(s === 'edge' ? { lifecycle: { preStop: { httpGet: { path: '/drain', port: 'health' } } } } : {}),
+          // An edge moves its miners to the others before it stops (docs/rollout.md): /drain (loopback
+          // only) returns when the drain window is over, then SIGTERM finds nothing left to do.
+          ...(s === 'edge' ? { lifecycle: { preStop: { exec: { command: PRESTOP_DRAIN } } } } : {}),
           resources: w.resources ?? {},
           volumeMounts: mounts,
           securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
@@ -194,15 +196,17 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
         spec: {
           serviceName: componentName(name, 'edge-pods'), replicas: w.replicas ?? 1, podManagementPolicy: 'Parallel',
           // One edge at a time, each ready for a while before the next drains (its miners land somewhere).
-          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }, minReadySeconds: MIN_READY_SECONDS,
+          updateStrategy: { type: 'RollingUpdate' }, minReadySeconds: MIN_READY_SECONDS,
           selector: { matchLabels: selector(s) }, template,
           persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' },
         },
       });
       continue;
     }
-    // The sharechain is a singleton writer of its JetStream store: never two at once.
-    const strategy = s === 'sharechain' ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+    // Surge, never fewer than asked: the new pod is up before the old one goes. The sharechain's replicas
+    // elect one writer of its JetStream store (a lease in NATS KV); the surge pod waits as a ready
+    // standby and takes over when the old one leaves (docs/rollout.md).
+    const strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
     objects.push({
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(componentName(name, s), s),
       spec: {

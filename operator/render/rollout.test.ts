@@ -130,3 +130,22 @@ test('observeWorkload reads version, readiness and the Deployment progress deadl
     name: 'x', kind: 'Deployment', version: '1.2.3', template: undefined, desired: 2, ready: 2, updated: 1, total: 3, current: true, deadlineExceeded: true,
   });
 });
+
+test('rendered for rolling without a gap: surge with maxUnavailable 0 (the sharechain too, its standby takes over), minReadySeconds, progress deadline, the edges drained by preStop', () => {
+  const r = rendered('0.2.0');
+  for (const o of workloads(r.objects)) {
+    const spec = o.spec as any;
+    assert.equal(spec.minReadySeconds, 10, o.metadata.name);
+    if (o.kind === 'Deployment') {
+      assert.deepEqual(spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }, o.metadata.name);
+      assert.equal(spec.progressDeadlineSeconds, 300);
+    }
+  }
+  const edge = r.objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'ltc-edge') as any;
+  assert.deepEqual(edge.spec.updateStrategy, { type: 'RollingUpdate' });
+  const c = edge.spec.template.spec.containers[0];
+  assert.deepEqual(c.lifecycle.preStop.exec.command.slice(0, 2), ['node', '--input-type=module']);
+  assert.match(c.lifecycle.preStop.exec.command[3], /fetch\('http:\/\/127\.0\.0\.1:8081\/drain'\)/);
+  assert.ok(edge.spec.template.spec.terminationGracePeriodSeconds >= 30, 'room for the drain window and the linger');
+  assert.ok(r.objects.some((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'ltc-edge'));
+});

@@ -1,8 +1,8 @@
 // The aux work the edges mine on: the aux tree over every chain that has a block, published as
 // AuxWork (commitment + per-chain hash, target and slot). Recent works are kept by id, because a
 // solution arrives for the work its job committed to, which may be a few publications old.
-import { buildAuxTree, u256ToLE, type AuxTree } from '../core/index.ts';
-import type { AuxWork } from '../gen/p2pool/v1/aux.ts';
+import { buildAuxTree, u256ToLE, type AuxTree, type MergedTemplate } from '../core/index.ts';
+import type { AuxWork, MergedTemplate as MergedTemplateMsg } from '../gen/p2pool/v1/aux.ts';
 import type { AuxBlock } from './aux-daemon.ts';
 
 export interface ChainWork {
@@ -59,7 +59,7 @@ export class AuxWorkBook {
         target: u256ToLE(c.block.target),
         url: c.label,
         slot: tree.slots.get(c.block.chainId)!,
-        template: undefined,
+        template: c.block.template ? mergedTemplateMessage(c.block.template.template) : undefined,
       })),
       // As it goes into the coinbase: big-endian.
       merkleRoot: Buffer.from(tree.root.toString(16).padStart(64, '0'), 'hex'),
@@ -75,4 +75,11 @@ export class AuxWorkBook {
     }
     return { booked, skipped };
   }
+}
+
+function mergedTemplateMessage(t: MergedTemplate): MergedTemplateMsg {
+  return {
+    version: t.version, previousBlock: u256ToLE(t.previousBlock), curtime: t.curtime, bits: t.bits, height: t.height,
+    coinbaseValue: t.coinbaseValue, txids: t.txids.map((x) => u256ToLE(x)),
+  };
 }

@@ -58,11 +58,13 @@ export class ChainPoller {
     this.daemon.close();
   }
 
-  /** One fetch (also what the loop does each round); never throws. */
+  /** One fetch (also what the loop does each round; a long poll when the daemon offers one); never throws. */
   async poll(): Promise<void> {
     const label = this.daemon.chain.label;
     try {
-      const b = await this.daemon.fetchWork();
+      const longPollId = this.failures === 0 ? this.block?.template?.longPollId ?? undefined : undefined;
+      const b = await this.daemon.fetchWork({ longPollId, signal: this.stopper.signal });
+      if (this.stopper.signal.aborted) return;
       if (this.error !== null) this.o.log.info('aux daemon answers again', { chain: label, after: this.failures });
       this.error = null;
       this.failures = 0;
@@ -73,6 +75,7 @@ export class ChainPoller {
         this.o.onChange(b);
       }
     } catch (e) {
+      if (this.stopper.signal.aborted) return; // a long poll cut short by stop()
       const msg = (e as Error).message;
       this.failures++;
       // Logged when the reason changes, not every round.
@@ -91,7 +94,8 @@ export class ChainPoller {
     const pollMs = this.o.pollMs ?? 1000;
     while (!signal.aborted) {
       await this.poll();
-      const delay = this.failures === 0 ? pollMs : Math.min(pollMs * 2 ** Math.min(this.failures, 10), this.o.maxBackoffMs ?? 30_000);
+      // A daemon offering long polls is asked again at once (the next call waits at the daemon).
+      const delay = this.failures === 0 ? (this.block?.template?.longPollId ? 0 : pollMs) : Math.min(pollMs * 2 ** Math.min(this.failures, 10), this.o.maxBackoffMs ?? 30_000);
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, delay);
         function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }

@@ -45,7 +45,7 @@ export class MergedMining {
     this.o = o;
     this.pollers = o.chains.map((chain) => {
       this.counters.set(chain.label, { submitted: 0, accepted: 0, rejected: 0, errors: 0, lastReason: '' });
-      return new ChainPoller(new AuxDaemon(chain, { timeoutMs: o.daemonTimeoutMs }), {
+      return new ChainPoller(new AuxDaemon(chain, { timeoutMs: o.daemonTimeoutMs, net: o.net }), {
         pollMs: o.pollMs, maxBackoffMs: o.maxBackoffMs, staleAfterMs: o.staleAfterMs, log: o.log,
         onChange: (b) => this.chainChanged(chain.label, b),
       });
@@ -87,6 +87,7 @@ export class MergedMining {
         return true;
       },
       release: (label, hash) => { this.claimed.delete(`${label}/${hash.toString(16)}`); },
+      submitBlock: (label, hex) => this.pollers.find((p) => p.daemon.chain.label === label)!.daemon.submitBlock(hex),
       submit: (label, hash, hex) => this.pollers.find((p) => p.daemon.chain.label === label)!.daemon.submit(hash, hex),
       record: (label, chainId, result, reason) => {
         const c = this.counters.get(label)!;

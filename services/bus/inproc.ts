@@ -245,6 +245,16 @@ class MemKv implements KvStore {
     for (const w of this.#watchers) w(key, copy(value));
     return revision;
   }
+  async create(key: string, value: Uint8Array): Promise<number> {
+    const e = this.#entries.get(key);
+    if (e && this.#live(e.at)) throw new Error(`wrong last sequence: key ${key} exists`);
+    return this.put(key, value);
+  }
+  async update(key: string, value: Uint8Array, revision: number): Promise<number> {
+    const e = this.#entries.get(key);
+    if (!e || !this.#live(e.at) || e.revision !== revision) throw new Error(`wrong last sequence: key ${key} is not at revision ${revision}`);
+    return this.put(key, value);
+  }
   async delete(key: string): Promise<void> {
     this.#entries.delete(key);
     for (const w of this.#watchers) w(key, null);

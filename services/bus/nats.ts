@@ -164,6 +164,10 @@ export class NatsBus implements Bus {
   #manager(): Promise<JetStreamManager> {
     this.#jsm ??= jetstreamManager(this.#nc).catch((e) => {
       this.#jsm = undefined;
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/jetstream/i.test(msg) && /not enabled|unavailable|503/i.test(msg)) {
+        throw new Error(`NATS at ${this.#nc.getServer()} has no JetStream (${msg}): start nats-server with -js (or "jetstream {}" in its config); the cluster keeps shares and blocks in it`, { cause: e });
+      }
       throw e;
     });
     return this.#jsm;
@@ -311,6 +315,8 @@ export class NatsBus implements Bus {
         return { key, value: e.value, revision: e.revision };
       },
       put: (key, value) => kv.put(key, value),
+      create: (key, value) => kv.create(key, value),
+      update: (key, value, revision) => kv.update(key, value, revision),
       delete: async (key) => { await kv.delete(key); },
       entries: async () => {
         const out: KvEntry[] = [];

@@ -72,6 +72,10 @@ export interface KvEntry {
 export interface KvStore {
   get(key: string): Promise<KvEntry | null>;
   put(key: string, value: Uint8Array): Promise<number>;
+  // Only if the key has no live value (absent, deleted or expired); rejects otherwise.
+  create(key: string, value: Uint8Array): Promise<number>;
+  // Only if the key's current revision is `revision` (compare-and-set); rejects otherwise.
+  update(key: string, value: Uint8Array, revision: number): Promise<number>;
   delete(key: string): Promise<void>;
   entries(): Promise<KvEntry[]>;
   // Every current entry, then each change as it happens (value null = deleted or expired), until closed.

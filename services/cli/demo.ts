@@ -1,4 +1,4 @@
-// The `make run` extras around the embedded node (`p2pool --net litecoin_regtest --demo-miner`):
+// The `make run` extras around the embedded node (`p2pool --net litecoin_regtest_v36 --demo-miner`):
 // - a full node: when none is configured (no RPC credentials or ports, default address) on a regtest
 //   network, litecoind is started on loopback with its chain under <datadir>/litecoind-regtest, and
 //   the node and the payout address (-a, when not given) point at it;

@@ -5,7 +5,7 @@
 // peg-in first, and a demo quickly mines that far. Stopped with stop(); killed if this process exits.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -57,6 +57,10 @@ export async function startRegtestLitecoind(opts: RegtestOptions): Promise<Regte
   if (!bin) throw new Error('litecoind not found: run `make setup` (scripts/setup.d/30-litecoind.sh installs it), or point p2pool at a full node');
   const log = opts.log ?? (() => undefined);
   mkdirSync(opts.datadir, { recursive: true });
+  // A litecoind left running on this data dir (the pool was SIGKILLed, or its terminal closed before
+  // SIGHUP was handled) holds the lock: ours is stopped first, anything else is an error that says
+  // what to do. Either way before litecoin.conf is rewritten, so the old node stays reachable.
+  await stopLeftover(opts.datadir, log);
   const rpcPort = await freePort();
   let p2pPort = await freePort();
   while (p2pPort === rpcPort) p2pPort = await freePort();
@@ -67,7 +71,7 @@ export async function startRegtestLitecoind(opts: RegtestOptions): Promise<Regte
   const args = [
     `-datadir=${opts.datadir}`, '-regtest', '-server=1', '-listen=1', '-bind=127.0.0.1', '-rpcbind=127.0.0.1', '-rpcallowip=127.0.0.1',
     '-dnsseed=0', '-discover=0', '-listenonion=0', '-upnp=0', '-printtoconsole=0', '-fallbackfee=0.0001',
-    '-whitelist=noban@127.0.0.1', '-vbparams=mweb:4102444800:4102444801',
+    '-whitelist=noban@127.0.0.1', '-vbparams=mweb:4102444800:4102444801', `-pid=${PID_FILE}`,
   ];
   // Its own process group: Ctrl-C in the terminal reaches the pool, which stops this node after itself.
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
@@ -103,10 +107,68 @@ export async function startRegtestLitecoind(opts: RegtestOptions): Promise<Regte
   }
 }
 
+// Relative to the chain's directory (regtest/); Litecoin Core's default name is bitcoind.pid.
+const PID_FILE = 'litecoind.pid';
+
+/** The PID in the data dir's regtest pid file when that process is alive, else null. */
+export function leftoverPid(datadir: string): number | null {
+  let pid = NaN;
+  for (const name of [PID_FILE, 'bitcoind.pid']) {
+    try {
+      pid = Number(readFileSync(join(datadir, 'regtest', name), 'utf8').trim());
+      break;
+    } catch {
+      // try the next name
+    }
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 1) return null;
+  return isAlive(pid) ? pid : null;
+}
+
+async function stopLeftover(datadir: string, log: (msg: string, fields?: Record<string, unknown>) => void): Promise<void> {
+  const pid = leftoverPid(datadir);
+  if (pid === null) return;
+  let cmdline = '';
+  try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '); } catch { /* not Linux, or gone */ }
+  if (!/litecoind/.test(cmdline) || !cmdline.includes(`-datadir=${datadir}`)) {
+    throw new Error(`process ${pid} (${cmdline.trim() || 'unknown'}) holds ${datadir}'s pid file; stop it or use another --datadir`);
+  }
+  log('stopping the regtest litecoind left running on this data dir', { pid, datadir });
+  process.stderr.write(`litecoind (PID ${pid}) from an earlier run is still running on ${datadir}: stopping it ...\n`);
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 60_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      throw new Error(`litecoind (PID ${pid}) from an earlier run did not stop within 60 s after SIGTERM; stop it with \`kill ${pid}\` (or \`kill -9 ${pid}\`), then start again`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// A process that exited but was not reaped yet (a zombie: its parent, the killed pool, is gone) is not alive.
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
 async function waitForRpc(child: ChildProcess, rpc: RpcClient, output: () => string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`litecoind exited during start-up: ${output().trim()}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const out = output().trim();
+      if (/Cannot obtain a lock/i.test(out)) {
+        throw new Error(`litecoind could not lock its data dir: another litecoind uses it (${out.split('\n').pop()}); stop that one (\`pgrep -a litecoind\` shows it) or use another --datadir`);
+      }
+      throw new Error(`litecoind exited during start-up: ${out}`);
+    }
     try {
       await rpc.call('getblockchaininfo', [], { timeoutMs: 2000 });
       return;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { regtestAddress } from '../../test/harness/keys.ts';
 
 const MAIN = join(import.meta.dirname, 'main.ts');
 const p2pool = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 30_000 });
@@ -40,5 +41,22 @@ test('a mainnet, wrong-coin or malformed -a, or an unknown --net, exits 2 at onc
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, why);
     assert.doesNotMatch(r.stderr + r.stdout, /p2pool is running|"level"/);
+  }
+});
+
+// Issue 12.12: a port already taken names the flag that moves it, instead of a raw EADDRINUSE.
+test('a port in use: exit 2 and the message names the flag and --base-port', async () => {
+  const { createServer } = await import('node:net');
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+  const port = (blocker.address() as { port: number }).port;
+  try {
+    const r = spawnSync(process.execPath, [MAIN, '--net', 'litecoin_regtest', '-a', regtestAddress('litecoin', 'port in use'),
+      '--health-port', String(port), '--web-port', '0', '--grpc-port', '0', '--p2pool-port', '0', '-w', '127.0.0.1:0',
+      '--bitcoind-rpc-port', '1', 'u', 'p', '--datadir', join(tmpdir(), `p2pool-port-${process.pid}`)], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`port ${port} \\(--health-port\\) is already in use.*--health-port PORT.*--base-port`));
+  } finally {
+    blocker.close();
   }
 });

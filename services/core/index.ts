@@ -19,7 +19,7 @@ export * from './merged/index.ts';
 export { checkShare, type CheckResult } from './share/check.ts';
 export { buildGentx, witnessCommitment, witnessCommitmentScript, refOutputScript } from './share/gentx.ts';
 export { desiredVersionCounts, votingWindowCounts, versionToProduce } from './share/voting.ts';
-export { VersionRatchet, type RatchetDecision, type RatchetState, type RatchetOptions } from './share/ratchet.ts';
+export { VersionRatchet, type RatchetDecision, type RatchetState, type RatchetOptions, type RatchetSnapshot } from './share/ratchet.ts';
 export { nextStaleInfo, type OwnShareCounts } from './share/stale-info.ts';
 export * from './target/retarget.ts';
 export * from './target/work-targets.ts';

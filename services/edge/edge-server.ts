@@ -75,6 +75,7 @@ export class EdgeServer {
   private boundPort = 0;
   private handoverServer: Closer | null = null;
   private drained: Promise<DrainResult> | null = null;
+  private lastHandedBackAt = 0;
   lastFanOut: FanOutRecord | null = null;
   /** Observers of fan-out timing (benchmarks, metrics). */
   onFanOut: ((r: FanOutRecord) => void) | null = null;
@@ -126,7 +127,12 @@ export class EdgeServer {
   /** Binds the worker port (config.port; 0 = any free port) and starts the sweeper. */
   async start(): Promise<number> {
     this.unsubscribe = this.ctx.work.onNewWork((ev) => this.newWork(ev));
-    if (this.ctx.handover !== null) this.handoverServer = await this.ctx.handover.serve(this.ctx.jobTag, (req) => answerForeignSubmit(this.ctx, req));
+    if (this.ctx.handover !== null) {
+      this.handoverServer = await this.ctx.handover.serve(this.ctx.jobTag, (req) => {
+        this.lastHandedBackAt = Date.now();
+        return answerForeignSubmit(this.ctx, req);
+      });
+    }
     this.boundPort = await this.listener.listen(this.config.port, this.config.host);
     this.sweeper = setInterval(() => this.sweep(Date.now()), this.config.sweepIntervalMs);
     this.sweeper.unref();
@@ -170,15 +176,28 @@ export class EdgeServer {
         if (s.closed) continue;
         // Known as departed from now: a miner may open its next connection before closing this one.
         if (s.en1 !== null && s.users !== null) this.ctx.departed.add(s.users.keys(), { en1: s.en1, versionMask: s.versionMask, vardiff: s.vardiff, at: Date.now() });
+        // No more work for it here: a miner that keeps this connection open a moment must not take it.
+        s.leaving = true;
         s.write(line);
         this.ctx.counters.reconnectsSent++;
       }
       if (sent < queue.length) await sleep(Math.min(50, Math.max(1, windowMs / queue.length)));
     }
-    // Submits forwarded back by the edges the last miners moved to arrive within moments.
-    const lingerUntil = Date.now() + Math.min(1_500, opts.deadlineMs || this.config.drainGraceMs);
-    const deadline = Date.now() + (opts.deadlineMs || this.config.drainGraceMs);
-    while ((this.sessions.size > 0 && Date.now() < deadline) || Date.now() < lingerUntil) await sleep(50);
+    // Then the last miners leave, and their work in flight comes back forwarded by the edges they moved
+    // to: stay while either goes on (at least 1.5 s, at most twice the grace), so that work finds its job.
+    const grace = opts.deadlineMs || this.config.drainGraceMs;
+    const end = Date.now();
+    const lingerUntil = end + Math.min(1_500, grace);
+    const deadline = end + grace;
+    const quietMs = 1_000;
+    for (;;) {
+      const now = Date.now();
+      if (now >= end + 2 * grace) break;
+      const leaving = this.sessions.size > 0 && now < deadline;
+      const forwarded = now - this.lastHandedBackAt < quietMs;
+      if (!leaving && !forwarded && now >= lingerUntil) break;
+      await sleep(50);
+    }
     const remaining = this.sessions.size;
     await this.stop();
     return { connectionsBefore: before, connectionsRemaining: remaining, reconnectsSent: this.ctx.counters.reconnectsSent, ms: Date.now() - t0 };

@@ -160,7 +160,15 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   let stopped = false;
 
   // Work published before this edge subscribed: asked for, retried while the others come up.
+  let round = 0;
   const catchUp = () => retryUntil(async () => {
+    // Every few seconds: what the edge still waits for before miners get work.
+    if (++round % 5 === 0) {
+      log.info('waiting for work', {
+        ...(work.currentWork ? {} : { template: 'none yet from the template builder (TemplateBuilder.GetTemplate)' }),
+        ...(work.currentBasis ? {} : { work_basis: 'none yet from the sharechain (Sharechain.GetWorkBasis)' }),
+      });
+    }
     if (!work.currentWork) await ctx.clients.templateBuilder.GetTemplate({}).then((r) => { if (r.template && !work.currentWork) setTemplate(r.template); }, () => undefined);
     if (!work.currentBasis) await ctx.clients.sharechain.GetWorkBasis({}).then((b) => { if (!work.currentBasis) setBasis(b); }, () => undefined);
     return !!work.currentWork && !!work.currentBasis;

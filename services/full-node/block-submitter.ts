@@ -31,7 +31,7 @@ export function fullNodeBlockSubmitter(fn: FullNodeConfig, net: Network, opts: {
   // Credentials are read on first use (a conf file or cookie may appear after the edge starts).
   const client = (): RpcClient => {
     if (rpc) return rpc;
-    const creds = resolveCredentials(params, 'core', { user: fn.rpcUser, pass: fn.rpcPassword });
+    const creds = resolveCredentials(params, 'core', { user: fn.rpcUser, pass: fn.rpcPassword, ...(fn.confFile ? { confFile: fn.confFile } : {}) });
     const port = fn.rpcPort ?? creds.rpcPort ?? params.rpcPort;
     node = `${fn.host}:${port}`;
     rpc = new RpcClient({ url: `http://${hostForUrl(fn.host)}:${port}`, user: creds.user, pass: creds.pass, nodeName: params.nodeName, timeoutMs: 30_000 });

@@ -155,7 +155,9 @@ export class CpuMiner {
     }
     if (!this.running) { conn.close(); return; }
     this.conn = conn;
-    conn.onCall = (m, p) => this.onServerCall(m, p);
+    // Only the current connection's calls count: one being left after client.reconnect may still send
+    // a difficulty or a job that is not ours to work on any more.
+    conn.onCall = (m, p) => { if (this.conn === conn) this.onServerCall(m, p); };
     conn.onClose = (why) => {
       if (this.conn !== conn) return;
       this.conn = null;

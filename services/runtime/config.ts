@@ -15,6 +15,8 @@ export interface FullNodeConfig {
   // --bitcoind-rpc-user-file / --bitcoind-rpc-password-file: read into rpcUser/rpcPassword by the parser.
   rpcUserFile?: string;
   rpcPasswordFile?: string;
+  // --bitcoind-config-path: the coin's conf file to read credentials and rpcport from.
+  confFile?: string;
 }
 
 export interface NodeConfig {
@@ -36,6 +38,10 @@ export interface NodeConfig {
   workerPort?: number;
   // --max-conns incoming P2P connections.
   maxConns: number;
+  // --outgoing-conns, --external-ip, --disable-advertise: the reference's P2P options.
+  outgoingConns?: number;
+  externalIp?: string;
+  advertise?: boolean;
   fullNode: FullNodeConfig;
   // --merged URL, repeatable (services/aux/chains-config.ts); --merged-auth-file: credentials not in the URLs.
   merged: string[];
@@ -45,6 +51,8 @@ export interface NodeConfig {
   datadir: string;
   logfile?: string;
   logLevel: LogLevel;
+  // --log-format; undefined = human on a terminal (embedded), JSON otherwise.
+  logFormat?: 'json' | 'human';
 
   // Cluster: --nats URL (absent = embedded, in-process bus), --service NAME (absent = all six).
   nats?: string;

@@ -139,3 +139,33 @@ test('drain flags: window in seconds, the public host client.reconnect names', (
   assert.deepEqual(c.drainReconnect, { host: 'pool.example.com', port: 3333 });
   assert.deepEqual(run(['--drain-reconnect-host', 'stratum.pool.example']).drainReconnect, { host: 'stratum.pool.example', port: 0 });
 });
+
+// Issue 12.13: the reference's flags the README promises run; those that mean nothing here warn.
+test("the reference's flags: implemented ones apply, the rest are accepted with a warning and listed in --help", () => {
+  const r = parseArgs([
+    '--bitcoind-config-path', '/etc/litecoin.conf', '--outgoing-conns', '4', '--external-ip', '203.0.113.5:9338', '--disable-advertise',
+    '--bitcoind-rpc-ssl', '-i', '3', '--timeaddresses', '600', '--iocp', '--irc-announce', '--no-bugreport', '--disable-upnp', '--web-static', 'www',
+  ], 'i');
+  assert.equal(r.kind, 'run');
+  if (r.kind !== 'run') return;
+  assert.equal(r.config.fullNode.confFile, '/etc/litecoin.conf');
+  assert.equal(r.config.outgoingConns, 4);
+  assert.equal(r.config.externalIp, '203.0.113.5:9338');
+  assert.equal(r.config.advertise, false);
+  for (const f of ['--bitcoind-rpc-ssl', '-i', '--timeaddresses', '--iocp', '--irc-announce', '--no-bugreport', '--disable-upnp', '--web-static']) {
+    assert.ok(r.warnings.some((w) => w.startsWith(`${f} is ignored: `)), `${f} warns: ${r.warnings.join(' | ')}`);
+  }
+  assert.throws(() => parseArgs(['--outgoing-conns', '11'], 'i'), /at most 10/);
+  assert.throws(() => parseArgs(['-i'], 'i'), /-i expects N/);
+  const help = helpText('0');
+  for (const f of ['--bitcoind-config-path', '--bitcoind-rpc-ssl', '--outgoing-conns', '--external-ip', '--disable-advertise', '-i, --numaddresses', '--iocp', '--base-port']) {
+    assert.ok(help.includes(f), `--help lists ${f}`);
+  }
+});
+
+// Issue 12.12: one flag moves all of a node's ports; an explicit port flag wins whatever its order.
+test('--base-port moves every port; explicit port flags win', () => {
+  const c = run(['--web-port', '7000', '--base-port', '20000']);
+  assert.deepEqual([c.workerPort, c.p2poolPort, c.webPort, c.healthPort, c.grpcPort], [20000, 20001, 7000, 20003, 20004]);
+  assert.throws(() => parseArgs(['--base-port', '65534'], 'i'), /no room/);
+});

@@ -35,6 +35,10 @@ const OPTIONS: Option[] = [
   { names: ['-a', '--address'], kind: 'string', metavar: 'ADDRESS', group: 'general', help: 'generate payouts to this address (default: <address requested from the full node>)', apply: (c, v) => { c.address = v; } },
   { names: ['--datadir'], kind: 'string', metavar: 'DIR', group: 'general', help: 'store data in this directory (default: .data)', apply: (c, v) => { c.datadir = v; } },
   { names: ['--logfile'], kind: 'string', metavar: 'FILE', group: 'general', help: 'also append the JSON log lines to FILE', apply: (c, v) => { c.logfile = v; } },
+  { names: ['--log-format'], kind: 'string', metavar: 'FORMAT', group: 'general', help: 'json: every log line as JSON on stdout; human: a status line every 10 s and warnings/errors on stdout, the JSON lines in the log file (default: human on a terminal without --nats, else json)', apply: (c, v) => {
+    if (v !== 'json' && v !== 'human') throw new UsageError(`--log-format: expected json or human, got "${v}"`);
+    c.logFormat = v;
+  } },
   { names: ['--log-level'], kind: 'string', metavar: 'LEVEL', group: 'general', help: 'debug, info, warn or error (default: info)', apply: (c, v) => {
     if (!isLogLevel(v)) throw new UsageError(`--log-level: expected debug, info, warn or error, got "${v}"`);
     c.logLevel = v;
@@ -52,10 +56,17 @@ const OPTIONS: Option[] = [
   } },
   { names: ['--give-author'], kind: 'percent', metavar: 'PERCENT', group: 'general', help: 'donate this percentage of work towards the development of p2pool (default: 0.5)', apply: (c, v) => { c.giveAuthor = Number(v); } },
   { names: ['--demo-miner'], kind: 'flag', group: 'general', help: 'run a built-in CPU miner against the worker port (regtest demos)', apply: setFlag((c) => { c.demoMiner = true; }) },
-  { names: ['--iocp', '--irc-announce', '--no-bugreport', '--disable-upnp'], kind: 'flag', group: 'general', help: 'accepted for compatibility with the reference; no effect', apply: () => undefined },
+  { names: ['--base-port'], kind: 'port', metavar: 'PORT', group: 'general', help: "move all of this node's ports at once: worker PORT, P2Pool PORT+1, web PORT+2, health PORT+3, gRPC PORT+4 (a port flag given explicitly wins)", apply: (c, v) => { basePort.set(c, Number(v)); } },
 
   { names: ['--p2pool-port'], kind: 'port', metavar: 'PORT', group: 'p2pool', help: 'listen on PORT for P2Pool peers (default: the network\'s, bitcoin 9333, litecoin 9338)', apply: (c, v) => { c.p2poolPort = Number(v); } },
   { names: ['-n', '--p2pool-node'], kind: 'list', metavar: 'ADDR[:PORT]', group: 'p2pool', help: 'connect to this P2Pool node (repeatable), in addition to the built-in addresses', apply: (c, v) => { c.p2poolNodes.push(v); } },
+  { names: ['--outgoing-conns'], kind: 'int', metavar: 'CONNS', group: 'p2pool', help: 'outgoing P2P connections to keep (default: 6, at most 10)', apply: (c, v) => {
+    const n = Number(v);
+    if (n > 10) throw new UsageError(`--outgoing-conns: at most 10, got ${v}`);
+    c.outgoingConns = n;
+  } },
+  { names: ['--external-ip'], kind: 'string', metavar: 'ADDR[:PORT]', group: 'p2pool', help: 'advertise this address to peers (default: what peers see)', apply: (c, v) => { c.externalIp = v; } },
+  { names: ['--disable-advertise'], kind: 'flag', group: 'p2pool', help: "don't advertise our address to peers", apply: setFlag((c) => { c.advertise = false; }) },
   { names: ['--max-conns'], kind: 'int', metavar: 'CONNS', group: 'p2pool', help: 'maximum incoming P2P connections (default: 40)', apply: (c, v) => { c.maxConns = Number(v); } },
 
   { names: ['-w', '--worker-port'], kind: 'string', metavar: '[ADDR:]PORT', group: 'worker', help: "listen on PORT (on ADDR) for miners (default: all interfaces, the network's port: bitcoin 9332, litecoin 9327)", apply: (c, v) => {
@@ -66,7 +77,7 @@ const OPTIONS: Option[] = [
     c.workerPort = port;
     if (m[1] !== undefined) c.workerHost = m[1].replace(/^\[(.*)\]$/, '$1');
   } },
-  { names: ['--drain-window'], kind: 'int', metavar: 'SECONDS', group: 'worker', help: 'on SIGTERM or GET /drain on the health port, send miners client.reconnect spread over this window, answering their submits meanwhile (default: 10)', apply: (c, v) => {
+  { names: ['--drain-window'], kind: 'int', metavar: 'SECONDS', group: 'worker', help: 'on SIGTERM or GET /drain on the health port (loopback, a preStop hook), send miners client.reconnect spread over this window, answering their submits meanwhile (default: 10)', apply: (c, v) => {
     if (Number(v) < 1 || Number(v) > 600) throw new UsageError(`--drain-window: expected 1 to 600 seconds, got ${v}`);
     c.drainWindow = Number(v);
   } },
@@ -79,6 +90,7 @@ const OPTIONS: Option[] = [
   } },
   { names: ['-f', '--fee'], kind: 'percent', metavar: 'PERCENT', group: 'worker', help: 'charge miners mining to their own address this percentage fee (default: 0)', apply: (c, v) => { c.fee = Number(v); } },
 
+  { names: ['--bitcoind-config-path'], kind: 'string', metavar: 'FILE', group: 'bitcoind', help: "read the full node's RPC credentials and rpcport from this conf file (default: the coin's, e.g. ~/.litecoin/litecoin.conf)", apply: (c, v) => { c.fullNode.confFile = v; } },
   { names: ['--bitcoind-address'], kind: 'string', metavar: 'ADDRESS', group: 'bitcoind', help: 'connect to the full node at this address (default: 127.0.0.1)', apply: (c, v) => { c.fullNode.host = v; } },
   { names: ['--bitcoind-rpc-port'], kind: 'port', metavar: 'PORT', group: 'bitcoind', help: "the full node's JSON-RPC port (default: the coin's, read from its conf file if no password is given)", apply: (c, v) => { c.fullNode.rpcPort = Number(v); } },
   { names: ['--bitcoind-p2p-port'], kind: 'port', metavar: 'PORT', group: 'bitcoind', help: "the full node's P2P port (default: the coin's)", apply: (c, v) => { c.fullNode.p2pPort = Number(v); } },
@@ -113,6 +125,25 @@ const OPTIONS: Option[] = [
   { names: ['--shutdown-delay'], kind: 'int', metavar: 'SECONDS', group: 'cluster', help: 'on SIGTERM, report not-ready this long before draining (default: 0)', apply: (c, v) => { c.shutdownDelay = Number(v); } },
 ];
 
+// The reference's options that mean nothing here: accepted so its command lines and config files run,
+// each with a warning saying why it is ignored.
+const COMPAT: Array<{ names: string[]; takesValue: boolean; metavar?: string; why: string }> = [
+  { names: ['--iocp'], takesValue: false, why: 'Twisted\'s Windows reactor; Node needs none' },
+  { names: ['--irc-announce'], takesValue: false, why: 'IRC announcements are not implemented' },
+  { names: ['--no-bugreport'], takesValue: false, why: 'no bug reports are ever sent' },
+  { names: ['--disable-upnp'], takesValue: false, why: 'UPnP port mapping is never attempted' },
+  { names: ['--bitcoind-rpc-ssl'], takesValue: false, why: 'RPC over TLS is not supported: use http (btcd: --notls on loopback) or a TLS proxy' },
+  { names: ['-i', '--numaddresses'], takesValue: true, metavar: 'N', why: 'one payout address is used (-a, or one from the wallet)' },
+  { names: ['-t', '--timeaddresses'], takesValue: true, metavar: 'SECONDS', why: 'one payout address is used, never rotated' },
+  { names: ['--web-static'], takesValue: true, metavar: 'DIR', why: 'the web page is built in' },
+  { names: ['--allow-obsolete-bitcoind'], takesValue: false, why: 'full-node versions are checked by what they answer' },
+];
+const compatByName = new Map<string, (typeof COMPAT)[number]>();
+for (const o of COMPAT) for (const n of o.names) compatByName.set(n, o);
+
+// --base-port's value, applied after all flags (explicit port flags win whatever their order).
+const basePort = new WeakMap<NodeConfig, number>();
+
 const byName = new Map<string, Option>();
 for (const o of OPTIONS) for (const n of o.names) byName.set(n, o);
 
@@ -126,7 +157,7 @@ export function defaultConfig(instance: string): NodeConfig {
   };
 }
 
-export type ParseResult = { kind: 'run'; config: NodeConfig } | { kind: 'help' } | { kind: 'version' };
+export type ParseResult = { kind: 'run'; config: NodeConfig; warnings: string[] } | { kind: 'help' } | { kind: 'version' };
 
 // Expands @FILE arguments (recursively, as argparse does), splitting file contents on whitespace.
 export function expandArgFiles(argv: string[], read: (path: string) => string = (p) => readFileSync(p, 'utf8'), depth = 0): string[] {
@@ -153,6 +184,8 @@ export function parseArgs(argv: string[], instance: string, read?: (path: string
   const args = expandArgFiles(argv, read);
   const c = defaultConfig(instance);
   const positional: string[] = [];
+  const warnings: string[] = [];
+  const given = new Set<Option>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '-h' || arg === '--help') return { kind: 'help' };
@@ -176,8 +209,16 @@ export function parseArgs(argv: string[], instance: string, read?: (path: string
       name = arg.slice(0, 2);
       value = arg.slice(2);
     }
+    const compat = compatByName.get(name);
+    if (compat) {
+      if (compat.takesValue && value === undefined && args[++i] === undefined) throw new UsageError(`${name} expects ${compat.metavar ?? 'a value'}`);
+      if (!compat.takesValue && value !== undefined) throw new UsageError(`${name} takes no value`);
+      warnings.push(`${name} is ignored: ${compat.why}`);
+      continue;
+    }
     const opt = byName.get(name);
     if (!opt) throw new UsageError(`unrecognized argument: ${arg}`);
+    given.add(opt);
     if (opt.kind === 'flag') {
       if (value !== undefined) throw new UsageError(`${name} takes no value`);
       opt.apply(c, '');
@@ -220,12 +261,39 @@ export function parseArgs(argv: string[], instance: string, read?: (path: string
   if (c.netFile && (c.net !== 'bitcoin' || c.testnet)) {
     throw new UsageError('--net-file defines the network; do not combine it with --net or --testnet');
   }
+  const base = basePort.get(c);
+  if (base !== undefined) {
+    if (base + BASE_PORT_OFFSETS.length - 1 > 65535) throw new UsageError(`--base-port: ${base} leaves no room for its ${BASE_PORT_OFFSETS.length} ports`);
+    for (const [i, flag] of BASE_PORT_OFFSETS.entries()) {
+      if (!given.has(byName.get(flag)!)) PORT_SETTERS[flag]!(c, base + i);
+    }
+  }
   // Embedded: a laptop, loopback only. Cluster: a pod, reachable by the kubelet and Services.
   const host = c.nats ? '0.0.0.0' : '127.0.0.1';
   c.healthHost ||= host;
   c.webHost ||= c.healthHost;
   c.grpcHost ||= c.healthHost;
-  return { kind: 'run', config: c };
+  return { kind: 'run', config: c, warnings };
+}
+
+// --base-port N: these flags' ports are N, N+1, ... in this order.
+const BASE_PORT_OFFSETS = ['--worker-port', '--p2pool-port', '--web-port', '--health-port', '--grpc-port'] as const;
+const PORT_SETTERS: Record<string, (c: NodeConfig, port: number) => void> = {
+  '--worker-port': (c, p) => { c.workerPort = p; },
+  '--p2pool-port': (c, p) => { c.p2poolPort = p; },
+  '--web-port': (c, p) => { c.webPort = p; },
+  '--health-port': (c, p) => { c.healthPort = p; },
+  '--grpc-port': (c, p) => { c.grpcPort = p; },
+};
+
+/** The flag that sets the port a listener failed to bind (EADDRINUSE names the port only). */
+export function flagForPort(c: NodeConfig, port: number, defaults: { worker: number; p2pool: number }): string | null {
+  if (port === (c.workerPort ?? defaults.worker)) return '-w/--worker-port';
+  if (port === (c.p2poolPort ?? defaults.p2pool)) return '--p2pool-port';
+  if (port === c.webPort) return '--web-port';
+  if (port === c.healthPort) return '--health-port';
+  if (port === c.grpcPort) return '--grpc-port';
+  return null;
 }
 
 function check(opt: Option, name: string, value: string): void {
@@ -269,6 +337,11 @@ export function helpText(version: string): string {
       const flag = o.names.join(', ') + (o.kind === 'flag' ? '' : ` ${o.metavar ?? 'VALUE'}`);
       lines.push(`  ${flag.padEnd(34)} ${o.help}`);
     }
+  }
+  lines.push('', "the reference's options accepted for compatibility (ignored, with a warning):");
+  for (const o of COMPAT) {
+    const flag = o.names.join(', ') + (o.takesValue ? ` ${o.metavar ?? 'VALUE'}` : '');
+    lines.push(`  ${flag.padEnd(34)} ${o.why}`);
   }
   lines.push('', 'positional:', `  ${'BITCOIND_RPCUSERPASS'.padEnd(34)} full node RPC user, then password (one value = password only; none = read the coin's conf file)`);
   return lines.join('\n') + '\n';

@@ -122,9 +122,15 @@ export class Host {
       ready: () => this.#readiness(),
       routes: {
         ...this.#opts.routes,
-        // A Kubernetes preStop hook: drain (not ready, services drain: an edge moves its miners away)
-        // and answer when done; the SIGTERM that follows finds the drain over and stops at once.
-        '/drain': async (_req, res) => {
+        // A Kubernetes preStop hook (exec, inside the pod): drain (not ready, services drain: an edge
+        // moves its miners away) and answer when done; the SIGTERM that follows finds the drain over.
+        // Loopback callers only: the health port is reachable from outside the pod.
+        '/drain': async (req, res) => {
+          const from = req.socket.remoteAddress ?? '';
+          if (!/^(127\.|::1$|::ffff:127\.)/.test(from)) {
+            sendJson(res, 403, { error: 'drain is only taken from inside the pod (loopback)' });
+            return;
+          }
           await this.drain('preStop');
           sendJson(res, 200, { drained: true, instance: config.instance });
         },
@@ -253,7 +259,8 @@ export class Host {
   }
 }
 
-// Runs a host until SIGTERM/SIGINT, then shuts it down; resolves with the exit code.
+// Runs a host until SIGTERM/SIGINT/SIGHUP, then shuts it down; resolves with the exit code. SIGHUP is
+// what closing the terminal sends: the node (and the full node it started) must stop cleanly then too.
 export async function runUntilSignal(host: Host, log: Logger, graceMs = 120_000): Promise<number> {
   return new Promise<number>((resolve) => {
     let signalled = false;
@@ -276,5 +283,6 @@ export async function runUntilSignal(host: Host, log: Logger, graceMs = 120_000)
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    process.on('SIGHUP', onSignal);
   });
 }

@@ -23,6 +23,8 @@ export interface StartedNode {
 
 // The node, not yet started: `host.start()` brings up the health endpoint, connects the bus (waiting
 // for NATS if it is not up yet) and starts the services.
+const WAIT_LOG_MS = 5_000;
+
 export function createNode(config: NodeConfig, log: Logger, services: ServiceList, routes?: Record<string, Route>): Host {
   mkdirSync(config.datadir, { recursive: true });
   const mode = config.nats ? 'cluster' : 'embedded';
@@ -33,10 +35,21 @@ export function createNode(config: NodeConfig, log: Logger, services: ServiceLis
   const nats = config.nats;
   const bus: Bus | (() => Promise<Bus>) = nats
     ? async () => {
-      const b = await NatsBus.connect({
-        url: nats, prefix: config.natsPrefix, name: `${config.service ?? 'all'}/${config.instance}`,
-        credsFile: config.natsCredsFile, tokenFile: config.natsTokenFile, replicas: config.natsReplicas,
-      });
+      // NATS may come up after us (Kubernetes): say what we wait for, every few seconds.
+      const since = Date.now();
+      const waiting = setInterval(() => log.warn('waiting for NATS', {
+        nats: redactUrl(nats), waited_s: Math.round((Date.now() - since) / 1000),
+        hint: 'is nats-server running and reachable from here? the cluster needs it with JetStream (nats-server -js)',
+      }), WAIT_LOG_MS);
+      let b: NatsBus;
+      try {
+        b = await NatsBus.connect({
+          url: nats, prefix: config.natsPrefix, name: `${config.service ?? 'all'}/${config.instance}`,
+          credsFile: config.natsCredsFile, tokenFile: config.natsTokenFile, replicas: config.natsReplicas,
+        });
+      } finally {
+        clearInterval(waiting);
+      }
       log.info('connected to NATS', { nats: redactUrl(nats), prefix: config.natsPrefix });
       return b;
     }

@@ -39,12 +39,14 @@ import { SHARE_QUEUE_CONSUMER, shareQueueFor } from '../bus/share-queue.ts';
 import { Sharechain, type PayoutConfig, type PeerHooks } from './sharechain.ts';
 import { ReferenceStats } from './stats/reference-stats.ts';
 import { BusShareStore } from './store/bus-store.ts';
+import { LeaderLease } from '../runtime/leader-lease.ts';
 import { FileShareStore } from './store/file-store.ts';
 
 export type SharechainLogic = Logic<SharechainContract>;
 
 
-const STATUS_LINE_MS = 30_000;
+// The reference's status line; on a terminal it is what the operator watches (docs: README).
+const STATUS_LINE_MS = 10_000;
 // A queued share whose application keeps failing (not a rejection: an error) is given up after this many tries.
 const QUEUE_MAX_DELIVERIES = 50;
 const LOG_SAMPLE_MS = 5 * 60_000;
@@ -64,7 +66,13 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
   const timers: NodeJS.Timeout[] = [];
   let stopped = false;
 
+  // Cluster: one writer of the JetStream store at a time. A second replica (the surge pod of a rolling
+  // update, or a standing standby) waits for the lease and takes over when the leader leaves
+  // (docs/rollout.md); until then it answers UNAVAILABLE, which callers retry (onto the leader).
+  const lease = ctx.mode === 'cluster' ? new LeaderLease(bus, 'sharechain', ctx.instance) : null;
+  let standby = lease !== null;
   const need = () => {
+    if (standby) throw new RpcError(RpcCode.UNAVAILABLE, 'standby sharechain replica (another one leads)');
     if (!running) throw new RpcError(RpcCode.UNAVAILABLE, 'the sharechain is starting (waiting for its payout address or store)');
     return running;
   };
@@ -139,7 +147,7 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     // One process: files under the data dir. Cluster: the JetStream stream, so a rescheduled pod loads
     // the chain from NATS instead of asking peers (docs/bus.md, "Streams").
     const store = ctx.mode === 'cluster' ? new BusShareStore(bus, net) : new FileShareStore(dataDir);
-    const sc = new Sharechain({ net, store, payout, log });
+    const sc = new Sharechain({ net, store, payout, log, ratchetFile: net.LINEAGE === 'V36' ? join(dataDir, 'v36_ratchet.json') : undefined });
     const stats = new ReferenceStats(sc, { peers: () => peers.info(), localRates: () => rates.rates(), version: `p2pool-ts/${ctx.version}` });
     if (peerHooks) sc.attachPeers(peerHooks);
     sc.onSyncState((st) => ctx.health.setCheck('sync', st.state === 'synced', `${st.state}: ${st.detail}`));
@@ -189,13 +197,39 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     }
     void catchUp(sc);
     const every = (ms: number, fn: () => void) => { const t = setInterval(fn, ms); t.unref(); timers.push(t); };
-    every(STATUS_LINE_MS, () => log.info(stats.statusLine().replace(/\n/g, ' |')));
+    every(STATUS_LINE_MS, () => log.info(stats.statusLine().replace(/\n/g, ' | '), { status: true }));
     every(LOG_SAMPLE_MS, () => stats.sampleLog());
   };
 
   const payoutOptions = {
     net, address: config.address, donationPercent: config.giveAuthor, workerFeePercent: config.fee, dataDir,
     wallet: config.address ? undefined : contractWallet(ctx),
+  };
+
+  const lead = async (): Promise<void> => {
+    ctx.health.setCheck('sync', false, 'waiting for the payout address');
+    if (config.address) {
+      await run(await resolvePayout(payoutOptions));
+      return;
+    }
+    // From the wallet, through the template builder, which may start after this service: asked in
+    // the background, as the reference keeps asking the full node's wallet, without holding up the
+    // other services of the process.
+    let payout: PayoutConfig | undefined;
+    void retryUntil(async () => { payout = await resolvePayout(payoutOptions); return true; }, {
+      stopped: () => stopped,
+      delayMs: (n) => (n < 5 ? 1000 : 5000),
+      onError: (err, n) => {
+        if (n === 5) log.warn('no payout address yet, retrying every 5 s', { error: (err as Error).message });
+        ctx.health.setCheck('sync', false, `no payout address: ${(err as Error).message}`);
+      },
+    }).then((found) => {
+      if (!found || !payout) return;
+      return run(payout).catch((e) => {
+        log.error('the sharechain failed to start', { error: e });
+        ctx.health.setCheck('sync', false, `failed to start: ${(e as Error).message}`);
+      });
+    });
   };
 
   return {
@@ -217,29 +251,29 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
       return r;
     },
     async start() {
-      ctx.health.setCheck('sync', false, 'waiting for the payout address');
-      if (config.address) {
-        await run(await resolvePayout(payoutOptions));
+      if (lease !== null) {
+        lease.onLost = (why) => {
+          log.error('no longer the leading sharechain replica: stopping', { why });
+          process.kill(process.pid, 'SIGTERM');
+        };
+        if (await lease.tryAcquire()) {
+          standby = false;
+          log.info('leading sharechain replica', { instance: ctx.instance });
+          await lead();
+          return;
+        }
+        // Ready as a standby (a rolling update waits for it), serving only once it leads.
+        ctx.health.setCheck('sync', true, 'standby: takes over when the leading replica leaves');
+        log.info('standby sharechain replica', { leader: await lease.leader() });
+        void lease.acquire(250).then(async (leads) => {
+          if (!leads || stopped) return;
+          standby = false;
+          log.info('leading sharechain replica', { instance: ctx.instance });
+          await lead();
+        }).catch((e) => log.error('sharechain lease failed', { error: e }));
         return;
       }
-      // From the wallet, through the template builder, which may start after this service: asked in
-      // the background, as the reference keeps asking the full node's wallet, without holding up the
-      // other services of the process.
-      let payout: PayoutConfig | undefined;
-      void retryUntil(async () => { payout = await resolvePayout(payoutOptions); return true; }, {
-        stopped: () => stopped,
-        delayMs: (n) => (n < 5 ? 1000 : 5000),
-        onError: (err, n) => {
-          if (n === 5) log.warn('no payout address yet, retrying every 5 s', { error: (err as Error).message });
-          ctx.health.setCheck('sync', false, `no payout address: ${(err as Error).message}`);
-        },
-      }).then((found) => {
-        if (!found || !payout) return;
-        return run(payout).catch((e) => {
-          log.error('the sharechain failed to start', { error: e });
-          ctx.health.setCheck('sync', false, `failed to start: ${(e as Error).message}`);
-        });
-      });
+      await lead();
     },
     async stop() {
       stopped = true;
@@ -247,6 +281,8 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
       for (const t of timers) clearInterval(t);
       await Promise.allSettled(closers.map((c) => c.close()));
       await running?.sc.stop();
+      // After the last write to the store: the standby may take over now.
+      await lease?.release();
     },
   };
 }

@@ -2,6 +2,8 @@
 // (via the edge) and from peers (via the peer gateway), stores them durably before answering, runs
 // think() as the reference does (after new shares, on a template change, every 5 s) and prunes,
 // publishes the work basis, and reports its sync state. Statistics are computed over it in stats/.
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import {
   ShareTracker, think, pruneTracker, parseWrappedShare, shareVersion, bitsToTarget, nextStaleInfo, ShareRuleError,
   type Network, type Share, type ThinkResult,
@@ -81,6 +83,8 @@ export interface SharechainOptions {
   requirePeersForGenesis?: boolean;
   /** think()'s random child choice (tests). */
   random?: () => number;
+  /** [V36] where the version ratchet's state is kept across restarts (none: memory only). */
+  ratchetFile?: string;
 }
 
 const NULL_LOG: SharechainLog = { info() {}, warn() {} };
@@ -126,6 +130,7 @@ export class Sharechain implements ShareSource {
     this.store = opts.store;
     this.payout = opts.payout;
     this.log = opts.log ?? NULL_LOG;
+    this.ratchetFile = opts.ratchetFile;
     this.clock = opts.now ?? (() => Date.now() / 1000);
     this.random = opts.random ?? Math.random;
     this.thinkIntervalMs = opts.thinkIntervalMs ?? 5000;
@@ -453,8 +458,30 @@ export class Sharechain implements ShareSource {
 
   /** [V36] which share version this node mints and why (docs/consensus-core.md, V36). */
   private ratchetInstance: VersionRatchet | null = null;
+  private ratchetFile: string | undefined;
   private get ratchet(): VersionRatchet {
-    return (this.ratchetInstance ??= new VersionRatchet({ initialState: this.net.GENESIS_SHARE_VERSION >= 36 ? 'confirmed' : 'voting' }));
+    if (!this.ratchetInstance) {
+      const r = new VersionRatchet({ initialState: this.net.GENESIS_SHARE_VERSION >= 36 ? 'confirmed' : 'voting' });
+      // Read once at start-up, before any work is served.
+      if (this.ratchetFile && existsSync(this.ratchetFile)) {
+        try {
+          if (r.restore(JSON.parse(readFileSync(this.ratchetFile, 'utf8')))) this.log.info(`version ratchet resumed: ${r.state}`, { file: this.ratchetFile });
+        } catch (e) {
+          this.log.warn('version ratchet file unreadable; starting afresh', { file: this.ratchetFile, error: (e as Error).message });
+        }
+      }
+      this.ratchetInstance = r;
+    }
+    return this.ratchetInstance;
+  }
+
+  private saveRatchet(): void {
+    const file = this.ratchetFile;
+    if (!file) return;
+    const tmp = `${file}.tmp`;
+    void writeFile(tmp, JSON.stringify(this.ratchet.snapshot()))
+      .then(() => rename(tmp, file))
+      .catch((e: Error) => this.log.warn('could not save the version ratchet', { file, error: e.message }));
   }
   private versionDecision: RatchetDecision | null = null;
   private versionGauge = false;
@@ -467,7 +494,10 @@ export class Sharechain implements ShareSource {
   private noteVersionDecision(d: RatchetDecision): void {
     const prev = this.versionDecision;
     this.versionDecision = d;
-    if (!prev || prev.version !== d.version || prev.state !== d.state) {
+    if (!prev || prev.state !== d.state) this.saveRatchet();
+    // Logged when the version, the state or the kind of reason changes (not every percentage).
+    const kind = (r: RatchetDecision) => r.reason.replace(/\d+/g, '#');
+    if (!prev || prev.version !== d.version || prev.state !== d.state || kind(prev) !== kind(d)) {
       this.log.info(`minting share version ${d.version} (ratchet ${d.state}): ${d.reason}`, { vote_percent: d.votePercent, v36_percent: d.sharePercent, origins: d.origins });
     }
     if (!this.versionGauge) {

@@ -20,6 +20,7 @@ export function templateNodeConfig(fn: FullNodeConfig, net: Network): TemplateNo
     ...(rpcUrl ? { rpcUrl } : {}),
     ...(fn.rpcPassword !== undefined ? { user: fn.rpcUser ?? '', pass: fn.rpcPassword } : {}),
     ...(fn.p2pPort !== undefined ? { p2p: { host: fn.host, port: fn.p2pPort } } : {}),
+    ...(fn.confFile ? { confFile: fn.confFile } : {}),
   };
 }
 
@@ -27,7 +28,7 @@ export function templateNodeConfig(fn: FullNodeConfig, net: Network): TemplateNo
 export function fullNodeWallet(fn: FullNodeConfig, net: Network): { newAddress(): Promise<string>; isMine(a: string): Promise<boolean> } {
   const { coin, network } = fullNodeChain(net);
   const params0 = coinParams(coin, network);
-  const creds = resolveCredentials(params0, 'core', { user: fn.rpcUser, pass: fn.rpcPassword });
+  const creds = resolveCredentials(params0, 'core', { user: fn.rpcUser, pass: fn.rpcPassword, ...(fn.confFile ? { confFile: fn.confFile } : {}) });
   const port = fn.rpcPort ?? creds.rpcPort ?? params0.rpcPort;
   // One short-lived client per call: these run once at start.
   const call = async <T>(method: string, params: unknown[]): Promise<T> => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   builtinNetwork, bitsToTarget, decodeAuxPowHeader, encodeHeader, encodeMergedMiningData, encodeTx, hash256, merkleRoot, powHash, pushData, pushInteger,
-  u256FromLE, u256ToLE, type Tx,
+  u256FromLE, u256ToLE, u256ToHex, DOGE_CHAIN_ID, pubkeyHashToAddress, mergedBlockWork, type Tx,
 } from '../../services/core/index.ts';
 import type { AuxWork } from '../../services/gen/p2pool/v1/aux.ts';
 import { MergedMining } from '../../services/aux/merged-mining.ts';
@@ -214,5 +214,48 @@ test('aux work replies: both target fields, bits, and garbage named field by fie
     [{ hash, chainid: 1 }, /no usable target/], [{ hash, chainid: 1, _target: '00'.repeat(32) }, /zero/],
   ] as const) {
     assert.throws(() => parseAuxBlock(bad), (e: Error) => e instanceof AuxReplyError && re.test(e.message));
+  }
+});
+
+test('template mode (getblocktemplate with auxpow and its long poll, submitblock): the service\'s own block, and an edge\'s canonical merged block, each accepted by the stand-in\'s own check of the whole block', async () => {
+  const doge = await startAuxStandin({ chainId: DOGE_CHAIN_ID, target: EASY, parentPow: 'scrypt', template: true });
+  const address = pubkeyHashToAddress(Buffer.alloc(20, 0x33), 0x6f); // Dogecoin regtest P2PKH (parent: litecoin regtest)
+  // Polled once a minute: new templates can only come this fast through the daemon's long poll.
+  const h = harness([`${doge.mergedUrl}?address=${address}`], { pollMs: 60_000 });
+  try {
+    h.mm.start();
+    const work = (await h.next((w) => w !== null && w.chains[0]?.template !== undefined))!;
+    assert.ok(doge.calls.includes('getblocktemplate') && !doge.calls.includes('getauxblock'));
+    const t = work.chains[0]!.template!;
+    assert.equal(t.txids.length, 2);
+    // The service parks a long poll at the daemon right away.
+    for (let i = 0; i < 200 && !doge.calls.includes('getblocktemplate(longpoll)'); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(doge.calls.includes('getblocktemplate(longpoll)'), JSON.stringify(doge.calls));
+    // 1. No block from the edge: the service's own block (its coinbase pays the --merged address).
+    const s1 = solve(work);
+    const r1 = await h.mm.submit({ parentHeader: s1.header, coinbase: s1.coinbase, coinbaseBranch: s1.branch, powHash: Buffer.alloc(32), auxWorkId: work.auxWorkId, mergedBlocks: [] });
+    assert.deepEqual(r1!.map((r) => [r.chainId, r.accepted, r.reason]), [[DOGE_CHAIN_ID, true, '']]);
+    assert.equal(doge.accepted.at(-1)!.method, 'submitblock');
+    // 2. An edge's canonical block on the next template (V36): the parent commits to its hash alone.
+    const next = (await h.next((w) => w !== null && w.chains[0]!.template !== undefined && Buffer.compare(w.chains[0]!.template!.previousBlock, t.previousBlock) !== 0))!;
+    const nt = next.chains[0]!.template!;
+    const weights = { weights: new Map([['76a914' + '44'.repeat(20) + '88ac', 3n], ['a914' + '55'.repeat(20) + '87', 1n]]), total: 4n, donation: 0n };
+    const block = mergedBlockWork({
+      chainId: DOGE_CHAIN_ID, version: nt.version, previousBlock: u256FromLE(nt.previousBlock), curtime: nt.curtime, bits: nt.bits,
+      height: nt.height, coinbaseValue: nt.coinbaseValue, txids: nt.txids.map((x) => u256FromLE(x)),
+    }, weights);
+    const s2 = solve({ ...next, treeSize: 1, merkleNonce: 0, merkleRoot: Buffer.from(block.hash.toString(16).padStart(64, '0'), 'hex') });
+    const proof = { chainId: DOGE_CHAIN_ID, header: block.headerBytes, coinbase: encodeTx(block.coinbase, false) };
+    // A coinbase that is not the header's is refused before anything reaches the daemon.
+    const wrong = await h.mm.submit({ parentHeader: s2.header, coinbase: s2.coinbase, coinbaseBranch: s2.branch, powHash: Buffer.alloc(32), auxWorkId: next.auxWorkId, mergedBlocks: [{ ...proof, coinbase: encodeTx(block.coinbase, false).subarray(0, 60) }] });
+    assert.equal(wrong![0]!.accepted, false);
+    assert.match(wrong![0]!.reason, /does not decode|not in the header/);
+    const before = doge.submissions.length;
+    const r2 = await h.mm.submit({ parentHeader: s2.header, coinbase: s2.coinbase, coinbaseBranch: s2.branch, powHash: Buffer.alloc(32), auxWorkId: next.auxWorkId, mergedBlocks: [proof] });
+    assert.deepEqual(r2!.map((r) => [r.chainId, r.accepted]), [[DOGE_CHAIN_ID, true]], JSON.stringify(doge.submissions.slice(before)));
+    assert.equal(doge.accepted.at(-1)!.hash, u256ToHex(block.hash));
+  } finally {
+    await h.mm.stop();
+    await doge.stop();
   }
 });

@@ -139,7 +139,7 @@ test('fast path = literal generateTransaction when the size budget drops transac
 test('stripped size from raw bytes equals the core\'s, and an MWEB template (HogEx last) is taken whole', () => {
   const work = syntheticWork({ count: 50 });
   for (const t of work.transactions) assert.equal(strippedLength(t.data), encodeTx(decodeTx(t.data), false).length);
-  const fixtures = join(import.meta.dirname, '../../../shared/fixtures/litecoind-regtest');
+  const fixtures = join(import.meta.dirname, '../fixtures/litecoind-regtest');
   const mweb = parseTemplate(JSON.parse(readFileSync(join(fixtures, 'gbt_mweb_active.json'), 'utf8')), coinParams('litecoin', 'regtest'));
   assert.ok(mweb.transactions.at(-1)!.hogEx);
   const { net: base, tracker, best } = chain();

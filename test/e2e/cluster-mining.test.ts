@@ -98,3 +98,25 @@ test('the sharechain process restarts from its JetStream stream and the pool min
   assert.equal(Buffer.from(after.bestShareHash).toString('hex'), Buffer.from(before.bestShareHash).toString('hex'));
   await mineStratum(pool, 'cluster-after-restart');
 });
+
+test('a rolling update of the sharechain: a standby replica waits, takes over when the leader leaves, the pool mines on', async () => {
+  const before = await pool.clients.sharechain.GetStats({});
+  const old = procs.get('sharechain')!;
+  // The surge pod: same service, another instance; it waits as a ready standby.
+  const args = old.proc.spawnargs.slice(2).map((a) => (a === 'sharechain-0' ? 'sharechain-1' : a));
+  const standby = new P2poolProcess('sharechain-standby', 'services/sharechain/main.ts', args);
+  const { health } = await standby.ports();
+  await standby.waitForLog((r) => r.msg === 'standby sharechain replica', 'standby');
+  await eventually(async () => assert.equal((await getJson(health, '/readyz')).status, 200), 'standby ready', 30_000);
+  // Calls still reach the leader (a standby answers UNAVAILABLE, which the client retries).
+  for (let i = 0; i < 5; i++) assert.equal((await pool.clients.sharechain.GetStats({})).height, before.height);
+  // The old replica leaves (SIGTERM, as the Deployment controller does once the new pod is available).
+  assert.equal((await old.terminate('SIGTERM', 30_000)).code, 0, old.stderr);
+  procs.set('sharechain', standby);
+  await standby.waitForLog((r) => r.msg === 'leading sharechain replica', 'takes over', 30_000);
+  await eventually(async () => assert.equal((await getJson(health, '/readyz')).status, 200), 'new leader ready', 60_000);
+  const after = await pool.clients.sharechain.GetStats({});
+  assert.equal(after.height, before.height);
+  assert.equal(Buffer.from(after.bestShareHash).toString('hex'), Buffer.from(before.bestShareHash).toString('hex'));
+  await mineStratum(pool, 'cluster-after-takeover');
+});

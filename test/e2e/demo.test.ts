@@ -1,4 +1,4 @@
-// What `make run` does (`p2pool --net litecoin_regtest --demo-miner` with no full node given): it
+// What `make run` does (`p2pool --net litecoin_regtest_v36 --demo-miner` with no full node given): it
 // starts litecoind on regtest, the pool, and the CPU miner; the terminal shows the web address, shares
 // and blocks; Ctrl-C (SIGINT) stops the miner, the pool and litecoind, and exits 0.
 import { after, test } from 'node:test';
@@ -26,7 +26,7 @@ function accepts(port: number): Promise<boolean> {
 }
 
 test('the make run demo: litecoind, the pool and the miner; shares and blocks on the terminal; Ctrl-C stops all three', async () => {
-  proc = new P2poolProcess('demo', 'services/cli/main.ts', ['--net', 'litecoin_regtest', '--demo-miner', '--datadir', dir, ...ANY_PORTS]);
+  proc = new P2poolProcess('demo', 'services/cli/main.ts', ['--net', 'litecoin_regtest_v36', '--demo-miner', '--datadir', dir, ...ANY_PORTS]);
   const p = proc;
   const rpc = await eventually(async () => {
     const m = /litecoind regtest is up: RPC 127\.0\.0\.1:(\d+)/.exec(p.stderr);

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { grpcRpc } from '../../services/bus/grpc.ts';
@@ -82,10 +82,24 @@ test('V36 on litecoind regtest: two nodes mine v36 shares and a block, converge,
   await assertBlockOfShares(a, tip, minerAddress('v36-a'));
   const share = JSON.parse((await a.clients.sharechain.GetShare({ hash: Buffer.from(tip, 'hex').reverse() })).referenceJson);
   assert.equal(share.type_name, 'MergedMiningShare');
+  // Which version the node mints and why: a log line, /local_stats and a /metrics gauge.
+  assert.ok(a.proc.logs.some((r) => /^minting share version 36 \(ratchet confirmed\)/.test(r.msg)), 'the mint decision is logged');
   const best1 = await converged(a.clients, b.clients, 'b to follow a');
   await extendChain(b, 'v36-b');
   const best2 = await converged(a.clients, b.clients, 'a to follow b');
   assert.notEqual(best2, best1);
+
+  // /local_stats needs 10 shares of chain.
+  while ((await a.clients.sharechain.GetStats({})).height < 11) await extendChain(a, 'v36-a');
+  const ports = await a.proc.ports();
+  const local = await getJson(ports.web!, '/local_stats');
+  assert.equal(local.body.share_version.minting, 36);
+  assert.equal(local.body.share_version.ratchet_state, 'confirmed');
+  const metrics = (await getJson(ports.health, '/metrics')).body as string;
+  assert.match(metrics, /^p2pool_sharechain_minted_share_version\{[^}]*state="confirmed"[^}]*\} 36$/m);
+  await converged(a.clients, b.clients, 'b to follow a again');
+  // The ratchet's state is kept in the data dir for the next start.
+  assert.equal(JSON.parse(readFileSync(join(dir, 'v36-a', NET, 'v36_ratchet.json'), 'utf8')).state, 'confirmed');
 
   const shares = await packedChain(b.clients);
   assert.ok(shares.length >= 2);

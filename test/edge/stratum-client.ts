@@ -93,8 +93,7 @@ export class StratumTestClient {
       else {
         const w0 = msg.error ?? null;
         const error = Array.isArray(w0) ? { code: Number(w0[0]), message: String(w0[1]) } : w0;
-        const r: RpcReply = { id: msg.id, result: msg.result, error };
-        if (w0 !== null) Object.defineProperty(r, 'wireError', { value: w0, enumerable: false });
+        const r: RpcReply = w0 === null ? { id: msg.id, result: msg.result, error } : { id: msg.id, result: msg.result, error, wireError: w0 };
         this.replies.push(r);
         const w = this.waiting.get(msg.id);
         if (w) { this.waiting.delete(msg.id); w(r); }

@@ -4,6 +4,9 @@
 // with HTTP basic auth, hands out aux blocks of its own chain id and target, and checks every AuxPoW
 // it receives with its OWN verification below (written from the chains' rules, deliberately not the
 // project's services/core/auxpow), accepting a valid one as a new block and moving to the next.
+// With `template`, it also serves `getblocktemplate` with the auxpow capability and `submitblock`
+// (the whole merged block: header, AuxPoW, the coinbase, the template's transactions), as the patched
+// Dogecoin daemons of the reference's multiaddress mode do; without it, getblocktemplate is unknown.
 // Behaviours for bad-input tests: 'garbage' replies, 'reject' every submission, 'slow' answers.
 import http from 'node:http';
 import { createHash, randomBytes, scryptSync } from 'node:crypto';
@@ -22,6 +25,8 @@ export interface AuxStandinOptions {
   port?: number;
   /** Delay of every answer in 'slow' mode (ms). */
   slowMs?: number;
+  /** Serve getblocktemplate (auxpow capability) and submitblock. */
+  template?: boolean;
 }
 
 export interface StandinSubmission {
@@ -80,6 +85,29 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
     return { hash: hashHex(), chainid: o.chainId, previousblockhash: Buffer.from(prev).reverse().toString('hex'), coinbasevalue: 1_000_000_000, bits: '207fffff', height, _target: t, ...(address ? { address } : {}) };
   }
 
+  // Two template transactions (any valid serializations will do).
+  const templateTxs = [1, 2].map((i) => Buffer.from(`0100000001${'00'.repeat(31)}${i.toString(16).padStart(2, '0')}00000000025100ffffffff01${'00'.repeat(7)}${i.toString(16).padStart(2, '0')}015100000000`, 'hex'));
+  function blockTemplate(): Record<string, unknown> {
+    const t = Buffer.from(o.target.toString(16).padStart(64, '0'), 'hex').toString('hex');
+    return {
+      version: 0x620004, previousblockhash: Buffer.from(prev).reverse().toString('hex'), curtime: Math.floor(Date.now() / 1000), bits: '207fffff', height,
+      coinbasevalue: 1_000_000_000_000, target: t, transactions: templateTxs.map((d) => ({ data: d.toString('hex'), txid: Buffer.from(sha256d(d)).reverse().toString('hex') })),
+      auxpow: { chainid: o.chainId, target: t }, longpollid: hashHex(),
+    };
+  }
+  // Long polls parked until the tip moves (or 20 s pass).
+  const parked = new Set<() => void>();
+  function submitBlock(blockHex: unknown): string | null {
+    const block = typeof blockHex === 'string' ? Buffer.from(blockHex, 'hex') : Buffer.alloc(0);
+    let reason = verifyMergedBlock(block, templateTxs, prev, o.chainId, o.target, o.parentPow) ?? '';
+    const accepted = reason === '' && state.behaviour !== 'reject';
+    if (state.behaviour === 'reject' && reason === '') reason = 'rejected by the stand-in (reject mode)';
+    const headerHash = block.length >= 80 ? Buffer.from(sha256d(block.subarray(0, 80))).reverse().toString('hex') : '';
+    submissions.push({ method: 'submitblock', hash: headerHash, accepted, reason, parentHeader: null });
+    if (accepted) state.advance();
+    return accepted ? null : reason;
+  }
+
   function submit(method: string, hash: unknown, auxpowHex: unknown): boolean {
     let reason = '';
     if (typeof hash !== 'string' || typeof auxpowHex !== 'string') reason = 'bad parameters';
@@ -126,6 +154,19 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
         case 'createauxblock':
           if (params.length !== 1 || typeof params[0] !== 'string' || params[0].length < 20) return err(-8, 'Invalid coinbase payout address');
           return ok(work(params[0]));
+        case 'getblocktemplate':
+          if (!o.template) return err(-32601, 'Method not found');
+          if ((params[0] as { longpollid?: unknown })?.longpollid === hashHex()) {
+            calls.push('getblocktemplate(longpoll)');
+            const release = () => { parked.delete(release); clearTimeout(timer); ok(blockTemplate()); };
+            const timer = setTimeout(release, 20_000);
+            parked.add(release);
+            return;
+          }
+          return ok(blockTemplate());
+        case 'submitblock':
+          if (!o.template) return err(-32601, 'Method not found');
+          return ok(submitBlock(params[0]));
         case 'submitauxblock':
           if (params.length !== 2) return err(-1, 'submitauxblock takes hash and auxpow');
           return ok(submit('submitauxblock', params[0], params[1]));
@@ -152,69 +193,96 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
       prev = sha256d(header);
       height++;
       header = makeHeader();
+      for (const release of [...parked]) release();
     },
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () => new Promise<void>((resolve) => { for (const release of [...parked]) release(); server.closeAllConnections(); server.close(() => resolve()); }),
   };
   return state;
 }
 
+/** Reads `buf` from `p` on: `need(n)` claims n bytes and returns where they start. */
+class Cursor {
+  readonly buf: Buffer;
+  p: number;
+  constructor(buf: Buffer, p: number) {
+    this.buf = buf;
+    this.p = p;
+  }
+  need(n: number): number {
+    if (this.p + n > this.buf.length) throw new Error('truncated');
+    const at = this.p;
+    this.p += n;
+    return at;
+  }
+  varint(): number {
+    const b = this.buf[this.need(1)]!;
+    if (b < 0xfd) return b;
+    if (b === 0xfd) return this.buf.readUInt16LE(this.need(2));
+    if (b === 0xfe) return this.buf.readUInt32LE(this.need(4));
+    throw new Error('varint too large');
+  }
+}
+
+/** A transaction at `start` (possibly with witness): its stripped bytes (what its txid hashes), first input's script, end. */
+function readTxAt(buf: Buffer, start: number): { stripped: Buffer; script0: Buffer | null; end: number } {
+  const c = new Cursor(buf, start);
+  const need = (n: number) => c.need(n);
+  const varint = () => c.varint();
+  const txStart = start;
+  need(4);
+  let segwit = false;
+  if (buf[c.p] === 0 && buf[c.p + 1] !== 0) { segwit = true; need(2); }
+  const bodyStart = c.p;
+  const nIn = varint();
+  let script0: Buffer | null = null;
+  for (let i = 0; i < nIn; i++) {
+    need(36);
+    const len = varint();
+    const sc = buf.subarray(need(len), c.p);
+    if (i === 0) script0 = sc;
+    need(4);
+  }
+  const nOut = varint();
+  for (let i = 0; i < nOut; i++) { need(8); need(varint()); }
+  const bodyEnd = c.p;
+  if (segwit) for (let i = 0; i < nIn; i++) { const items = varint(); for (let j = 0; j < items; j++) need(varint()); }
+  const lockAt = need(4);
+  return { stripped: Buffer.concat([buf.subarray(txStart, txStart + 4), buf.subarray(bodyStart, bodyEnd), buf.subarray(lockAt, lockAt + 4)]), script0, end: c.p };
+}
+
 /**
  * The stand-in's own AuxPoW check (the chains' CAuxPow::check plus the proof of work). Returns why it
- * fails, or null. Byte-level on purpose: it shares no code with the project's verifier.
+ * fails, or null. Byte-level on purpose: it shares no code with the project's verifier. With `at`,
+ * the AuxPoW starts at `at.start` and may be followed by more (a block's transactions): `at.end` is set.
  */
-export function verifyAuxPow(buf: Buffer, auxHeader: Buffer, chainId: number, target: bigint, parentPow: 'scrypt' | 'sha256d'): string | null {
-  let p = 0;
-  const need = (n: number) => { if (p + n > buf.length) throw new Error('truncated auxpow'); const at = p; p += n; return at; };
-  const varint = () => {
-    const b = buf[need(1)]!;
-    if (b < 0xfd) return b;
-    if (b === 0xfd) return buf.readUInt16LE(need(2));
-    if (b === 0xfe) return buf.readUInt32LE(need(4));
-    throw new Error('varint too large');
-  };
-  const hashes = () => { const n = varint(); const out: Buffer[] = []; for (let i = 0; i < n; i++) out.push(buf.subarray(need(32), p)); return out; };
+export function verifyAuxPow(buf: Buffer, auxHeader: Buffer, chainId: number, target: bigint, parentPow: 'scrypt' | 'sha256d', at?: { start: number; end: number }): string | null {
+  const c = new Cursor(buf, at?.start ?? 0);
+  const need = (n: number) => c.need(n);
+  const hashes = () => { const n = c.varint(); const out: Buffer[] = []; for (let i = 0; i < n; i++) out.push(buf.subarray(need(32), c.p)); return out; };
   try {
-    // Coinbase transaction (possibly with witness); its txid covers the non-witness parts.
-    const txStart = p;
-    need(4);
-    let segwit = false;
-    if (buf[p] === 0 && buf[p + 1] !== 0) { segwit = true; need(2); }
-    const bodyStart = p;
-    const nIn = varint();
-    let script0: Buffer | null = null;
-    for (let i = 0; i < nIn; i++) {
-      need(36);
-      const len = varint();
-      const s = buf.subarray(need(len), p);
-      if (i === 0) script0 = s;
-      need(4);
-    }
-    const nOut = varint();
-    for (let i = 0; i < nOut; i++) { need(8); need(varint()); }
-    const bodyEnd = p;
-    if (segwit) for (let i = 0; i < nIn; i++) { const items = varint(); for (let j = 0; j < items; j++) need(varint()); }
-    const lockAt = need(4);
-    const stripped = Buffer.concat([buf.subarray(txStart, txStart + 4), buf.subarray(bodyStart, bodyEnd), buf.subarray(lockAt, lockAt + 4)]);
+    const tx = readTxAt(buf, c.p);
+    c.p = tx.end;
+    const script0 = tx.script0;
     need(32); // hashBlock: unused by the chains
     const branch = hashes();
     const index = buf.readInt32LE(need(4));
     const chainBranch = hashes();
     const chainIndex = buf.readInt32LE(need(4));
-    const parent = buf.subarray(need(80), p);
-    if (p !== buf.length) return 'trailing bytes after the auxpow';
+    const parent = buf.subarray(need(80), c.p);
+    if (at) at.end = c.p;
+    else if (c.p !== buf.length) return 'trailing bytes after the auxpow';
     if (script0 === null) return 'coinbase has no inputs';
     if (index !== 0) return 'coinbase index is not 0';
-    const fold = (leaf: Buffer, br: Buffer[], idx: number) => br.reduce((h, sib, k) => sha256d(((idx >> k) & 1) ? Buffer.concat([sib, h]) : Buffer.concat([h, sib])), leaf);
-    if (!fold(sha256d(stripped), branch, 0).equals(parent.subarray(36, 68))) return 'coinbase is not in the parent merkle root';
+    if (!fold(sha256d(tx.stripped), branch, 0).equals(parent.subarray(36, 68))) return 'coinbase is not in the parent merkle root';
     const rootBE = Buffer.from(fold(sha256d(auxHeader), chainBranch, chainIndex)).reverse();
     const magic = Buffer.from('fabe6d6d', 'hex');
-    const at = script0.indexOf(magic);
-    if (at < 0) return 'no merged-mining magic in the parent coinbase';
-    if (script0.indexOf(magic, at + 1) >= 0) return 'two merged-mining magics';
-    if (!script0.subarray(at + 4, at + 36).equals(rootBE)) return 'aux merkle root does not follow the magic';
-    if (script0.length < at + 44) return 'no tree size and nonce after the root';
-    const size = script0.readUInt32LE(at + 36);
-    const nonce = BigInt(script0.readUInt32LE(at + 40));
+    const m = script0.indexOf(magic);
+    if (m < 0) return 'no merged-mining magic in the parent coinbase';
+    if (script0.indexOf(magic, m + 1) >= 0) return 'two merged-mining magics';
+    if (!script0.subarray(m + 4, m + 36).equals(rootBE)) return 'aux merkle root does not follow the magic';
+    if (script0.length < m + 44) return 'no tree size and nonce after the root';
+    const size = script0.readUInt32LE(m + 36);
+    const nonce = BigInt(script0.readUInt32LE(m + 40));
     if (size !== 2 ** chainBranch.length) return `tree size ${size} does not match a branch of ${chainBranch.length}`;
     const M = 1n << 32n;
     let r = (nonce * 1103515245n + 12345n) % M;
@@ -226,5 +294,49 @@ export function verifyAuxPow(buf: Buffer, auxHeader: Buffer, chainId: number, ta
     return null;
   } catch (e) {
     return `auxpow does not parse: ${(e as Error).message}`;
+  }
+}
+
+const fold = (leaf: Buffer, br: Buffer[], idx: number) => br.reduce((h, sib, k) => sha256d(((idx >> k) & 1) ? Buffer.concat([sib, h]) : Buffer.concat([h, sib])), leaf);
+
+/** Merkle root of a list of txids (internal order), odd levels doubling their last. */
+function merkleRootOf(leaves: Buffer[]): Buffer {
+  let level = leaves;
+  while (level.length > 1) {
+    const next: Buffer[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(sha256d(Buffer.concat([level[i]!, level[i + 1] ?? level[i]!])));
+    level = next;
+  }
+  return level[0]!;
+}
+
+/**
+ * Template mode's submitblock: header, AuxPoW proving it, transactions (our coinbase, then exactly the
+ * template's). Returns why it fails, or null.
+ */
+export function verifyMergedBlock(block: Buffer, templateTxs: Buffer[], prevHash: Buffer, chainId: number, target: bigint, parentPow: 'scrypt' | 'sha256d'): string | null {
+  if (block.length < 80) return 'block shorter than a header';
+  const header = block.subarray(0, 80);
+  if (!header.subarray(4, 36).equals(prevHash)) return 'block is not on the current tip';
+  if ((header.readUInt32LE(0) & 0x100) === 0 || ((header.readUInt32LE(0) >>> 16) & 0xffff) !== chainId) return 'block version lacks the auxpow bit or our chain id';
+  const at = { start: 80, end: 0 };
+  const why = verifyAuxPow(block, header, chainId, target, parentPow, at);
+  if (why !== null) return why;
+  try {
+    let p = at.end;
+    const n = block[p++]!;
+    if (n !== templateTxs.length + 1) return `block has ${n} transactions, the template ${templateTxs.length} + the coinbase`;
+    const cb = readTxAt(block, p);
+    p = cb.end;
+    for (const t of templateTxs) {
+      if (!block.subarray(p, p + t.length).equals(t)) return 'block transactions are not the template\'s';
+      p += t.length;
+    }
+    if (p !== block.length) return 'trailing bytes after the transactions';
+    const root = merkleRootOf([sha256d(cb.stripped), ...templateTxs.map((t) => sha256d(readTxAt(t, 0).stripped))]);
+    if (!root.equals(header.subarray(36, 68))) return 'header merkle root does not match the coinbase and transactions';
+    return null;
+  } catch (e) {
+    return `block does not parse: ${(e as Error).message}`;
   }
 }

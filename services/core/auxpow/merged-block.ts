@@ -51,7 +51,7 @@ export function mergedBlockWork(t: MergedTemplate, weights: MergedWeights): Merg
 }
 
 /** The merged block for submitblock: header, its AuxPoW, then the coinbase and the template's transactions (raw). */
-export function assembleMergedBlock(w: MergedBlockWork, auxpow: AuxPow, templateTxs: readonly Uint8Array[]): Buffer {
+export function assembleMergedBlock(w: Pick<MergedBlockWork, 'headerBytes' | 'coinbase'>, auxpow: AuxPow, templateTxs: readonly Uint8Array[]): Buffer {
   const out = new Writer(1024).bytes(w.headerBytes).bytes(encodeAuxPow(auxpow)).varint(templateTxs.length + 1).bytes(encodeTx(w.coinbase, false));
   for (const tx of templateTxs) out.bytes(tx);
   return out.toBuffer();

@@ -78,3 +78,16 @@ test('without the origin guard it decides as the reference did on the switch vec
     prev = sh.hash;
   }
 });
+
+test('a snapshot restores the state; malformed ones are refused', () => {
+  const r = new VersionRatchet();
+  r.state = 'activated';
+  r.confirmCount = 17;
+  const again = new VersionRatchet();
+  assert.equal(again.restore(JSON.parse(JSON.stringify(r.snapshot()))), true);
+  assert.deepEqual(again.snapshot(), r.snapshot());
+  const fresh = new VersionRatchet();
+  assert.equal(fresh.restore({ state: 'bogus' }), false);
+  assert.equal(fresh.restore(null), false);
+  assert.equal(fresh.state, 'voting');
+});

@@ -17,6 +17,13 @@ export interface RatchetDecision {
   origins: number;
 }
 
+export interface RatchetSnapshot {
+  state: RatchetState;
+  activatedHeight: number;
+  confirmCount: number;
+  lastSeen: number;
+}
+
 export interface RatchetOptions {
   /** Activation needs YES votes from at least this many distinct origins besides this node. */
   minOrigins?: number;
@@ -61,6 +68,23 @@ export class VersionRatchet {
     if (this.deactivate >= this.activate) throw new Error('the deactivation threshold must lie below the activation threshold');
     this.state = opts.initialState ?? 'voting';
     this.selfOrigin = opts.selfOrigin ?? null;
+  }
+
+  /** What a node keeps across restarts (the reference's v36_ratchet.json). */
+  snapshot(): RatchetSnapshot {
+    return { state: this.state, activatedHeight: this.activatedHeight, confirmCount: this.confirmCount, lastSeen: this.lastSeen };
+  }
+
+  /** Resume from a snapshot; anything malformed is ignored (the node starts from its initial state). */
+  restore(s: unknown): boolean {
+    const o = s as Partial<RatchetSnapshot> | null;
+    if (!o || !['voting', 'activated', 'confirmed'].includes(o.state as string)) return false;
+    const n = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : 0);
+    this.state = o.state as RatchetState;
+    this.activatedHeight = n(o.activatedHeight);
+    this.confirmCount = n(o.confirmCount);
+    this.lastSeen = n(o.lastSeen);
+    return true;
   }
 
   decide(tracker: ShareTracker, net: Network, best: bigint | null, from = 35, to = 36): RatchetDecision {

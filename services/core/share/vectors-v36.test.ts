@@ -153,3 +153,21 @@ test('v35-to-v36-switch.json: the premature switches fail for the stated reason'
   }
   assert.deepEqual(Object.keys(reasons).sort(), ['premature_v36_at_10', 'premature_v36_at_24']);
 });
+
+test('the sliding merged-payout window equals the walked one, forward, back and across forks', async () => {
+  const { buildChain, easyNetwork } = await import('../testing/chain-builder.ts');
+  const { MergedPayoutWindows } = await import('../merged/weights.ts');
+  const net = easyNetwork({ chainLength: 15, lookbehind: 10, lineage: 'V36', version: 36, pow: 'scrypt' });
+  const { tracker, shares } = buildChain(net, { count: 40, desiredVersion: 36 });
+  // A fork from share 20, some of it voting 35.
+  const fork = buildChain(net, { count: 10, tracker, parent: shares[20]!.hash, salt: 7, desiredVersion: 35 }).shares;
+  const windows = new MergedPayoutWindows(tracker);
+  const order = [...shares, ...fork, ...shares.slice(5, 30).reverse(), ...fork.slice(2)];
+  for (const s of order) {
+    for (const n of [1, 7, 15]) {
+      const a = windows.get(s.hash, n);
+      const b = mergedWeights(tracker, s.hash, Math.min(n, tracker.getHeight(s.hash)), null, null);
+      assert.deepEqual([Object.fromEntries(a.weights), a.total, a.donation], [Object.fromEntries(b.weights), b.total, b.donation]);
+    }
+  }
+});

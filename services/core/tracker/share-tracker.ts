@@ -3,6 +3,7 @@ import { Tracker } from './forest.ts';
 import { PplnsWindows } from '../pplns/weights.ts';
 import { MergedAddressLookup } from '../merged/lookup.ts';
 import { mergedPayoutHash } from '../merged/payout-hash.ts';
+import { MergedPayoutWindows } from '../merged/weights.ts';
 import { decayedWeights, type DecayedWeights } from '../pplns/decayed.ts';
 
 /**
@@ -14,6 +15,7 @@ export class ShareTracker extends Tracker<Share> {
   readonly pplns = new PplnsWindows<Share>(this);
   /** v36: merged addresses learnt from shares as they are added, before verification (hazard H1). */
   readonly mergedLookup = new MergedAddressLookup();
+  readonly mergedPayouts = new MergedPayoutWindows<Share>(this);
 
   /** V36 PPLNS for a share on top of `start` (a view holding only part of the chain answers from its basis). */
   decayedPplns(start: bigint | null, maxShares: number, chainLength: number): DecayedWeights {
@@ -22,7 +24,7 @@ export class ShareTracker extends Tracker<Share> {
 
   /** merged_payout_hash for a share on top of `prevHash`. */
   mergedPayoutHashOf(prevHash: bigint | null, realChainLength: number): bigint | null {
-    return mergedPayoutHash(this, prevHash, realChainLength);
+    return mergedPayoutHash(this, prevHash, realChainLength, this.mergedPayouts);
   }
 
   override add(share: Share): void {

@@ -64,7 +64,7 @@ export function forwardSubmit(s: StratumSession, req: RpcRequest, id: Identity, 
 }
 
 /** Issuing edge: the verdict on a submit another edge received for one of this edge's jobs. */
-export function answerForeignSubmit(ctx: EdgeContext, req: HandoverSubmitRequest, now = Date.now()): HandoverSubmitReply {
+export function answerForeignSubmit(ctx: EdgeContext, req: HandoverSubmitRequest, now = Date.now()): HandoverSubmitReply | Promise<HandoverSubmitReply> {
   ctx.counters.handedBack++;
   const job = ctx.jobs.get(req.jobId);
   const fixed = new FixedJudge(req.target.length === 32 ? Buffer.from(req.target) : targetToBE(ctx.maxTarget));
@@ -83,8 +83,14 @@ export function answerForeignSubmit(ctx: EdgeContext, req: HandoverSubmitRequest
   }
   const status = v!.status;
   if (status === C.OK) {
-    ctx.counters.handedBackAccepted++;
-    return { code: 0, message: '', doa: v!.doa, share: v!.share, block: v!.block };
+    const ok: HandoverSubmitReply = { code: 0, message: '', doa: v!.doa, share: v!.share, block: v!.block };
+    const stored = v!.stored;
+    if (stored === null) { ctx.counters.handedBackAccepted++; return ok; }
+    // A share is accepted only once stored (the edge's share queue in the cluster), as for a local submit.
+    return stored.then(() => { ctx.counters.handedBackAccepted++; return ok; }, (e: unknown) => {
+      ctx.counters.unstored++;
+      return { code: E.OTHER, message: `Share not stored, the pool cannot take shares right now (${(e as Error)?.message ?? e}); not counted`, doa: false, share: false, block: false };
+    });
   }
   return { code: STATUS_CODES[status]!, message: C.STATUS_MESSAGES[status]!, doa: false, share: false, block: false };
 }

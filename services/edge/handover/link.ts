@@ -6,7 +6,7 @@ import { HandoverSubmitReply, HandoverSubmitRequest } from '../../gen/p2pool/v1/
 import type { Bus, Closer } from '../../bus/types.ts';
 
 export interface HandoverLink {
-  serve(tag: string, handler: (req: HandoverSubmitRequest) => HandoverSubmitReply): Promise<Closer>;
+  serve(tag: string, handler: (req: HandoverSubmitRequest) => HandoverSubmitReply | Promise<HandoverSubmitReply>): Promise<Closer>;
   /** Rejects when no edge with that tag answers in time (it has exited). */
   forward(tag: string, req: HandoverSubmitRequest): Promise<HandoverSubmitReply>;
 }
@@ -21,14 +21,15 @@ export class BusHandoverLink implements HandoverLink {
   private readonly bus: Bus;
   private readonly timeoutMs: number;
 
-  constructor(bus: Bus, timeoutMs = 2_000) {
+  // Longer than the issuing edge's wait for a share's storage (server.ts), so an answer is never cut short.
+  constructor(bus: Bus, timeoutMs = 5_000) {
     this.bus = bus;
     this.timeoutMs = timeoutMs;
   }
 
-  serve(tag: string, handler: (req: HandoverSubmitRequest) => HandoverSubmitReply): Promise<Closer> {
+  serve(tag: string, handler: (req: HandoverSubmitRequest) => HandoverSubmitReply | Promise<HandoverSubmitReply>): Promise<Closer> {
     return this.bus.serve(handoverService(tag), ['Submit'], async (_method, data) => ({
-      data: HandoverSubmitReply.encode(handler(HandoverSubmitRequest.decode(data))).finish(),
+      data: HandoverSubmitReply.encode(await handler(HandoverSubmitRequest.decode(data))).finish(),
     }));
   }
 

@@ -55,6 +55,8 @@ export class StratumSession {
   attemptsPerShare = 0;
   badLines = 0;
   closed = false;
+  /** Told to reconnect elsewhere by a drain: gets no more work from this edge. */
+  leaving = false;
   private paused = false;
 
   constructor(socket: Socket, ctx: EdgeContext, now: number) {

@@ -83,6 +83,7 @@ export function newVardiff(ctx: EdgeContext, id: Identity, suggested: bigint | n
 
 /** Writes set_difficulty (if the target changed since last sent) and the job's notify. */
 export function deliver(ctx: EdgeContext, s: StratumSession, job: Job, notifyLine: string, now: number): void {
+  if (s.leaving) return;
   const v = ensureVardiff(ctx, s, job, now);
   if (!v.fixed) v.setFloor(job.template.shareTarget, now);
   if (v.target !== s.sentTarget) {

@@ -4,6 +4,7 @@
 import {
   targetToAverageAttempts, targetToDifficulty, bitsToTarget, parseBip34Height, u256ToHex, STALE_DOA, STALE_ORPHAN,
   checkShare, encodeTx,
+  type RatchetDecision,
 } from '../../core/index.ts';
 import type { GlobalStats, LogSample, RecentBlock, ReferenceStatsSource } from '../../pool/reference-stats.ts';
 import type { Sharechain } from '../sharechain.ts';
@@ -138,6 +139,8 @@ export class ReferenceStats implements ReferenceStatsSource {
       version: this.providers.version ?? 'p2pool-ts',
       protocol_version: this.providers.protocolVersion ?? 3500,
       fee: this.sc.payout.workerFeePercent,
+      // [V36] which share version this node mints and why (docs/consensus-core.md, V36).
+      ...(this.sc.shareVersionDecision() ? { share_version: shareVersionStats(this.sc.shareVersionDecision()!) } : {}),
     };
   }
 
@@ -356,4 +359,8 @@ export class ReferenceStats implements ReferenceStatsSource {
     const [a, b] = binomialConfInterval(stale.orphan + stale.doa, stale.total).map(f) as [number, number];
     return { value: f((stale.orphan + stale.doa) / stale.total), low: Math.min(a, b), high: Math.max(a, b) };
   }
+}
+
+function shareVersionStats(d: RatchetDecision): Record<string, unknown> {
+  return { minting: d.version, ratchet_state: d.state, reason: d.reason, vote_percent: d.votePercent, v36_percent: d.sharePercent, voting_origins: d.origins };
 }
