@@ -40,7 +40,7 @@ typecheck: node_modules/.stamp
 
 ## deps: the layer rules of docs/architecture.md and no module cycles (.dependency-cruiser.cjs)
 deps: node_modules/.stamp
-	depcruise --config .dependency-cruiser.cjs --output-type err services test bench $(wildcard operator)
+	depcruise --config .dependency-cruiser.cjs --output-type err-long services test bench $(wildcard operator)
 
 ## lint: Biome's linter (biome.json)
 lint: node_modules/.stamp

@@ -13,7 +13,7 @@ import type { AddSharesResult, ShareSource } from '../pool/share-source.ts';
 import type { DroppedRecord, ShareStore, StoreRecord } from './store/types.ts';
 import { OwnShares } from './own-shares.ts';
 import { buildWorkBasis, type SyncStateName, type WorkBasis } from '../pool/work/basis.ts';
-import { VersionRatchet, type RatchetDecision } from '../core/index.ts';
+import { u256ToHex, VersionRatchet, type RatchetDecision } from '../core/index.ts';
 import { metrics } from '@opentelemetry/api';
 import { inSpan } from '../runtime/tracing.ts';
 
@@ -65,6 +65,7 @@ export interface ShareResult {
 }
 
 export interface SharechainLog {
+  debug?(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
 }
@@ -314,6 +315,15 @@ export class Sharechain implements ShareSource {
       s.peerAddr = from.peer;
       fresh.push(s);
     }
+    // One debug line per share event (docs/operations: following a share), as the reference logs them.
+    if (this.log.debug) {
+      for (const s of shares) {
+        this.log.debug('share received from peer', {
+          share: u256ToHex(s.hash), peer: from.peer, prev: s.previousHash === null ? null : u256ToHex(s.previousHash),
+          outcome: seen.has(s.hash) ? 'new' : 'already known',
+        });
+      }
+    }
     if (!fresh.length) return { newHashes: [] };
     await this.persist(fresh);
     const add = fresh.filter((s) => !this.tracker.has(s.hash));
@@ -416,13 +426,14 @@ export class Sharechain implements ShareSource {
       now: Math.floor(this.clock()),
       random: this.random,
       onVerified: (s, res) => {
+        this.log.debug?.('share verified', { share: u256ToHex(s.hash), height: this.tracker.getHeight(s.hash), peer: s.peerAddr ?? 'local', outcome: 'verified' });
         verifiedMarks.push({ kind: 'verified', hash: s.hash });
         this.lastGentx = { size: res.gentxSize, weight: res.gentxWeight };
         this.peers?.noteVerified?.(s, res.versionCounts);
       },
       onInvalid: (s, e) => {
         this.invalidCount++;
-        this.log.warn('share failed verification', { hash: s.hash.toString(16).padStart(64, '0'), peer: s.peerAddr, reason: e.message });
+        this.log.warn('share failed verification', { hash: u256ToHex(s.hash), peer: s.peerAddr, reason: e.message, outcome: 'rejected' });
         this.store.forget([s.hash]);
       },
     });
@@ -434,6 +445,7 @@ export class Sharechain implements ShareSource {
     this.best = r.best;
     if (changed && r.best !== null) {
       const best = r.best;
+      this.log.debug?.('share relayed to peers', { share: u256ToHex(best), height: this.tracker.getHeight(best), peer: this.tracker.get(best)?.peerAddr ?? 'local', outcome: 'new best' });
       inSpan(SCOPE, 'share relay', { 'p2pool.share.hash': best.toString(16).padStart(64, '0') }, () =>
         this.peers?.broadcastShare(best, [...this.tracker.getChain(best, Math.min(5, this.tracker.getHeight(best)))]));
     }

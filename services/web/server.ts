@@ -4,6 +4,9 @@
 // ListServices, GetNodeInfo, and HttpGet (GETs the edge received on the worker port).
 import { WebDefinition, type NodeInfo, type Web } from '../gen/p2pool/v1/web.ts';
 import { definitions, SERVICE_NAMES } from '../bus/contracts.ts';
+import { RpcCode, RpcError } from '../bus/errors.ts';
+import { busRpc } from '../bus/rpc.ts';
+import { clientsFor } from '../runtime/clients.ts';
 import { startGrpcGateway, type GrpcGateway } from '../bus/grpc.ts';
 import { bindContract, type Logic } from '../runtime/contract.ts';
 import { statusName } from '../runtime/health-state.ts';
@@ -32,9 +35,15 @@ export type WebLogic = Logic<Web> & {
 // services' contracts (sharechain statistics, peers, template builder) and the graph history this
 // service samples from them, so the web service holds no chain of its own and scales like any other
 // stateless pod.
+// How long a page waits for another service before answering with the cause.
+const PAGE_DEADLINE_MS = 2_000;
+
 async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
   const net = nodeNetwork(ctx.config);
-  const source = new BusStatsSource(ctx.clients.sharechain, ctx.clients.peerGateway, net.P2P_PORT);
+  // Pages answer at once: a sharechain that is not ready (no full node, restarting) is reported with
+  // its cause after a short wait, instead of holding the request for the bus's 30 s deadline.
+  const quick = clientsFor(busRpc(ctx.bus, { timeoutMs: PAGE_DEADLINE_MS, deadlineMs: PAGE_DEADLINE_MS }));
+  const source = new BusStatsSource(quick.sharechain, quick.peerGateway, net.P2P_PORT);
   let nodeInfo = () => nodeInfoOf(ctx, undefined, undefined);
   const recorder = new GraphRecorder({
     // The embedded default keeps the reference's graph_db file; cluster web pods share a KV entry, so a
@@ -145,7 +154,7 @@ export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Pr
     impl: bindContract<Web>(WebDefinition, ctx, handlers),
     async start() {
       http = await listenHttp(config.webHost, config.webPort, (req, res) => {
-        get(requestFrom(req)).then((r) => writeResponse(res, r), (e) => writeResponse(res, json({ error: (e as Error).message }, 500)));
+        get(requestFrom(req)).then((r) => writeResponse(res, r), (e) => writeResponse(res, unavailable(e)));
       });
       grpc = await startGrpcGateway({
         bus: ctx.bus,
@@ -174,3 +183,9 @@ export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Pr
   };
 }
 
+// A page whose data is not there yet: 503 with the cause the service gave (not a bare 500).
+function unavailable(e: unknown): WebResponse {
+  const msg = e instanceof Error ? e.message : String(e);
+  const code = e instanceof RpcError && (e.code === RpcCode.UNAVAILABLE || e.code === RpcCode.DEADLINE_EXCEEDED) ? 503 : 500;
+  return json({ error: msg }, code);
+}

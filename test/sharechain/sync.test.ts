@@ -93,3 +93,32 @@ test('local shares: stored before the answer, duplicates, DOA, block listeners, 
   assert.deepEqual(res.results.map((x) => x.outcome), ['accepted', 'duplicate', 'invalid']);
   await sc.stop();
 });
+
+// Issue 12.15: at debug level one line per share event (received from a peer, verified, relayed), with
+// the share's hash, height, peer and outcome, so a share can be followed as in the reference's log.
+test('debug log: a line per share received, verified and relayed, with hash, height, peer and outcome', async () => {
+  const lines: Array<{ msg: string } & Record<string, unknown>> = [];
+  const capture = (msg: string, fields?: Record<string, unknown>) => { lines.push({ msg, ...fields }); };
+  const sc = new Sharechain({
+    net, store: new MemoryShareStore(), thinkIntervalMs: 0, now: () => 1700000000 + 121 * 30,
+    payout: { address: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0 },
+    log: { debug: capture, info: capture, warn: capture },
+  });
+  sc.attachPeers({ broadcastShare: () => undefined, setDesired: () => undefined, punishPeer: () => undefined });
+  await sc.start();
+  sc.setTemplate(TEMPLATE);
+  sc.setPeerCount(1);
+  await sc.addShares(chain.slice(0, 100), { peer: '10.0.0.9:9333' });
+  await sc.addShares(chain.slice(99, 100), { peer: '10.0.0.7:9333' });
+  const hash = chain[99]!.hash.toString(16).padStart(64, '0');
+  const received = lines.filter((l) => l.msg === 'share received from peer' && l.share === hash);
+  assert.deepEqual(received.map((l) => [l.peer, l.outcome]), [['10.0.0.9:9333', 'new'], ['10.0.0.7:9333', 'already known']]);
+  const verified = lines.find((l) => l.msg === 'share verified' && l.share === hash);
+  assert.ok(verified, 'verified line');
+  assert.equal(verified.peer, '10.0.0.9:9333');
+  assert.equal(typeof verified.height, 'number');
+  const relayed = lines.find((l) => l.msg === 'share relayed to peers' && l.share === hash);
+  assert.ok(relayed, 'relayed line for the new best');
+  assert.equal(relayed.outcome, 'new best');
+  await sc.stop();
+});
