@@ -61,8 +61,8 @@ async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
   const reference: WebRoute = async (req) => (await handleReference(source, req, { currencyInfo, graphData })) ?? json({ error: 'not found' }, 404);
   const api = new ApiV1({
     source,
-    sharechain: ctx.clients.sharechain,
-    templateBuilder: ctx.clients.templateBuilder,
+    sharechain: quick.sharechain,
+    templateBuilder: quick.templateBuilder,
     history: recorder.db,
     nodeInfo: () => nodeInfo(),
     services: async () => (await listInstances(ctx.bus).catch(() => [])).map((i) => ({ ...i, statusName: statusName(i.status) })),

@@ -39,7 +39,12 @@
 
   async function api(path) {
     const r = await fetch(path, { headers: { accept: 'application/json' } });
-    if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+    if (!r.ok) {
+      // The node says why (e.g. 503 "the sharechain is not ready: ..."): shown as it is.
+      let why = `HTTP ${r.status}`;
+      try { why = (await r.json()).error || why; } catch { /* not JSON */ }
+      throw new Error(`${path}: ${why}`);
+    }
     return r.json();
   }
 
@@ -261,6 +266,9 @@
       const b = $('banner');
       b.hidden = false;
       b.textContent = `update failed: ${e.message}`;
+      const p = $('sync');
+      p.className = 'pill bad';
+      p.textContent = 'not ready';
     }).finally(() => setTimeout(run, ms));
     run();
   }
