@@ -19,6 +19,7 @@ import { ApiV1 } from './api/v1.ts';
 import { BusStatsSource } from './bus-stats.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { GraphRecorder } from './graph/recorder.ts';
+import { FileGraphStore, KvGraphStore } from './graph/store.ts';
 import type { Sample } from './graph/streams.ts';
 import { json, requestFrom, writeResponse, type WebRequest, type WebResponse, type WebRoute } from '../runtime/http-get.ts';
 import { handleReference, REFERENCE_PATHS } from './reference/routes.ts';
@@ -45,7 +46,9 @@ async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
   const source = new BusStatsSource(quick.sharechain, quick.peerGateway, net.P2P_PORT);
   let nodeInfo = () => nodeInfoOf(ctx, undefined, undefined);
   const recorder = new GraphRecorder({
-    file: join(ctx.config.datadir, net.NAME, 'graph_db'),
+    // The embedded default keeps the reference's graph_db file; cluster web pods share a KV entry, so a
+    // replaced pod (its emptyDir gone) takes the history over.
+    store: ctx.mode === 'cluster' ? new KvGraphStore(ctx.bus, net.NAME, ctx.config.natsReplicas) : new FileGraphStore(join(ctx.config.datadir, net.NAME, 'graph_db')),
     sample: () => graphSample(source),
     log: ctx.log,
   });
@@ -58,8 +61,8 @@ async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
   const reference: WebRoute = async (req) => (await handleReference(source, req, { currencyInfo, graphData })) ?? json({ error: 'not found' }, 404);
   const api = new ApiV1({
     source,
-    sharechain: ctx.clients.sharechain,
-    templateBuilder: ctx.clients.templateBuilder,
+    sharechain: quick.sharechain,
+    templateBuilder: quick.templateBuilder,
     history: recorder.db,
     nodeInfo: () => nodeInfo(),
     services: async () => (await listInstances(ctx.bus).catch(() => [])).map((i) => ({ ...i, statusName: statusName(i.status) })),
@@ -96,6 +99,7 @@ async function graphSample(source: BusStatsSource): Promise<Sample> {
     sharesTotal: Number(s.sharesTotal), sharesOrphan: Number(s.sharesOrphan), sharesDead: Number(s.sharesDead),
     attemptsToShare: s.attemptsToShare,
     staleRates: s.staleRates,
+    desiredVersionRates: Object.fromEntries(Object.entries(s.desiredVersionFractions).map(([v, f]) => [v, f * s.poolHashRate])),
     currentPayout: payouts[s.payoutAddress] ?? 0,
     currentPayouts: payouts,
     peers: { incoming: peers?.incoming ?? 0, outgoing: peers?.outgoing ?? 0 },

@@ -16,6 +16,7 @@ export const STREAMS: Record<string, StreamDesc> = {
   peers: { gauge: true, multivalues: true, undefinedMeans0: true },
   miner_hash_rates: { gauge: false, multivalues: true, maxKeys: MINERS },
   miner_dead_hash_rates: { gauge: false, multivalues: true, maxKeys: MINERS },
+  desired_version_rates: { gauge: true, multivalues: true, undefinedMeans0: true },
   memory_usage: { gauge: true, multivalues: false },
   // Ours: this node's shares per second split as the dashboard shows them (count × 1/width).
   shares: { gauge: false, multivalues: true, undefinedMeans0: true },
@@ -38,6 +39,8 @@ export interface Sample {
   sharesDead: number;
   attemptsToShare: number;
   staleRates: Record<string, number>;
+  // H/s behind each desired share version.
+  desiredVersionRates: Record<string, number>;
   // Coins.
   currentPayout: number;
   currentPayouts: Record<string, number>;
@@ -63,6 +66,7 @@ export function recordSample(db: HistoryDatabase, t: number, dt: number, s: Samp
   add('miner_hash_rates', scale(s.minerHashRates));
   add('miner_dead_hash_rates', scale(s.minerDeadHashRates));
   add('pool_rates', s.staleRates);
+  add('desired_version_rates', s.desiredVersionRates);
   add('current_payout', s.currentPayout);
   add('current_payouts', s.currentPayouts);
   add('peers', s.peers);
