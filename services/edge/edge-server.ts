@@ -189,7 +189,7 @@ export class EdgeServer {
     const end = Date.now();
     const lingerUntil = end + Math.min(1_500, grace);
     const deadline = end + grace;
-    const quietMs = 1_000;
+    const quietMs = 2_000;
     for (;;) {
       const now = Date.now();
       if (now >= end + 2 * grace) break;

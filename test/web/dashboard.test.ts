@@ -125,6 +125,8 @@ test('the reference endpoints keep their shapes', async () => {
   assert.deepEqual(await get('/pings'), {});
   assert.deepEqual(await get('/peer_versions'), {});
   assert.deepEqual(Object.keys(await get('/web/currency_info')).sort(), ['address_explorer_url_prefix', 'block_explorer_url_prefix', 'symbol', 'tx_explorer_url_prefix']);
+  const latency = (await get('/web/graph_data/getwork_latency/last_hour')) as Array<[number, number | null]>;
+  assert.ok(latency.some((p) => p[1] !== null && p[1] > 0 && p[1] < 30), 'getwork_latency in seconds');
   for (const [stream, view, bins] of [['local_hash_rate', 'last_hour', 150], ['pool_rates', 'last_day', 300], ['miner_hash_rates', 'last_week', 300]] as const) {
     const pts = await get(`/web/graph_data/${stream}/${view}`);
     assert.equal(pts.length, bins);

@@ -87,7 +87,7 @@ test('the recorder samples into the streams and keeps the history across a resta
   const sample = async (): Promise<Sample> => ({
     localHashRate: 100, minerHashRates: { A: 60, 'A.w2': 40 }, minerDeadHashRates: { A: 5 },
     sharesTotal: (total += 2), sharesOrphan: 0, sharesDead: 1, attemptsToShare: 1000, staleRates: { good: 500, orphan: 10 }, desiredVersionRates: { 35: 500 },
-    currentPayout: 1.5, currentPayouts: { A: 1.5 }, peers: { incoming: 1, outgoing: 2 }, efficiency: 0.98, memoryUsage: 1e8,
+    currentPayout: 1.5, currentPayouts: { A: 1.5 }, peers: { incoming: 1, outgoing: 2 }, efficiency: 0.98, memoryUsage: 1e8, getworkLatency: 0.05,
   });
   const log = createLogger({ write: () => undefined });
   try {
@@ -119,7 +119,7 @@ test('cluster: the history kept in a KV entry (gzipped) is taken over by the nex
   let now = 2_000_000_000;
   const sample = async (): Promise<Sample> => ({
     localHashRate: 7, minerHashRates: { B: 7 }, minerDeadHashRates: {}, sharesTotal: 0, sharesOrphan: 0, sharesDead: 0, attemptsToShare: 1,
-    staleRates: { good: 9 }, desiredVersionRates: {}, currentPayout: 0, currentPayouts: {}, peers: { incoming: 0, outgoing: 0 }, efficiency: null, memoryUsage: 1,
+    staleRates: { good: 9 }, desiredVersionRates: {}, currentPayout: 0, currentPayouts: {}, peers: { incoming: 0, outgoing: 0 }, efficiency: null, memoryUsage: 1, getworkLatency: null,
   });
   const a = new GraphRecorder({ store: new KvGraphStore(bus, 'litecoin'), sample, log, now: () => now });
   await a.sampleOnce();

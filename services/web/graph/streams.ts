@@ -18,6 +18,8 @@ export const STREAMS: Record<string, StreamDesc> = {
   miner_dead_hash_rates: { gauge: false, multivalues: true, maxKeys: MINERS },
   desired_version_rates: { gauge: true, multivalues: true, undefinedMeans0: true },
   memory_usage: { gauge: true, multivalues: false },
+  // Seconds, as the reference: the selected full node's last getblocktemplate.
+  getwork_latency: { gauge: true, multivalues: false },
   // Ours: this node's shares per second split as the dashboard shows them (count × 1/width).
   shares: { gauge: false, multivalues: true, undefinedMeans0: true },
   // Ours: the node's efficiency (the reference's "Own efficiency"), a gauge.
@@ -47,6 +49,8 @@ export interface Sample {
   peers: { incoming: number; outgoing: number };
   efficiency: number | null;
   memoryUsage: number;
+  // Seconds; null when the template builder did not answer.
+  getworkLatency: number | null;
 }
 
 export interface ShareCounts {
@@ -71,6 +75,7 @@ export function recordSample(db: HistoryDatabase, t: number, dt: number, s: Samp
   add('current_payouts', s.currentPayouts);
   add('peers', s.peers);
   add('memory_usage', s.memoryUsage);
+  if (s.getworkLatency !== null) add('getwork_latency', s.getworkLatency);
   if (s.efficiency !== null) add('efficiency', s.efficiency);
   const now = { total: s.sharesTotal, orphan: s.sharesOrphan, dead: s.sharesDead };
   if (prev) {
