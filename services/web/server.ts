@@ -109,6 +109,7 @@ async function graphSample(source: BusStatsSource, templateBuilder: TemplateBuil
     efficiency: s.sharesTotal > 0n ? s.efficiency : null,
     memoryUsage: process.memoryUsage().rss,
     getworkLatency: selected && selected.templateLatencyMs > 0 ? selected.templateLatencyMs / 1000 : null,
+    p2pBytes: peers ? { received: Number(peers.bytesReceived), sent: Number(peers.bytesSent) } : null,
   };
 }
 
