@@ -73,7 +73,9 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
   let standby = lease !== null;
   const need = () => {
     if (standby) throw new RpcError(RpcCode.UNAVAILABLE, 'standby sharechain replica (another one leads)');
-    if (!running) throw new RpcError(RpcCode.UNAVAILABLE, 'the sharechain is starting (waiting for its payout address or store)');
+    // The real cause (e.g. "no payout address: litecoind unreachable at 127.0.0.1:9332"), for callers
+    // such as the web pages, which answer at once with it.
+    if (!running) throw new RpcError(RpcCode.UNAVAILABLE, `the sharechain is not ready: ${ctx.health.checks.get('sync')?.detail || 'starting (loading its store)'}`);
     return running;
   };
 
@@ -207,7 +209,10 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
   };
 
   const lead = async (): Promise<void> => {
-    ctx.health.setCheck('sync', false, 'waiting for the payout address');
+    const fn = config.fullNode;
+    ctx.health.setCheck('sync', false, config.address
+      ? 'loading the share store'
+      : `waiting for the payout address from the full node's wallet at ${fn.host}:${fn.rpcPort ?? 'its default RPC port'} (no -a given)`);
     if (config.address) {
       await run(await resolvePayout(payoutOptions));
       return;

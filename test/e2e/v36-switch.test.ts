@@ -70,6 +70,7 @@ test('a v35 chain switches to v36 only once two other origins vote for it', asyn
   // A alone: more than a full window of its own YES votes.
   while ((await height(a)) < CHAIN_LENGTH + 5) await extendChain(a, 'switch-a');
   let shares = await packedChain(a.clients);
+  const alone = shares.length;
   assert.ok(shares.every((s) => s[0] === 35), 'a lone node keeps minting v35');
   assert.ok(a.proc.logs.some((r) => /^minting share version 35 \(ratchet voting\): voting: 100% vote 36 but from 0 other origin/.test(r.msg)), 'and says why');
 
@@ -80,7 +81,7 @@ test('a v35 chain switches to v36 only once two other origins vote for it', asyn
     if (shares.some((s) => s[0] === 36)) break;
   }
   const first = shares.findIndex((s) => s[0] === 36);
-  assert.ok(first > CHAIN_LENGTH + 5, `a v36 share appeared (at ${first}) after the others joined`);
+  assert.ok(first >= alone, `a v36 share appeared (at ${first}) once the others joined (a alone made ${alone})`);
   assert.ok(a.proc.logs.some((r) => /^minting share version 36 \(ratchet activated\)/.test(r.msg)));
 
   // Every node follows the switch, and the whole chain verifies.
