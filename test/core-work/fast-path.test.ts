@@ -449,3 +449,25 @@ test('V36 with a Dogecoin template: the canonical merged block (merged_coinbase_
   s35.setAuxWork(s.currentAux);
   assert.equal(payload(s35.getJobTemplate({ payoutAddress: testAddresses(v35.net, 2)[1]!, desiredShareTarget: null })).mergedBlocks.length, 0);
 });
+
+// Issue 12.14: "blocks" are the blocks a full node accepted, not every block solution handed over.
+test('sink: blocksAccepted counts only the submissions a node accepted', async () => {
+  const { net, tracker, best } = chain();
+  const s = source(net);
+  s.setWork(syntheticWork({ count: 2, bits: BITS, curtime: NOW }));
+  s.setBasis(basisOf(net, tracker, best));
+  const job = s.getJobTemplate({ payoutAddress: testAddresses(net, 2)[1]!, desiredShareTarget: null });
+  const answers = [{ accepted: true }, { accepted: false }, { accepted: true }];
+  const sink = new CoreShareSink({ submitBlock: async () => answers.shift(), submitShare: () => undefined });
+  for (let i = 0; i < 3; i++) {
+    const nonce8 = Buffer.from(`01020304050607${i.toString(16).padStart(2, '0')}`, 'hex');
+    const { coinbase, header, pow } = solveJob(net, job, nonce8, job.shareTarget);
+    sink.submitBlock({
+      template: job, header, coinbase, coinbaseNonce: nonce8, powHash: pow, isBlock: true, isShare: true, isAux: false, doa: false,
+      username: 'u', payoutAddress: null, worker: '', receivedAt: Date.now(),
+    });
+  }
+  await new Promise((r) => setImmediate(r));
+  assert.equal(sink.counters.blocks, 3, 'three solutions handed over');
+  assert.equal(sink.counters.blocksAccepted, 2, 'two accepted by the node');
+});
