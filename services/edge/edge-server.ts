@@ -189,7 +189,7 @@ export class EdgeServer {
     const end = Date.now();
     const lingerUntil = end + Math.min(1_500, grace);
     const deadline = end + grace;
-    const quietMs = 1_000;
+    const quietMs = 2_000;
     for (;;) {
       const now = Date.now();
       if (now >= end + 2 * grace) break;
@@ -290,7 +290,8 @@ export class EdgeServer {
       if (s.identity === null && now - s.connectedAt > cfg.handshakeTimeoutMs) {
         this.ctx.counters.droppedSlow++; s.close(); continue;
       }
-      if (s.framer.partialSince !== 0 && now - s.framer.partialSince > cfg.partialLineTimeoutMs) {
+      // A line cut by our own backpressure pause is not a slow-loris sender.
+      if (!s.readingPaused && s.framer.partialSince !== 0 && now - s.framer.partialSince > cfg.partialLineTimeoutMs) {
         this.ctx.counters.droppedSlow++; s.close(); continue;
       }
       if (now - s.lastRecvAt > cfg.idleTimeoutMs) {

@@ -117,6 +117,7 @@ export function sharechainHandlers(sc: Sharechain, stats: ReferenceStats): Handl
         workerFeePercent: stats.fee(),
         uptime: stats.uptime(),
         userStales: userStales(sc.tracker, best),
+        desiredVersionFractions: stats.desiredVersionFractions(),
       };
     },
   };

@@ -3,6 +3,7 @@
 // proxies it onto the bus (services/bus/grpc.ts). It serves the Web contract itself: Health,
 // ListServices, GetNodeInfo, and HttpGet (GETs the edge received on the worker port).
 import { WebDefinition, type NodeInfo, type Web } from '../gen/p2pool/v1/web.ts';
+import type { TemplateBuilderClientImpl } from '../gen/p2pool/v1/template_builder.ts';
 import { definitions, SERVICE_NAMES } from '../bus/contracts.ts';
 import { RpcCode, RpcError } from '../bus/errors.ts';
 import { busRpc } from '../bus/rpc.ts';
@@ -19,6 +20,7 @@ import { ApiV1 } from './api/v1.ts';
 import { BusStatsSource } from './bus-stats.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { GraphRecorder } from './graph/recorder.ts';
+import { FileGraphStore, KvGraphStore } from './graph/store.ts';
 import type { Sample } from './graph/streams.ts';
 import { json, requestFrom, writeResponse, type WebRequest, type WebResponse, type WebRoute } from '../runtime/http-get.ts';
 import { handleReference, REFERENCE_PATHS } from './reference/routes.ts';
@@ -45,8 +47,10 @@ async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
   const source = new BusStatsSource(quick.sharechain, quick.peerGateway, net.P2P_PORT);
   let nodeInfo = () => nodeInfoOf(ctx, undefined, undefined);
   const recorder = new GraphRecorder({
-    file: join(ctx.config.datadir, net.NAME, 'graph_db'),
-    sample: () => graphSample(source),
+    // The embedded default keeps the reference's graph_db file; cluster web pods share a KV entry, so a
+    // replaced pod (its emptyDir gone) takes the history over.
+    store: ctx.mode === 'cluster' ? new KvGraphStore(ctx.bus, net.NAME, ctx.config.natsReplicas) : new FileGraphStore(join(ctx.config.datadir, net.NAME, 'graph_db')),
+    sample: () => graphSample(source, quick.templateBuilder),
     log: ctx.log,
   });
   const p = net.PARENT;
@@ -58,8 +62,8 @@ async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
   const reference: WebRoute = async (req) => (await handleReference(source, req, { currencyInfo, graphData })) ?? json({ error: 'not found' }, 404);
   const api = new ApiV1({
     source,
-    sharechain: ctx.clients.sharechain,
-    templateBuilder: ctx.clients.templateBuilder,
+    sharechain: quick.sharechain,
+    templateBuilder: quick.templateBuilder,
     history: recorder.db,
     nodeInfo: () => nodeInfo(),
     services: async () => (await listInstances(ctx.bus).catch(() => [])).map((i) => ({ ...i, statusName: statusName(i.status) })),
@@ -82,9 +86,11 @@ async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
 }
 
 // One graph sample from the contracts: the sharechain's statistics and the gateway's peer counts.
-async function graphSample(source: BusStatsSource): Promise<Sample> {
+async function graphSample(source: BusStatsSource, templateBuilder: TemplateBuilderClientImpl): Promise<Sample> {
   const s = await source.stats();
   const peers = await source.peers().catch(() => null);
+  const tb = await templateBuilder.GetStatus({}).catch(() => null);
+  const selected = tb?.nodes.find((n) => n.selected);
   let ls: { miner_hash_rates?: Record<string, number>; miner_dead_hash_rates?: Record<string, number> } | null = null;
   try { ls = JSON.parse(s.localStatsJson || 'null'); } catch { /* no local stats yet */ }
   const payouts: Record<string, number> = {};
@@ -96,11 +102,14 @@ async function graphSample(source: BusStatsSource): Promise<Sample> {
     sharesTotal: Number(s.sharesTotal), sharesOrphan: Number(s.sharesOrphan), sharesDead: Number(s.sharesDead),
     attemptsToShare: s.attemptsToShare,
     staleRates: s.staleRates,
+    desiredVersionRates: Object.fromEntries(Object.entries(s.desiredVersionFractions).map(([v, f]) => [v, f * s.poolHashRate])),
     currentPayout: payouts[s.payoutAddress] ?? 0,
     currentPayouts: payouts,
     peers: { incoming: peers?.incoming ?? 0, outgoing: peers?.outgoing ?? 0 },
     efficiency: s.sharesTotal > 0n ? s.efficiency : null,
     memoryUsage: process.memoryUsage().rss,
+    getworkLatency: selected && selected.templateLatencyMs > 0 ? selected.templateLatencyMs / 1000 : null,
+    p2pBytes: peers ? { received: Number(peers.bytesReceived), sent: Number(peers.bytesSent) } : null,
   };
 }
 

@@ -120,3 +120,18 @@ test('a rolling update of the sharechain: a standby replica waits, takes over wh
   assert.equal(Buffer.from(after.bestShareHash).toString('hex'), Buffer.from(before.bestShareHash).toString('hex'));
   await mineStratum(pool, 'cluster-after-takeover');
 });
+
+test('a rolling update of the template builder: the surge replica serves beside the old one, the old one leaves, the edge keeps its work and the pool mines on', async () => {
+  const old = procs.get('template-builder')!;
+  const args = old.proc.spawnargs.slice(2).map((a) => (a === 'template-builder-0' ? 'template-builder-1' : a));
+  const next = new P2poolProcess('template-builder-surge', 'services/template-builder/main.ts', args);
+  const { health } = await next.ports();
+  await eventually(async () => assert.equal((await getJson(health, '/readyz')).status, 200), 'surge template builder ready', 60_000);
+  assert.equal((await old.terminate('SIGTERM', 30_000)).code, 0, old.stderr);
+  procs.set('template-builder', next);
+  // The edge never lost its work: it stayed ready throughout, and mining goes on through the new replica.
+  const edgeHealth = (await procs.get('edge')!.ports()).health;
+  assert.equal((await getJson(edgeHealth, '/readyz')).status, 200);
+  await mineStratum(pool, 'cluster-after-template-builder-roll');
+  assert.ok(next.logs.some((r) => /^block [0-9a-f]{64}: /.test(r.msg)), 'the new replica submitted the block');
+});

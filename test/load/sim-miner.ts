@@ -4,7 +4,7 @@
 // session id back, keeps hashing the job it has and sends the shares found meanwhile over the new
 // connection. It measures, from its own side, everything a roll may cost it (see MinerRecord).
 import { connect, type Socket } from 'node:net';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export interface SimMinerOptions {
   host: string;
@@ -65,7 +65,18 @@ interface Pending {
   sock?: Socket | null;
 }
 
-const dsha = (b: Buffer): Buffer => createHash('sha256').update(createHash('sha256').update(b).digest()).digest();
+const dsha = (b: Buffer): Buffer => hash('sha256', hash('sha256', b, 'buffer'), 'buffer');
+
+/** The hash (internal order) read as a 256-bit number is at most the target (32 bytes big-endian): no bigint per hash. */
+function meets(h: Buffer, targetBE: Buffer): boolean {
+  for (let i = 0; i < 32; i++) {
+    const a = h[31 - i]!, b = targetBE[i]!;
+    if (a !== b) return a < b;
+  }
+  return true;
+}
+
+const toBE = (t: bigint): Buffer => Buffer.from(t.toString(16).padStart(64, '0'), 'hex');
 const DIFF1 = 0xffffn << 208n;
 
 function swap4(hex: string): Buffer {
@@ -91,6 +102,7 @@ export class SimMiner {
   private en2 = 0;
   private difficulty = 0;
   private target = 0n;
+  private targetBE: Buffer = Buffer.alloc(32);
   private job: Job | null = null;
   private nextJob: Job | null = null;
   private switchAt = 0;
@@ -148,8 +160,8 @@ export class SimMiner {
       if (this.headerEn2 === '' || this.nonce > 0xffffffff) this.nextExtranonce2(job);
       this.header.writeUInt32LE(this.nonce >>> 0, 76);
       const h = dsha(this.header);
-      const value = BigInt('0x' + Buffer.from(h).reverse().toString('hex'));
-      if (value <= this.target) {
+      if (meets(h, this.targetBE)) {
+        const value = BigInt('0x' + Buffer.from(h).reverse().toString('hex'));
         const nonceHex = (this.nonce >>> 0).toString(16).padStart(8, '0');
         const share = value <= this.o.shareTarget ? value.toString(16).padStart(64, '0') : null;
         this.submit({ params: [this.o.username, job.id, this.headerEn2, job.ntimeHex, nonceHex], share });
@@ -290,6 +302,7 @@ export class SimMiner {
         if (this.record.difficultyAfter.length < this.record.reconnects) this.record.difficultyAfter.push(d);
         this.difficulty = d;
         this.target = targetForDifficulty(d);
+        this.targetBE = toBE(this.target);
         return;
       }
       case 'mining.notify': {

@@ -83,7 +83,7 @@ export async function runProcessRoll(o: ProcessRollOptions = {}): Promise<Proces
     const book = new MinerDifficultyBook();
     await book.attach(bus);
     const edge = new EdgeServer({
-      config: { host: '127.0.0.1', port: 0, extranoncePrefix: { value: prefix, bits: 8 }, drainWindowMs: windowMs, drainGraceMs: 3_000 },
+      config: { host: '127.0.0.1', port: 0, extranoncePrefix: { value: prefix, bits: 8 }, drainWindowMs: windowMs, drainGraceMs: 5_000 },
       workSource: work, shareSink: sink, handover: new BusHandoverLink(bus), difficulties: book,
     });
     const port = await edge.start();

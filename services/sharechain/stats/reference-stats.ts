@@ -144,20 +144,34 @@ export class ReferenceStats implements ReferenceStatsSource {
     };
   }
 
-  /** `get_warnings` (docs/protocol.md §5.6): a majority voting for a share version this node does not know. */
-  warnings(): string[] {
+  /** The work behind each desired (voted) share version over the last hour of shares. */
+  desiredVersionWork(): { counts: Map<number, bigint>; total: bigint } {
     const { tracker, net } = this.sc;
     const best = this.best;
-    const out: string[] = [];
-    if (best === null) return out;
-    const n = Math.min(net.CHAIN_LENGTH, Math.floor(3600 / net.SHARE_PERIOD), tracker.getHeight(best));
     const counts = new Map<number, bigint>();
     let total = 0n;
+    if (best === null) return { counts, total };
+    const n = Math.min(net.CHAIN_LENGTH, Math.floor(3600 / net.SHARE_PERIOD), tracker.getHeight(best));
     for (const s of tracker.getChain(best, n)) {
       const w = targetToAverageAttempts(s.target);
       counts.set(s.desiredVersion, (counts.get(s.desiredVersion) ?? 0n) + w);
       total += w;
     }
+    return { counts, total };
+  }
+
+  /** Each desired share version's fraction of that work (the reference's desired_version_rates / pool rate). */
+  desiredVersionFractions(): Record<string, number> {
+    const { counts, total } = this.desiredVersionWork();
+    const out: Record<string, number> = {};
+    if (total > 0n) for (const [v, w] of counts) out[String(v)] = Number(w) / Number(total);
+    return out;
+  }
+
+  /** `get_warnings` (docs/protocol.md §5.6): a majority voting for a share version this node does not know. */
+  warnings(): string[] {
+    const out: string[] = [];
+    const { counts, total } = this.desiredVersionWork();
     for (const [v, w] of counts) {
       if (w * 2n > total && !this.sc.knownVersion(v)) {
         out.push(`A MAJORITY OF SHARES CONTAIN A VOTE FOR AN UNSUPPORTED SHARE IMPLEMENTATION! (v${v} with ${(Number((w * 10000n) / total) / 100).toFixed(2)}% support)\nAn upgrade is likely necessary. Check https://github.com/jtoomim/p2pool for more information.`);

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { createLogger } from '../../runtime/log.ts';
 import { DataStream, HistoryDatabase, VIEWS } from './history.ts';
 import { GraphRecorder } from './recorder.ts';
+import { FileGraphStore, KvGraphStore } from './store.ts';
+import { InProcBus } from '../../bus/inproc.ts';
 import type { Sample } from './streams.ts';
 
 const hour = { last_hour: VIEWS.last_hour! };
@@ -53,6 +55,16 @@ test('multi-value streams: missing keys read as 0 where the stream says so; at m
   assert.deepEqual(p![1], { a: 20, b: 10 });
 });
 
+test('a bin holds at most twice maxKeys however many different keys its samples bring', () => {
+  const s = new DataStream({ gauge: false, multivalues: true, maxKeys: 3 }, { last_year: VIEWS.last_year! });
+  for (let i = 0; i < 100; i++) s.add(1000 + i, { [`m${i}`]: i, [`n${i}`]: 1000 });
+  const v = s.views.get('last_year')!;
+  const bin = v.bins.find((b) => b.size > 0)!;
+  assert.ok(bin.size <= 7, `bin has ${bin.size} keys`);
+  // The largest totals survive.
+  assert.ok([...bin.keys()].filter((k) => k.startsWith('n')).length >= 3);
+});
+
 test('the database saves as the reference graph_db layout and loads back; malformed input is ignored', () => {
   const db = new HistoryDatabase({ x: { gauge: true, multivalues: false } });
   db.streams.get('x')!.add(1000, 5);
@@ -74,16 +86,16 @@ test('the recorder samples into the streams and keeps the history across a resta
   let total = 0;
   const sample = async (): Promise<Sample> => ({
     localHashRate: 100, minerHashRates: { A: 60, 'A.w2': 40 }, minerDeadHashRates: { A: 5 },
-    sharesTotal: (total += 2), sharesOrphan: 0, sharesDead: 1, attemptsToShare: 1000, staleRates: { good: 500, orphan: 10 },
-    currentPayout: 1.5, currentPayouts: { A: 1.5 }, peers: { incoming: 1, outgoing: 2 }, efficiency: 0.98, memoryUsage: 1e8,
+    sharesTotal: (total += 2), sharesOrphan: 0, sharesDead: 1, attemptsToShare: 1000, staleRates: { good: 500, orphan: 10 }, desiredVersionRates: { 35: 500 },
+    currentPayout: 1.5, currentPayouts: { A: 1.5 }, peers: { incoming: 1, outgoing: 2 }, efficiency: 0.98, memoryUsage: 1e8, getworkLatency: 0.05, p2pBytes: { received: total * 500, sent: total * 250 },
   });
   const log = createLogger({ write: () => undefined });
   try {
-    const r = new GraphRecorder({ file, sample, log, now: () => now });
+    const r = new GraphRecorder({ store: new FileGraphStore(file), sample, log, now: () => now });
     for (let i = 0; i < 4; i++) { assert.equal(await r.sampleOnce(), true); now += 5_000; }
     await r.stop();
     assert.ok(JSON.parse(readFileSync(file, 'utf8')).local_hash_rate.dataviews.last_hour);
-    const r2 = new GraphRecorder({ file, sample, log, now: () => now });
+    const r2 = new GraphRecorder({ store: new FileGraphStore(file), sample, log, now: () => now });
     await r2.start();
     await r2.stop();
     const t = now / 1000;
@@ -94,9 +106,34 @@ test('the recorder samples into the streams and keeps the history across a resta
     const counts = Object.fromEntries(Object.entries(shares[1] as Record<string, number>).map(([k, v]) => [k, Math.round(v * shares[2])]));
     // The first sample sets the baseline; each later one adds 2 shares (with the dead one counted once, at the start).
     assert.deepEqual(counts, { accepted: 6, orphan: 0, doa: 0 });
+    // P2P bytes: +1000 in and +500 out per sample after the first, as B/s over the bin.
+    const traffic = r2.db.streams.get('traffic_rate')!.views.get('last_day')!.data(t).find((p) => p[1] && Object.keys(p[1] as object).length)!;
+    assert.deepEqual(Object.fromEntries(Object.entries(traffic[1] as Record<string, number>).map(([k, v]) => [k, Math.round(v * traffic[2])])), { 'p2p/in': 3000, 'p2p/out': 1500 });
     const pool = r2.db.streams.get('pool_rates')!.views.get('last_hour')!.data(t).find((p) => p[1] !== null)!;
     assert.deepEqual(pool[1], { good: 500, orphan: 10 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('cluster: the history kept in a KV entry (gzipped) is taken over by the next web pod', async () => {
+  const bus = new InProcBus({ prefix: 'graph' });
+  const log = createLogger({ write: () => undefined });
+  let now = 2_000_000_000;
+  const sample = async (): Promise<Sample> => ({
+    localHashRate: 7, minerHashRates: { B: 7 }, minerDeadHashRates: {}, sharesTotal: 0, sharesOrphan: 0, sharesDead: 0, attemptsToShare: 1,
+    staleRates: { good: 9 }, desiredVersionRates: {}, currentPayout: 0, currentPayouts: {}, peers: { incoming: 0, outgoing: 0 }, efficiency: null, memoryUsage: 1, getworkLatency: null, p2pBytes: null,
+  });
+  const a = new GraphRecorder({ store: new KvGraphStore(bus, 'litecoin'), sample, log, now: () => now });
+  await a.sampleOnce();
+  now += 5_000;
+  await a.sampleOnce();
+  await a.stop();
+  const b = new GraphRecorder({ store: new KvGraphStore(bus, 'litecoin'), sample: () => Promise.reject(new Error('no sharechain')), log, now: () => now });
+  await b.start();
+  await b.stop();
+  const t = now / 1000;
+  assert.deepEqual(b.db.streams.get('pool_rates')!.views.get('last_hour')!.data(t), a.db.streams.get('pool_rates')!.views.get('last_hour')!.data(t));
+  assert.ok(b.db.streams.get('pool_rates')!.views.get('last_hour')!.data(t).some((p) => p[1] !== null));
+  await bus.drain();
 });

@@ -25,8 +25,8 @@ export interface StreamDesc {
   gauge: boolean;
   multivalues: boolean;
   undefinedMeans0?: boolean;
-  // Multi-value streams keep at most this many keys per sample (the largest values): per-miner
-  // streams stay bounded however many miners connect.
+  // Multi-value streams keep at most this many keys per sample (the largest values), and a bin at
+  // most twice as many: per-miner streams stay bounded however many miners come and go.
   maxKeys?: number;
 }
 
@@ -69,6 +69,16 @@ export class DataView {
     for (const [k, v] of Object.entries(value)) {
       const prev = bin.get(k);
       if (prev) { prev[0] += v; prev[1] += 1; } else bin.set(k, [v, 1]);
+    }
+    // A long bin collects the busiest miners of many samples: past twice the cap it keeps the cap's
+    // worth with the largest totals (and the sample counter), so a bin stays bounded too.
+    const cap = this.stream.maxKeys;
+    if (cap !== undefined && bin.size > 2 * cap + 1) {
+      const kept = [...bin].filter(([k]) => k !== 'null').sort((a, b) => b[1][0] - a[1][0]).slice(0, cap);
+      const counter = bin.get('null');
+      bin.clear();
+      for (const [k, tc] of kept) bin.set(k, tc);
+      if (counter) bin.set('null', counter);
     }
   }
 

@@ -1,16 +1,15 @@
 // Keeps the web service's graph database: samples the node every few seconds (through the contracts,
-// see sample-source in server.ts), saves it to <datadir>/<net>/graph_db once a minute and on stop, and
-// loads it on start, so a restart keeps the history. Writes are asynchronous and off every miner's
-// path (the web service has none); a failed save is logged and retried at the next minute.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// see graphSample in server.ts), saves it (store.ts) once a minute and on stop, and loads it on start,
+// so a restart keeps the history. Saves are asynchronous and off every miner's path (the web service
+// has none); a failed save is logged and retried at the next minute.
 import type { Logger } from '../../runtime/log.ts';
 import type { HistoryDatabase } from './history.ts';
+import type { GraphStore } from './store.ts';
 import { newHistory, recordSample, type Sample, type ShareCounts } from './streams.ts';
 
 export interface RecorderOptions {
   // undefined: memory only.
-  file?: string;
+  store?: GraphStore;
   sample: () => Promise<Sample>;
   log: Logger;
   sampleMs?: number;
@@ -37,18 +36,21 @@ export class GraphRecorder {
   }
 
   async start(): Promise<void> {
-    const { file, log } = this.#opts;
-    if (file) {
+    const { store, log } = this.#opts;
+    if (store) {
       try {
-        this.db.load(JSON.parse(await readFile(file, 'utf8')));
-        log.info('graph history loaded', { file });
+        const saved = await store.load();
+        if (saved !== null) {
+          this.db.load(saved);
+          log.info('graph history loaded', { from: store.where });
+        }
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.warn('graph history not loaded; starting empty', { file, error: e });
+        log.warn('graph history not loaded; starting empty', { from: store.where, error: e });
       }
     }
     const sampleMs = this.#opts.sampleMs ?? 5_000;
     this.#timers.push(setInterval(() => void this.sampleOnce(), sampleMs));
-    if (file) this.#timers.push(setInterval(() => void this.save(), this.#opts.saveMs ?? 60_000));
+    if (store) this.#timers.push(setInterval(() => void this.save(), this.#opts.saveMs ?? 60_000));
     for (const t of this.#timers) t.unref();
     void this.sampleOnce();
   }
@@ -73,17 +75,14 @@ export class GraphRecorder {
   }
 
   save(): Promise<void> {
-    const file = this.#opts.file;
-    if (!file) return Promise.resolve();
+    const store = this.#opts.store;
+    if (!store) return Promise.resolve();
     this.#saving ??= (async () => {
       try {
-        await mkdir(dirname(file), { recursive: true });
-        // Written whole to .new and renamed over, as the reference does: a crash mid-write keeps the old file.
-        await writeFile(file + '.new', JSON.stringify(this.db.toObject()));
-        await rename(file + '.new', file);
+        await store.save(this.db.toObject());
         this.#saveFailed = false;
       } catch (e) {
-        if (!this.#saveFailed) this.#opts.log.warn('saving the graph history failed', { file, error: e });
+        if (!this.#saveFailed) this.#opts.log.warn('saving the graph history failed', { to: store.where, error: e });
         this.#saveFailed = true;
       } finally {
         this.#saving = undefined;

@@ -418,6 +418,8 @@ export interface SharechainStats {
   uptime: number;
   /** /user_stales: per address, stale / (shares + stales) over the whole chain (the reference's sic). */
   userStales: { [key: string]: number };
+  /** Each desired (voted) share version's fraction of the work over the last hour of shares. */
+  desiredVersionFractions: { [key: string]: number };
 }
 
 export interface SharechainStats_UsersEntry {
@@ -431,6 +433,11 @@ export interface SharechainStats_StaleRatesEntry {
 }
 
 export interface SharechainStats_UserStalesEntry {
+  key: string;
+  value: number;
+}
+
+export interface SharechainStats_DesiredVersionFractionsEntry {
   key: string;
   value: number;
 }
@@ -3463,6 +3470,7 @@ function createBaseSharechainStats(): SharechainStats {
     workerFeePercent: 0,
     uptime: 0,
     userStales: {},
+    desiredVersionFractions: {},
   };
 }
 
@@ -3599,6 +3607,9 @@ export const SharechainStats: MessageFns<SharechainStats> = {
     }
     globalThis.Object.entries(message.userStales).forEach(([key, value]: [string, number]) => {
       SharechainStats_UserStalesEntry.encode({ key: key as any, value }, writer.uint32(314).fork()).join();
+    });
+    globalThis.Object.entries(message.desiredVersionFractions).forEach(([key, value]: [string, number]) => {
+      SharechainStats_DesiredVersionFractionsEntry.encode({ key: key as any, value }, writer.uint32(322).fork()).join();
     });
     return writer;
   },
@@ -3937,6 +3948,17 @@ export const SharechainStats: MessageFns<SharechainStats> = {
             }
             continue;
           }
+          case 40: {
+            if (tag !== 322) {
+              break;
+            }
+
+            const entry40 = SharechainStats_DesiredVersionFractionsEntry.decode(reader, reader.uint32());
+            if (entry40.value !== undefined) {
+              message.desiredVersionFractions[entry40.key] = entry40.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4177,6 +4199,33 @@ export const SharechainStats: MessageFns<SharechainStats> = {
           {},
         )
         : {},
+      desiredVersionFractions: isObject(object.desiredVersionFractions)
+        ? (globalThis.Object.entries(object.desiredVersionFractions) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.desired_version_fractions)
+        ? (globalThis.Object.entries(object.desired_version_fractions) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -4317,6 +4366,15 @@ export const SharechainStats: MessageFns<SharechainStats> = {
         });
       }
     }
+    if (message.desiredVersionFractions) {
+      const entries = globalThis.Object.entries(message.desiredVersionFractions) as [string, number][];
+      if (entries.length > 0) {
+        obj.desiredVersionFractions = {};
+        entries.forEach(([k, v]) => {
+          obj.desiredVersionFractions[k] = floatToJson(v);
+        });
+      }
+    }
     return obj;
   },
 
@@ -4398,6 +4456,16 @@ export const SharechainStats: MessageFns<SharechainStats> = {
       },
       {},
     );
+    message.desiredVersionFractions =
+      (globalThis.Object.entries(object.desiredVersionFractions ?? {}) as [string, number][]).reduce(
+        (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+          if (value !== undefined) {
+            acc[key] = globalThis.Number(value);
+          }
+          return acc;
+        },
+        {},
+      );
     return message;
   },
 };
@@ -4651,6 +4719,98 @@ export const SharechainStats_UserStalesEntry: MessageFns<SharechainStats_UserSta
   },
   fromPartial(object: DeepPartial<SharechainStats_UserStalesEntry>): SharechainStats_UserStalesEntry {
     const message = createBaseSharechainStats_UserStalesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseSharechainStats_DesiredVersionFractionsEntry(): SharechainStats_DesiredVersionFractionsEntry {
+  return { key: "", value: 0 };
+}
+
+export const SharechainStats_DesiredVersionFractionsEntry: MessageFns<SharechainStats_DesiredVersionFractionsEntry> = {
+  encode(
+    message: SharechainStats_DesiredVersionFractionsEntry,
+    writer: BinaryWriter = new BinaryWriter(),
+  ): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(17).double(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SharechainStats_DesiredVersionFractionsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSharechainStats_DesiredVersionFractionsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.value = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SharechainStats_DesiredVersionFractionsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: SharechainStats_DesiredVersionFractionsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = floatToJson(message.value);
+    }
+    return obj;
+  },
+
+  create(
+    base?: DeepPartial<SharechainStats_DesiredVersionFractionsEntry>,
+  ): SharechainStats_DesiredVersionFractionsEntry {
+    return SharechainStats_DesiredVersionFractionsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(
+    object: DeepPartial<SharechainStats_DesiredVersionFractionsEntry>,
+  ): SharechainStats_DesiredVersionFractionsEntry {
+    const message = createBaseSharechainStats_DesiredVersionFractionsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? 0;
     return message;

@@ -15,7 +15,8 @@
   };
   const rate = (x) => si(x, 'H/s');
   const pct = (x, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(d)}%`);
-  const coins = (x) => (x === null || x === undefined ? '–' : x.toFixed(8).replace(/(\.\d\d\d*?)0+$/, '$1'));
+  let symbol = '';
+  const coins = (x) => (x === null || x === undefined ? '–' : `${x.toFixed(8).replace(/(\.\d\d\d*?)0+$/, '$1')}${symbol ? ' ' + symbol : ''}`);
   const dur = (s) => {
     if (s === null || s === undefined || !Number.isFinite(s) || s <= 0) return '–';
     if (s < 10) return `${s.toPrecision(2)} s`;
@@ -38,7 +39,12 @@
 
   async function api(path) {
     const r = await fetch(path, { headers: { accept: 'application/json' } });
-    if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+    if (!r.ok) {
+      // The node says why (e.g. 503 "the sharechain is not ready: ..."): shown as it is.
+      let why = `HTTP ${r.status}`;
+      try { why = (await r.json()).error || why; } catch { /* not JSON */ }
+      throw new Error(`${path}: ${why}`);
+    }
     return r.json();
   }
 
@@ -190,7 +196,7 @@
     for (const n of tb.fullNodes) {
       const ok = n.reachable && n.synced;
       health.push([td(`full node${n.selected ? ' (selected)' : ''}`), td(!n.reachable ? 'unreachable' : n.synced ? 'synced' : 'syncing', ok ? 'ok' : 'bad'),
-        td(`${n.chain} · ${n.blocks}/${n.headers} blocks${n.subversion ? ' · ' + n.subversion : ''}${n.lastError ? ' · ' + n.lastError : ''}`)]);
+        td(`${n.chain} · ${n.blocks}/${n.headers} blocks${n.templateLatencyMs > 0 ? ` · template in ${n.templateLatencyMs.toFixed(0)} ms` : ''}${n.subversion ? ' · ' + n.subversion : ''}${n.lastError ? ' · ' + n.lastError : ''}`)]);
     }
     for (const sv of services) health.push([td(`${sv.service}`), td(sv.status.toLowerCase(), sv.status.toLowerCase() === 'serving' ? 'ok' : 'warn'), td(sv.instance, 'mono')]);
     fillTable('health', health, 3, '');
@@ -260,9 +266,15 @@
       const b = $('banner');
       b.hidden = false;
       b.textContent = `update failed: ${e.message}`;
+      const p = $('sync');
+      p.className = 'pill bad';
+      p.textContent = 'not ready';
     }).finally(() => setTimeout(run, ms));
     run();
   }
+
+  // The coin's symbol for amounts (the reference's /web/currency_info); amounts show without it until then.
+  api('/web/currency_info').then((c) => { symbol = c.symbol; }, () => undefined);
 
   if (page === 'node') {
     tabs('rates', 'last_hour', () => void refreshNodeCharts());
