@@ -13,6 +13,8 @@ export const PATHS = {
   data: '/var/lib/p2pool',
   fullNodeSecret: '/var/run/secrets/p2pool/full-node',
   natsSecret: '/var/run/secrets/p2pool/nats',
+  /** One directory per merged chain with a Secret: `${mergedSecret}/${index}/{username,password}`. */
+  mergedSecret: '/var/run/secrets/p2pool/merged',
   network: '/etc/p2pool-network',
 } as const;
 
@@ -75,11 +77,25 @@ export function serviceArgs(service: ServiceName, input: ArgsInput): string[] {
     case 'aux': {
       const a: string[] = [];
       for (const m of spec.mergedMining ?? []) a.push('--merged', m.url);
+      if (mergedAuthFile(spec) !== undefined) a.push('--merged-auth-file', `${PATHS.config}/${MERGED_AUTH_KEY}`);
       return a;
     }
     case 'web':
       return [...payout, ...fees, ...workerPort, '--web-port', String(PORTS.web), '--grpc-port', String(PORTS.grpc)];
   }
+}
+
+/** The ConfigMap key of the aux service's --merged-auth-file. */
+export const MERGED_AUTH_KEY = 'aux.merged-auth';
+
+/**
+ * The aux service's --merged-auth-file: for each merged chain with a Secret, `URL DIR/` naming the
+ * directory its Secret is mounted at (services/runtime/merged-chains.ts), so the credentials stay in
+ * files. Undefined when no chain has a Secret.
+ */
+export function mergedAuthFile(spec: P2PoolNodeSpec): string | undefined {
+  const lines = (spec.mergedMining ?? []).flatMap((m, i) => (m.credentialsSecretRef ? [`${m.url} ${PATHS.mergedSecret}/${i}/`] : []));
+  return lines.length ? lines.join('\n') + '\n' : undefined;
 }
 
 /** An @FILE body: one flag (and its value) per line. */

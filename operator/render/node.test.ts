@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { extranoncePrefixFor } from '../../services/edge/server.ts';
 import { parseArgs } from '../../services/runtime/flags.ts';
+import { resolveMergedChains } from '../../services/runtime/merged-chains.ts';
 import type { KubeObject, P2PoolNode } from '../api/types.ts';
 import { CONFIG_HASH, natsPrefixFor, render, type RenderDefaults } from './node.ts';
 
@@ -72,6 +73,42 @@ test('a minimal node renders every service, owned, labelled, with credentials on
   const svc = find(r.objects, 'Service', 'ltc-edge');
   assert.equal(svc.spec.type, 'NodePort');
   assert.equal(svc.spec.ports[0].port, 19447);
+});
+
+test('merged chains: each chain\'s Secret is mounted into the aux pod only, and the aux service resolves every chain\'s credentials from those files', () => {
+  const spec = minimal({ mergedMining: [
+    { url: 'http://10.96.0.60:22555/', credentialsSecretRef: { name: 'doge-rpc' } },
+    { url: 'http://10.96.0.61:8336', credentialsSecretRef: { name: 'nmc-rpc', usernameKey: 'user', passwordKey: 'pass' } },
+  ] });
+  const r = render(spec, D, { natsServiceIP: '10.96.0.9' });
+  const cm = find(r.objects, 'ConfigMap', 'ltc-config');
+  assert.ok(!/dogepw|nmcpw/.test(JSON.stringify(r.objects)));
+  const aux = find(r.objects, 'Deployment', 'ltc-aux').spec.template.spec;
+  const secrets = aux.volumes.filter((v: any) => v.secret).map((v: any) => v.secret);
+  assert.deepEqual(secrets.map((s: any) => [s.secretName, s.items.map((i: any) => i.key)]), [['doge-rpc', ['username', 'password']], ['nmc-rpc', ['user', 'pass']]]);
+  for (const s of ['sharechain', 'template-builder', 'peer-gateway', 'web']) {
+    const vols = find(r.objects, 'Deployment', `ltc-${s}`).spec.template.spec.volumes;
+    assert.ok(!vols.some((v: any) => /doge|nmc/.test(v.secret?.secretName ?? '')), `${s} does not see the merged credentials`);
+  }
+  // What the kubelet would put in the aux container's filesystem: the ConfigMap items and each Secret at its mount.
+  const fs: Record<string, string> = {};
+  const secretData: Record<string, Record<string, string>> = { 'doge-rpc': { username: 'dogeuser', password: 'dogepw' }, 'nmc-rpc': { user: 'nmcuser', pass: 'nmcpw' } };
+  const c = aux.containers[0];
+  for (const m of c.volumeMounts) {
+    const v = aux.volumes.find((x: any) => x.name === m.name);
+    if (v.configMap) for (const it of v.configMap.items) fs[`${m.mountPath}/${it.path}`] = cm.data[it.key];
+    if (v.secret) for (const it of v.secret.items) fs[`${m.mountPath}/${it.path}`] = secretData[v.secret.secretName]![it.key]!;
+  }
+  const read = (p: string) => { const f = fs[p]; if (f === undefined) throw new Error(`no ${p}`); return f; };
+  const parsed = parseArgs(c.args, 'x', read);
+  assert.equal(parsed.kind, 'run');
+  if (parsed.kind !== 'run') return;
+  assert.ok(parsed.config.mergedAuthFile, '--merged-auth-file given');
+  const chains = resolveMergedChains(parsed.config.merged, { name: parsed.config.mergedAuthFile!, text: read(parsed.config.mergedAuthFile!), readFile: read });
+  assert.deepEqual(chains.map((x) => [x.rpcUrl, x.user, x.pass]), [['http://10.96.0.60:22555/', 'dogeuser', 'dogepw'], ['http://10.96.0.61:8336/', 'nmcuser', 'nmcpw']]);
+  // Without merged chains there is no auth file and no extra mount.
+  const plain = render(minimal(), D, { natsServiceIP: '10.96.0.9' });
+  assert.equal(find(plain.objects, 'ConfigMap', 'ltc-config').data['aux.merged-auth'], undefined);
 });
 
 test('editing the fee changes the pod templates of only the services that read it', () => {

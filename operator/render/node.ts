@@ -3,7 +3,7 @@
 // apply and deletes what it owned but no longer renders. Layout and reasons: docs/operator.md.
 import { createHash } from 'node:crypto';
 import { API_VERSION, KIND, type KubeObject, type P2PoolNode, type WorkloadSpec } from '../api/types.ts';
-import { argsFile, commonArgs, PATHS, PORTS, SERVICES, serviceArgs, type ArgsInput, type ServiceName } from './args.ts';
+import { argsFile, commonArgs, MERGED_AUTH_KEY, mergedAuthFile, PATHS, PORTS, SERVICES, serviceArgs, type ArgsInput, type ServiceName } from './args.ts';
 import { networkDefaults } from './network.ts';
 
 export const LABELS = {
@@ -100,6 +100,8 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
   const common = argsFile(commonArgs(input));
   const files: Record<string, string> = { 'common.args': common };
   for (const s of SERVICES) files[`${s}.args`] = argsFile(serviceArgs(s, input));
+  const mergedAuth = mergedAuthFile(spec);
+  if (mergedAuth !== undefined) files[MERGED_AUTH_KEY] = mergedAuth;
   objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(componentName(name, 'config'), 'node'), data: files });
 
   const net = networkDefaults(spec.network);
@@ -120,8 +122,10 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
 
   const podTemplate = (s: ServiceName) => {
     const w = workload(s);
+    const configItems = [{ key: 'common.args', path: 'common.args' }, { key: `${s}.args`, path: `${s}.args` }];
+    if (s === 'aux' && mergedAuth !== undefined) configItems.push({ key: MERGED_AUTH_KEY, path: MERGED_AUTH_KEY });
     const volumes: unknown[] = [
-      { name: 'config', configMap: { name: componentName(name, 'config'), items: [{ key: 'common.args', path: 'common.args' }, { key: `${s}.args`, path: `${s}.args` }] } },
+      { name: 'config', configMap: { name: componentName(name, 'config'), items: configItems } },
       { name: 'data', emptyDir: {} },
     ];
     const mounts: unknown[] = [
@@ -135,6 +139,16 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
         { key: ref.usernameKey ?? 'username', path: 'username' }, { key: ref.passwordKey ?? 'password', path: 'password' },
       ] } });
       mounts.push({ name: 'full-node', mountPath: PATHS.fullNodeSecret, readOnly: true });
+    }
+    if (s === 'aux') {
+      (spec.mergedMining ?? []).forEach((m, i) => {
+        const ref = m.credentialsSecretRef;
+        if (!ref) return;
+        volumes.push({ name: `merged-${i}`, secret: { secretName: ref.name, defaultMode: 0o440, items: [
+          { key: ref.usernameKey ?? 'username', path: 'username' }, { key: ref.passwordKey ?? 'password', path: 'password' },
+        ] } });
+        mounts.push({ name: `merged-${i}`, mountPath: `${PATHS.mergedSecret}/${i}`, readOnly: true });
+      });
     }
     if (spec.nats?.tokenSecretRef) {
       volumes.push({ name: 'nats-token', secret: { secretName: spec.nats.tokenSecretRef.name, defaultMode: 0o440, items: [{ key: spec.nats.tokenSecretRef.key ?? 'token', path: 'token' }] } });
@@ -152,7 +166,7 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
       metadata: {
         labels: { ...base(s), [LABELS.version]: version },
         // The hash of what this service reads: a spec edit rolls only the services it changes.
-        annotations: { [CONFIG_HASH]: hash(image, common, files[`${s}.args`]!, JSON.stringify(volumes), JSON.stringify(w.resources ?? {})) },
+        annotations: { [CONFIG_HASH]: hash(image, common, files[`${s}.args`]!, s === 'aux' ? (mergedAuth ?? '') : '', JSON.stringify(volumes), JSON.stringify(w.resources ?? {})) },
       },
       spec: {
         serviceAccountName: serviceAccount,

@@ -176,8 +176,26 @@ hostnameOverride: $NODE_NAME
 YAML
 }
 
+# One cluster per machine (fixed node IP, ports, interface): a lock names the state dir that holds it;
+# another start waits for it (up to K8S_LOCK_WAIT seconds), taking over a lock whose holder is gone.
+LOCK=/tmp/p2pool-k8s.lock
+take_lock() {
+  local waited=0 holder
+  until mkdir "$LOCK" 2>/dev/null; do
+    holder=$(cat "$LOCK/state" 2>/dev/null || true)
+    if [ -n "$holder" ] && [ ! -d "$holder" ]; then rm -rf "$LOCK"; continue; fi
+    [ "$waited" -ge "${K8S_LOCK_WAIT:-1800}" ] && { log "another test cluster ($holder) is still running"; exit 1; }
+    [ $((waited % 60)) = 0 ] && log "waiting for the test cluster of $holder to stop"
+    sleep 5; waited=$((waited + 5))
+  done
+  echo "$STATE" >"$LOCK/state"
+}
+drop_lock() { [ "$(cat "$LOCK/state" 2>/dev/null)" = "$STATE" ] && rm -rf "$LOCK"; return 0; }
+
 start() {
   local t0=$SECONDS
+  mkdir -p "$STATE"
+  take_lock
   [ -x "$BIN/kubelet" ] || { log "Kubernetes binaries missing: run scripts/k8s/build.sh"; exit 1; }
   mkdir -p "$STATE"
   host_setup
@@ -291,6 +309,7 @@ stop() {
   fi
   rm -rf "$STATE/host" "$STATE/kubelet/root" "$STATE/containerd/state" "$STATE/env"
   [ "${K8S_KEEP_STATE:-0}" = 1 ] || rm -rf "$STATE"
+  drop_lock
   log "stopped in $((SECONDS - t0)) s"
 }
 

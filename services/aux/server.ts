@@ -34,7 +34,7 @@ async function loadLogic(ctx: ServiceContext): Promise<AuxLogic> {
       },
     };
   }
-  const authFile = cfg.mergedAuthFile === undefined ? undefined : { text: readFileSync(cfg.mergedAuthFile, 'utf8'), name: cfg.mergedAuthFile };
+  const authFile = cfg.mergedAuthFile === undefined ? undefined : { text: readFileSync(cfg.mergedAuthFile, 'utf8'), name: cfg.mergedAuthFile, readFile: (f: string) => readFileSync(f, 'utf8') };
   const chains = resolveMergedChains(cfg.merged, authFile);
   const log = ctx.log;
   const mm = new MergedMining({

@@ -74,7 +74,9 @@ export async function submitAuxSolution(deps: AuxSubmitDeps, booked: BookedWork,
       continue;
     }
     const hash = block === null ? c.block.hash : hash256(block.headerBytes);
-    if (deps.claim(c.label, hash)) due.push({ c, block, hash });
+    // Claimed per aux block the daemon gave (in template mode: per template): once one block on it is
+    // in, another (a canonical block of another share) would only be stale.
+    if (deps.claim(c.label, c.block.hash)) due.push({ c, block, hash });
   }
   const submitted = await Promise.all(due.map(async ({ c, block, hash }) => {
     const id = c.block.chainId;
@@ -96,12 +98,12 @@ export async function submitAuxSolution(deps: AuxSubmitDeps, booked: BookedWork,
         : await deps.submitBlock(c.label, assembleMergedBlock(block, auxpow, c.block.template!.txs).toString('hex'));
     } catch (e) {
       const reason = (e as Error).message;
-      deps.release(c.label, hash);
+      deps.release(c.label, c.block.hash);
       deps.record(c.label, id, 'error', reason);
       deps.log.warn('aux block submission failed', { chain: c.label, hash: hashHex, error: reason });
       return { chainId: id, accepted: false, reason };
     }
-    if (!outcome.accepted) deps.release(c.label, hash);
+    if (!outcome.accepted) deps.release(c.label, c.block.hash);
     deps.record(c.label, id, outcome.accepted ? 'accepted' : 'rejected', outcome.reason);
     if (outcome.accepted) deps.log.info('aux block accepted', { chain: c.label, chainId: id, hash: hashHex, height: c.block.height });
     else deps.log.warn('aux block rejected', { chain: c.label, chainId: id, hash: hashHex, reason: outcome.reason });

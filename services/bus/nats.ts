@@ -164,11 +164,7 @@ export class NatsBus implements Bus {
   #manager(): Promise<JetStreamManager> {
     this.#jsm ??= jetstreamManager(this.#nc).catch((e) => {
       this.#jsm = undefined;
-      const msg = e instanceof Error ? e.message : String(e);
-      if (/jetstream/i.test(msg) && /not enabled|unavailable|503/i.test(msg)) {
-        throw new Error(`NATS at ${this.#nc.getServer()} has no JetStream (${msg}): start nats-server with -js (or "jetstream {}" in its config); the cluster keeps shares and blocks in it`, { cause: e });
-      }
-      throw e;
+      throw this.#jetstreamHint(e);
     });
     return this.#jsm;
   }
@@ -302,12 +298,19 @@ export class NatsBus implements Bus {
     };
   }
 
+  // NATS without JetStream: say how to turn it on.
+  #jetstreamHint(e: unknown): unknown {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (!/jetstream/i.test(msg) || !/not enabled|unavailable|503/i.test(msg)) return e;
+    return new Error(`NATS at ${this.#nc.getServer()} has no JetStream (${msg}): start nats-server with -js (or "jetstream {}" in its config); the cluster keeps shares, blocks and its registry in it`, { cause: e });
+  }
+
   async kv(spec: KvSpec): Promise<KvStore> {
     const kv = await new Kvm(this.#nc).create(bucketName(this.prefix, spec.name), {
       history: spec.history ?? 1,
       replicas: spec.replicas ?? this.#replicas,
       ...(spec.ttlMs ? { ttl: spec.ttlMs } : {}),
-    });
+    }).catch((e: unknown) => { throw this.#jetstreamHint(e); });
     return {
       get: async (key) => {
         const e = await kv.get(key);

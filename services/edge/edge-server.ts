@@ -290,7 +290,8 @@ export class EdgeServer {
       if (s.identity === null && now - s.connectedAt > cfg.handshakeTimeoutMs) {
         this.ctx.counters.droppedSlow++; s.close(); continue;
       }
-      if (s.framer.partialSince !== 0 && now - s.framer.partialSince > cfg.partialLineTimeoutMs) {
+      // A line cut by our own backpressure pause is not a slow-loris sender.
+      if (!s.readingPaused && s.framer.partialSince !== 0 && now - s.framer.partialSince > cfg.partialLineTimeoutMs) {
         this.ctx.counters.droppedSlow++; s.close(); continue;
       }
       if (now - s.lastRecvAt > cfg.idleTimeoutMs) {

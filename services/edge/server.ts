@@ -203,7 +203,9 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       return edge.port ? { worker: `stratum+tcp://${edge.config.host}:${edge.port}` } : {};
     },
     async GetLocalStats() {
-      return toEdgeLocalStats(edge, ctx.instance);
+      // Blocks: those a full node accepted, not every block solution submitted (on regtest nearly
+      // every pseudoshare meets the block target).
+      return { ...toEdgeLocalStats(edge, ctx.instance), blocks: BigInt(sink.counters.blocksAccepted) };
     },
     async Drain(req) {
       return drain({

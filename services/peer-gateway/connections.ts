@@ -35,6 +35,8 @@ export class Connections {
   readonly established = new Map<bigint, Peer>();
   /** Every open connection, handshake done or not. */
   readonly all = new Set<Peer>();
+  // Bytes of the connections already closed (the open ones are read off their sockets).
+  #closedBytes = { received: 0, sent: 0 };
   readonly #servers: Server[] = [];
   #port = 0;
   /** Outgoing attempts and connections by group (the reference's ClientFactory.attempts). */
@@ -203,7 +205,10 @@ export class Connections {
 
   /** A connection closed; true when it was an established peer (it leaves the registry). */
   onClosed(peer: Peer): boolean {
-    this.all.delete(peer);
+    if (this.all.delete(peer)) {
+      this.#closedBytes.received += peer.socket.bytesRead;
+      this.#closedBytes.sent += peer.socket.bytesWritten;
+    }
     if (peer.incoming) {
       this.#incomingCount--;
       const group = netGroup(peer.host, this.#opts.ipv6GroupBits);
@@ -215,6 +220,13 @@ export class Connections {
       return true;
     }
     return false;
+  }
+
+  /** P2P bytes received and sent since start, over every connection (handshaking ones included). */
+  traffic(): { received: number; sent: number } {
+    let { received, sent } = this.#closedBytes;
+    for (const p of this.all) { received += p.socket.bytesRead; sent += p.socket.bytesWritten; }
+    return { received, sent };
   }
 
   randomPeer(): Peer | undefined {

@@ -79,6 +79,8 @@ export interface GatewayStats {
   sharesReceived: number;
   sharesSent: number;
   requestsServed: number;
+  bytesReceived: number;
+  bytesSent: number;
 }
 
 export interface SharesEvent {
@@ -429,10 +431,12 @@ export class PeerGateway extends EventEmitter implements PeerHost {
     let incoming = 0;
     const established = this.connections.established;
     for (const p of established.values()) if (p.incoming) incoming++;
+    const traffic = this.connections.traffic();
     return {
       incoming, outgoing: established.size - incoming, knownAddresses: this.addrs.size, bans: this.bans.list(Date.now()).length,
       framesDropped: { oversize: this.stats.oversize, badChecksum: this.stats.badChecksum, unknownCommand: this.stats.unknownCommand, decode: this.stats.decode },
       sharesReceived: this.stats.sharesReceived, sharesSent: this.stats.sharesSent, requestsServed: this.stats.requestsServed,
+      bytesReceived: traffic.received, bytesSent: traffic.sent,
     };
   }
 

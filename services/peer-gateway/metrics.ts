@@ -11,6 +11,10 @@ export function peerGatewayMetrics(gw: PeerGateway): () => void {
       name: 'p2pool.p2p.shares', kind: 'counter', description: 'shares exchanged with peers, by direction',
       read: () => { const s = gw.getStats(); return [[s.sharesReceived, { direction: 'received' }], [s.sharesSent, { direction: 'sent' }]]; },
     },
+    {
+      name: 'p2pool.p2p.bytes', kind: 'counter', unit: 'By', description: 'P2P bytes, by direction',
+      read: () => { const s = gw.getStats(); return [[s.bytesReceived, { direction: 'received' }], [s.bytesSent, { direction: 'sent' }]]; },
+    },
     { name: 'p2pool.p2p.requests_served', kind: 'counter', description: 'sharereq requests served', read: () => gw.getStats().requestsServed },
     {
       name: 'p2pool.p2p.frames_dropped', kind: 'counter', description: 'frames dropped, by reason',

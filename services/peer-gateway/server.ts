@@ -92,7 +92,10 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
     },
     async GetPeers() {
       const s = gateway.getStats();
-      return { peers: gateway.peers().map(peerMessage), incoming: s.incoming, outgoing: s.outgoing, knownAddresses: s.knownAddresses, peerAddresses: gateway.peerAddresses() };
+      return {
+        peers: gateway.peers().map(peerMessage), incoming: s.incoming, outgoing: s.outgoing, knownAddresses: s.knownAddresses, peerAddresses: gateway.peerAddresses(),
+        bytesReceived: BigInt(s.bytesReceived), bytesSent: BigInt(s.bytesSent),
+      };
     },
     async BroadcastShare(req) {
       const shares = req.shares.map((p) => parseWrappedShare(net, encodeWrapper(Number(p.type), p.contents)));

@@ -2,7 +2,9 @@
 // A URL is http://[USER:PASS@]HOST:PORT/[?address=ADDR]: with an address the service uses
 // `createauxblock ADDR` / `submitauxblock HASH AUXPOW` (payout to ADDR), without one `getauxblock`
 // (payout to the aux daemon's wallet), as the reference does. Credentials left out of the URL come from
-// the auth file: one line per chain, `URL USER:PASS` with URL as on the command line (no credentials);
+// the auth file: one line per chain, `URL USER:PASS` with URL as on the command line (no credentials),
+// or `URL DIR/` where DIR holds the files `username` and `password` (a mounted Kubernetes Secret: the
+// operator writes such lines, so credentials never pass through a ConfigMap, args or env);
 // blank lines and lines starting with # are ignored. docs/merged-mining.md.
 
 export interface AuxChainConfig {
@@ -43,22 +45,39 @@ export function parseMergedUrl(raw: string): Omit<AuxChainConfig, 'user' | 'pass
   return { rpcUrl, label: address === null ? rpcUrl : `${rpcUrl}?address=${address}`, user, pass, address };
 }
 
-/** Parses an auth file: `URL USER:PASS` per line. Keyed by the URL as parsed (no credentials). */
-export function parseMergedAuthFile(text: string, file: string): Map<string, { user: string; pass: string }> {
+/** Reads a credential file (injected, so parsing stays free of I/O). */
+export type ReadSecretFile = (path: string) => string;
+
+/** Parses an auth file: `URL USER:PASS` or `URL DIR/` per line. Keyed by the URL as parsed (no credentials). */
+export function parseMergedAuthFile(text: string, file: string, readFile?: ReadSecretFile): Map<string, { user: string; pass: string }> {
   const out = new Map<string, { user: string; pass: string }>();
   text.split(/\r?\n/).forEach((line, i) => {
     const t = line.trim();
     if (t === '' || t.startsWith('#')) return;
+    const dir = /^(\S+)\s+(\/\S*\/)$/.exec(t);
+    if (dir) {
+      const parsed = parseMergedUrl(dir[1]!);
+      if (!readFile) throw new MergedConfigError(`${file}:${i + 1}: credential directories cannot be read here`);
+      const read = (name: string) => {
+        try {
+          return readFile(`${dir[2]}${name}`).replace(/\r?\n$/, '');
+        } catch (e) {
+          throw new MergedConfigError(`${file}:${i + 1}: cannot read ${dir[2]}${name}: ${(e as Error).message}`);
+        }
+      };
+      out.set(parsed.label, { user: read('username'), pass: read('password') });
+      return;
+    }
     const m = /^(\S+)\s+([^:\s]*):(\S*)$/.exec(t);
-    if (!m) throw new MergedConfigError(`${file}:${i + 1}: expected "URL USER:PASS"`);
+    if (!m) throw new MergedConfigError(`${file}:${i + 1}: expected "URL USER:PASS" or "URL /DIR/"`);
     const parsed = parseMergedUrl(m[1]!);
     out.set(parsed.label, { user: m[2]!, pass: m[3]! });
   });
   return out;
 }
 
-export function resolveMergedChains(urls: readonly string[], authFile?: { text: string; name: string }): AuxChainConfig[] {
-  const auth = authFile ? parseMergedAuthFile(authFile.text, authFile.name) : new Map<string, { user: string; pass: string }>();
+export function resolveMergedChains(urls: readonly string[], authFile?: { text: string; name: string; readFile?: ReadSecretFile }): AuxChainConfig[] {
+  const auth = authFile ? parseMergedAuthFile(authFile.text, authFile.name, authFile.readFile) : new Map<string, { user: string; pass: string }>();
   const seen = new Set<string>();
   return urls.map((raw) => {
     const p = parseMergedUrl(raw);

@@ -41,6 +41,7 @@ export interface NodeStatusEntry {
   chainWork: bigint | undefined;
   p2pConnected: boolean;
   selected: boolean;
+  templateLatencyMs?: number;
   chain?: string;
   blocks?: number;
   headers?: number;
@@ -124,7 +125,7 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
   status(): NodeStatusEntry[] {
     return this.nodes.map((n) => ({
       id: n.id, state: n.state, height: n.template?.height, chainWork: n.chainWork,
-      p2pConnected: n.p2pConnected, selected: n === this.selected, ...n.info,
+      p2pConnected: n.p2pConnected, selected: n === this.selected, templateLatencyMs: n.templateLatencyMs, ...n.info,
     }));
   }
 

@@ -48,6 +48,7 @@ export function toBuilderStatus(nodes: NodeStatusEntry[], current: Work | undefi
     lastError: n.state.status === 'ready' ? '' : n.state.message,
     selected: n.selected,
     subversion: n.subversion ?? '',
+    templateLatencyMs: n.templateLatencyMs ?? 0,
   }));
   return {
     nodes: entries,

@@ -109,6 +109,8 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
   chainWork: bigint | undefined;
   /** What the last health check learnt about the node. */
   info: { chain?: string; blocks?: number; headers?: number; progress?: number; subversion?: string } = {};
+  /** Duration of the last getblocktemplate (not long polls), ms. */
+  templateLatencyMs = 0;
   private stopped = true;
   private checkTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -333,7 +335,9 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
     this.fetching = true;
     try {
       const seq = ++this.requestSeq;
+      const t0 = performance.now();
       const gbt = await this.rpc.call('getblocktemplate', this.gbtParams(), { timeoutMs: this.cfg.rpcTimeoutMs ?? 30_000 });
+      this.templateLatencyMs = performance.now() - t0;
       const work = parseTemplate(gbt, this.coin, { source: this.id });
       this.apply(work, reason, seq);
       if (this.state.status !== 'ready') this.setState({ status: 'ready', message: `serving templates at height ${work.height}` });

@@ -3,6 +3,7 @@
 // proxies it onto the bus (services/bus/grpc.ts). It serves the Web contract itself: Health,
 // ListServices, GetNodeInfo, and HttpGet (GETs the edge received on the worker port).
 import { WebDefinition, type NodeInfo, type Web } from '../gen/p2pool/v1/web.ts';
+import type { TemplateBuilderClientImpl } from '../gen/p2pool/v1/template_builder.ts';
 import { definitions, SERVICE_NAMES } from '../bus/contracts.ts';
 import { RpcCode, RpcError } from '../bus/errors.ts';
 import { busRpc } from '../bus/rpc.ts';
@@ -49,7 +50,7 @@ async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
     // The embedded default keeps the reference's graph_db file; cluster web pods share a KV entry, so a
     // replaced pod (its emptyDir gone) takes the history over.
     store: ctx.mode === 'cluster' ? new KvGraphStore(ctx.bus, net.NAME, ctx.config.natsReplicas) : new FileGraphStore(join(ctx.config.datadir, net.NAME, 'graph_db')),
-    sample: () => graphSample(source),
+    sample: () => graphSample(source, quick.templateBuilder),
     log: ctx.log,
   });
   const p = net.PARENT;
@@ -85,9 +86,11 @@ async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
 }
 
 // One graph sample from the contracts: the sharechain's statistics and the gateway's peer counts.
-async function graphSample(source: BusStatsSource): Promise<Sample> {
+async function graphSample(source: BusStatsSource, templateBuilder: TemplateBuilderClientImpl): Promise<Sample> {
   const s = await source.stats();
   const peers = await source.peers().catch(() => null);
+  const tb = await templateBuilder.GetStatus({}).catch(() => null);
+  const selected = tb?.nodes.find((n) => n.selected);
   let ls: { miner_hash_rates?: Record<string, number>; miner_dead_hash_rates?: Record<string, number> } | null = null;
   try { ls = JSON.parse(s.localStatsJson || 'null'); } catch { /* no local stats yet */ }
   const payouts: Record<string, number> = {};
@@ -105,6 +108,8 @@ async function graphSample(source: BusStatsSource): Promise<Sample> {
     peers: { incoming: peers?.incoming ?? 0, outgoing: peers?.outgoing ?? 0 },
     efficiency: s.sharesTotal > 0n ? s.efficiency : null,
     memoryUsage: process.memoryUsage().rss,
+    getworkLatency: selected && selected.templateLatencyMs > 0 ? selected.templateLatencyMs / 1000 : null,
+    p2pBytes: peers ? { received: Number(peers.bytesReceived), sent: Number(peers.bytesSent) } : null,
   };
 }
 

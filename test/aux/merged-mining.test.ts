@@ -3,7 +3,8 @@
 // bad inputs (daemon down, garbage, rejecting, slow) with recovery without a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   builtinNetwork, bitsToTarget, decodeAuxPowHeader, encodeHeader, encodeMergedMiningData, encodeTx, hash256, merkleRoot, powHash, pushData, pushInteger,
@@ -200,6 +201,28 @@ test('--merged URLs and the auth file: credentials, addresses, clear errors', ()
   assert.throws(() => resolveMergedChains(['http://u:p@h:1/', 'http://v:q@h:1/']), /given twice/);
   assert.throws(() => resolveMergedChains(['http://h:1/'], { name: 'f', text: 'nonsense' }), /f:1: expected/);
   void quiet;
+});
+
+test('--merged-auth-file lines naming a credential directory (a mounted Secret): one per chain, read from its files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'merged-auth-'));
+  try {
+    for (const [sub, user, pass] of [['doge', 'dogeuser', 'doge:pass'], ['nmc', 'nmcuser', 'nmcpass']] as const) {
+      mkdirSync(join(dir, sub));
+      writeFileSync(join(dir, sub, 'username'), user);
+      writeFileSync(join(dir, sub, 'password'), `${pass}\n`);
+    }
+    const authFile = {
+      name: 'auth', readFile: (f: string) => readFileSync(f, 'utf8'),
+      text: `http://127.0.0.1:22555/ ${dir}/doge/\nhttp://127.0.0.1:8336/?address=${'N'.repeat(34)} ${dir}/nmc/\n`,
+    };
+    const [a, b] = resolveMergedChains(['http://127.0.0.1:22555/', `http://127.0.0.1:8336/?address=${'N'.repeat(34)}`], authFile);
+    assert.deepEqual([a!.user, a!.pass, a!.rpcUrl], ['dogeuser', 'doge:pass', 'http://127.0.0.1:22555/']);
+    assert.deepEqual([b!.user, b!.pass, b!.address], ['nmcuser', 'nmcpass', 'N'.repeat(34)]);
+    assert.throws(() => resolveMergedChains(['http://127.0.0.1:1/'], { ...authFile, text: `http://127.0.0.1:1/ ${dir}/none/\n` }), /auth:1: cannot read .*none\/username/);
+    assert.throws(() => resolveMergedChains(['http://127.0.0.1:22555/'], { name: 'auth', text: authFile.text }), /cannot be read here/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('aux work replies: both target fields, bits, and garbage named field by field', () => {

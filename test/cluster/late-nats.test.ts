@@ -55,7 +55,7 @@ test('SIGTERM while waiting for NATS exits cleanly', async () => {
 // without JetStream gets the hint to start it with -js.
 test('waiting for NATS is logged every few seconds; NATS without JetStream says -js', async (t) => {
   const p = service('aux', 'nats://127.0.0.1:1');
-  const w = await p.waitForLog((r) => r.msg === 'waiting for NATS', 'waiting for NATS', 15_000);
+  const w = await p.waitForLog((r) => r.msg === 'waiting for NATS', 'waiting for NATS', 40_000);
   assert.match(String(w.hint), /nats-server -js/);
   await p.terminate();
 
@@ -70,5 +70,5 @@ test('waiting for NATS is logged every few seconds; NATS without JetStream says 
     '--datadir', join(dir, 'nojs'), '--net', 'litecoin_regtest', '-a', regtestAddress('litecoin', 'no jetstream'),
   ]);
   procs.push(sc);
-  await eventually(async () => assert.ok(sc.logs.some((r) => /start nats-server with -js/.test(JSON.stringify(r))), 'the -js hint'), 'the -js hint', 30_000).catch((e) => { throw new Error(`${e.message}; logs: ${JSON.stringify(sc.logs.slice(-8))} ${sc.stderr}`); });
+  await eventually(async () => assert.ok(sc.logs.some((r) => /start nats-server with -js/.test(JSON.stringify(r))), 'the -js hint'), 'the -js hint', 90_000).catch((e) => { throw new Error(`${e.message}; logs: ${JSON.stringify(sc.logs.slice(-8))} ${sc.stderr}`); });
 });

@@ -378,14 +378,15 @@ test('V36 path: the merged-mining commitment is in the coinbase and a Dogecoin a
   assert.ok(findMergedMiningData(g.shareInfo.shareData.coinbase));
   // Not a Dogecoin address (a Litecoin one): left out, as the reference does.
   assert.equal(payload(s.getJobTemplate({ payoutAddress, desiredShareTarget: null, mergedAddress: payoutAddress })).regenerate().shareInfo.mergedAddresses ?? null, null);
-  // Solve it: the share carries them on the wire. (check() of V36 shares built through the edge is the
-  // V36 work generation's to finish: it fails on the hash link with or without merged mining.)
+  // Solve it: the share carries them on the wire and passes check() as a full node runs it.
   const nonce8 = Buffer.alloc(8, 9);
   const { header } = solveJob(net, job, nonce8, job.shareTarget);
   const share = payload(job).regenerate().getShare(decodeHeader(header), nonce8.readBigUInt64LE(0));
   const parsed = parseWrappedShare(net, share.pack());
   assert.deepEqual(parsed.contents.shareInfo.mergedAddresses, g.shareInfo.mergedAddresses);
   assert.deepEqual(findMergedMiningData(parsed.contents.shareInfo.shareData.coinbase), { root: tree.root, treeSize: 1, merkleNonce: 0 });
+  tracker.add(parsed);
+  checkShare(tracker, parsed, { now: NOW });
   // A v35 job ignores the merged address (no such field before V36).
   const v35 = chain();
   const s35 = source(v35.net);
@@ -435,6 +436,11 @@ test('V36 with a Dogecoin template: the canonical merged block (merged_coinbase_
   assert.deepEqual(payload(job).mergedBlocks.map((b) => [b.chainId, b.header.toString('hex')]), [[DOGE_CHAIN_ID, info[0]!.blockHeader.toString('hex')]]);
   const cb = decodeTx(payload(job).mergedBlocks[0]!.coinbase);
   assert.equal(checkMerkleLink(txid(cb), info[0]!.coinbaseMerkleBranch, 0), header.merkleRoot);
+  // The solved share passes check(), merged commitment verification included (the chain is deep enough).
+  const { header: parentHeader } = solveJob(net, job, Buffer.alloc(8, 5), job.shareTarget);
+  const share = parseWrappedShare(net, g.getShare(decodeHeader(parentHeader), Buffer.alloc(8, 5).readBigUInt64LE(0)).pack());
+  tracker.add(share);
+  checkShare(tracker, share, { now: NOW });
   // A v35 share on the same template ignores it (no merged_coinbase_info before V36).
   const v35 = chain();
   const s35 = source(v35.net);
@@ -442,4 +448,26 @@ test('V36 with a Dogecoin template: the canonical merged block (merged_coinbase_
   s35.setBasis(basisOf(v35.net, v35.tracker, v35.best));
   s35.setAuxWork(s.currentAux);
   assert.equal(payload(s35.getJobTemplate({ payoutAddress: testAddresses(v35.net, 2)[1]!, desiredShareTarget: null })).mergedBlocks.length, 0);
+});
+
+// Issue 12.14: "blocks" are the blocks a full node accepted, not every block solution handed over.
+test('sink: blocksAccepted counts only the submissions a node accepted', async () => {
+  const { net, tracker, best } = chain();
+  const s = source(net);
+  s.setWork(syntheticWork({ count: 2, bits: BITS, curtime: NOW }));
+  s.setBasis(basisOf(net, tracker, best));
+  const job = s.getJobTemplate({ payoutAddress: testAddresses(net, 2)[1]!, desiredShareTarget: null });
+  const answers = [{ accepted: true }, { accepted: false }, { accepted: true }];
+  const sink = new CoreShareSink({ submitBlock: async () => answers.shift(), submitShare: () => undefined });
+  for (let i = 0; i < 3; i++) {
+    const nonce8 = Buffer.from(`01020304050607${i.toString(16).padStart(2, '0')}`, 'hex');
+    const { coinbase, header, pow } = solveJob(net, job, nonce8, job.shareTarget);
+    sink.submitBlock({
+      template: job, header, coinbase, coinbaseNonce: nonce8, powHash: pow, isBlock: true, isShare: true, isAux: false, doa: false,
+      username: 'u', payoutAddress: null, worker: '', receivedAt: Date.now(),
+    });
+  }
+  await new Promise((r) => setImmediate(r));
+  assert.equal(sink.counters.blocks, 3, 'three solutions handed over');
+  assert.equal(sink.counters.blocksAccepted, 2, 'two accepted by the node');
 });

@@ -95,6 +95,11 @@ test('two embedded nodes peered with -n converge on the same best share, whichev
   const statsA = await a.clients.sharechain.GetStats({});
   const statsB = await b.clients.sharechain.GetStats({});
   assert.equal(statsA.height, statsB.height);
+  // The shares crossed the wire both ways: the gateways count the bytes (the dashboard's traffic_rate).
+  const peersA = await a.clients.peerGateway.GetPeers({});
+  const peersB = await b.clients.peerGateway.GetPeers({});
+  assert.ok(peersA.bytesReceived > 1000n && peersA.bytesSent > 1000n, `a: ${peersA.bytesReceived} in, ${peersA.bytesSent} out`);
+  assert.ok(peersB.bytesReceived > 1000n && peersB.bytesSent > 1000n, `b: ${peersB.bytesReceived} in, ${peersB.bytesSent} out`);
 });
 
 test('a cluster node (gateway, sharechain, template builder and edge as processes on NATS) converges with an embedded node', async () => {

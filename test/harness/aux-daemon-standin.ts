@@ -37,6 +37,8 @@ export interface StandinSubmission {
   reason: string;
   /** The AuxPoW's parent header (80 bytes), when it parsed. */
   parentHeader: Buffer | null;
+  /** submitblock: the block's bytes (its coinbase follows the AuxPoW). */
+  block?: Buffer;
 }
 
 export interface AuxStandin {
@@ -103,7 +105,7 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
     const accepted = reason === '' && state.behaviour !== 'reject';
     if (state.behaviour === 'reject' && reason === '') reason = 'rejected by the stand-in (reject mode)';
     const headerHash = block.length >= 80 ? Buffer.from(sha256d(block.subarray(0, 80))).reverse().toString('hex') : '';
-    submissions.push({ method: 'submitblock', hash: headerHash, accepted, reason, parentHeader: null });
+    submissions.push({ method: 'submitblock', hash: headerHash, accepted, reason, parentHeader: null, block });
     if (accepted) state.advance();
     return accepted ? null : reason;
   }

@@ -125,7 +125,9 @@ test('the reference endpoints keep their shapes', async () => {
   assert.deepEqual(await get('/pings'), {});
   assert.deepEqual(await get('/peer_versions'), {});
   assert.deepEqual(Object.keys(await get('/web/currency_info')).sort(), ['address_explorer_url_prefix', 'block_explorer_url_prefix', 'symbol', 'tx_explorer_url_prefix']);
-  for (const [stream, view, bins] of [['local_hash_rate', 'last_hour', 150], ['pool_rates', 'last_day', 300], ['miner_hash_rates', 'last_week', 300]] as const) {
+  const latency = (await get('/web/graph_data/getwork_latency/last_hour')) as Array<[number, number | null]>;
+  assert.ok(latency.some((p) => p[1] !== null && p[1] > 0 && p[1] < 30), 'getwork_latency in seconds');
+  for (const [stream, view, bins] of [['local_hash_rate', 'last_hour', 150], ['pool_rates', 'last_day', 300], ['miner_hash_rates', 'last_week', 300], ['traffic_rate', 'last_hour', 150]] as const) {
     const pts = await get(`/web/graph_data/${stream}/${view}`);
     assert.equal(pts.length, bins);
     for (const p of pts) assert.equal(p.length, 4);
@@ -182,7 +184,7 @@ const FAMILIES = [
   'p2pool_edge_hashrate', 'p2pool_edge_fanout_duration', 'p2pool_sharechain_height', 'p2pool_sharechain_sync', 'p2pool_sharechain_sync_progress',
   'p2pool_node_shares', 'p2pool_node_hashrate', 'p2pool_pool_hashrate', 'p2pool_pool_stale_proportion', 'p2pool_sharechain_share_propagation',
   'p2pool_sharechain_shares_added_total', 'p2pool_peers', 'p2pool_fullnode_rpc_duration', 'p2pool_fullnode_rpc_errors_total',
-  'p2pool_fullnode_up', 'p2pool_template_height', 'p2pool_blocks_submitted_total',
+  'p2pool_fullnode_up', 'p2pool_template_height', 'p2pool_blocks_submitted_total', 'p2pool_p2p_bytes_total',
 ];
 
 test('/metrics: the families operators alert on, from the OpenTelemetry Prometheus exporter, with bounded labels', async () => {

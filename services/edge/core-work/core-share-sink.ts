@@ -62,6 +62,8 @@ export interface CoreShareSinkStats {
   doaShares: number;
   /** Block solutions whose hash missed the share target (easy block chains such as regtest). */
   blockOnly: number;
+  /** Blocks a full node accepted (the submission's answer said so): what "blocks found" means. */
+  blocksAccepted: number;
   /** Solutions handed to the aux service. */
   auxSolutions: number;
   errors: number;
@@ -70,7 +72,7 @@ export interface CoreShareSinkStats {
 
 export class CoreShareSink implements ShareSink {
   private readonly o: CoreShareSinkOptions;
-  readonly counters: CoreShareSinkStats = { blocks: 0, shares: 0, doaShares: 0, blockOnly: 0, auxSolutions: 0, errors: 0, lastError: null };
+  readonly counters: CoreShareSinkStats = { blocks: 0, shares: 0, doaShares: 0, blockOnly: 0, blocksAccepted: 0, auxSolutions: 0, errors: 0, lastError: null };
 
   constructor(o: CoreShareSinkOptions) {
     this.o = o;
@@ -90,7 +92,11 @@ export class CoreShareSink implements ShareSink {
     }
     // The block leaves before anything else is done with the solution (the share build can wait a few ms).
     this.counters.blocks++;
-    this.observe(this.o.submitBlock(block, meta), 'block submission', { hash: meta.hash, height: meta.height });
+    const answer = this.o.submitBlock(block, meta);
+    this.observe(answer, 'block submission', { hash: meta.hash, height: meta.height });
+    if (answer && typeof (answer as Promise<unknown>).then === 'function') {
+      (answer as Promise<{ accepted?: boolean } | undefined>).then((r) => { if (r?.accepted === true) this.counters.blocksAccepted++; }, () => undefined);
+    }
     try { this.o.onBlock?.(block, meta, solution); } catch { /* observer */ }
     this.o.log?.info('block found', { hash: meta.hash, height: meta.height, miner: solution.username });
   }

@@ -126,9 +126,16 @@ export class StratumSession {
       s.pause();
       s.once('drain', () => {
         this.paused = false;
+        // The partial line waited on us, not on the miner: its slow-loris clock starts again.
+        if (this.framer.partialSince !== 0) this.framer.partialSince = Date.now();
         if (!this.closed) s.resume();
       });
     }
+  }
+
+  /** Reading stopped by us until the miner reads our replies (write backpressure). */
+  get readingPaused(): boolean {
+    return this.paused;
   }
 
   close(): void {

@@ -39,7 +39,7 @@ const schemas = {
     peers: { oneOf: [{ type: 'null' }, obj({ incoming: int, outgoing: int })] },
     templateBuilder: obj({
       available: bool, height: int, lastTemplateMs: int,
-      fullNodes: arrayOf(obj({ chain: str, reachable: bool, synced: bool, blocks: int, headers: int, verificationProgress: num, selected: bool, subversion: str, lastError: str })),
+      fullNodes: arrayOf(obj({ chain: str, reachable: bool, synced: bool, blocks: int, headers: int, verificationProgress: num, selected: bool, subversion: str, lastError: str, templateLatencyMs: num })),
     }),
     warnings: arrayOf(str),
   }),

@@ -147,6 +147,7 @@ export class ApiV1 {
             fullNodes: tb.nodes.map((n) => ({
               chain: n.chain, reachable: n.reachable, synced: n.synced, blocks: n.blocks, headers: n.headers,
               verificationProgress: n.verificationProgress, selected: n.selected, subversion: n.subversion, lastError: n.lastError,
+              templateLatencyMs: n.templateLatencyMs,
             })),
           }
         : { available: false, height: 0, lastTemplateMs: 0, fullNodes: [] },

@@ -87,7 +87,7 @@ test('the recorder samples into the streams and keeps the history across a resta
   const sample = async (): Promise<Sample> => ({
     localHashRate: 100, minerHashRates: { A: 60, 'A.w2': 40 }, minerDeadHashRates: { A: 5 },
     sharesTotal: (total += 2), sharesOrphan: 0, sharesDead: 1, attemptsToShare: 1000, staleRates: { good: 500, orphan: 10 }, desiredVersionRates: { 35: 500 },
-    currentPayout: 1.5, currentPayouts: { A: 1.5 }, peers: { incoming: 1, outgoing: 2 }, efficiency: 0.98, memoryUsage: 1e8,
+    currentPayout: 1.5, currentPayouts: { A: 1.5 }, peers: { incoming: 1, outgoing: 2 }, efficiency: 0.98, memoryUsage: 1e8, getworkLatency: 0.05, p2pBytes: { received: total * 500, sent: total * 250 },
   });
   const log = createLogger({ write: () => undefined });
   try {
@@ -106,6 +106,9 @@ test('the recorder samples into the streams and keeps the history across a resta
     const counts = Object.fromEntries(Object.entries(shares[1] as Record<string, number>).map(([k, v]) => [k, Math.round(v * shares[2])]));
     // The first sample sets the baseline; each later one adds 2 shares (with the dead one counted once, at the start).
     assert.deepEqual(counts, { accepted: 6, orphan: 0, doa: 0 });
+    // P2P bytes: +1000 in and +500 out per sample after the first, as B/s over the bin.
+    const traffic = r2.db.streams.get('traffic_rate')!.views.get('last_day')!.data(t).find((p) => p[1] && Object.keys(p[1] as object).length)!;
+    assert.deepEqual(Object.fromEntries(Object.entries(traffic[1] as Record<string, number>).map(([k, v]) => [k, Math.round(v * traffic[2])])), { 'p2p/in': 3000, 'p2p/out': 1500 });
     const pool = r2.db.streams.get('pool_rates')!.views.get('last_hour')!.data(t).find((p) => p[1] !== null)!;
     assert.deepEqual(pool[1], { good: 500, orphan: 10 });
   } finally {
@@ -119,7 +122,7 @@ test('cluster: the history kept in a KV entry (gzipped) is taken over by the nex
   let now = 2_000_000_000;
   const sample = async (): Promise<Sample> => ({
     localHashRate: 7, minerHashRates: { B: 7 }, minerDeadHashRates: {}, sharesTotal: 0, sharesOrphan: 0, sharesDead: 0, attemptsToShare: 1,
-    staleRates: { good: 9 }, desiredVersionRates: {}, currentPayout: 0, currentPayouts: {}, peers: { incoming: 0, outgoing: 0 }, efficiency: null, memoryUsage: 1,
+    staleRates: { good: 9 }, desiredVersionRates: {}, currentPayout: 0, currentPayouts: {}, peers: { incoming: 0, outgoing: 0 }, efficiency: null, memoryUsage: 1, getworkLatency: null, p2pBytes: null,
   });
   const a = new GraphRecorder({ store: new KvGraphStore(bus, 'litecoin'), sample, log, now: () => now });
   await a.sampleOnce();

@@ -18,6 +18,10 @@ export const STREAMS: Record<string, StreamDesc> = {
   miner_dead_hash_rates: { gauge: false, multivalues: true, maxKeys: MINERS },
   desired_version_rates: { gauge: true, multivalues: true, undefinedMeans0: true },
   memory_usage: { gauge: true, multivalues: false },
+  // Bytes per second over the P2P connections, {'p2p/in', 'p2p/out'}.
+  traffic_rate: { gauge: false, multivalues: true, undefinedMeans0: true },
+  // Seconds, as the reference: the selected full node's last getblocktemplate.
+  getwork_latency: { gauge: true, multivalues: false },
   // Ours: this node's shares per second split as the dashboard shows them (count × 1/width).
   shares: { gauge: false, multivalues: true, undefinedMeans0: true },
   // Ours: the node's efficiency (the reference's "Own efficiency"), a gauge.
@@ -47,12 +51,17 @@ export interface Sample {
   peers: { incoming: number; outgoing: number };
   efficiency: number | null;
   memoryUsage: number;
+  // Seconds; null when the template builder did not answer.
+  getworkLatency: number | null;
+  // P2P bytes since the gateway started; null when it did not answer.
+  p2pBytes: { received: number; sent: number } | null;
 }
 
 export interface ShareCounts {
   total: number;
   orphan: number;
   dead: number;
+  p2pBytes: { received: number; sent: number } | null;
 }
 
 // Adds one sample taken at t (seconds), dt seconds after the previous one; returns the share counts
@@ -71,8 +80,13 @@ export function recordSample(db: HistoryDatabase, t: number, dt: number, s: Samp
   add('current_payouts', s.currentPayouts);
   add('peers', s.peers);
   add('memory_usage', s.memoryUsage);
+  if (s.getworkLatency !== null) add('getwork_latency', s.getworkLatency);
   if (s.efficiency !== null) add('efficiency', s.efficiency);
-  const now = { total: s.sharesTotal, orphan: s.sharesOrphan, dead: s.sharesDead };
+  const now = { total: s.sharesTotal, orphan: s.sharesOrphan, dead: s.sharesDead, p2pBytes: s.p2pBytes };
+  if (prev?.p2pBytes && s.p2pBytes) {
+    // Totals that fell (a restarted gateway) add nothing.
+    add('traffic_rate', { 'p2p/in': Math.max(0, s.p2pBytes.received - prev.p2pBytes.received), 'p2p/out': Math.max(0, s.p2pBytes.sent - prev.p2pBytes.sent) });
+  }
   if (prev) {
     const orphan = Math.max(0, now.orphan - prev.orphan);
     const doa = Math.max(0, now.dead - prev.dead);

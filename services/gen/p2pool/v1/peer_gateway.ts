@@ -34,6 +34,9 @@ export interface GetPeersResponse {
   knownAddresses: number;
   /** The reference's /peer_addresses string. */
   peerAddresses: string;
+  /** P2P bytes received and sent since the gateway started (the reference's traffic_rate, summed). */
+  bytesReceived: bigint;
+  bytesSent: bigint;
 }
 
 export interface BroadcastShareRequest {
@@ -357,7 +360,15 @@ export const Peer: MessageFns<Peer> = {
 };
 
 function createBaseGetPeersResponse(): GetPeersResponse {
-  return { peers: [], incoming: 0, outgoing: 0, knownAddresses: 0, peerAddresses: "" };
+  return {
+    peers: [],
+    incoming: 0,
+    outgoing: 0,
+    knownAddresses: 0,
+    peerAddresses: "",
+    bytesReceived: 0n,
+    bytesSent: 0n,
+  };
 }
 
 export const GetPeersResponse: MessageFns<GetPeersResponse> = {
@@ -376,6 +387,18 @@ export const GetPeersResponse: MessageFns<GetPeersResponse> = {
     }
     if (message.peerAddresses !== "") {
       writer.uint32(42).string(message.peerAddresses);
+    }
+    if (message.bytesReceived !== 0n) {
+      if (BigInt.asUintN(64, message.bytesReceived) !== message.bytesReceived) {
+        throw new globalThis.Error("value provided for field message.bytesReceived of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.bytesReceived);
+    }
+    if (message.bytesSent !== 0n) {
+      if (BigInt.asUintN(64, message.bytesSent) !== message.bytesSent) {
+        throw new globalThis.Error("value provided for field message.bytesSent of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.bytesSent);
     }
     return writer;
   },
@@ -433,6 +456,22 @@ export const GetPeersResponse: MessageFns<GetPeersResponse> = {
             message.peerAddresses = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.bytesReceived = reader.uint64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.bytesSent = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -460,6 +499,16 @@ export const GetPeersResponse: MessageFns<GetPeersResponse> = {
         : isSet(object.peer_addresses)
         ? globalThis.String(object.peer_addresses)
         : "",
+      bytesReceived: isSet(object.bytesReceived)
+        ? BigInt(object.bytesReceived)
+        : isSet(object.bytes_received)
+        ? BigInt(object.bytes_received)
+        : 0n,
+      bytesSent: isSet(object.bytesSent)
+        ? BigInt(object.bytesSent)
+        : isSet(object.bytes_sent)
+        ? BigInt(object.bytes_sent)
+        : 0n,
     };
   },
 
@@ -480,6 +529,12 @@ export const GetPeersResponse: MessageFns<GetPeersResponse> = {
     if (message.peerAddresses !== "") {
       obj.peerAddresses = message.peerAddresses;
     }
+    if (message.bytesReceived !== 0n) {
+      obj.bytesReceived = message.bytesReceived.toString();
+    }
+    if (message.bytesSent !== 0n) {
+      obj.bytesSent = message.bytesSent.toString();
+    }
     return obj;
   },
 
@@ -493,6 +548,10 @@ export const GetPeersResponse: MessageFns<GetPeersResponse> = {
     message.outgoing = object.outgoing ?? 0;
     message.knownAddresses = object.knownAddresses ?? 0;
     message.peerAddresses = object.peerAddresses ?? "";
+    message.bytesReceived = (object.bytesReceived !== undefined && object.bytesReceived !== null)
+      ? BigInt(object.bytesReceived)
+      : 0n;
+    message.bytesSent = (object.bytesSent !== undefined && object.bytesSent !== null) ? BigInt(object.bytesSent) : 0n;
     return message;
   },
 };

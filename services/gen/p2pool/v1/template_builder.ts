@@ -193,6 +193,8 @@ export interface FullNodeStatus {
   /** True for the node work currently comes from. */
   selected: boolean;
   subversion: string;
+  /** How long its last getblocktemplate took, ms (the reference's getwork_latency); 0 before one. */
+  templateLatencyMs: number;
 }
 
 export interface TemplateBuilderStatus {
@@ -1573,6 +1575,7 @@ function createBaseFullNodeStatus(): FullNodeStatus {
     lastError: "",
     selected: false,
     subversion: "",
+    templateLatencyMs: 0,
   };
 }
 
@@ -1610,6 +1613,9 @@ export const FullNodeStatus: MessageFns<FullNodeStatus> = {
     }
     if (message.subversion !== "") {
       writer.uint32(90).string(message.subversion);
+    }
+    if (message.templateLatencyMs !== 0) {
+      writer.uint32(97).double(message.templateLatencyMs);
     }
     return writer;
   },
@@ -1715,6 +1721,14 @@ export const FullNodeStatus: MessageFns<FullNodeStatus> = {
             message.subversion = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 97) {
+              break;
+            }
+
+            message.templateLatencyMs = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1752,6 +1766,11 @@ export const FullNodeStatus: MessageFns<FullNodeStatus> = {
         : "",
       selected: isSet(object.selected) ? globalThis.Boolean(object.selected) : false,
       subversion: isSet(object.subversion) ? globalThis.String(object.subversion) : "",
+      templateLatencyMs: isSet(object.templateLatencyMs)
+        ? globalThis.Number(object.templateLatencyMs)
+        : isSet(object.template_latency_ms)
+        ? globalThis.Number(object.template_latency_ms)
+        : 0,
     };
   },
 
@@ -1790,6 +1809,9 @@ export const FullNodeStatus: MessageFns<FullNodeStatus> = {
     if (message.subversion !== "") {
       obj.subversion = message.subversion;
     }
+    if (message.templateLatencyMs !== 0) {
+      obj.templateLatencyMs = floatToJson(message.templateLatencyMs);
+    }
     return obj;
   },
 
@@ -1809,6 +1831,7 @@ export const FullNodeStatus: MessageFns<FullNodeStatus> = {
     message.lastError = object.lastError ?? "";
     message.selected = object.selected ?? false;
     message.subversion = object.subversion ?? "";
+    message.templateLatencyMs = object.templateLatencyMs ?? 0;
     return message;
   },
 };

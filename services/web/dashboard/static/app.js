@@ -196,7 +196,7 @@
     for (const n of tb.fullNodes) {
       const ok = n.reachable && n.synced;
       health.push([td(`full node${n.selected ? ' (selected)' : ''}`), td(!n.reachable ? 'unreachable' : n.synced ? 'synced' : 'syncing', ok ? 'ok' : 'bad'),
-        td(`${n.chain} · ${n.blocks}/${n.headers} blocks${n.subversion ? ' · ' + n.subversion : ''}${n.lastError ? ' · ' + n.lastError : ''}`)]);
+        td(`${n.chain} · ${n.blocks}/${n.headers} blocks${n.templateLatencyMs > 0 ? ` · template in ${n.templateLatencyMs.toFixed(0)} ms` : ''}${n.subversion ? ' · ' + n.subversion : ''}${n.lastError ? ' · ' + n.lastError : ''}`)]);
     }
     for (const sv of services) health.push([td(`${sv.service}`), td(sv.status.toLowerCase(), sv.status.toLowerCase() === 'serving' ? 'ok' : 'warn'), td(sv.instance, 'mono')]);
     fillTable('health', health, 3, '');
