@@ -98,7 +98,9 @@ export async function runProcessRoll(o: ProcessRollOptions = {}): Promise<Proces
     host: '127.0.0.1', port: lb.port, miners: o.miners ?? 200, hashrate: o.hashrate ?? 64, shareTarget: SHARE_TARGET, workQueueMs: o.workQueueMs ?? 500,
   });
   const cpu = o.cpuMiner === false ? null : new CpuMiner({
-    host: '127.0.0.1', port: lb.port, username: 'cpu-miner', algorithm: 'sha256d', threads: 1, maxHashrate: 2_000, reconnectMs: 200,
+    // A fixed pseudoshare difficulty (`+N`, about one submit a second at 2,000 H/s), as cpuminer users often
+    // set: the simulated miners exercise vardiff across the moves, this one the plain path.
+    host: '127.0.0.1', port: lb.port, username: 'cpu-miner+0.0000005', algorithm: 'sha256d', threads: 1, maxHashrate: 2_000, reconnectMs: 200,
   });
   const counters = { forwarded: 0, forwardedAccepted: 0 };
   const drained: Promise<unknown>[] = [];
