@@ -304,7 +304,9 @@ function renderNats(node: P2PoolNode, d: RenderDefaults, meta: MetaFn, selector:
       spec: {
         serviceName: stsName, replicas: 1, selector: { matchLabels: selector('nats') },
         template: {
-          metadata: { labels: { ...(meta(stsName, 'nats').labels ?? {}) } },
+          // Without our version label: NATS runs its own image, and a restart of a non-persistent NATS on
+          // every spec.version change would throw away the streams and KV a roll relies on (docs/rollout.md).
+          metadata: { labels: Object.fromEntries(Object.entries(meta(stsName, 'nats').labels ?? {}).filter(([k]) => k !== LABELS.version)) },
           spec: {
             automountServiceAccountToken: false, enableServiceLinks: false,
             securityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, fsGroup: UID, seccompProfile: { type: 'RuntimeDefault' } },

@@ -149,3 +149,8 @@ test('rendered for rolling without a gap: surge with maxUnavailable 0 (the share
   assert.ok(edge.spec.template.spec.terminationGracePeriodSeconds >= 30, 'room for the drain window and the linger');
   assert.ok(r.objects.some((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'ltc-edge'));
 });
+
+test('a version change leaves the operator\'s NATS alone (its pod template does not carry our version)', () => {
+  const nats = (v: string) => rendered(v).objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'ltc-nats') as any;
+  assert.deepEqual(nats('0.2.0').spec.template, nats('0.1.0').spec.template);
+});

@@ -10,21 +10,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { grpcRpc } from '../../services/bus/grpc.ts';
-import { clientsFor, type Clients } from '../../services/runtime/clients.ts';
-import { encodeWrapper } from '../../services/core/index.ts';
-import { ANY_PORTS, startChain, type Chain } from '../cluster/chain.ts';
-import { eventually, getJson, P2poolProcess } from '../cluster/procs.ts';
-import { extendChain, type Pool } from './mining.ts';
+import { startChain, type Chain } from '../cluster/chain.ts';
+import { eventually } from '../cluster/procs.ts';
+import { packedChain, startEmbedded, type Node, type Nodes } from './nodes.ts';
+import { extendChain } from './mining.ts';
 
 const NET = 'litecoin_regtest_v35';
 const CHAIN_LENGTH = 40;
 let chain: Chain;
 let dir: string;
-const procs: P2poolProcess[] = [];
-const closers: Array<() => void> = [];
+const nodes: Nodes = { procs: [], closers: [] };
+const { procs, closers } = nodes;
+const embedded = (name: string, peers: string[]) => startEmbedded(nodes, chain, dir, name, peers);
 
-interface Node extends Pool { p2pPort: number; proc: P2poolProcess }
 
 before(async () => {
   chain = await startChain('p2pool-ts e2e switch payout', NET);
@@ -32,32 +30,14 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of closers) c();
+  for (const c of closers) await c();
   await Promise.allSettled(procs.map((p) => p.terminate('SIGTERM', 20_000).catch(() => p.kill())));
   for (const p of procs) p.kill();
   await chain?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function embedded(name: string, peers: string[]): Promise<Node> {
-  const p = new P2poolProcess(name, 'services/cli/main.ts', [
-    '--instance', name, ...ANY_PORTS, '--datadir', join(dir, name), ...chain.args, ...peers.flatMap((a) => ['-n', a]),
-  ]);
-  procs.push(p);
-  const ports = await p.ports();
-  await eventually(async () => assert.equal((await getJson(ports.health, '/readyz')).status, 200), `${name} ready`, 60_000);
-  const worker = await p.waitForLog((r) => r.msg === 'worker port listening', 'worker port');
-  const p2p = await p.waitForLog((r) => r.msg === 'p2p listening', 'p2p port');
-  const api = grpcRpc(`127.0.0.1:${ports.grpc}`);
-  closers.push(() => api.close());
-  return { workerPort: Number(worker.port), p2pPort: Number(p2p.port), clients: clientsFor(api), ltc: chain.ltc, proc: p };
-}
 
-async function packedChain(c: Clients): Promise<Buffer[]> {
-  const stats = await c.sharechain.GetStats({});
-  const r = await c.sharechain.GetShares({ hashes: [stats.bestShareHash], parents: stats.height, stops: [] });
-  return r.shares.map((s) => encodeWrapper(Number(s.type), s.contents)).reverse();
-}
 
 const height = async (n: Node) => (await n.clients.sharechain.GetStats({})).height;
 
