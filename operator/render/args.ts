@@ -11,6 +11,7 @@ export type ServiceName = (typeof SERVICES)[number];
 export const PATHS = {
   config: '/etc/p2pool',
   data: '/var/lib/p2pool',
+  /** The first full node's Secret; the others' at `${fullNodeSecret}-${index}`. */
   fullNodeSecret: '/var/run/secrets/p2pool/full-node',
   natsSecret: '/var/run/secrets/p2pool/nats',
   /** One directory per merged chain with a Secret: `${mergedSecret}/${index}/{username,password}`. */
@@ -34,6 +35,9 @@ export function splitRpcUrl(url: string): { host: string; port?: number } {
   return { host: m[1]!, ...(m[2] ? { port: Number(m[2]) } : {}) };
 }
 
+/** Where the Secret of spec.fullNodes[index] is mounted. */
+export const fullNodeSecretDir = (index: number) => (index === 0 ? PATHS.fullNodeSecret : `${PATHS.fullNodeSecret}-${index}`);
+
 function fullNodeArgs(spec: P2PoolNodeSpec): string[] {
   const fn = spec.fullNodes[0];
   if (!fn) throw new Error('spec.fullNodes: at least one full node is required');
@@ -42,6 +46,14 @@ function fullNodeArgs(spec: P2PoolNodeSpec): string[] {
   if (port !== undefined) a.push('--bitcoind-rpc-port', String(port));
   if (fn.p2pAddress) a.push('--bitcoind-p2p-port', fn.p2pAddress.slice(fn.p2pAddress.lastIndexOf(':') + 1));
   a.push('--bitcoind-rpc-user-file', `${PATHS.fullNodeSecret}/username`, '--bitcoind-rpc-password-file', `${PATHS.fullNodeSecret}/password`);
+  // The others, for failover: the template builder takes work from the best ready node and sends
+  // blocks to all; each one's credentials come from its own mounted Secret.
+  spec.fullNodes.slice(1).forEach((other, j) => {
+    const o = splitRpcUrl(other.rpcUrl);
+    const query = [`credentials-dir=${fullNodeSecretDir(j + 1)}/`];
+    if (other.p2pAddress) query.unshift(`p2p-port=${other.p2pAddress.slice(other.p2pAddress.lastIndexOf(':') + 1)}`);
+    a.push('--bitcoind-failover', `http://${o.host}${o.port === undefined ? '' : `:${o.port}`}/?${query.join('&')}`);
+  });
   return a;
 }
 

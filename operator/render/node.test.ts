@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { extranoncePrefixFor } from '../../services/edge/server.ts';
 import { parseArgs } from '../../services/runtime/flags.ts';
 import { resolveMergedChains } from '../../services/runtime/merged-chains.ts';
+import { nodeNetwork } from '../../services/runtime/network.ts';
+import { templateNodeConfig } from '../../services/template-builder/full-node.ts';
 import type { KubeObject, P2PoolNode } from '../api/types.ts';
 import { CONFIG_HASH, natsPrefixFor, render, type RenderDefaults } from './node.ts';
 
@@ -109,6 +111,43 @@ test('merged chains: each chain\'s Secret is mounted into the aux pod only, and 
   // Without merged chains there is no auth file and no extra mount.
   const plain = render(minimal(), D, { natsServiceIP: '10.96.0.9' });
   assert.equal(find(plain.objects, 'ConfigMap', 'ltc-config').data['aux.merged-auth'], undefined);
+});
+
+test('several full nodes: every one reaches the template builder\'s node set, each with its own Secret mounted as files', () => {
+  const spec = minimal({ fullNodes: [
+    { rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' }, p2pAddress: '10.96.0.50:19444' },
+    { rpcUrl: 'http://ltc-b.pool.svc/', credentialsSecretRef: { name: 'ltc-b-rpc', usernameKey: 'u', passwordKey: 'p' }, p2pAddress: 'ltc-b.pool.svc:29444' },
+    { rpcUrl: 'http://10.96.0.52:19443', credentialsSecretRef: { name: 'ltc-c-rpc' } },
+  ] });
+  const r = render(spec, D, { natsServiceIP: '10.96.0.9' });
+  const cm = find(r.objects, 'ConfigMap', 'ltc-config');
+  const secretData: Record<string, Record<string, string>> = {
+    'ltc-rpc': { username: 'ua', password: 'pa' }, 'ltc-b-rpc': { u: 'ub', p: 'pb' }, 'ltc-c-rpc': { username: 'uc', password: 'pc' },
+  };
+  const tb = find(r.objects, 'Deployment', 'ltc-template-builder').spec.template.spec;
+  assert.deepEqual(tb.volumes.filter((v: any) => v.secret).map((v: any) => v.secret.secretName), ['ltc-rpc', 'ltc-b-rpc', 'ltc-c-rpc']);
+  const fs: Record<string, string> = {};
+  const c = tb.containers[0];
+  for (const m of c.volumeMounts) {
+    const v = tb.volumes.find((x: any) => x.name === m.name);
+    if (v.configMap) for (const it of v.configMap.items) fs[`${m.mountPath}/${it.path}`] = cm.data[it.key];
+    if (v.secret) for (const it of v.secret.items) fs[`${m.mountPath}/${it.path}`] = secretData[v.secret.secretName]![it.key]!;
+  }
+  assert.ok(!/"p[abc]"|\bp[abc]\b/.test(JSON.stringify(cm.data)), 'no password in the ConfigMap');
+  const parsed = parseArgs(c.args, 'x', (p) => { const f = fs[p]; if (f === undefined) throw new Error(`no ${p}`); return f; });
+  assert.equal(parsed.kind, 'run');
+  if (parsed.kind !== 'run') return;
+  const net = nodeNetwork(parsed.config);
+  const nodes = [parsed.config.fullNode, ...parsed.config.failoverNodes].map((fn) => templateNodeConfig(fn, net));
+  assert.deepEqual(nodes.map((n) => [n.rpcUrl, n.user, n.pass, n.p2p ? n.p2p.port : undefined]), [
+    ['http://10.96.0.50:19443', 'ua', 'pa', 19444],
+    ['http://ltc-b.pool.svc:19443', 'ub', 'pb', 29444],
+    ['http://10.96.0.52:19443', 'uc', 'pc', undefined],
+  ]);
+  // Services that never call a full node see none of the Secrets.
+  for (const s of ['peer-gateway', 'aux', 'web']) {
+    assert.ok(!find(r.objects, 'Deployment', `ltc-${s}`).spec.template.spec.volumes.some((v: any) => /rpc/.test(v.secret?.secretName ?? '')), s);
+  }
 });
 
 test('editing the fee changes the pod templates of only the services that read it', () => {

@@ -3,7 +3,7 @@
 // apply and deletes what it owned but no longer renders. Layout and reasons: docs/operator.md.
 import { createHash } from 'node:crypto';
 import { API_VERSION, KIND, type KubeObject, type P2PoolNode, type WorkloadSpec } from '../api/types.ts';
-import { argsFile, commonArgs, MERGED_AUTH_KEY, mergedAuthFile, PATHS, PORTS, SERVICES, serviceArgs, type ArgsInput, type ServiceName } from './args.ts';
+import { argsFile, commonArgs, fullNodeSecretDir, MERGED_AUTH_KEY, mergedAuthFile, PATHS, PORTS, SERVICES, serviceArgs, type ArgsInput, type ServiceName } from './args.ts';
 import { networkDefaults } from './network.ts';
 
 export const LABELS = {
@@ -132,13 +132,15 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
       { name: 'config', mountPath: PATHS.config, readOnly: true },
       { name: 'data', mountPath: PATHS.data },
     ];
-    const fn = spec.fullNodes[0]!;
     if (usesFullNode(s)) {
-      const ref = fn.credentialsSecretRef;
-      volumes.push({ name: 'full-node', secret: { secretName: ref.name, defaultMode: 0o440, items: [
-        { key: ref.usernameKey ?? 'username', path: 'username' }, { key: ref.passwordKey ?? 'password', path: 'password' },
-      ] } });
-      mounts.push({ name: 'full-node', mountPath: PATHS.fullNodeSecret, readOnly: true });
+      spec.fullNodes.forEach((fn, i) => {
+        const ref = fn.credentialsSecretRef;
+        const vol = i === 0 ? 'full-node' : `full-node-${i}`;
+        volumes.push({ name: vol, secret: { secretName: ref.name, defaultMode: 0o440, items: [
+          { key: ref.usernameKey ?? 'username', path: 'username' }, { key: ref.passwordKey ?? 'password', path: 'password' },
+        ] } });
+        mounts.push({ name: vol, mountPath: fullNodeSecretDir(i), readOnly: true });
+      });
     }
     if (s === 'aux') {
       (spec.mergedMining ?? []).forEach((m, i) => {

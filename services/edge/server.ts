@@ -60,7 +60,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   // A block solution goes two ways at once: through the template builder (all its nodes, RPC and P2P)
   // and straight to this edge's configured full node, retried until one of them answers, so no bus
   // outage or template-builder restart can lose it (docs/bus.md, "Blocks").
-  const direct = fullNodeBlockSubmitter(config.fullNode, net);
+  const directs = [config.fullNode, ...config.failoverNodes].map((fn) => fullNodeBlockSubmitter(fn, net));
   const queue = ctx.mode === 'cluster' ? shareQueueFor(net) : null;
   const sink = new CoreShareSink({
     submitBlock: (block, meta) => inSpan('p2pool.edge', 'block submit', { 'p2pool.block.hash': meta.hash, 'p2pool.block.height': meta.height }, () => {
@@ -68,10 +68,13 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       const viaBuilder = ctx.clients.templateBuilder.SubmitBlock({
         block, blockHash: hexLE(meta.hash), height: meta.height, shareHash: hexLE(meta.hash), origin: `edge/${ctx.instance}`,
       }).then((r) => { answered = true; return r; });
-      direct.submit(block, () => answered).then(
-        (r) => log.info('block submitted to the full node directly', { hash: meta.hash, height: meta.height, node: direct.node, status: r.status, reason: r.reason, attempts: r.attempts }),
-        (e) => log.error('block solution could not be submitted directly', { hash: meta.hash, height: meta.height, node: direct.node, error: (e as Error).message, via_template_builder: answered }),
-      );
+      // Every configured node at once (--bitcoind-failover): one node being down loses nothing.
+      for (const direct of directs) {
+        direct.submit(block, () => answered).then(
+          (r) => log.info('block submitted to the full node directly', { hash: meta.hash, height: meta.height, node: direct.node, status: r.status, reason: r.reason, attempts: r.attempts }),
+          (e) => log.error('block solution could not be submitted directly', { hash: meta.hash, height: meta.height, node: direct.node, error: (e as Error).message, via_template_builder: answered }),
+        );
+      }
       return viaBuilder;
     }),
     // The start of a share's trace: the SubmitShare call (and the sharechain's verify, accept and relay
@@ -241,7 +244,7 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       clearInterval(snapshots);
       await Promise.allSettled(closers.map((c) => c.close()));
       await edge.stop();
-      direct.close();
+      for (const direct of directs) direct.close();
     },
   };
 }

@@ -17,6 +17,8 @@ export interface FullNodeConfig {
   rpcPasswordFile?: string;
   // --bitcoind-config-path: the coin's conf file to read credentials and rpcport from.
   confFile?: string;
+  // --bitcoind-failover ...?credentials-dir=DIR/: read into rpcUser/rpcPassword by the parser.
+  credentialsDir?: string;
 }
 
 export interface NodeConfig {
@@ -43,6 +45,9 @@ export interface NodeConfig {
   externalIp?: string;
   advertise?: boolean;
   fullNode: FullNodeConfig;
+  // --bitcoind-failover URL, repeatable: more full nodes beside fullNode (template builder's node set,
+  // the edge's direct block submission).
+  failoverNodes: FullNodeConfig[];
   // --merged URL, repeatable (services/aux/chains-config.ts); --merged-auth-file: credentials not in the URLs.
   merged: string[];
   mergedAuthFile?: string;

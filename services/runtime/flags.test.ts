@@ -68,6 +68,27 @@ test('RPC credentials from files (a mounted Secret): read, trailing newline drop
   assert.throws(() => parseArgs(['--bitcoind-rpc-user-file', '/s/username'], 'i', (p) => files[p as keyof typeof files]), /needs --bitcoind-rpc-password-file/);
 });
 
+test('--bitcoind-failover: more full nodes, credentials in the URL or from a mounted Secret directory, clear errors', () => {
+  const files = { '/s/b/username': 'bob\n', '/s/b/password': 'b:pw\n' };
+  const c = run(['--bitcoind-address', '10.0.0.1', '--bitcoind-failover', 'http://al%40ice:a%20pw@10.0.0.2:19443/',
+    '--bitcoind-failover', 'http://[fd00::3]:19443/?p2p-port=19444&credentials-dir=/s/b/', 'u', 'p'], files);
+  assert.equal(c.fullNode.host, '10.0.0.1');
+  assert.deepEqual(c.failoverNodes, [
+    { host: '10.0.0.2', rpcPort: 19443, rpcUser: 'al@ice', rpcPassword: 'a pw' },
+    { host: 'fd00::3', rpcPort: 19443, p2pPort: 19444, rpcUser: 'bob', rpcPassword: 'b:pw' },
+  ]);
+  assert.deepEqual(run([]).failoverNodes, []);
+  const bad = (url: string, re: RegExp) => assert.throws(() => parseArgs(['--bitcoind-failover', url], 'i', () => { throw new Error('ENOENT'); }), re);
+  assert.deepEqual(run(['--bitcoind-failover', 'http://node-b/']).failoverNodes, [{ host: 'node-b' }], 'the coin\'s RPC port by default');
+  bad('https://10.0.0.2:1/', /only http/);
+  bad('http://10.0.0.2:1/?foo=1', /unknown parameter foo/);
+  bad('http://10.0.0.2:1/?p2p-port=x', /p2p-port "x"/);
+  bad('http://10.0.0.2:1/?credentials-dir=rel/', /absolute directory/);
+  bad('http://u:secret@10.0.0.2:1/?credentials-dir=/s/', /not both/);
+  bad('http://10.0.0.2:1/?credentials-dir=/none/', /cannot read \/none\/username/);
+  assert.throws(() => parseArgs(['--bitcoind-failover', 'https://u:secret@h/'], 'i'), (e: Error) => e instanceof UsageError && !e.message.includes('secret'));
+});
+
 test('-w PORT alone, --opt=value and -aVALUE forms', () => {
   const c = run(['-w', '9327', '--net=litecoin', '-aLaddr']);
   assert.equal(c.workerPort, 9327);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseMergedUrl } from './merged-chains.ts';
 import { isServiceName, SERVICE_NAMES } from '../bus/contracts.ts';
 import { DEFAULT_PREFIX } from '../bus/subjects.ts';
-import type { NodeConfig } from './config.ts';
+import type { FullNodeConfig, NodeConfig } from './config.ts';
 import { isLogLevel } from './log.ts';
 
 export class UsageError extends Error {
@@ -95,6 +95,7 @@ const OPTIONS: Option[] = [
   { names: ['--bitcoind-rpc-port'], kind: 'port', metavar: 'PORT', group: 'bitcoind', help: "the full node's JSON-RPC port (default: the coin's, read from its conf file if no password is given)", apply: (c, v) => { c.fullNode.rpcPort = Number(v); } },
   { names: ['--bitcoind-p2p-port'], kind: 'port', metavar: 'PORT', group: 'bitcoind', help: "the full node's P2P port (default: the coin's)", apply: (c, v) => { c.fullNode.p2pPort = Number(v); } },
 
+  { names: ['--bitcoind-failover'], kind: 'list', metavar: 'URL', group: 'bitcoind', help: 'another full node, for failover (repeatable): http://[USER:PASS@]HOST[:RPCPORT]/[?p2p-port=PORT][&credentials-dir=DIR/] (DIR holds files username and password, e.g. a mounted Secret); work comes from the best ready node, blocks go to all', apply: (c, v) => { c.failoverNodes.push(parseFailoverNode(v)); } },
   { names: ['--bitcoind-rpc-user-file'], kind: 'string', metavar: 'FILE', group: 'bitcoind', help: "read the full node's RPC user from FILE (e.g. a mounted Secret), instead of a positional argument", apply: (c, v) => { c.fullNode.rpcUserFile = v; } },
   { names: ['--bitcoind-rpc-password-file'], kind: 'string', metavar: 'FILE', group: 'bitcoind', help: "read the full node's RPC password from FILE (e.g. a mounted Secret), instead of a positional argument", apply: (c, v) => { c.fullNode.rpcPasswordFile = v; } },
 
@@ -150,7 +151,7 @@ for (const o of OPTIONS) for (const n of o.names) byName.set(n, o);
 export function defaultConfig(instance: string): NodeConfig {
   return {
     net: 'bitcoin', testnet: false, giveAuthor: 0.5, fee: 0, p2poolNodes: [], maxConns: 40,
-    fullNode: { host: '127.0.0.1' }, merged: [], datadir: '.data', logLevel: 'info',
+    fullNode: { host: '127.0.0.1' }, failoverNodes: [], merged: [], datadir: '.data', logLevel: 'info',
     natsPrefix: DEFAULT_PREFIX, natsReplicas: 1, instance,
     healthHost: '', healthPort: 8081, webHost: '', webPort: 8080, grpcHost: '', grpcPort: 50051,
     shutdownDelay: 0, demoMiner: false, drainWindow: 10,
@@ -257,6 +258,20 @@ export function parseArgs(argv: string[], instance: string, read?: (path: string
     delete c.fullNode.rpcUserFile;
     delete c.fullNode.rpcPasswordFile;
   }
+  for (const fn of c.failoverNodes) {
+    if (fn.credentialsDir === undefined) continue;
+    const readFile = read ?? ((f: string) => readFileSync(f, 'utf8'));
+    const readSecret = (name: string) => {
+      try {
+        return readFile(`${fn.credentialsDir}${name}`).replace(/\r?\n$/, '');
+      } catch (e) {
+        throw new UsageError(`--bitcoind-failover ${fn.host}: cannot read ${fn.credentialsDir}${name}: ${(e as Error).message}`);
+      }
+    };
+    fn.rpcUser = readSecret('username');
+    fn.rpcPassword = readSecret('password');
+    delete fn.credentialsDir;
+  }
   if (c.service && !c.nats) throw new UsageError(`--service ${c.service} runs one service of a cluster and needs --nats URL (without --service, p2pool runs all services in one process)`);
   if (c.netFile && (c.net !== 'bitcoin' || c.testnet)) {
     throw new UsageError('--net-file defines the network; do not combine it with --net or --testnet');
@@ -294,6 +309,37 @@ export function flagForPort(c: NodeConfig, port: number, defaults: { worker: num
   if (port === c.healthPort) return '--health-port';
   if (port === c.grpcPort) return '--grpc-port';
   return null;
+}
+
+/** One --bitcoind-failover URL; credentials from a directory are read after all flags are parsed. */
+export function parseFailoverNode(raw: string): FullNodeConfig {
+  const bad = (why: string) => new UsageError(`--bitcoind-failover: ${why} in "${raw.replace(/\/\/[^@/]*@/, '//***@')}" (expected http://[USER:PASS@]HOST[:RPCPORT]/[?p2p-port=PORT][&credentials-dir=DIR/])`);
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw bad('not a URL');
+  }
+  if (u.protocol !== 'http:') throw bad('only http:// is supported');
+  const extra = [...u.searchParams.keys()].filter((k) => k !== 'p2p-port' && k !== 'credentials-dir');
+  if (extra.length) throw bad(`unknown parameter ${extra.join(', ')}`);
+  const fn: FullNodeConfig = { host: u.hostname.replace(/^\[|\]$/g, ''), ...(u.port ? { rpcPort: Number(u.port) } : {}) };
+  const p2p = u.searchParams.get('p2p-port');
+  if (p2p !== null) {
+    if (!/^\d+$/.test(p2p) || Number(p2p) < 1 || Number(p2p) > 65535) throw bad(`p2p-port "${p2p}" is not a port`);
+    fn.p2pPort = Number(p2p);
+  }
+  const dir = u.searchParams.get('credentials-dir');
+  if (u.username && dir !== null) throw bad('give credentials in the URL or with credentials-dir, not both');
+  if (u.username) {
+    fn.rpcUser = decodeURIComponent(u.username);
+    fn.rpcPassword = decodeURIComponent(u.password);
+  }
+  if (dir !== null) {
+    if (!dir.startsWith('/') || !dir.endsWith('/')) throw bad('credentials-dir must be an absolute directory ending in /');
+    fn.credentialsDir = dir;
+  }
+  return fn;
 }
 
 function check(opt: Option, name: string, value: string): void {

@@ -24,8 +24,9 @@ export type TemplateBuilderLogic = Logic<TemplateBuilderContract>;
 async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
   const net = nodeNetwork(ctx.config);
   const { coin, network } = fullNodeChain(net);
-  const node = templateNodeConfig(ctx.config.fullNode, net);
-  const tb = new TemplateBuilder({ coin, network, nodes: [node] });
+  // --bitcoind-* and every --bitcoind-failover: work from the best ready node, blocks to all of them.
+  const nodes = [ctx.config.fullNode, ...ctx.config.failoverNodes].map((fn) => templateNodeConfig(fn, net));
+  const tb = new TemplateBuilder({ coin, network, nodes });
   // The builder itself, for in-process neighbours (the peer gateway offers peers' block headers to it).
   ctx.local?.provide(LOCAL_TEMPLATE_BUILDER, tb);
   const log = ctx.log;
