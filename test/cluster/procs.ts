@@ -37,7 +37,7 @@ export class P2poolProcess {
     this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => { for (const w of this.#waiters) w(); resolve({ code, signal }); }));
   }
 
-  async waitForLog(pred: (r: LogRecord) => boolean, what: string, ms = 30_000): Promise<LogRecord> {
+  async waitForLog(pred: (r: LogRecord) => boolean, what: string, ms = 90_000): Promise<LogRecord> {
     const end = Date.now() + ms;
     for (;;) {
       const hit = this.logs.find(pred);
