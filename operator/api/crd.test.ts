@@ -24,6 +24,16 @@ test('address patterns accept real addresses of their network and refuse the oth
   }
 });
 
+test('full-node and merged-chain URLs must be http:// (the services speak no TLS)', () => {
+  const props = (p2poolNodeCrd().spec as any).versions[0].schema.openAPIV3Schema.properties.spec.properties;
+  const rpc = new RegExp(props.fullNodes.items.properties.rpcUrl.pattern);
+  const merged = new RegExp(props.mergedMining.items.properties.url.pattern);
+  for (const re of [rpc, merged]) {
+    assert.ok(re.test('http://10.96.0.50:19443'));
+    assert.ok(!re.test('https://10.96.0.50:19443'));
+  }
+});
+
 test('scale subresource drives the edge replicas; printer columns cover the live figures', () => {
   const v = (p2poolNodeCrd() as any).spec.versions[0];
   assert.equal(v.subresources.scale.specReplicasPath, '.spec.edge.replicas');

@@ -78,7 +78,7 @@ export function p2poolNodeCrd(): Record<string, unknown> {
         items: {
           type: 'object', required: ['rpcUrl', 'credentialsSecretRef'],
           properties: {
-            rpcUrl: str({ maxLength: 200, pattern: '^https?://[^/:@\\s]+(:[0-9]{1,5})?/?$', description: 'http://HOST:PORT of the JSON-RPC (no credentials in the URL).' }),
+            rpcUrl: str({ maxLength: 200, pattern: '^http://[^/:@\\s]+(:[0-9]{1,5})?/?$', description: 'http://HOST:PORT of the JSON-RPC (no credentials in the URL).' }),
             credentialsSecretRef: { ...secretRef, description: 'Secret holding the RPC user and password, mounted as files.' },
             p2pAddress: str({ maxLength: 200, pattern: '^[^:/\\s]+:[0-9]{1,5}$', description: 'HOST:PORT of the full node\'s P2P port.' }),
           },
@@ -97,7 +97,7 @@ export function p2poolNodeCrd(): Record<string, unknown> {
       },
       mergedMining: {
         type: 'array', maxItems: 8,
-        items: { type: 'object', required: ['url'], properties: { url: str({ maxLength: 200, pattern: '^https?://[^/@\\s]+/?$' }), credentialsSecretRef: secretRef } },
+        items: { type: 'object', required: ['url'], properties: { url: str({ maxLength: 200, pattern: '^http://[^/@\\s]+/?$' }), credentialsSecretRef: secretRef } },
       },
       nats: {
         type: 'object',

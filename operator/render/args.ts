@@ -30,7 +30,7 @@ export interface ArgsInput {
 const pct = (n: number) => String(n);
 
 export function splitRpcUrl(url: string): { host: string; port?: number } {
-  const m = /^https?:\/\/([^/:]+)(?::(\d+))?\/?$/.exec(url);
+  const m = /^http:\/\/([^/:]+)(?::(\d+))?\/?$/.exec(url);
   if (!m) throw new Error(`fullNodes[].rpcUrl: expected http://HOST:PORT, got "${url}"`);
   return { host: m[1]!, ...(m[2] ? { port: Number(m[2]) } : {}) };
 }
@@ -85,7 +85,8 @@ export function serviceArgs(service: ServiceName, input: ArgsInput): string[] {
       return a;
     }
     case 'edge':
-      return [...workerPort, '--shutdown-delay', '3'];
+      // The edge also sends a block solution straight to every full node (docs/bus.md, "Blocks").
+      return [...workerPort, '--shutdown-delay', '3', ...fullNodeArgs(spec)];
     case 'aux': {
       const a: string[] = [];
       for (const m of spec.mergedMining ?? []) a.push('--merged', m.url);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { extranoncePrefixFor } from '../../services/edge/server.ts';
+import { fullNodeBlockSubmitter } from '../../services/full-node/index.ts';
 import { parseArgs } from '../../services/runtime/flags.ts';
 import { resolveMergedChains } from '../../services/runtime/merged-chains.ts';
 import { nodeNetwork } from '../../services/runtime/network.ts';
@@ -23,6 +24,17 @@ const find = (objs: KubeObject[], kind: string, name: string) => {
   assert.ok(o, `${kind}/${name} rendered`);
   return o as any;
 };
+
+/** What the kubelet would put in a pod's first container's filesystem: its ConfigMap items and each Secret at its mount. */
+function podFiles(pod: any, cm: any, secretData: Record<string, Record<string, string>>): (path: string) => string {
+  const fs: Record<string, string> = {};
+  for (const m of pod.containers[0].volumeMounts) {
+    const v = pod.volumes.find((x: any) => x.name === m.name);
+    if (v.configMap) for (const it of v.configMap.items) fs[`${m.mountPath}/${it.path}`] = cm.data[it.key];
+    if (v.secret) for (const it of v.secret.items) fs[`${m.mountPath}/${it.path}`] = secretData[v.secret.secretName]![it.key]!;
+  }
+  return (p) => { const f = fs[p]; if (f === undefined) throw new Error(`no ${p}`); return f; };
+}
 
 test('with an operator-deployed NATS, only NATS (and the ServiceAccount) is rendered until its Service has an address', () => {
   const r = render(minimal(), D);
@@ -47,7 +59,10 @@ test('a minimal node renders every service, owned, labelled, with credentials on
   const tb = find(r.objects, 'Deployment', 'ltc-template-builder').spec.template.spec;
   assert.deepEqual(tb.volumes.find((v: any) => v.secret)?.secret.secretName, 'ltc-rpc');
   const edgeVols = edge.spec.template.spec.volumes;
-  assert.ok(!edgeVols.some((v: any) => v.secret), 'the edge does not see the full node credentials');
+  assert.deepEqual(edgeVols.filter((v: any) => v.secret).map((v: any) => v.secret.secretName), ['ltc-rpc'], 'the edge submits blocks to the full node itself');
+  for (const s of ['peer-gateway', 'aux', 'web']) {
+    assert.ok(!find(r.objects, 'Deployment', `ltc-${s}`).spec.template.spec.volumes.some((v: any) => v.secret), `${s} does not see the full node credentials`);
+  }
   // Every service's args files parse with the real command line parser.
   const cm = find(r.objects, 'ConfigMap', 'ltc-config');
   for (const s of ['sharechain', 'template-builder', 'peer-gateway', 'edge', 'aux', 'web']) {
@@ -92,16 +107,8 @@ test('merged chains: each chain\'s Secret is mounted into the aux pod only, and 
     const vols = find(r.objects, 'Deployment', `ltc-${s}`).spec.template.spec.volumes;
     assert.ok(!vols.some((v: any) => /doge|nmc/.test(v.secret?.secretName ?? '')), `${s} does not see the merged credentials`);
   }
-  // What the kubelet would put in the aux container's filesystem: the ConfigMap items and each Secret at its mount.
-  const fs: Record<string, string> = {};
-  const secretData: Record<string, Record<string, string>> = { 'doge-rpc': { username: 'dogeuser', password: 'dogepw' }, 'nmc-rpc': { user: 'nmcuser', pass: 'nmcpw' } };
   const c = aux.containers[0];
-  for (const m of c.volumeMounts) {
-    const v = aux.volumes.find((x: any) => x.name === m.name);
-    if (v.configMap) for (const it of v.configMap.items) fs[`${m.mountPath}/${it.path}`] = cm.data[it.key];
-    if (v.secret) for (const it of v.secret.items) fs[`${m.mountPath}/${it.path}`] = secretData[v.secret.secretName]![it.key]!;
-  }
-  const read = (p: string) => { const f = fs[p]; if (f === undefined) throw new Error(`no ${p}`); return f; };
+  const read = podFiles(aux, cm, { 'doge-rpc': { username: 'dogeuser', password: 'dogepw' }, 'nmc-rpc': { user: 'nmcuser', pass: 'nmcpw' } });
   const parsed = parseArgs(c.args, 'x', read);
   assert.equal(parsed.kind, 'run');
   if (parsed.kind !== 'run') return;
@@ -113,6 +120,11 @@ test('merged chains: each chain\'s Secret is mounted into the aux pod only, and 
   assert.equal(find(plain.objects, 'ConfigMap', 'ltc-config').data['aux.merged-auth'], undefined);
 });
 
+/** The Secrets of the three-full-node specs below. */
+const FULL_NODE_SECRETS: Record<string, Record<string, string>> = {
+  'ltc-rpc': { username: 'ua', password: 'pa' }, 'ltc-b-rpc': { u: 'ub', p: 'pb' }, 'ltc-c-rpc': { username: 'uc', password: 'pc' },
+};
+
 test('several full nodes: every one reaches the template builder\'s node set, each with its own Secret mounted as files', () => {
   const spec = minimal({ fullNodes: [
     { rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' }, p2pAddress: '10.96.0.50:19444' },
@@ -121,20 +133,11 @@ test('several full nodes: every one reaches the template builder\'s node set, ea
   ] });
   const r = render(spec, D, { natsServiceIP: '10.96.0.9' });
   const cm = find(r.objects, 'ConfigMap', 'ltc-config');
-  const secretData: Record<string, Record<string, string>> = {
-    'ltc-rpc': { username: 'ua', password: 'pa' }, 'ltc-b-rpc': { u: 'ub', p: 'pb' }, 'ltc-c-rpc': { username: 'uc', password: 'pc' },
-  };
   const tb = find(r.objects, 'Deployment', 'ltc-template-builder').spec.template.spec;
   assert.deepEqual(tb.volumes.filter((v: any) => v.secret).map((v: any) => v.secret.secretName), ['ltc-rpc', 'ltc-b-rpc', 'ltc-c-rpc']);
-  const fs: Record<string, string> = {};
   const c = tb.containers[0];
-  for (const m of c.volumeMounts) {
-    const v = tb.volumes.find((x: any) => x.name === m.name);
-    if (v.configMap) for (const it of v.configMap.items) fs[`${m.mountPath}/${it.path}`] = cm.data[it.key];
-    if (v.secret) for (const it of v.secret.items) fs[`${m.mountPath}/${it.path}`] = secretData[v.secret.secretName]![it.key]!;
-  }
   assert.ok(!/"p[abc]"|\bp[abc]\b/.test(JSON.stringify(cm.data)), 'no password in the ConfigMap');
-  const parsed = parseArgs(c.args, 'x', (p) => { const f = fs[p]; if (f === undefined) throw new Error(`no ${p}`); return f; });
+  const parsed = parseArgs(c.args, 'x', podFiles(tb, cm, FULL_NODE_SECRETS));
   assert.equal(parsed.kind, 'run');
   if (parsed.kind !== 'run') return;
   const net = nodeNetwork(parsed.config);
@@ -148,6 +151,32 @@ test('several full nodes: every one reaches the template builder\'s node set, ea
   for (const s of ['peer-gateway', 'aux', 'web']) {
     assert.ok(!find(r.objects, 'Deployment', `ltc-${s}`).spec.template.spec.volumes.some((v: any) => /rpc/.test(v.secret?.secretName ?? '')), s);
   }
+});
+
+test('the edge submits a block solution straight to every spec full node, each with its own credentials from its mounted Secret', () => {
+  const spec = minimal({ fullNodes: [
+    { rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' } },
+    { rpcUrl: 'http://ltc-b.pool.svc/', credentialsSecretRef: { name: 'ltc-b-rpc', usernameKey: 'u', passwordKey: 'p' } },
+    { rpcUrl: 'http://10.96.0.52:29443', credentialsSecretRef: { name: 'ltc-c-rpc' } },
+  ] });
+  const r = render(spec, D, { natsServiceIP: '10.96.0.9' });
+  const cm = find(r.objects, 'ConfigMap', 'ltc-config');
+  const edge = find(r.objects, 'StatefulSet', 'ltc-edge').spec.template.spec;
+  const c = edge.containers[0];
+  assert.ok(!c.env?.some((e: any) => e.valueFrom?.secretKeyRef), 'no credential in env');
+  assert.ok(!/\bp[abc]\b/.test(JSON.stringify(cm.data) + JSON.stringify(c.args)), 'no password in the args');
+  const parsed = parseArgs(c.args, 'x', podFiles(edge, cm, FULL_NODE_SECRETS));
+  assert.equal(parsed.kind, 'run');
+  if (parsed.kind !== 'run') return;
+  assert.equal(parsed.config.service, 'edge');
+  const net = nodeNetwork(parsed.config);
+  // The same node list services/edge/server.ts builds its direct submitters from.
+  const nodes = [parsed.config.fullNode, ...parsed.config.failoverNodes];
+  const submitters = nodes.map((fn) => fullNodeBlockSubmitter(fn, net));
+  try {
+    assert.deepEqual(submitters.map((x) => x.node), ['10.96.0.50:19443', 'ltc-b.pool.svc:19443', '10.96.0.52:29443']);
+  } finally { for (const x of submitters) x.close(); }
+  assert.deepEqual(nodes.map((n) => [n.rpcUser, n.rpcPassword]), [['ua', 'pa'], ['ub', 'pb'], ['uc', 'pc']]);
 });
 
 test('editing the fee changes the pod templates of only the services that read it', () => {

@@ -112,7 +112,7 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
       default: return spec[s] ?? {};
     }
   };
-  const usesFullNode = (s: ServiceName) => s === 'template-builder' || (s === 'sharechain' && !spec.payoutAddress);
+  const usesFullNode = (s: ServiceName) => s === 'template-builder' || s === 'edge' || (s === 'sharechain' && !spec.payoutAddress);
   const containerPorts: Record<ServiceName, { name: string; containerPort: number }[]> = {
     sharechain: [], 'template-builder': [], aux: [],
     'peer-gateway': [{ name: 'p2p', containerPort: net.p2pPort }],
