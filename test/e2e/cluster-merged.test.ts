@@ -63,6 +63,8 @@ test('cluster: the aux process merge-mines two chains for the edge process over 
     await eventually(async () => {
       assert.ok(doge.accepted.length >= 1 && nmc.accepted.length >= 1, `doge ${doge.submissions.length}, nmc ${nmc.submissions.length} submissions`);
     }, 'an aux block accepted by each stand-in', 120_000);
+    // In the cluster a share's answer waits for the share queue: the miner may hear it after the aux blocks.
+    await eventually(async () => assert.ok(m.stats().accepted > 0), 'the miner told of an accepted pseudoshare', 30_000);
   } finally {
     await m.stop();
   }

@@ -62,7 +62,8 @@ test('stratum through the edge process: pseudoshares, shares in the sharechain, 
   assert.ok(accepted >= 1);
   // The share went edge → Sharechain.SubmitShare over NATS, the block edge → TemplateBuilder.SubmitBlock.
   assert.ok(procs.get('sharechain')!.logs.some((r) => r.msg === 'share accepted'));
-  assert.ok(procs.get('template-builder')!.logs.some((r) => /^block [0-9a-f]{64}: accepted/.test(r.msg)));
+  // The edge also sends the block straight to its full node, so the template builder may be second: duplicate.
+  assert.ok(procs.get('template-builder')!.logs.some((r) => /^block [0-9a-f]{64}: (accepted|duplicate)/.test(r.msg)));
 });
 
 test('getwork through the edge process: the same', async () => {
@@ -71,8 +72,7 @@ test('getwork through the edge process: the same', async () => {
 });
 
 test('the web process serves the reference endpoints from the sharechain process', async () => {
-  const best = await getJson(webPort, '/web/best_share_hash');
-  assert.match(best.body, /^[0-9a-f]{64}$/);
+  await eventually(async () => assert.match((await getJson(webPort, '/web/best_share_hash')).body, /^[0-9a-f]{64}$/), 'best share on the web', 20_000);
   const payouts = await getJson(webPort, '/current_payouts');
   assert.equal(payouts.status, 200);
   assert.ok(Object.keys(payouts.body).length >= 1);
