@@ -33,7 +33,7 @@ run: setup-run
 	$(NODE) services/cli/main.ts $(ARGS)
 
 ## test: every check CI runs
-test: setup typecheck deps lint unit
+test: setup typecheck deps lint format-check unit
 
 typecheck: node_modules/.stamp
 	tsc -p tsconfig.json

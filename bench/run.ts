@@ -23,6 +23,9 @@ for (const file of findBenches(root)) {
   if (filter && !rel.includes(filter)) continue;
   process.stdout.write(`# ${rel}\n`);
   const r = spawnSync(process.execPath, ['--expose-gc', file], { stdio: 'inherit' });
-  if (r.status !== 0) { failed++; process.stdout.write(`# ${rel} FAILED (exit ${r.status})\n`); }
+  if (r.status !== 0) {
+    failed++;
+    process.stdout.write(`# ${rel} FAILED (exit ${r.status})\n`);
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -21,7 +21,12 @@ import { Reconciler } from './controller/reconciler.ts';
 
 const VERSION = process.env.P2POOL_VERSION ?? '0.1.0';
 
-export interface OperatorFlags { namespace?: string; leaseNamespace?: string; healthPort: number; workers: number }
+export interface OperatorFlags {
+  namespace?: string;
+  leaseNamespace?: string;
+  healthPort: number;
+  workers: number;
+}
 
 export function parseOperatorArgs(argv: string[]): OperatorFlags {
   const f: OperatorFlags = { healthPort: 8081, workers: 2 };
@@ -49,8 +54,28 @@ function leaseStore(client: KubeClient, namespace: string, name: string): LeaseS
   const conflict = (e: unknown) => e instanceof KubeError && e.code === 409;
   return {
     get: () => client.getOrNull<Lease>(path),
-    create: (l) => client.call('POST', resourcePath('coordination.k8s.io/v1', 'Lease', namespace), { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...l }).then(() => true, (e) => { if (conflict(e)) return false; throw e; }),
-    replace: (l) => client.call('PUT', path, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...l }).then(() => true, (e) => { if (conflict(e)) return false; throw e; }),
+    create: (l) =>
+      client
+        .call('POST', resourcePath('coordination.k8s.io/v1', 'Lease', namespace), {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          ...l,
+        })
+        .then(
+          () => true,
+          (e) => {
+            if (conflict(e)) return false;
+            throw e;
+          },
+        ),
+    replace: (l) =>
+      client.call('PUT', path, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...l }).then(
+        () => true,
+        (e) => {
+          if (conflict(e)) return false;
+          throw e;
+        },
+      ),
   };
 }
 
@@ -81,7 +106,9 @@ async function main(): Promise<number> {
   const duration = meter.createHistogram('p2pool_operator_reconcile_seconds', { description: 'reconcile duration', unit: 's' });
   const queue = new WorkQueue({ baseDelayMs: 200, maxDelayMs: 60_000 });
   let leading = false;
-  meter.createObservableGauge('p2pool_operator_leader', { description: '1 while this replica leads' }).addCallback((r) => r.observe(leading ? 1 : 0));
+  meter
+    .createObservableGauge('p2pool_operator_leader', { description: '1 while this replica leads' })
+    .addCallback((r) => r.observe(leading ? 1 : 0));
   meter.createObservableGauge('p2pool_operator_queue_depth', { description: 'keys waiting' }).addCallback((r) => r.observe(queue.length));
 
   const ns = flags.namespace;
@@ -96,10 +123,16 @@ async function main(): Promise<number> {
     const [group, plural] = [p.slice(0, p.lastIndexOf('/')), p.slice(p.lastIndexOf('/') + 1)];
     const base = group === 'v1' ? '/api/v1' : `/apis/${group}`;
     const path = ns ? `${base}/namespaces/${ns}/${plural}` : `${base}/${plural}`;
-    return watch<any>(kc, client, path, (o) => {
-      const ref = (o.metadata?.ownerReferences ?? []).find((r: any) => r.controller && r.kind === KIND);
-      if (ref) enqueue({ metadata: { namespace: o.metadata.namespace, name: ref.name } });
-    }, { labelSelector: `${LABELS.managedBy}=${MANAGED_BY}`, log: logErr });
+    return watch<any>(
+      kc,
+      client,
+      path,
+      (o) => {
+        const ref = (o.metadata?.ownerReferences ?? []).find((r: any) => r.controller && r.kind === KIND);
+        if (ref) enqueue({ metadata: { namespace: o.metadata.namespace, name: ref.name } });
+      },
+      { labelSelector: `${LABELS.managedBy}=${MANAGED_BY}`, log: logErr },
+    );
   });
 
   const recorder = new EventRecorder(client, 'p2pool-operator', identity, (m, f) => log.warn(m, f));
@@ -127,7 +160,12 @@ async function main(): Promise<number> {
   };
 
   const leaseNs = flags.leaseNamespace ?? process.env.POD_NAMESPACE ?? 'default';
-  const elector = new LeaderElector({ store: leaseStore(client, leaseNs, 'p2pool-operator'), namespace: leaseNs, name: 'p2pool-operator', identity });
+  const elector = new LeaderElector({
+    store: leaseStore(client, leaseNs, 'p2pool-operator'),
+    namespace: leaseNs,
+    name: 'p2pool-operator',
+    identity,
+  });
   const health = await startHealthServer('0.0.0.0', flags.healthPort, {
     live: () => ({ ok: true, detail: { identity, leading } }),
     // Ready once the caches are filled: a standby replica is ready too (it takes over at once).
@@ -140,7 +178,9 @@ async function main(): Promise<number> {
     },
   });
   let cachesSynced = false;
-  Promise.all([nodes.synced, ...owned.map((w) => w.synced)]).then(() => { cachesSynced = true; });
+  Promise.all([nodes.synced, ...owned.map((w) => w.synced)]).then(() => {
+    cachesSynced = true;
+  });
 
   let stopping = false;
   const stop = async (code: number) => {
@@ -157,22 +197,33 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => void stop(0));
 
   log.info('campaigning for leadership', { lease: `${leaseNs}/p2pool-operator`, watch: ns ?? 'all namespaces' });
-  await elector.run(() => {
-    leading = true;
-    log.info('leading');
-    for (let i = 0; i < flags.workers; i++) void worker();
-    void nodes.synced.then(() => { for (const n of nodes.list()) enqueue(n); });
-  }, () => {
-    leading = false;
-    log.error('lost leadership; exiting so a fresh process campaigns again');
-    void stop(1);
-  }, (m, e) => logErr(m, e));
+  await elector.run(
+    () => {
+      leading = true;
+      log.info('leading');
+      for (let i = 0; i < flags.workers; i++) void worker();
+      void nodes.synced.then(() => {
+        for (const n of nodes.list()) enqueue(n);
+      });
+    },
+    () => {
+      leading = false;
+      log.error('lost leadership; exiting so a fresh process campaigns again');
+      void stop(1);
+    },
+    (m, e) => logErr(m, e),
+  );
   return 0;
 }
 
 if (import.meta.main) {
-  main().then((code) => { if (code !== 0) process.exit(code); }, (e) => {
-    process.stderr.write(`p2pool-operator: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  });
+  main().then(
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+    (e) => {
+      process.stderr.write(`p2pool-operator: ${(e as Error).stack ?? e}\n`);
+      process.exit(1);
+    },
+  );
 }

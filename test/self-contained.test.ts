@@ -21,7 +21,13 @@ function sources(dir: string): string[] {
 test('no source or test reads a shared/ folder beside the clone', () => {
   const outside = /['"`/]shared\/(vectors|fixtures|spec)|\.\.\/\.\.\/\.\.\/shared|'shared', '(vectors|fixtures)'/;
   const found = ['services', 'test', 'bench', 'operator']
-    .flatMap((d) => { try { return sources(join(root, d)); } catch { return []; } })
+    .flatMap((d) => {
+      try {
+        return sources(join(root, d));
+      } catch {
+        return [];
+      }
+    })
     .filter((f) => outside.test(readFileSync(f, 'utf8')))
     .map((f) => relative(root, f));
   assert.deepEqual(found, [], 'read the copies in test/vectors or test/fixtures instead');

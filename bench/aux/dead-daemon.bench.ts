@@ -24,14 +24,23 @@ async function run(label: string | null, withAux: boolean): Promise<void> {
   ws.setWork(s.work);
   ws.setBasis(s.basis);
   if (withAux) {
-    const tree = buildAuxTree([{ chainId: 0x62, hash: 1n }, { chainId: 1, hash: 2n }]);
-    ws.setAuxWork({ auxWorkId: 1n, mmData: encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce }), target: 1n << 240n, mergedTemplate: null });
+    const tree = buildAuxTree([
+      { chainId: 0x62, hash: 1n },
+      { chainId: 1, hash: 2n },
+    ]);
+    ws.setAuxWork({
+      auxWorkId: 1n,
+      mmData: encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce }),
+      target: 1n << 240n,
+      mergedTemplate: null,
+    });
   }
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const times: number[] = [];
   for (let epoch = 0; epoch < 10; epoch++) {
-    if (withAux) ws.setAuxWork({ ...ws.currentAux!, auxWorkId: BigInt(epoch + 2) }); // a new epoch each round
+    if (withAux)
+      ws.setAuxWork({ ...ws.currentAux!, auxWorkId: BigInt(epoch + 2) }); // a new epoch each round
     else ws.setBasis({ ...s.basis, basisId: epoch + 2, staleInfo: epoch % 2 });
     ws.getJobTemplate({ payoutAddress: addresses[0]!, desiredShareTarget: null }); // the epoch's prepare
     for (let i = 1; i <= 100; i++) {
@@ -53,16 +62,33 @@ await run(null, false); // warm-up (JIT), not reported
 await run('no_aux', false);
 
 // A port that refuses (nothing listens) and a server that accepts and never answers.
-const refused = await new Promise<number>((resolve) => { const srv = net.createServer(); srv.listen(0, '127.0.0.1', () => { const p = (srv.address() as net.AddressInfo).port; srv.close(() => resolve(p)); }); });
+const refused = await new Promise<number>((resolve) => {
+  const srv = net.createServer();
+  srv.listen(0, '127.0.0.1', () => {
+    const p = (srv.address() as net.AddressInfo).port;
+    srv.close(() => resolve(p));
+  });
+});
 const sockets: net.Socket[] = [];
-const hung = net.createServer((c) => { sockets.push(c); });
+const hung = net.createServer((c) => {
+  sockets.push(c);
+});
 await new Promise<void>((r) => hung.listen(0, '127.0.0.1', () => r()));
 const hungPort = (hung.address() as net.AddressInfo).port;
 let failures = 0;
 const mm = new MergedMining({
-  chains: resolveMergedChains([`http://u:p@127.0.0.1:${refused}/`, `http://u:p@127.0.0.1:${hungPort}/`]), net: s.net,
-  pollMs: 10, maxBackoffMs: 10, daemonTimeoutMs: 200,
-  log: { info() {}, warn() { failures++; } }, publish() {},
+  chains: resolveMergedChains([`http://u:p@127.0.0.1:${refused}/`, `http://u:p@127.0.0.1:${hungPort}/`]),
+  net: s.net,
+  pollMs: 10,
+  maxBackoffMs: 10,
+  daemonTimeoutMs: 200,
+  log: {
+    info() {},
+    warn() {
+      failures++;
+    },
+  },
+  publish() {},
 });
 mm.start();
 await new Promise((r) => setTimeout(r, 300));
@@ -70,4 +96,9 @@ await run('dead_aux', true);
 await mm.stop();
 for (const c of sockets) c.destroy();
 hung.close();
-process.stderr.write(`# aux pollers: ${mm.statuses().map((x) => `${x.label}: ${x.failures} failures (${x.error})`).join('; ')}; ${failures} warnings logged\n`);
+process.stderr.write(
+  `# aux pollers: ${mm
+    .statuses()
+    .map((x) => `${x.label}: ${x.failures} failures (${x.error})`)
+    .join('; ')}; ${failures} warnings logged\n`,
+);

@@ -17,7 +17,11 @@ export function benchNetwork(pow: 'sha256d' | 'scrypt'): Network {
 export function benchChain(pow: 'sha256d' | 'scrypt'): Buffer[] {
   const dir = join(process.env.P2POOL_CACHE ?? join(homedir(), '.cache', 'p2pool-ts'), 'bench');
   const file = join(dir, `chain-${pow}-${SHARES}-v${VERSION}.hex`);
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim().split('\n').map((l) => Buffer.from(l, 'hex'));
+  if (existsSync(file))
+    return readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => Buffer.from(l, 'hex'));
   mkdirSync(dir, { recursive: true });
   const t = performance.now();
   const { shares } = buildChain(benchNetwork(pow), { count: SHARES, templateTxs: 3000, miners: undefined });

@@ -8,11 +8,17 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 const packed = benchChain('sha256d').map((b) => Buffer.from(b.toString('hex'), 'hex'));
 const net = benchNetwork('sha256d');
-gc(); gc();
+gc();
+gc();
 const before = process.memoryUsage();
 const tracker = new ShareTracker();
-for (const p of packed) { const s = parseWrappedShare(net, p); tracker.add(s); tracker.verified.add(s); }
-gc(); gc();
+for (const p of packed) {
+  const s = parseWrappedShare(net, p);
+  tracker.add(s);
+  tracker.verified.add(s);
+}
+gc();
+gc();
 const after = process.memoryUsage();
 const perShare = (after.heapUsed + after.external + after.arrayBuffers - before.heapUsed - before.external - before.arrayBuffers) / SHARES;
 console.log(`tracker_memory_per_share: ${Math.round(perShare)} bytes`);

@@ -18,7 +18,11 @@ const net = easyNetwork({ chainLength: CHAIN_LENGTH, pow: 'scrypt', lineage: 'V3
 function v36Chain(): Buffer[] {
   const dir = join(process.env.P2POOL_CACHE ?? join(homedir(), '.cache', 'p2pool-ts'), 'bench');
   const file = join(dir, `chain-v36-scrypt-${SHARES}-v${VERSION}.hex`);
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim().split('\n').map((l) => Buffer.from(l, 'hex'));
+  if (existsSync(file))
+    return readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => Buffer.from(l, 'hex'));
   mkdirSync(dir, { recursive: true });
   const t = performance.now();
   const { shares } = buildChain(net, { count: SHARES, templateTxs: 3000, desiredVersion: 36 });
@@ -35,18 +39,24 @@ const packed = v36Chain();
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc) {
   const copies = packed.map((b) => Buffer.from(b.toString('hex'), 'hex'));
-  gc(); gc();
+  gc();
+  gc();
   const before = process.memoryUsage();
   const tracker = new ShareTracker();
-  for (const p of copies) { const s = parseWrappedShare(net, p); tracker.add(s); tracker.verified.add(s); }
-  gc(); gc();
+  for (const p of copies) {
+    const s = parseWrappedShare(net, p);
+    tracker.add(s);
+    tracker.verified.add(s);
+  }
+  gc();
+  gc();
   const after = process.memoryUsage();
-  const perShare = (after.heapUsed + after.external + after.arrayBuffers - before.heapUsed - before.external - before.arrayBuffers) / SHARES;
+  const perShare =
+    (after.heapUsed + after.external + after.arrayBuffers - before.heapUsed - before.external - before.arrayBuffers) / SHARES;
   console.log(`tracker_memory_per_v36_share: ${Math.round(perShare)} bytes`);
   if (tracker.size !== SHARES) throw new Error('tracker lost shares');
   tracker.removeMany([...tracker.nodes.keys()]);
 }
-
 
 const t0 = performance.now();
 let tFull = 0;
@@ -60,4 +70,3 @@ if (failed) throw new Error(`${failed} shares failed verification`);
 console.log(`verify_chain_v36_${SHARES}_scrypt: ${((t1 - t0) / 1000).toFixed(2)} s`);
 console.log(`verify_v36_per_share_growing_window: ${((tFull - t0) / CHAIN_LENGTH).toFixed(2)} ms`);
 console.log(`verify_v36_per_share_full_window: ${((t1 - tFull) / (SHARES - CHAIN_LENGTH)).toFixed(2)} ms`);
-

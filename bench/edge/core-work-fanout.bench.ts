@@ -23,27 +23,57 @@ if (process.argv[2] === 'client') {
   let ready = 0;
   let armed = false;
   let got = 0;
-  const open = (i: number) => new Promise<void>((resolve) => {
-    let first = true;
-    const s = connect({ port, host: '127.0.0.1' });
-    s.on('connect', () => s.write(`{"id":1,"method":"mining.subscribe","params":["bench"]}\n{"id":2,"method":"mining.authorize","params":["${addresses[distinct ? i : 0]}.w${i}","x"]}\n`));
-    s.on('data', (d: Buffer) => {
-      if (d.indexOf(NOTIFY) < 0) return;
-      if (first) { first = false; ready++; resolve(); return; }
-      if (armed && seen[i] === 0) {
-        seen[i] = 1;
-        if (++got === count) { armed = false; process.send!({ lastArrival: wall() }); }
-      }
+  const open = (i: number) =>
+    new Promise<void>((resolve) => {
+      let first = true;
+      const s = connect({ port, host: '127.0.0.1' });
+      s.on('connect', () =>
+        s.write(
+          `{"id":1,"method":"mining.subscribe","params":["bench"]}\n{"id":2,"method":"mining.authorize","params":["${addresses[distinct ? i : 0]}.w${i}","x"]}\n`,
+        ),
+      );
+      s.on('data', (d: Buffer) => {
+        if (d.indexOf(NOTIFY) < 0) return;
+        if (first) {
+          first = false;
+          ready++;
+          resolve();
+          return;
+        }
+        if (armed && seen[i] === 0) {
+          seen[i] = 1;
+          if (++got === count) {
+            armed = false;
+            process.send!({ lastArrival: wall() });
+          }
+        }
+      });
+      s.on('error', () => {
+        if (first) {
+          first = false;
+          resolve();
+        }
+      });
+      sockets.push(s);
     });
-    s.on('error', () => { if (first) { first = false; resolve(); } });
-    sockets.push(s);
-  });
   let next = 0;
-  await Promise.all(Array.from({ length: 100 }, async () => { while (next < count) await open(next++); }));
+  await Promise.all(
+    Array.from({ length: 100 }, async () => {
+      while (next < count) await open(next++);
+    }),
+  );
   process.send!({ ready });
   process.on('message', (m: { cmd: string }) => {
-    if (m.cmd === 'arm') { seen.fill(0); got = 0; armed = true; process.send!({ armed: true }); }
-    if (m.cmd === 'close') { for (const s of sockets) s.destroy(); process.exit(0); }
+    if (m.cmd === 'arm') {
+      seen.fill(0);
+      got = 0;
+      armed = true;
+      process.send!({ armed: true });
+    }
+    if (m.cmd === 'close') {
+      for (const s of sockets) s.destroy();
+      process.exit(0);
+    }
   });
 } else {
   const { EdgeServer, edgeConfigForParent } = await import('../../services/edge/index.ts');
@@ -58,11 +88,23 @@ if (process.argv[2] === 'client') {
     work.setBasis(s.basis);
     const edge = new EdgeServer({
       config: { ...edgeConfigForParent(s.net.PARENT), host: '127.0.0.1', port: 0 },
-      workSource: work, shareSink: { submitBlock() {}, submitShare() {} },
+      workSource: work,
+      shareSink: { submitBlock() {}, submitShare() {} },
     });
     const port = await edge.start();
-    const child = fork(import.meta.filename, ['client', JSON.stringify({ port, count, distinct })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const next = <T>(pred: (m: any) => boolean) => new Promise<T>((res) => { const on = (m: any) => { if (pred(m)) { child.off('message', on); res(m); } }; child.on('message', on); });
+    const child = fork(import.meta.filename, ['client', JSON.stringify({ port, count, distinct })], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const next = <T>(pred: (m: any) => boolean) =>
+      new Promise<T>((res) => {
+        const on = (m: any) => {
+          if (pred(m)) {
+            child.off('message', on);
+            res(m);
+          }
+        };
+        child.on('message', on);
+      });
     const r = await next<{ ready: number }>((m) => 'ready' in m);
     if (r.ready !== count) throw new Error(`only ${r.ready} of ${count} clients ready`);
     const edgeMs: number[] = [];
@@ -73,7 +115,9 @@ if (process.argv[2] === 'client') {
       child.send({ cmd: 'arm' });
       await next((m) => m.armed === true);
       const arrival = next<{ lastArrival: number }>((m) => 'lastArrival' in m);
-      const fan = new Promise<{ ms: number; sessions: number }>((res) => { edge.onFanOut = (f) => res(f); });
+      const fan = new Promise<{ ms: number; sessions: number }>((res) => {
+        edge.onFanOut = (f) => res(f);
+      });
       const pf0 = process.resourceUsage().minorPageFault;
       const t0 = wall();
       work.setBasis({ ...s.basis, staleInfo: i % 2 ? 0 : 253, basisId: i + 2 }); // a new best-share event

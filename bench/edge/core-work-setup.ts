@@ -23,8 +23,20 @@ export interface Setup {
 
 export function basisFor(net: Network, tracker: ShareTracker, best: bigint, basisId: number): WorkBasis {
   return buildWorkBasis({
-    tracker, net, best, blockBits: BLOCK_BITS, basisId, syncState: 'synced', staleInfo: 0, punishAggressively: false,
-    nodeAddress: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0, templateId: 1, localHashRate: null, nowMs: 0,
+    tracker,
+    net,
+    best,
+    blockBits: BLOCK_BITS,
+    basisId,
+    syncState: 'synced',
+    staleInfo: 0,
+    punishAggressively: false,
+    nodeAddress: testAddresses(net, 1)[0]!,
+    workerFeePercent: 0,
+    donationPercent: 0,
+    templateId: 1,
+    localHashRate: null,
+    nowMs: 0,
   });
 }
 

@@ -17,7 +17,9 @@ import { setup, basisFor, median } from './core-work-setup.ts';
 
 const t0 = performance.now();
 const s = setup();
-process.stderr.write(`# set-up: ${s.shares} shares, ${s.miners} miners in the window, ${s.work.transactions.length} template txs (${(s.work.txBytes / 1e6).toFixed(2)} MB), ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+process.stderr.write(
+  `# set-up: ${s.shares} shares, ${s.miners} miners in the window, ${s.work.transactions.length} template txs (${(s.work.txBytes / 1e6).toFixed(2)} MB), ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+);
 
 function fresh(mode: 'fast' | 'core' = 'fast'): CoreWorkSource {
   const ws = new CoreWorkSource({ net: s.net, mode });
@@ -105,9 +107,17 @@ for (const n of [1000, 10_000]) {
   f.setBasis({ ...s.basis, staleInfo: 253 }); // a new epoch on the same chain
   f.getJobTemplate({ payoutAddress: addresses[0]!, desiredShareTarget: null });
   // Array buffers of the dropped epoch are freed by a background task: let it run before measuring.
-  const settle = async () => { for (let k = 0; k < 3; k++) { (globalThis as { gc?: () => void }).gc?.(); await new Promise((r) => setTimeout(r, 20)); } };
+  const settle = async () => {
+    for (let k = 0; k < 3; k++) {
+      (globalThis as { gc?: () => void }).gc?.();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
   await settle();
-  const mem = () => { const m = process.memoryUsage(); return m.heapUsed + m.external; };
+  const mem = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
   const m0 = mem();
   a = performance.now();
   for (let i = 0; i < n; i++) f.getJobTemplate({ payoutAddress: addresses[i]!, desiredShareTarget: null });
@@ -124,17 +134,39 @@ for (const n of [1000, 10_000]) {
   let root = sha256d(coinbase);
   for (const b of job.merkleBranch) root = sha256d(Buffer.concat([root, b]));
   const header = Buffer.alloc(80);
-  header.writeUInt32LE(job.version, 0); job.prevHash.copy(header, 4); root.copy(header, 36);
-  header.writeUInt32LE(job.ntime, 68); header.writeUInt32LE(job.bits, 72);
+  header.writeUInt32LE(job.version, 0);
+  job.prevHash.copy(header, 4);
+  root.copy(header, 36);
+  header.writeUInt32LE(job.ntime, 68);
+  header.writeUInt32LE(job.bits, 72);
   const pow = powHash(s.net, header);
   const shareTimes: number[] = [];
   const blockTimes: number[] = [];
   let built: Share | null = null;
   let blockBytes = 0;
-  const sink = new CoreShareSink({ submitBlock: (b) => { blockBytes = b.length; }, submitShare: () => {}, onShare: (sh) => { built = sh; } });
+  const sink = new CoreShareSink({
+    submitBlock: (b) => {
+      blockBytes = b.length;
+    },
+    submitShare: () => {},
+    onShare: (sh) => {
+      built = sh;
+    },
+  });
   const sol: Solution = {
-    template: { ...job, shareTarget: 1n << 256n }, header, coinbase, coinbaseNonce: nonce8, powHash: pow, isBlock: true, isShare: true, isAux: false,
-    doa: false, username: 'bench', payoutAddress: null, worker: '', receivedAt: Date.now(),
+    template: { ...job, shareTarget: 1n << 256n },
+    header,
+    coinbase,
+    coinbaseNonce: nonce8,
+    powHash: pow,
+    isBlock: true,
+    isShare: true,
+    isAux: false,
+    doa: false,
+    username: 'bench',
+    payoutAddress: null,
+    worker: '',
+    receivedAt: Date.now(),
   };
   for (let i = 0; i < 7; i++) {
     let a = performance.now();

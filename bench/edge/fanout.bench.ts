@@ -18,9 +18,17 @@ function median(xs: number[]): number {
 async function run(distinctUsers: boolean, label: string): Promise<void> {
   const server = start(new URL('./procs/edge-server.ts', import.meta.url), {}, { cpu: 0 });
   const { port } = await server.next<{ port: number }>((m) => m.ready === true);
-  const client = start(new URL('./procs/idle-clients.ts', import.meta.url), {
-    port, count: N, localAddress: '127.0.0.2', distinctUsers, concurrency: 200,
-  }, { cpu: 1 });
+  const client = start(
+    new URL('./procs/idle-clients.ts', import.meta.url),
+    {
+      port,
+      count: N,
+      localAddress: '127.0.0.2',
+      distinctUsers,
+      concurrency: 200,
+    },
+    { cpu: 1 },
+  );
   const r = await client.next<{ ready: number; failed: number }>((m) => 'failed' in m);
   if (r.ready !== N) throw new Error(`only ${r.ready} of ${N} connections ready`);
   const serverMs: number[] = [];

@@ -29,7 +29,11 @@ let failed = 0;
 let at = { ...base, connections: 0 };
 for (let i = 0; i < nClients; i++) {
   const c = start(new URL('./procs/idle-clients.ts', import.meta.url), {
-    port, count: Math.min(STEP, serverMax - i * STEP), localAddress: `127.0.0.${2 + i}`, distinctUsers: false, concurrency: 200,
+    port,
+    count: Math.min(STEP, serverMax - i * STEP),
+    localAddress: `127.0.0.${2 + i}`,
+    distinctUsers: false,
+    concurrency: 200,
   });
   clients.push(c);
   const r = await c.next<{ ready: number; failed: number }>((m) => 'failed' in m);

@@ -13,12 +13,20 @@ import { start } from './procs/spawn.ts';
 async function load(label: string, conns: number, window: number, rate?: number): Promise<void> {
   const server = start(new URL('./procs/edge-server.ts', import.meta.url), {}, { cpu: 0 });
   const { port } = await server.next<{ port: number }>((m) => m.ready === true);
-  const client = start(new URL('./procs/submit-client.ts', import.meta.url), { port, conns, window, rate, warmupMs: 2000, measureMs: 8000 }, { cpu: 1 });
+  const client = start(
+    new URL('./procs/submit-client.ts', import.meta.url),
+    { port, conns, window, rate, warmupMs: 2000, measureMs: 8000 },
+    { cpu: 1 },
+  );
   setTimeout(() => server.send({ cmd: 'record' }), 2000);
-  const r = await client.next<{ rate: number; ok: number; errors: number; p50: number; p99: number; max: number; firstError: string }>((m) => 'rate' in m);
+  const r = await client.next<{ rate: number; ok: number; errors: number; p50: number; p99: number; max: number; firstError: string }>(
+    (m) => 'rate' in m,
+  );
   if (r.firstError) console.log(`# first rejected reply: ${r.firstError}`);
   server.send({ cmd: 'stats' });
-  const st = await server.next<{ chunkP50: number; chunkP99: number; chunkMax: number; chunks: number; submits: number }>((m) => 'accepted' in m);
+  const st = await server.next<{ chunkP50: number; chunkP99: number; chunkMax: number; chunks: number; submits: number }>(
+    (m) => 'accepted' in m,
+  );
   console.log(`edge_submits_${label}_per_second: ${Math.round(r.rate)} submits/s`);
   console.log(`edge_submits_${label}_latency_p50: ${r.p50.toFixed(2)} ms`);
   console.log(`edge_submits_${label}_latency_p99: ${r.p99.toFixed(2)} ms`);

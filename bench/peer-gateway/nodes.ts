@@ -12,7 +12,9 @@ export interface BenchNode {
 }
 
 /** The chain's clock, advanced by the benches as they mine (shares stamped > now + 600 s are invalid). */
-export interface Clock { now: number }
+export interface Clock {
+  now: number;
+}
 
 export function loadBenchChain(): { net: Network; shares: Share[]; clock: Clock } {
   const net = { ...benchNetwork('sha256d'), BOOTSTRAP_ADDRS: [] };
@@ -20,13 +22,27 @@ export function loadBenchChain(): { net: Network; shares: Share[]; clock: Clock 
   return { net, shares, clock: { now: shares[shares.length - 1]!.timestamp + 60 } };
 }
 
-export async function startBenchNode(net: Network, time: Clock, opts: Partial<PeerGatewayOptions> = {}, preload?: Share[], salt = 1): Promise<BenchNode> {
+export async function startBenchNode(
+  net: Network,
+  time: Clock,
+  opts: Partial<PeerGatewayOptions> = {},
+  preload?: Share[],
+  salt = 1,
+): Promise<BenchNode> {
   const clock = () => time.now;
   const chain = new MiniSharechain(net, { now: clock, salt });
   if (preload) chain.load(preload);
   const gw = new PeerGateway({
-    net, source: chain, port: 0, listen: ['127.0.0.1'], bootstrap: false, now: clock, maxIncomingPerGroup: 64, advertise: false,
-    ...opts, timings: { connectIntervalMs: 50, downloadIdleMs: 50, ...opts.timings },
+    net,
+    source: chain,
+    port: 0,
+    listen: ['127.0.0.1'],
+    bootstrap: false,
+    now: clock,
+    maxIncomingPerGroup: 64,
+    advertise: false,
+    ...opts,
+    timings: { connectIntervalMs: 50, downloadIdleMs: 50, ...opts.timings },
   });
   chain.attach(gw);
   await gw.start();

@@ -15,8 +15,16 @@ await waitFor(() => a.gw.peers().length === 1 && b.gw.peers().length === 2 && c.
 const arrivedB = new Map<bigint, number>();
 const relayedB = new Map<bigint, number>();
 const arrivedC = new Map<bigint, number>();
-b.gw.on('shares', (e: SharesEvent) => { const t = performance.now(); for (const s of e.shares) { arrivedB.set(s.hash, e.receivedAt); relayedB.set(s.hash, t); } });
-c.gw.on('shares', (e: SharesEvent) => { for (const s of e.shares) arrivedC.set(s.hash, e.receivedAt); });
+b.gw.on('shares', (e: SharesEvent) => {
+  const t = performance.now();
+  for (const s of e.shares) {
+    arrivedB.set(s.hash, e.receivedAt);
+    relayedB.set(s.hash, t);
+  }
+});
+c.gw.on('shares', (e: SharesEvent) => {
+  for (const s of e.shares) arrivedC.set(s.hash, e.receivedAt);
+});
 
 const relay: number[] = [];
 const hop: number[] = [];

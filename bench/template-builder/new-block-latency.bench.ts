@@ -16,9 +16,15 @@ function quantile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
-async function measure(label: string, coin: 'litecoin' | 'bitcoin', node: { rpcUrl: string; user: string; pass: string; p2pPort: number; rpc: RpcClient }, longPoll = true): Promise<void> {
+async function measure(
+  label: string,
+  coin: 'litecoin' | 'bitcoin',
+  node: { rpcUrl: string; user: string; pass: string; p2pPort: number; rpc: RpcClient },
+  longPoll = true,
+): Promise<void> {
   const tb = new TemplateBuilder({
-    coin, network: 'regtest',
+    coin,
+    network: 'regtest',
     nodes: [{ rpcUrl: node.rpcUrl, user: node.user, pass: node.pass, p2p: { host: '127.0.0.1', port: node.p2pPort }, longPoll }],
   });
   tb.start();
@@ -30,14 +36,20 @@ async function measure(label: string, coin: 'litecoin' | 'bitcoin', node: { rpcU
     const work = tb.currentWork!;
     const solved = mineBlock(work, pow, { payoutScript: regtestScript(), extraNonce: i });
     const published = new Promise<WorkEvent>((resolve) => {
-      const on = (ev: WorkEvent) => { if (ev.work.previousBlockHex === solved.hash) { tb.off('work', on); resolve(ev); } };
+      const on = (ev: WorkEvent) => {
+        if (ev.work.previousBlockHex === solved.hash) {
+          tb.off('work', on);
+          resolve(ev);
+        }
+      };
       tb.on('work', on);
     });
     const t0 = performance.now();
     const answer = await node.rpc.call('submitblock', [solved.block.toString('hex')]);
     if (answer !== null) throw new Error(`${label}: block refused: ${answer}`);
     const ev = await published;
-    if (i >= 10) { // the first rounds warm up the JIT and the sockets
+    if (i >= 10) {
+      // the first rounds warm up the JIT and the sockets
       lat.push(ev.publishedAt - t0);
       reasons[ev.reason] = (reasons[ev.reason] ?? 0) + 1;
     }

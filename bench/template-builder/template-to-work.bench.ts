@@ -10,7 +10,9 @@ const N = 3000;
 const coin = coinParams('litecoin', 'regtest');
 
 function sha256dHex(b: Buffer): string {
-  return hash('sha256', hash('sha256', b, 'buffer'), 'buffer').reverse().toString('hex');
+  return hash('sha256', hash('sha256', b, 'buffer'), 'buffer')
+    .reverse()
+    .toString('hex');
 }
 
 function makeTemplate(): { json: string; bytes: number } {
@@ -20,9 +22,13 @@ function makeTemplate(): { json: string; bytes: number } {
     // About 333 bytes each: 1-2 segwit inputs, 2 outputs, a 72-byte signature and a pubkey per input.
     const nIn = i % 3 === 0 ? 2 : 1;
     const tx: Tx = {
-      version: 2, flag: 1,
+      version: 2,
+      flag: 1,
       inputs: Array.from({ length: nIn }, () => ({
-        prevHash: BigInt('0x' + randomBytes(32).toString('hex')), prevIndex: i % 4, script: Buffer.alloc(0), sequence: 0xfffffffd,
+        prevHash: BigInt('0x' + randomBytes(32).toString('hex')),
+        prevIndex: i % 4,
+        script: Buffer.alloc(0),
+        sequence: 0xfffffffd,
         witness: [randomBytes(72), randomBytes(33)],
       })),
       outputs: [
@@ -36,17 +42,37 @@ function makeTemplate(): { json: string; bytes: number } {
     const stripped = encodeTx(tx, false);
     bytes += full.length;
     txs.push({
-      data: full.toString('hex'), txid: sha256dHex(stripped), hash: sha256dHex(full), depends: [],
-      fee: 1000 + i, sigops: 1, weight: stripped.length * 3 + full.length,
+      data: full.toString('hex'),
+      txid: sha256dHex(stripped),
+      hash: sha256dHex(full),
+      depends: [],
+      fee: 1000 + i,
+      sigops: 1,
+      weight: stripped.length * 3 + full.length,
     });
   }
   const fees = txs.reduce((s, t) => s + t.fee, 0);
   const gbt = {
-    capabilities: ['proposal'], version: 536870912, rules: ['csv', '!segwit', 'taproot'], vbavailable: {}, vbrequired: 0,
-    previousblockhash: randomBytes(32).toString('hex'), transactions: txs, coinbaseaux: {},
-    coinbasevalue: 5_000_000_000 + fees, longpollid: 'x', target: '7fffff0000000000000000000000000000000000000000000000000000000000',
-    mintime: 1795253458, mutable: ['time', 'transactions', 'prevblock'], noncerange: '00000000ffffffff',
-    sigoplimit: 80000, sizelimit: 4000000, weightlimit: 4000000, curtime: 1795253458, bits: '207fffff', height: 102,
+    capabilities: ['proposal'],
+    version: 536870912,
+    rules: ['csv', '!segwit', 'taproot'],
+    vbavailable: {},
+    vbrequired: 0,
+    previousblockhash: randomBytes(32).toString('hex'),
+    transactions: txs,
+    coinbaseaux: {},
+    coinbasevalue: 5_000_000_000 + fees,
+    longpollid: 'x',
+    target: '7fffff0000000000000000000000000000000000000000000000000000000000',
+    mintime: 1795253458,
+    mutable: ['time', 'transactions', 'prevblock'],
+    noncerange: '00000000ffffffff',
+    sigoplimit: 80000,
+    sizelimit: 4000000,
+    weightlimit: 4000000,
+    curtime: 1795253458,
+    bits: '207fffff',
+    height: 102,
   };
   return { json: JSON.stringify(gbt), bytes };
 }

@@ -11,11 +11,25 @@ const before = process.memoryUsage().heapUsed;
 const db = newHistory();
 // One sample per bin of the finest view over the longest span would take millions of samples; instead
 // one sample in every bin of every view: each view's bins are filled once.
-const miners = (i: number) => Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`rltc1q${String((i * 7 + k) % 5000).padStart(38, '0')}.rig${k}`, 1e6 + k]));
+const miners = (i: number) =>
+  Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`rltc1q${String((i * 7 + k) % 5000).padStart(38, '0')}.rig${k}`, 1e6 + k]));
 const sample = (i: number): Sample => ({
-  localHashRate: 1e9, minerHashRates: miners(i), minerDeadHashRates: miners(i + 1), sharesTotal: i, sharesOrphan: 0, sharesDead: 0, attemptsToShare: 1e6,
-  staleRates: { good: 1e12, orphan: 1e10, doa: 1e9 }, desiredVersionRates: { 35: 1e12, 36: 1e11 }, currentPayout: 0.1,
-  currentPayouts: Object.fromEntries(Object.keys(miners(i)).map((k) => [k.split('.')[0]!, 0.01])), peers: { incoming: 5, outgoing: 8 }, efficiency: 0.99, memoryUsage: 1e8, getworkLatency: 0.05, p2pBytes: null,
+  localHashRate: 1e9,
+  minerHashRates: miners(i),
+  minerDeadHashRates: miners(i + 1),
+  sharesTotal: i,
+  sharesOrphan: 0,
+  sharesDead: 0,
+  attemptsToShare: 1e6,
+  staleRates: { good: 1e12, orphan: 1e10, doa: 1e9 },
+  desiredVersionRates: { 35: 1e12, 36: 1e11 },
+  currentPayout: 0.1,
+  currentPayouts: Object.fromEntries(Object.keys(miners(i)).map((k) => [k.split('.')[0]!, 0.01])),
+  peers: { incoming: 5, outgoing: 8 },
+  efficiency: 0.99,
+  memoryUsage: 1e8,
+  getworkLatency: 0.05,
+  p2pBytes: null,
 });
 const t0 = 1_800_000_000;
 let prev: ShareCounts | undefined;

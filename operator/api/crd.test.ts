@@ -4,11 +4,11 @@ import { test } from 'node:test';
 import { ADDRESS_PATTERNS, p2poolNodeCrd } from './crd.ts';
 import { CRD_PATH, crdYaml } from './crd-file.ts';
 
-test('the chart\'s CRD is the one operator/api/crd.ts generates (make crd)', () => {
+test("the chart's CRD is the one operator/api/crd.ts generates (make crd)", () => {
   assert.equal(readFileSync(CRD_PATH, 'utf8'), crdYaml());
 });
 
-test('address patterns accept real addresses of their network and refuse the others\'', () => {
+test("address patterns accept real addresses of their network and refuse the others'", () => {
   const samples: Record<string, string> = {
     bitcoin: 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4',
     bitcoin_testnet: 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx',
@@ -37,6 +37,8 @@ test('full-node and merged-chain URLs must be http:// (the services speak no TLS
 test('scale subresource drives the edge replicas; printer columns cover the live figures', () => {
   const v = (p2poolNodeCrd() as any).spec.versions[0];
   assert.equal(v.subresources.scale.specReplicasPath, '.spec.edge.replicas');
-  assert.deepEqual(v.additionalPrinterColumns.map((c: any) => c.name),
-    ['Network', 'Version', 'Edges', 'Miners', 'Hashrate', 'Height', 'Peers', 'Share', 'Ready', 'Age']);
+  assert.deepEqual(
+    v.additionalPrinterColumns.map((c: any) => c.name),
+    ['Network', 'Version', 'Edges', 'Miners', 'Hashrate', 'Height', 'Peers', 'Share', 'Ready', 'Age'],
+  );
 });

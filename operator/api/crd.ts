@@ -16,18 +16,24 @@ export const ADDRESS_PATTERNS: Record<string, string> = {
 export const NETWORK_NAMES = [...Object.keys(ADDRESS_PATTERNS), 'custom'];
 
 const str = (extra: Record<string, unknown> = {}) => ({ type: 'string', maxLength: 253, ...extra });
-const int = (minimum?: number, maximum?: number) => ({ type: 'integer', format: 'int32', ...(minimum !== undefined ? { minimum } : {}), ...(maximum !== undefined ? { maximum } : {}) });
+const int = (minimum?: number, maximum?: number) => ({
+  type: 'integer',
+  format: 'int32',
+  ...(minimum !== undefined ? { minimum } : {}),
+  ...(maximum !== undefined ? { maximum } : {}),
+});
 const strMap = { type: 'object', additionalProperties: { type: 'string', maxLength: 4096 }, maxProperties: 64 };
 const resources = {
   type: 'object',
-  description: 'Compute resources of each pod (as a container\'s resources).',
+  description: "Compute resources of each pod (as a container's resources).",
   properties: {
     requests: { type: 'object', additionalProperties: { type: 'string', maxLength: 32, pattern: '^[0-9.]+[a-zA-Z]*$' }, maxProperties: 8 },
     limits: { type: 'object', additionalProperties: { type: 'string', maxLength: 32, pattern: '^[0-9.]+[a-zA-Z]*$' }, maxProperties: 8 },
   },
 };
 const secretRef = {
-  type: 'object', required: ['name'],
+  type: 'object',
+  required: ['name'],
   properties: { name: str(), usernameKey: str({ default: 'username' }), passwordKey: str({ default: 'password' }) },
 };
 const servicePort = (defaultType: string, what: string) => ({
@@ -35,12 +41,16 @@ const servicePort = (defaultType: string, what: string) => ({
   description: `The Service of ${what}.`,
   properties: {
     type: { type: 'string', enum: ['ClusterIP', 'NodePort', 'LoadBalancer'], default: defaultType },
-    port: { ...int(1, 65535), description: 'Service port (default: the network\'s port).' },
+    port: { ...int(1, 65535), description: "Service port (default: the network's port)." },
     nodePort: { ...int(1, 65535), description: 'Fixed node port for NodePort/LoadBalancer.' },
     annotations: strMap,
   },
   'x-kubernetes-validations': [
-    { rule: "!has(self.nodePort) || self.type != 'ClusterIP'", message: 'nodePort needs type NodePort or LoadBalancer', reason: 'FieldValueInvalid' },
+    {
+      rule: "!has(self.nodePort) || self.type != 'ClusterIP'",
+      message: 'nodePort needs type NodePort or LoadBalancer',
+      reason: 'FieldValueInvalid',
+    },
   ],
 });
 const workload = (what: string, maxReplicas = 1, extra: Record<string, unknown> = {}) => ({
@@ -64,40 +74,65 @@ export function p2poolNodeCrd(): Record<string, unknown> {
     required: ['network', 'fullNodes'],
     properties: {
       network: {
-        type: 'string', enum: NETWORK_NAMES,
+        type: 'string',
+        enum: NETWORK_NAMES,
         description: 'The P2Pool network; custom = a network file in a ConfigMap (spec.customNetwork). Immutable.',
-        'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'network is immutable: create a new P2PoolNode for another network', reason: 'FieldValueForbidden' }],
+        'x-kubernetes-validations': [
+          {
+            rule: 'self == oldSelf',
+            message: 'network is immutable: create a new P2PoolNode for another network',
+            reason: 'FieldValueForbidden',
+          },
+        ],
       },
       customNetwork: {
-        type: 'object', required: ['configMapRef'],
-        properties: { configMapRef: { type: 'object', required: ['name'], properties: { name: str(), key: str({ default: 'network.json' }) } } },
+        type: 'object',
+        required: ['configMapRef'],
+        properties: {
+          configMapRef: { type: 'object', required: ['name'], properties: { name: str(), key: str({ default: 'network.json' }) } },
+        },
       },
       fullNodes: {
-        type: 'array', minItems: 1, maxItems: 4,
+        type: 'array',
+        minItems: 1,
+        maxItems: 4,
         description: 'Full nodes (bitcoind/litecoind); the first is used, the others are failover candidates.',
         items: {
-          type: 'object', required: ['rpcUrl', 'credentialsSecretRef'],
+          type: 'object',
+          required: ['rpcUrl', 'credentialsSecretRef'],
           properties: {
-            rpcUrl: str({ maxLength: 200, pattern: '^http://[^/:@\\s]+(:[0-9]{1,5})?/?$', description: 'http://HOST:PORT of the JSON-RPC (no credentials in the URL).' }),
+            rpcUrl: str({
+              maxLength: 200,
+              pattern: '^http://[^/:@\\s]+(:[0-9]{1,5})?/?$',
+              description: 'http://HOST:PORT of the JSON-RPC (no credentials in the URL).',
+            }),
             credentialsSecretRef: { ...secretRef, description: 'Secret holding the RPC user and password, mounted as files.' },
-            p2pAddress: str({ maxLength: 200, pattern: '^[^:/\\s]+:[0-9]{1,5}$', description: 'HOST:PORT of the full node\'s P2P port.' }),
+            p2pAddress: str({ maxLength: 200, pattern: '^[^:/\\s]+:[0-9]{1,5}$', description: "HOST:PORT of the full node's P2P port." }),
           },
         },
       },
-      payoutAddress: str({ maxLength: 100, description: 'Where the node fee and donations of unaddressed work go; empty = the full node\'s wallet.' }),
+      payoutAddress: str({
+        maxLength: 100,
+        description: "Where the node fee and donations of unaddressed work go; empty = the full node's wallet.",
+      }),
       donationPercent: { type: 'number', minimum: 0, maximum: 100, default: 0.5 },
       feePercent: { type: 'number', minimum: 0, maximum: 100, default: 0 },
       p2p: {
         type: 'object',
         properties: {
-          port: { ...int(1, 65535), description: 'P2P port (default: the network\'s).' },
+          port: { ...int(1, 65535), description: "P2P port (default: the network's)." },
           peers: { type: 'array', maxItems: 64, 'x-kubernetes-list-type': 'set', items: str({ maxLength: 200, pattern: '^[^\\s/]+$' }) },
           maxConnections: { ...int(0, 10000), default: 40 },
         },
       },
       mergedMining: {
-        type: 'array', maxItems: 8,
-        items: { type: 'object', required: ['url'], properties: { url: str({ maxLength: 200, pattern: '^http://[^/@\\s]+/?$' }), credentialsSecretRef: secretRef } },
+        type: 'array',
+        maxItems: 8,
+        items: {
+          type: 'object',
+          required: ['url'],
+          properties: { url: str({ maxLength: 200, pattern: '^http://[^/@\\s]+/?$' }), credentialsSecretRef: secretRef },
+        },
       },
       nats: {
         type: 'object',
@@ -111,51 +146,87 @@ export function p2poolNodeCrd(): Record<string, unknown> {
           resources,
         },
       },
-      image: str({ maxLength: 500, description: 'Image of every service (default: the operator\'s own image, at spec.version).' }),
+      image: str({ maxLength: 500, description: "Image of every service (default: the operator's own image, at spec.version)." }),
       imagePullPolicy: { type: 'string', enum: ['Always', 'IfNotPresent', 'Never'], default: 'IfNotPresent' },
       version: str({ maxLength: 128, pattern: '^[A-Za-z0-9._+-]+$' }),
       logLevel: { type: 'string', enum: ['debug', 'info', 'warn', 'error'], default: 'info' },
       sharechain: workload('The sharechain (a singleton: its JetStream store has one writer).'),
       templateBuilder: workload('The template builder.'),
       peerGateway: workload('The P2P peer gateway.', 1, { service: servicePort('ClusterIP', 'the P2P port') }),
-      edge: workload('The stratum edges; `kubectl scale p2poolnode/NAME --replicas=N` sets replicas. Each edge pod owns a distinct extranonce prefix (its StatefulSet ordinal, 8 bits).', 256, {
-        service: servicePort('NodePort', 'the stratum port'),
-        autoscaling: {
-          type: 'object',
-          properties: {
-            enabled: { type: 'boolean', default: false },
-            minReplicas: { ...int(1, 256), default: 1 },
-            maxReplicas: { ...int(1, 256), default: 4 },
-            targetCPUUtilizationPercentage: { ...int(1, 100), default: 70 },
+      edge: workload(
+        'The stratum edges; `kubectl scale p2poolnode/NAME --replicas=N` sets replicas. Each edge pod owns a distinct extranonce prefix (its StatefulSet ordinal, 8 bits).',
+        256,
+        {
+          service: servicePort('NodePort', 'the stratum port'),
+          autoscaling: {
+            type: 'object',
+            properties: {
+              enabled: { type: 'boolean', default: false },
+              minReplicas: { ...int(1, 256), default: 1 },
+              maxReplicas: { ...int(1, 256), default: 4 },
+              targetCPUUtilizationPercentage: { ...int(1, 100), default: 70 },
+            },
+            'x-kubernetes-validations': [
+              {
+                rule: 'self.minReplicas <= self.maxReplicas',
+                message: 'autoscaling.minReplicas must not exceed maxReplicas',
+                reason: 'FieldValueInvalid',
+              },
+            ],
           },
-          'x-kubernetes-validations': [{ rule: 'self.minReplicas <= self.maxReplicas', message: 'autoscaling.minReplicas must not exceed maxReplicas', reason: 'FieldValueInvalid' }],
         },
-      }),
+      ),
       aux: workload('Merged mining (runs when spec.mergedMining lists a chain).'),
       web: workload('The web page, reference JSON and gRPC API.', 16, {
         service: servicePort('ClusterIP', 'the web page'),
         ingress: {
           type: 'object',
           properties: { enabled: { type: 'boolean', default: false }, host: str(), className: str(), annotations: strMap },
-          'x-kubernetes-validations': [{ rule: '!self.enabled || has(self.host)', message: 'web.ingress.host is required when the ingress is enabled', reason: 'FieldValueRequired' }],
+          'x-kubernetes-validations': [
+            {
+              rule: '!self.enabled || has(self.host)',
+              message: 'web.ingress.host is required when the ingress is enabled',
+              reason: 'FieldValueRequired',
+            },
+          ],
         },
       }),
     },
     'x-kubernetes-validations': [
-      { rule: "self.network != 'custom' || has(self.customNetwork)", message: 'network custom needs spec.customNetwork.configMapRef', reason: 'FieldValueRequired' },
-      { rule: "self.network == 'custom' || !has(self.customNetwork)", message: 'spec.customNetwork is only for network custom', reason: 'FieldValueInvalid' },
-      { rule: addressRule(), messageExpression: "'payoutAddress ' + self.payoutAddress + ' is not a valid ' + self.network + ' address'", reason: 'FieldValueInvalid', fieldPath: '.payoutAddress' },
-      { rule: 'self.feePercent + self.donationPercent <= 100', message: 'feePercent + donationPercent must not exceed 100', reason: 'FieldValueInvalid' },
+      {
+        rule: "self.network != 'custom' || has(self.customNetwork)",
+        message: 'network custom needs spec.customNetwork.configMapRef',
+        reason: 'FieldValueRequired',
+      },
+      {
+        rule: "self.network == 'custom' || !has(self.customNetwork)",
+        message: 'spec.customNetwork is only for network custom',
+        reason: 'FieldValueInvalid',
+      },
+      {
+        rule: addressRule(),
+        messageExpression: "'payoutAddress ' + self.payoutAddress + ' is not a valid ' + self.network + ' address'",
+        reason: 'FieldValueInvalid',
+        fieldPath: '.payoutAddress',
+      },
+      {
+        rule: 'self.feePercent + self.donationPercent <= 100',
+        message: 'feePercent + donationPercent must not exceed 100',
+        reason: 'FieldValueInvalid',
+      },
     ],
   };
 
   const condition = {
-    type: 'object', required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
+    type: 'object',
+    required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
     properties: {
-      type: str({ maxLength: 316 }), status: { type: 'string', enum: ['True', 'False', 'Unknown'] },
+      type: str({ maxLength: 316 }),
+      status: { type: 'string', enum: ['True', 'False', 'Unknown'] },
       observedGeneration: { type: 'integer', format: 'int64', minimum: 0 },
       lastTransitionTime: { type: 'string', format: 'date-time' },
-      reason: str({ maxLength: 1024 }), message: str({ maxLength: 32768 }),
+      reason: str({ maxLength: 1024 }),
+      message: str({ maxLength: 32768 }),
     },
   };
   const status = {
@@ -167,20 +238,35 @@ export function p2poolNodeCrd(): Record<string, unknown> {
       edges: {
         type: 'object',
         properties: {
-          replicas: int(0), ready: int(0), readyText: str(), selector: str({ maxLength: 1024 }),
+          replicas: int(0),
+          ready: int(0),
+          readyText: str(),
+          selector: str({ maxLength: 1024 }),
           prefixes: { type: 'array', maxItems: 256, items: int(0, 255) },
         },
       },
       pool: {
         type: 'object',
         properties: {
-          miners: int(0), hashrate: str(), hashrateHps: { type: 'number' }, sharechainHeight: int(0), peers: int(0),
-          shareVersion: int(0), syncProgress: str(),
+          miners: int(0),
+          hashrate: str(),
+          hashrateHps: { type: 'number' },
+          sharechainHeight: int(0),
+          peers: int(0),
+          shareVersion: int(0),
+          syncProgress: str(),
         },
       },
       rollout: {
-        type: 'object', required: ['target', 'from', 'step', 'stepStartedAt'],
-        properties: { target: str(), from: str(), step: int(0, 3), stepStartedAt: { type: 'string', format: 'date-time' }, failed: str({ maxLength: 32768 }) },
+        type: 'object',
+        required: ['target', 'from', 'step', 'stepStartedAt'],
+        properties: {
+          target: str(),
+          from: str(),
+          step: int(0, 3),
+          stepStartedAt: { type: 'string', format: 'date-time' },
+          failed: str({ maxLength: 32768 }),
+        },
       },
     },
   };
@@ -193,27 +279,48 @@ export function p2poolNodeCrd(): Record<string, unknown> {
     spec: {
       group: GROUP,
       scope: 'Namespaced',
-      names: { plural: PLURAL, singular: 'p2poolnode', kind: KIND, listKind: `${KIND}List`, shortNames: ['p2p', 'pn'], categories: ['p2pool'] },
-      versions: [{
-        name: VERSION, served: true, storage: true,
-        schema: { openAPIV3Schema: { type: 'object', required: ['spec'], properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec, status } } },
-        subresources: {
-          status: {},
-          scale: { specReplicasPath: '.spec.edge.replicas', statusReplicasPath: '.status.edges.replicas', labelSelectorPath: '.status.edges.selector' },
+      names: {
+        plural: PLURAL,
+        singular: 'p2poolnode',
+        kind: KIND,
+        listKind: `${KIND}List`,
+        shortNames: ['p2p', 'pn'],
+        categories: ['p2pool'],
+      },
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              required: ['spec'],
+              properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec, status },
+            },
+          },
+          subresources: {
+            status: {},
+            scale: {
+              specReplicasPath: '.spec.edge.replicas',
+              statusReplicasPath: '.status.edges.replicas',
+              labelSelectorPath: '.status.edges.selector',
+            },
+          },
+          additionalPrinterColumns: [
+            col('Network', 'string', '.spec.network'),
+            col('Version', 'string', '.status.version'),
+            col('Edges', 'string', '.status.edges.readyText', { description: 'ready/desired edge pods' }),
+            col('Miners', 'integer', '.status.pool.miners'),
+            col('Hashrate', 'string', '.status.pool.hashrate'),
+            col('Height', 'integer', '.status.pool.sharechainHeight', { description: 'shares in the sharechain' }),
+            col('Peers', 'integer', '.status.pool.peers'),
+            col('Share', 'integer', '.status.pool.shareVersion', { description: 'share version of the best share' }),
+            col('Ready', 'string', '.status.conditions[?(@.type=="Ready")].status', { priority: 1 }),
+            col('Age', 'date', '.metadata.creationTimestamp'),
+          ],
         },
-        additionalPrinterColumns: [
-          col('Network', 'string', '.spec.network'),
-          col('Version', 'string', '.status.version'),
-          col('Edges', 'string', '.status.edges.readyText', { description: 'ready/desired edge pods' }),
-          col('Miners', 'integer', '.status.pool.miners'),
-          col('Hashrate', 'string', '.status.pool.hashrate'),
-          col('Height', 'integer', '.status.pool.sharechainHeight', { description: 'shares in the sharechain' }),
-          col('Peers', 'integer', '.status.pool.peers'),
-          col('Share', 'integer', '.status.pool.shareVersion', { description: 'share version of the best share' }),
-          col('Ready', 'string', '.status.conditions[?(@.type=="Ready")].status', { priority: 1 }),
-          col('Age', 'date', '.metadata.creationTimestamp'),
-        ],
-      }],
+      ],
     },
   };
 }

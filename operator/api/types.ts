@@ -13,10 +13,23 @@ export const FIELD_MANAGER = 'p2pool-operator';
 export const FINALIZER = 'p2pool.dev/jetstream-cleanup';
 
 export type NetworkName =
-  | 'bitcoin' | 'bitcoin_testnet' | 'bitcoin_regtest' | 'litecoin' | 'litecoin_testnet' | 'litecoin_regtest' | 'custom';
+  | 'bitcoin'
+  | 'bitcoin_testnet'
+  | 'bitcoin_regtest'
+  | 'litecoin'
+  | 'litecoin_testnet'
+  | 'litecoin_regtest'
+  | 'custom';
 
-export interface SecretKeyRef { name: string; usernameKey?: string; passwordKey?: string }
-export interface ConfigMapKeyRef { name: string; key?: string }
+export interface SecretKeyRef {
+  name: string;
+  usernameKey?: string;
+  passwordKey?: string;
+}
+export interface ConfigMapKeyRef {
+  name: string;
+  key?: string;
+}
 
 export interface FullNodeSpec {
   /** http://HOST:PORT of the full node's JSON-RPC. */
@@ -49,7 +62,9 @@ export interface EdgeSpec extends WorkloadSpec {
   autoscaling?: { enabled?: boolean; minReplicas?: number; maxReplicas?: number; targetCPUUtilizationPercentage?: number };
 }
 
-export interface GatewaySpec extends WorkloadSpec { service?: ServicePortSpec }
+export interface GatewaySpec extends WorkloadSpec {
+  service?: ServicePortSpec;
+}
 
 export interface WebSpec extends WorkloadSpec {
   service?: ServicePortSpec;
@@ -67,7 +82,10 @@ export interface NatsSpec {
   resources?: ResourcesSpec;
 }
 
-export interface MergedChainSpec { url: string; credentialsSecretRef?: SecretKeyRef }
+export interface MergedChainSpec {
+  url: string;
+  credentialsSecretRef?: SecretKeyRef;
+}
 
 export interface P2PoolNodeSpec {
   network: NetworkName;
@@ -146,6 +164,12 @@ export interface P2PoolNode {
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: unknown[] };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: unknown[];
+  };
   [field: string]: unknown;
 }

@@ -35,10 +35,26 @@ export class EventRecorder implements Recorder {
       this.#recent.set(key, { name, count: 1, at: now.getTime() });
       if (this.#recent.size > 1000) this.#recent.delete(this.#recent.keys().next().value!);
       await this.client.call('POST', resourcePath('v1', 'Event', ns), {
-        apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: ns },
-        involvedObject: { apiVersion: node.apiVersion, kind: node.kind, name: node.metadata.name, namespace: ns, uid: node.metadata.uid, resourceVersion: node.metadata.resourceVersion },
-        type, reason, message, count: 1, firstTimestamp: ts, lastTimestamp: ts,
-        source: { component: this.component }, reportingComponent: this.component, reportingInstance: this.instance,
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name, namespace: ns },
+        involvedObject: {
+          apiVersion: node.apiVersion,
+          kind: node.kind,
+          name: node.metadata.name,
+          namespace: ns,
+          uid: node.metadata.uid,
+          resourceVersion: node.metadata.resourceVersion,
+        },
+        type,
+        reason,
+        message,
+        count: 1,
+        firstTimestamp: ts,
+        lastTimestamp: ts,
+        source: { component: this.component },
+        reportingComponent: this.component,
+        reportingInstance: this.instance,
       });
     };
     send().catch((e) => this.log('event not recorded', { reason, error: (e as Error).message }));

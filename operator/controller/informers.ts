@@ -12,7 +12,10 @@ export interface Watched<T extends KubernetesObject> {
 }
 
 export function watch<T extends KubernetesObject>(
-  kc: KubeConfig, client: KubeClient, path: string, onChange: (obj: T, verb: string) => void,
+  kc: KubeConfig,
+  client: KubeClient,
+  path: string,
+  onChange: (obj: T, verb: string) => void,
   opts: { labelSelector?: string; log?: (msg: string, err?: unknown) => void; maxBackoffMs?: number } = {},
 ): Watched<T> {
   const query = opts.labelSelector ? `?labelSelector=${encodeURIComponent(opts.labelSelector)}` : '';
@@ -20,7 +23,9 @@ export function watch<T extends KubernetesObject>(
   let backoff = 500;
   let stopped = false;
   let markSynced!: () => void;
-  const synced = new Promise<void>((r) => { markSynced = r; });
+  const synced = new Promise<void>((r) => {
+    markSynced = r;
+  });
   for (const verb of ['add', 'update', 'delete'] as const) informer.on(verb, (o) => onChange(o, verb));
   const started = () => {
     backoff = 500;
@@ -31,7 +36,9 @@ export function watch<T extends KubernetesObject>(
     opts.log?.(`watch ${path} failed; restarting in ${backoff} ms`, err);
     const wait = backoff;
     backoff = Math.min(backoff * 2, opts.maxBackoffMs ?? 30_000);
-    setTimeout(() => { if (!stopped) informer.start().then(started, (e) => opts.log?.(`watch ${path} restart failed`, e)); }, wait).unref();
+    setTimeout(() => {
+      if (!stopped) informer.start().then(started, (e) => opts.log?.(`watch ${path} restart failed`, e));
+    }, wait).unref();
   });
   informer.start().then(started, (e) => opts.log?.(`watch ${path} start failed`, e));
   return {

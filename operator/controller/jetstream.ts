@@ -18,8 +18,18 @@ export async function deleteNodeStreams(url: string, prefix: string, token?: str
   });
 }
 
-async function withJsm<T>(url: string, token: string | undefined, fn: (jsm: Awaited<ReturnType<typeof jetstreamManager>>) => Promise<T>): Promise<T> {
-  const nc = await connect({ servers: url.split(','), name: 'p2pool-operator', timeout: 5_000, maxReconnectAttempts: 0, ...(token ? { token } : {}) });
+async function withJsm<T>(
+  url: string,
+  token: string | undefined,
+  fn: (jsm: Awaited<ReturnType<typeof jetstreamManager>>) => Promise<T>,
+): Promise<T> {
+  const nc = await connect({
+    servers: url.split(','),
+    name: 'p2pool-operator',
+    timeout: 5_000,
+    maxReconnectAttempts: 0,
+    ...(token ? { token } : {}),
+  });
   try {
     return await fn(await jetstreamManager(nc));
   } finally {

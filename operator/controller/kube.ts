@@ -21,10 +21,20 @@ const CORE_GROUPS: Record<string, string> = { v1: '/api/v1' };
 
 // Plural resource names of the kinds the operator touches.
 const PLURALS: Record<string, string> = {
-  ConfigMap: 'configmaps', Service: 'services', ServiceAccount: 'serviceaccounts', Secret: 'secrets', Pod: 'pods', Event: 'events',
-  Deployment: 'deployments', StatefulSet: 'statefulsets', PodDisruptionBudget: 'poddisruptionbudgets',
-  HorizontalPodAutoscaler: 'horizontalpodautoscalers', NetworkPolicy: 'networkpolicies', Ingress: 'ingresses',
-  Lease: 'leases', P2PoolNode: 'p2poolnodes',
+  ConfigMap: 'configmaps',
+  Service: 'services',
+  ServiceAccount: 'serviceaccounts',
+  Secret: 'secrets',
+  Pod: 'pods',
+  Event: 'events',
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+  PodDisruptionBudget: 'poddisruptionbudgets',
+  HorizontalPodAutoscaler: 'horizontalpodautoscalers',
+  NetworkPolicy: 'networkpolicies',
+  Ingress: 'ingresses',
+  Lease: 'leases',
+  P2PoolNode: 'p2poolnodes',
 };
 
 export function resourcePath(apiVersion: string, kind: string, namespace?: string, name?: string): string {
@@ -90,7 +100,12 @@ export class KubeClient {
   /** Server-side apply with the operator's field manager; force: the operator owns these fields. */
   apply<T = any>(obj: KubeObject, fieldManager: string, subresource = ''): Promise<T> {
     const path = resourcePath(obj.apiVersion, obj.kind, obj.metadata.namespace, obj.metadata.name) + subresource;
-    return this.call<T>('PATCH', `${path}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`, obj, 'application/apply-patch+yaml');
+    return this.call<T>(
+      'PATCH',
+      `${path}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`,
+      obj,
+      'application/apply-patch+yaml',
+    );
   }
 
   jsonPatch<T = any>(path: string, ops: unknown[]): Promise<T> {

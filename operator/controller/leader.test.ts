@@ -38,7 +38,7 @@ test('two candidates: exactly one leads; the other takes over only after the lea
   assert.equal(await a.tryAcquireOrRenew(), true, 'renewal');
   assert.equal(await b.tryAcquireOrRenew(), false, 'a renewed: b saw a change and restarts its clock');
   t += 14_000;
-  assert.equal(await b.tryAcquireOrRenew(), false, 'not yet expired by b\'s clock');
+  assert.equal(await b.tryAcquireOrRenew(), false, "not yet expired by b's clock");
   t += 2_000;
   assert.equal(await b.tryAcquireOrRenew(), true, 'a stopped renewing: b takes over');
   assert.equal(store.lease!.spec.holderIdentity, 'b');

@@ -56,13 +56,23 @@ export class LeaderElector {
     if (!lease) {
       const ok = await o.store.create({
         metadata: { name: o.name, namespace: o.namespace },
-        spec: { holderIdentity: o.identity, leaseDurationSeconds: o.leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 },
+        spec: {
+          holderIdentity: o.identity,
+          leaseDurationSeconds: o.leaseDurationSeconds,
+          acquireTime: stamp,
+          renewTime: stamp,
+          leaseTransitions: 0,
+        },
       });
       this.#observed = null;
       return (this.#leading = ok);
     }
     const s = lease.spec;
-    const changed = !this.#observed || this.#observed.rv !== lease.metadata.resourceVersion || this.#observed.holder !== s.holderIdentity || this.#observed.renew !== s.renewTime;
+    const changed =
+      !this.#observed ||
+      this.#observed.rv !== lease.metadata.resourceVersion ||
+      this.#observed.holder !== s.holderIdentity ||
+      this.#observed.renew !== s.renewTime;
     if (changed) this.#observed = { rv: lease.metadata.resourceVersion, holder: s.holderIdentity, renew: s.renewTime, at: now };
     const mine = s.holderIdentity === o.identity;
     const expired = !s.holderIdentity || now - this.#observed!.at > (s.leaseDurationSeconds ?? o.leaseDurationSeconds) * 1000;

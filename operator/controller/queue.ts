@@ -55,10 +55,13 @@ export class WorkQueue {
   addAfter(key: string, delayMs: number): void {
     const old = this.#delayed.get(key);
     if (old !== undefined) this.#clearTimer(old);
-    this.#delayed.set(key, this.#setTimer(() => {
-      this.#delayed.delete(key);
-      this.add(key);
-    }, delayMs));
+    this.#delayed.set(
+      key,
+      this.#setTimer(() => {
+        this.#delayed.delete(key);
+        this.add(key);
+      }, delayMs),
+    );
   }
 
   /** The delay the next failure of key will wait: base·2^failures, capped. */

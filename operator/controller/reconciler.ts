@@ -60,7 +60,9 @@ export class Reconciler {
       // test on the resourceVersion: a concurrent writer makes this fail and the key is retried.
       await client.jsonPatch(nodePath, [
         { op: 'test', path: '/metadata/resourceVersion', value: node.metadata.resourceVersion },
-        node.metadata.finalizers ? { op: 'add', path: '/metadata/finalizers/-', value: FINALIZER } : { op: 'add', path: '/metadata/finalizers', value: [FINALIZER] },
+        node.metadata.finalizers
+          ? { op: 'add', path: '/metadata/finalizers/-', value: FINALIZER }
+          : { op: 'add', path: '/metadata/finalizers', value: [FINALIZER] },
       ]);
     }
 
@@ -78,8 +80,15 @@ export class Reconciler {
       if (!rendered.waitingFor) {
         // A version change rolls step by step (render/rollout.ts): what runs now decides what changes.
         const now = (this.#o.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-        plan = planRollout({ objects: rendered.objects, target: rendered.version, observed: await this.#workloads(node), previous: node.status?.rollout, now });
-        if (plan.reason === 'RolloutStepFailed' && node.status?.rollout?.failed !== plan.rollout?.failed) this.#o.recorder.event(node, 'Warning', 'RolloutStepFailed', plan.message.slice(0, 1000));
+        plan = planRollout({
+          objects: rendered.objects,
+          target: rendered.version,
+          observed: await this.#workloads(node),
+          previous: node.status?.rollout,
+          now,
+        });
+        if (plan.reason === 'RolloutStepFailed' && node.status?.rollout?.failed !== plan.rollout?.failed)
+          this.#o.recorder.event(node, 'Warning', 'RolloutStepFailed', plan.message.slice(0, 1000));
         await this.#applyAll(node, plan.objects);
         await this.#prune(node, rendered.objects);
       } else {
@@ -92,20 +101,28 @@ export class Reconciler {
 
     const observed = await this.#observe(node, rendered.edgeSelector);
     const status = computeStatus({
-      node, version: rendered.version, now: (this.#o.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      ...(error ? { error } : {}), ...(rendered.waitingFor ? { waitingFor: rendered.waitingFor } : {}),
-      workloads: observed.workloads, edges: { ...observed.edges, selector: rendered.edgeSelector },
-      ...(observed.pool ? { pool: observed.pool } : {}), ...(observed.poolError ? { poolError: observed.poolError } : {}),
+      node,
+      version: rendered.version,
+      now: (this.#o.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      ...(error ? { error } : {}),
+      ...(rendered.waitingFor ? { waitingFor: rendered.waitingFor } : {}),
+      workloads: observed.workloads,
+      edges: { ...observed.edges, selector: rendered.edgeSelector },
+      ...(observed.pool ? { pool: observed.pool } : {}),
+      ...(observed.poolError ? { poolError: observed.poolError } : {}),
       ...(plan ? { rollout: plan } : {}),
     });
     if (!sameStatus(node.status, status)) {
       const before = node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
       const after = status.conditions?.find((c) => c.type === 'Ready')?.status;
       await client.mergePatch(`${nodePath}/status`, { status });
-      if (before !== after && after === 'True') this.#o.recorder.event(node, 'Normal', 'Ready', status.conditions!.find((c) => c.type === 'Ready')!.message);
+      if (before !== after && after === 'True')
+        this.#o.recorder.event(node, 'Normal', 'Ready', status.conditions!.find((c) => c.type === 'Ready')!.message);
     }
     if (error) throw new Error(error);
-    return { requeueAfterMs: rendered.waitingFor || status.conditions?.some((c) => c.type === 'Ready' && c.status !== 'True') ? 3_000 : 15_000 };
+    return {
+      requeueAfterMs: rendered.waitingFor || status.conditions?.some((c) => c.type === 'Ready' && c.status !== 'True') ? 3_000 : 15_000,
+    };
   }
 
   async #applyAll(node: P2PoolNode, objects: KubeObject[]): Promise<void> {
@@ -115,7 +132,10 @@ export class Reconciler {
       const before = await client.getOrNull(path);
       const after = await client.apply(obj, FIELD_MANAGER);
       if (!before) this.#o.recorder.event(node, 'Normal', 'Created', `created ${obj.kind} ${obj.metadata.name}`);
-      else if (before.metadata?.resourceVersion !== after?.metadata?.resourceVersion && before.metadata?.generation !== after?.metadata?.generation) {
+      else if (
+        before.metadata?.resourceVersion !== after?.metadata?.resourceVersion &&
+        before.metadata?.generation !== after?.metadata?.generation
+      ) {
         this.#o.recorder.event(node, 'Normal', 'Updated', `updated ${obj.kind} ${obj.metadata.name}`);
       }
     }
@@ -140,7 +160,9 @@ export class Reconciler {
     for (const { apiVersion, kind } of PRUNABLE) {
       const list = await client.get(`${resourcePath(apiVersion, kind, node.metadata.namespace)}?labelSelector=${sel}`);
       for (const item of list.items ?? []) {
-        const owned = (item.metadata.ownerReferences ?? []).some((r: { uid: string; controller?: boolean }) => r.uid === node.metadata.uid && r.controller);
+        const owned = (item.metadata.ownerReferences ?? []).some(
+          (r: { uid: string; controller?: boolean }) => r.uid === node.metadata.uid && r.controller,
+        );
         if (!owned || want.has(`${kind}/${item.metadata.name}`)) continue;
         await client.delete(resourcePath(apiVersion, kind, node.metadata.namespace, item.metadata.name));
         this.#o.recorder.event(node, 'Normal', 'Deleted', `deleted ${kind} ${item.metadata.name} (no longer in the spec)`);
@@ -157,17 +179,26 @@ export class Reconciler {
       client.get(`${resourcePath('apps/v1', 'Deployment', ns)}?labelSelector=${sel}`),
       client.get(`${resourcePath('apps/v1', 'StatefulSet', ns)}?labelSelector=${sel}`),
     ]);
-    for (const [kind, list] of [['Deployment', deps], ['StatefulSet', stss]] as const) {
+    for (const [kind, list] of [
+      ['Deployment', deps],
+      ['StatefulSet', stss],
+    ] as const) {
       for (const w of list.items ?? []) {
         const st = w.status ?? {};
         workloads.push({
-          name: w.metadata.name, kind, desired: w.spec.replicas ?? 1, ready: st.readyReplicas ?? 0,
-          updated: st.updatedReplicas ?? 0, current: (st.observedGeneration ?? 0) >= (w.metadata.generation ?? 0),
+          name: w.metadata.name,
+          kind,
+          desired: w.spec.replicas ?? 1,
+          ready: st.readyReplicas ?? 0,
+          updated: st.updatedReplicas ?? 0,
+          current: (st.observedGeneration ?? 0) >= (w.metadata.generation ?? 0),
         });
       }
     }
     const pods = await client.get(`${resourcePath('v1', 'Pod', ns)}?labelSelector=${encodeURIComponent(edgeSelector)}`);
-    const readyEdges = (pods.items ?? []).filter((p: any) => !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'));
+    const readyEdges = (pods.items ?? []).filter(
+      (p: any) => !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'),
+    );
     const edgeSts = workloads.find((w) => w.name === componentName(node.metadata.name, 'edge'));
     const edges = {
       desired: node.spec.edge?.replicas ?? 1,
@@ -183,10 +214,19 @@ export class Reconciler {
       const port = node.spec.web?.service?.port ?? PORTS.web;
       try {
         const [local, global, best] = await Promise.all([
-          fetchJson(ip, port, '/local_stats'), fetchJson(ip, port, '/global_stats'), fetchJson(ip, port, '/web/best_share_hash'),
+          fetchJson(ip, port, '/local_stats'),
+          fetchJson(ip, port, '/global_stats'),
+          fetchJson(ip, port, '/web/best_share_hash'),
         ]);
-        const bestShare = typeof best === 'string' && /^[0-9a-f]{64}$/.test(best) ? await fetchJson(ip, port, `/web/share/${best}`).catch(() => null) : null;
-        pool = poolFigures(local as Record<string, unknown> | null, global as Record<string, unknown> | null, bestShare as Record<string, unknown> | null);
+        const bestShare =
+          typeof best === 'string' && /^[0-9a-f]{64}$/.test(best)
+            ? await fetchJson(ip, port, `/web/share/${best}`).catch(() => null)
+            : null;
+        pool = poolFigures(
+          local as Record<string, unknown> | null,
+          global as Record<string, unknown> | null,
+          bestShare as Record<string, unknown> | null,
+        );
       } catch (e) {
         poolError = e instanceof Error ? e.message : String(e);
       }
@@ -208,7 +248,12 @@ export class Reconciler {
       // A token-protected external NATS is not supported here yet (docs/operator.md).
       try {
         const deleted = await deleteNodeStreams(url, rendered.natsPrefix);
-        this.#o.recorder.event(node, 'Normal', 'StreamsDeleted', `deleted JetStream streams and KV buckets: ${deleted.join(', ') || 'none'}`);
+        this.#o.recorder.event(
+          node,
+          'Normal',
+          'StreamsDeleted',
+          `deleted JetStream streams and KV buckets: ${deleted.join(', ') || 'none'}`,
+        );
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         // The operator's own NATS goes with the node anyway; an external one must be cleaned up.
@@ -245,4 +290,3 @@ function getJson(host: string, port: number, path: string): Promise<unknown> {
     req.end();
   });
 }
-

@@ -45,7 +45,12 @@ function fullNodeArgs(spec: P2PoolNodeSpec): string[] {
   const a = ['--bitcoind-address', host];
   if (port !== undefined) a.push('--bitcoind-rpc-port', String(port));
   if (fn.p2pAddress) a.push('--bitcoind-p2p-port', fn.p2pAddress.slice(fn.p2pAddress.lastIndexOf(':') + 1));
-  a.push('--bitcoind-rpc-user-file', `${PATHS.fullNodeSecret}/username`, '--bitcoind-rpc-password-file', `${PATHS.fullNodeSecret}/password`);
+  a.push(
+    '--bitcoind-rpc-user-file',
+    `${PATHS.fullNodeSecret}/username`,
+    '--bitcoind-rpc-password-file',
+    `${PATHS.fullNodeSecret}/password`,
+  );
   // The others, for failover: the template builder takes work from the best ready node and sends
   // blocks to all; each one's credentials come from its own mounted Secret.
   spec.fullNodes.slice(1).forEach((other, j) => {

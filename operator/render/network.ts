@@ -2,7 +2,10 @@
 import { builtinNetwork } from '../../services/core/networks/index.ts';
 import type { NetworkName } from '../api/types.ts';
 
-export interface NetworkDefaults { workerPort: number; p2pPort: number }
+export interface NetworkDefaults {
+  workerPort: number;
+  p2pPort: number;
+}
 
 // A custom network's ports come from its file, which the operator does not read: the reference's
 // customary ones are used unless the spec sets the Service ports.

@@ -13,9 +13,14 @@ const D: RenderDefaults = { imageRepository: 'localhost/p2pool-ts', version: '0.
 
 function minimal(extra: Partial<P2PoolNode['spec']> = {}): P2PoolNode {
   return {
-    apiVersion: 'p2pool.dev/v1alpha1', kind: 'P2PoolNode',
+    apiVersion: 'p2pool.dev/v1alpha1',
+    kind: 'P2PoolNode',
     metadata: { name: 'ltc', namespace: 'pool', uid: 'u-1', generation: 1 },
-    spec: { network: 'litecoin_regtest', fullNodes: [{ rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' } }], ...extra },
+    spec: {
+      network: 'litecoin_regtest',
+      fullNodes: [{ rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' } }],
+      ...extra,
+    },
   };
 }
 
@@ -33,13 +38,21 @@ function podFiles(pod: any, cm: any, secretData: Record<string, Record<string, s
     if (v.configMap) for (const it of v.configMap.items) fs[`${m.mountPath}/${it.path}`] = cm.data[it.key];
     if (v.secret) for (const it of v.secret.items) fs[`${m.mountPath}/${it.path}`] = secretData[v.secret.secretName]![it.key]!;
   }
-  return (p) => { const f = fs[p]; if (f === undefined) throw new Error(`no ${p}`); return f; };
+  return (p) => {
+    const f = fs[p];
+    if (f === undefined) throw new Error(`no ${p}`);
+    return f;
+  };
 }
 
 test('with an operator-deployed NATS, only NATS (and the ServiceAccount) is rendered until its Service has an address', () => {
   const r = render(minimal(), D);
   assert.equal(r.waitingFor, 'the NATS Service address');
-  assert.deepEqual(r.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort(), ['Service/ltc-nats', 'ServiceAccount/ltc-p2pool', 'StatefulSet/ltc-nats']);
+  assert.deepEqual(r.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort(), [
+    'Service/ltc-nats',
+    'ServiceAccount/ltc-p2pool',
+    'StatefulSet/ltc-nats',
+  ]);
 });
 
 test('a minimal node renders every service, owned, labelled, with credentials only as mounted files', () => {
@@ -59,18 +72,33 @@ test('a minimal node renders every service, owned, labelled, with credentials on
   const tb = find(r.objects, 'Deployment', 'ltc-template-builder').spec.template.spec;
   assert.deepEqual(tb.volumes.find((v: any) => v.secret)?.secret.secretName, 'ltc-rpc');
   const edgeVols = edge.spec.template.spec.volumes;
-  assert.deepEqual(edgeVols.filter((v: any) => v.secret).map((v: any) => v.secret.secretName), ['ltc-rpc'], 'the edge submits blocks to the full node itself');
+  assert.deepEqual(
+    edgeVols.filter((v: any) => v.secret).map((v: any) => v.secret.secretName),
+    ['ltc-rpc'],
+    'the edge submits blocks to the full node itself',
+  );
   for (const s of ['peer-gateway', 'aux', 'web']) {
-    assert.ok(!find(r.objects, 'Deployment', `ltc-${s}`).spec.template.spec.volumes.some((v: any) => v.secret), `${s} does not see the full node credentials`);
+    assert.ok(
+      !find(r.objects, 'Deployment', `ltc-${s}`).spec.template.spec.volumes.some((v: any) => v.secret),
+      `${s} does not see the full node credentials`,
+    );
   }
   // Every service's args files parse with the real command line parser.
   const cm = find(r.objects, 'ConfigMap', 'ltc-config');
   for (const s of ['sharechain', 'template-builder', 'peer-gateway', 'edge', 'aux', 'web']) {
-    const files: Record<string, string> = { '/etc/p2pool/common.args': cm.data['common.args'], [`/etc/p2pool/${s}.args`]: cm.data[`${s}.args`],
-      '/var/run/secrets/p2pool/full-node/username': 'user', '/var/run/secrets/p2pool/full-node/password': 'pw' };
+    const files: Record<string, string> = {
+      '/etc/p2pool/common.args': cm.data['common.args'],
+      [`/etc/p2pool/${s}.args`]: cm.data[`${s}.args`],
+      '/var/run/secrets/p2pool/full-node/username': 'user',
+      '/var/run/secrets/p2pool/full-node/password': 'pw',
+    };
     const dep = s === 'edge' ? edge : find(r.objects, 'Deployment', `ltc-${s}`);
     const c = dep.spec.template.spec.containers[0];
-    const parsed = parseArgs(c.args, 'x', (p) => { const f = files[p]; if (f === undefined) throw new Error(`no ${p}`); return f; });
+    const parsed = parseArgs(c.args, 'x', (p) => {
+      const f = files[p];
+      if (f === undefined) throw new Error(`no ${p}`);
+      return f;
+    });
     assert.equal(parsed.kind, 'run');
     if (parsed.kind !== 'run') continue;
     assert.equal(parsed.config.service, s);
@@ -92,29 +120,50 @@ test('a minimal node renders every service, owned, labelled, with credentials on
   assert.equal(svc.spec.ports[0].port, 19447);
 });
 
-test('merged chains: each chain\'s Secret is mounted into the aux pod only, and the aux service resolves every chain\'s credentials from those files', () => {
-  const spec = minimal({ mergedMining: [
-    { url: 'http://10.96.0.60:22555/', credentialsSecretRef: { name: 'doge-rpc' } },
-    { url: 'http://10.96.0.61:8336', credentialsSecretRef: { name: 'nmc-rpc', usernameKey: 'user', passwordKey: 'pass' } },
-  ] });
+test("merged chains: each chain's Secret is mounted into the aux pod only, and the aux service resolves every chain's credentials from those files", () => {
+  const spec = minimal({
+    mergedMining: [
+      { url: 'http://10.96.0.60:22555/', credentialsSecretRef: { name: 'doge-rpc' } },
+      { url: 'http://10.96.0.61:8336', credentialsSecretRef: { name: 'nmc-rpc', usernameKey: 'user', passwordKey: 'pass' } },
+    ],
+  });
   const r = render(spec, D, { natsServiceIP: '10.96.0.9' });
   const cm = find(r.objects, 'ConfigMap', 'ltc-config');
   assert.ok(!/dogepw|nmcpw/.test(JSON.stringify(r.objects)));
   const aux = find(r.objects, 'Deployment', 'ltc-aux').spec.template.spec;
   const secrets = aux.volumes.filter((v: any) => v.secret).map((v: any) => v.secret);
-  assert.deepEqual(secrets.map((s: any) => [s.secretName, s.items.map((i: any) => i.key)]), [['doge-rpc', ['username', 'password']], ['nmc-rpc', ['user', 'pass']]]);
+  assert.deepEqual(
+    secrets.map((s: any) => [s.secretName, s.items.map((i: any) => i.key)]),
+    [
+      ['doge-rpc', ['username', 'password']],
+      ['nmc-rpc', ['user', 'pass']],
+    ],
+  );
   for (const s of ['sharechain', 'template-builder', 'peer-gateway', 'web']) {
     const vols = find(r.objects, 'Deployment', `ltc-${s}`).spec.template.spec.volumes;
     assert.ok(!vols.some((v: any) => /doge|nmc/.test(v.secret?.secretName ?? '')), `${s} does not see the merged credentials`);
   }
   const c = aux.containers[0];
-  const read = podFiles(aux, cm, { 'doge-rpc': { username: 'dogeuser', password: 'dogepw' }, 'nmc-rpc': { user: 'nmcuser', pass: 'nmcpw' } });
+  const read = podFiles(aux, cm, {
+    'doge-rpc': { username: 'dogeuser', password: 'dogepw' },
+    'nmc-rpc': { user: 'nmcuser', pass: 'nmcpw' },
+  });
   const parsed = parseArgs(c.args, 'x', read);
   assert.equal(parsed.kind, 'run');
   if (parsed.kind !== 'run') return;
   assert.ok(parsed.config.mergedAuthFile, '--merged-auth-file given');
-  const chains = resolveMergedChains(parsed.config.merged, { name: parsed.config.mergedAuthFile!, text: read(parsed.config.mergedAuthFile!), readFile: read });
-  assert.deepEqual(chains.map((x) => [x.rpcUrl, x.user, x.pass]), [['http://10.96.0.60:22555/', 'dogeuser', 'dogepw'], ['http://10.96.0.61:8336/', 'nmcuser', 'nmcpw']]);
+  const chains = resolveMergedChains(parsed.config.merged, {
+    name: parsed.config.mergedAuthFile!,
+    text: read(parsed.config.mergedAuthFile!),
+    readFile: read,
+  });
+  assert.deepEqual(
+    chains.map((x) => [x.rpcUrl, x.user, x.pass]),
+    [
+      ['http://10.96.0.60:22555/', 'dogeuser', 'dogepw'],
+      ['http://10.96.0.61:8336/', 'nmcuser', 'nmcpw'],
+    ],
+  );
   // Without merged chains there is no auth file and no extra mount.
   const plain = render(minimal(), D, { natsServiceIP: '10.96.0.9' });
   assert.equal(find(plain.objects, 'ConfigMap', 'ltc-config').data['aux.merged-auth'], undefined);
@@ -122,19 +171,30 @@ test('merged chains: each chain\'s Secret is mounted into the aux pod only, and 
 
 /** The Secrets of the three-full-node specs below. */
 const FULL_NODE_SECRETS: Record<string, Record<string, string>> = {
-  'ltc-rpc': { username: 'ua', password: 'pa' }, 'ltc-b-rpc': { u: 'ub', p: 'pb' }, 'ltc-c-rpc': { username: 'uc', password: 'pc' },
+  'ltc-rpc': { username: 'ua', password: 'pa' },
+  'ltc-b-rpc': { u: 'ub', p: 'pb' },
+  'ltc-c-rpc': { username: 'uc', password: 'pc' },
 };
 
-test('several full nodes: every one reaches the template builder\'s node set, each with its own Secret mounted as files', () => {
-  const spec = minimal({ fullNodes: [
-    { rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' }, p2pAddress: '10.96.0.50:19444' },
-    { rpcUrl: 'http://ltc-b.pool.svc/', credentialsSecretRef: { name: 'ltc-b-rpc', usernameKey: 'u', passwordKey: 'p' }, p2pAddress: 'ltc-b.pool.svc:29444' },
-    { rpcUrl: 'http://10.96.0.52:19443', credentialsSecretRef: { name: 'ltc-c-rpc' } },
-  ] });
+test("several full nodes: every one reaches the template builder's node set, each with its own Secret mounted as files", () => {
+  const spec = minimal({
+    fullNodes: [
+      { rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' }, p2pAddress: '10.96.0.50:19444' },
+      {
+        rpcUrl: 'http://ltc-b.pool.svc/',
+        credentialsSecretRef: { name: 'ltc-b-rpc', usernameKey: 'u', passwordKey: 'p' },
+        p2pAddress: 'ltc-b.pool.svc:29444',
+      },
+      { rpcUrl: 'http://10.96.0.52:19443', credentialsSecretRef: { name: 'ltc-c-rpc' } },
+    ],
+  });
   const r = render(spec, D, { natsServiceIP: '10.96.0.9' });
   const cm = find(r.objects, 'ConfigMap', 'ltc-config');
   const tb = find(r.objects, 'Deployment', 'ltc-template-builder').spec.template.spec;
-  assert.deepEqual(tb.volumes.filter((v: any) => v.secret).map((v: any) => v.secret.secretName), ['ltc-rpc', 'ltc-b-rpc', 'ltc-c-rpc']);
+  assert.deepEqual(
+    tb.volumes.filter((v: any) => v.secret).map((v: any) => v.secret.secretName),
+    ['ltc-rpc', 'ltc-b-rpc', 'ltc-c-rpc'],
+  );
   const c = tb.containers[0];
   assert.ok(!/"p[abc]"|\bp[abc]\b/.test(JSON.stringify(cm.data)), 'no password in the ConfigMap');
   const parsed = parseArgs(c.args, 'x', podFiles(tb, cm, FULL_NODE_SECRETS));
@@ -142,23 +202,31 @@ test('several full nodes: every one reaches the template builder\'s node set, ea
   if (parsed.kind !== 'run') return;
   const net = nodeNetwork(parsed.config);
   const nodes = [parsed.config.fullNode, ...parsed.config.failoverNodes].map((fn) => templateNodeConfig(fn, net));
-  assert.deepEqual(nodes.map((n) => [n.rpcUrl, n.user, n.pass, n.p2p ? n.p2p.port : undefined]), [
-    ['http://10.96.0.50:19443', 'ua', 'pa', 19444],
-    ['http://ltc-b.pool.svc:19443', 'ub', 'pb', 29444],
-    ['http://10.96.0.52:19443', 'uc', 'pc', undefined],
-  ]);
+  assert.deepEqual(
+    nodes.map((n) => [n.rpcUrl, n.user, n.pass, n.p2p ? n.p2p.port : undefined]),
+    [
+      ['http://10.96.0.50:19443', 'ua', 'pa', 19444],
+      ['http://ltc-b.pool.svc:19443', 'ub', 'pb', 29444],
+      ['http://10.96.0.52:19443', 'uc', 'pc', undefined],
+    ],
+  );
   // Services that never call a full node see none of the Secrets.
   for (const s of ['peer-gateway', 'aux', 'web']) {
-    assert.ok(!find(r.objects, 'Deployment', `ltc-${s}`).spec.template.spec.volumes.some((v: any) => /rpc/.test(v.secret?.secretName ?? '')), s);
+    assert.ok(
+      !find(r.objects, 'Deployment', `ltc-${s}`).spec.template.spec.volumes.some((v: any) => /rpc/.test(v.secret?.secretName ?? '')),
+      s,
+    );
   }
 });
 
 test('the edge submits a block solution straight to every spec full node, each with its own credentials from its mounted Secret', () => {
-  const spec = minimal({ fullNodes: [
-    { rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' } },
-    { rpcUrl: 'http://ltc-b.pool.svc/', credentialsSecretRef: { name: 'ltc-b-rpc', usernameKey: 'u', passwordKey: 'p' } },
-    { rpcUrl: 'http://10.96.0.52:29443', credentialsSecretRef: { name: 'ltc-c-rpc' } },
-  ] });
+  const spec = minimal({
+    fullNodes: [
+      { rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' } },
+      { rpcUrl: 'http://ltc-b.pool.svc/', credentialsSecretRef: { name: 'ltc-b-rpc', usernameKey: 'u', passwordKey: 'p' } },
+      { rpcUrl: 'http://10.96.0.52:29443', credentialsSecretRef: { name: 'ltc-c-rpc' } },
+    ],
+  });
   const r = render(spec, D, { natsServiceIP: '10.96.0.9' });
   const cm = find(r.objects, 'ConfigMap', 'ltc-config');
   const edge = find(r.objects, 'StatefulSet', 'ltc-edge').spec.template.spec;
@@ -174,19 +242,37 @@ test('the edge submits a block solution straight to every spec full node, each w
   const nodes = [parsed.config.fullNode, ...parsed.config.failoverNodes];
   const submitters = nodes.map((fn) => fullNodeBlockSubmitter(fn, net));
   try {
-    assert.deepEqual(submitters.map((x) => x.node), ['10.96.0.50:19443', 'ltc-b.pool.svc:19443', '10.96.0.52:29443']);
-  } finally { for (const x of submitters) x.close(); }
-  assert.deepEqual(nodes.map((n) => [n.rpcUser, n.rpcPassword]), [['ua', 'pa'], ['ub', 'pb'], ['uc', 'pc']]);
+    assert.deepEqual(
+      submitters.map((x) => x.node),
+      ['10.96.0.50:19443', 'ltc-b.pool.svc:19443', '10.96.0.52:29443'],
+    );
+  } finally {
+    for (const x of submitters) x.close();
+  }
+  assert.deepEqual(
+    nodes.map((n) => [n.rpcUser, n.rpcPassword]),
+    [
+      ['ua', 'pa'],
+      ['ub', 'pb'],
+      ['uc', 'pc'],
+    ],
+  );
 });
 
 test('editing the fee changes the pod templates of only the services that read it', () => {
   const a = render(minimal(), D, { natsServiceIP: '10.96.0.9' });
   const b = render(minimal({ feePercent: 2 }), D, { natsServiceIP: '10.96.0.9' });
-  const hashes = (r: ReturnType<typeof render>) => Object.fromEntries(r.objects.filter((o) => o.kind === 'Deployment' || (o.kind === 'StatefulSet' && o.metadata.name === 'ltc-edge'))
-    .map((o: any) => [o.metadata.name, o.spec.template.metadata.annotations[CONFIG_HASH]]));
+  const hashes = (r: ReturnType<typeof render>) =>
+    Object.fromEntries(
+      r.objects
+        .filter((o) => o.kind === 'Deployment' || (o.kind === 'StatefulSet' && o.metadata.name === 'ltc-edge'))
+        .map((o: any) => [o.metadata.name, o.spec.template.metadata.annotations[CONFIG_HASH]]),
+    );
   const ha = hashes(a);
   const hb = hashes(b);
-  const changed = Object.keys(ha).filter((k) => ha[k] !== hb[k]).sort();
+  const changed = Object.keys(ha)
+    .filter((k) => ha[k] !== hb[k])
+    .sort();
   assert.deepEqual(changed, ['ltc-sharechain', 'ltc-web']);
 });
 
@@ -207,8 +293,11 @@ test('edge pods of a StatefulSet get distinct extranonce prefixes through scale-
   }
 });
 
-test('an external NATS is used as given; autoscaling targets the P2PoolNode\'s scale subresource', () => {
-  const r = render(minimal({ nats: { url: 'nats://nats.example:4222' }, edge: { autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6 } } }), D);
+test("an external NATS is used as given; autoscaling targets the P2PoolNode's scale subresource", () => {
+  const r = render(
+    minimal({ nats: { url: 'nats://nats.example:4222' }, edge: { autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6 } } }),
+    D,
+  );
   assert.equal(r.waitingFor, undefined);
   assert.ok(!r.objects.some((o) => o.metadata.name === 'ltc-nats'));
   const hpa = find(r.objects, 'HorizontalPodAutoscaler', 'ltc-edge');

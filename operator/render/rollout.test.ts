@@ -8,14 +8,21 @@ const D: RenderDefaults = { imageRepository: 'localhost/p2pool-ts', version: '0.
 
 function node(version: string): P2PoolNode {
   return {
-    apiVersion: 'p2pool.dev/v1alpha1', kind: 'P2PoolNode',
+    apiVersion: 'p2pool.dev/v1alpha1',
+    kind: 'P2PoolNode',
     metadata: { name: 'ltc', namespace: 'pool', uid: 'u-1', generation: 1 },
-    spec: { network: 'litecoin_regtest', version, edge: { replicas: 3 }, fullNodes: [{ rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' } }] },
+    spec: {
+      network: 'litecoin_regtest',
+      version,
+      edge: { replicas: 3 },
+      fullNodes: [{ rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' } }],
+    },
   };
 }
 
 const rendered = (version: string) => render(node(version), D, { natsServiceIP: '10.96.0.9' });
-const workloads = (objs: KubeObject[]) => objs.filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.labels?.[LABELS.component] !== 'nats');
+const workloads = (objs: KubeObject[]) =>
+  objs.filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.labels?.[LABELS.component] !== 'nats');
 
 /** The cluster as it runs `objs`: every workload rolled and ready, unless `override` says otherwise. */
 function running(objs: KubeObject[], override: Record<string, Partial<ObservedWorkload>> = {}): Map<string, ObservedWorkload> {
@@ -23,8 +30,15 @@ function running(objs: KubeObject[], override: Record<string, Partial<ObservedWo
   for (const o of workloads(objs)) {
     const spec = o.spec as { replicas?: number; template: { metadata: { labels: Record<string, string> } } };
     const w = observeWorkload({
-      kind: o.kind, metadata: { name: o.metadata.name, generation: 1 }, spec,
-      status: { replicas: spec.replicas ?? 1, readyReplicas: spec.replicas ?? 1, updatedReplicas: spec.replicas ?? 1, observedGeneration: 1 },
+      kind: o.kind,
+      metadata: { name: o.metadata.name, generation: 1 },
+      spec,
+      status: {
+        replicas: spec.replicas ?? 1,
+        readyReplicas: spec.replicas ?? 1,
+        updatedReplicas: spec.replicas ?? 1,
+        observedGeneration: 1,
+      },
     });
     m.set(o.metadata.name, { ...w, ...override[o.metadata.name] });
   }
@@ -49,7 +63,12 @@ test('a version change rolls the sharechain first, then template builder + peer 
   // Step 1: only the sharechain gets the new pod template; the others keep what they run.
   let p = planRollout({ objects: b.objects, target: '0.2.0', observed: running(a.objects), now: t0 });
   assert.deepEqual(versions(p.objects), {
-    'ltc-sharechain': '0.2.0', 'ltc-template-builder': '0.1.0', 'ltc-peer-gateway': '0.1.0', 'ltc-aux': '0.1.0', 'ltc-web': '0.1.0', 'ltc-edge': '0.1.0',
+    'ltc-sharechain': '0.2.0',
+    'ltc-template-builder': '0.1.0',
+    'ltc-peer-gateway': '0.1.0',
+    'ltc-aux': '0.1.0',
+    'ltc-web': '0.1.0',
+    'ltc-edge': '0.1.0',
   });
   assert.equal(p.progressing, true);
   assert.equal(p.reason, 'RollingOut');
@@ -74,7 +93,12 @@ test('a version change rolls the sharechain first, then template builder + peer 
   assert.equal(p.rollout!.step, 1);
   assert.equal(p.rollout!.stepStartedAt, '2026-12-06T02:01:00Z');
   assert.deepEqual(versions(p.objects), {
-    'ltc-sharechain': '0.2.0', 'ltc-template-builder': '0.2.0', 'ltc-peer-gateway': '0.2.0', 'ltc-aux': '0.2.0', 'ltc-web': '0.1.0', 'ltc-edge': '0.1.0',
+    'ltc-sharechain': '0.2.0',
+    'ltc-template-builder': '0.2.0',
+    'ltc-peer-gateway': '0.2.0',
+    'ltc-aux': '0.2.0',
+    'ltc-web': '0.1.0',
+    'ltc-edge': '0.1.0',
   });
   assert.match(p.message, /^step 2\/3 \(template-builder, peer-gateway, aux\)/);
 
@@ -97,20 +121,49 @@ test('a step whose new pods never become ready stops the rollout there, old vers
   const t0 = '2026-12-06T02:00:00Z';
   const first = planRollout({ objects: b.objects, target: '0.2.0-broken', observed: running(a.objects), now: t0 });
   // The sharechain passes; the template builder's new pod crashes (old one serving: surge, maxUnavailable 0).
-  const step2 = planRollout({ objects: b.objects, target: '0.2.0-broken', observed: running(first.objects), previous: first.rollout, now: '2026-12-06T02:01:00Z' });
+  const step2 = planRollout({
+    objects: b.objects,
+    target: '0.2.0-broken',
+    observed: running(first.objects),
+    previous: first.rollout,
+    now: '2026-12-06T02:01:00Z',
+  });
   const stuck = running(step2.objects, { 'ltc-template-builder': { ready: 1, updated: 1, total: 2 } });
-  const waiting = planRollout({ objects: b.objects, target: '0.2.0-broken', observed: stuck, previous: step2.rollout, now: '2026-12-06T02:05:00Z', stepDeadlineSeconds: 600 });
+  const waiting = planRollout({
+    objects: b.objects,
+    target: '0.2.0-broken',
+    observed: stuck,
+    previous: step2.rollout,
+    now: '2026-12-06T02:05:00Z',
+    stepDeadlineSeconds: 600,
+  });
   assert.equal(waiting.progressing, true);
-  const failed = planRollout({ objects: b.objects, target: '0.2.0-broken', observed: stuck, previous: waiting.rollout, now: '2026-12-06T02:11:01Z', stepDeadlineSeconds: 600 });
+  const failed = planRollout({
+    objects: b.objects,
+    target: '0.2.0-broken',
+    observed: stuck,
+    previous: waiting.rollout,
+    now: '2026-12-06T02:11:01Z',
+    stepDeadlineSeconds: 600,
+  });
   assert.equal(failed.progressing, false);
   assert.equal(failed.reason, 'RolloutStepFailed');
-  assert.match(failed.message, /^step 2\/3 \(template-builder, peer-gateway, aux\) to 0\.2\.0-broken failed: new pods not ready after 601 s \(ltc-template-builder: 1\/1 pods updated, 1\/1 ready, 1 old still up\); the rollout stopped, later steps keep 0\.1\.0/);
+  assert.match(
+    failed.message,
+    /^step 2\/3 \(template-builder, peer-gateway, aux\) to 0\.2\.0-broken failed: new pods not ready after 601 s \(ltc-template-builder: 1\/1 pods updated, 1\/1 ready, 1 old still up\); the rollout stopped, later steps keep 0\.1\.0/,
+  );
   assert.equal((failed.rollout as RolloutState).failed, failed.message);
   assert.equal(versions(failed.objects)['ltc-edge'], '0.1.0', 'the edges were not touched');
   assert.equal(versions(failed.objects)['ltc-web'], '0.1.0');
   // A Deployment's own progress deadline stops it at once.
   const exceeded = running(step2.objects, { 'ltc-peer-gateway': { deadlineExceeded: true, ready: 1, updated: 1, total: 2 } });
-  const p = planRollout({ objects: b.objects, target: '0.2.0-broken', observed: exceeded, previous: step2.rollout, now: '2026-12-06T02:01:30Z' });
+  const p = planRollout({
+    objects: b.objects,
+    target: '0.2.0-broken',
+    observed: exceeded,
+    previous: step2.rollout,
+    now: '2026-12-06T02:01:30Z',
+  });
   assert.equal(p.reason, 'RolloutStepFailed');
   assert.match(p.message, /ltc-peer-gateway exceeded the progress deadline/);
   // Setting spec.version back is a new rollout to the old version: the rolled workloads go back, in order.
@@ -122,13 +175,32 @@ test('a step whose new pods never become ready stops the rollout there, old vers
 
 test('observeWorkload reads version, readiness and the Deployment progress deadline', () => {
   const w = observeWorkload({
-    kind: 'Deployment', metadata: { name: 'x', generation: 3 },
+    kind: 'Deployment',
+    metadata: { name: 'x', generation: 3 },
     spec: { replicas: 2, template: { metadata: { labels: { [LABELS.version]: '1.2.3' } } } },
-    status: { replicas: 3, readyReplicas: 2, updatedReplicas: 1, observedGeneration: 3, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] },
+    status: {
+      replicas: 3,
+      readyReplicas: 2,
+      updatedReplicas: 1,
+      observedGeneration: 3,
+      conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
+    },
   });
-  assert.deepEqual({ ...w, template: undefined }, {
-    name: 'x', kind: 'Deployment', version: '1.2.3', template: undefined, desired: 2, ready: 2, updated: 1, total: 3, current: true, deadlineExceeded: true,
-  });
+  assert.deepEqual(
+    { ...w, template: undefined },
+    {
+      name: 'x',
+      kind: 'Deployment',
+      version: '1.2.3',
+      template: undefined,
+      desired: 2,
+      ready: 2,
+      updated: 1,
+      total: 3,
+      current: true,
+      deadlineExceeded: true,
+    },
+  );
 });
 
 test('rendered for rolling without a gap: surge with maxUnavailable 0 (the sharechain too, its standby takes over), minReadySeconds, progress deadline, the edges drained by preStop', () => {
@@ -150,7 +222,7 @@ test('rendered for rolling without a gap: surge with maxUnavailable 0 (the share
   assert.ok(r.objects.some((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'ltc-edge'));
 });
 
-test('a version change leaves the operator\'s NATS alone (its pod template does not carry our version)', () => {
+test("a version change leaves the operator's NATS alone (its pod template does not carry our version)", () => {
   const nats = (v: string) => rendered(v).objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'ltc-nats') as any;
   assert.deepEqual(nats('0.2.0').spec.template, nats('0.1.0').spec.template);
 });

@@ -73,7 +73,8 @@ export interface RolloutPlan {
 }
 
 const serviceOf = (o: KubeObject): ServiceName | undefined => o.metadata.labels?.[LABELS.component] as ServiceName | undefined;
-const isWorkload = (o: KubeObject) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.labels?.[LABELS.component] !== 'nats';
+const isWorkload = (o: KubeObject) =>
+  (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.labels?.[LABELS.component] !== 'nats';
 
 export function stepOf(service: ServiceName): number {
   const i = ROLLOUT_STEPS.findIndex((s) => s.includes(service));
@@ -109,8 +110,15 @@ export function planRollout(input: RolloutInput): RolloutPlan {
       if (stepOf(serviceOf(o)!) !== i) continue;
       const w = observed.get(o.metadata.name);
       // A workload not created yet is created by its step like any other change.
-      if (w === undefined) { pending.push(`${o.metadata.name} not created yet`); step = i; continue; }
-      if (!rolled(w, target)) { pending.push(notReadyWhy(w, target)); step = i; }
+      if (w === undefined) {
+        pending.push(`${o.metadata.name} not created yet`);
+        step = i;
+        continue;
+      }
+      if (!rolled(w, target)) {
+        pending.push(notReadyWhy(w, target));
+        step = i;
+      }
     }
   }
 
@@ -132,23 +140,46 @@ export function planRollout(input: RolloutInput): RolloutPlan {
   const label = `step ${step + 1}/${ROLLOUT_STEPS.length} (${names})`;
   const deadline = input.stepDeadlineSeconds ?? STEP_DEADLINE_SECONDS;
   const elapsed = (Date.parse(now) - Date.parse(stepStartedAt)) / 1000;
-  const exceeded = running.filter((w) => stepOf(serviceOf(workloads.find((o) => o.metadata.name === w.name)!)!) === step && w.deadlineExceeded);
+  const exceeded = running.filter(
+    (w) => stepOf(serviceOf(workloads.find((o) => o.metadata.name === w.name)!)!) === step && w.deadlineExceeded,
+  );
   if (exceeded.length > 0 || elapsed > deadline) {
-    const why = exceeded.length > 0
-      ? `${exceeded.map((w) => w.name).join(', ')} exceeded the progress deadline`
-      : `new pods not ready after ${Math.round(elapsed)} s`;
+    const why =
+      exceeded.length > 0
+        ? `${exceeded.map((w) => w.name).join(', ')} exceeded the progress deadline`
+        : `new pods not ready after ${Math.round(elapsed)} s`;
     const failed = `${label} to ${target} failed: ${why} (${pending.join('; ')}); the rollout stopped, later steps keep ${from}; fix the image or set spec.version back`;
-    return { objects: out, rollout: { target, from, step, stepStartedAt, failed }, progressing: false, reason: 'RolloutStepFailed', message: failed };
+    return {
+      objects: out,
+      rollout: { target, from, step, stepStartedAt, failed },
+      progressing: false,
+      reason: 'RolloutStepFailed',
+      message: failed,
+    };
   }
   return {
-    objects: out, rollout: { target, from, step, stepStartedAt }, progressing: true, reason: 'RollingOut',
+    objects: out,
+    rollout: { target, from, step, stepStartedAt },
+    progressing: true,
+    reason: 'RollingOut',
     message: `${label}: ${from} → ${target}; waiting for ${pending.join('; ')}`,
   };
 }
 
 /** What planRollout needs to know of a Deployment or StatefulSet read from the API. */
-export function observeWorkload(w: { kind: string; metadata: { name: string; generation?: number }; spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string> } } }; status?: Record<string, unknown> }): ObservedWorkload {
-  const st = (w.status ?? {}) as { replicas?: number; readyReplicas?: number; updatedReplicas?: number; observedGeneration?: number; conditions?: { type: string; reason?: string; status?: string }[] };
+export function observeWorkload(w: {
+  kind: string;
+  metadata: { name: string; generation?: number };
+  spec?: { replicas?: number; template?: { metadata?: { labels?: Record<string, string> } } };
+  status?: Record<string, unknown>;
+}): ObservedWorkload {
+  const st = (w.status ?? {}) as {
+    replicas?: number;
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    observedGeneration?: number;
+    conditions?: { type: string; reason?: string; status?: string }[];
+  };
   return {
     name: w.metadata.name,
     kind: w.kind === 'StatefulSet' ? 'StatefulSet' : 'Deployment',

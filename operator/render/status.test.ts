@@ -4,10 +4,20 @@ import type { P2PoolNode } from '../api/types.ts';
 import { computeStatus, formatHashrate, poolFigures, sameStatus } from './status.ts';
 
 const node = (status?: P2PoolNode['status']): P2PoolNode => ({
-  apiVersion: 'p2pool.dev/v1alpha1', kind: 'P2PoolNode', metadata: { name: 'n', namespace: 'ns', generation: 4 },
-  spec: { network: 'litecoin_regtest', fullNodes: [{ rpcUrl: 'http://h:1', credentialsSecretRef: { name: 's' } }] }, ...(status ? { status } : {}),
+  apiVersion: 'p2pool.dev/v1alpha1',
+  kind: 'P2PoolNode',
+  metadata: { name: 'n', namespace: 'ns', generation: 4 },
+  spec: { network: 'litecoin_regtest', fullNodes: [{ rpcUrl: 'http://h:1', credentialsSecretRef: { name: 's' } }] },
+  ...(status ? { status } : {}),
 });
-const w = (name: string, ready: number, desired = 1, current = true) => ({ name, kind: 'Deployment' as const, desired, ready, updated: ready, current });
+const w = (name: string, ready: number, desired = 1, current = true) => ({
+  name,
+  kind: 'Deployment' as const,
+  desired,
+  ready,
+  updated: ready,
+  current,
+});
 const edges = { desired: 2, ready: 2, selector: 'x=y', prefixes: [1, 0] };
 
 test('all workloads ready: Ready, Synced, not Progressing, not Degraded; observedGeneration set', () => {

@@ -48,7 +48,11 @@ export function formatHashrate(hps: number): string {
 const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 
 /** Pool figures from the web service's /local_stats and /global_stats and the best share's JSON. */
-export function poolFigures(local: Record<string, unknown> | null, global: Record<string, unknown> | null, bestShare?: Record<string, unknown> | null): PoolFigures {
+export function poolFigures(
+  local: Record<string, unknown> | null,
+  global: Record<string, unknown> | null,
+  bestShare?: Record<string, unknown> | null,
+): PoolFigures {
   const f: PoolFigures = {};
   const rates = local?.miner_hash_rates;
   if (rates && typeof rates === 'object') f.miners = Object.keys(rates).length;
@@ -94,15 +98,37 @@ export function computeStatus(s: StatusInput): P2PoolNodeStatus {
   if (ro?.rollout !== undefined && !s.waitingFor && (ro.progressing || ro.reason === 'RolloutStepFailed')) {
     conditions.push(c('Progressing', ro.progressing, ro.reason, ro.message));
   } else {
-    conditions.push(c('Progressing', progressing, progressing ? 'RollingOut' : 'RolloutComplete',
-      progressing ? `updating: ${(rolling.map((w) => w.name).join(', ') || s.waitingFor) ?? ''}` : 'all workloads run the current spec'));
+    conditions.push(
+      c(
+        'Progressing',
+        progressing,
+        progressing ? 'RollingOut' : 'RolloutComplete',
+        progressing ? `updating: ${(rolling.map((w) => w.name).join(', ') || s.waitingFor) ?? ''}` : 'all workloads run the current spec',
+      ),
+    );
   }
   const degraded = !!s.error || (notReady.length > 0 && !progressing);
-  conditions.push(c('Degraded', degraded, s.error ? 'ReconcileError' : degraded ? 'PodsNotReady' : 'AsExpected',
-    s.error ? s.error : degraded ? `not ready: ${notReady.map((w) => `${w.name} ${w.ready}/${w.desired}`).join(', ')}` : 'no fault seen'));
+  conditions.push(
+    c(
+      'Degraded',
+      degraded,
+      s.error ? 'ReconcileError' : degraded ? 'PodsNotReady' : 'AsExpected',
+      s.error ? s.error : degraded ? `not ready: ${notReady.map((w) => `${w.name} ${w.ready}/${w.desired}`).join(', ')}` : 'no fault seen',
+    ),
+  );
   const ready = !s.error && !s.waitingFor && notReady.length === 0 && s.workloads.length > 0;
-  conditions.push(c('Ready', ready, ready ? 'AllReady' : 'NotReady',
-    ready ? `all ${s.workloads.length} workloads ready; edges ${s.edges.ready}/${s.edges.desired}` : notReady.length ? `waiting for ${notReady.map((w) => `${w.name} ${w.ready}/${w.desired}`).join(', ')}` : (s.error ?? `waiting for ${s.waitingFor ?? 'workloads'}`)));
+  conditions.push(
+    c(
+      'Ready',
+      ready,
+      ready ? 'AllReady' : 'NotReady',
+      ready
+        ? `all ${s.workloads.length} workloads ready; edges ${s.edges.ready}/${s.edges.desired}`
+        : notReady.length
+          ? `waiting for ${notReady.map((w) => `${w.name} ${w.ready}/${w.desired}`).join(', ')}`
+          : (s.error ?? `waiting for ${s.waitingFor ?? 'workloads'}`),
+    ),
+  );
 
   const pool: PoolFigures = { ...(s.pool ?? {}) };
   if (s.poolError) pool.syncProgress = `stats unavailable: ${s.poolError}`.slice(0, 200);
@@ -113,8 +139,11 @@ export function computeStatus(s: StatusInput): P2PoolNodeStatus {
     conditions,
     ...(ro?.rollout ? { rollout: ro.rollout } : {}),
     edges: {
-      replicas: s.edges.desired, ready: s.edges.ready, readyText: `${s.edges.ready}/${s.edges.desired}`,
-      selector: s.edges.selector, prefixes: [...s.edges.prefixes].sort((a, b) => a - b),
+      replicas: s.edges.desired,
+      ready: s.edges.ready,
+      readyText: `${s.edges.ready}/${s.edges.desired}`,
+      selector: s.edges.selector,
+      prefixes: [...s.edges.prefixes].sort((a, b) => a - b),
     },
     pool,
   };
@@ -124,7 +153,13 @@ export function computeStatus(s: StatusInput): P2PoolNodeStatus {
 export function sameStatus(a: P2PoolNodeStatus | undefined, b: P2PoolNodeStatus): boolean {
   const canon = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(canon);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, x]) => [k, canon(x)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([, x]) => x !== undefined)
+          .sort(([x], [y]) => (x < y ? -1 : 1))
+          .map(([k, x]) => [k, canon(x)]),
+      );
     return v;
   };
   return JSON.stringify(canon(a ?? {})) === JSON.stringify(canon(b));

@@ -3,7 +3,15 @@
 // `createauxblock ADDRESS` / `submitauxblock HASH AUXPOW`. Replies are checked field by field, so a
 // daemon sending garbage gets a clear error, never a half-built tree.
 import {
-  bitsToTarget, decodeTx, hexToU256, mergedBlockWork, mergedPayoutScript, txid, type MergedBlockWork, type MergedTemplate, type Network,
+  bitsToTarget,
+  decodeTx,
+  hexToU256,
+  mergedBlockWork,
+  mergedPayoutScript,
+  txid,
+  type MergedBlockWork,
+  type MergedTemplate,
+  type Network,
 } from '../core/index.ts';
 import { RpcClient } from '../full-node/rpc/client.ts';
 import { RpcError } from '../full-node/rpc/errors.ts';
@@ -57,7 +65,14 @@ export class AuxDaemon {
     this.chain = chain;
     this.net = o.net;
     this.mode = chain.address !== null && o.net !== undefined ? 'unknown' : 'auxblock';
-    this.rpc = new RpcClient({ url: chain.rpcUrl, user: chain.user, pass: chain.pass, nodeName: `aux daemon`, timeoutMs: o.timeoutMs ?? 10_000, maxSockets: 2 });
+    this.rpc = new RpcClient({
+      url: chain.rpcUrl,
+      user: chain.user,
+      pass: chain.pass,
+      nodeName: `aux daemon`,
+      timeoutMs: o.timeoutMs ?? 10_000,
+      maxSockets: 2,
+    });
   }
 
   /**
@@ -68,9 +83,14 @@ export class AuxDaemon {
     if (this.mode !== 'auxblock') {
       let t: unknown;
       try {
-        t = o.longPollId !== undefined && this.mode === 'template'
-          ? await this.rpc.call('getblocktemplate', [{ capabilities: ['auxpow'], longpollid: o.longPollId }], { longPoll: true, timeoutMs: LONG_POLL_TIMEOUT_MS, signal: o.signal })
-          : await this.rpc.call('getblocktemplate', [{ capabilities: ['auxpow'] }]);
+        t =
+          o.longPollId !== undefined && this.mode === 'template'
+            ? await this.rpc.call('getblocktemplate', [{ capabilities: ['auxpow'], longpollid: o.longPollId }], {
+                longPoll: true,
+                timeoutMs: LONG_POLL_TIMEOUT_MS,
+                signal: o.signal,
+              })
+            : await this.rpc.call('getblocktemplate', [{ capabilities: ['auxpow'] }]);
       } catch (e) {
         // A daemon without (auxpow) getblocktemplate answers with an RPC error: aux blocks then.
         if (this.mode === 'unknown' && e instanceof RpcError) this.mode = 'auxblock';
@@ -86,9 +106,8 @@ export class AuxDaemon {
         }
       }
     }
-    const reply = this.chain.address === null
-      ? await this.rpc.call('getauxblock', [])
-      : await this.rpc.call('createauxblock', [this.chain.address]);
+    const reply =
+      this.chain.address === null ? await this.rpc.call('getauxblock', []) : await this.rpc.call('createauxblock', [this.chain.address]);
     return parseAuxBlock(reply);
   }
 
@@ -112,9 +131,10 @@ export class AuxDaemon {
     const hashHex = hash.toString(16).padStart(64, '0');
     let reply: unknown;
     try {
-      reply = this.chain.address === null
-        ? await this.rpc.call('getauxblock', [hashHex, auxpowHex])
-        : await this.rpc.call('submitauxblock', [hashHex, auxpowHex]);
+      reply =
+        this.chain.address === null
+          ? await this.rpc.call('getauxblock', [hashHex, auxpowHex])
+          : await this.rpc.call('submitauxblock', [hashHex, auxpowHex]);
     } catch (e) {
       if (e instanceof RpcError) return { accepted: false, reason: e.message };
       throw e;
@@ -138,9 +158,11 @@ const LONG_POLL_TIMEOUT_MS = 120_000;
 
 /** getauxblock / createauxblock reply → AuxBlock, or AuxReplyError naming the bad field. */
 export function parseAuxBlock(reply: unknown): AuxBlock {
-  if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) throw new AuxReplyError(`aux work is not an object: ${JSON.stringify(reply)?.slice(0, 100)}`);
+  if (typeof reply !== 'object' || reply === null || Array.isArray(reply))
+    throw new AuxReplyError(`aux work is not an object: ${JSON.stringify(reply)?.slice(0, 100)}`);
   const r = reply as Record<string, unknown>;
-  if (typeof r.hash !== 'string' || !HASH.test(r.hash)) throw new AuxReplyError(`aux work: "hash" is not 64 hex digits: ${JSON.stringify(r.hash)?.slice(0, 80)}`);
+  if (typeof r.hash !== 'string' || !HASH.test(r.hash))
+    throw new AuxReplyError(`aux work: "hash" is not 64 hex digits: ${JSON.stringify(r.hash)?.slice(0, 80)}`);
   if (typeof r.chainid !== 'number' || !Number.isInteger(r.chainid) || r.chainid < 0 || r.chainid > 0xffff) {
     throw new AuxReplyError(`aux work: "chainid" is not a chain id: ${JSON.stringify(r.chainid)}`);
   }
@@ -164,13 +186,22 @@ export function parseAuxBlock(reply: unknown): AuxBlock {
  * whose canonical coinbase pays `address` alone (docs/merged-mining.md). AuxReplyError names a bad field.
  */
 export function parseAuxTemplate(reply: unknown, net: Network, address: string): AuxBlock {
-  if (typeof reply !== 'object' || reply === null || Array.isArray(reply)) throw new AuxReplyError(`block template is not an object: ${JSON.stringify(reply)?.slice(0, 100)}`);
+  if (typeof reply !== 'object' || reply === null || Array.isArray(reply))
+    throw new AuxReplyError(`block template is not an object: ${JSON.stringify(reply)?.slice(0, 100)}`);
   const r = reply as Record<string, unknown>;
   const aux = r.auxpow as Record<string, unknown> | undefined;
-  const bad = (field: string) => new AuxReplyError(`block template: "${field}" is missing or malformed: ${JSON.stringify(field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r))?.slice(0, 80)}`);
-  if (typeof aux !== 'object' || aux === null || typeof aux.chainid !== 'number' || !Number.isInteger(aux.chainid)) throw bad('auxpow.chainid');
+  const bad = (field: string) =>
+    new AuxReplyError(
+      `block template: "${field}" is missing or malformed: ${JSON.stringify(field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r))?.slice(0, 80)}`,
+    );
+  if (typeof aux !== 'object' || aux === null || typeof aux.chainid !== 'number' || !Number.isInteger(aux.chainid))
+    throw bad('auxpow.chainid');
   const chainId = aux.chainid as number;
-  const int = (k: string) => { const v = r[k]; if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw bad(k); return v; };
+  const int = (k: string) => {
+    const v = r[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw bad(k);
+    return v;
+  };
   if (typeof r.previousblockhash !== 'string' || !HASH.test(r.previousblockhash)) throw bad('previousblockhash');
   if (typeof r.bits !== 'string' || !/^[0-9a-fA-F]{8}$/.test(r.bits)) throw bad('bits');
   // `target`: big-endian hex, as getblocktemplate gives it.
@@ -182,8 +213,14 @@ export function parseAuxTemplate(reply: unknown, net: Network, address: string):
     return Buffer.from(data, 'hex');
   });
   const template: MergedTemplate = {
-    chainId, version: int('version'), previousBlock: hexToU256(r.previousblockhash), curtime: int('curtime'), bits: parseInt(r.bits, 16),
-    height: BigInt(int('height')), coinbaseValue: BigInt(int('coinbasevalue')), txids: txs.map((t) => txid(decodeTx(t))),
+    chainId,
+    version: int('version'),
+    previousBlock: hexToU256(r.previousblockhash),
+    curtime: int('curtime'),
+    bits: parseInt(r.bits, 16),
+    height: BigInt(int('height')),
+    coinbaseValue: BigInt(int('coinbasevalue')),
+    txids: txs.map((t) => txid(decodeTx(t))),
   };
   let script: Buffer;
   try {

@@ -25,7 +25,7 @@ export class AuxWorkBook {
   private currentId: bigint | null = null;
 
   get current(): BookedWork | null {
-    return this.currentId === null ? null : this.recent.get(this.currentId) ?? null;
+    return this.currentId === null ? null : (this.recent.get(this.currentId) ?? null);
   }
 
   get(id: bigint): BookedWork | null {
@@ -41,7 +41,10 @@ export class AuxWorkBook {
     const kept: ChainWork[] = [];
     const skipped: ChainWork[] = [];
     for (const c of chains) {
-      if (used.has(c.block.chainId)) { skipped.push(c); continue; }
+      if (used.has(c.block.chainId)) {
+        skipped.push(c);
+        continue;
+      }
       used.add(c.block.chainId);
       kept.push(c);
     }
@@ -79,7 +82,12 @@ export class AuxWorkBook {
 
 function mergedTemplateMessage(t: MergedTemplate): MergedTemplateMsg {
   return {
-    version: t.version, previousBlock: u256ToLE(t.previousBlock), curtime: t.curtime, bits: t.bits, height: t.height,
-    coinbaseValue: t.coinbaseValue, txids: t.txids.map((x) => u256ToLE(x)),
+    version: t.version,
+    previousBlock: u256ToLE(t.previousBlock),
+    curtime: t.curtime,
+    bits: t.bits,
+    height: t.height,
+    coinbaseValue: t.coinbaseValue,
+    txids: t.txids.map((x) => u256ToLE(x)),
   };
 }

@@ -45,7 +45,13 @@ export class ChainPoller {
   }
 
   get status(): ChainStatus {
-    return { label: this.daemon.chain.label, up: this.error === null && this.block !== null, block: this.block, error: this.error, failures: this.failures };
+    return {
+      label: this.daemon.chain.label,
+      up: this.error === null && this.block !== null,
+      block: this.block,
+      error: this.error,
+      failures: this.failures,
+    };
   }
 
   start(): void {
@@ -62,7 +68,7 @@ export class ChainPoller {
   async poll(): Promise<void> {
     const label = this.daemon.chain.label;
     try {
-      const longPollId = this.failures === 0 ? this.block?.template?.longPollId ?? undefined : undefined;
+      const longPollId = this.failures === 0 ? (this.block?.template?.longPollId ?? undefined) : undefined;
       const b = await this.daemon.fetchWork({ longPollId, signal: this.stopper.signal });
       if (this.stopper.signal.aborted) return;
       if (this.error !== null) this.o.log.info('aux daemon answers again', { chain: label, after: this.failures });
@@ -95,10 +101,19 @@ export class ChainPoller {
     while (!signal.aborted) {
       await this.poll();
       // A daemon offering long polls is asked again at once (the next call waits at the daemon).
-      const delay = this.failures === 0 ? (this.block?.template?.longPollId ? 0 : pollMs) : Math.min(pollMs * 2 ** Math.min(this.failures, 10), this.o.maxBackoffMs ?? 30_000);
+      const delay =
+        this.failures === 0
+          ? this.block?.template?.longPollId
+            ? 0
+            : pollMs
+          : Math.min(pollMs * 2 ** Math.min(this.failures, 10), this.o.maxBackoffMs ?? 30_000);
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, delay);
-        function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
+        function done() {
+          clearTimeout(t);
+          signal.removeEventListener('abort', done);
+          resolve();
+        }
         signal.addEventListener('abort', done, { once: true });
       });
     }

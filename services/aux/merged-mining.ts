@@ -46,14 +46,20 @@ export class MergedMining {
     this.pollers = o.chains.map((chain) => {
       this.counters.set(chain.label, { submitted: 0, accepted: 0, rejected: 0, errors: 0, lastReason: '' });
       return new ChainPoller(new AuxDaemon(chain, { timeoutMs: o.daemonTimeoutMs, net: o.net }), {
-        pollMs: o.pollMs, maxBackoffMs: o.maxBackoffMs, staleAfterMs: o.staleAfterMs, log: o.log,
+        pollMs: o.pollMs,
+        maxBackoffMs: o.maxBackoffMs,
+        staleAfterMs: o.staleAfterMs,
+        log: o.log,
         onChange: (b) => this.chainChanged(chain.label, b),
       });
     });
     const meter = metrics.getMeter('p2pool.aux');
-    this.submitted = meter.createCounter('p2pool.aux.blocks.submitted', { description: 'aux blocks submitted to merged chains, by chain and result' });
-    meter.createObservableGauge('p2pool.aux.chain.up', { description: '1 while the aux chain\'s daemon gives work' })
-      .addCallback((r) => { for (const s of this.statuses()) r.observe(s.up ? 1 : 0, { chain: s.label }); });
+    this.submitted = meter.createCounter('p2pool.aux.blocks.submitted', {
+      description: 'aux blocks submitted to merged chains, by chain and result',
+    });
+    meter.createObservableGauge('p2pool.aux.chain.up', { description: "1 while the aux chain's daemon gives work" }).addCallback((r) => {
+      for (const s of this.statuses()) r.observe(s.up ? 1 : 0, { chain: s.label });
+    });
   }
 
   start(): void {
@@ -76,29 +82,35 @@ export class MergedMining {
   async submit(req: SubmitAuxPowRequest): Promise<AuxSubmitResult[] | null> {
     const booked = this.book.get(req.auxWorkId);
     if (booked === null) return null;
-    return submitAuxSolution({
-      net: this.o.net,
-      log: this.o.log,
-      claim: (label, hash) => {
-        const key = `${label}/${hash.toString(16)}`;
-        if (this.claimed.has(key)) return false;
-        this.claimed.add(key);
-        if (this.claimed.size > 1024) this.claimed.delete(this.claimed.values().next().value!);
-        return true;
+    return submitAuxSolution(
+      {
+        net: this.o.net,
+        log: this.o.log,
+        claim: (label, hash) => {
+          const key = `${label}/${hash.toString(16)}`;
+          if (this.claimed.has(key)) return false;
+          this.claimed.add(key);
+          if (this.claimed.size > 1024) this.claimed.delete(this.claimed.values().next().value!);
+          return true;
+        },
+        release: (label, hash) => {
+          this.claimed.delete(`${label}/${hash.toString(16)}`);
+        },
+        submitBlock: (label, hex) => this.pollers.find((p) => p.daemon.chain.label === label)!.daemon.submitBlock(hex),
+        submit: (label, hash, hex) => this.pollers.find((p) => p.daemon.chain.label === label)!.daemon.submit(hash, hex),
+        record: (label, chainId, result, reason) => {
+          const c = this.counters.get(label)!;
+          c.submitted++;
+          if (result === 'accepted') c.accepted++;
+          else if (result === 'rejected') c.rejected++;
+          else c.errors++;
+          c.lastReason = reason;
+          this.submitted.add(1, { chain: label, chain_id: chainId, result });
+        },
       },
-      release: (label, hash) => { this.claimed.delete(`${label}/${hash.toString(16)}`); },
-      submitBlock: (label, hex) => this.pollers.find((p) => p.daemon.chain.label === label)!.daemon.submitBlock(hex),
-      submit: (label, hash, hex) => this.pollers.find((p) => p.daemon.chain.label === label)!.daemon.submit(hash, hex),
-      record: (label, chainId, result, reason) => {
-        const c = this.counters.get(label)!;
-        c.submitted++;
-        if (result === 'accepted') c.accepted++;
-        else if (result === 'rejected') c.rejected++;
-        else c.errors++;
-        c.lastReason = reason;
-        this.submitted.add(1, { chain: label, chain_id: chainId, result });
-      },
-    }, booked, req);
+      booked,
+      req,
+    );
   }
 
   private chainChanged(label: string, block: AuxBlock | null): void {
@@ -109,9 +121,12 @@ export class MergedMining {
     this.publishScheduled = true;
     setImmediate(() => {
       this.publishScheduled = false;
-      const chains = this.o.chains.filter((c) => this.blocks.has(c.label)).map((c) => ({ label: c.label, block: this.blocks.get(c.label)! }));
+      const chains = this.o.chains
+        .filter((c) => this.blocks.has(c.label))
+        .map((c) => ({ label: c.label, block: this.blocks.get(c.label)! }));
       const { booked, skipped } = this.book.publish(chains);
-      for (const s of skipped) this.o.log.warn('two merged chains have the same chain id: mining only the first', { chain: s.label, chainId: s.block.chainId });
+      for (const s of skipped)
+        this.o.log.warn('two merged chains have the same chain id: mining only the first', { chain: s.label, chainId: s.block.chainId });
       this.o.publish(booked?.work ?? null);
     });
   }

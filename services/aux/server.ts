@@ -34,16 +34,29 @@ async function loadLogic(ctx: ServiceContext): Promise<AuxLogic> {
       },
     };
   }
-  const authFile = cfg.mergedAuthFile === undefined ? undefined : { text: readFileSync(cfg.mergedAuthFile, 'utf8'), name: cfg.mergedAuthFile, readFile: (f: string) => readFileSync(f, 'utf8') };
+  const authFile =
+    cfg.mergedAuthFile === undefined
+      ? undefined
+      : { text: readFileSync(cfg.mergedAuthFile, 'utf8'), name: cfg.mergedAuthFile, readFile: (f: string) => readFileSync(f, 'utf8') };
   const chains = resolveMergedChains(cfg.merged, authFile);
   const log = ctx.log;
   const mm = new MergedMining({
-    chains, net: nodeNetwork(cfg), log, pollMs: cfg.mergedPollMs,
+    chains,
+    net: nodeNetwork(cfg),
+    log,
+    pollMs: cfg.mergedPollMs,
     publish: (work) => {
-      if (work) log.info('new aux work', { auxWorkId: work.auxWorkId.toString(), chains: work.chains.length, treeSize: work.treeSize, merkleNonce: work.merkleNonce });
+      if (work)
+        log.info('new aux work', {
+          auxWorkId: work.auxWorkId.toString(),
+          chains: work.chains.length,
+          treeSize: work.treeSize,
+          merkleNonce: work.merkleNonce,
+        });
       else log.warn('no aux chain has work: edges mine without a merged-mining commitment');
-      emit(ctx.bus, Events.auxWorkPublished, { work: work ?? undefined }, ctx.instance)
-        .catch((e) => log.warn('publishing AuxWorkPublished failed', { error: (e as Error).message }));
+      emit(ctx.bus, Events.auxWorkPublished, { work: work ?? undefined }, ctx.instance).catch((e) =>
+        log.warn('publishing AuxWorkPublished failed', { error: (e as Error).message }),
+      );
     },
   });
   let statsTimer: NodeJS.Timeout | undefined;
@@ -52,12 +65,17 @@ async function loadLogic(ctx: ServiceContext): Promise<AuxLogic> {
     for (const s of mm.statuses()) {
       gauges.push({ name: 'aux_chain_up', value: s.up ? 1 : 0, labels: { chain: s.label } });
       const c = mm.counters.get(s.label)!;
-      for (const [result, n] of [['accepted', c.accepted], ['rejected', c.rejected], ['error', c.errors]] as const) {
+      for (const [result, n] of [
+        ['accepted', c.accepted],
+        ['rejected', c.rejected],
+        ['error', c.errors],
+      ] as const) {
         gauges.push({ name: 'aux_blocks_submitted', value: n, labels: { chain: s.label, result } });
       }
     }
-    emit(ctx.bus, Events.statsSnapshot, { service: 'aux', instance: ctx.instance, tsMs: BigInt(Date.now()), gauges }, ctx.instance)
-      .catch((e) => log.debug('publishing StatsSnapshot failed', { error: (e as Error).message }));
+    emit(ctx.bus, Events.statsSnapshot, { service: 'aux', instance: ctx.instance, tsMs: BigInt(Date.now()), gauges }, ctx.instance).catch(
+      (e) => log.debug('publishing StatsSnapshot failed', { error: (e as Error).message }),
+    );
   };
   return {
     async start() {
@@ -73,7 +91,10 @@ async function loadLogic(ctx: ServiceContext): Promise<AuxLogic> {
     async GetAuxWork() {
       const w = mm.current;
       if (w === null) {
-        const why = mm.statuses().map((s) => `${s.label}: ${s.error ?? 'no work yet'}`).join('; ');
+        const why = mm
+          .statuses()
+          .map((s) => `${s.label}: ${s.error ?? 'no work yet'}`)
+          .join('; ');
         throw new RpcError(RpcCode.UNAVAILABLE, `no aux work (${why})`);
       }
       return w;

@@ -2,8 +2,21 @@
 // work meets, each handed to its daemon. Our own verifier runs first: a proof it rejects is a bug on
 // our side, logged with the reason and still submitted (the daemon has the last word).
 import {
-  AuxPowError, assembleMergedBlock, buildAuxPow, checkAuxPow, checkMerkleLink, decodeHeader, decodeTx, encodeAuxPow, encodeHeader, hash256, powHash, txid, u256FromLE,
-  type Network, type Tx,
+  AuxPowError,
+  assembleMergedBlock,
+  buildAuxPow,
+  checkAuxPow,
+  checkMerkleLink,
+  decodeHeader,
+  decodeTx,
+  encodeAuxPow,
+  encodeHeader,
+  hash256,
+  powHash,
+  txid,
+  u256FromLE,
+  type Network,
+  type Tx,
 } from '../core/index.ts';
 import type { AuxSubmitResult, SubmitAuxPowRequest } from '../gen/p2pool/v1/aux.ts';
 import type { AuxBlock, SubmitOutcome } from './aux-daemon.ts';
@@ -78,37 +91,44 @@ export async function submitAuxSolution(deps: AuxSubmitDeps, booked: BookedWork,
     // in, another (a canonical block of another share) would only be stale.
     if (deps.claim(c.label, c.block.hash)) due.push({ c, block, hash });
   }
-  const submitted = await Promise.all(due.map(async ({ c, block, hash }) => {
-    const id = c.block.chainId;
-    const auxpow = buildAuxPow({
-      coinbaseTx: s.coinbase, parentHeader, parentBlockHash, coinbaseBranch: s.branch,
-      chainBranch: booked.tree.branches.get(id)!, chainIndex: booked.tree.slots.get(id)!,
-    });
-    try {
-      checkAuxPow(auxpow, hash, id);
-    } catch (e) {
-      if (!(e instanceof AuxPowError)) throw e;
-      deps.log.warn('our AuxPoW fails our own check (submitting anyway)', { chain: c.label, reason: e.message });
-    }
-    const hashHex = hash.toString(16).padStart(64, '0');
-    let outcome: SubmitOutcome;
-    try {
-      outcome = block === null
-        ? await deps.submit(c.label, hash, encodeAuxPow(auxpow).toString('hex'))
-        : await deps.submitBlock(c.label, assembleMergedBlock(block, auxpow, c.block.template!.txs).toString('hex'));
-    } catch (e) {
-      const reason = (e as Error).message;
-      deps.release(c.label, c.block.hash);
-      deps.record(c.label, id, 'error', reason);
-      deps.log.warn('aux block submission failed', { chain: c.label, hash: hashHex, error: reason });
-      return { chainId: id, accepted: false, reason };
-    }
-    if (!outcome.accepted) deps.release(c.label, c.block.hash);
-    deps.record(c.label, id, outcome.accepted ? 'accepted' : 'rejected', outcome.reason);
-    if (outcome.accepted) deps.log.info('aux block accepted', { chain: c.label, chainId: id, hash: hashHex, height: c.block.height });
-    else deps.log.warn('aux block rejected', { chain: c.label, chainId: id, hash: hashHex, reason: outcome.reason });
-    return { chainId: id, accepted: outcome.accepted, reason: outcome.reason };
-  }));
+  const submitted = await Promise.all(
+    due.map(async ({ c, block, hash }) => {
+      const id = c.block.chainId;
+      const auxpow = buildAuxPow({
+        coinbaseTx: s.coinbase,
+        parentHeader,
+        parentBlockHash,
+        coinbaseBranch: s.branch,
+        chainBranch: booked.tree.branches.get(id)!,
+        chainIndex: booked.tree.slots.get(id)!,
+      });
+      try {
+        checkAuxPow(auxpow, hash, id);
+      } catch (e) {
+        if (!(e instanceof AuxPowError)) throw e;
+        deps.log.warn('our AuxPoW fails our own check (submitting anyway)', { chain: c.label, reason: e.message });
+      }
+      const hashHex = hash.toString(16).padStart(64, '0');
+      let outcome: SubmitOutcome;
+      try {
+        outcome =
+          block === null
+            ? await deps.submit(c.label, hash, encodeAuxPow(auxpow).toString('hex'))
+            : await deps.submitBlock(c.label, assembleMergedBlock(block, auxpow, c.block.template!.txs).toString('hex'));
+      } catch (e) {
+        const reason = (e as Error).message;
+        deps.release(c.label, c.block.hash);
+        deps.record(c.label, id, 'error', reason);
+        deps.log.warn('aux block submission failed', { chain: c.label, hash: hashHex, error: reason });
+        return { chainId: id, accepted: false, reason };
+      }
+      if (!outcome.accepted) deps.release(c.label, c.block.hash);
+      deps.record(c.label, id, outcome.accepted ? 'accepted' : 'rejected', outcome.reason);
+      if (outcome.accepted) deps.log.info('aux block accepted', { chain: c.label, chainId: id, hash: hashHex, height: c.block.height });
+      else deps.log.warn('aux block rejected', { chain: c.label, chainId: id, hash: hashHex, reason: outcome.reason });
+      return { chainId: id, accepted: outcome.accepted, reason: outcome.reason };
+    }),
+  );
   return [...refused, ...submitted];
 }
 

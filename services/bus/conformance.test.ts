@@ -18,16 +18,43 @@ const BIG = (1n << 63n) + 5n;
 
 function stats(instance: string): EdgeLocalStats {
   return {
-    instance, connections: 3, stratumConnections: 2, getworkClients: 1, extranoncePrefix: new Uint8Array([0xab, 0xcd]),
-    miners: [{ user: 'addr.w1', address: 'addr', worker: 'w1', hashRate: 1.5e9, deadHashRate: 0, accepted: BIG, stale: 1n, doa: 0n, rejected: 2n, lastShareMs: 1_700_000_000_000n, difficulty: 65536, connections: 1 }],
-    pseudoshares: BIG, shares: 7n, blocks: 1n, draining: false,
+    instance,
+    connections: 3,
+    stratumConnections: 2,
+    getworkClients: 1,
+    extranoncePrefix: new Uint8Array([0xab, 0xcd]),
+    miners: [
+      {
+        user: 'addr.w1',
+        address: 'addr',
+        worker: 'w1',
+        hashRate: 1.5e9,
+        deadHashRate: 0,
+        accepted: BIG,
+        stale: 1n,
+        doa: 0n,
+        rejected: 2n,
+        lastShareMs: 1_700_000_000_000n,
+        difficulty: 65536,
+        connections: 1,
+      },
+    ],
+    pseudoshares: BIG,
+    shares: 7n,
+    blocks: 1n,
+    draining: false,
   };
 }
 
 function edgeImpl(instance: string, calls: string[] = []): Partial<Edge> {
   return {
-    async GetLocalStats() { calls.push(instance); return stats(instance); },
-    async Drain() { throw new RpcError(RpcCode.FAILED_PRECONDITION, 'already draining'); },
+    async GetLocalStats() {
+      calls.push(instance);
+      return stats(instance);
+    },
+    async Drain() {
+      throw new RpcError(RpcCode.FAILED_PRECONDITION, 'already draining');
+    },
   };
 }
 
@@ -43,8 +70,14 @@ function suite(name: string, makeBus: (prefix: string) => Promise<Bus>) {
   describe(`${name} bus`, () => {
     let n = 0;
     const buses: Bus[] = [];
-    const bus = async () => { const b = await makeBus(`t${process.pid}x${n++}`); buses.push(b); return b; };
-    after(async () => { await Promise.allSettled(buses.map((b) => b.drain())); });
+    const bus = async () => {
+      const b = await makeBus(`t${process.pid}x${n++}`);
+      buses.push(b);
+      return b;
+    };
+    after(async () => {
+      await Promise.allSettled(buses.map((b) => b.drain()));
+    });
 
     test('generated client and server: 64-bit values and bytes arrive exactly', async () => {
       const b = await bus();
@@ -105,22 +138,53 @@ function suite(name: string, makeBus: (prefix: string) => Promise<Bus>) {
       const q1: number[] = [];
       const q2: number[] = [];
       let source = '';
-      await on(b, Events.peersChanged, (m, meta) => { all.push(m.incoming); source = meta.source; });
-      await on(b, Events.peersChanged, (m) => { q1.push(m.incoming); }, { queue: 'workers' });
-      await on(b, Events.peersChanged, (m) => { q2.push(m.incoming); }, { queue: 'workers' });
-      for (let i = 0; i < 20; i++) await emit(b, Events.peersChanged, { incoming: i, outgoing: 0, connected: [], disconnected: [] }, 'gw-1');
+      await on(b, Events.peersChanged, (m, meta) => {
+        all.push(m.incoming);
+        source = meta.source;
+      });
+      await on(
+        b,
+        Events.peersChanged,
+        (m) => {
+          q1.push(m.incoming);
+        },
+        { queue: 'workers' },
+      );
+      await on(
+        b,
+        Events.peersChanged,
+        (m) => {
+          q2.push(m.incoming);
+        },
+        { queue: 'workers' },
+      );
+      for (let i = 0; i < 20; i++)
+        await emit(b, Events.peersChanged, { incoming: i, outgoing: 0, connected: [], disconnected: [] }, 'gw-1');
       await waitFor(() => all.length === 20 && q1.length + q2.length === 20, 'events');
-      assert.deepEqual(all.sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i));
-      assert.deepEqual([...q1, ...q2].sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i));
+      assert.deepEqual(
+        all.sort((x, y) => x - y),
+        Array.from({ length: 20 }, (_, i) => i),
+      );
+      assert.deepEqual(
+        [...q1, ...q2].sort((x, y) => x - y),
+        Array.from({ length: 20 }, (_, i) => i),
+      );
       assert.equal(source, 'gw-1');
     });
 
     test('durable events: stored once per id, replayed in order, seen live too', async () => {
       const b = await bus();
       const live: string[] = [];
-      await on(b, Events.blockFound, (m) => { live.push(Buffer.from(m.blockHash).toString('hex')); });
+      await on(b, Events.blockFound, (m) => {
+        live.push(Buffer.from(m.blockHash).toString('hex'));
+      });
       const block = (i: number): BlockFound => ({
-        shareHash: new Uint8Array(32).fill(i), blockHash: new Uint8Array(32).fill(i), height: i, source: 1, miner: 'm', tsMs: BigInt(i),
+        shareHash: new Uint8Array(32).fill(i),
+        blockHash: new Uint8Array(32).fill(i),
+        height: i,
+        source: 1,
+        miner: 'm',
+        tsMs: BigInt(i),
       });
       const r1 = await emit(b, Events.blockFound, block(1));
       const r2 = await emit(b, Events.blockFound, block(2));
@@ -131,7 +195,10 @@ function suite(name: string, makeBus: (prefix: string) => Promise<Bus>) {
       const replayed: BlockFound[] = [];
       const spec = Events.blockFound as EventSpec<BlockFound>;
       for await (const m of b.replay(spec.stream!, { topic: spec.topic })) replayed.push(spec.type.decode(m.data));
-      assert.deepEqual(replayed.map((s) => s.height), [1, 2]);
+      assert.deepEqual(
+        replayed.map((s) => s.height),
+        [1, 2],
+      );
       assert.equal(replayed[0]!.miner, 'm');
       const tail: number[] = [];
       for await (const m of b.replay(spec.stream!, { fromSeq: r2!.seq })) tail.push(m.seq);
@@ -147,11 +214,19 @@ function suite(name: string, makeBus: (prefix: string) => Promise<Bus>) {
       assert.equal((await put(2)).duplicate, true, 'the same id is stored once');
       const seen: number[] = [];
       let failOnce = true;
-      const first = await b.consume(spec, 'conformance', async (m) => {
-        const v = m.data[0]!;
-        seen.push(v);
-        if (v === 2 && failOnce) { failOnce = false; throw new Error('not yet'); }
-      }, { retryMs: 50 });
+      const first = await b.consume(
+        spec,
+        'conformance',
+        async (m) => {
+          const v = m.data[0]!;
+          seen.push(v);
+          if (v === 2 && failOnce) {
+            failOnce = false;
+            throw new Error('not yet');
+          }
+        },
+        { retryMs: 50 },
+      );
       await waitFor(() => seen.length >= 4, 'four deliveries');
       assert.deepEqual(seen, [1, 2, 2, 3]);
       await first.close();
@@ -159,7 +234,14 @@ function suite(name: string, makeBus: (prefix: string) => Promise<Bus>) {
       await put(4);
       await put(5);
       const later: number[] = [];
-      const second = await b.consume(spec, 'conformance', async (m) => { later.push(m.data[0]!); }, { retryMs: 50 });
+      const second = await b.consume(
+        spec,
+        'conformance',
+        async (m) => {
+          later.push(m.data[0]!);
+        },
+        { retryMs: 50 },
+      );
       await waitFor(() => later.length >= 2, 'the rest');
       assert.deepEqual(later, [4, 5]);
       await second.close();
@@ -172,10 +254,16 @@ function suite(name: string, makeBus: (prefix: string) => Promise<Bus>) {
       await kv.put('b.two', new Uint8Array([2]));
       await kv.put('a.one', new Uint8Array([3]));
       assert.deepEqual([...(await kv.get('a.one'))!.value], [3]);
-      assert.deepEqual((await kv.entries()).map((e) => e.key), ['a.one', 'b.two']);
+      assert.deepEqual(
+        (await kv.entries()).map((e) => e.key),
+        ['a.one', 'b.two'],
+      );
       await kv.delete('a.one');
       assert.equal(await kv.get('a.one'), null);
-      assert.deepEqual((await kv.entries()).map((e) => e.key), ['b.two']);
+      assert.deepEqual(
+        (await kv.entries()).map((e) => e.key),
+        ['b.two'],
+      );
     });
   });
 }
@@ -183,6 +271,10 @@ function suite(name: string, makeBus: (prefix: string) => Promise<Bus>) {
 suite('in-process', async (prefix) => new InProcBus({ prefix }));
 
 let nats: NatsServer;
-before(async () => { nats = await NatsServer.start(); });
-after(async () => { await nats?.stop(); });
+before(async () => {
+  nats = await NatsServer.start();
+});
+after(async () => {
+  await nats?.stop();
+});
 suite('NATS', async (prefix) => NatsBus.connect({ url: nats.url, prefix }));

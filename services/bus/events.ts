@@ -2,8 +2,17 @@
 // and, for durable events, the JetStream stream that keeps it. docs/bus.md is the prose version of
 // this table; a test keeps the two in step.
 import {
-  AuxWorkPublished, BlockFound, BlockSubmitted, PeerShareReceived, PeersChanged, ServiceStateChanged,
-  ShareAccepted, ShareSubmitted, StatsSnapshot, TemplatePublished, WorkBasisPublished,
+  AuxWorkPublished,
+  BlockFound,
+  BlockSubmitted,
+  PeerShareReceived,
+  PeersChanged,
+  ServiceStateChanged,
+  ShareAccepted,
+  ShareSubmitted,
+  StatsSnapshot,
+  TemplatePublished,
+  WorkBasisPublished,
 } from '../gen/p2pool/v1/events.ts';
 import type { MessageCodec } from './contracts.ts';
 import type { StreamSpec } from './types.ts';
@@ -37,23 +46,76 @@ function hex(b: Uint8Array): string {
 }
 
 export const Events = {
-  templatePublished: { name: 'TemplatePublished', topic: 'template-builder.template', type: TemplatePublished, publisher: 'template-builder' } as EventSpec<TemplatePublished>,
+  templatePublished: {
+    name: 'TemplatePublished',
+    topic: 'template-builder.template',
+    type: TemplatePublished,
+    publisher: 'template-builder',
+  } as EventSpec<TemplatePublished>,
   blockSubmitted: {
-    name: 'BlockSubmitted', topic: 'template-builder.block-submitted', type: BlockSubmitted, publisher: 'template-builder',
-    stream: BLOCKS_STREAM, msgId: (m) => `submitted-${hex(m.request?.blockHash ?? new Uint8Array())}`,
+    name: 'BlockSubmitted',
+    topic: 'template-builder.block-submitted',
+    type: BlockSubmitted,
+    publisher: 'template-builder',
+    stream: BLOCKS_STREAM,
+    msgId: (m) => `submitted-${hex(m.request?.blockHash ?? new Uint8Array())}`,
   } as EventSpec<BlockSubmitted>,
-  workBasisPublished: { name: 'WorkBasisPublished', topic: 'sharechain.work-basis', type: WorkBasisPublished, publisher: 'sharechain' } as EventSpec<WorkBasisPublished>,
-  shareSubmitted: { name: 'ShareSubmitted', topic: 'edge.share-submitted', type: ShareSubmitted, publisher: 'edge' } as EventSpec<ShareSubmitted>,
-  shareAccepted: { name: 'ShareAccepted', topic: 'sharechain.share-accepted', type: ShareAccepted, publisher: 'sharechain' } as EventSpec<ShareAccepted>,
+  workBasisPublished: {
+    name: 'WorkBasisPublished',
+    topic: 'sharechain.work-basis',
+    type: WorkBasisPublished,
+    publisher: 'sharechain',
+  } as EventSpec<WorkBasisPublished>,
+  shareSubmitted: {
+    name: 'ShareSubmitted',
+    topic: 'edge.share-submitted',
+    type: ShareSubmitted,
+    publisher: 'edge',
+  } as EventSpec<ShareSubmitted>,
+  shareAccepted: {
+    name: 'ShareAccepted',
+    topic: 'sharechain.share-accepted',
+    type: ShareAccepted,
+    publisher: 'sharechain',
+  } as EventSpec<ShareAccepted>,
   blockFound: {
-    name: 'BlockFound', topic: 'sharechain.block-found', type: BlockFound, publisher: 'sharechain',
-    stream: BLOCKS_STREAM, msgId: (m) => `found-${hex(m.blockHash)}`,
+    name: 'BlockFound',
+    topic: 'sharechain.block-found',
+    type: BlockFound,
+    publisher: 'sharechain',
+    stream: BLOCKS_STREAM,
+    msgId: (m) => `found-${hex(m.blockHash)}`,
   } as EventSpec<BlockFound>,
-  peerShareReceived: { name: 'PeerShareReceived', topic: 'peer-gateway.share-received', type: PeerShareReceived, publisher: 'peer-gateway' } as EventSpec<PeerShareReceived>,
-  peersChanged: { name: 'PeersChanged', topic: 'peer-gateway.peers-changed', type: PeersChanged, publisher: 'peer-gateway' } as EventSpec<PeersChanged>,
-  auxWorkPublished: { name: 'AuxWorkPublished', topic: 'aux.work', type: AuxWorkPublished, publisher: 'aux' } as EventSpec<AuxWorkPublished>,
-  statsSnapshot: { name: 'StatsSnapshot', topic: 'stats.snapshot', type: StatsSnapshot, publisher: 'every service' } as EventSpec<StatsSnapshot>,
-  serviceStateChanged: { name: 'ServiceStateChanged', topic: 'registry.state', type: ServiceStateChanged, publisher: 'every service' } as EventSpec<ServiceStateChanged>,
+  peerShareReceived: {
+    name: 'PeerShareReceived',
+    topic: 'peer-gateway.share-received',
+    type: PeerShareReceived,
+    publisher: 'peer-gateway',
+  } as EventSpec<PeerShareReceived>,
+  peersChanged: {
+    name: 'PeersChanged',
+    topic: 'peer-gateway.peers-changed',
+    type: PeersChanged,
+    publisher: 'peer-gateway',
+  } as EventSpec<PeersChanged>,
+  auxWorkPublished: {
+    name: 'AuxWorkPublished',
+    topic: 'aux.work',
+    type: AuxWorkPublished,
+    publisher: 'aux',
+  } as EventSpec<AuxWorkPublished>,
+  statsSnapshot: {
+    name: 'StatsSnapshot',
+    topic: 'stats.snapshot',
+    type: StatsSnapshot,
+    publisher: 'every service',
+  } as EventSpec<StatsSnapshot>,
+  serviceStateChanged: {
+    name: 'ServiceStateChanged',
+    topic: 'registry.state',
+    type: ServiceStateChanged,
+    publisher: 'every service',
+  } as EventSpec<ServiceStateChanged>,
 } as const;
 
 export const ALL_EVENTS: EventSpec<any>[] = Object.values(Events);

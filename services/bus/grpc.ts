@@ -50,7 +50,13 @@ export async function startGrpcGateway(opts: GrpcGatewayOptions): Promise<GrpcGa
       handlers[m.name] = (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
         const started = Date.now();
         const finish = (err: RpcError | null, data?: Uint8Array) => {
-          opts.onCall?.({ service: def.fullName, method: m.name, code: err?.code ?? RpcCode.OK, ms: Date.now() - started, peer: call.getPeer() });
+          opts.onCall?.({
+            service: def.fullName,
+            method: m.name,
+            code: err?.code ?? RpcCode.OK,
+            ms: Date.now() - started,
+            peer: call.getPeer(),
+          });
           if (err) callback({ code: err.code as number, details: err.message });
           else callback(null, Buffer.from(data!));
         };
@@ -61,27 +67,44 @@ export async function startGrpcGateway(opts: GrpcGatewayOptions): Promise<GrpcGa
         const carrier: Record<string, string> = {};
         for (const [k, v] of Object.entries(call.metadata.getMap())) if (typeof v === 'string') carrier[k] = v;
         const parent = propagation.extract(ROOT_CONTEXT, carrier);
-        context.with(parent, () => rpc.request(def.fullName, m.name, call.request))
-          .then((data) => finish(null, data), (e) => finish(toRpcError(e)));
+        context
+          .with(parent, () => rpc.request(def.fullName, m.name, call.request))
+          .then(
+            (data) => finish(null, data),
+            (e) => finish(toRpcError(e)),
+          );
       };
     }
     server.addService(service as grpc.ServiceDefinition, handlers);
   }
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${opts.host}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+    server.bindAsync(`${opts.host}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
+      err ? reject(err) : resolve(port),
+    );
   });
   return {
     port,
-    close: () => new Promise<void>((resolve) => {
-      // In-flight calls finish; a stuck client does not hold shutdown forever.
-      const force = setTimeout(() => { server.forceShutdown(); resolve(); }, 5_000);
-      server.tryShutdown(() => { clearTimeout(force); resolve(); });
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        // In-flight calls finish; a stuck client does not hold shutdown forever.
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 5_000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
   };
 }
 
 function checkToken(md: grpc.Metadata, tokenFile: string | undefined): RpcError | null {
-  if (!tokenFile) return new RpcError(RpcCode.PERMISSION_DENIED, 'this node has no admin token configured (--admin-token-file); mutating calls are disabled');
+  if (!tokenFile)
+    return new RpcError(
+      RpcCode.PERMISSION_DENIED,
+      'this node has no admin token configured (--admin-token-file); mutating calls are disabled',
+    );
   let expected: string;
   try {
     expected = readFileSync(tokenFile, 'utf8').trim();
@@ -113,12 +136,18 @@ export function grpcRpc(address: string, opts: { token?: string; timeoutMs?: num
       propagation.inject(context.active(), carrier);
       for (const [k, v] of Object.entries(carrier)) md.set(k, v);
       return new Promise<Uint8Array>((resolve, reject) => {
-        client.makeUnaryRequest(`/${service}/${method}`, (b: Uint8Array) => Buffer.from(b), identity, Buffer.from(data), md,
+        client.makeUnaryRequest(
+          `/${service}/${method}`,
+          (b: Uint8Array) => Buffer.from(b),
+          identity,
+          Buffer.from(data),
+          md,
           { deadline: Date.now() + (opts.timeoutMs ?? 10_000) },
           (err, res) => {
             if (err) reject(new RpcError((err.code ?? RpcCode.UNKNOWN) as RpcCode, `${service}/${method}: ${err.details || err.message}`));
             else resolve(res!);
-          });
+          },
+        );
       });
     },
     close: () => client.close(),

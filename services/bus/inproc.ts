@@ -5,8 +5,22 @@
 import { RpcCode, RpcError } from './errors.ts';
 import { eventSubject, rpcSubject, streamName, subjectMatches, validPrefix, DEFAULT_PREFIX } from './subjects.ts';
 import type {
-  Bus, BusMessage, BusState, Closer, ConsumeOptions, Headers, KvEntry, KvSpec, KvStore, PersistResult, QueuedMessage, Reply,
-  RequestHandler, RequestOptions, StoredMessage, StreamSpec,
+  Bus,
+  BusMessage,
+  BusState,
+  Closer,
+  ConsumeOptions,
+  Headers,
+  KvEntry,
+  KvSpec,
+  KvStore,
+  PersistResult,
+  QueuedMessage,
+  Reply,
+  RequestHandler,
+  RequestOptions,
+  StoredMessage,
+  StreamSpec,
 } from './types.ts';
 
 interface Subscriber {
@@ -52,7 +66,10 @@ export class InProcBus implements Bus {
     const handler = handlers[i]!;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RpcError(RpcCode.DEADLINE_EXCEEDED, `${subject} timed out after ${opts.timeoutMs} ms`)), opts.timeoutMs);
+      timer = setTimeout(
+        () => reject(new RpcError(RpcCode.DEADLINE_EXCEEDED, `${subject} timed out after ${opts.timeoutMs} ms`)),
+        opts.timeoutMs,
+      );
     });
     const call = this.#track(handler(method, copy(data), { ...(opts.headers ?? {}) }));
     try {
@@ -111,7 +128,11 @@ export class InProcBus implements Bus {
   async subscribe(topic: string, handler: (msg: BusMessage) => void | Promise<void>, opts: { queue?: string } = {}): Promise<Closer> {
     const sub: Subscriber = { pattern: eventSubject(this.prefix, topic), handler, queue: opts.queue };
     this.#subs.add(sub);
-    return { close: async () => { this.#subs.delete(sub); } };
+    return {
+      close: async () => {
+        this.#subs.delete(sub);
+      },
+    };
   }
 
   #stream(spec: StreamSpec): MemStream {
@@ -124,7 +145,12 @@ export class InProcBus implements Bus {
     return s;
   }
 
-  async persist(spec: StreamSpec, topic: string, data: Uint8Array, opts: { msgId?: string; headers?: Headers } = {}): Promise<PersistResult> {
+  async persist(
+    spec: StreamSpec,
+    topic: string,
+    data: Uint8Array,
+    opts: { msgId?: string; headers?: Headers } = {},
+  ): Promise<PersistResult> {
     if (this.#state === 'closed') throw new RpcError(RpcCode.UNAVAILABLE, 'bus is closed');
     const s = this.#stream(spec);
     const subject = eventSubject(this.prefix, topic);
@@ -157,22 +183,35 @@ export class InProcBus implements Bus {
     }
   }
 
-  async consume(spec: StreamSpec, _durable: string, handler: (msg: QueuedMessage) => Promise<void>, opts: ConsumeOptions = {}): Promise<Closer> {
+  async consume(
+    spec: StreamSpec,
+    _durable: string,
+    handler: (msg: QueuedMessage) => Promise<void>,
+    opts: ConsumeOptions = {},
+  ): Promise<Closer> {
     const s = this.#stream(spec);
     const retryMs = opts.retryMs ?? 1_000;
     let closed = false;
     let wait: (() => void) | undefined;
     let timer: NodeJS.Timeout | undefined;
     s.wake = () => wait?.();
-    const pause = (ms?: number) => new Promise<void>((r) => {
-      wait = () => { clearTimeout(timer); wait = undefined; r(); };
-      if (ms !== undefined) timer = setTimeout(wait, ms);
-    });
+    const pause = (ms?: number) =>
+      new Promise<void>((r) => {
+        wait = () => {
+          clearTimeout(timer);
+          wait = undefined;
+          r();
+        };
+        if (ms !== undefined) timer = setTimeout(wait, ms);
+      });
     const loop = async () => {
       let deliveries = 0;
       while (!closed) {
         const m = s.messages[0];
-        if (!m) { await pause(); continue; }
+        if (!m) {
+          await pause();
+          continue;
+        }
         deliveries++;
         try {
           await handler({ ...m, data: copy(m.data), headers: { ...m.headers }, deliveries });
@@ -185,7 +224,13 @@ export class InProcBus implements Bus {
     };
     // Not tracked as in-flight work: it runs until closed, and drain() must not wait for it.
     void loop();
-    return { close: async () => { closed = true; s.wake = undefined; wait?.(); } };
+    return {
+      close: async () => {
+        closed = true;
+        s.wake = undefined;
+        wait?.();
+      },
+    };
   }
 
   async kv(spec: KvSpec): Promise<KvStore> {
@@ -252,7 +297,8 @@ class MemKv implements KvStore {
   }
   async update(key: string, value: Uint8Array, revision: number): Promise<number> {
     const e = this.#entries.get(key);
-    if (!e || !this.#live(e.at) || e.revision !== revision) throw new Error(`wrong last sequence: key ${key} is not at revision ${revision}`);
+    if (!e || !this.#live(e.at) || e.revision !== revision)
+      throw new Error(`wrong last sequence: key ${key} is not at revision ${revision}`);
     return this.put(key, value);
   }
   async delete(key: string): Promise<void> {
@@ -262,7 +308,11 @@ class MemKv implements KvStore {
   async watch(onChange: (key: string, value: Uint8Array | null) => void): Promise<Closer> {
     for (const e of await this.entries()) onChange(e.key, e.value);
     this.#watchers.add(onChange);
-    return { close: async () => { this.#watchers.delete(onChange); } };
+    return {
+      close: async () => {
+        this.#watchers.delete(onChange);
+      },
+    };
   }
   async entries(): Promise<KvEntry[]> {
     const out: KvEntry[] = [];

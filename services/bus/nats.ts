@@ -4,17 +4,50 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import {
-  connect, credsAuthenticator, headers as natsHeaders, ClosedConnectionError, DrainingConnectionError,
-  NoRespondersError, RequestError, TimeoutError,
-  type Msg, type MsgHdrs, type NatsConnection, type Subscription,
+  connect,
+  credsAuthenticator,
+  headers as natsHeaders,
+  ClosedConnectionError,
+  DrainingConnectionError,
+  NoRespondersError,
+  RequestError,
+  TimeoutError,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+  type Subscription,
 } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  jetstream,
+  jetstreamManager,
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { RpcCode, RpcError } from './errors.ts';
 import { bucketName, eventSubject, rpcQueue, rpcSubject, streamName, validPrefix, DEFAULT_PREFIX } from './subjects.ts';
 import type {
-  Bus, BusMessage, BusState, Closer, ConsumeOptions, Headers, KvEntry, KvSpec, KvStore, PersistResult, QueuedMessage, Reply,
-  RequestHandler, RequestOptions, StoredMessage, StreamSpec,
+  Bus,
+  BusMessage,
+  BusState,
+  Closer,
+  ConsumeOptions,
+  Headers,
+  KvEntry,
+  KvSpec,
+  KvStore,
+  PersistResult,
+  QueuedMessage,
+  Reply,
+  RequestHandler,
+  RequestOptions,
+  StoredMessage,
+  StreamSpec,
 } from './types.ts';
 
 export interface NatsBusOptions {
@@ -55,7 +88,10 @@ export class NatsBus implements Bus {
   static async connect(opts: NatsBusOptions): Promise<NatsBus> {
     const prefix = validPrefix(opts.prefix ?? DEFAULT_PREFIX);
     const nc = await connect({
-      servers: opts.url.split(',').map((s) => s.trim()).filter(Boolean),
+      servers: opts.url
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       name: opts.name,
       // Never give up: in Kubernetes NATS may come up after us or restart under us.
       maxReconnectAttempts: -1,
@@ -202,7 +238,12 @@ export class NatsBus implements Bus {
     return p;
   }
 
-  async persist(spec: StreamSpec, topic: string, data: Uint8Array, opts: { msgId?: string; headers?: Headers; timeoutMs?: number } = {}): Promise<PersistResult> {
+  async persist(
+    spec: StreamSpec,
+    topic: string,
+    data: Uint8Array,
+    opts: { msgId?: string; headers?: Headers; timeoutMs?: number } = {},
+  ): Promise<PersistResult> {
     const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
     const subject = eventSubject(this.prefix, topic);
     let delay = 100;
@@ -247,7 +288,12 @@ export class NatsBus implements Bus {
     }
   }
 
-  async consume(spec: StreamSpec, durable: string, handler: (msg: QueuedMessage) => Promise<void>, opts: ConsumeOptions = {}): Promise<Closer> {
+  async consume(
+    spec: StreamSpec,
+    durable: string,
+    handler: (msg: QueuedMessage) => Promise<void>,
+    opts: ConsumeOptions = {},
+  ): Promise<Closer> {
     const name = streamName(this.prefix, spec.name);
     const retryMs = opts.retryMs ?? 1_000;
     let closed = false;
@@ -257,7 +303,13 @@ export class NatsBus implements Bus {
     const setup = async () => {
       await this.#ensureStream(spec);
       const jsm = await this.#manager();
-      const config = { durable_name: durable, ack_policy: AckPolicy.Explicit, max_ack_pending: 1, ack_wait: 10_000_000_000, deliver_policy: DeliverPolicy.All };
+      const config = {
+        durable_name: durable,
+        ack_policy: AckPolicy.Explicit,
+        max_ack_pending: 1,
+        ack_wait: 10_000_000_000,
+        deliver_policy: DeliverPolicy.All,
+      };
       try {
         await jsm.consumers.info(name, durable);
       } catch (e) {
@@ -275,7 +327,13 @@ export class NatsBus implements Bus {
           for await (const m of messages) {
             if (closed) break;
             try {
-              await handler({ subject: m.subject, data: m.data, headers: fromNatsHeaders(m.headers), seq: m.seq, deliveries: m.info.deliveryCount });
+              await handler({
+                subject: m.subject,
+                data: m.data,
+                headers: fromNatsHeaders(m.headers),
+                seq: m.seq,
+                deliveries: m.info.deliveryCount,
+              });
               m.ack();
             } catch {
               m.nak(retryMs);
@@ -302,15 +360,22 @@ export class NatsBus implements Bus {
   #jetstreamHint(e: unknown): unknown {
     const msg = e instanceof Error ? e.message : String(e);
     if (!/jetstream/i.test(msg) || !/not enabled|unavailable|503/i.test(msg)) return e;
-    return new Error(`NATS at ${this.#nc.getServer()} has no JetStream (${msg}): start nats-server with -js (or "jetstream {}" in its config); the cluster keeps shares, blocks and its registry in it`, { cause: e });
+    return new Error(
+      `NATS at ${this.#nc.getServer()} has no JetStream (${msg}): start nats-server with -js (or "jetstream {}" in its config); the cluster keeps shares, blocks and its registry in it`,
+      { cause: e },
+    );
   }
 
   async kv(spec: KvSpec): Promise<KvStore> {
-    const kv = await new Kvm(this.#nc).create(bucketName(this.prefix, spec.name), {
-      history: spec.history ?? 1,
-      replicas: spec.replicas ?? this.#replicas,
-      ...(spec.ttlMs ? { ttl: spec.ttlMs } : {}),
-    }).catch((e: unknown) => { throw this.#jetstreamHint(e); });
+    const kv = await new Kvm(this.#nc)
+      .create(bucketName(this.prefix, spec.name), {
+        history: spec.history ?? 1,
+        replicas: spec.replicas ?? this.#replicas,
+        ...(spec.ttlMs ? { ttl: spec.ttlMs } : {}),
+      })
+      .catch((e: unknown) => {
+        throw this.#jetstreamHint(e);
+      });
     return {
       get: async (key) => {
         const e = await kv.get(key);
@@ -320,7 +385,9 @@ export class NatsBus implements Bus {
       put: (key, value) => kv.put(key, value),
       create: (key, value) => kv.create(key, value),
       update: (key, value, revision) => kv.update(key, value, revision),
-      delete: async (key) => { await kv.delete(key); },
+      delete: async (key) => {
+        await kv.delete(key);
+      },
       entries: async () => {
         const out: KvEntry[] = [];
         for await (const key of await kv.keys()) {
@@ -335,7 +402,11 @@ export class NatsBus implements Bus {
         void (async () => {
           for await (const e of it) onChange(e.key, e.operation === 'PUT' ? e.value : null);
         })().catch(() => undefined);
-        return { close: async () => { it.stop(); } };
+        return {
+          close: async () => {
+            it.stop();
+          },
+        };
       },
     };
   }
@@ -390,7 +461,9 @@ function mapNatsError(e: unknown, what: string, timeoutMs: number): RpcError {
     return new RpcError(RpcCode.DEADLINE_EXCEEDED, `${what}: no reply within ${timeoutMs} ms`, { cause: e });
   }
   if (e instanceof ClosedConnectionError || e instanceof DrainingConnectionError) {
-    return new RpcError(RpcCode.UNAVAILABLE, `${what}: NATS connection ${e instanceof DrainingConnectionError ? 'draining' : 'closed'}`, { cause: e });
+    return new RpcError(RpcCode.UNAVAILABLE, `${what}: NATS connection ${e instanceof DrainingConnectionError ? 'draining' : 'closed'}`, {
+      cause: e,
+    });
   }
   const msg = e instanceof Error ? e.message : String(e);
   return new RpcError(RpcCode.UNAVAILABLE, `${what}: ${msg}`, { cause: e });
@@ -400,4 +473,3 @@ function isNotFound(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : String(e);
   return /not found/i.test(msg);
 }
-

@@ -23,7 +23,10 @@ export function instruments(): Instruments {
   if (cached?.provider === provider) return cached.instruments;
   const meter = metrics.getMeter('p2pool.bus');
   const instruments: Instruments = {
-    clientDuration: meter.createHistogram('rpc.client.duration', { unit: 'ms', description: 'bus call duration, caller side, all attempts' }),
+    clientDuration: meter.createHistogram('rpc.client.duration', {
+      unit: 'ms',
+      description: 'bus call duration, caller side, all attempts',
+    }),
     serverDuration: meter.createHistogram('rpc.server.duration', { unit: 'ms', description: 'bus call duration, server side' }),
     retries: meter.createCounter('rpc.client.retries', { description: 'bus call attempts that were retried' }),
     published: meter.createCounter('p2pool.events.published', { description: 'events published' }),

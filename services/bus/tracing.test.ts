@@ -22,7 +22,14 @@ const reader = new PeriodicExportingMetricReader({ exporter: metricsOut, exportI
 
 before(async () => {
   nats = await NatsServer.start();
-  telemetry = setupTelemetry({ serviceName: 'tracing-test', instance: 't', version: '0', env: {}, spanExporter: spans, metricReaders: [reader] });
+  telemetry = setupTelemetry({
+    serviceName: 'tracing-test',
+    instance: 't',
+    version: '0',
+    env: {},
+    spanExporter: spans,
+    metricReaders: [reader],
+  });
 });
 after(async () => {
   await telemetry.shutdown();
@@ -31,7 +38,13 @@ after(async () => {
 
 function byName(name: string): ReadableSpan {
   const s = spans.getFinishedSpans().find((x) => x.name === name);
-  assert.ok(s, `no span ${name}; have ${spans.getFinishedSpans().map((x) => x.name).join(', ')}`);
+  assert.ok(
+    s,
+    `no span ${name}; have ${spans
+      .getFinishedSpans()
+      .map((x) => x.name)
+      .join(', ')}`,
+  );
   return s;
 }
 
@@ -51,7 +64,7 @@ test('a gRPC call traced through the gateway and NATS to the service', async () 
     const traceId = root.spanContext().traceId;
     await context.with(trace.setSpan(context.active(), root), () => new EdgeClientImpl(rpc).GetLocalStats({}));
     root.end();
-    assert.equal(seenTrace, traceId, 'the handler runs inside the caller\'s trace');
+    assert.equal(seenTrace, traceId, "the handler runs inside the caller's trace");
     const server = spans.getFinishedSpans().find((s) => s.name === 'Edge/GetLocalStats' && s.kind === SpanKind.SERVER)!;
     const busClient = spans.getFinishedSpans().find((s) => s.name === 'Edge/GetLocalStats' && s.kind === SpanKind.CLIENT)!;
     assert.ok(server && busClient);
@@ -70,12 +83,14 @@ test('a gRPC call traced through the gateway and NATS to the service', async () 
   }
 });
 
-test('an event carries its publisher\'s trace to the subscriber', async () => {
+test("an event carries its publisher's trace to the subscriber", async () => {
   const bus = await NatsBus.connect({ url: nats.url, prefix: 'trace2' });
   try {
     let consumerTrace = '';
     let received!: () => void;
-    const got = new Promise<void>((resolve) => { received = resolve; });
+    const got = new Promise<void>((resolve) => {
+      received = resolve;
+    });
     // Subscribed once on() resolves: the event below cannot be missed.
     await on(bus, Events.auxWorkPublished, () => {
       consumerTrace = trace.getActiveSpan()?.spanContext().traceId ?? '';
@@ -84,13 +99,19 @@ test('an event carries its publisher\'s trace to the subscriber', async () => {
     let producerTrace = '';
     await trace.getTracer('test').startActiveSpan('publisher', async (span) => {
       producerTrace = span.spanContext().traceId;
-      await emit(bus, Events.auxWorkPublished, { work: { auxWorkId: 1n, chains: [], merkleRoot: new Uint8Array(32), treeSize: 1, merkleNonce: 0 } }, 'aux-1');
+      await emit(
+        bus,
+        Events.auxWorkPublished,
+        { work: { auxWorkId: 1n, chains: [], merkleRoot: new Uint8Array(32), treeSize: 1, merkleNonce: 0 } },
+        'aux-1',
+      );
       span.end();
     });
     await got;
     assert.equal(consumerTrace, producerTrace);
     // The consumer span ends just after the handler returns.
-    for (let i = 0; i < 50 && !spans.getFinishedSpans().some((x) => x.name === 'AuxWorkPublished process'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 50 && !spans.getFinishedSpans().some((x) => x.name === 'AuxWorkPublished process'); i++)
+      await new Promise((r) => setTimeout(r, 10));
     assert.equal(byName('AuxWorkPublished process').parentSpanContext?.spanId, byName('AuxWorkPublished publish').spanContext().spanId);
   } finally {
     await bus.drain();

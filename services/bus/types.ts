@@ -105,7 +105,12 @@ export interface Bus {
   subscribe(topic: string, handler: (msg: BusMessage) => void | Promise<void>, opts?: { queue?: string }): Promise<Closer>;
   // Durable event: stored in the stream covering its topic before this resolves (JetStream ack).
   // Also delivered to live subscribers of the topic.
-  persist(stream: StreamSpec, topic: string, data: Uint8Array, opts?: { msgId?: string; headers?: Headers; timeoutMs?: number }): Promise<PersistResult>;
+  persist(
+    stream: StreamSpec,
+    topic: string,
+    data: Uint8Array,
+    opts?: { msgId?: string; headers?: Headers; timeoutMs?: number },
+  ): Promise<PersistResult>;
   // Everything stored in the stream from `fromSeq` (1 = oldest kept), in order; ends when caught up.
   replay(stream: StreamSpec, opts?: { fromSeq?: number; topic?: string }): AsyncIterable<StoredMessage>;
   // Work-queue consumption under the durable name `durable` (shared by the consumer's replicas): one

@@ -39,7 +39,9 @@ export async function prepareDemo(config: NodeConfig, log: Logger): Promise<Demo
   let node: RegtestNode | undefined;
   if (!fullNodeConfigured(config) && net.PARENT.CHAIN === 'regtest') {
     if (!net.PARENT.NAME.startsWith('litecoin')) {
-      log.warn(`no full node configured for ${net.NAME}: start one and pass its RPC credentials (only litecoin regtest is started automatically)`);
+      log.warn(
+        `no full node configured for ${net.NAME}: start one and pass its RPC credentials (only litecoin regtest is started automatically)`,
+      );
     } else {
       say(`starting litecoind on regtest (${join(config.datadir, 'litecoind-regtest')}) ...`);
       node = await startRegtestLitecoind({ datadir: join(config.datadir, 'litecoind-regtest'), log: (m, f) => log.info(m, f) });
@@ -77,15 +79,20 @@ export async function prepareDemo(config: NodeConfig, log: Logger): Promise<Demo
       if (!config.demoMiner) return;
       // The bound worker port (-w 0 picks any).
       const bound = /:(\d+)$/.exec(host.endpoints().worker ?? '');
-      const port = bound ? Number(bound[1]) : config.workerPort ?? net.WORKER_PORT;
+      const port = bound ? Number(bound[1]) : (config.workerPort ?? net.WORKER_PORT);
       const address = config.address;
       if (!address) {
         log.warn('--demo-miner needs a payout address (-a): not started');
         return;
       }
       miner = new CpuMiner({
-        host: '127.0.0.1', port, username: `${address}.demo`, algorithm: net.PARENT.POW_FUNC === 'scrypt' ? 'scrypt' : 'sha256d',
-        difficultyMultiplier: net.PARENT.DUMB_SCRYPT_DIFF, threads: 1, userAgent: 'p2pool-ts-demo-miner',
+        host: '127.0.0.1',
+        port,
+        username: `${address}.demo`,
+        algorithm: net.PARENT.POW_FUNC === 'scrypt' ? 'scrypt' : 'sha256d',
+        difficultyMultiplier: net.PARENT.DUMB_SCRYPT_DIFF,
+        threads: 1,
+        userAgent: 'p2pool-ts-demo-miner',
         // Regtest blocks and shares take a few dozen hashes: capped, the demo finds one every few
         // seconds instead of dozens per second, and leaves the machine's CPU alone (services/miner/README.md).
         ...(net.PARENT.CHAIN === 'regtest' ? { maxHashrate: 20 } : {}),
@@ -97,10 +104,15 @@ export async function prepareDemo(config: NodeConfig, log: Logger): Promise<Demo
       const clients = clientsFor(busRpc(bus!));
       status = setInterval(() => {
         const m = miner!.stats();
-        clients.sharechain.GetStats({}).then((s) => {
-          say(`pool: sharechain height ${s.height}, my shares ${s.sharesTotal} (${s.sharesOrphan} orphan, ${s.sharesDead} dead), pool ${Math.round(s.poolHashRate)} H/s, `
-            + `${s.recentBlocks.length} blocks in the chain's window · demo miner ${Math.round(m.hashrate)} H/s, ${m.accepted} pseudoshares accepted, ${m.rejected} rejected`);
-        }, () => undefined);
+        clients.sharechain.GetStats({}).then(
+          (s) => {
+            say(
+              `pool: sharechain height ${s.height}, my shares ${s.sharesTotal} (${s.sharesOrphan} orphan, ${s.sharesDead} dead), pool ${Math.round(s.poolHashRate)} H/s, ` +
+                `${s.recentBlocks.length} blocks in the chain's window · demo miner ${Math.round(m.hashrate)} H/s, ${m.accepted} pseudoshares accepted, ${m.rejected} rejected`,
+            );
+          },
+          () => undefined,
+        );
       }, 30_000);
       status.unref();
     },

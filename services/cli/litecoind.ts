@@ -54,7 +54,8 @@ function freePort(): Promise<number> {
 
 export async function startRegtestLitecoind(opts: RegtestOptions): Promise<RegtestNode> {
   const bin = litecoindBinary();
-  if (!bin) throw new Error('litecoind not found: run `make setup` (scripts/setup.d/30-litecoind.sh installs it), or point p2pool at a full node');
+  if (!bin)
+    throw new Error('litecoind not found: run `make setup` (scripts/setup.d/30-litecoind.sh installs it), or point p2pool at a full node');
   const log = opts.log ?? (() => undefined);
   mkdirSync(opts.datadir, { recursive: true });
   // A litecoind left running on this data dir (the pool was SIGKILLed, or its terminal closed before
@@ -67,18 +68,42 @@ export async function startRegtestLitecoind(opts: RegtestOptions): Promise<Regte
   const user = 'p2pool';
   const pass = randomBytes(16).toString('hex');
   // Rewritten every start: the ports and the password are new each time, the chain is kept.
-  writeFileSync(join(opts.datadir, 'litecoin.conf'), ['regtest=1', '[regtest]', `rpcport=${rpcPort}`, `port=${p2pPort}`, `rpcuser=${user}`, `rpcpassword=${pass}`, ''].join('\n'));
+  writeFileSync(
+    join(opts.datadir, 'litecoin.conf'),
+    ['regtest=1', '[regtest]', `rpcport=${rpcPort}`, `port=${p2pPort}`, `rpcuser=${user}`, `rpcpassword=${pass}`, ''].join('\n'),
+  );
   const args = [
-    `-datadir=${opts.datadir}`, '-regtest', '-server=1', '-listen=1', '-bind=127.0.0.1', '-rpcbind=127.0.0.1', '-rpcallowip=127.0.0.1',
-    '-dnsseed=0', '-discover=0', '-listenonion=0', '-upnp=0', '-printtoconsole=0', '-fallbackfee=0.0001',
-    '-whitelist=noban@127.0.0.1', '-vbparams=mweb:4102444800:4102444801', `-pid=${PID_FILE}`,
+    `-datadir=${opts.datadir}`,
+    '-regtest',
+    '-server=1',
+    '-listen=1',
+    '-bind=127.0.0.1',
+    '-rpcbind=127.0.0.1',
+    '-rpcallowip=127.0.0.1',
+    '-dnsseed=0',
+    '-discover=0',
+    '-listenonion=0',
+    '-upnp=0',
+    '-printtoconsole=0',
+    '-fallbackfee=0.0001',
+    '-whitelist=noban@127.0.0.1',
+    '-vbparams=mweb:4102444800:4102444801',
+    `-pid=${PID_FILE}`,
   ];
   // Its own process group: Ctrl-C in the terminal reaches the pool, which stops this node after itself.
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const killOnExit = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } };
+  const killOnExit = () => {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
   process.on('exit', killOnExit);
   const rpc = new RpcClient({ url: `http://127.0.0.1:${rpcPort}`, user, pass, nodeName: 'litecoind', timeoutMs: 120_000 });
   const call = <T>(method: string, ...params: unknown[]) => rpc.call<T>(method, params);
@@ -95,7 +120,7 @@ export async function startRegtestLitecoind(opts: RegtestOptions): Promise<Regte
     }
     // The same payout address run after run, so the chain's payouts keep adding up to one address.
     const labelled = await call<Record<string, unknown>>('getaddressesbylabel', 'p2pool').catch(() => ({}));
-    const address = Object.keys(labelled).find((a) => a.startsWith('rltc1')) ?? await call<string>('getnewaddress', 'p2pool', 'bech32');
+    const address = Object.keys(labelled).find((a) => a.startsWith('rltc1')) ?? (await call<string>('getnewaddress', 'p2pool', 'bech32'));
     const height = await call<number>('getblockcount');
     const want = Math.max(opts.minHeight ?? 101, height + 1);
     await call('generatetoaddress', want - height, address);
@@ -129,7 +154,11 @@ async function stopLeftover(datadir: string, log: (msg: string, fields?: Record<
   const pid = leftoverPid(datadir);
   if (pid === null) return;
   let cmdline = '';
-  try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '); } catch { /* not Linux, or gone */ }
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    /* not Linux, or gone */
+  }
   if (!/litecoind/.test(cmdline) || !cmdline.includes(`-datadir=${datadir}`)) {
     throw new Error(`process ${pid} (${cmdline.trim() || 'unknown'}) holds ${datadir}'s pid file; stop it or use another --datadir`);
   }
@@ -139,7 +168,9 @@ async function stopLeftover(datadir: string, log: (msg: string, fields?: Record<
   const deadline = Date.now() + 60_000;
   while (isAlive(pid)) {
     if (Date.now() > deadline) {
-      throw new Error(`litecoind (PID ${pid}) from an earlier run did not stop within 60 s after SIGTERM; stop it with \`kill ${pid}\` (or \`kill -9 ${pid}\`), then start again`);
+      throw new Error(
+        `litecoind (PID ${pid}) from an earlier run did not stop within 60 s after SIGTERM; stop it with \`kill ${pid}\` (or \`kill -9 ${pid}\`), then start again`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -165,7 +196,9 @@ async function waitForRpc(child: ChildProcess, rpc: RpcClient, output: () => str
     if (child.exitCode !== null || child.signalCode !== null) {
       const out = output().trim();
       if (/Cannot obtain a lock/i.test(out)) {
-        throw new Error(`litecoind could not lock its data dir: another litecoind uses it (${out.split('\n').pop()}); stop that one (\`pgrep -a litecoind\` shows it) or use another --datadir`);
+        throw new Error(
+          `litecoind could not lock its data dir: another litecoind uses it (${out.split('\n').pop()}); stop that one (\`pgrep -a litecoind\` shows it) or use another --datadir`,
+        );
       }
       throw new Error(`litecoind exited during start-up: ${out}`);
     }

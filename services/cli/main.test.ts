@@ -32,7 +32,10 @@ test('`p2pool sharechain verify` is handed to the sharechain verify command', ()
 // Issue 12.7: a bad payout address or an unknown network stops start-up at once, exit 2.
 test('a mainnet, wrong-coin or malformed -a, or an unknown --net, exits 2 at once with a clear message', () => {
   for (const [args, why] of [
-    [['--net', 'litecoin_regtest', '-a', 'LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9'], /-a\/--address: .*LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9.*litecoin_regtest/], // mainnet Litecoin
+    [
+      ['--net', 'litecoin_regtest', '-a', 'LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9'],
+      /-a\/--address: .*LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9.*litecoin_regtest/,
+    ], // mainnet Litecoin
     [['--net', 'litecoin_regtest', '-a', '1KUCp7YP5FP8ViRxhfszSUJCTAajK6viGy'], /-a\/--address: /], // a Bitcoin address
     [['--net', 'litecoin_regtest', '-a', 'not-an-address'], /-a\/--address: /],
     [['--net', 'dogecoin'], /--net dogecoin: unknown network "dogecoin"; known: .*litecoin/],
@@ -51,9 +54,33 @@ test('a port in use: exit 2 and the message names the flag and --base-port', asy
   await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
   const port = (blocker.address() as { port: number }).port;
   try {
-    const r = spawnSync(process.execPath, [MAIN, '--net', 'litecoin_regtest', '-a', regtestAddress('litecoin', 'port in use'),
-      '--health-port', String(port), '--web-port', '0', '--grpc-port', '0', '--p2pool-port', '0', '-w', '127.0.0.1:0',
-      '--bitcoind-rpc-port', '1', 'u', 'p', '--datadir', join(tmpdir(), `p2pool-port-${process.pid}`)], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        MAIN,
+        '--net',
+        'litecoin_regtest',
+        '-a',
+        regtestAddress('litecoin', 'port in use'),
+        '--health-port',
+        String(port),
+        '--web-port',
+        '0',
+        '--grpc-port',
+        '0',
+        '--p2pool-port',
+        '0',
+        '-w',
+        '127.0.0.1:0',
+        '--bitcoind-rpc-port',
+        '1',
+        'u',
+        'p',
+        '--datadir',
+        join(tmpdir(), `p2pool-port-${process.pid}`),
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, new RegExp(`port ${port} \\(--health-port\\) is already in use.*--health-port PORT.*--base-port`));
   } finally {

@@ -11,10 +11,26 @@ export * from './share/constants.ts';
 export { ShareRuleError } from './share/errors.ts';
 export { encodeShareInfo, encodeContents, decodeContents, encodeWrapper, readWrapper, type ShareLayout } from './share/codec.ts';
 export {
-  generateTransaction, prepareGeneration, finishGeneration, donationKey, finderKey,
-  type GenerateInput, type GenerationBaseInput, type FinderInput, type GenerationBase, type Generated, type DesiredTx, type V36Base,
+  generateTransaction,
+  prepareGeneration,
+  finishGeneration,
+  donationKey,
+  finderKey,
+  type GenerateInput,
+  type GenerationBaseInput,
+  type FinderInput,
+  type GenerationBase,
+  type Generated,
+  type DesiredTx,
+  type V36Base,
 } from './share/generate.ts';
-export { decodeMessageData, validMessageData, authorityMessageDigest, type AuthorityMessage, type DecodedMessageData } from './share/message-data.ts';
+export {
+  decodeMessageData,
+  validMessageData,
+  authorityMessageDigest,
+  type AuthorityMessage,
+  type DecodedMessageData,
+} from './share/message-data.ts';
 export * from './merged/index.ts';
 export { checkShare, type CheckResult } from './share/check.ts';
 export { buildGentx, witnessCommitment, witnessCommitmentScript, refOutputScript } from './share/gentx.ts';

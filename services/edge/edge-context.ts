@@ -39,9 +39,26 @@ export interface EdgeCounters {
 
 export function newCounters(): EdgeCounters {
   return {
-    submits: 0, accepted: 0, doa: 0, stale: 0, rejected: 0, shares: 0, blocks: 0, unstored: 0, getworkRequests: 0,
-    badLines: 0, droppedOversize: 0, droppedSlow: 0, droppedIdle: 0, droppedBackpressure: 0, readsPaused: 0,
-    forwarded: 0, forwardedAccepted: 0, handedBack: 0, handedBackAccepted: 0, reconnectsSent: 0,
+    submits: 0,
+    accepted: 0,
+    doa: 0,
+    stale: 0,
+    rejected: 0,
+    shares: 0,
+    blocks: 0,
+    unstored: 0,
+    getworkRequests: 0,
+    badLines: 0,
+    droppedOversize: 0,
+    droppedSlow: 0,
+    droppedIdle: 0,
+    droppedBackpressure: 0,
+    readsPaused: 0,
+    forwarded: 0,
+    forwardedAccepted: 0,
+    handedBack: 0,
+    handedBackAccepted: 0,
+    reconnectsSent: 0,
   };
 }
 

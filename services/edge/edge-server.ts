@@ -110,10 +110,13 @@ export class EdgeServer {
       departed: new DepartedSessions(config.drainWindowMs + config.drainGraceMs + 60_000),
     };
     this.http = new HttpFront(this.ctx, opts.webHandler ?? null);
-    this.listener = new WorkerPortListener({
-      stratum: (socket, first) => this.adoptStratum(socket, first),
-      http: (socket) => this.http.adopt(socket),
-    }, config.keepAliveMs);
+    this.listener = new WorkerPortListener(
+      {
+        stratum: (socket, first) => this.adoptStratum(socket, first),
+        http: (socket) => this.http.adopt(socket),
+      },
+      config.keepAliveMs,
+    );
   }
 
   get port(): number {
@@ -158,7 +161,9 @@ export class EdgeServer {
     const before = this.sessions.size;
     this.ctx.draining = true;
     void this.listener.stopAccepting();
-    const r = opts.reconnectHost ? { host: opts.reconnectHost, port: opts.reconnectPort ?? this.boundPort, waitSeconds: opts.waitSeconds ?? 0 } : this.config.reconnectTo;
+    const r = opts.reconnectHost
+      ? { host: opts.reconnectHost, port: opts.reconnectPort ?? this.boundPort, waitSeconds: opts.waitSeconds ?? 0 }
+      : this.config.reconnectTo;
     const line = Buffer.from(encodeCall('client.reconnect', r === null ? [] : [r.host, r.port, r.waitSeconds]));
     const users: string[] = [];
     for (const s of this.sessions) if (s.users !== null) users.push(...s.users.keys());
@@ -175,7 +180,8 @@ export class EdgeServer {
         const s = queue[sent]!;
         if (s.closed) continue;
         // Known as departed from now: a miner may open its next connection before closing this one.
-        if (s.en1 !== null && s.users !== null) this.ctx.departed.add(s.users.keys(), { en1: s.en1, versionMask: s.versionMask, vardiff: s.vardiff, at: Date.now() });
+        if (s.en1 !== null && s.users !== null)
+          this.ctx.departed.add(s.users.keys(), { en1: s.en1, versionMask: s.versionMask, vardiff: s.vardiff, at: Date.now() });
         // No more work for it here: a miner that keeps this connection open a moment must not take it.
         s.leaving = true;
         s.write(line);
@@ -200,7 +206,12 @@ export class EdgeServer {
     }
     const remaining = this.sessions.size;
     await this.stop();
-    return { connectionsBefore: before, connectionsRemaining: remaining, reconnectsSent: this.ctx.counters.reconnectsSent, ms: Date.now() - t0 };
+    return {
+      connectionsBefore: before,
+      connectionsRemaining: remaining,
+      reconnectsSent: this.ctx.counters.reconnectsSent,
+      ms: Date.now() - t0,
+    };
   }
 
   get draining(): boolean {
@@ -214,7 +225,10 @@ export class EdgeServer {
 
   /** Closes everything now. */
   async stop(): Promise<void> {
-    if (this.sweeper !== null) { clearInterval(this.sweeper); this.sweeper = null; }
+    if (this.sweeper !== null) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.handoverServer?.close().catch(() => undefined);
@@ -225,7 +239,12 @@ export class EdgeServer {
     this.http.server.closeAllConnections();
     this.http.getwork.clear();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closed, new Promise((res) => { timer = setTimeout(res, 2000); })]);
+    await Promise.race([
+      closed,
+      new Promise((res) => {
+        timer = setTimeout(res, 2000);
+      }),
+    ]);
     clearTimeout(timer);
   }
 
@@ -253,12 +272,15 @@ export class EdgeServer {
     const s = new StratumSession(socket, this.ctx, Date.now());
     this.sessions.add(s);
     socket.on('data', (chunk: Buffer) => s.receive(chunk));
-    socket.on('error', () => { /* 'close' follows */ });
+    socket.on('error', () => {
+      /* 'close' follows */
+    });
     socket.once('close', () => {
       s.closed = true;
       this.sessions.delete(s);
       // Its in-flight shares may come back through the edge it moves to (handover/foreign-submit.ts).
-      if (s.en1 !== null && s.users !== null) this.ctx.departed.add(s.users.keys(), { en1: s.en1, versionMask: s.versionMask, vardiff: s.vardiff, at: Date.now() });
+      if (s.en1 !== null && s.users !== null)
+        this.ctx.departed.add(s.users.keys(), { en1: s.en1, versionMask: s.versionMask, vardiff: s.vardiff, at: Date.now() });
       leaveGroup(this.ctx, s);
       if (s.en1 !== null) this.ctx.extranonce.release(s.en1);
     });
@@ -283,19 +305,28 @@ export class EdgeServer {
   private sweep(now: number): void {
     const cfg = this.config;
     for (const [sock, at] of this.listener.unsniffed) {
-      if (now - at > cfg.handshakeTimeoutMs) { this.listener.unsniffed.delete(sock); sock.destroy(); }
+      if (now - at > cfg.handshakeTimeoutMs) {
+        this.listener.unsniffed.delete(sock);
+        sock.destroy();
+      }
     }
     for (const s of this.sessions) {
       if (s.closed) continue;
       if (s.identity === null && now - s.connectedAt > cfg.handshakeTimeoutMs) {
-        this.ctx.counters.droppedSlow++; s.close(); continue;
+        this.ctx.counters.droppedSlow++;
+        s.close();
+        continue;
       }
       // A line cut by our own backpressure pause is not a slow-loris sender.
       if (!s.readingPaused && s.framer.partialSince !== 0 && now - s.framer.partialSince > cfg.partialLineTimeoutMs) {
-        this.ctx.counters.droppedSlow++; s.close(); continue;
+        this.ctx.counters.droppedSlow++;
+        s.close();
+        continue;
       }
       if (now - s.lastRecvAt > cfg.idleTimeoutMs) {
-        this.ctx.counters.droppedIdle++; s.close(); continue;
+        this.ctx.counters.droppedIdle++;
+        s.close();
+        continue;
       }
       if (s.vardiff?.onIdle(now)) sendWork(this.ctx, s, false);
     }

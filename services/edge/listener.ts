@@ -25,7 +25,9 @@ export class WorkerPortListener {
   private accept(socket: Socket, targets: SniffTargets): void {
     socket.setKeepAlive(true, this.keepAliveMs);
     this.unsniffed.set(socket, Date.now());
-    const onError = (): void => { this.unsniffed.delete(socket); };
+    const onError = (): void => {
+      this.unsniffed.delete(socket);
+    };
     socket.on('error', onError);
     socket.once('close', onError);
     socket.once('data', (first: Buffer) => {
@@ -58,7 +60,10 @@ export class WorkerPortListener {
   /** Stops accepting; existing sockets stay open. Resolves once every accepted socket has closed. */
   stopAccepting(): Promise<void> {
     this.closing ??= new Promise((resolve) => {
-      if (!this.server.listening) { resolve(); return; }
+      if (!this.server.listening) {
+        resolve();
+        return;
+      }
       this.server.close(() => resolve());
     });
     return this.closing;

@@ -22,10 +22,18 @@ export function toEdgeLocalStats(edge: EdgeServer, instance: string, now = Date.
     const address = dot < 0 ? user : user.slice(0, dot);
     const live = perWorker.get(user);
     miners.push({
-      user, address, worker: dot < 0 ? '' : user.slice(dot + 1),
-      hashRate: w.hashrate(now), deadHashRate: w.hashrate(now, true),
-      accepted: BigInt(w.accepted), stale: BigInt(w.stale), doa: BigInt(w.doa), rejected: BigInt(w.rejected),
-      lastShareMs: BigInt(w.lastShareAt), difficulty: live?.difficulty ?? 0, connections: live?.connections ?? 0,
+      user,
+      address,
+      worker: dot < 0 ? '' : user.slice(dot + 1),
+      hashRate: w.hashrate(now),
+      deadHashRate: w.hashrate(now, true),
+      accepted: BigInt(w.accepted),
+      stale: BigInt(w.stale),
+      doa: BigInt(w.doa),
+      rejected: BigInt(w.rejected),
+      lastShareMs: BigInt(w.lastShareAt),
+      difficulty: live?.difficulty ?? 0,
+      connections: live?.connections ?? 0,
     });
   }
   const p = ctx.extranonce.prefix;

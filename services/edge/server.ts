@@ -63,46 +63,80 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
   const directs = [config.fullNode, ...config.failoverNodes].map((fn) => fullNodeBlockSubmitter(fn, net));
   const queue = ctx.mode === 'cluster' ? shareQueueFor(net) : null;
   const sink = new CoreShareSink({
-    submitBlock: (block, meta) => inSpan('p2pool.edge', 'block submit', { 'p2pool.block.hash': meta.hash, 'p2pool.block.height': meta.height }, () => {
-      let answered = false;
-      const viaBuilder = ctx.clients.templateBuilder.SubmitBlock({
-        block, blockHash: hexLE(meta.hash), height: meta.height, shareHash: hexLE(meta.hash), origin: `edge/${ctx.instance}`,
-      }).then((r) => { answered = true; return r; });
-      // Every configured node at once (--bitcoind-failover): one node being down loses nothing.
-      for (const direct of directs) {
-        direct.submit(block, () => answered).then(
-          (r) => log.info('block submitted to the full node directly', { hash: meta.hash, height: meta.height, node: direct.node, status: r.status, reason: r.reason, attempts: r.attempts }),
-          (e) => log.error('block solution could not be submitted directly', { hash: meta.hash, height: meta.height, node: direct.node, error: (e as Error).message, via_template_builder: answered }),
-        );
-      }
-      return viaBuilder;
-    }),
+    submitBlock: (block, meta) =>
+      inSpan('p2pool.edge', 'block submit', { 'p2pool.block.hash': meta.hash, 'p2pool.block.height': meta.height }, () => {
+        let answered = false;
+        const viaBuilder = ctx.clients.templateBuilder
+          .SubmitBlock({
+            block,
+            blockHash: hexLE(meta.hash),
+            height: meta.height,
+            shareHash: hexLE(meta.hash),
+            origin: `edge/${ctx.instance}`,
+          })
+          .then((r) => {
+            answered = true;
+            return r;
+          });
+        // Every configured node at once (--bitcoind-failover): one node being down loses nothing.
+        for (const direct of directs) {
+          direct
+            .submit(block, () => answered)
+            .then(
+              (r) =>
+                log.info('block submitted to the full node directly', {
+                  hash: meta.hash,
+                  height: meta.height,
+                  node: direct.node,
+                  status: r.status,
+                  reason: r.reason,
+                  attempts: r.attempts,
+                }),
+              (e) =>
+                log.error('block solution could not be submitted directly', {
+                  hash: meta.hash,
+                  height: meta.height,
+                  node: direct.node,
+                  error: (e as Error).message,
+                  via_template_builder: answered,
+                }),
+            );
+        }
+        return viaBuilder;
+      }),
     // The start of a share's trace: the SubmitShare call (and the sharechain's verify, accept and relay
     // spans behind it) are its children.
-    submitShare: (packed, meta) => inSpan('p2pool.edge', 'share submit', { 'p2pool.share.doa': meta.doa }, () => {
-      const w = readWrapper(new Reader(packed));
-      const req: SubmitShareRequest = {
-        share: { type: BigInt(w.type), contents: w.contents }, doa: meta.doa, miner: meta.miner, edge: ctx.instance,
-        receivedAtMs: BigInt(Date.now()), transactions: [],
-      };
-      if (queue === null) return ctx.clients.sharechain.SubmitShare(req);
-      // Cluster: stored in the share queue before the miner hears "accepted"; refused (and the miner
-      // told) when NATS cannot take it. Only share-target solutions wait, never pseudoshares.
-      if (bus.state() !== 'connected') return Promise.reject(new Error('NATS is unreachable'));
-      // The trace context rides along, so the sharechain's spans join this share's trace.
-      return bus.persist(queue.spec, queue.topic, SubmitShareRequest.encode(req).finish(), {
-        headers: injectContext({}),
-        msgId: queue.msgId(meta.hash.toString(16).padStart(64, '0')), timeoutMs: SHARE_STORE_TIMEOUT_MS,
-      });
-    }),
+    submitShare: (packed, meta) =>
+      inSpan('p2pool.edge', 'share submit', { 'p2pool.share.doa': meta.doa }, () => {
+        const w = readWrapper(new Reader(packed));
+        const req: SubmitShareRequest = {
+          share: { type: BigInt(w.type), contents: w.contents },
+          doa: meta.doa,
+          miner: meta.miner,
+          edge: ctx.instance,
+          receivedAtMs: BigInt(Date.now()),
+          transactions: [],
+        };
+        if (queue === null) return ctx.clients.sharechain.SubmitShare(req);
+        // Cluster: stored in the share queue before the miner hears "accepted"; refused (and the miner
+        // told) when NATS cannot take it. Only share-target solutions wait, never pseudoshares.
+        if (bus.state() !== 'connected') return Promise.reject(new Error('NATS is unreachable'));
+        // The trace context rides along, so the sharechain's spans join this share's trace.
+        return bus.persist(queue.spec, queue.topic, SubmitShareRequest.encode(req).finish(), {
+          headers: injectContext({}),
+          msgId: queue.msgId(meta.hash.toString(16).padStart(64, '0')),
+          timeoutMs: SHARE_STORE_TIMEOUT_MS,
+        });
+      }),
     durable: queue !== null,
     // Merged mining: the aux service builds and submits the AuxPoW; the edge only reports the outcome.
-    submitAux: (req, meta) => ctx.clients.aux.SubmitAuxPow(req).then((r) => {
-      for (const x of r.results) {
-        if (x.accepted) log.info('aux block accepted', { chainId: x.chainId, miner: meta.miner });
-        else log.warn('aux block rejected', { chainId: x.chainId, miner: meta.miner, reason: x.reason });
-      }
-    }),
+    submitAux: (req, meta) =>
+      ctx.clients.aux.SubmitAuxPow(req).then((r) => {
+        for (const x of r.results) {
+          if (x.accepted) log.info('aux block accepted', { chainId: x.chainId, miner: meta.miner });
+          else log.warn('aux block rejected', { chainId: x.chainId, miner: meta.miner, reason: x.reason });
+        }
+      }),
     log,
   });
   // Shared with the other edges over the bus (docs/rollout.md): miners' difficulty, and submits on each other's jobs.
@@ -116,7 +150,9 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
       extranoncePrefix: extranoncePrefixFor(ctx.instance),
       version: `p2pool-ts/${ctx.version}`,
       drainWindowMs: config.drainWindow * 1000,
-      reconnectTo: config.drainReconnect ? { host: config.drainReconnect.host, port: config.drainReconnect.port || workerPort, waitSeconds: 0 } : null,
+      reconnectTo: config.drainReconnect
+        ? { host: config.drainReconnect.host, port: config.drainReconnect.port || workerPort, waitSeconds: 0 }
+        : null,
     },
     workSource: work,
     shareSink: sink,
@@ -164,33 +200,53 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
 
   // Work published before this edge subscribed: asked for, retried while the others come up.
   let round = 0;
-  const catchUp = () => retryUntil(async () => {
-    // Every few seconds: what the edge still waits for before miners get work.
-    if (++round % 5 === 0) {
-      log.info('waiting for work', {
-        ...(work.currentWork ? {} : { template: 'none yet from the template builder (TemplateBuilder.GetTemplate)' }),
-        ...(work.currentBasis ? {} : { work_basis: 'none yet from the sharechain (Sharechain.GetWorkBasis)' }),
-      });
-    }
-    if (!work.currentWork) await ctx.clients.templateBuilder.GetTemplate({}).then((r) => { if (r.template && !work.currentWork) setTemplate(r.template); }, () => undefined);
-    if (!work.currentBasis) await ctx.clients.sharechain.GetWorkBasis({}).then((b) => { if (!work.currentBasis) setBasis(b); }, () => undefined);
-    return !!work.currentWork && !!work.currentBasis;
-  }, { stopped: () => stopped, delayMs: 1000 });
+  const catchUp = () =>
+    retryUntil(
+      async () => {
+        // Every few seconds: what the edge still waits for before miners get work.
+        if (++round % 5 === 0) {
+          log.info('waiting for work', {
+            ...(work.currentWork ? {} : { template: 'none yet from the template builder (TemplateBuilder.GetTemplate)' }),
+            ...(work.currentBasis ? {} : { work_basis: 'none yet from the sharechain (Sharechain.GetWorkBasis)' }),
+          });
+        }
+        if (!work.currentWork)
+          await ctx.clients.templateBuilder.GetTemplate({}).then(
+            (r) => {
+              if (r.template && !work.currentWork) setTemplate(r.template);
+            },
+            () => undefined,
+          );
+        if (!work.currentBasis)
+          await ctx.clients.sharechain.GetWorkBasis({}).then(
+            (b) => {
+              if (!work.currentBasis) setBasis(b);
+            },
+            () => undefined,
+          );
+        return !!work.currentWork && !!work.currentBasis;
+      },
+      { stopped: () => stopped, delayMs: 1000 },
+    );
 
   const snapshot = () => {
     const stats = toEdgeLocalStats(edge, ctx.instance);
     const gauges: Gauge[] = [];
     // The busiest miners only, so one snapshot stays well under NATS's 1 MB message limit on an edge
     // with tens of thousands of connections; the rest count in edge_connections.
-    const miners = stats.miners.length > SNAPSHOT_MAX_MINERS ? [...stats.miners].sort((x, y) => y.hashRate - x.hashRate).slice(0, SNAPSHOT_MAX_MINERS) : stats.miners;
+    const miners =
+      stats.miners.length > SNAPSHOT_MAX_MINERS
+        ? [...stats.miners].sort((x, y) => y.hashRate - x.hashRate).slice(0, SNAPSHOT_MAX_MINERS)
+        : stats.miners;
     for (const m of miners) {
       gauges.push({ name: MINER_HASH_RATE, value: m.hashRate, labels: { user: m.user } });
       gauges.push({ name: MINER_DEAD_HASH_RATE, value: m.deadHashRate, labels: { user: m.user } });
       if (m.difficulty > 0) gauges.push({ name: MINER_DIFFICULTY, value: m.difficulty, labels: { address: m.address } });
     }
     gauges.push({ name: 'edge_connections', value: stats.connections, labels: {} });
-    emit(bus, Events.statsSnapshot, { service: 'edge', instance: ctx.instance, tsMs: BigInt(Date.now()), gauges }, ctx.instance)
-      .catch((e) => log.debug('publishing StatsSnapshot failed', { error: (e as Error).message }));
+    emit(bus, Events.statsSnapshot, { service: 'edge', instance: ctx.instance, tsMs: BigInt(Date.now()), gauges }, ctx.instance).catch(
+      (e) => log.debug('publishing StatsSnapshot failed', { error: (e as Error).message }),
+    );
   };
 
   const drain = async (opts: Parameters<EdgeServer['drain']>[0] = {}) => {
@@ -212,24 +268,40 @@ async function loadLogic(ctx: ServiceContext): Promise<EdgeLogic> {
     },
     async Drain(req) {
       return drain({
-        reconnectHost: req.reconnectHost || undefined, reconnectPort: req.reconnectPort || undefined,
-        waitSeconds: req.waitSeconds || undefined, deadlineMs: Number(req.deadlineMs) || undefined,
+        reconnectHost: req.reconnectHost || undefined,
+        reconnectPort: req.reconnectPort || undefined,
+        waitSeconds: req.waitSeconds || undefined,
+        deadlineMs: Number(req.deadlineMs) || undefined,
       }).then((r) => ({ connectionsBefore: r.connectionsBefore, connectionsRemaining: r.connectionsRemaining }));
     },
     async start() {
-      await difficulties.attach(ctx.bus).catch((e) => log.warn('shared miner difficulties unavailable: vardiff starts afresh per connection', { error: (e as Error).message }));
+      await difficulties
+        .attach(ctx.bus)
+        .catch((e) =>
+          log.warn('shared miner difficulties unavailable: vardiff starts afresh per connection', { error: (e as Error).message }),
+        );
       closers.push({ close: () => difficulties.close() });
       closers.push(
         await on(bus, Events.auxWorkPublished, (m) => setAux(m.work)),
         // No template = the template builder has no ready full node: jobs are withdrawn until it does.
-        await on(bus, Events.templatePublished, (m) => { if (m.template) setTemplate(m.template); else work.setWork(null); }),
-        await on(bus, Events.workBasisPublished, (m) => { if (m.basis) setBasis(m.basis); }),
+        await on(bus, Events.templatePublished, (m) => {
+          if (m.template) setTemplate(m.template);
+          else work.setWork(null);
+        }),
+        await on(bus, Events.workBasisPublished, (m) => {
+          if (m.basis) setBasis(m.basis);
+        }),
       );
       const port = await edge.start();
       log.info('worker port listening', { port, host: edge.config.host, url: `stratum+tcp://${edge.config.host}:${port}` });
       void catchUp();
       // Aux work published before this edge subscribed (none without --merged: FAILED_PRECONDITION).
-      void ctx.clients.aux.GetAuxWork({}).then((w) => { if (work.currentAux === null) setAux(w); }, () => undefined);
+      void ctx.clients.aux.GetAuxWork({}).then(
+        (w) => {
+          if (work.currentAux === null) setAux(w);
+        },
+        () => undefined,
+      );
       snapshots = setInterval(snapshot, SNAPSHOT_MS);
       snapshots.unref();
       stopMetrics = edgeMetrics(edge);
@@ -260,4 +332,3 @@ export async function createEdgeServer(ctx: ServiceContext, logic?: EdgeLogic): 
     endpoints: l.endpoints?.bind(l),
   };
 }
-

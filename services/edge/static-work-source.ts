@@ -24,15 +24,20 @@ export class StaticWorkSource implements WorkSource {
   getJobTemplate(req: WorkRequest): JobTemplate {
     if (this.recordRequests) this.requests.push(req);
     if (this.basis === null) throw new WorkUnavailableError('p2pool is downloading shares');
-    const shareTarget = req.desiredShareTarget !== null && req.desiredShareTarget < this.basis.shareTarget
-      ? (req.desiredShareTarget > this.basis.blockTarget ? req.desiredShareTarget : this.basis.blockTarget)
-      : this.basis.shareTarget;
+    const shareTarget =
+      req.desiredShareTarget !== null && req.desiredShareTarget < this.basis.shareTarget
+        ? req.desiredShareTarget > this.basis.blockTarget
+          ? req.desiredShareTarget
+          : this.basis.blockTarget
+        : this.basis.shareTarget;
     return { ...this.basis, shareTarget, workId: this.workId };
   }
 
   onNewWork(listener: (ev: NewWorkEvent) => void): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   /** Replaces the basis (null = no work) and fires a new-work event. */

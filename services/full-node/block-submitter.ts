@@ -23,7 +23,11 @@ export interface BlockSubmitter {
  * node errors that are not an answer about the block are retried with backoff; an answer (accepted,
  * duplicate, rejected...) ends it.
  */
-export function fullNodeBlockSubmitter(fn: FullNodeConfig, net: Network, opts: { giveUpMs?: number; maxBackoffMs?: number } = {}): BlockSubmitter {
+export function fullNodeBlockSubmitter(
+  fn: FullNodeConfig,
+  net: Network,
+  opts: { giveUpMs?: number; maxBackoffMs?: number } = {},
+): BlockSubmitter {
   const { coin, network } = fullNodeChain(net);
   const params = coinParams(coin, network);
   let rpc: RpcClient | undefined;
@@ -31,15 +35,27 @@ export function fullNodeBlockSubmitter(fn: FullNodeConfig, net: Network, opts: {
   // Credentials are read on first use (a conf file or cookie may appear after the edge starts).
   const client = (): RpcClient => {
     if (rpc) return rpc;
-    const creds = resolveCredentials(params, 'core', { user: fn.rpcUser, pass: fn.rpcPassword, ...(fn.confFile ? { confFile: fn.confFile } : {}) });
+    const creds = resolveCredentials(params, 'core', {
+      user: fn.rpcUser,
+      pass: fn.rpcPassword,
+      ...(fn.confFile ? { confFile: fn.confFile } : {}),
+    });
     const port = fn.rpcPort ?? creds.rpcPort ?? params.rpcPort;
     node = `${fn.host}:${port}`;
-    rpc = new RpcClient({ url: `http://${hostForUrl(fn.host)}:${port}`, user: creds.user, pass: creds.pass, nodeName: params.nodeName, timeoutMs: 30_000 });
+    rpc = new RpcClient({
+      url: `http://${hostForUrl(fn.host)}:${port}`,
+      user: creds.user,
+      pass: creds.pass,
+      nodeName: params.nodeName,
+      timeoutMs: 30_000,
+    });
     return rpc;
   };
   let closed = false;
   return {
-    get node() { return node; },
+    get node() {
+      return node;
+    },
     async submit(block, answeredElsewhere = () => false) {
       const hex = block.toString('hex');
       const end = Date.now() + (opts.giveUpMs ?? 30 * 60_000);
@@ -49,7 +65,8 @@ export function fullNodeBlockSubmitter(fn: FullNodeConfig, net: Network, opts: {
           return { ...classifySubmitAnswer(await client().call('submitblock', [hex], { retries: 0 })), attempts };
         } catch (e) {
           if (answeredElsewhere()) return { status: 'answered-elsewhere', reason: (e as Error).message, attempts };
-          if (closed || Date.now() + delay > end) throw new Error(`block not submitted to ${node} after ${attempts} attempts: ${(e as Error).message}`, { cause: e });
+          if (closed || Date.now() + delay > end)
+            throw new Error(`block not submitted to ${node} after ${attempts} attempts: ${(e as Error).message}`, { cause: e });
         }
         await sleep(delay, undefined, { ref: false });
         delay = Math.min(delay * 2, opts.maxBackoffMs ?? 5_000);

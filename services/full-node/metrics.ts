@@ -3,8 +3,20 @@
 import { lazyInstruments } from '../runtime/metrics.ts';
 
 const METHODS = new Set([
-  'getblocktemplate', 'submitblock', 'getblockchaininfo', 'getblockheader', 'getnetworkinfo', 'getblock', 'getbestblockhash',
-  'validateaddress', 'getaddressinfo', 'getnewaddress', 'getmininginfo', 'getblockcount', 'getblockhash', 'getrawmempool',
+  'getblocktemplate',
+  'submitblock',
+  'getblockchaininfo',
+  'getblockheader',
+  'getnetworkinfo',
+  'getblock',
+  'getbestblockhash',
+  'validateaddress',
+  'getaddressinfo',
+  'getnewaddress',
+  'getmininginfo',
+  'getblockcount',
+  'getblockhash',
+  'getrawmempool',
 ]);
 
 export function rpcMethodLabel(method: string): string {
@@ -12,6 +24,11 @@ export function rpcMethodLabel(method: string): string {
 }
 
 export const fullNodeRpcMetrics = lazyInstruments('p2pool.template_builder', (m) => ({
-  duration: m.createHistogram('p2pool.fullnode.rpc.duration', { unit: 'ms', description: 'full-node RPC call duration (retries included, long polls excluded), by method' }),
-  errors: m.createCounter('p2pool.fullnode.rpc.errors', { description: 'full-node RPC calls that failed, by method and kind (transport, auth, rpc)' }),
+  duration: m.createHistogram('p2pool.fullnode.rpc.duration', {
+    unit: 'ms',
+    description: 'full-node RPC call duration (retries included, long polls excluded), by method',
+  }),
+  errors: m.createCounter('p2pool.fullnode.rpc.errors', {
+    description: 'full-node RPC calls that failed, by method and kind (transport, auth, rpc)',
+  }),
 }));

@@ -60,7 +60,12 @@ export interface CpuMinerStats {
 }
 
 export class CpuMiner {
-  private readonly o: Required<Omit<CpuMinerOptions, 'log' | 'password' | 'host' | 'suggestDifficulty'>> & { host: string; password: string; log: CpuMinerOptions['log']; suggestDifficulty: number | undefined };
+  private readonly o: Required<Omit<CpuMinerOptions, 'log' | 'password' | 'host' | 'suggestDifficulty'>> & {
+    host: string;
+    password: string;
+    log: CpuMinerOptions['log'];
+    suggestDifficulty: number | undefined;
+  };
   private conn: StratumConnection | null = null;
   private workers: Worker[] = [];
   private running = false;
@@ -81,8 +86,20 @@ export class CpuMiner {
   private gen = 0;
   private readonly rate: { t: number; n: number }[] = [];
   private readonly s: CpuMinerStats = {
-    connected: false, authorized: false, hashes: 0, hashrate: 0, difficulty: 0, jobs: 0, submitted: 0, accepted: 0,
-    rejected: 0, stale: 0, blockCandidates: 0, reconnects: 0, lastError: null, rejectReasons: {},
+    connected: false,
+    authorized: false,
+    hashes: 0,
+    hashrate: 0,
+    difficulty: 0,
+    jobs: 0,
+    submitted: 0,
+    accepted: 0,
+    rejected: 0,
+    stale: 0,
+    blockCandidates: 0,
+    reconnects: 0,
+    lastError: null,
+    rejectReasons: {},
   };
   private readonly waiters: { pred: (s: CpuMinerStats) => boolean; resolve: () => void }[] = [];
 
@@ -118,16 +135,26 @@ export class CpuMiner {
   /** Stops mining and closes the connection. */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.reconnectTimer) { clearTimeout(this.reconnectTimer); this.reconnectTimer = null; }
+    if (this.reconnectTimer) {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+    }
     this.conn?.close();
     this.conn = null;
     const ws = this.workers;
     this.workers = [];
-    await Promise.all(ws.map((w) => new Promise<void>((res) => {
-      w.once('exit', () => res());
-      w.postMessage({ type: 'stop' });
-      setTimeout(() => { void w.terminate(); }, 2000).unref();
-    })));
+    await Promise.all(
+      ws.map(
+        (w) =>
+          new Promise<void>((res) => {
+            w.once('exit', () => res());
+            w.postMessage({ type: 'stop' });
+            setTimeout(() => {
+              void w.terminate();
+            }, 2000).unref();
+          }),
+      ),
+    );
   }
 
   stats(): CpuMinerStats {
@@ -153,11 +180,16 @@ export class CpuMiner {
       this.scheduleReconnect();
       return;
     }
-    if (!this.running) { conn.close(); return; }
+    if (!this.running) {
+      conn.close();
+      return;
+    }
     this.conn = conn;
     // Only the current connection's calls count: one being left after client.reconnect may still send
     // a difficulty or a job that is not ours to work on any more.
-    conn.onCall = (m, p) => { if (this.conn === conn) this.onServerCall(m, p); };
+    conn.onCall = (m, p) => {
+      if (this.conn === conn) this.onServerCall(m, p);
+    };
     conn.onClose = (why) => {
       if (this.conn !== conn) return;
       this.conn = null;
@@ -212,12 +244,20 @@ export class CpuMiner {
     switch (method) {
       case 'mining.set_difficulty': {
         const d = Number(params[0]);
-        if (d > 0 && Number.isFinite(d)) { this.difficulty = d; this.s.difficulty = d; }
+        if (d > 0 && Number.isFinite(d)) {
+          this.difficulty = d;
+          this.s.difficulty = d;
+        }
         break; // applies from the next notify, which the pool sends right after
       }
       case 'mining.notify': {
         let job: NotifyJob;
-        try { job = parseNotify(params); } catch (e) { this.note('warn', (e as Error).message); return; }
+        try {
+          job = parseNotify(params);
+        } catch (e) {
+          this.note('warn', (e as Error).message);
+          return;
+        }
         this.job = job;
         this.s.jobs++;
         this.dispatch(job);
@@ -245,7 +285,10 @@ export class CpuMiner {
         this.moving = true;
         if (old) {
           const t0 = Date.now();
-          const closeWhenAnswered = () => { if (old.inFlight === 0 || Date.now() - t0 > 2_000) old.close(); else setTimeout(closeWhenAnswered, 20).unref(); };
+          const closeWhenAnswered = () => {
+            if (old.inFlight === 0 || Date.now() - t0 > 2_000) old.close();
+            else setTimeout(closeWhenAnswered, 20).unref();
+          };
           closeWhenAnswered();
         }
         if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
@@ -268,7 +311,9 @@ export class CpuMiner {
   private spawnWorker(): Worker {
     const w = new Worker(new URL('./hash-worker.ts', import.meta.url));
     w.on('message', (m: WorkerReport) => this.onWorker(m));
-    w.on('error', (e) => { this.note('warn', `hash thread failed: ${e.message}`); });
+    w.on('error', (e) => {
+      this.note('warn', `hash thread failed: ${e.message}`);
+    });
     w.unref();
     return w;
   }
@@ -281,8 +326,16 @@ export class CpuMiner {
     const top = this.extranonce2Size >= 4 ? ((this.gen & 0xff) << 24) >>> 0 : 0;
     for (let i = 0; i < n; i++) {
       const item: WorkItem = {
-        type: 'work', gen: this.gen, job, extranonce1: this.extranonce1, extranonce2Size: this.extranonce2Size,
-        en2First: top + i, en2Step: n, targetLE: targetToLE(this.jobTarget), algorithm: this.o.algorithm, duty: this.o.duty,
+        type: 'work',
+        gen: this.gen,
+        job,
+        extranonce1: this.extranonce1,
+        extranonce2Size: this.extranonce2Size,
+        en2First: top + i,
+        en2Step: n,
+        targetLE: targetToLE(this.jobTarget),
+        algorithm: this.o.algorithm,
+        duty: this.o.duty,
         maxRate: this.o.maxHashrate / n,
       };
       this.workers[i]!.postMessage(item);
@@ -318,7 +371,10 @@ export class CpuMiner {
     this.s.submitted++;
     conn.request('mining.submit', params).then(
       (r) => this.onSubmitReply(r),
-      (e: Error) => { this.s.lastError = e.message; this.changed(); },
+      (e: Error) => {
+        this.s.lastError = e.message;
+        this.changed();
+      },
     );
   }
 
@@ -349,7 +405,10 @@ export class CpuMiner {
     if (this.waiters.length === 0) return;
     const s = this.stats();
     for (let i = this.waiters.length - 1; i >= 0; i--) {
-      if (this.waiters[i]!.pred(s)) { this.waiters[i]!.resolve(); this.waiters.splice(i, 1); }
+      if (this.waiters[i]!.pred(s)) {
+        this.waiters[i]!.resolve();
+        this.waiters.splice(i, 1);
+      }
     }
   }
 

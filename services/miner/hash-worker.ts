@@ -56,7 +56,13 @@ async function mine(): Promise<void> {
   running = true;
   while (current !== null) {
     const w = current;
-    const job: NotifyJob = { ...w.job, prevHash: toBuffer(w.job.prevHash), coinb1: toBuffer(w.job.coinb1), coinb2: toBuffer(w.job.coinb2), branch: w.job.branch.map(toBuffer) };
+    const job: NotifyJob = {
+      ...w.job,
+      prevHash: toBuffer(w.job.prevHash),
+      coinb1: toBuffer(w.job.coinb1),
+      coinb2: toBuffer(w.job.coinb2),
+      branch: w.job.branch.map(toBuffer),
+    };
     const en1 = toBuffer(w.extranonce1);
     const target = toBuffer(w.targetLE);
     // Small enough batches that new work is picked up within ~10 ms (or, when capped, ~50 ms of the cap).
@@ -72,7 +78,14 @@ async function mine(): Promise<void> {
           header.writeUInt32LE(n, 76);
           const h = powHash(w.algorithm, header);
           if (meetsTarget(h, target)) {
-            port.postMessage({ type: 'found', gen: w.gen, jobId: job.jobId, extranonce2: en2Bytes.toString('hex'), nonce: n, hash: Buffer.from(h).reverse().toString('hex') } satisfies WorkerReport);
+            port.postMessage({
+              type: 'found',
+              gen: w.gen,
+              jobId: job.jobId,
+              extranonce2: en2Bytes.toString('hex'),
+              nonce: n,
+              hash: Buffer.from(h).reverse().toString('hex'),
+            } satisfies WorkerReport);
           }
         }
         pendingHashes += end - nonce;
@@ -91,8 +104,16 @@ async function mine(): Promise<void> {
 }
 
 port.on('message', (m: WorkerMessage) => {
-  if (m.type === 'stop') { current = null; report(true); port.close(); return; }
-  if (m.type === 'idle') { current = null; return; }
+  if (m.type === 'stop') {
+    current = null;
+    report(true);
+    port.close();
+    return;
+  }
+  if (m.type === 'idle') {
+    current = null;
+    return;
+  }
   current = m;
   if (!running) void mine();
 });

@@ -19,7 +19,8 @@ export interface NotifyJob {
 }
 
 function u32FromHex(v: unknown, what: string): number {
-  if (typeof v !== 'string' || !/^[0-9a-fA-F]{1,8}$/.test(v)) throw new Error(`mining.notify: ${what} is not 8 hex digits: ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !/^[0-9a-fA-F]{1,8}$/.test(v))
+    throw new Error(`mining.notify: ${what} is not 8 hex digits: ${JSON.stringify(v)}`);
   return parseInt(v, 16) >>> 0;
 }
 
@@ -70,6 +71,9 @@ export function headerFor(job: NotifyJob, extranonce1: Buffer, extranonce2: Buff
 export function extranonce2For(counter: number, size: number): Buffer {
   const b = Buffer.alloc(size);
   let c = counter;
-  for (let i = size - 1; i >= 0 && c > 0; i--) { b[i] = c & 0xff; c = Math.floor(c / 256); }
+  for (let i = size - 1; i >= 0 && c > 0; i--) {
+    b[i] = c & 0xff;
+    c = Math.floor(c / 256);
+  }
   return b;
 }

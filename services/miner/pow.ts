@@ -43,14 +43,18 @@ export function bitsToTarget(bits: number): bigint {
 export function targetToLE(target: bigint): Buffer {
   const out = Buffer.alloc(32);
   let t = target;
-  for (let i = 0; i < 32; i++) { out[i] = Number(t & 0xffn); t >>= 8n; }
+  for (let i = 0; i < 32; i++) {
+    out[i] = Number(t & 0xffn);
+    t >>= 8n;
+  }
   return out;
 }
 
 /** hash ≤ target, both little-endian 32-byte numbers; compares from the most significant byte down. */
 export function meetsTarget(hashLE: Uint8Array, targetLE: Uint8Array): boolean {
   for (let i = 31; i >= 0; i--) {
-    const h = hashLE[i]!, t = targetLE[i]!;
+    const h = hashLE[i]!,
+      t = targetLE[i]!;
     if (h !== t) return h < t;
   }
   return true;

@@ -35,16 +35,28 @@ export class StratumConnection {
     socket.setKeepAlive(true, 30_000);
     socket.on('data', (d: string) => this.onData(d));
     let why = 'connection closed';
-    socket.on('error', (e) => { why = e.message; });
+    socket.on('error', (e) => {
+      why = e.message;
+    });
     socket.once('close', () => this.finish(why));
   }
 
   static open(host: string, port: number, timeoutMs = 10_000): Promise<StratumConnection> {
     return new Promise((resolve, reject) => {
       const s = connect({ host, port });
-      const t = setTimeout(() => { s.destroy(); reject(new Error(`connect to ${host}:${port} timed out`)); }, timeoutMs);
-      s.once('connect', () => { clearTimeout(t); s.removeAllListeners('error'); resolve(new StratumConnection(s, timeoutMs)); });
-      s.once('error', (e) => { clearTimeout(t); reject(new Error(`cannot connect to ${host}:${port}: ${e.message}`)); });
+      const t = setTimeout(() => {
+        s.destroy();
+        reject(new Error(`connect to ${host}:${port} timed out`));
+      }, timeoutMs);
+      s.once('connect', () => {
+        clearTimeout(t);
+        s.removeAllListeners('error');
+        resolve(new StratumConnection(s, timeoutMs));
+      });
+      s.once('error', (e) => {
+        clearTimeout(t);
+        reject(new Error(`cannot connect to ${host}:${port}: ${e.message}`));
+      });
     });
   }
 
@@ -52,7 +64,10 @@ export class StratumConnection {
     if (this.closed) return Promise.reject(new Error('connection closed'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { this.pending.delete(id); reject(new Error(`no reply to ${method} within ${this.timeoutMs} ms`)); }, this.timeoutMs);
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`no reply to ${method} within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       this.socket.write(JSON.stringify({ id, method, params }) + '\n');
     });
@@ -69,7 +84,10 @@ export class StratumConnection {
 
   private onData(d: string): void {
     this.buf += d;
-    if (this.buf.length > MAX_LINE && this.buf.indexOf('\n') < 0) { this.socket.destroy(new Error('line too long from the pool')); return; }
+    if (this.buf.length > MAX_LINE && this.buf.indexOf('\n') < 0) {
+      this.socket.destroy(new Error('line too long from the pool'));
+      return;
+    }
     let nl: number;
     while ((nl = this.buf.indexOf('\n')) >= 0) {
       const line = this.buf.slice(0, nl).trim();
@@ -80,7 +98,11 @@ export class StratumConnection {
 
   private onLine(line: string): void {
     let msg: { id?: unknown; method?: unknown; params?: unknown; result?: unknown; error?: unknown };
-    try { msg = JSON.parse(line); } catch { return; } // a pool's garbage line is not worth dropping the connection
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      return;
+    } // a pool's garbage line is not worth dropping the connection
     if (typeof msg.method === 'string') {
       // Server → client call; a reply is owed only for ids we can answer (client.get_version etc.).
       const params = Array.isArray(msg.params) ? msg.params : [];
@@ -107,7 +129,10 @@ export class StratumConnection {
   private finish(why: string): void {
     if (this.closed) return;
     this.closed = true;
-    for (const p of this.pending.values()) { clearTimeout(p.timer); p.reject(new Error(`connection closed: ${why}`)); }
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new Error(`connection closed: ${why}`));
+    }
     this.pending.clear();
     this.onClose(why);
   }

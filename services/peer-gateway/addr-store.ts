@@ -59,7 +59,8 @@ export class AddressStore {
     if (n <= 0) return [];
     const scored: [number, AddrEntry][] = [];
     for (const e of this.entries.values()) {
-      const k = (-Math.log(Math.max(3600, e.lastSeen - e.firstSeen)) / Math.log(Math.max(3600, now - e.lastSeen))) * -Math.log(1 - random());
+      const k =
+        (-Math.log(Math.max(3600, e.lastSeen - e.firstSeen)) / Math.log(Math.max(3600, now - e.lastSeen))) * -Math.log(1 - random());
       scored.push([k, e]);
     }
     scored.sort((a, b) => a[0] - b[0]);
@@ -69,17 +70,27 @@ export class AddressStore {
   /** The reference's JSON file: [[[host, port], [services, first_seen, last_seen]], …]. */
   load(file: string): void {
     let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch { return; }
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
     const data = JSON.parse(text) as [[string, number], [number, number, number]][];
     for (const [[host, port], [services, first, last]] of data) {
       this.seen(host, port, BigInt(services), first);
       const e = this.get(host, port);
-      if (e) { e.firstSeen = Math.min(e.firstSeen, first); e.lastSeen = Math.max(e.lastSeen, last); }
+      if (e) {
+        e.firstSeen = Math.min(e.firstSeen, first);
+        e.lastSeen = Math.max(e.lastSeen, last);
+      }
     }
   }
 
   save(file: string): void {
-    const data = this.all().map((e) => [[e.host, e.port], [Number(e.services), e.firstSeen, e.lastSeen]]);
+    const data = this.all().map((e) => [
+      [e.host, e.port],
+      [Number(e.services), e.firstSeen, e.lastSeen],
+    ]);
     writeFileSync(file + '.tmp', JSON.stringify(data));
     renameSync(file + '.tmp', file);
   }

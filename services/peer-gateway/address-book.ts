@@ -27,7 +27,9 @@ export class AddressBook {
       try {
         const { host, port } = parseAddr(a, this.#net.P2P_PORT);
         this.store.seen(host, port, 0n, nowSeconds);
-      } catch (e) { this.#log.warn('bad bootstrap address', { address: a, error: (e as Error).message }); }
+      } catch (e) {
+        this.#log.warn('bad bootstrap address', { address: a, error: (e as Error).message });
+      }
     }
   }
 
@@ -37,7 +39,11 @@ export class AddressBook {
 
   save(): void {
     if (!this.#file) return;
-    try { this.store.save(this.#file); } catch (e) { this.#log.warn('could not save addresses', { error: (e as Error).message }); }
+    try {
+      this.store.save(this.#file);
+    } catch (e) {
+      this.#log.warn('could not save addresses', { error: (e as Error).message });
+    }
   }
 
   /** Every ~20 s: ask a random peer for 8 addresses while the store holds fewer than 1000. */

@@ -61,7 +61,12 @@ export class BusShareSource implements ShareSource {
   }
 
   async addShares(shares: readonly Share[], from: { peer: string; txs: readonly Buffer[] }): Promise<AddSharesResult> {
-    const r = await this.#sc.AddPeerShares({ shares: shares.map(packedOf), peer: from.peer, transactions: [...from.txs], receivedAtMs: BigInt(Date.now()) });
+    const r = await this.#sc.AddPeerShares({
+      shares: shares.map(packedOf),
+      peer: from.peer,
+      transactions: [...from.txs],
+      receivedAtMs: BigInt(Date.now()),
+    });
     if (r.misbehaving) this.#hooks.punish(from.peer, r.misbehavingReason);
     void this.refreshDesired();
     return { newHashes: r.results.filter((x) => x.outcome === ShareOutcome.ACCEPTED && x.hash.length).map((x) => u256FromLE(x.hash)) };

@@ -51,7 +51,10 @@ export class Connections {
   readonly #random: () => number;
   readonly #log: GatewayLog;
 
-  constructor(opts: ConnectionOptions, deps: { newPeer(sock: Socket, incoming: boolean): Peer; running(): boolean; bans: BanList; random(): number; log: GatewayLog }) {
+  constructor(
+    opts: ConnectionOptions,
+    deps: { newPeer(sock: Socket, incoming: boolean): Peer; running(): boolean; bans: BanList; random(): number; log: GatewayLog },
+  ) {
     this.#opts = opts;
     this.#newPeer = deps.newPeer;
     this.#running = deps.running;
@@ -76,7 +79,10 @@ export class Connections {
       try {
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
-          server.listen({ host, port, ipv6Only: false }, () => { server.off('error', reject); resolve(); });
+          server.listen({ host, port, ipv6Only: false }, () => {
+            server.off('error', reject);
+            resolve();
+          });
         });
       } catch (e) {
         if (host === '::' && hosts.length === 1) {
@@ -106,7 +112,12 @@ export class Connections {
     const group = netGroup(host, this.#opts.ipv6GroupBits);
     const max = this.#opts.maxIncoming ?? C.DEFAULT_MAX_INCOMING;
     const perGroup = this.#opts.maxIncomingPerGroup ?? C.MAX_INCOMING_PER_GROUP;
-    if (!this.#running() || this.#incomingCount >= max || (this.#incomingByGroup.get(group) ?? 0) >= perGroup || this.#bans.isBanned(host, Date.now())) {
+    if (
+      !this.#running() ||
+      this.#incomingCount >= max ||
+      (this.#incomingByGroup.get(group) ?? 0) >= perGroup ||
+      this.#bans.isBanned(host, Date.now())
+    ) {
       sock.destroy();
       return;
     }
@@ -121,19 +132,37 @@ export class Connections {
     const sameFamily = bind !== undefined && isIP(bind) !== 0 && (isIP(bind) === 6) === (isIP(host) === 6);
     const sock = connect(sameFamily ? { host, port, localAddress: bind } : { host, port });
     let done = false;
-    const finish = () => { if (!done) { done = true; onDone(); } };
-    const timer = setTimeout(() => { sock.destroy(); finish(); }, this.#opts.connectTimeoutMs);
+    const finish = () => {
+      if (!done) {
+        done = true;
+        onDone();
+      }
+    };
+    const timer = setTimeout(() => {
+      sock.destroy();
+      finish();
+    }, this.#opts.connectTimeoutMs);
     sock.once('connect', () => {
       clearTimeout(timer);
-      if (!this.#running()) { sock.destroy(); finish(); return; }
+      if (!this.#running()) {
+        sock.destroy();
+        finish();
+        return;
+      }
       const peer = this.#newPeer(sock, false);
       this.all.add(peer);
       onPeer(peer);
       if (peer.closed) finish();
       else sock.once('close', finish);
     });
-    sock.once('error', () => { clearTimeout(timer); if (sock.connecting || !sock.remoteAddress) finish(); });
-    sock.once('close', () => { clearTimeout(timer); if (!sock.remoteAddress) finish(); });
+    sock.once('error', () => {
+      clearTimeout(timer);
+      if (sock.connecting || !sock.remoteAddress) finish();
+    });
+    sock.once('close', () => {
+      clearTimeout(timer);
+      if (!sock.remoteAddress) finish();
+    });
   }
 
   #outgoingCount(): number {
@@ -172,7 +201,12 @@ export class Connections {
     if (this.#attempts.has(group) || this.#bans.isBanned(cand.host, Date.now()) || this.#connectedTo(cand.host, cand.port)) return;
     if (cand.port === this.#port && this.#isOwnAddress(cand.host)) return;
     this.#attempts.set(group, 1);
-    this.#dial(cand.host, cand.port, () => {}, () => this.#attempts.delete(group));
+    this.#dial(
+      cand.host,
+      cand.port,
+      () => {},
+      () => this.#attempts.delete(group),
+    );
   }
 
   /** -n ADDR[:PORT] (also at run time): a connection that is always re-established. */
@@ -185,15 +219,22 @@ export class Connections {
     const attempt = () => {
       entry.timer = null;
       if (!this.#running() || this.#persistent.get(key) !== entry) return;
-      this.#dial(host, port, (p) => { entry.peer = p; }, () => {
-        const wasUp = entry.peer?.established ?? false;
-        entry.peer = null;
-        if (!this.#running() || this.#persistent.get(key) !== entry) return;
-        // Reconnect with growing delays (ReconnectingClientFactory); a good connection resets them.
-        entry.delay = wasUp ? 1000 : Math.min(entry.delay * Math.E, 60_000);
-        entry.timer = setTimeout(attempt, entry.delay * (0.9 + 0.2 * this.#random()));
-        entry.timer.unref();
-      });
+      this.#dial(
+        host,
+        port,
+        (p) => {
+          entry.peer = p;
+        },
+        () => {
+          const wasUp = entry.peer?.established ?? false;
+          entry.peer = null;
+          if (!this.#running() || this.#persistent.get(key) !== entry) return;
+          // Reconnect with growing delays (ReconnectingClientFactory); a good connection resets them.
+          entry.delay = wasUp ? 1000 : Math.min(entry.delay * Math.E, 60_000);
+          entry.timer = setTimeout(attempt, entry.delay * (0.9 + 0.2 * this.#random()));
+          entry.timer.unref();
+        },
+      );
     };
     attempt();
   }
@@ -213,7 +254,8 @@ export class Connections {
       this.#incomingCount--;
       const group = netGroup(peer.host, this.#opts.ipv6GroupBits);
       const n = (this.#incomingByGroup.get(group) ?? 1) - 1;
-      if (n > 0) this.#incomingByGroup.set(group, n); else this.#incomingByGroup.delete(group);
+      if (n > 0) this.#incomingByGroup.set(group, n);
+      else this.#incomingByGroup.delete(group);
     }
     if (peer.established && peer.nonce !== null && this.established.get(peer.nonce) === peer) {
       this.established.delete(peer.nonce);
@@ -225,7 +267,10 @@ export class Connections {
   /** P2P bytes received and sent since start, over every connection (handshaking ones included). */
   traffic(): { received: number; sent: number } {
     let { received, sent } = this.#closedBytes;
-    for (const p of this.all) { received += p.socket.bytesRead; sent += p.socket.bytesWritten; }
+    for (const p of this.all) {
+      received += p.socket.bytesRead;
+      sent += p.socket.bytesWritten;
+    }
     return { received, sent };
   }
 

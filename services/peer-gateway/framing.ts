@@ -23,7 +23,8 @@ export class TooLong extends FrameEncodeError {
 }
 
 export function encodeFrame(prefix: Buffer, command: string, payload: Uint8Array, maxPayload = Infinity): Buffer {
-  if (command.length >= COMMAND_SIZE || !/^[\x21-\x7e]+$/.test(command)) throw new FrameEncodeError(`bad command ${JSON.stringify(command)}`);
+  if (command.length >= COMMAND_SIZE || !/^[\x21-\x7e]+$/.test(command))
+    throw new FrameEncodeError(`bad command ${JSON.stringify(command)}`);
   if (payload.length > maxPayload) throw new TooLong(command, payload.length, maxPayload);
   const out = Buffer.allocUnsafe(HEADER_SIZE + payload.length);
   prefix.copy(out, 0);
@@ -135,7 +136,11 @@ export class FrameDecoder {
     for (let k = matched; k > 0; k--) {
       if (p[k - 1] !== b) continue;
       let ok = true;
-      for (let j = 0; j < k - 1; j++) if (p[j] !== p[matched - (k - 1) + j]) { ok = false; break; }
+      for (let j = 0; j < k - 1; j++)
+        if (p[j] !== p[matched - (k - 1) + j]) {
+          ok = false;
+          break;
+        }
       if (ok) return k;
     }
     return 0;

@@ -52,7 +52,9 @@ export interface PeerGatewayOptions {
   addrsFile?: string;
   /** Hosts never banned (default 127.0.0.1 and ::1, as the reference spares localhost). */
   neverBan?: string[];
-  timings?: Partial<PeerConfig & { connectIntervalMs: number; getaddrsIntervalMs: number; connectTimeoutMs: number; downloadIdleMs: number }>;
+  timings?: Partial<
+    PeerConfig & { connectIntervalMs: number; getaddrsIntervalMs: number; connectTimeoutMs: number; downloadIdleMs: number }
+  >;
   random?: () => number;
   /** Seconds since the epoch (the sharechain's clock). */
   now?: () => number;
@@ -112,7 +114,15 @@ export class PeerGateway extends EventEmitter implements PeerHost {
   private readonly downloader: ShareDownloader;
   private readonly relay: ShareRelay;
   private best: bigint | null = null;
-  private readonly stats = { oversize: 0, badChecksum: 0, unknownCommand: 0, decode: 0, sharesReceived: 0, sharesSent: 0, requestsServed: 0 };
+  private readonly stats = {
+    oversize: 0,
+    badChecksum: 0,
+    unknownCommand: 0,
+    decode: 0,
+    sharesReceived: 0,
+    sharesSent: 0,
+    requestsServed: 0,
+  };
   private readonly timing: { connectIntervalMs: number; getaddrsIntervalMs: number; connectTimeoutMs: number; downloadIdleMs: number };
 
   constructor(opts: PeerGatewayOptions) {
@@ -150,27 +160,34 @@ export class PeerGateway extends EventEmitter implements PeerHost {
     };
     this.timers = new GatewayTimers(this.random, this.log);
     this.addressBook = new AddressBook(this.net, opts.addrsFile, this.log);
-    this.connections = new Connections({
-      ...(opts.listen ? { listen: opts.listen } : {}),
-      port: opts.port ?? this.net.P2P_PORT,
-      ...(opts.bindAddress !== undefined ? { bindAddress: opts.bindAddress } : {}),
-      ...(opts.outgoing !== undefined ? { outgoing: opts.outgoing } : {}),
-      ...(opts.maxIncoming !== undefined ? { maxIncoming: opts.maxIncoming } : {}),
-      ...(opts.maxIncomingPerGroup !== undefined ? { maxIncomingPerGroup: opts.maxIncomingPerGroup } : {}),
-      ...(opts.ipv6GroupBits !== undefined ? { ipv6GroupBits: opts.ipv6GroupBits } : {}),
-      connectTimeoutMs: this.timing.connectTimeoutMs,
-      defaultPort: this.net.P2P_PORT,
-    }, {
-      newPeer: (sock: Socket, incoming: boolean) => new Peer(this, sock, incoming),
-      running: () => this.timers.running,
-      bans: this.bans,
-      random: this.random,
-      log: this.log,
-    });
+    this.connections = new Connections(
+      {
+        ...(opts.listen ? { listen: opts.listen } : {}),
+        port: opts.port ?? this.net.P2P_PORT,
+        ...(opts.bindAddress !== undefined ? { bindAddress: opts.bindAddress } : {}),
+        ...(opts.outgoing !== undefined ? { outgoing: opts.outgoing } : {}),
+        ...(opts.maxIncoming !== undefined ? { maxIncoming: opts.maxIncoming } : {}),
+        ...(opts.maxIncomingPerGroup !== undefined ? { maxIncomingPerGroup: opts.maxIncomingPerGroup } : {}),
+        ...(opts.ipv6GroupBits !== undefined ? { ipv6GroupBits: opts.ipv6GroupBits } : {}),
+        connectTimeoutMs: this.timing.connectTimeoutMs,
+        defaultPort: this.net.P2P_PORT,
+      },
+      {
+        newPeer: (sock: Socket, incoming: boolean) => new Peer(this, sock, incoming),
+        running: () => this.timers.running,
+        bans: this.bans,
+        random: this.random,
+        log: this.log,
+      },
+    );
     this.downloader = new ShareDownloader(this, this.timing.downloadIdleMs, this.random);
     this.relay = new ShareRelay({
-      peers: () => this.connections.established.values(), source: this.source, maxPayload: this.config.maxPayload,
-      chainLength: this.net.CHAIN_LENGTH, stats: this.stats, log: this.log,
+      peers: () => this.connections.established.values(),
+      source: this.source,
+      maxPayload: this.config.maxPayload,
+      chainLength: this.net.CHAIN_LENGTH,
+      stats: this.stats,
+      log: this.log,
     });
   }
 
@@ -189,11 +206,27 @@ export class PeerGateway extends EventEmitter implements PeerHost {
     this.best = b instanceof Promise ? await b : b;
     await this.connections.listen();
     for (const a of this.opts.connect ?? []) this.addPeer(a);
-    this.timers.every(() => this.timing.connectIntervalMs, () => this.connections.connectTick(this.addrs, this.nowSeconds()));
-    this.timers.every(() => this.timing.getaddrsIntervalMs, () => this.addressBook.topUp(() => this.connections.randomPeer()));
-    if (this.addressBook.persisted) this.timers.every(() => 60_000, () => this.addressBook.save(), false);
+    this.timers.every(
+      () => this.timing.connectIntervalMs,
+      () => this.connections.connectTick(this.addrs, this.nowSeconds()),
+    );
+    this.timers.every(
+      () => this.timing.getaddrsIntervalMs,
+      () => this.addressBook.topUp(() => this.connections.randomPeer()),
+    );
+    if (this.addressBook.persisted)
+      this.timers.every(
+        () => 60_000,
+        () => this.addressBook.save(),
+        false,
+      );
     void this.downloader.run();
-    this.log.info('peer gateway started', { net: this.net.NAME, port: this.connections.port, nonce: this.nonce.toString(16), protocol: this.config.protocolVersion });
+    this.log.info('peer gateway started', {
+      net: this.net.NAME,
+      port: this.connections.port,
+      nonce: this.nonce.toString(16),
+      protocol: this.config.protocolVersion,
+    });
   }
 
   async stop(): Promise<void> {
@@ -271,7 +304,12 @@ export class PeerGateway extends EventEmitter implements PeerHost {
 
   onEstablished(peer: Peer): void {
     this.connections.onEstablished(peer);
-    this.log.info('peer connected', { peer: peer.addr, incoming: peer.incoming, protocol: peer.remoteVersion, subVersion: peer.subVersion });
+    this.log.info('peer connected', {
+      peer: peer.addr,
+      incoming: peer.incoming,
+      protocol: peer.remoteVersion,
+      subVersion: peer.subVersion,
+    });
     this.emit('peer-connected', this.info(peer));
   }
 
@@ -366,7 +404,10 @@ export class PeerGateway extends EventEmitter implements PeerHost {
     const peer = (peerAddr ? this.connections.byAddr(peerAddr) : undefined) ?? this.connections.randomPeer();
     if (!peer) return null;
     const shares = peer.requestShares(hashes, parents, stops);
-    shares.then((s) => this.deliver(peer, s, [], performance.now()), () => {});
+    shares.then(
+      (s) => this.deliver(peer, s, [], performance.now()),
+      () => {},
+    );
     return { peer: peer.addr, shares };
   }
 
@@ -380,11 +421,16 @@ export class PeerGateway extends EventEmitter implements PeerHost {
   /** A share from `peerAddr` failed verification (think's bad peers): ban its host. */
   punishPeer(peerAddr: string, reason: string, seconds: number = C.BAN_SECONDS): void {
     const peer = [...this.connections.all].find((p) => p.addr === peerAddr);
-    if (peer) { this.ban(peer, seconds, reason); return; }
+    if (peer) {
+      this.ban(peer, seconds, reason);
+      return;
+    }
     try {
       const { host } = parseAddr(peerAddr, this.net.P2P_PORT);
       this.reportBan(peerAddr, this.bans.ban(host, seconds, reason, Date.now()), reason);
-    } catch { /* not an address */ }
+    } catch {
+      /* not an address */
+    }
   }
 
   /** BanPeer of the contract: ban a host (and drop its connections). */
@@ -418,8 +464,13 @@ export class PeerGateway extends EventEmitter implements PeerHost {
 
   private info(p: Peer): PeerInfo {
     return {
-      address: p.addr, incoming: p.incoming, protocolVersion: p.remoteVersion ?? 0, subVersion: p.subVersion,
-      connectedSinceMs: p.connectedAt, bestShareHash: p.announcedBest, rememberedTxsSize: p.tx.rememberedSize,
+      address: p.addr,
+      incoming: p.incoming,
+      protocolVersion: p.remoteVersion ?? 0,
+      subVersion: p.subVersion,
+      connectedSinceMs: p.connectedAt,
+      bestShareHash: p.announcedBest,
+      rememberedTxsSize: p.tx.rememberedSize,
     };
   }
 
@@ -433,10 +484,21 @@ export class PeerGateway extends EventEmitter implements PeerHost {
     for (const p of established.values()) if (p.incoming) incoming++;
     const traffic = this.connections.traffic();
     return {
-      incoming, outgoing: established.size - incoming, knownAddresses: this.addrs.size, bans: this.bans.list(Date.now()).length,
-      framesDropped: { oversize: this.stats.oversize, badChecksum: this.stats.badChecksum, unknownCommand: this.stats.unknownCommand, decode: this.stats.decode },
-      sharesReceived: this.stats.sharesReceived, sharesSent: this.stats.sharesSent, requestsServed: this.stats.requestsServed,
-      bytesReceived: traffic.received, bytesSent: traffic.sent,
+      incoming,
+      outgoing: established.size - incoming,
+      knownAddresses: this.addrs.size,
+      bans: this.bans.list(Date.now()).length,
+      framesDropped: {
+        oversize: this.stats.oversize,
+        badChecksum: this.stats.badChecksum,
+        unknownCommand: this.stats.unknownCommand,
+        decode: this.stats.decode,
+      },
+      sharesReceived: this.stats.sharesReceived,
+      sharesSent: this.stats.sharesSent,
+      requestsServed: this.stats.requestsServed,
+      bytesReceived: traffic.received,
+      bytesSent: traffic.sent,
     };
   }
 

@@ -4,4 +4,8 @@
 import { runProcess } from '../runtime/main.ts';
 import { createPeerGatewayServer } from './server.ts';
 
-process.exit(await runProcess(['--service', 'peer-gateway', ...process.argv.slice(2)], { services: () => [['peer-gateway', createPeerGatewayServer]] }));
+process.exit(
+  await runProcess(['--service', 'peer-gateway', ...process.argv.slice(2)], {
+    services: () => [['peer-gateway', createPeerGatewayServer]],
+  }),
+);

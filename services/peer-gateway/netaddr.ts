@@ -29,7 +29,9 @@ export function hostToBytes(host: string): Buffer {
   const h = host.startsWith('[') ? host.slice(1, -1) : host;
   if (isIP(h) === 4) {
     V4_MAPPED.copy(out, 0);
-    h.split('.').forEach((p, i) => { out[12 + i] = Number(p); });
+    h.split('.').forEach((p, i) => {
+      out[12 + i] = Number(p);
+    });
     return out;
   }
   if (isIP(h) !== 6) throw new Error(`not an IP address: ${host}`);
@@ -40,7 +42,7 @@ export function hostToBytes(host: string): Buffer {
     const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
     text = text.slice(0, v4.index) + ((a << 8) | b).toString(16) + ':' + ((c << 8) | d).toString(16);
   }
-  const [left, right] = text.includes('::') ? text.split('::') as [string, string] : [text, undefined];
+  const [left, right] = text.includes('::') ? (text.split('::') as [string, string]) : [text, undefined];
   const l = left ? left.split(':') : [];
   const r = right === undefined ? [] : right ? right.split(':') : [];
   const groups = right === undefined ? l : [...l, ...Array<string>(8 - l.length - r.length).fill('0'), ...r];
@@ -82,7 +84,10 @@ export function parseAddr(text: string, defaultPort: number): { host: string; po
     host = t;
   } else {
     const i = t.lastIndexOf(':');
-    if (i >= 0) { host = t.slice(0, i); port = Number(t.slice(i + 1)); } else host = t;
+    if (i >= 0) {
+      host = t.slice(0, i);
+      port = Number(t.slice(i + 1));
+    } else host = t;
   }
   if (!host || !Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`bad address ${JSON.stringify(text)}`);
   return { host: normalizeHost(host), port };

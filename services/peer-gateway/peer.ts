@@ -5,7 +5,22 @@ import type { Share } from '../core/index.ts';
 import { FrameDecoder, encodeFrame, type FrameEvent } from './framing.ts';
 import { PeerDisconnect, PeerMisbehavingError } from './errors.ts';
 import { BAN_SECONDS, TX_FREE_SHARE_VERSION, TX_SHARE_MIN_VERSION } from './constants.ts';
-import { MESSAGES, version, ping, addrme, addrs, getaddrs, shares as sharesMsg, sharereq, sharereply, haveTx, losingTx, rememberTx, forgetTx, bestblock } from './messages/index.ts';
+import {
+  MESSAGES,
+  version,
+  ping,
+  addrme,
+  addrs,
+  getaddrs,
+  shares as sharesMsg,
+  sharereq,
+  sharereply,
+  haveTx,
+  losingTx,
+  rememberTx,
+  forgetTx,
+  bestblock,
+} from './messages/index.ts';
 import type { NodeContext, PeerLike } from './messages/context.ts';
 import type { AddrRecord } from './messages/addrs.ts';
 import type { VersionMessage } from './messages/version.ts';
@@ -66,13 +81,17 @@ export interface GatewayLog {
 class RecentSet {
   private readonly set = new Set<bigint>();
   private readonly cap: number;
-  constructor(cap: number) { this.cap = cap; }
+  constructor(cap: number) {
+    this.cap = cap;
+  }
   add(h: bigint): void {
     if (this.set.has(h)) return;
     this.set.add(h);
     if (this.set.size > this.cap) this.set.delete(this.set.values().next().value!);
   }
-  has(h: bigint): boolean { return this.set.has(h); }
+  has(h: bigint): boolean {
+    return this.set.has(h);
+  }
 }
 
 export class Peer implements PeerLike {
@@ -232,7 +251,9 @@ export class Peer implements PeerLike {
     if (port === null) return;
     const ext = this.node.config.externalIp;
     if (ext) {
-      this.sendAddrs([{ timestamp: BigInt(this.node.nowSeconds()), address: { services: this.services, host: ext.host, port: ext.port ?? port } }]);
+      this.sendAddrs([
+        { timestamp: BigInt(this.node.nowSeconds()), address: { services: this.services, host: ext.host, port: ext.port ?? port } },
+      ]);
     } else {
       this.sendAddrme(port);
     }
@@ -271,7 +292,8 @@ export class Peer implements PeerLike {
   }
 
   sendRememberTx(txHashes: bigint[], txs: Buffer[]): void {
-    for (const p of fragment({ txHashes, txs }, (l) => rememberTx.encode(l), this.node.config.maxPayload, rememberTx.command)) this.send(rememberTx.command, p);
+    for (const p of fragment({ txHashes, txs }, (l) => rememberTx.encode(l), this.node.config.maxPayload, rememberTx.command))
+      this.send(rememberTx.command, p);
   }
 
   /** `sendShares` (docs/protocol.md §3.8): remember_tx for v13..33 transactions the peer lacks, shares, forget_tx. */
@@ -293,11 +315,15 @@ export class Peer implements PeerLike {
       for (const h of toSend) size += txCost(this.node.knownTx(h)!);
       if (this.tx.remoteRememberedSize + size > this.tx.budget) throw new Error('shares have too many txs');
       this.tx.remoteRememberedSize += size;
-      this.sendRememberTx(toSend.filter((h) => this.tx.remoteTxHashes.has(h)), toSend.filter((h) => !this.tx.remoteTxHashes.has(h)).map((h) => this.node.knownTx(h)!));
+      this.sendRememberTx(
+        toSend.filter((h) => this.tx.remoteTxHashes.has(h)),
+        toSend.filter((h) => !this.tx.remoteTxHashes.has(h)).map((h) => this.node.knownTx(h)!),
+      );
     }
     const packed = list.map((s) => this.node.packed(s));
     for (const s of list) this.knownShares.add(s.hash);
-    for (const p of fragment({ packed }, (l) => sharesMsg.encode(l), this.node.config.maxPayload, sharesMsg.command)) this.send(sharesMsg.command, p);
+    for (const p of fragment({ packed }, (l) => sharesMsg.encode(l), this.node.config.maxPayload, sharesMsg.command))
+      this.send(sharesMsg.command, p);
     if (toSend.length) {
       this.sendTxHashes(forgetTx.command, toSend);
       this.tx.remoteRememberedSize -= size;

@@ -5,9 +5,20 @@ import type { Network, Share } from '../core/index.ts';
 
 // [V36] the floor goes to 3600 only once this node's version ratchet is confirmed, so legacy (3501)
 // peers keep connecting through the transition (docs/consensus-core.md, V36).
-export function raisedMinimumProtocolVersion(net: Network, current: number, share: Share, counts: ReadonlyMap<number, bigint> | null, ratchetConfirmed = false): number {
+export function raisedMinimumProtocolVersion(
+  net: Network,
+  current: number,
+  share: Share,
+  counts: ReadonlyMap<number, bigint> | null,
+  ratchetConfirmed = false,
+): number {
   if (!counts) return current;
-  let wanted = net.LINEAGE !== 'FV' ? share.rules.minProtocolVersion : share.rules.successor === null ? (net.NEW_MINIMUM_PROTOCOL_VERSION ?? current) : current;
+  let wanted =
+    net.LINEAGE !== 'FV'
+      ? share.rules.minProtocolVersion
+      : share.rules.successor === null
+        ? (net.NEW_MINIMUM_PROTOCOL_VERSION ?? current)
+        : current;
   if (net.LINEAGE === 'V36' && share.rules.mergedMining && !ratchetConfirmed) return current;
   if (current >= wanted) return current;
   wanted = Math.max(wanted, current);

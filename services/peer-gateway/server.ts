@@ -25,8 +25,13 @@ const DESIRED_POLL_MS = 2_000;
 
 function peerMessage(p: PeerInfo): PeerMsg {
   return {
-    address: p.address, incoming: p.incoming, protocolVersion: p.protocolVersion, subVersion: p.subVersion,
-    connectedSinceMs: BigInt(Math.round(p.connectedSinceMs)), pingMs: -1, rememberedTxsSize: BigInt(p.rememberedTxsSize),
+    address: p.address,
+    incoming: p.incoming,
+    protocolVersion: p.protocolVersion,
+    subVersion: p.subVersion,
+    connectedSinceMs: BigInt(Math.round(p.connectedSinceMs)),
+    pingMs: -1,
+    rememberedTxsSize: BigInt(p.rememberedTxsSize),
     bestShareHash: p.bestShareHash === null ? new Uint8Array() : u256ToLE(p.bestShareHash),
   };
 }
@@ -37,13 +42,16 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
   const local = ctx.local?.get(LOCAL_SHARECHAIN);
   mkdirSync(join(config.datadir, net.NAME), { recursive: true });
   let gw: PeerGateway | undefined;
-  const busSource = local ? undefined : new BusShareSource(ctx.clients.sharechain, net, {
-    punish: (peer, reason) => gw?.punishPeer(peer, reason),
-    desired: (list) => gw?.setDesired(list),
-    debug: (msg, fields) => log.debug(msg, fields),
-  });
+  const busSource = local
+    ? undefined
+    : new BusShareSource(ctx.clients.sharechain, net, {
+        punish: (peer, reason) => gw?.punishPeer(peer, reason),
+        desired: (list) => gw?.setDesired(list),
+        debug: (msg, fields) => log.debug(msg, fields),
+      });
   gw = new PeerGateway({
-    net, source: local?.source ?? busSource!,
+    net,
+    source: local?.source ?? busSource!,
     port: config.p2poolPort ?? net.P2P_PORT,
     connect: config.p2poolNodes,
     maxIncoming: config.maxConns,
@@ -61,11 +69,21 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
 
   const peersChanged = (connected: PeerInfo[], disconnected: PeerInfo[]) => {
     const s = gateway.getStats();
-    emit(bus, Events.peersChanged, { incoming: s.incoming, outgoing: s.outgoing, connected: connected.map(peerMessage), disconnected: disconnected.map(peerMessage) }, ctx.instance)
-      .catch((e) => log.warn('publishing PeersChanged failed', { error: e }));
+    emit(
+      bus,
+      Events.peersChanged,
+      { incoming: s.incoming, outgoing: s.outgoing, connected: connected.map(peerMessage), disconnected: disconnected.map(peerMessage) },
+      ctx.instance,
+    ).catch((e) => log.warn('publishing PeersChanged failed', { error: e }));
   };
-  gateway.on('peer-connected', (p: PeerInfo) => { log.info('peer connected', { peer: p.address, incoming: p.incoming, version: p.subVersion }); peersChanged([p], []); });
-  gateway.on('peer-disconnected', (p: PeerInfo & { reason: string }) => { log.info('peer disconnected', { peer: p.address, reason: p.reason }); peersChanged([], [p]); });
+  gateway.on('peer-connected', (p: PeerInfo) => {
+    log.info('peer connected', { peer: p.address, incoming: p.incoming, version: p.subVersion });
+    peersChanged([p], []);
+  });
+  gateway.on('peer-disconnected', (p: PeerInfo & { reason: string }) => {
+    log.info('peer disconnected', { peer: p.address, reason: p.reason });
+    peersChanged([], [p]);
+  });
   gateway.on('ban', (b: { peer: string; reason: string }) => log.warn('peer banned', { peer: b.peer, reason: b.reason }));
   // A peer's best block ahead of our full node (docs/protocol.md §8.1): embedded, the template builder may put empty
   // work on it at once. The cluster has no contract for this shortcut yet; there the full node's own
@@ -74,7 +92,7 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
   if (tb) {
     gateway.on('bestblock', (e: { peer: string; header: BlockHeader }) => {
       const r = tb.offerHeader(encodeHeader(e.header));
-      if (r.published) log.info('empty work on a peer\'s best block', { peer: e.peer, height: r.work.height });
+      if (r.published) log.info("empty work on a peer's best block", { peer: e.peer, height: r.work.height });
     });
   }
 
@@ -93,8 +111,13 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
     async GetPeers() {
       const s = gateway.getStats();
       return {
-        peers: gateway.peers().map(peerMessage), incoming: s.incoming, outgoing: s.outgoing, knownAddresses: s.knownAddresses, peerAddresses: gateway.peerAddresses(),
-        bytesReceived: BigInt(s.bytesReceived), bytesSent: BigInt(s.bytesSent),
+        peers: gateway.peers().map(peerMessage),
+        incoming: s.incoming,
+        outgoing: s.outgoing,
+        knownAddresses: s.knownAddresses,
+        peerAddresses: gateway.peerAddresses(),
+        bytesReceived: BigInt(s.bytesReceived),
+        bytesSent: BigInt(s.bytesSent),
       };
     },
     async BroadcastShare(req) {
@@ -123,21 +146,31 @@ async function loadLogic(ctx: ServiceContext): Promise<PeerGatewayLogic> {
         await startGateway();
         return;
       }
-      closers.push(await on(bus, Events.workBasisPublished, (m) => { if (m.basis) busSource.noteBasis(m.basis); }));
+      closers.push(
+        await on(bus, Events.workBasisPublished, (m) => {
+          if (m.basis) busSource.noteBasis(m.basis);
+        }),
+      );
       // Peers are taken only once the sharechain answers: shares a peer sends before that would have
       // nowhere to go. Waited for in the background, so the process reports why it is not ready.
       ctx.health.setCheck('sharechain', false, 'waiting for the sharechain service');
       void (async () => {
-        const answered = await retryUntil(async () => {
-          busSource.noteBasis(await ctx.clients.sharechain.GetWorkBasis({}));
-          return true;
-        }, {
-          stopped: () => stopped, delayMs: 1000,
-          onError: (e) => ctx.health.setCheck('sharechain', false, `waiting for the sharechain service: ${(e as Error).message}`),
-        });
+        const answered = await retryUntil(
+          async () => {
+            busSource.noteBasis(await ctx.clients.sharechain.GetWorkBasis({}));
+            return true;
+          },
+          {
+            stopped: () => stopped,
+            delayMs: 1000,
+            onError: (e) => ctx.health.setCheck('sharechain', false, `waiting for the sharechain service: ${(e as Error).message}`),
+          },
+        );
         if (!answered) return;
         ctx.health.setCheck('sharechain', true, 'answering');
-        poll = setInterval(() => { if (gateway.peerCount() > 0) void busSource.refreshDesired(); }, DESIRED_POLL_MS);
+        poll = setInterval(() => {
+          if (gateway.peerCount() > 0) void busSource.refreshDesired();
+        }, DESIRED_POLL_MS);
         poll.unref();
         await startGateway().catch((e) => {
           log.error('the peer gateway failed to start', { error: e });

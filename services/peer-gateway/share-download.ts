@@ -79,12 +79,17 @@ export class ShareDownloader {
     const { source, timers } = this.#host;
     while (timers.running) {
       if (!this.#desired.length) {
-        await new Promise<void>((r) => { this.#wake = r; });
+        await new Promise<void>((r) => {
+          this.#wake = r;
+        });
         continue;
       }
       const want = this.#desired[Math.floor(this.#random() * this.#desired.length)]!;
       const peer = this.#host.randomPeer();
-      if (!peer) { await timers.sleep(this.#idleMs); continue; }
+      if (!peer) {
+        await timers.sleep(this.#idleMs);
+        continue;
+      }
       let shares: Share[];
       try {
         const st = source.downloadStops();
@@ -95,7 +100,10 @@ export class ShareDownloader {
         this.#host.ban(peer, C.DOWNLOAD_BAN_SECONDS, `share download failed: ${(e as Error).message}`);
         continue;
       }
-      if (!shares.length) { await timers.sleep(this.#idleMs); continue; }
+      if (!shares.length) {
+        await timers.sleep(this.#idleMs);
+        continue;
+      }
       await this.#host.deliver(peer, shares, [], performance.now());
     }
   }

@@ -23,7 +23,14 @@ export class ShareRelay {
   readonly #stats: RelayStats;
   readonly #log: GatewayLog;
 
-  constructor(o: { peers(): Iterable<Peer>; source: ShareSource; maxPayload: number; chainLength: number; stats: RelayStats; log: GatewayLog }) {
+  constructor(o: {
+    peers(): Iterable<Peer>;
+    source: ShareSource;
+    maxPayload: number;
+    chainLength: number;
+    stats: RelayStats;
+    log: GatewayLog;
+  }) {
     this.#peers = o.peers;
     this.#source = o.source;
     this.#maxPayload = o.maxPayload;
@@ -128,7 +135,10 @@ export class ShareRelay {
       if (added.size) {
         for (const tx of added.values()) p.tx.remoteRememberedSize += 100 + tx.length;
         const hashes = [...added.keys()];
-        p.sendRememberTx(hashes.filter((h) => p.tx.remoteTxHashes.has(h)), hashes.filter((h) => !p.tx.remoteTxHashes.has(h)).map((h) => added.get(h)!));
+        p.sendRememberTx(
+          hashes.filter((h) => p.tx.remoteTxHashes.has(h)),
+          hashes.filter((h) => !p.tx.remoteTxHashes.has(h)).map((h) => added.get(h)!),
+        );
       }
     }
   }

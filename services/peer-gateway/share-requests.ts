@@ -37,7 +37,8 @@ export class ShareRequests {
   /** Register a request; `send(id)` puts it on the wire. */
   start(send: (id: bigint) => void): Promise<Share[]> {
     let id: bigint;
-    do id = BigInt('0x' + randomBytes(32).toString('hex')); while (id === 0n || this.pending.has(id));
+    do id = BigInt('0x' + randomBytes(32).toString('hex'));
+    while (id === 0n || this.pending.has(id));
     const promise = new Promise<Share[]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);

@@ -19,12 +19,19 @@ export class GatewayTimers {
   every(mean: () => number, fn: () => void, random = true): void {
     const schedule = () => {
       if (!this.running) return;
-      const t = setTimeout(() => {
-        this.#timers.delete(t);
-        if (!this.running) return;
-        try { fn(); } catch (e) { this.#log.error('periodic task failed', { error: (e as Error).stack }); }
-        schedule();
-      }, random ? expo(mean(), this.#random) : mean());
+      const t = setTimeout(
+        () => {
+          this.#timers.delete(t);
+          if (!this.running) return;
+          try {
+            fn();
+          } catch (e) {
+            this.#log.error('periodic task failed', { error: (e as Error).stack });
+          }
+          schedule();
+        },
+        random ? expo(mean(), this.#random) : mean(),
+      );
       t.unref();
       this.#timers.add(t);
     };
@@ -33,7 +40,10 @@ export class GatewayTimers {
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(() => { this.#timers.delete(t); resolve(); }, ms);
+      const t = setTimeout(() => {
+        this.#timers.delete(t);
+        resolve();
+      }, ms);
       this.#timers.add(t);
     });
   }

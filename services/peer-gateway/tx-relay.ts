@@ -94,7 +94,10 @@ export class TxRelay {
   cacheForgotten(txs: Map<bigint, Buffer>): void {
     const key = this.forgottenKey++;
     this.forgotten.set(key, txs);
-    const t = setTimeout(() => { this.forgotten.delete(key); this.timers.delete(t); }, FORGOTTEN_TX_CACHE_MS);
+    const t = setTimeout(() => {
+      this.forgotten.delete(key);
+      this.timers.delete(t);
+    }, FORGOTTEN_TX_CACHE_MS);
     t.unref();
     this.timers.add(t);
   }

@@ -21,7 +21,19 @@ test('a v36 window lifts the floor to 3600 only with a confirmed ratchet', () =>
   const all36 = new Map([[36, 100n]]);
   assert.equal(raisedMinimumProtocolVersion(net, 3301, s, all36), 3301);
   assert.equal(raisedMinimumProtocolVersion(net, 3301, s, all36, true), 3600);
-  assert.equal(raisedMinimumProtocolVersion(net, 3301, s, new Map([[36, 94n], [35, 6n]]), true), 3301);
+  assert.equal(
+    raisedMinimumProtocolVersion(
+      net,
+      3301,
+      s,
+      new Map([
+        [36, 94n],
+        [35, 6n],
+      ]),
+      true,
+    ),
+    3301,
+  );
 });
 
 test('on V36 networks an unparseable share is skipped; an invalid PoW still counts as misbehaviour', async () => {
@@ -31,7 +43,11 @@ test('on V36 networks an unparseable share is skipped; an invalid PoW still coun
   const [good] = buildChain(net, { count: 1, desiredVersion: 36 }).shares;
   const peer = { addr: '127.0.0.2:9326', node: { net, nowSeconds: () => 1 } } as never;
   const contents = good!.packedContents;
-  const out = loadShares(peer, [{ type: 37, contents }, { type: 36, contents: contents.subarray(0, 20) }, { type: 36, contents }]);
+  const out = loadShares(peer, [
+    { type: 37, contents },
+    { type: 36, contents: contents.subarray(0, 20) },
+    { type: 36, contents },
+  ]);
   assert.equal(out.length, 1);
   assert.equal(out[0]!.hash, good!.hash);
   // Change min_header.previous_block until the PoW no longer meets the share target (easy: about half do).
@@ -40,8 +56,15 @@ test('on V36 networks an unparseable share is skipped; an invalid PoW still coun
   for (let k = 1; k < 256 && !badPow; k++) {
     const c = Buffer.from(contents);
     c[2]! ^= k;
-    try { parseShare(net, 36, c); } catch (e) { if ((e as { rule?: string }).rule === 'pow') badPow = c; }
+    try {
+      parseShare(net, 36, c);
+    } catch (e) {
+      if ((e as { rule?: string }).rule === 'pow') badPow = c;
+    }
   }
   assert.ok(badPow);
-  assert.throws(() => loadShares(peer, [{ type: 36, contents: badPow! }]), (e: unknown) => e instanceof PeerMisbehavingError);
+  assert.throws(
+    () => loadShares(peer, [{ type: 36, contents: badPow! }]),
+    (e: unknown) => e instanceof PeerMisbehavingError,
+  );
 });

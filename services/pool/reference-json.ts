@@ -3,8 +3,14 @@
 export function referenceJson(value: unknown): string {
   const marks: string[] = [];
   const text = JSON.stringify(value, (_k, v) => {
-    if (typeof v === 'bigint') { marks.push(v.toString()); return `\u0000${marks.length - 1}\u0000`; }
-    if (typeof v === 'number' && !Number.isFinite(v)) { marks.push(Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'); return `\u0000${marks.length - 1}\u0000`; }
+    if (typeof v === 'bigint') {
+      marks.push(v.toString());
+      return `\u0000${marks.length - 1}\u0000`;
+    }
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      marks.push(Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
+      return `\u0000${marks.length - 1}\u0000`;
+    }
     if (v instanceof Map) return Object.fromEntries(v);
     return v;
   });

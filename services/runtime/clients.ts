@@ -32,11 +32,17 @@ export function clientsFor(rpc: Rpc): Clients {
 // The same clients keyed by process-level service name, for code that loops over all six.
 export function clientByName(clients: Clients, name: ServiceName): { Health: Clients['web']['Health'] } {
   switch (name) {
-    case 'peer-gateway': return clients.peerGateway;
-    case 'sharechain': return clients.sharechain;
-    case 'template-builder': return clients.templateBuilder;
-    case 'edge': return clients.edge;
-    case 'aux': return clients.aux;
-    case 'web': return clients.web;
+    case 'peer-gateway':
+      return clients.peerGateway;
+    case 'sharechain':
+      return clients.sharechain;
+    case 'template-builder':
+      return clients.templateBuilder;
+    case 'edge':
+      return clients.edge;
+    case 'aux':
+      return clients.aux;
+    case 'web':
+      return clients.web;
   }
 }

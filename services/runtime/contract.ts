@@ -25,9 +25,12 @@ export function bindContract<I>(def: ServiceDefinition, ctx: ServiceContext, han
   for (const m of Object.values(def.methods)) {
     if (m.name === 'Health') continue;
     const fn = h[m.name];
-    impl[m.name] = typeof fn === 'function'
-      ? (req) => (fn as (r: unknown) => Promise<unknown>).call(handlers, req)
-      : async () => { throw unimplemented(def.name, m.name); };
+    impl[m.name] =
+      typeof fn === 'function'
+        ? (req) => (fn as (r: unknown) => Promise<unknown>).call(handlers, req)
+        : async () => {
+            throw unimplemented(def.name, m.name);
+          };
   }
   return impl as I;
 }

@@ -30,10 +30,39 @@ test('defaults: the embedded default on loopback', () => {
 
 test("the reference's options", () => {
   const c = run([
-    '--net', 'litecoin', '--testnet', '-a', 'tltc1qaddr', '--give-author', '1.5', '-f', '2', '-n', '1.2.3.4',
-    '--p2pool-node', '[::1]:9338', '--p2pool-port', '19338', '-w', '0.0.0.0:19327', '--max-conns', '10',
-    '--bitcoind-address', '10.0.0.5', '--bitcoind-rpc-port', '19332', '--bitcoind-p2p-port', '19335',
-    '--merged', 'http://u:p@127.0.0.1:10332/', '--datadir', '/tmp/d', '--logfile', '/tmp/d/log', 'rpcuser', 'rpcpass',
+    '--net',
+    'litecoin',
+    '--testnet',
+    '-a',
+    'tltc1qaddr',
+    '--give-author',
+    '1.5',
+    '-f',
+    '2',
+    '-n',
+    '1.2.3.4',
+    '--p2pool-node',
+    '[::1]:9338',
+    '--p2pool-port',
+    '19338',
+    '-w',
+    '0.0.0.0:19327',
+    '--max-conns',
+    '10',
+    '--bitcoind-address',
+    '10.0.0.5',
+    '--bitcoind-rpc-port',
+    '19332',
+    '--bitcoind-p2p-port',
+    '19335',
+    '--merged',
+    'http://u:p@127.0.0.1:10332/',
+    '--datadir',
+    '/tmp/d',
+    '--logfile',
+    '/tmp/d/log',
+    'rpcuser',
+    'rpcpass',
   ]);
   assert.equal(c.net, 'litecoin');
   assert.equal(c.testnet, true);
@@ -63,30 +92,63 @@ test('RPC credentials from files (a mounted Secret): read, trailing newline drop
   assert.equal(c.fullNode.rpcUser, 'miner');
   assert.equal(c.fullNode.rpcPassword, 'p@ss word');
   assert.equal(c.fullNode.rpcUserFile, undefined);
-  assert.throws(() => parseArgs(['--bitcoind-rpc-password-file', '/s/password', 'secret'], 'i', (p) => files[p as keyof typeof files]), UsageError);
-  assert.throws(() => parseArgs(['--bitcoind-rpc-password-file', '/nope'], 'i', () => { throw new Error('ENOENT'); }), /cannot read \/nope/);
-  assert.throws(() => parseArgs(['--bitcoind-rpc-user-file', '/s/username'], 'i', (p) => files[p as keyof typeof files]), /needs --bitcoind-rpc-password-file/);
+  assert.throws(
+    () => parseArgs(['--bitcoind-rpc-password-file', '/s/password', 'secret'], 'i', (p) => files[p as keyof typeof files]),
+    UsageError,
+  );
+  assert.throws(
+    () =>
+      parseArgs(['--bitcoind-rpc-password-file', '/nope'], 'i', () => {
+        throw new Error('ENOENT');
+      }),
+    /cannot read \/nope/,
+  );
+  assert.throws(
+    () => parseArgs(['--bitcoind-rpc-user-file', '/s/username'], 'i', (p) => files[p as keyof typeof files]),
+    /needs --bitcoind-rpc-password-file/,
+  );
 });
 
 test('--bitcoind-failover: more full nodes, credentials in the URL or from a mounted Secret directory, clear errors', () => {
   const files = { '/s/b/username': 'bob\n', '/s/b/password': 'b:pw\n' };
-  const c = run(['--bitcoind-address', '10.0.0.1', '--bitcoind-failover', 'http://al%40ice:a%20pw@10.0.0.2:19443/',
-    '--bitcoind-failover', 'http://[fd00::3]:19443/?p2p-port=19444&credentials-dir=/s/b/', 'u', 'p'], files);
+  const c = run(
+    [
+      '--bitcoind-address',
+      '10.0.0.1',
+      '--bitcoind-failover',
+      'http://al%40ice:a%20pw@10.0.0.2:19443/',
+      '--bitcoind-failover',
+      'http://[fd00::3]:19443/?p2p-port=19444&credentials-dir=/s/b/',
+      'u',
+      'p',
+    ],
+    files,
+  );
   assert.equal(c.fullNode.host, '10.0.0.1');
   assert.deepEqual(c.failoverNodes, [
     { host: '10.0.0.2', rpcPort: 19443, rpcUser: 'al@ice', rpcPassword: 'a pw' },
     { host: 'fd00::3', rpcPort: 19443, p2pPort: 19444, rpcUser: 'bob', rpcPassword: 'b:pw' },
   ]);
   assert.deepEqual(run([]).failoverNodes, []);
-  const bad = (url: string, re: RegExp) => assert.throws(() => parseArgs(['--bitcoind-failover', url], 'i', () => { throw new Error('ENOENT'); }), re);
-  assert.deepEqual(run(['--bitcoind-failover', 'http://node-b/']).failoverNodes, [{ host: 'node-b' }], 'the coin\'s RPC port by default');
+  const bad = (url: string, re: RegExp) =>
+    assert.throws(
+      () =>
+        parseArgs(['--bitcoind-failover', url], 'i', () => {
+          throw new Error('ENOENT');
+        }),
+      re,
+    );
+  assert.deepEqual(run(['--bitcoind-failover', 'http://node-b/']).failoverNodes, [{ host: 'node-b' }], "the coin's RPC port by default");
   bad('https://10.0.0.2:1/', /only http/);
   bad('http://10.0.0.2:1/?foo=1', /unknown parameter foo/);
   bad('http://10.0.0.2:1/?p2p-port=x', /p2p-port "x"/);
   bad('http://10.0.0.2:1/?credentials-dir=rel/', /absolute directory/);
   bad('http://u:secret@10.0.0.2:1/?credentials-dir=/s/', /not both/);
   bad('http://10.0.0.2:1/?credentials-dir=/none/', /cannot read \/none\/username/);
-  assert.throws(() => parseArgs(['--bitcoind-failover', 'https://u:secret@h/'], 'i'), (e: Error) => e instanceof UsageError && !e.message.includes('secret'));
+  assert.throws(
+    () => parseArgs(['--bitcoind-failover', 'https://u:secret@h/'], 'i'),
+    (e: Error) => e instanceof UsageError && !e.message.includes('secret'),
+  );
 });
 
 test('-w PORT alone, --opt=value and -aVALUE forms', () => {
@@ -108,11 +170,30 @@ test('@configfile: whitespace-separated arguments, nested files, mixed with the 
   assert.equal(c.fee, 1);
   assert.equal(c.fullNode.rpcUser, 'user');
   assert.equal(c.fullNode.rpcPassword, 'pass');
-  assert.throws(() => expandArgFiles(['@missing'], () => { throw new Error('ENOENT'); }), /cannot read config file missing/);
+  assert.throws(
+    () =>
+      expandArgFiles(['@missing'], () => {
+        throw new Error('ENOENT');
+      }),
+    /cannot read config file missing/,
+  );
 });
 
 test('cluster flags: one service over NATS binds all interfaces by default', () => {
-  const c = run(['--service', 'sharechain', '--nats', 'nats://nats:4222', '--nats-prefix', 'pool-a', '--nats-replicas', '3', '--admin-token-file', '/run/token', '--health-port', '0']);
+  const c = run([
+    '--service',
+    'sharechain',
+    '--nats',
+    'nats://nats:4222',
+    '--nats-prefix',
+    'pool-a',
+    '--nats-replicas',
+    '3',
+    '--admin-token-file',
+    '/run/token',
+    '--health-port',
+    '0',
+  ]);
   assert.equal(c.service, 'sharechain');
   assert.equal(c.nats, 'nats://nats:4222');
   assert.equal(c.natsPrefix, 'pool-a');
@@ -140,14 +221,39 @@ test('clear errors for bad input', () => {
     [['--testnet=1'], /takes no value/],
     [['--net-file', 'x.yaml', '--net', 'litecoin'], /--net-file defines the network/],
   ];
-  for (const [argv, re] of bad) assert.throws(() => parseArgs(argv, 'i'), (e: unknown) => e instanceof UsageError && re.test(e.message), argv.join(' '));
+  for (const [argv, re] of bad)
+    assert.throws(
+      () => parseArgs(argv, 'i'),
+      (e: unknown) => e instanceof UsageError && re.test(e.message),
+      argv.join(' '),
+    );
 });
 
 test('help and version', () => {
   assert.deepEqual(parseArgs(['--help'], 'i'), { kind: 'help' });
   assert.deepEqual(parseArgs(['-w', '1', '--version'], 'i'), { kind: 'version' });
   const h = helpText('9.9.9');
-  for (const f of ['--net', '--testnet', '--net-file', '-a, --address', '--give-author', '-f, --fee', '-n, --p2pool-node', '--p2pool-port', '-w, --worker-port', '--max-conns', '--bitcoind-address', '--bitcoind-rpc-port', '--bitcoind-p2p-port', '--merged', '--datadir', '--logfile', '--nats', '--service', 'BITCOIND_RPCUSERPASS']) {
+  for (const f of [
+    '--net',
+    '--testnet',
+    '--net-file',
+    '-a, --address',
+    '--give-author',
+    '-f, --fee',
+    '-n, --p2pool-node',
+    '--p2pool-port',
+    '-w, --worker-port',
+    '--max-conns',
+    '--bitcoind-address',
+    '--bitcoind-rpc-port',
+    '--bitcoind-p2p-port',
+    '--merged',
+    '--datadir',
+    '--logfile',
+    '--nats',
+    '--service',
+    'BITCOIND_RPCUSERPASS',
+  ]) {
     assert.ok(h.includes(f), `help mentions ${f}`);
   }
 });
@@ -163,23 +269,63 @@ test('drain flags: window in seconds, the public host client.reconnect names', (
 
 // Issue 12.13: the reference's flags the README promises run; those that mean nothing here warn.
 test("the reference's flags: implemented ones apply, the rest are accepted with a warning and listed in --help", () => {
-  const r = parseArgs([
-    '--bitcoind-config-path', '/etc/litecoin.conf', '--outgoing-conns', '4', '--external-ip', '203.0.113.5:9338', '--disable-advertise',
-    '--bitcoind-rpc-ssl', '-i', '3', '--timeaddresses', '600', '--iocp', '--irc-announce', '--no-bugreport', '--disable-upnp', '--web-static', 'www',
-  ], 'i');
+  const r = parseArgs(
+    [
+      '--bitcoind-config-path',
+      '/etc/litecoin.conf',
+      '--outgoing-conns',
+      '4',
+      '--external-ip',
+      '203.0.113.5:9338',
+      '--disable-advertise',
+      '--bitcoind-rpc-ssl',
+      '-i',
+      '3',
+      '--timeaddresses',
+      '600',
+      '--iocp',
+      '--irc-announce',
+      '--no-bugreport',
+      '--disable-upnp',
+      '--web-static',
+      'www',
+    ],
+    'i',
+  );
   assert.equal(r.kind, 'run');
   if (r.kind !== 'run') return;
   assert.equal(r.config.fullNode.confFile, '/etc/litecoin.conf');
   assert.equal(r.config.outgoingConns, 4);
   assert.equal(r.config.externalIp, '203.0.113.5:9338');
   assert.equal(r.config.advertise, false);
-  for (const f of ['--bitcoind-rpc-ssl', '-i', '--timeaddresses', '--iocp', '--irc-announce', '--no-bugreport', '--disable-upnp', '--web-static']) {
-    assert.ok(r.warnings.some((w) => w.startsWith(`${f} is ignored: `)), `${f} warns: ${r.warnings.join(' | ')}`);
+  for (const f of [
+    '--bitcoind-rpc-ssl',
+    '-i',
+    '--timeaddresses',
+    '--iocp',
+    '--irc-announce',
+    '--no-bugreport',
+    '--disable-upnp',
+    '--web-static',
+  ]) {
+    assert.ok(
+      r.warnings.some((w) => w.startsWith(`${f} is ignored: `)),
+      `${f} warns: ${r.warnings.join(' | ')}`,
+    );
   }
   assert.throws(() => parseArgs(['--outgoing-conns', '11'], 'i'), /at most 10/);
   assert.throws(() => parseArgs(['-i'], 'i'), /-i expects N/);
   const help = helpText('0');
-  for (const f of ['--bitcoind-config-path', '--bitcoind-rpc-ssl', '--outgoing-conns', '--external-ip', '--disable-advertise', '-i, --numaddresses', '--iocp', '--base-port']) {
+  for (const f of [
+    '--bitcoind-config-path',
+    '--bitcoind-rpc-ssl',
+    '--outgoing-conns',
+    '--external-ip',
+    '--disable-advertise',
+    '-i, --numaddresses',
+    '--iocp',
+    '--base-port',
+  ]) {
     assert.ok(help.includes(f), `--help lists ${f}`);
   }
 });

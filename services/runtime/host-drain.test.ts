@@ -10,16 +10,37 @@ test('GET /drain (a preStop hook): not ready, each service drains once and the a
   const config = { ...defaultConfig('drain-test'), healthHost: '127.0.0.1', healthPort: 0 };
   let drains = 0;
   let release!: () => void;
-  const drained = new Promise<void>((r) => { release = r; });
+  const drained = new Promise<void>((r) => {
+    release = r;
+  });
   const host = new Host({
-    config, bus: new InProcBus({ prefix: 'drain' }), log: createLogger({ write: () => undefined }), version: 't', mode: 'embedded',
-    services: [['web', () => ({ definition: WebDefinition, impl: {}, drain: async () => { drains++; await drained; } })]],
+    config,
+    bus: new InProcBus({ prefix: 'drain' }),
+    log: createLogger({ write: () => undefined }),
+    version: 't',
+    mode: 'embedded',
+    services: [
+      [
+        'web',
+        () => ({
+          definition: WebDefinition,
+          impl: {},
+          drain: async () => {
+            drains++;
+            await drained;
+          },
+        }),
+      ],
+    ],
   });
   await host.start();
   const url = (p: string) => `http://127.0.0.1:${host.healthPort}${p}`;
   assert.equal((await fetch(url('/readyz'))).status, 200);
   let answered = false;
-  const call = fetch(url('/drain')).then((r) => { answered = true; return r; });
+  const call = fetch(url('/drain')).then((r) => {
+    answered = true;
+    return r;
+  });
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(drains, 1);
   assert.equal(answered, false, 'the hook returns only when the drain is over');

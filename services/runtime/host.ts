@@ -147,16 +147,24 @@ export class Host {
     for (const [name, factory] of this.#opts.services) {
       const health = new HealthState();
       const ctx: ServiceContext = {
-        name, config, bus, rpc, clients, health, local,
+        name,
+        config,
+        bus,
+        rpc,
+        clients,
+        health,
+        local,
         log: log.child({ service: name }),
         instance: config.instance,
         version: this.#opts.version,
         startedAt: this.#startedAt,
         mode: this.#opts.mode,
-        healthResponse: () => health.response({ service: name, instance: config.instance, version: this.#opts.version, startedAt: this.#startedAt }),
+        healthResponse: () =>
+          health.response({ service: name, instance: config.instance, version: this.#opts.version, startedAt: this.#startedAt }),
       };
       const shell = await factory(ctx);
-      if (shell.definition.fullName !== definitions[name].fullName) throw new Error(`${name} serves ${shell.definition.fullName}, expected ${definitions[name].fullName}`);
+      if (shell.definition.fullName !== definitions[name].fullName)
+        throw new Error(`${name} serves ${shell.definition.fullName}, expected ${definitions[name].fullName}`);
       this.#hosted.push({ name, ctx, shell });
     }
 
@@ -178,18 +186,22 @@ export class Host {
       });
       await h.shell.start?.();
       if (h.ctx.health.status === ServingStatus.STARTING) h.ctx.health.setStatus(ServingStatus.SERVING);
-      h.registration = register(bus, {
-        service: h.name,
-        instance: config.instance,
-        version: this.#opts.version,
-        host: hostname(),
-        pid: process.pid,
-        startedAtMs: BigInt(this.#startedAt),
-        lastSeenMs: BigInt(Date.now()),
-        healthAddress: `${config.healthHost}:${this.#http.port}`,
-        status: h.ctx.health.status,
-        network: config.testnet ? `${config.net}_testnet` : config.net,
-      }, h.ctx.log);
+      h.registration = register(
+        bus,
+        {
+          service: h.name,
+          instance: config.instance,
+          version: this.#opts.version,
+          host: hostname(),
+          pid: process.pid,
+          startedAtMs: BigInt(this.#startedAt),
+          lastSeenMs: BigInt(Date.now()),
+          healthAddress: `${config.healthHost}:${this.#http.port}`,
+          status: h.ctx.health.status,
+          network: config.testnet ? `${config.net}_testnet` : config.net,
+        },
+        h.ctx.log,
+      );
       h.ctx.health.onChange(() => h.registration?.update({ status: h.ctx.health.status }));
       h.ctx.log.info('service started', { status: statusName(h.ctx.health.status), contract: h.shell.definition.fullName });
     }
@@ -276,10 +288,16 @@ export async function runUntilSignal(host: Host, log: Logger, graceMs = 120_000)
         resolve(1);
       }, graceMs);
       force.unref();
-      host.shutdown(sig).then(() => { clearTimeout(force); resolve(0); }, (e) => {
-        log.error('shutdown failed', { error: e });
-        resolve(1);
-      });
+      host.shutdown(sig).then(
+        () => {
+          clearTimeout(force);
+          resolve(0);
+        },
+        (e) => {
+          log.error('shutdown failed', { error: e });
+          resolve(1);
+        },
+      );
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);

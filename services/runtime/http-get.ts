@@ -32,7 +32,9 @@ export function writeResponse(res: ServerResponse, r: WebResponse): void {
 
 // For the edge: an HTTP handler for its worker port that forwards GETs to the web service, e.g.
 // `webHandlerFor(ctx.clients.web)` passed as the edge's WebHandler.
-export function webHandlerFor(web: { HttpGet(req: HttpGetRequest): Promise<HttpGetResponse> }): (req: IncomingMessage, res: ServerResponse) => void {
+export function webHandlerFor(web: {
+  HttpGet(req: HttpGetRequest): Promise<HttpGetResponse>;
+}): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       writeResponse(res, json({ error: 'method not allowed' }, 405));

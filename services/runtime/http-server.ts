@@ -17,19 +17,27 @@ export interface HttpEndpoint {
   close(): Promise<void>;
 }
 
-export async function listenHttp(host: string, port: number, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<HttpEndpoint> {
+export async function listenHttp(
+  host: string,
+  port: number,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<HttpEndpoint> {
   const server = createServer(handler);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

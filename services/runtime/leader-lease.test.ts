@@ -20,7 +20,9 @@ test('one leader: a standby takes over when the leader releases, and a leader wh
   assert.equal(await a.leader(), 'sharechain-b');
   // B's key disappears behind its back (NATS lost it) and C takes it: B is told at its next renewal.
   let lost = '';
-  b.onLost = (why) => { lost = why; };
+  b.onLost = (why) => {
+    lost = why;
+  };
   const kv = await bus.kv({ name: 'leaders', ttlMs: 600 });
   await kv.delete('sharechain');
   const c = new LeaderLease(bus, 'sharechain', 'sharechain-c', 600);
@@ -29,7 +31,7 @@ test('one leader: a standby takes over when the leader releases, and a leader wh
   assert.match(lost, /lease sharechain lost/);
   assert.equal(b.leading, false);
   await b.release();
-  assert.equal(await c.leader(), 'sharechain-c', 'a lost leader does not delete the new leader\'s key');
+  assert.equal(await c.leader(), 'sharechain-c', "a lost leader does not delete the new leader's key");
   await c.release();
   assert.equal(await c.leader(), null);
   // A released lease stops trying.

@@ -73,13 +73,23 @@ export class LeaderLease {
       if (cur === undefined) return;
       if (cur === null) {
         // Expired (an outage longer than the TTL) and nobody took it: take it again.
-        try { this.revision = await kv.create(this.key, Buffer.from(this.holder)); return; } catch { /* someone did */ }
+        try {
+          this.revision = await kv.create(this.key, Buffer.from(this.holder));
+          return;
+        } catch {
+          /* someone did */
+        }
         cur = await kv.get(this.key).catch(() => undefined);
         if (cur === undefined) return;
       }
-      if (cur !== null && Buffer.from(cur.value).toString() === this.holder) { this.revision = cur.revision; return; }
+      if (cur !== null && Buffer.from(cur.value).toString() === this.holder) {
+        this.revision = cur.revision;
+        return;
+      }
       this.clear();
-      this.onLost(`lease ${this.key} lost: ${(e as Error).message}; held by ${cur === null ? 'nobody' : Buffer.from(cur.value).toString()}`);
+      this.onLost(
+        `lease ${this.key} lost: ${(e as Error).message}; held by ${cur === null ? 'nobody' : Buffer.from(cur.value).toString()}`,
+      );
     }
   }
 

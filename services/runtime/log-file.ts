@@ -30,7 +30,11 @@ export class LogFile {
     this.path = path;
     this.maxBytes = opts.maxBytes ?? 10 * 1024 * 1024;
     this.keep = opts.keep ?? 5;
-    try { this.size = statSync(path).size; } catch { this.size = 0; }
+    try {
+      this.size = statSync(path).size;
+    } catch {
+      this.size = 0;
+    }
     this.open();
   }
 
@@ -44,7 +48,10 @@ export class LogFile {
     if (this.closed) return;
     const bytes = Buffer.byteLength(line);
     if (this.rotating !== null || (this.stream !== null && this.stream.writableLength > MAX_PENDING)) {
-      if (this.pendingBytes + bytes > MAX_PENDING) { this.dropped++; return; }
+      if (this.pendingBytes + bytes > MAX_PENDING) {
+        this.dropped++;
+        return;
+      }
       this.pending.push(line);
       this.pendingBytes += bytes;
       return;
@@ -52,7 +59,10 @@ export class LogFile {
     if (this.size + bytes > this.maxBytes && this.size > 0) {
       this.pending.push(line);
       this.pendingBytes += bytes;
-      this.rotating = this.rotate().finally(() => { this.rotating = null; this.flushPending(); });
+      this.rotating = this.rotate().finally(() => {
+        this.rotating = null;
+        this.flushPending();
+      });
       return;
     }
     this.put(line, bytes);
@@ -60,7 +70,12 @@ export class LogFile {
 
   private put(line: string, bytes: number): void {
     if (this.dropped > 0) {
-      const note = JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg: `${this.dropped} log lines dropped: the disk did not keep up` }) + '\n';
+      const note =
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: 'warn',
+          msg: `${this.dropped} log lines dropped: the disk did not keep up`,
+        }) + '\n';
       this.dropped = 0;
       this.stream!.write(note);
       this.size += note.length;

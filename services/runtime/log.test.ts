@@ -20,9 +20,15 @@ test('the log file gets every line, written asynchronously, complete after close
   // Nothing was written on the emitting call's stack (no synchronous append).
   assert.equal(existsSync(file) ? readFileSync(file, 'utf8').length : 0, 0);
   await log.close!();
-  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, 2000);
-  assert.deepEqual(lines.map((l) => l.i), Array.from({ length: 2000 }, (_, i) => i));
+  assert.deepEqual(
+    lines.map((l) => l.i),
+    Array.from({ length: 2000 }, (_, i) => i),
+  );
 });
 
 test('the log file rotates by size and keeps a bounded number of files, newest lines last', async (t) => {
@@ -37,9 +43,15 @@ test('the log file rotates by size and keeps a bounded number of files, newest l
   assert.ok(existsSync(`${file}.1`) && existsSync(`${file}.2`));
   assert.equal(existsSync(`${file}.3`), false, 'only `keep` rotated files');
   for (const f of [file, `${file}.1`, `${file}.2`]) assert.ok(readFileSync(f).length <= 4096 + 200, `${f} bounded`);
-  const last = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const last = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(last.at(-1).i, 999);
-  const prev = readFileSync(`${file}.1`, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const prev = readFileSync(`${file}.1`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(prev.at(-1).i + 1, last[0].i, 'no line lost at the rotation');
 });
 
@@ -54,6 +66,15 @@ test('human format: the console shows status lines and problems, readable; the f
   assert.equal(out.length, 2);
   assert.match(out[0]!, /^\d\d:\d\d:\d\d P2Pool: 5 shares in chain/);
   assert.match(out[1]!, /^\d\d:\d\d:\d\d WARN litecoind unreachable \(node=127\.0\.0\.1:9332\)\n$/);
-  assert.ok(out.every((l) => !l.startsWith('{')), 'no JSON on the console');
-  assert.equal(readFileSync(file, 'utf8').trim().split('\n').filter((l) => JSON.parse(l).msg).length, 3);
+  assert.ok(
+    out.every((l) => !l.startsWith('{')),
+    'no JSON on the console',
+  );
+  assert.equal(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => JSON.parse(l).msg).length,
+    3,
+  );
 });

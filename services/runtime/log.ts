@@ -40,7 +40,11 @@ export function isLogLevel(s: string): s is LogLevel {
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const min = LEVELS[opts.level ?? 'info'];
-  const write = opts.write ?? ((line: string) => { process.stdout.write(line); });
+  const write =
+    opts.write ??
+    ((line: string) => {
+      process.stdout.write(line);
+    });
   const file = opts.logfile ? new LogFile(opts.logfile, opts.logfileOptions) : null;
   const human = opts.format === 'human';
   const make = (base: Fields): Logger => {
@@ -64,7 +68,9 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       warn: (m, f) => emit('warn', m, f),
       error: (m, f) => emit('error', m, f),
       child: (f) => make({ ...base, ...f }),
-      close: async () => { await file?.close(); },
+      close: async () => {
+        await file?.close();
+      },
     };
   };
   return make(opts.fields ?? {});
@@ -99,7 +105,12 @@ function serialize(v: unknown): unknown {
 function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
-  if (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    (value as { type?: string }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  ) {
     return Buffer.from((value as { data: number[] }).data).toString('hex');
   }
   return value;

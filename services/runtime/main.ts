@@ -62,11 +62,25 @@ export async function runProcess(argv: string[], opts: RunOptions): Promise<numb
     config.logfile ??= join(config.datadir, 'p2pool.log');
   }
   const log = createLogger({
-    level: config.logLevel, logfile: config.logfile, fields: { service: serviceName, instance: config.instance }, format,
-    ...(quiet && format === 'json' ? { write: (line: string) => { if (line.includes('"level":"error"')) process.stdout.write(line); } } : {}),
+    level: config.logLevel,
+    logfile: config.logfile,
+    fields: { service: serviceName, instance: config.instance },
+    format,
+    ...(quiet && format === 'json'
+      ? {
+          write: (line: string) => {
+            if (line.includes('"level":"error"')) process.stdout.write(line);
+          },
+        }
+      : {}),
   });
   const prometheus = new PrometheusReader();
-  const telemetry = setupTelemetry({ serviceName: `p2pool-${serviceName}`, instance: config.instance, version: VERSION, metricReaders: [prometheus] });
+  const telemetry = setupTelemetry({
+    serviceName: `p2pool-${serviceName}`,
+    instance: config.instance,
+    version: VERSION,
+    metricReaders: [prometheus],
+  });
   process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e }));
   let demo: Awaited<ReturnType<NonNullable<RunOptions['prepare']>>>;
   try {
@@ -113,6 +127,8 @@ function portInUse(config: NodeConfig, net: Network, e: unknown): string | null 
   if (typeof port !== 'number') return null;
   const flag = flagForPort(config, port, { worker: net.WORKER_PORT, p2pool: net.P2P_PORT });
   const where = flag === null ? '' : ` (${flag})`;
-  return `port ${port}${where} is already in use, probably by another pool or a node still running; `
-    + `${flag === null ? 'choose other ports' : `choose another with ${flag.split('/').pop()} PORT`}, or move all of this node's ports with --base-port PORT`;
+  return (
+    `port ${port}${where} is already in use, probably by another pool or a node still running; ` +
+    `${flag === null ? 'choose other ports' : `choose another with ${flag.split('/').pop()} PORT`}, or move all of this node's ports with --base-port PORT`
+  );
 }

@@ -38,7 +38,8 @@ export function parseMergedUrl(raw: string): Omit<AuxChainConfig, 'user' | 'pass
   const extra = [...u.searchParams.keys()].filter((k) => k !== 'address');
   if (extra.length) throw new MergedConfigError(`--merged: unknown parameter ${extra.join(', ')} in "${redact(raw)}" (only ?address=ADDR)`);
   const address = u.searchParams.get('address');
-  if (address !== null && !/^[A-Za-z0-9]{20,100}$/.test(address)) throw new MergedConfigError(`--merged: address "${address}" is not an address`);
+  if (address !== null && !/^[A-Za-z0-9]{20,100}$/.test(address))
+    throw new MergedConfigError(`--merged: address "${address}" is not an address`);
   const user = u.username ? decodeURIComponent(u.username) : null;
   const pass = u.username ? decodeURIComponent(u.password) : null;
   const rpcUrl = `http://${u.host}${u.pathname || '/'}`;
@@ -76,8 +77,13 @@ export function parseMergedAuthFile(text: string, file: string, readFile?: ReadS
   return out;
 }
 
-export function resolveMergedChains(urls: readonly string[], authFile?: { text: string; name: string; readFile?: ReadSecretFile }): AuxChainConfig[] {
-  const auth = authFile ? parseMergedAuthFile(authFile.text, authFile.name, authFile.readFile) : new Map<string, { user: string; pass: string }>();
+export function resolveMergedChains(
+  urls: readonly string[],
+  authFile?: { text: string; name: string; readFile?: ReadSecretFile },
+): AuxChainConfig[] {
+  const auth = authFile
+    ? parseMergedAuthFile(authFile.text, authFile.name, authFile.readFile)
+    : new Map<string, { user: string; pass: string }>();
   const seen = new Set<string>();
   return urls.map((raw) => {
     const p = parseMergedUrl(raw);
@@ -87,7 +93,9 @@ export function resolveMergedChains(urls: readonly string[], authFile?: { text: 
     const user = p.user ?? fromFile?.user;
     const pass = p.pass ?? fromFile?.pass;
     if (user === undefined || pass === undefined) {
-      throw new MergedConfigError(`--merged ${p.label}: no credentials (give http://USER:PASS@HOST:PORT/ or a line "${p.label} USER:PASS" in --merged-auth-file)`);
+      throw new MergedConfigError(
+        `--merged ${p.label}: no credentials (give http://USER:PASS@HOST:PORT/ or a line "${p.label} USER:PASS" in --merged-auth-file)`,
+      );
     }
     return { rpcUrl: p.rpcUrl, label: p.label, user, pass, address: p.address };
   });

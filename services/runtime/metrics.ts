@@ -44,5 +44,7 @@ export function observe(scope: string, specs: GaugeSpec[]): () => void {
     inst.addCallback(cb);
     return () => inst.removeCallback(cb);
   });
-  return () => { for (const off of instruments) off(); };
+  return () => {
+    for (const off of instruments) off();
+  };
 }

@@ -29,30 +29,43 @@ export function createNode(config: NodeConfig, log: Logger, services: ServiceLis
   mkdirSync(config.datadir, { recursive: true });
   const mode = config.nats ? 'cluster' : 'embedded';
   log.info('starting', {
-    mode, service: config.service ?? 'all', version: VERSION, net: config.net, testnet: config.testnet,
+    mode,
+    service: config.service ?? 'all',
+    version: VERSION,
+    net: config.net,
+    testnet: config.testnet,
     nats: config.nats ? redactUrl(config.nats) : undefined,
   });
   const nats = config.nats;
   const bus: Bus | (() => Promise<Bus>) = nats
     ? async () => {
-      // NATS may come up after us (Kubernetes): say what we wait for, every few seconds.
-      const since = Date.now();
-      const waiting = setInterval(() => log.warn('waiting for NATS', {
-        nats: redactUrl(nats), waited_s: Math.round((Date.now() - since) / 1000),
-        hint: 'is nats-server running and reachable from here? the cluster needs it with JetStream (nats-server -js)',
-      }), WAIT_LOG_MS);
-      let b: NatsBus;
-      try {
-        b = await NatsBus.connect({
-          url: nats, prefix: config.natsPrefix, name: `${config.service ?? 'all'}/${config.instance}`,
-          credsFile: config.natsCredsFile, tokenFile: config.natsTokenFile, replicas: config.natsReplicas,
-        });
-      } finally {
-        clearInterval(waiting);
+        // NATS may come up after us (Kubernetes): say what we wait for, every few seconds.
+        const since = Date.now();
+        const waiting = setInterval(
+          () =>
+            log.warn('waiting for NATS', {
+              nats: redactUrl(nats),
+              waited_s: Math.round((Date.now() - since) / 1000),
+              hint: 'is nats-server running and reachable from here? the cluster needs it with JetStream (nats-server -js)',
+            }),
+          WAIT_LOG_MS,
+        );
+        let b: NatsBus;
+        try {
+          b = await NatsBus.connect({
+            url: nats,
+            prefix: config.natsPrefix,
+            name: `${config.service ?? 'all'}/${config.instance}`,
+            credsFile: config.natsCredsFile,
+            tokenFile: config.natsTokenFile,
+            replicas: config.natsReplicas,
+          });
+        } finally {
+          clearInterval(waiting);
+        }
+        log.info('connected to NATS', { nats: redactUrl(nats), prefix: config.natsPrefix });
+        return b;
       }
-      log.info('connected to NATS', { nats: redactUrl(nats), prefix: config.natsPrefix });
-      return b;
-    }
     : new InProcBus({ prefix: config.natsPrefix });
   return new Host({ config, bus, services: [...services], log, version: VERSION, mode, routes });
 }

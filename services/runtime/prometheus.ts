@@ -14,7 +14,14 @@ export class PrometheusReader extends PrometheusExporter {
   async render(): Promise<string> {
     return new Promise((resolve, reject) => {
       let text = '';
-      const res = { statusCode: 0, setHeader() {}, end(body: string) { text = body; resolve(text); } } as unknown as ServerResponse;
+      const res = {
+        statusCode: 0,
+        setHeader() {},
+        end(body: string) {
+          text = body;
+          resolve(text);
+        },
+      } as unknown as ServerResponse;
       try {
         this.getMetricsRequestHandler({} as IncomingMessage, res);
       } catch (e) {

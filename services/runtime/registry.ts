@@ -43,7 +43,9 @@ export function register(bus: Bus, entry: ServiceInstance, log: Logger): Registr
     await emit(bus, Events.serviceStateChanged, { instance: current }, current.instance).catch(() => undefined);
   };
   let chain = write().then(announce);
-  const timer = setInterval(() => { chain = chain.then(write); }, HEARTBEAT_MS);
+  const timer = setInterval(() => {
+    chain = chain.then(write);
+  }, HEARTBEAT_MS);
   timer.unref();
   return {
     update(fields) {

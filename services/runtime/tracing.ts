@@ -14,7 +14,17 @@ export function inSpan<T>(scope: string, name: string, attributes: Attributes, f
     };
     try {
       const r = fn(span);
-      if (r instanceof Promise) return r.then((v) => { span.end(); return v; }, (e) => { fail(e); throw e; }) as T;
+      if (r instanceof Promise)
+        return r.then(
+          (v) => {
+            span.end();
+            return v;
+          },
+          (e) => {
+            fail(e);
+            throw e;
+          },
+        ) as T;
       span.end();
       return r;
     } catch (e) {

@@ -7,7 +7,6 @@ import type { StatsSnapshot } from '../gen/p2pool/v1/events.ts';
 import type { LocalRates } from './stats/reference-stats.ts';
 import { MINER_DEAD_HASH_RATE, MINER_DIFFICULTY, MINER_HASH_RATE } from '../pool/edge-gauges.ts';
 
-
 export class EdgeRates {
   readonly #byInstance = new Map<string, { at: number; gauges: Gauge[] }>();
   readonly #maxAgeMs: number;
@@ -24,7 +23,10 @@ export class EdgeRates {
   rates(now = Date.now()): LocalRates {
     const out: LocalRates = { miners: {}, dead: {}, lastDifficulties: {} };
     for (const [instance, snap] of this.#byInstance) {
-      if (now - snap.at > this.#maxAgeMs) { this.#byInstance.delete(instance); continue; }
+      if (now - snap.at > this.#maxAgeMs) {
+        this.#byInstance.delete(instance);
+        continue;
+      }
       for (const g of snap.gauges) {
         if (g.name === MINER_HASH_RATE && g.labels.user) out.miners[g.labels.user] = (out.miners[g.labels.user] ?? 0) + g.value;
         else if (g.name === MINER_DEAD_HASH_RATE && g.labels.user) out.dead[g.labels.user] = (out.dead[g.labels.user] ?? 0) + g.value;

@@ -4,4 +4,6 @@
 import { runProcess } from '../runtime/main.ts';
 import { createSharechainServer } from './server.ts';
 
-process.exit(await runProcess(['--service', 'sharechain', ...process.argv.slice(2)], { services: () => [['sharechain', createSharechainServer]] }));
+process.exit(
+  await runProcess(['--service', 'sharechain', ...process.argv.slice(2)], { services: () => [['sharechain', createSharechainServer]] }),
+);

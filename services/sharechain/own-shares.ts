@@ -79,7 +79,14 @@ export class OwnShares {
         if (s.staleInfo === STALE_DOA) doasAnnounced++;
       }
     }
-    const counts: OwnShareCounts = { mine: this.shares.size, mineDoa: this.doaTotal, mineInChain: inChain, mineDoaInChain: doaInChain, orphansAnnounced, doasAnnounced };
+    const counts: OwnShareCounts = {
+      mine: this.shares.size,
+      mineDoa: this.doaTotal,
+      mineInChain: inChain,
+      mineDoaInChain: doaInChain,
+      orphansAnnounced,
+      doasAnnounced,
+    };
     const notInChain = counts.mine - inChain;
     const doaNotInChain = counts.mineDoa - doaInChain;
     return { total: counts.mine, orphan: notInChain - doaNotInChain, doa: doaNotInChain, counts };

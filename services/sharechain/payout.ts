@@ -42,7 +42,12 @@ export async function resolvePayout(o: PayoutOptions): Promise<PayoutConfig> {
   if (cacheFile && existsSync(cacheFile)) {
     const cached = readFileSync(cacheFile, 'utf8').trim();
     let ok = false;
-    try { check(o.net, cached, 'cached payout address'); ok = true; } catch { ok = false; }
+    try {
+      check(o.net, cached, 'cached payout address');
+      ok = true;
+    } catch {
+      ok = false;
+    }
     if (ok && (!o.wallet?.isMine || (await o.wallet.isMine(cached)))) return { address: cached, donationPercent, workerFeePercent };
   }
   if (!o.wallet) throw new PayoutAddressError('no payout address: pass -a ADDRESS or enable the full node wallet');

@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { parseBip34Height, u256FromLE, u256ToHex, u256ToLE, type Share } from '../core/index.ts';
 import { ShareSource as Origin } from '../gen/p2pool/v1/common.ts';
 import {
-  ShareOutcome, SharechainDefinition, SubmitShareRequest, type SubmitShareResponse, type Sharechain as SharechainContract,
+  ShareOutcome,
+  SharechainDefinition,
+  SubmitShareRequest,
+  type SubmitShareResponse,
+  type Sharechain as SharechainContract,
 } from '../gen/p2pool/v1/sharechain.ts';
 import type { BlockTemplate } from '../gen/p2pool/v1/template_builder.ts';
 import type { PeerGatewayClientImpl } from '../gen/p2pool/v1/peer_gateway.ts';
@@ -44,7 +48,6 @@ import { FileShareStore } from './store/file-store.ts';
 
 export type SharechainLogic = Logic<SharechainContract>;
 
-
 // The reference's status line; on a terminal it is what the operator watches (docs: README).
 const STATUS_LINE_MS = 10_000;
 // A queued share whose application keeps failing (not a rejection: an error) is given up after this many tries.
@@ -75,7 +78,11 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     if (standby) throw new RpcError(RpcCode.UNAVAILABLE, 'standby sharechain replica (another one leads)');
     // The real cause (e.g. "no payout address: litecoind unreachable at 127.0.0.1:9332"), for callers
     // such as the web pages, which answer at once with it.
-    if (!running) throw new RpcError(RpcCode.UNAVAILABLE, `the sharechain is not ready: ${ctx.health.checks.get('sync')?.detail || 'starting (loading its store)'}`);
+    if (!running)
+      throw new RpcError(
+        RpcCode.UNAVAILABLE,
+        `the sharechain is not ready: ${ctx.health.checks.get('sync')?.detail || 'starting (loading its store)'}`,
+      );
     return running;
   };
 
@@ -85,11 +92,20 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     shareArrivals().added.add(1, origin);
     shareArrivals().propagation.record(Math.max(0, Date.now() / 1000 - share.timestamp), origin);
     const best = sc.bestShareHash() === share.hash;
-    emit(bus, Events.shareAccepted, {
-      share: { type: BigInt(share.type), contents: share.packedContents }, hash: u256ToLE(share.hash), source,
-      peer: share.peerAddr ?? '', isBest: best, height: sc.tracker.has(share.hash) ? sc.tracker.getHeight(share.hash) : 0,
-      acceptedAtMs: BigInt(Date.now()),
-    }, ctx.instance).catch((e) => log.warn('publishing ShareAccepted failed', { error: e }));
+    emit(
+      bus,
+      Events.shareAccepted,
+      {
+        share: { type: BigInt(share.type), contents: share.packedContents },
+        hash: u256ToLE(share.hash),
+        source,
+        peer: share.peerAddr ?? '',
+        isBest: best,
+        height: sc.tracker.has(share.hash) ? sc.tracker.getHeight(share.hash) : 0,
+        acceptedAtMs: BigInt(Date.now()),
+      },
+      ctx.instance,
+    ).catch((e) => log.warn('publishing ShareAccepted failed', { error: e }));
   };
 
   // The embedded gateway's view of the tracker: empty until the sharechain runs.
@@ -102,13 +118,22 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     async addShares(shares, from) {
       const sc = need().sc;
       const r = await sc.addShares(shares, from);
-      for (const h of r.newHashes) { const s = sc.tracker.get(h); if (s) announce(sc, s, Origin.PEER); }
+      for (const h of r.newHashes) {
+        const s = sc.tracker.get(h);
+        if (s) announce(sc, s, Origin.PEER);
+      }
       return r;
     },
   };
   // Embedded only: the gateway works on the tracker directly through `source`, which announces new peer
   // shares like AddPeerShares does.
-  ctx.local?.provide(LOCAL_SHARECHAIN, { source, attachPeers: (h) => { peerHooks = h; running?.sc.attachPeers(h); } });
+  ctx.local?.provide(LOCAL_SHARECHAIN, {
+    source,
+    attachPeers: (h) => {
+      peerHooks = h;
+      running?.sc.attachPeers(h);
+    },
+  });
   // In the cluster the gateway is another process: its hooks are calls (the embedded gateway attaches itself).
   if (!ctx.local) peerHooks = busPeerHooks(ctx.clients.peerGateway, log);
 
@@ -120,27 +145,59 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     if (r.outcome === ShareOutcome.ACCEPTED) {
       const s = sc.tracker.get(u256FromLE(r.hash));
       if (s) announce(sc, s, Origin.LOCAL);
-      log.info('share accepted', { share: hash, miner: req.miner, doa: req.doa, best: r.isBest, height: s ? sc.tracker.getHeight(s.hash) : 0, peer: 'mined locally', outcome: 'accepted' });
+      log.info('share accepted', {
+        share: hash,
+        miner: req.miner,
+        doa: req.doa,
+        best: r.isBest,
+        height: s ? sc.tracker.getHeight(s.hash) : 0,
+        peer: 'mined locally',
+        outcome: 'accepted',
+      });
     } else {
-      log.warn('share not accepted', { share: hash, miner: req.miner, outcome: Object.entries(ShareOutcome).find(([, v]) => v === r.outcome)?.[0] ?? r.outcome, reason: r.reason });
+      log.warn('share not accepted', {
+        share: hash,
+        miner: req.miner,
+        outcome: Object.entries(ShareOutcome).find(([, v]) => v === r.outcome)?.[0] ?? r.outcome,
+        reason: r.reason,
+      });
     }
     return r;
   };
 
   const applyTemplate = (sc: Sharechain, t: BlockTemplate): void => {
-    sc.setTemplate({ templateId: Number(t.templateId), previousBlock: u256FromLE(t.previousBlock), bits: t.bits, height: t.height, subsidy: t.coinbaseValue });
+    sc.setTemplate({
+      templateId: Number(t.templateId),
+      previousBlock: u256FromLE(t.previousBlock),
+      bits: t.bits,
+      height: t.height,
+      subsidy: t.coinbaseValue,
+    });
   };
 
   // What was published before this process subscribed: asked once (the answer may come from a
   // service that starts after this one, so retried in the background).
   const catchUp = async (sc: Sharechain): Promise<void> => {
-    await retryUntil(async () => {
-      const r = await ctx.clients.templateBuilder.GetTemplate({});
-      if (r.template && !sc.currentTemplate()) applyTemplate(sc, r.template);
-      return sc.currentTemplate() !== null;
-    }, { stopped: () => stopped, delayMs: 1000, onError: (e) => log.debug('no template from the template builder yet', { error: (e as Error).message }) });
+    await retryUntil(
+      async () => {
+        const r = await ctx.clients.templateBuilder.GetTemplate({});
+        if (r.template && !sc.currentTemplate()) applyTemplate(sc, r.template);
+        return sc.currentTemplate() !== null;
+      },
+      {
+        stopped: () => stopped,
+        delayMs: 1000,
+        onError: (e) => log.debug('no template from the template builder yet', { error: (e as Error).message }),
+      },
+    );
     if (!stopped && !ctx.local) {
-      await ctx.clients.peerGateway.GetPeers({}).then((r) => { peers.reset(r); sc.setPeerCount(peers.count); }, () => undefined);
+      await ctx.clients.peerGateway.GetPeers({}).then(
+        (r) => {
+          peers.reset(r);
+          sc.setPeerCount(peers.count);
+        },
+        () => undefined,
+      );
     }
   };
 
@@ -149,70 +206,132 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     // One process: files under the data dir. Cluster: the JetStream stream, so a rescheduled pod loads
     // the chain from NATS instead of asking peers (docs/bus.md, "Streams").
     const store = ctx.mode === 'cluster' ? new BusShareStore(bus, net) : new FileShareStore(dataDir);
-    const sc = new Sharechain({ net, store, payout, log, ratchetFile: net.LINEAGE === 'V36' ? join(dataDir, 'v36_ratchet.json') : undefined });
-    const stats = new ReferenceStats(sc, { peers: () => peers.info(), localRates: () => rates.rates(), version: `p2pool-ts/${ctx.version}` });
+    const sc = new Sharechain({
+      net,
+      store,
+      payout,
+      log,
+      ratchetFile: net.LINEAGE === 'V36' ? join(dataDir, 'v36_ratchet.json') : undefined,
+    });
+    const stats = new ReferenceStats(sc, {
+      peers: () => peers.info(),
+      localRates: () => rates.rates(),
+      version: `p2pool-ts/${ctx.version}`,
+    });
     if (peerHooks) sc.attachPeers(peerHooks);
     sc.onSyncState((st) => ctx.health.setCheck('sync', st.state === 'synced', `${st.state}: ${st.detail}`));
     sc.onWorkBasis((b) => {
-      emit(bus, Events.workBasisPublished, { basis: workBasisMessage(b) }, ctx.instance)
-        .catch((e) => log.warn('publishing the work basis failed', { error: e }));
+      emit(bus, Events.workBasisPublished, { basis: workBasisMessage(b) }, ctx.instance).catch((e) =>
+        log.warn('publishing the work basis failed', { error: e }),
+      );
     });
     sc.onBlockFound((share) => {
       const t = sc.currentTemplate();
       let height = t?.height ?? 0;
-      try { height = parseBip34Height(share.contents.shareInfo.shareData.coinbase) ?? height; } catch { /* pre-BIP34 coinbase */ }
+      try {
+        height = parseBip34Height(share.contents.shareInfo.shareData.coinbase) ?? height;
+      } catch {
+        /* pre-BIP34 coinbase */
+      }
       log.info('block found', { block: u256ToHex(share.hash), height, miner: share.address });
-      emit(bus, Events.blockFound, {
-        shareHash: u256ToLE(share.hash), blockHash: u256ToLE(share.hash), height, source: Origin.LOCAL, miner: share.address, tsMs: BigInt(Date.now()),
-      }, ctx.instance).catch((e) => log.warn('recording BlockFound failed', { error: e }));
+      emit(
+        bus,
+        Events.blockFound,
+        {
+          shareHash: u256ToLE(share.hash),
+          blockHash: u256ToLE(share.hash),
+          height,
+          source: Origin.LOCAL,
+          miner: share.address,
+          tsMs: BigInt(Date.now()),
+        },
+        ctx.instance,
+      ).catch((e) => log.warn('recording BlockFound failed', { error: e }));
     });
     await sc.start();
-    if (stopped) { await sc.stop(); return; }
+    if (stopped) {
+      await sc.stop();
+      return;
+    }
     running = { sc, stats, base: sharechainHandlers(sc, stats) };
     stopMetrics = sharechainMetrics(sc, stats);
     closers.push(
-      await on(bus, Events.templatePublished, (m) => { if (m.template) applyTemplate(sc, m.template); }),
-      await on(bus, Events.peersChanged, (m) => { peers.changed(m); sc.setPeerCount(peers.count); }),
-      await on(bus, Events.statsSnapshot, (m) => { rates.add(m); sc.setLocalHashRate(rates.total()); }),
+      await on(bus, Events.templatePublished, (m) => {
+        if (m.template) applyTemplate(sc, m.template);
+      }),
+      await on(bus, Events.peersChanged, (m) => {
+        peers.changed(m);
+        sc.setPeerCount(peers.count);
+      }),
+      await on(bus, Events.statsSnapshot, (m) => {
+        rates.add(m);
+        sc.setLocalHashRate(rates.total());
+      }),
     );
     if (ctx.mode === 'cluster') {
       // The shares the edges acknowledged, in the order they were queued, each applied once: a share
       // the chain already has answers DUPLICATE (docs/bus.md, "Acknowledged shares").
       const queue = shareQueueFor(net);
-      closers.push(await bus.consume(queue.spec, SHARE_QUEUE_CONSUMER, async (m) => {
-        let req: SubmitShareRequest;
-        try {
-          req = SubmitShareRequest.decode(m.data);
-        } catch (e) {
-          log.error('undecodable message in the share queue, dropped', { seq: m.seq, error: (e as Error).message });
-          return;
-        }
-        try {
-          // In the trace of the edge's 'share submit' (its context is in the message headers).
-          await context.with(extractContext(m.headers), () => inSpan('p2pool.sharechain', 'share dequeue', { 'p2pool.queue.seq': m.seq }, () => submitShare(req)));
-        } catch (e) {
-          log.warn('queued share not applied yet, will retry', { seq: m.seq, deliveries: m.deliveries, error: (e as Error).message });
-          if (m.deliveries < QUEUE_MAX_DELIVERIES) throw e;
-          log.error('queued share dropped after repeated failures', { seq: m.seq, miner: req.miner, deliveries: m.deliveries, error: (e as Error).message });
-        }
-      }, { onError: (e) => log.warn('share queue: not consuming', { error: (e as Error).message }) }));
+      closers.push(
+        await bus.consume(
+          queue.spec,
+          SHARE_QUEUE_CONSUMER,
+          async (m) => {
+            let req: SubmitShareRequest;
+            try {
+              req = SubmitShareRequest.decode(m.data);
+            } catch (e) {
+              log.error('undecodable message in the share queue, dropped', { seq: m.seq, error: (e as Error).message });
+              return;
+            }
+            try {
+              // In the trace of the edge's 'share submit' (its context is in the message headers).
+              await context.with(extractContext(m.headers), () =>
+                inSpan('p2pool.sharechain', 'share dequeue', { 'p2pool.queue.seq': m.seq }, () => submitShare(req)),
+              );
+            } catch (e) {
+              log.warn('queued share not applied yet, will retry', { seq: m.seq, deliveries: m.deliveries, error: (e as Error).message });
+              if (m.deliveries < QUEUE_MAX_DELIVERIES) throw e;
+              log.error('queued share dropped after repeated failures', {
+                seq: m.seq,
+                miner: req.miner,
+                deliveries: m.deliveries,
+                error: (e as Error).message,
+              });
+            }
+          },
+          { onError: (e) => log.warn('share queue: not consuming', { error: (e as Error).message }) },
+        ),
+      );
     }
     void catchUp(sc);
-    const every = (ms: number, fn: () => void) => { const t = setInterval(fn, ms); t.unref(); timers.push(t); };
+    const every = (ms: number, fn: () => void) => {
+      const t = setInterval(fn, ms);
+      t.unref();
+      timers.push(t);
+    };
     every(STATUS_LINE_MS, () => log.info(stats.statusLine().replace(/\n/g, ' | '), { status: true }));
     every(LOG_SAMPLE_MS, () => stats.sampleLog());
   };
 
   const payoutOptions = {
-    net, address: config.address, donationPercent: config.giveAuthor, workerFeePercent: config.fee, dataDir,
+    net,
+    address: config.address,
+    donationPercent: config.giveAuthor,
+    workerFeePercent: config.fee,
+    dataDir,
     wallet: config.address ? undefined : contractWallet(ctx),
   };
 
   const lead = async (): Promise<void> => {
     const fn = config.fullNode;
-    ctx.health.setCheck('sync', false, config.address
-      ? 'loading the share store'
-      : `waiting for the payout address from the full node's wallet at ${fn.host}:${fn.rpcPort ?? 'its default RPC port'} (no -a given)`);
+    ctx.health.setCheck(
+      'sync',
+      false,
+      config.address
+        ? 'loading the share store'
+        : `waiting for the payout address from the full node's wallet at ${fn.host}:${fn.rpcPort ?? 'its default RPC port'} (no -a given)`,
+    );
     if (config.address) {
       await run(await resolvePayout(payoutOptions));
       return;
@@ -221,14 +340,20 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     // the background, as the reference keeps asking the full node's wallet, without holding up the
     // other services of the process.
     let payout: PayoutConfig | undefined;
-    void retryUntil(async () => { payout = await resolvePayout(payoutOptions); return true; }, {
-      stopped: () => stopped,
-      delayMs: (n) => (n < 5 ? 1000 : 5000),
-      onError: (err, n) => {
-        if (n === 5) log.warn('no payout address yet, retrying every 5 s', { error: (err as Error).message });
-        ctx.health.setCheck('sync', false, `no payout address: ${(err as Error).message}`);
+    void retryUntil(
+      async () => {
+        payout = await resolvePayout(payoutOptions);
+        return true;
       },
-    }).then((found) => {
+      {
+        stopped: () => stopped,
+        delayMs: (n) => (n < 5 ? 1000 : 5000),
+        onError: (err, n) => {
+          if (n === 5) log.warn('no payout address yet, retrying every 5 s', { error: (err as Error).message });
+          ctx.health.setCheck('sync', false, `no payout address: ${(err as Error).message}`);
+        },
+      },
+    ).then((found) => {
       if (!found || !payout) return;
       return run(payout).catch((e) => {
         log.error('the sharechain failed to start', { error: e });
@@ -270,12 +395,15 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
         // Ready as a standby (a rolling update waits for it), serving only once it leads.
         ctx.health.setCheck('sync', true, 'standby: takes over when the leading replica leaves');
         log.info('standby sharechain replica', { leader: await lease.leader() });
-        void lease.acquire(250).then(async (leads) => {
-          if (!leads || stopped) return;
-          standby = false;
-          log.info('leading sharechain replica', { instance: ctx.instance });
-          await lead();
-        }).catch((e) => log.error('sharechain lease failed', { error: e }));
+        void lease
+          .acquire(250)
+          .then(async (leads) => {
+            if (!leads || stopped) return;
+            standby = false;
+            log.info('leading sharechain replica', { instance: ctx.instance });
+            await lead();
+          })
+          .catch((e) => log.error('sharechain lease failed', { error: e }));
         return;
       }
       await lead();
@@ -297,15 +425,17 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
 function busPeerHooks(gateway: PeerGatewayClientImpl, log: Logger): PeerHooks {
   return {
     broadcastShare(_hash, chain) {
-      gateway.BroadcastShare({
-        shares: chain.map((s) => ({ type: BigInt(s.type), contents: s.packedContents })),
-        excludePeer: chain[0]?.peerAddr ?? '', transactions: [],
-      }).catch((e) => log.debug('BroadcastShare failed', { error: (e as Error).message }));
+      gateway
+        .BroadcastShare({
+          shares: chain.map((s) => ({ type: BigInt(s.type), contents: s.packedContents })),
+          excludePeer: chain[0]?.peerAddr ?? '',
+          transactions: [],
+        })
+        .catch((e) => log.debug('BroadcastShare failed', { error: (e as Error).message }));
     },
     setDesired() {},
     punishPeer(peerAddr, reason) {
-      gateway.BanPeer({ address: peerAddr, seconds: 0, reason })
-        .catch((e) => log.debug('BanPeer failed', { error: (e as Error).message }));
+      gateway.BanPeer({ address: peerAddr, seconds: 0, reason }).catch((e) => log.debug('BanPeer failed', { error: (e as Error).message }));
     },
   };
 }
@@ -317,7 +447,9 @@ function contractWallet(ctx: ServiceContext) {
     try {
       return await ctx.clients.templateBuilder.GetWalletAddress({ check });
     } catch (e) {
-      throw new PayoutAddressError(`no payout address: pass -a ADDRESS, or give the full node's RPC credentials so its wallet can provide one (${(e as Error).message})`);
+      throw new PayoutAddressError(
+        `no payout address: pass -a ADDRESS, or give the full node's RPC credentials so its wallet can provide one (${(e as Error).message})`,
+      );
     }
   };
   return {

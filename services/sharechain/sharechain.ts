@@ -5,8 +5,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import {
-  ShareTracker, think, pruneTracker, parseWrappedShare, shareVersion, bitsToTarget, nextStaleInfo, ShareRuleError,
-  type Network, type Share, type ThinkResult,
+  ShareTracker,
+  think,
+  pruneTracker,
+  parseWrappedShare,
+  shareVersion,
+  bitsToTarget,
+  nextStaleInfo,
+  ShareRuleError,
+  type Network,
+  type Share,
+  type ThinkResult,
 } from '../core/index.ts';
 import { referenceStops, serveChain } from '../pool/share-exchange.ts';
 import type { AddSharesResult, ShareSource } from '../pool/share-source.ts';
@@ -160,15 +169,23 @@ export class Sharechain implements ShareSource {
           return null;
         }
       },
-      onProgress: (p) => this.setSync({ state: 'loading', progress: p.fraction, detail: `loading shares from ${this.store.describe}: ${p.records} records` }),
+      onProgress: (p) =>
+        this.setSync({
+          state: 'loading',
+          progress: p.fraction,
+          detail: `loading shares from ${this.store.describe}: ${p.records} records`,
+        }),
     });
     const shares = [...parsed.values()];
     this.tracker.addMany(shares);
     this.tracker.verified.addMany(shares.filter((s) => result.verified.has(s.hash)));
     for (const d of result.dropped.slice(0, 20)) this.log.warn('share store: dropped a record', { where: d.where, reason: d.reason });
-    if (result.dropped.length) this.log.warn(`share store: dropped ${result.dropped.length} unreadable record(s); their shares will be fetched from peers`);
+    if (result.dropped.length)
+      this.log.warn(`share store: dropped ${result.dropped.length} unreadable record(s); their shares will be fetched from peers`);
     this.sync.dropped = result.dropped;
-    this.log.info(`loaded ${shares.length} shares (${this.tracker.verified.size} verified) from ${this.store.describe} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    this.log.info(
+      `loaded ${shares.length} shares (${this.tracker.verified.size} verified) from ${this.store.describe} in ${((performance.now() - t0) / 1000).toFixed(2)} s`,
+    );
     this.rethink('load');
     if (this.thinkIntervalMs > 0) {
       this.timer = setInterval(() => this.tick(), this.thinkIntervalMs);
@@ -223,7 +240,10 @@ export class Sharechain implements ShareSource {
    * if on time, best-share selection has run). DOA shares are kept only while their parent has < 4
    * children ([JT], docs/protocol.md §8.6), and do not trigger a rethink.
    */
-  async submitLocal(packedOrShare: Buffer | Share, meta: { doa?: boolean; miner?: string } = {}): Promise<ShareResult & { isBest: boolean }> {
+  async submitLocal(
+    packedOrShare: Buffer | Share,
+    meta: { doa?: boolean; miner?: string } = {},
+  ): Promise<ShareResult & { isBest: boolean }> {
     let share: Share;
     try {
       share = Buffer.isBuffer(packedOrShare) ? parseWrappedShare(this.net, packedOrShare) : packedOrShare;
@@ -231,7 +251,8 @@ export class Sharechain implements ShareSource {
       return { hash: null, ...this.classify(e), isBest: false };
     }
     const doa = meta.doa ?? false;
-    if (this.tracker.has(share.hash)) return { hash: share.hash, outcome: 'duplicate', reason: 'already known', isBest: this.best === share.hash };
+    if (this.tracker.has(share.hash))
+      return { hash: share.hash, outcome: 'duplicate', reason: 'already known', isBest: this.best === share.hash };
     const inflight = this.pending.get(share.hash);
     if (inflight) {
       await inflight;
@@ -275,8 +296,12 @@ export class Sharechain implements ShareSource {
     const fresh = new Set(res.newHashes);
     for (const r of results) {
       if (r.outcome !== 'accepted' || r.hash === null) continue;
-      if (fresh.has(r.hash)) fresh.delete(r.hash); // the first copy is the accepted one
-      else { r.outcome = 'duplicate'; r.reason = 'already known'; }
+      if (fresh.has(r.hash))
+        fresh.delete(r.hash); // the first copy is the accepted one
+      else {
+        r.outcome = 'duplicate';
+        r.reason = 'already known';
+      }
     }
     return { results, misbehaving };
   }
@@ -292,7 +317,12 @@ export class Sharechain implements ShareSource {
   }
 
   getShares(hashes: readonly bigint[], parents: number, stops: ReadonlySet<bigint>): Share[] {
-    return serveChain(this.tracker, hashes.filter((h) => this.tracker.has(h)), parents, stops);
+    return serveChain(
+      this.tracker,
+      hashes.filter((h) => this.tracker.has(h)),
+      parents,
+      stops,
+    );
   }
 
   downloadStops(): bigint[] {
@@ -319,7 +349,9 @@ export class Sharechain implements ShareSource {
     if (this.log.debug) {
       for (const s of shares) {
         this.log.debug('share received from peer', {
-          share: u256ToHex(s.hash), peer: from.peer, prev: s.previousHash === null ? null : u256ToHex(s.previousHash),
+          share: u256ToHex(s.hash),
+          peer: from.peer,
+          prev: s.previousHash === null ? null : u256ToHex(s.previousHash),
           outcome: seen.has(s.hash) ? 'new' : 'already known',
         });
       }
@@ -426,7 +458,12 @@ export class Sharechain implements ShareSource {
       now: Math.floor(this.clock()),
       random: this.random,
       onVerified: (s, res) => {
-        this.log.debug?.('share verified', { share: u256ToHex(s.hash), height: this.tracker.getHeight(s.hash), peer: s.peerAddr ?? 'local', outcome: 'verified' });
+        this.log.debug?.('share verified', {
+          share: u256ToHex(s.hash),
+          height: this.tracker.getHeight(s.hash),
+          peer: s.peerAddr ?? 'local',
+          outcome: 'verified',
+        });
         verifiedMarks.push({ kind: 'verified', hash: s.hash });
         this.lastGentx = { size: res.gentxSize, weight: res.gentxWeight };
         this.peers?.noteVerified?.(s, res.versionCounts);
@@ -438,16 +475,25 @@ export class Sharechain implements ShareSource {
       },
     });
     // Verified marks only save work at the next start: written in the background.
-    if (verifiedMarks.length) this.store.append(verifiedMarks).catch((e) => this.log.warn('share store: writing verified marks failed', { error: (e as Error).message }));
+    if (verifiedMarks.length)
+      this.store
+        .append(verifiedMarks)
+        .catch((e) => this.log.warn('share store: writing verified marks failed', { error: (e as Error).message }));
     this.thought = r;
     for (const peer of r.badPeers) this.peers?.punishPeer(peer, 'sent a share that failed verification');
     const changed = r.best !== this.best;
     this.best = r.best;
     if (changed && r.best !== null) {
       const best = r.best;
-      this.log.debug?.('share relayed to peers', { share: u256ToHex(best), height: this.tracker.getHeight(best), peer: this.tracker.get(best)?.peerAddr ?? 'local', outcome: 'new best' });
+      this.log.debug?.('share relayed to peers', {
+        share: u256ToHex(best),
+        height: this.tracker.getHeight(best),
+        peer: this.tracker.get(best)?.peerAddr ?? 'local',
+        outcome: 'new best',
+      });
       inSpan(SCOPE, 'share relay', { 'p2pool.share.hash': best.toString(16).padStart(64, '0') }, () =>
-        this.peers?.broadcastShare(best, [...this.tracker.getChain(best, Math.min(5, this.tracker.getHeight(best)))]));
+        this.peers?.broadcastShare(best, [...this.tracker.getChain(best, Math.min(5, this.tracker.getHeight(best)))]),
+      );
     }
     this.peers?.setDesired(r.desired.map((d) => ({ hash: d.hash, peerAddr: d.peerAddr })));
     this.updateSync();
@@ -477,7 +523,8 @@ export class Sharechain implements ShareSource {
       // Read once at start-up, before any work is served.
       if (this.ratchetFile && existsSync(this.ratchetFile)) {
         try {
-          if (r.restore(JSON.parse(readFileSync(this.ratchetFile, 'utf8')))) this.log.info(`version ratchet resumed: ${r.state}`, { file: this.ratchetFile });
+          if (r.restore(JSON.parse(readFileSync(this.ratchetFile, 'utf8'))))
+            this.log.info(`version ratchet resumed: ${r.state}`, { file: this.ratchetFile });
         } catch (e) {
           this.log.warn('version ratchet file unreadable; starting afresh', { file: this.ratchetFile, error: (e as Error).message });
         }
@@ -510,15 +557,29 @@ export class Sharechain implements ShareSource {
     // Logged when the version, the state or the kind of reason changes (not every percentage).
     const kind = (r: RatchetDecision) => r.reason.replace(/\d+/g, '#');
     if (!prev || prev.version !== d.version || prev.state !== d.state || kind(prev) !== kind(d)) {
-      this.log.info(`minting share version ${d.version} (ratchet ${d.state}): ${d.reason}`, { vote_percent: d.votePercent, v36_percent: d.sharePercent, origins: d.origins });
+      this.log.info(`minting share version ${d.version} (ratchet ${d.state}): ${d.reason}`, {
+        vote_percent: d.votePercent,
+        v36_percent: d.sharePercent,
+        origins: d.origins,
+      });
     }
     if (!this.versionGauge) {
       this.versionGauge = true;
       const meter = metrics.getMeter('p2pool.sharechain');
-      meter.createObservableGauge('p2pool.sharechain.minted_share_version', { description: 'share version this node mints (V36 ratchet decision)' })
-        .addCallback((o) => { if (this.versionDecision) o.observe(this.versionDecision.version, { state: this.versionDecision.state }); });
-      meter.createObservableGauge('p2pool.sharechain.v36_vote_percent', { description: 'percent of the last CHAIN_LENGTH shares voting for v36' })
-        .addCallback((o) => { if (this.versionDecision) o.observe(this.versionDecision.votePercent); });
+      meter
+        .createObservableGauge('p2pool.sharechain.minted_share_version', {
+          description: 'share version this node mints (V36 ratchet decision)',
+        })
+        .addCallback((o) => {
+          if (this.versionDecision) o.observe(this.versionDecision.version, { state: this.versionDecision.state });
+        });
+      meter
+        .createObservableGauge('p2pool.sharechain.v36_vote_percent', {
+          description: 'percent of the last CHAIN_LENGTH shares voting for v36',
+        })
+        .addCallback((o) => {
+          if (this.versionDecision) o.observe(this.versionDecision.votePercent);
+        });
     }
   }
 
@@ -530,16 +591,32 @@ export class Sharechain implements ShareSource {
     if (key === this.basisKey) return;
     this.basisKey = key;
     this.basis = buildWorkBasis({
-      tracker: this.tracker, net: this.net, best: this.best, blockBits: t?.bits ?? null, basisId: ++this.basisId,
-      syncState: this.sync.state, staleInfo: stale, punishAggressively: punish,
-      gentxSize: this.lastGentx?.size, gentxWeight: this.lastGentx?.weight,
-      nodeAddress: this.payout.address, workerFeePercent: this.payout.workerFeePercent, donationPercent: this.payout.donationPercent,
-      templateId: t?.templateId ?? 0, localHashRate: this.localHashRate, nowMs: Math.round(this.clock() * 1000),
-      ratchet: this.ratchet, onVersionDecision: (d) => this.noteVersionDecision(d),
+      tracker: this.tracker,
+      net: this.net,
+      best: this.best,
+      blockBits: t?.bits ?? null,
+      basisId: ++this.basisId,
+      syncState: this.sync.state,
+      staleInfo: stale,
+      punishAggressively: punish,
+      gentxSize: this.lastGentx?.size,
+      gentxWeight: this.lastGentx?.weight,
+      nodeAddress: this.payout.address,
+      workerFeePercent: this.payout.workerFeePercent,
+      donationPercent: this.payout.donationPercent,
+      templateId: t?.templateId ?? 0,
+      localHashRate: this.localHashRate,
+      nowMs: Math.round(this.clock() * 1000),
+      ratchet: this.ratchet,
+      onVersionDecision: (d) => this.noteVersionDecision(d),
     });
     void reason;
     for (const l of this.basisListeners) {
-      try { l(this.basis); } catch (e) { this.log.warn('work basis listener failed', { error: (e as Error).message }); }
+      try {
+        l(this.basis);
+      } catch (e) {
+        this.log.warn('work basis listener failed', { error: (e as Error).message });
+      }
     }
   }
 
@@ -557,7 +634,10 @@ export class Sharechain implements ShareSource {
     if (this.sync.state === 'loading' && !this.thought) return;
     const best = this.best;
     const net = this.net;
-    if (!this.template) { this.setSync({ state: 'downloading', progress: 0, detail: 'waiting for a block template from the full node' }); return; }
+    if (!this.template) {
+      this.setSync({ state: 'downloading', progress: 0, detail: 'waiting for a block template from the full node' });
+      return;
+    }
     if (best === null) {
       if (this.requirePeersForGenesis) {
         this.setSync({ state: 'downloading', progress: 0, detail: this.peerCount ? 'downloading shares from peers' : 'waiting for peers' });
@@ -569,12 +649,20 @@ export class Sharechain implements ShareSource {
     const [height, last] = this.tracker.getHeightAndLast(best);
     const complete = last === null || height >= net.REAL_CHAIN_LENGTH;
     if (!complete && !this.everSynced) {
-      this.setSync({ state: 'downloading', progress: Math.min(1, height / net.REAL_CHAIN_LENGTH), detail: `downloading shares from peers: ${height}/${net.REAL_CHAIN_LENGTH}` });
+      this.setSync({
+        state: 'downloading',
+        progress: Math.min(1, height / net.REAL_CHAIN_LENGTH),
+        detail: `downloading shares from peers: ${height}/${net.REAL_CHAIN_LENGTH}`,
+      });
       return;
     }
     if (!complete) {
       // Was synced and lost the window (e.g. pruned below a gap): keep serving is impossible.
-      this.setSync({ state: 'downloading', progress: Math.min(1, height / net.REAL_CHAIN_LENGTH), detail: `chain incomplete: ${height}/${net.REAL_CHAIN_LENGTH}` });
+      this.setSync({
+        state: 'downloading',
+        progress: Math.min(1, height / net.REAL_CHAIN_LENGTH),
+        detail: `chain incomplete: ${height}/${net.REAL_CHAIN_LENGTH}`,
+      });
       return;
     }
     this.everSynced = true;

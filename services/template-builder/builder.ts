@@ -80,7 +80,9 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
     if (cfg.payoutAddress !== undefined) {
       const a = this.coin.address;
       this.payoutScript = decodeAddress(cfg.payoutAddress, {
-        ADDRESS_VERSION: a.pubKeyHash, ADDRESS_P2SH_VERSION: a.scriptHash, HUMAN_READABLE_PART: a.bech32,
+        ADDRESS_VERSION: a.pubKeyHash,
+        ADDRESS_P2SH_VERSION: a.scriptHash,
+        HUMAN_READABLE_PART: a.bech32,
       }).script;
     }
     const ids = new Set<string>();
@@ -124,13 +126,21 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
 
   status(): NodeStatusEntry[] {
     return this.nodes.map((n) => ({
-      id: n.id, state: n.state, height: n.template?.height, chainWork: n.chainWork,
-      p2pConnected: n.p2pConnected, selected: n === this.selected, templateLatencyMs: n.templateLatencyMs, ...n.info,
+      id: n.id,
+      state: n.state,
+      height: n.template?.height,
+      chainWork: n.chainWork,
+      p2pConnected: n.p2pConnected,
+      selected: n === this.selected,
+      templateLatencyMs: n.templateLatencyMs,
+      ...n.info,
     }));
   }
 
   /** Where blocks (display hex) stand in the selected full node's chain (or the first configured). */
-  async blockStatus(hashesHex: string[]): Promise<{ node: string; blocks: Array<{ hash: string; header: { confirmations: number; height: number } | null }> }> {
+  async blockStatus(
+    hashesHex: string[],
+  ): Promise<{ node: string; blocks: Array<{ hash: string; header: { confirmations: number; height: number } | null }> }> {
     const node = this.selected ?? this.nodes[0]!;
     const blocks = [];
     for (const hash of hashesHex) blocks.push({ hash, header: await node.blockHeader(hash) });
@@ -143,12 +153,20 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
       return Promise.resolve({ work: this.current, newBlock: false, reason: 'current', publishedAt: performance.now() });
     }
     return new Promise((resolve, reject) => {
-      const t = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
-        this.off('work', on);
-        const states = this.status().map((s) => `${s.id}: ${s.state.status} (${s.state.message})`).join('; ');
-        reject(new Error(`no work within ${opts.timeoutMs} ms; full nodes: ${states}`));
-      }, opts.timeoutMs);
-      const on = (ev: WorkEvent) => { clearTimeout(t); resolve(ev); };
+      const t =
+        opts.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.off('work', on);
+              const states = this.status()
+                .map((s) => `${s.id}: ${s.state.status} (${s.state.message})`)
+                .join('; ');
+              reject(new Error(`no work within ${opts.timeoutMs} ms; full nodes: ${states}`));
+            }, opts.timeoutMs);
+      const on = (ev: WorkEvent) => {
+        clearTimeout(t);
+        resolve(ev);
+      };
       this.once('work', on);
     });
   }
@@ -166,14 +184,19 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
     if ('refused' in v) return { published: false, reason: v.refused };
     this.current = v.work;
     v.work.templateId = ++this.templateSeq;
-    this.emit('log', 'info', `empty work on header ${v.work.previousBlockHex} (height ${v.work.height}) until a full node has its template`);
+    this.emit(
+      'log',
+      'info',
+      `empty work on header ${v.work.previousBlockHex} (height ${v.work.height}) until a full node has its template`,
+    );
     this.emit('work', { work: v.work, newBlock: true, reason: 'best-block-header', publishedAt: performance.now() });
     return { published: true, work: v.work };
   }
 
   /** Most chain work when both are known (Core), else the higher template (btcd reports no chain work). */
   private better(a: FullNode, b: FullNode): boolean {
-    const ta = a.template!, tb = b.template!;
+    const ta = a.template!,
+      tb = b.template!;
     if (a.chainWork !== undefined && b.chainWork !== undefined) {
       if (a.chainWork !== b.chainWork) return a.chainWork > b.chainWork;
     } else if (ta.height !== tb.height) {
@@ -196,7 +219,12 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
           if (this.nodes.some((n) => n.ready)) return;
           this.selected = undefined;
           this.current = undefined;
-          this.emit('no-work', `no full node is ready: ${this.status().map((s) => `${s.id} ${s.state.status}`).join(', ')}`);
+          this.emit(
+            'no-work',
+            `no full node is ready: ${this.status()
+              .map((s) => `${s.id} ${s.state.status}`)
+              .join(', ')}`,
+          );
         };
         if (this.noWorkGraceMs > 0) this.noWorkTimer = setTimeout(withdraw, this.noWorkGraceMs);
         else withdraw();
@@ -240,7 +268,11 @@ export class TemplateBuilder extends EventEmitter<TemplateBuilderEvents> {
     if (combined.status === 'accepted') this.submitted.set(hash, combined);
     if (this.submitted.size > 1000) this.submitted.delete(this.submitted.keys().next().value!);
     const detail = results.map((r) => `${r.node}=${r.status}${r.reason ? `(${r.reason})` : ''}`).join(' ');
-    this.emit('log', combined.status === 'accepted' ? 'info' : 'warn', `block ${hash}: ${combined.status}${combined.reason ? `: ${combined.reason}` : ''} [${detail}]`);
+    this.emit(
+      'log',
+      combined.status === 'accepted' ? 'info' : 'warn',
+      `block ${hash}: ${combined.status}${combined.reason ? `: ${combined.reason}` : ''} [${detail}]`,
+    );
     this.emit('block', combined);
     return combined;
   }

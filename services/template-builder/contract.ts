@@ -1,7 +1,12 @@
 // TemplateBuilder values → p2pool.v1 contract messages (proto/p2pool/v1/template_builder.proto), so
 // the service shell only wires methods to these. 256-bit values travel as their 32 raw bytes
 // (little-endian, the sha256d output), big integers as unsigned little-endian bytes (common.proto).
-import type { FullNodeStatus, SubmitBlockResponse, TemplateBuilderStatus, NodeSubmitResult as ProtoNodeResult } from '../gen/p2pool/v1/template_builder.ts';
+import type {
+  FullNodeStatus,
+  SubmitBlockResponse,
+  TemplateBuilderStatus,
+  NodeSubmitResult as ProtoNodeResult,
+} from '../gen/p2pool/v1/template_builder.ts';
 import { SubmitOutcome } from '../gen/p2pool/v1/template_builder.ts';
 import { TemplateReason } from '../gen/p2pool/v1/events.ts';
 import type { Work } from '../pool/work/template.ts';

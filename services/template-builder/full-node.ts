@@ -15,7 +15,8 @@ export function templateNodeConfig(fn: FullNodeConfig, net: Network): TemplateNo
   const params = coinParams(coin, network);
   // On loopback without a port, leave the URL out: the builder then reads rpcport from the coin's conf
   // file as the reference does.
-  const rpcUrl = fn.rpcPort === undefined && LOOPBACK.has(fn.host) ? undefined : `http://${hostForUrl(fn.host)}:${fn.rpcPort ?? params.rpcPort}`;
+  const rpcUrl =
+    fn.rpcPort === undefined && LOOPBACK.has(fn.host) ? undefined : `http://${hostForUrl(fn.host)}:${fn.rpcPort ?? params.rpcPort}`;
   return {
     ...(rpcUrl ? { rpcUrl } : {}),
     ...(fn.rpcPassword !== undefined ? { user: fn.rpcUser ?? '', pass: fn.rpcPassword } : {}),
@@ -28,11 +29,22 @@ export function templateNodeConfig(fn: FullNodeConfig, net: Network): TemplateNo
 export function fullNodeWallet(fn: FullNodeConfig, net: Network): { newAddress(): Promise<string>; isMine(a: string): Promise<boolean> } {
   const { coin, network } = fullNodeChain(net);
   const params0 = coinParams(coin, network);
-  const creds = resolveCredentials(params0, 'core', { user: fn.rpcUser, pass: fn.rpcPassword, ...(fn.confFile ? { confFile: fn.confFile } : {}) });
+  const creds = resolveCredentials(params0, 'core', {
+    user: fn.rpcUser,
+    pass: fn.rpcPassword,
+    ...(fn.confFile ? { confFile: fn.confFile } : {}),
+  });
   const port = fn.rpcPort ?? creds.rpcPort ?? params0.rpcPort;
   // One short-lived client per call: these run once at start.
   const call = async <T>(method: string, params: unknown[]): Promise<T> => {
-    const rpc = new RpcClient({ url: `http://${hostForUrl(fn.host)}:${port}`, user: creds.user, pass: creds.pass, nodeName: params0.nodeName, timeoutMs: 30_000, retries: 3 });
+    const rpc = new RpcClient({
+      url: `http://${hostForUrl(fn.host)}:${port}`,
+      user: creds.user,
+      pass: creds.pass,
+      nodeName: params0.nodeName,
+      timeoutMs: 30_000,
+      retries: 3,
+    });
     try {
       return await rpc.call<T>(method, params);
     } finally {

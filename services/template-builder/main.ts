@@ -4,4 +4,8 @@
 import { runProcess } from '../runtime/main.ts';
 import { createTemplateBuilderServer } from './server.ts';
 
-process.exit(await runProcess(['--service', 'template-builder', ...process.argv.slice(2)], { services: () => [['template-builder', createTemplateBuilderServer]] }));
+process.exit(
+  await runProcess(['--service', 'template-builder', ...process.argv.slice(2)], {
+    services: () => [['template-builder', createTemplateBuilderServer]],
+  }),
+);

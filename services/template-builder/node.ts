@@ -8,8 +8,12 @@ import type { CoinParams, NodeFlavor } from '../pool/coins.ts';
 import { RpcClient } from '../full-node/rpc/client.ts';
 import { resolveCredentials, type Credentials } from '../full-node/rpc/credentials.ts';
 import {
-  RpcAuthError, RpcError, RpcTransportError,
-  RPC_CLIENT_IN_INITIAL_DOWNLOAD, RPC_CLIENT_NOT_CONNECTED, RPC_IN_WARMUP,
+  RpcAuthError,
+  RpcError,
+  RpcTransportError,
+  RPC_CLIENT_IN_INITIAL_DOWNLOAD,
+  RPC_CLIENT_NOT_CONNECTED,
+  RPC_IN_WARMUP,
 } from '../full-node/rpc/errors.ts';
 import { P2PClient } from './p2p/client.ts';
 import type { AnnouncedHeader } from './p2p/messages.ts';
@@ -17,8 +21,17 @@ import { parseTemplate, TemplateError, type Work } from '../pool/work/template.t
 import { classifySubmitAnswer, type NodeSubmitResult } from '../full-node/submit-result.ts';
 
 export type NodeStatus =
-  | 'starting' | 'unreachable' | 'auth-rejected' | 'no-credentials' | 'wrong-chain'
-  | 'syncing' | 'no-peers' | 'bad-template' | 'error' | 'ready' | 'stopped';
+  | 'starting'
+  | 'unreachable'
+  | 'auth-rejected'
+  | 'no-credentials'
+  | 'wrong-chain'
+  | 'syncing'
+  | 'no-peers'
+  | 'bad-template'
+  | 'error'
+  | 'ready'
+  | 'stopped';
 
 export interface NodeState {
   status: NodeStatus;
@@ -86,8 +99,14 @@ const BTCD_RPC_PORT: Record<string, number> = { main: 8334, test: 18334, regtest
 function defaultRpcUrl(coin: CoinParams, cfg: FullNodeConfig): string {
   let port: number | undefined;
   try {
-    port = resolveCredentials(coin, cfg.flavor ?? 'core', { dataDir: cfg.dataDir, confFile: cfg.confFile, cookieFile: cfg.cookieFile }).rpcPort;
-  } catch { /* no conf file: the default port */ }
+    port = resolveCredentials(coin, cfg.flavor ?? 'core', {
+      dataDir: cfg.dataDir,
+      confFile: cfg.confFile,
+      cookieFile: cfg.cookieFile,
+    }).rpcPort;
+  } catch {
+    /* no conf file: the default port */
+  }
   return `http://127.0.0.1:${port ?? (cfg.flavor === 'btcd' ? BTCD_RPC_PORT[coin.network] : coin.rpcPort)}`;
 }
 
@@ -160,7 +179,13 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
     if (p2pCfg !== false) {
       const url = new URL(this.cfg.rpcUrl);
       const ep = p2pCfg ?? { host: url.hostname, port: this.coin.p2pPort };
-      this.p2p = new P2PClient({ host: ep.host, port: ep.port, magic: this.coin.p2pMagic, nodeName: this.nodeName, reconnectMaxMs: this.cfg.retryMaxMs ?? 10_000 });
+      this.p2p = new P2PClient({
+        host: ep.host,
+        port: ep.port,
+        magic: this.coin.p2pMagic,
+        nodeName: this.nodeName,
+        reconnectMaxMs: this.cfg.retryMaxMs ?? 10_000,
+      });
       this.p2p.on('block', (hash, header) => {
         this.emit('tip', hash, header);
         if (this.template?.previousBlockHex !== hash) this.refresh('new-block');
@@ -172,7 +197,9 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
       this.p2p.on('down', (reason) => this.emit('log', 'warn', `${this.id}: ${reason}`));
       this.p2p.start();
     }
-    this.pollTimer = setInterval(() => { if (this.ready) this.refresh('poll'); }, this.cfg.pollIntervalMs ?? 15_000);
+    this.pollTimer = setInterval(() => {
+      if (this.ready) this.refresh('poll');
+    }, this.cfg.pollIntervalMs ?? 15_000);
     void this.check();
   }
 
@@ -203,15 +230,24 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
   private loadCredentials(): boolean {
     try {
       const creds = resolveCredentials(this.coin, this.flavor ?? 'core', {
-        user: this.cfg.user, pass: this.cfg.pass, dataDir: this.cfg.dataDir, confFile: this.cfg.confFile, cookieFile: this.cfg.cookieFile,
+        user: this.cfg.user,
+        pass: this.cfg.pass,
+        dataDir: this.cfg.dataDir,
+        confFile: this.cfg.confFile,
+        cookieFile: this.cfg.cookieFile,
       });
       const changed = !this.creds || creds.user !== this.creds.user || creds.pass !== this.creds.pass;
       this.creds = creds;
       if (!this.rpc) {
         // Two quick retries absorb a keep-alive socket the node closed while idle; submitblock sets its own.
         this.rpc = new RpcClient({
-          url: this.cfg.rpcUrl, user: creds.user, pass: creds.pass, nodeName: this.nodeName,
-          timeoutMs: this.cfg.rpcTimeoutMs ?? 30_000, retries: 2, backoffMs: 50,
+          url: this.cfg.rpcUrl,
+          user: creds.user,
+          pass: creds.pass,
+          nodeName: this.nodeName,
+          timeoutMs: this.cfg.rpcTimeoutMs ?? 30_000,
+          retries: 2,
+          backoffMs: 50,
         });
       } else if (changed) {
         this.rpc.setCredentials(creds.user, creds.pass);
@@ -277,17 +313,29 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
       if (this.p2p) this.p2p.nodeName = this.nodeName;
     }
     if (!this.coin.chainNames.includes(String(info.chain))) {
-      this.setState({ status: 'wrong-chain', message: `${this.nodeName} at ${rpc.hostPort} is on chain "${info.chain}", but this pool runs ${this.coin.coin} ${this.coin.network}` });
+      this.setState({
+        status: 'wrong-chain',
+        message: `${this.nodeName} at ${rpc.hostPort} is on chain "${info.chain}", but this pool runs ${this.coin.coin} ${this.coin.network}`,
+      });
       return false;
     }
     if (typeof info.chainwork === 'string') this.chainWork = BigInt('0x' + info.chainwork);
     const blocks = Number(info.blocks);
     const headers = Number(info.headers ?? info.blocks);
-    this.info = { ...this.info, chain: String(info.chain), blocks, headers, progress: typeof info.verificationprogress === 'number' ? info.verificationprogress : undefined };
+    this.info = {
+      ...this.info,
+      chain: String(info.chain),
+      blocks,
+      headers,
+      progress: typeof info.verificationprogress === 'number' ? info.verificationprogress : undefined,
+    };
     if (info.initialblockdownload === true || headers > blocks + 1) {
       const progress = typeof info.verificationprogress === 'number' ? info.verificationprogress : headers > 0 ? blocks / headers : 0;
       this.setState({
-        status: 'syncing', progress, blocks, headers,
+        status: 'syncing',
+        progress,
+        blocks,
+        headers,
         message: `${this.nodeName} is still syncing: block ${blocks} of ${headers} headers (${(progress * 100).toFixed(1)}% verified); waiting`,
       });
       return false;
@@ -306,8 +354,10 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
       this.setState({ status: 'auth-rejected', message: e.message });
     } else if (e instanceof RpcError) {
       if (e.code === RPC_IN_WARMUP) this.setState({ status: 'starting', message: `${this.nodeName} is starting: ${e.message}` });
-      else if (e.code === RPC_CLIENT_NOT_CONNECTED) this.setState({ status: 'no-peers', message: `${this.nodeName} has no peers and will not give templates: ${e.message}` });
-      else if (e.code === RPC_CLIENT_IN_INITIAL_DOWNLOAD) this.setState({ status: 'syncing', message: `${this.nodeName} is in initial block download: ${e.message}` });
+      else if (e.code === RPC_CLIENT_NOT_CONNECTED)
+        this.setState({ status: 'no-peers', message: `${this.nodeName} has no peers and will not give templates: ${e.message}` });
+      else if (e.code === RPC_CLIENT_IN_INITIAL_DOWNLOAD)
+        this.setState({ status: 'syncing', message: `${this.nodeName} is in initial block download: ${e.message}` });
       else this.setState({ status: 'error', message: e.message });
     } else if (e instanceof TemplateError) {
       this.setState({ status: 'bad-template', message: e.message });
@@ -320,7 +370,10 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
   /** Fetch a template now; calls during a fetch are folded into one more fetch after it. */
   refresh(reason: string): void {
     if (this.stopped) return;
-    if (this.fetching) { this.fetchAgain = reason; return; }
+    if (this.fetching) {
+      this.fetchAgain = reason;
+      return;
+    }
     void this.fetchTemplate(reason);
   }
 
@@ -349,7 +402,9 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
         return undefined;
       }
       this.onRpcFailure(e);
-      if (this.template) { this.template = undefined; }
+      if (this.template) {
+        this.template = undefined;
+      }
       this.scheduleCheck(false);
       return undefined;
     } finally {
@@ -363,8 +418,14 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
   private apply(work: Work, reason: string, seq: number): void {
     const cur = this.template;
     if (cur && cur.previousBlockHex !== work.previousBlockHex && seq < this.tipSeq) return; // a slow answer about a replaced tip
-    if (cur && cur.previousBlockHex === work.previousBlockHex && cur.longpollId === work.longpollId && work.longpollId !== undefined
-      && cur.transactions.length === work.transactions.length && cur.coinbaseValue === work.coinbaseValue) {
+    if (
+      cur &&
+      cur.previousBlockHex === work.previousBlockHex &&
+      cur.longpollId === work.longpollId &&
+      work.longpollId !== undefined &&
+      cur.transactions.length === work.transactions.length &&
+      cur.coinbaseValue === work.coinbaseValue
+    ) {
       return; // the same template again (only curtime moved): not new work
     }
     if (!cur || cur.previousBlockHex !== work.previousBlockHex) this.tipSeq = seq;
@@ -394,13 +455,17 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
         this.chainWork = BigInt('0x' + h.chainwork);
         this.emit('chainwork', this.chainWork);
       }
-    } catch { /* the next health check fills it in */ }
+    } catch {
+      /* the next health check fills it in */
+    }
   }
 
   private startLongPoll(): void {
     if (this.cfg.longPoll === false || this.longPolling || this.stopped) return;
     this.longPolling = true;
-    void this.longPollLoop().finally(() => { this.longPolling = false; });
+    void this.longPollLoop().finally(() => {
+      this.longPolling = false;
+    });
   }
 
   private async longPollLoop(): Promise<void> {
@@ -410,7 +475,9 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
       try {
         // A long poll answers when the tip changes, so its answer is as fresh as a request sent now.
         const gbt = await this.rpc!.call('getblocktemplate', this.gbtParams(this.template.longpollId), {
-          longPoll: true, timeoutMs: this.cfg.longPollTimeoutMs ?? 600_000, signal: ctl.signal,
+          longPoll: true,
+          timeoutMs: this.cfg.longPollTimeoutMs ?? 600_000,
+          signal: ctl.signal,
         });
         if (this.stopped) return;
         this.apply(parseTemplate(gbt, this.coin, { source: this.id }), 'longpoll', ++this.requestSeq);
@@ -442,7 +509,7 @@ export class FullNode extends EventEmitter<FullNodeEvents> {
     };
     // Retries are for a node that is up and hiccups; one already known to be down gets a single try,
     // so it does not hold up the result of the nodes that answered.
-    const retries = this.state.status === 'unreachable' ? 0 : this.cfg.submitRetries ?? 5;
+    const retries = this.state.status === 'unreachable' ? 0 : (this.cfg.submitRetries ?? 5);
     let attempts = 0;
     if (!this.rpc && !this.loadCredentials()) {
       sendP2P();

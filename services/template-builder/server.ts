@@ -43,15 +43,20 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
     ctx.health.setCheck('full-node', true, `template ${ev.work.templateId} at height ${ev.work.height}`);
     ctx.health.setStatus(ServingStatus.SERVING);
     log.debug('new work', { template_id: ev.work.templateId, height: ev.work.height, reason: ev.reason, txs: ev.work.transactions.length });
-    emit(ctx.bus, Events.templatePublished, { template: toBlockTemplate(ev.work), reason: toTemplateReason(ev.reason) }, ctx.instance)
-      .catch((e) => log.warn('publishing the template failed', { error: e }));
+    emit(
+      ctx.bus,
+      Events.templatePublished,
+      { template: toBlockTemplate(ev.work), reason: toTemplateReason(ev.reason) },
+      ctx.instance,
+    ).catch((e) => log.warn('publishing the template failed', { error: e }));
   });
   tb.on('no-work', (reason) => {
     ctx.health.setCheck('full-node', false, reason);
     ctx.health.setStatus(ServingStatus.NOT_SERVING);
     // TemplatePublished without a template: the edges stop handing out the old work.
-    emit(ctx.bus, Events.templatePublished, { template: undefined, reason: toTemplateReason('no-work') }, ctx.instance)
-      .catch((e) => log.warn('publishing the loss of work failed', { error: e }));
+    emit(ctx.bus, Events.templatePublished, { template: undefined, reason: toTemplateReason('no-work') }, ctx.instance).catch((e) =>
+      log.warn('publishing the loss of work failed', { error: e }),
+    );
   });
 
   let stopMetrics: (() => void) | undefined;
@@ -62,16 +67,25 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
     },
     async SubmitBlock(req) {
       // The builder logs each submission's outcome per node.
-      const result = await inSpan('p2pool.template_builder', 'block submit to full nodes', { 'p2pool.block.height': req.height }, async (span) => {
-        const r = await tb.submitBlock(Buffer.from(req.block));
-        span.setAttribute('p2pool.block.outcome', r.status);
-        return r;
+      const result = await inSpan(
+        'p2pool.template_builder',
+        'block submit to full nodes',
+        { 'p2pool.block.height': req.height },
+        async (span) => {
+          const r = await tb.submitBlock(Buffer.from(req.block));
+          span.setAttribute('p2pool.block.outcome', r.status);
+          return r;
+        },
+      );
+      blockSubmissions().add(1, {
+        outcome:
+          result.status === 'accepted' || result.status === 'duplicate' ? 'accepted' : result.status === 'rejected' ? 'rejected' : 'error',
       });
-      blockSubmissions().add(1, { outcome: result.status === 'accepted' || result.status === 'duplicate' ? 'accepted' : result.status === 'rejected' ? 'rejected' : 'error' });
       const response = toSubmitBlockResponse(result);
       // The answer is on record even if the caller has gone (BLOCKS stream, for /recent_blocks and audits).
-      emit(ctx.bus, Events.blockSubmitted, { request: { ...req, block: new Uint8Array() }, response }, ctx.instance)
-        .catch((e) => log.warn('recording BlockSubmitted failed', { error: e }));
+      emit(ctx.bus, Events.blockSubmitted, { request: { ...req, block: new Uint8Array() }, response }, ctx.instance).catch((e) =>
+        log.warn('recording BlockSubmitted failed', { error: e }),
+      );
       return response;
     },
     async GetStatus() {
@@ -93,7 +107,12 @@ async function loadLogic(ctx: ServiceContext): Promise<TemplateBuilderLogic> {
       const r = await tb.blockStatus(hashes);
       return {
         node: r.node,
-        blocks: r.blocks.map((b, i) => ({ hash: req.hashes[i]!, known: b.header !== null, confirmations: b.header?.confirmations ?? 0, height: b.header?.height ?? 0 })),
+        blocks: r.blocks.map((b, i) => ({
+          hash: req.hashes[i]!,
+          known: b.header !== null,
+          confirmations: b.header?.confirmations ?? 0,
+          height: b.header?.height ?? 0,
+        })),
       };
     },
     async start() {

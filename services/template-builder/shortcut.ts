@@ -12,7 +12,12 @@ import type { Work } from '../pool/work/template.ts';
 
 export type ShortcutVerdict = { work: Work } | { refused: string };
 
-export function emptyWorkOnHeader(current: Work, header: Buffer, coin: CoinParams, nowSec = Math.floor(Date.now() / 1000)): ShortcutVerdict {
+export function emptyWorkOnHeader(
+  current: Work,
+  header: Buffer,
+  coin: CoinParams,
+  nowSec = Math.floor(Date.now() / 1000),
+): ShortcutVerdict {
   if (header.length !== 80) return { refused: `a block header is 80 bytes, not ${header.length}` };
   const prev = Buffer.from(header.subarray(4, 36)).reverse().toString('hex');
   if (prev !== current.previousBlockHex) return { refused: 'its parent is not the block the current work builds on' };
@@ -22,10 +27,9 @@ export function emptyWorkOnHeader(current: Work, header: Buffer, coin: CoinParam
   const bits = header.readUInt32LE(72);
   if (bits !== current.bits) return { refused: 'its bits differ from the current work' };
   const target = bitsToTarget(bits);
-  const powHash = coin.pow === 'scrypt'
-    ? scryptSync(header, header, 32, { N: 1024, r: 1, p: 1, maxmem: 4 << 20 })
-    : sha256d(header);
-  if (BigInt('0x' + Buffer.from(powHash).reverse().toString('hex')) > target) return { refused: 'its proof of work does not meet its target' };
+  const powHash = coin.pow === 'scrypt' ? scryptSync(header, header, 32, { N: 1024, r: 1, p: 1, maxmem: 4 << 20 }) : sha256d(header);
+  if (BigInt('0x' + Buffer.from(powHash).reverse().toString('hex')) > target)
+    return { refused: 'its proof of work does not meet its target' };
   const blockHash = hexFromLE(sha256d(header));
   const timestamp = header.readUInt32LE(68);
   const time = Math.max(nowSec, timestamp + 1, current.mintime);

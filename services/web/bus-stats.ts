@@ -18,7 +18,10 @@ function displayHex(le: Uint8Array): string {
 export function parseExactJson(text: string): any {
   if (!text) return null;
   return JSON.parse(text, (_k, v, c?: { source?: string }) =>
-    typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) && c?.source && /^-?\d+$/.test(c.source) ? BigInt(c.source) : v);
+    typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v) && c?.source && /^-?\d+$/.test(c.source)
+      ? BigInt(c.source)
+      : v,
+  );
 }
 
 // A call's answer shared for CACHE_MS; a failed call is not kept.
@@ -30,7 +33,9 @@ function cachedCall<T>(call: () => Promise<T>): () => Promise<T> {
       const value = call();
       const entry = { at: now, value };
       cached = entry;
-      value.catch(() => { if (cached === entry) cached = undefined; });
+      value.catch(() => {
+        if (cached === entry) cached = undefined;
+      });
     }
     return cached.value;
   };
@@ -75,8 +80,12 @@ export class BusStatsSource implements ReferenceStatsSource {
     const s = await this.stats();
     if (!s.hasGlobalStats) return null;
     return {
-      pool_nonstale_hash_rate: s.poolNonstaleHashRate, pool_hash_rate: s.poolHashRate, pool_stale_prop: s.poolStaleProp,
-      min_difficulty: s.minDifficulty, network_block_difficulty: s.networkBlockDifficulty, network_hashrate: s.networkHashRate,
+      pool_nonstale_hash_rate: s.poolNonstaleHashRate,
+      pool_hash_rate: s.poolHashRate,
+      pool_stale_prop: s.poolStaleProp,
+      min_difficulty: s.minDifficulty,
+      network_block_difficulty: s.networkBlockDifficulty,
+      network_hashrate: s.networkHashRate,
     };
   }
 
@@ -109,7 +118,12 @@ export class BusStatsSource implements ReferenceStatsSource {
   }
 
   async recentBlocks(): Promise<RecentBlock[]> {
-    return (await this.stats()).recentBlocks.map((b) => ({ ts: Number(b.ts), hash: displayHex(b.blockHash), number: b.number || null, share: displayHex(b.shareHash) }));
+    return (await this.stats()).recentBlocks.map((b) => ({
+      ts: Number(b.ts),
+      hash: displayHex(b.blockHash),
+      number: b.number || null,
+      share: displayHex(b.shareHash),
+    }));
   }
 
   async uptime(): Promise<number> {

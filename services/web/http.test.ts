@@ -17,10 +17,31 @@ import { createWebServer } from './server.ts';
 test('webHandlerFor forwards worker-port GETs to Web.HttpGet', async () => {
   // Only the web service: its routes are what the handoff reaches.
   const dir = mkdtempSync(join(tmpdir(), 'p2pool-web-test-'));
-  const parsed = parseArgs([
-    '--health-port', '0', '--web-port', '0', '--grpc-port', '0', '--p2pool-port', '0', '-w', '127.0.0.1:0', '--datadir', dir, '--instance', 'w',
-    '--net', 'litecoin_regtest', '-a', 'rltc1qw508d6qejxtdg4y5r3zarvary0c5xw7k693xs3', '--bitcoind-rpc-port', '1',
-  ], 'w');
+  const parsed = parseArgs(
+    [
+      '--health-port',
+      '0',
+      '--web-port',
+      '0',
+      '--grpc-port',
+      '0',
+      '--p2pool-port',
+      '0',
+      '-w',
+      '127.0.0.1:0',
+      '--datadir',
+      dir,
+      '--instance',
+      'w',
+      '--net',
+      'litecoin_regtest',
+      '-a',
+      'rltc1qw508d6qejxtdg4y5r3zarvary0c5xw7k693xs3',
+      '--bitcoind-rpc-port',
+      '1',
+    ],
+    'w',
+  );
   assert.equal(parsed.kind, 'run');
   if (parsed.kind !== 'run') return;
   const { host, bus } = await startNode(parsed.config, createLogger({ write: () => undefined }), [['web', createWebServer]]);

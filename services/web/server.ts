@@ -49,17 +49,27 @@ async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
   const recorder = new GraphRecorder({
     // The embedded default keeps the reference's graph_db file; cluster web pods share a KV entry, so a
     // replaced pod (its emptyDir gone) takes the history over.
-    store: ctx.mode === 'cluster' ? new KvGraphStore(ctx.bus, net.NAME, ctx.config.natsReplicas) : new FileGraphStore(join(ctx.config.datadir, net.NAME, 'graph_db')),
+    store:
+      ctx.mode === 'cluster'
+        ? new KvGraphStore(ctx.bus, net.NAME, ctx.config.natsReplicas)
+        : new FileGraphStore(join(ctx.config.datadir, net.NAME, 'graph_db')),
     sample: () => graphSample(source, quick.templateBuilder),
     log: ctx.log,
   });
   const p = net.PARENT;
   const currencyInfo = {
-    symbol: p.SYMBOL, block_explorer_url_prefix: p.BLOCK_EXPLORER_URL_PREFIX ?? '',
-    address_explorer_url_prefix: p.ADDRESS_EXPLORER_URL_PREFIX ?? '', tx_explorer_url_prefix: p.TX_EXPLORER_URL_PREFIX ?? '',
+    symbol: p.SYMBOL,
+    block_explorer_url_prefix: p.BLOCK_EXPLORER_URL_PREFIX ?? '',
+    address_explorer_url_prefix: p.ADDRESS_EXPLORER_URL_PREFIX ?? '',
+    tx_explorer_url_prefix: p.TX_EXPLORER_URL_PREFIX ?? '',
   };
-  const graphData = (stream: string, view: string) => recorder.db.streams.get(stream)?.views.get(view)?.data(Date.now() / 1000) ?? null;
-  const reference: WebRoute = async (req) => (await handleReference(source, req, { currencyInfo, graphData })) ?? json({ error: 'not found' }, 404);
+  const graphData = (stream: string, view: string) =>
+    recorder.db.streams
+      .get(stream)
+      ?.views.get(view)
+      ?.data(Date.now() / 1000) ?? null;
+  const reference: WebRoute = async (req) =>
+    (await handleReference(source, req, { currencyInfo, graphData })) ?? json({ error: 'not found' }, 404);
   const api = new ApiV1({
     source,
     sharechain: quick.sharechain,
@@ -79,9 +89,15 @@ async function loadLogic(ctx: ServiceContext): Promise<WebLogic> {
   Object.assign(routes, dashboardRoutes());
   return {
     routes,
-    useNodeInfo: (f) => { nodeInfo = f; },
-    async start() { await recorder.start(); },
-    async stop() { await recorder.stop(); },
+    useNodeInfo: (f) => {
+      nodeInfo = f;
+    },
+    async start() {
+      await recorder.start();
+    },
+    async stop() {
+      await recorder.stop();
+    },
   };
 }
 
@@ -92,14 +108,20 @@ async function graphSample(source: BusStatsSource, templateBuilder: TemplateBuil
   const tb = await templateBuilder.GetStatus({}).catch(() => null);
   const selected = tb?.nodes.find((n) => n.selected);
   let ls: { miner_hash_rates?: Record<string, number>; miner_dead_hash_rates?: Record<string, number> } | null = null;
-  try { ls = JSON.parse(s.localStatsJson || 'null'); } catch { /* no local stats yet */ }
+  try {
+    ls = JSON.parse(s.localStatsJson || 'null');
+  } catch {
+    /* no local stats yet */
+  }
   const payouts: Record<string, number> = {};
   for (const p of s.currentPayouts) payouts[p.address] = Number(p.amount) / 1e8;
   return {
     localHashRate: s.localHashRate,
     minerHashRates: ls?.miner_hash_rates ?? {},
     minerDeadHashRates: ls?.miner_dead_hash_rates ?? {},
-    sharesTotal: Number(s.sharesTotal), sharesOrphan: Number(s.sharesOrphan), sharesDead: Number(s.sharesDead),
+    sharesTotal: Number(s.sharesTotal),
+    sharesOrphan: Number(s.sharesOrphan),
+    sharesDead: Number(s.sharesDead),
     attemptsToShare: s.attemptsToShare,
     staleRates: s.staleRates,
     desiredVersionRates: Object.fromEntries(Object.entries(s.desiredVersionFractions).map(([v, f]) => [v, f * s.poolHashRate])),
@@ -159,7 +181,10 @@ export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Pr
     impl: bindContract<Web>(WebDefinition, ctx, handlers),
     async start() {
       http = await listenHttp(config.webHost, config.webPort, (req, res) => {
-        get(requestFrom(req)).then((r) => writeResponse(res, r), (e) => writeResponse(res, unavailable(e)));
+        get(requestFrom(req)).then(
+          (r) => writeResponse(res, r),
+          (e) => writeResponse(res, unavailable(e)),
+        );
       });
       grpc = await startGrpcGateway({
         bus: ctx.bus,
@@ -170,7 +195,12 @@ export async function createWebServer(ctx: ServiceContext, logic?: WebLogic): Pr
         source: ctx.instance,
         onCall: (c) => ctx.log.debug('grpc call', { ...c }),
       });
-      ctx.log.info('web listening', { url: `http://${config.webHost}:${http.port}/`, port: http.port, grpc_port: grpc.port, grpc: `${config.grpcHost}:${grpc.port}` });
+      ctx.log.info('web listening', {
+        url: `http://${config.webHost}:${http.port}/`,
+        port: http.port,
+        grpc_port: grpc.port,
+        grpc: `${config.grpcHost}:${grpc.port}`,
+      });
       await l.start?.();
     },
     async drain() {

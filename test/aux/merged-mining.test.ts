@@ -7,8 +7,24 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  builtinNetwork, bitsToTarget, decodeAuxPowHeader, encodeHeader, encodeMergedMiningData, encodeTx, hash256, merkleRoot, powHash, pushData, pushInteger,
-  u256FromLE, u256ToLE, u256ToHex, DOGE_CHAIN_ID, pubkeyHashToAddress, mergedBlockWork, type Tx,
+  builtinNetwork,
+  bitsToTarget,
+  decodeAuxPowHeader,
+  encodeHeader,
+  encodeMergedMiningData,
+  encodeTx,
+  hash256,
+  merkleRoot,
+  powHash,
+  pushData,
+  pushInteger,
+  u256FromLE,
+  u256ToLE,
+  u256ToHex,
+  DOGE_CHAIN_ID,
+  pubkeyHashToAddress,
+  mergedBlockWork,
+  type Tx,
 } from '../../services/core/index.ts';
 import type { AuxWork } from '../../services/gen/p2pool/v1/aux.ts';
 import { MergedMining } from '../../services/aux/merged-mining.ts';
@@ -32,36 +48,82 @@ function harness(urls: string[], o: { pollMs?: number; staleAfterMs?: number; da
   const warnings: string[] = [];
   const waiters: { pred: (w: AuxWork | null) => boolean; resolve: (w: AuxWork | null) => void }[] = [];
   const mm = new MergedMining({
-    chains: resolveMergedChains(urls), net, pollMs: o.pollMs ?? 50, staleAfterMs: o.staleAfterMs, maxBackoffMs: 200, daemonTimeoutMs: o.daemonTimeoutMs ?? 2000,
-    log: { info() {}, warn(msg, f) { warnings.push(`${msg} ${JSON.stringify(f)}`); } },
+    chains: resolveMergedChains(urls),
+    net,
+    pollMs: o.pollMs ?? 50,
+    staleAfterMs: o.staleAfterMs,
+    maxBackoffMs: 200,
+    daemonTimeoutMs: o.daemonTimeoutMs ?? 2000,
+    log: {
+      info() {},
+      warn(msg, f) {
+        warnings.push(`${msg} ${JSON.stringify(f)}`);
+      },
+    },
     publish: (w) => {
       works.push(w);
-      for (const x of [...waiters]) if (x.pred(w)) { waiters.splice(waiters.indexOf(x), 1); x.resolve(w); }
+      for (const x of [...waiters])
+        if (x.pred(w)) {
+          waiters.splice(waiters.indexOf(x), 1);
+          x.resolve(w);
+        }
     },
   });
   return {
-    mm, works, warnings,
-    next: (pred, ms = 10_000) => new Promise((res, rej) => {
-      const t = setTimeout(() => rej(new Error(`no matching aux work within ${ms} ms; warnings: ${warnings.join(' | ')}`)), ms);
-      waiters.push({ pred, resolve: (w) => { clearTimeout(t); res(w); } });
-    }),
+    mm,
+    works,
+    warnings,
+    next: (pred, ms = 10_000) =>
+      new Promise((res, rej) => {
+        const t = setTimeout(() => rej(new Error(`no matching aux work within ${ms} ms; warnings: ${warnings.join(' | ')}`)), ms);
+        waiters.push({
+          pred,
+          resolve: (w) => {
+            clearTimeout(t);
+            res(w);
+          },
+        });
+      }),
   };
 }
 
 /** A parent (Litecoin regtest, scrypt) solution committing to `work`, mined until it meets every chain's target. */
 function solve(work: AuxWork): { header: Buffer; coinbase: Buffer; branch: Buffer[] } {
-  const mm = encodeMergedMiningData({ root: BigInt('0x' + Buffer.from(work.merkleRoot).toString('hex')), treeSize: work.treeSize, merkleNonce: work.merkleNonce });
+  const mm = encodeMergedMiningData({
+    root: BigInt('0x' + Buffer.from(work.merkleRoot).toString('hex')),
+    treeSize: work.treeSize,
+    merkleNonce: work.merkleNonce,
+  });
   const tx: Tx = {
-    version: 1, lockTime: 0,
-    inputs: [{ prevHash: 0n, prevIndex: 0xffffffff, script: Buffer.concat([pushInteger(200), pushData(mm), pushData(Buffer.from('/test/'))]), sequence: 0xffffffff, witness: [] }],
+    version: 1,
+    lockTime: 0,
+    inputs: [
+      {
+        prevHash: 0n,
+        prevIndex: 0xffffffff,
+        script: Buffer.concat([pushInteger(200), pushData(mm), pushData(Buffer.from('/test/'))]),
+        sequence: 0xffffffff,
+        witness: [],
+      },
+    ],
     outputs: [{ value: 5_000_000_000n, script: Buffer.from('51', 'hex') }],
   };
   const coinbase = encodeTx(tx, false);
   const other = hash256(Buffer.from('another tx'));
   const root = merkleRoot([hash256(coinbase), other]);
-  const hardest = work.chains.reduce((m, c) => { const t = u256FromLE(c.target); return t < m ? t : m; }, 1n << 256n);
+  const hardest = work.chains.reduce((m, c) => {
+    const t = u256FromLE(c.target);
+    return t < m ? t : m;
+  }, 1n << 256n);
   for (let nonce = 0; ; nonce++) {
-    const header = encodeHeader({ version: 0x20000000, previousBlock: 7n, merkleRoot: root, timestamp: 1_700_000_000, bits: 0x207fffff, nonce });
+    const header = encodeHeader({
+      version: 0x20000000,
+      previousBlock: 7n,
+      merkleRoot: root,
+      timestamp: 1_700_000_000,
+      bits: 0x207fffff,
+      nonce,
+    });
     if (powHash(net, header) <= hardest) return { header, coinbase, branch: [u256ToLE(other)] };
   }
 }
@@ -97,25 +159,47 @@ test('two aux chains at once (getauxblock and createauxblock/submitauxblock): on
     assert.ok(nmc!.calls.includes('createauxblock') && !nmc!.calls.includes('getauxblock'));
     assert.ok(doge!.calls.includes('getauxblock'));
     const s = solve(work);
-    const results = await h.mm.submit({ parentHeader: s.header, coinbase: s.coinbase, coinbaseBranch: s.branch, powHash: Buffer.alloc(32), auxWorkId: work.auxWorkId, mergedBlocks: [] });
-    assert.deepEqual(results!.map((r) => [r.chainId, r.accepted]).sort(), [[0x01, true], [0x62, true]]);
+    const results = await h.mm.submit({
+      parentHeader: s.header,
+      coinbase: s.coinbase,
+      coinbaseBranch: s.branch,
+      powHash: Buffer.alloc(32),
+      auxWorkId: work.auxWorkId,
+      mergedBlocks: [],
+    });
+    assert.deepEqual(results!.map((r) => [r.chainId, r.accepted]).sort(), [
+      [0x01, true],
+      [0x62, true],
+    ]);
     assert.equal(doge!.accepted.length, 1);
     assert.equal(doge!.accepted[0]!.method, 'getauxblock');
     assert.equal(nmc!.accepted.length, 1);
     assert.equal(nmc!.accepted[0]!.method, 'submitauxblock');
     // Each accepted block moves its chain on: the next tree commits to both new tips.
-    const after = (await h.next((w) => w !== null && w.chains.every((c) => !work.chains.some((o) => Buffer.compare(o.hash, c.hash) === 0))))!;
+    const after = (await h.next(
+      (w) => w !== null && w.chains.every((c) => !work.chains.some((o) => Buffer.compare(o.hash, c.hash) === 0)),
+    ))!;
     assert.equal(after.chains.length, 2);
     assert.equal(h.mm.counters.get(doge!.url)!.accepted, 1);
     // An unknown work id is refused plainly.
-    assert.equal(await h.mm.submit({ parentHeader: s.header, coinbase: s.coinbase, coinbaseBranch: s.branch, powHash: Buffer.alloc(32), auxWorkId: 999n, mergedBlocks: [] }), null);
+    assert.equal(
+      await h.mm.submit({
+        parentHeader: s.header,
+        coinbase: s.coinbase,
+        coinbaseBranch: s.branch,
+        powHash: Buffer.alloc(32),
+        auxWorkId: 999n,
+        mergedBlocks: [],
+      }),
+      null,
+    );
   } finally {
     await h.mm.stop();
     await Promise.all([doge!.stop(), nmc!.stop()]);
   }
 });
 
-test('a solution that misses a chain\'s target is submitted only where it meets the target', async () => {
+test("a solution that misses a chain's target is submitted only where it meets the target", async () => {
   const easy = await startAuxStandin({ chainId: 0x62, target: EASY, parentPow: 'scrypt' });
   const hard = await startAuxStandin({ chainId: 0x01, target: 1n, parentPow: 'scrypt' });
   const h = harness([easy.mergedUrl, hard.mergedUrl]);
@@ -123,8 +207,18 @@ test('a solution that misses a chain\'s target is submitted only where it meets 
     h.mm.start();
     const work = (await h.next((w) => w !== null && w.chains.length === 2))!;
     const s = solve({ ...work, chains: work.chains.filter((c) => c.chainId === 0x62) });
-    const results = await h.mm.submit({ parentHeader: s.header, coinbase: s.coinbase, coinbaseBranch: s.branch, powHash: Buffer.alloc(32), auxWorkId: work.auxWorkId, mergedBlocks: [] });
-    assert.deepEqual(results!.map((r) => r.chainId), [0x62]);
+    const results = await h.mm.submit({
+      parentHeader: s.header,
+      coinbase: s.coinbase,
+      coinbaseBranch: s.branch,
+      powHash: Buffer.alloc(32),
+      auxWorkId: work.auxWorkId,
+      mergedBlocks: [],
+    });
+    assert.deepEqual(
+      results!.map((r) => r.chainId),
+      [0x62],
+    );
     assert.equal(hard.submissions.length, 0);
   } finally {
     await h.mm.stop();
@@ -159,7 +253,14 @@ test('bad aux daemons: down, garbage, rejecting, slow — clear errors, the othe
     // Rejecting: the daemon's reason comes back in the result and the counters.
     flaky!.behaviour = 'reject';
     const s = solve(both);
-    const results = await h.mm.submit({ parentHeader: s.header, coinbase: s.coinbase, coinbaseBranch: s.branch, powHash: Buffer.alloc(32), auxWorkId: both.auxWorkId, mergedBlocks: [] });
+    const results = await h.mm.submit({
+      parentHeader: s.header,
+      coinbase: s.coinbase,
+      coinbaseBranch: s.branch,
+      powHash: Buffer.alloc(32),
+      auxWorkId: both.auxWorkId,
+      mergedBlocks: [],
+    });
     const r = results!.find((x) => x.chainId === 0x01)!;
     assert.equal(r.accepted, false);
     assert.match(r.reason, /answered false/);
@@ -189,7 +290,8 @@ test('bad aux daemons: down, garbage, rejecting, slow — clear errors, the othe
 
 test('--merged URLs and the auth file: credentials, addresses, clear errors', () => {
   const [a, b] = resolveMergedChains(['http://127.0.0.1:22555/', 'http://u:p@127.0.0.1:8336/?address=' + 'N'.repeat(34)], {
-    name: 'auth', text: '# doge\nhttp://127.0.0.1:22555/ dogeuser:dogepass\n',
+    name: 'auth',
+    text: '# doge\nhttp://127.0.0.1:22555/ dogeuser:dogepass\n',
   });
   assert.deepEqual([a!.user, a!.pass, a!.address, a!.rpcUrl], ['dogeuser', 'dogepass', null, 'http://127.0.0.1:22555/']);
   assert.deepEqual([b!.user, b!.pass, b!.address], ['u', 'p', 'N'.repeat(34)]);
@@ -206,19 +308,26 @@ test('--merged URLs and the auth file: credentials, addresses, clear errors', ()
 test('--merged-auth-file lines naming a credential directory (a mounted Secret): one per chain, read from its files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'merged-auth-'));
   try {
-    for (const [sub, user, pass] of [['doge', 'dogeuser', 'doge:pass'], ['nmc', 'nmcuser', 'nmcpass']] as const) {
+    for (const [sub, user, pass] of [
+      ['doge', 'dogeuser', 'doge:pass'],
+      ['nmc', 'nmcuser', 'nmcpass'],
+    ] as const) {
       mkdirSync(join(dir, sub));
       writeFileSync(join(dir, sub, 'username'), user);
       writeFileSync(join(dir, sub, 'password'), `${pass}\n`);
     }
     const authFile = {
-      name: 'auth', readFile: (f: string) => readFileSync(f, 'utf8'),
+      name: 'auth',
+      readFile: (f: string) => readFileSync(f, 'utf8'),
       text: `http://127.0.0.1:22555/ ${dir}/doge/\nhttp://127.0.0.1:8336/?address=${'N'.repeat(34)} ${dir}/nmc/\n`,
     };
     const [a, b] = resolveMergedChains(['http://127.0.0.1:22555/', `http://127.0.0.1:8336/?address=${'N'.repeat(34)}`], authFile);
     assert.deepEqual([a!.user, a!.pass, a!.rpcUrl], ['dogeuser', 'doge:pass', 'http://127.0.0.1:22555/']);
     assert.deepEqual([b!.user, b!.pass, b!.address], ['nmcuser', 'nmcpass', 'N'.repeat(34)]);
-    assert.throws(() => resolveMergedChains(['http://127.0.0.1:1/'], { ...authFile, text: `http://127.0.0.1:1/ ${dir}/none/\n` }), /auth:1: cannot read .*none\/username/);
+    assert.throws(
+      () => resolveMergedChains(['http://127.0.0.1:1/'], { ...authFile, text: `http://127.0.0.1:1/ ${dir}/none/\n` }),
+      /auth:1: cannot read .*none\/username/,
+    );
     assert.throws(() => resolveMergedChains(['http://127.0.0.1:22555/'], { name: 'auth', text: authFile.text }), /cannot be read here/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -233,14 +342,21 @@ test('aux work replies: both target fields, bits, and garbage named field by fie
   assert.equal(parseAuxBlock({ hash, chainid: 98, bits: '207fffff' }).target, bitsToTarget(0x207fffff));
   assert.equal(parseAuxBlock({ hash, chainid: 98, bits: '207fffff' }).hash, BigInt('0x' + hash));
   for (const [bad, re] of [
-    [null, /not an object/], [[], /not an object/], [{ hash: 'zz', chainid: 1, _target: le }, /"hash"/], [{ hash, chainid: 'x', _target: le }, /"chainid"/],
-    [{ hash, chainid: 1 }, /no usable target/], [{ hash, chainid: 1, _target: '00'.repeat(32) }, /zero/],
+    [null, /not an object/],
+    [[], /not an object/],
+    [{ hash: 'zz', chainid: 1, _target: le }, /"hash"/],
+    [{ hash, chainid: 'x', _target: le }, /"chainid"/],
+    [{ hash, chainid: 1 }, /no usable target/],
+    [{ hash, chainid: 1, _target: '00'.repeat(32) }, /zero/],
   ] as const) {
-    assert.throws(() => parseAuxBlock(bad), (e: Error) => e instanceof AuxReplyError && re.test(e.message));
+    assert.throws(
+      () => parseAuxBlock(bad),
+      (e: Error) => e instanceof AuxReplyError && re.test(e.message),
+    );
   }
 });
 
-test('template mode (getblocktemplate with auxpow and its long poll, submitblock): the service\'s own block, and an edge\'s canonical merged block, each accepted by the stand-in\'s own check of the whole block', async () => {
+test("template mode (getblocktemplate with auxpow and its long poll, submitblock): the service's own block, and an edge's canonical merged block, each accepted by the stand-in's own check of the whole block", async () => {
   const doge = await startAuxStandin({ chainId: DOGE_CHAIN_ID, target: EASY, parentPow: 'scrypt', template: true });
   const address = pubkeyHashToAddress(Buffer.alloc(20, 0x33), 0x6f); // Dogecoin regtest P2PKH (parent: litecoin regtest)
   // Polled once a minute: new templates can only come this fast through the daemon's long poll.
@@ -256,26 +372,73 @@ test('template mode (getblocktemplate with auxpow and its long poll, submitblock
     assert.ok(doge.calls.includes('getblocktemplate(longpoll)'), JSON.stringify(doge.calls));
     // 1. No block from the edge: the service's own block (its coinbase pays the --merged address).
     const s1 = solve(work);
-    const r1 = await h.mm.submit({ parentHeader: s1.header, coinbase: s1.coinbase, coinbaseBranch: s1.branch, powHash: Buffer.alloc(32), auxWorkId: work.auxWorkId, mergedBlocks: [] });
-    assert.deepEqual(r1!.map((r) => [r.chainId, r.accepted, r.reason]), [[DOGE_CHAIN_ID, true, '']]);
+    const r1 = await h.mm.submit({
+      parentHeader: s1.header,
+      coinbase: s1.coinbase,
+      coinbaseBranch: s1.branch,
+      powHash: Buffer.alloc(32),
+      auxWorkId: work.auxWorkId,
+      mergedBlocks: [],
+    });
+    assert.deepEqual(
+      r1!.map((r) => [r.chainId, r.accepted, r.reason]),
+      [[DOGE_CHAIN_ID, true, '']],
+    );
     assert.equal(doge.accepted.at(-1)!.method, 'submitblock');
     // 2. An edge's canonical block on the next template (V36): the parent commits to its hash alone.
-    const next = (await h.next((w) => w !== null && w.chains[0]!.template !== undefined && Buffer.compare(w.chains[0]!.template!.previousBlock, t.previousBlock) !== 0))!;
+    const next = (await h.next(
+      (w) =>
+        w !== null && w.chains[0]!.template !== undefined && Buffer.compare(w.chains[0]!.template!.previousBlock, t.previousBlock) !== 0,
+    ))!;
     const nt = next.chains[0]!.template!;
-    const weights = { weights: new Map([['76a914' + '44'.repeat(20) + '88ac', 3n], ['a914' + '55'.repeat(20) + '87', 1n]]), total: 4n, donation: 0n };
-    const block = mergedBlockWork({
-      chainId: DOGE_CHAIN_ID, version: nt.version, previousBlock: u256FromLE(nt.previousBlock), curtime: nt.curtime, bits: nt.bits,
-      height: nt.height, coinbaseValue: nt.coinbaseValue, txids: nt.txids.map((x) => u256FromLE(x)),
-    }, weights);
+    const weights = {
+      weights: new Map([
+        ['76a914' + '44'.repeat(20) + '88ac', 3n],
+        ['a914' + '55'.repeat(20) + '87', 1n],
+      ]),
+      total: 4n,
+      donation: 0n,
+    };
+    const block = mergedBlockWork(
+      {
+        chainId: DOGE_CHAIN_ID,
+        version: nt.version,
+        previousBlock: u256FromLE(nt.previousBlock),
+        curtime: nt.curtime,
+        bits: nt.bits,
+        height: nt.height,
+        coinbaseValue: nt.coinbaseValue,
+        txids: nt.txids.map((x) => u256FromLE(x)),
+      },
+      weights,
+    );
     const s2 = solve({ ...next, treeSize: 1, merkleNonce: 0, merkleRoot: Buffer.from(block.hash.toString(16).padStart(64, '0'), 'hex') });
     const proof = { chainId: DOGE_CHAIN_ID, header: block.headerBytes, coinbase: encodeTx(block.coinbase, false) };
     // A coinbase that is not the header's is refused before anything reaches the daemon.
-    const wrong = await h.mm.submit({ parentHeader: s2.header, coinbase: s2.coinbase, coinbaseBranch: s2.branch, powHash: Buffer.alloc(32), auxWorkId: next.auxWorkId, mergedBlocks: [{ ...proof, coinbase: encodeTx(block.coinbase, false).subarray(0, 60) }] });
+    const wrong = await h.mm.submit({
+      parentHeader: s2.header,
+      coinbase: s2.coinbase,
+      coinbaseBranch: s2.branch,
+      powHash: Buffer.alloc(32),
+      auxWorkId: next.auxWorkId,
+      mergedBlocks: [{ ...proof, coinbase: encodeTx(block.coinbase, false).subarray(0, 60) }],
+    });
     assert.equal(wrong![0]!.accepted, false);
     assert.match(wrong![0]!.reason, /does not decode|not in the header/);
     const before = doge.submissions.length;
-    const r2 = await h.mm.submit({ parentHeader: s2.header, coinbase: s2.coinbase, coinbaseBranch: s2.branch, powHash: Buffer.alloc(32), auxWorkId: next.auxWorkId, mergedBlocks: [proof] });
-    assert.deepEqual(r2!.map((r) => [r.chainId, r.accepted]), [[DOGE_CHAIN_ID, true]], JSON.stringify(doge.submissions.slice(before)));
+    const r2 = await h.mm.submit({
+      parentHeader: s2.header,
+      coinbase: s2.coinbase,
+      coinbaseBranch: s2.branch,
+      powHash: Buffer.alloc(32),
+      auxWorkId: next.auxWorkId,
+      mergedBlocks: [proof],
+    });
+    assert.deepEqual(
+      r2!.map((r) => [r.chainId, r.accepted]),
+      [[DOGE_CHAIN_ID, true]],
+      JSON.stringify(doge.submissions.slice(before)),
+    );
     assert.equal(doge.accepted.at(-1)!.hash, u256ToHex(block.hash));
   } finally {
     await h.mm.stop();

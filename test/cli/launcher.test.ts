@@ -9,9 +9,12 @@ import { join } from 'node:path';
 const ROOT = join(import.meta.dirname, '..', '..');
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 
-test('bin/p2pool runs with the project\'s Node even when the system\'s Node is older', () => {
+test("bin/p2pool runs with the project's Node even when the system's Node is older", () => {
   const r = spawnSync(join(ROOT, 'bin', 'p2pool'), ['--version'], {
-    encoding: 'utf8', timeout: 120_000, cwd: '/', env: { HOME: process.env.HOME ?? '/root', PATH: SYSTEM_PATH },
+    encoding: 'utf8',
+    timeout: 120_000,
+    cwd: '/',
+    env: { HOME: process.env.HOME ?? '/root', PATH: SYSTEM_PATH },
   });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^p2pool-ts \d+\.\d+\.\d+/);
@@ -23,7 +26,7 @@ test('bin/p2pool runs with the project\'s Node even when the system\'s Node is o
   }
 });
 
-test('package.json\'s bin is the launcher and its license has its text in LICENSE', () => {
+test("package.json's bin is the launcher and its license has its text in LICENSE", () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.equal(pkg.bin.p2pool, 'bin/p2pool');
   assert.equal(pkg.license, 'GPL-3.0-or-later');
@@ -31,13 +34,16 @@ test('package.json\'s bin is the launcher and its license has its text in LICENS
   assert.match(readFileSync(join(ROOT, 'LICENSE'), 'utf8'), /GNU GENERAL PUBLIC LICENSE\s+Version 3, 29 June 2007/);
 });
 
-test('make help lists the targets; make run\'s setup installs only what running needs', () => {
+test("make help lists the targets; make run's setup installs only what running needs", () => {
   const help = spawnSync('make', ['-s', '-C', ROOT, 'help'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(help.status, 0, help.stderr);
   for (const target of ['run', 'test', 'setup', 'bench']) assert.match(help.stdout, new RegExp(`make ${target}\\s+\\S`));
   const plan = spawnSync('make', ['-n', '-C', ROOT, 'run'], { encoding: 'utf8', timeout: 60_000 });
   assert.match(plan.stdout, /scripts\/setup\.sh run/);
   const steps = spawnSync('grep', ['-l', '^# needed-by: run', '-r', join(ROOT, 'scripts/setup.d')], { encoding: 'utf8' });
-  const forRun = steps.stdout.trim().split('\n').map((p) => p.split('/').pop());
+  const forRun = steps.stdout
+    .trim()
+    .split('\n')
+    .map((p) => p.split('/').pop());
   assert.deepEqual(forRun, ['30-litecoind.sh'], 'nats-server, protoc and btcd are for the tests and the cluster');
 });

@@ -18,11 +18,17 @@ test('a leftover litecoind is stopped and replaced; SIGHUP stops the pool and it
     for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
-  const start = (name: string) => new P2poolProcess(name, 'services/cli/main.ts', ['--net', 'litecoin_regtest', '--datadir', dir, ...ANY_PORTS]);
-  const up = (p: P2poolProcess) => eventually(async () => {
-    assert.equal(p.proc.exitCode, null, p.stderr);
-    assert.match(p.stderr, /p2pool is running/);
-  }, 'p2pool is running', 120_000);
+  const start = (name: string) =>
+    new P2poolProcess(name, 'services/cli/main.ts', ['--net', 'litecoin_regtest', '--datadir', dir, ...ANY_PORTS]);
+  const up = (p: P2poolProcess) =>
+    eventually(
+      async () => {
+        assert.equal(p.proc.exitCode, null, p.stderr);
+        assert.match(p.stderr, /p2pool is running/);
+      },
+      'p2pool is running',
+      120_000,
+    );
 
   const first = start('first');
   t.after(() => first.kill());

@@ -25,7 +25,10 @@ test('every vector chain verifies share by share with exit 0', () => {
 });
 
 test('the V36 vector chains (v36 and the v35 -> v36 switch) verify with exit 0', () => {
-  for (const [f, n] of [['v36.json', 16], ['v35-to-v36-switch.json', 40]] as const) {
+  for (const [f, n] of [
+    ['v36.json', 16],
+    ['v35-to-v36-switch.json', 40],
+  ] as const) {
     const file = join(REPO_VECTORS, f);
     const r = run('--net-file', file, '--chain', file);
     assert.equal(r.status, 0, r.stdout + r.stderr);

@@ -23,11 +23,21 @@ export async function startChain(label = 'p2pool-ts e2e payout', net = 'litecoin
   }
   const address = regtestAddress('litecoin', label);
   return {
-    ltc, address,
+    ltc,
+    address,
     args: [
-      '--net', net, '-a', address,
-      '--bitcoind-address', '127.0.0.1', '--bitcoind-rpc-port', String(ltc.rpcPort), '--bitcoind-p2p-port', String(ltc.p2pPort),
-      ltc.user, ltc.pass,
+      '--net',
+      net,
+      '-a',
+      address,
+      '--bitcoind-address',
+      '127.0.0.1',
+      '--bitcoind-rpc-port',
+      String(ltc.rpcPort),
+      '--bitcoind-p2p-port',
+      String(ltc.p2pPort),
+      ltc.user,
+      ltc.pass,
     ],
     stop: () => ltc.stop(),
   };

@@ -37,10 +37,25 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'p2pool-cluster-'));
   writeFileSync(join(dir, 'admin-token'), `${TOKEN}\n`);
   for (const name of SERVICE_NAMES) {
-    procs.set(name, new P2poolProcess(name, `services/${name}/main.ts`, [
-      '--nats', nats.url, '--nats-prefix', PREFIX, '--instance', instanceOf(name), '--health-host', '127.0.0.1', ...ANY_PORTS,
-      '--admin-token-file', join(dir, 'admin-token'), '--datadir', join(dir, name), ...chain.args,
-    ]));
+    procs.set(
+      name,
+      new P2poolProcess(name, `services/${name}/main.ts`, [
+        '--nats',
+        nats.url,
+        '--nats-prefix',
+        PREFIX,
+        '--instance',
+        instanceOf(name),
+        '--health-host',
+        '127.0.0.1',
+        ...ANY_PORTS,
+        '--admin-token-file',
+        join(dir, 'admin-token'),
+        '--datadir',
+        join(dir, name),
+        ...chain.args,
+      ]),
+    );
   }
   for (const [name, p] of procs) ports.set(name, await p.ports());
 });
@@ -64,11 +79,15 @@ test('every service runs as its own process, live and ready', async () => {
     const { health } = ports.get(name)!;
     const live = await getJson(health, '/healthz');
     assert.equal(live.status, 200);
-    const ready = await eventually(async () => {
-      const r = await getJson(health, '/readyz');
-      assert.equal(r.status, 200, JSON.stringify(r.body));
-      return r;
-    }, `${name} ready`, 60_000);
+    const ready = await eventually(
+      async () => {
+        const r = await getJson(health, '/readyz');
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        return r;
+      },
+      `${name} ready`,
+      60_000,
+    );
     assert.deepEqual(Object.keys(ready.body.services), [name]);
     assert.equal(ready.body.services[name].checks.bus, 'ok');
     // Structured logs: every line is JSON with a level, a message, the service and the instance.
@@ -111,16 +130,23 @@ const SERVICE_FAMILIES: Record<ServiceName, string[]> = {
   edge: ['p2pool_edge_connections', 'p2pool_edge_submits_total', 'p2pool_edge_pseudoshares_total', 'p2pool_edge_hashrate'],
   sharechain: ['p2pool_sharechain_height', 'p2pool_sharechain_sync', 'p2pool_node_shares', 'p2pool_sharechain_shares'],
   'peer-gateway': ['p2pool_peers', 'p2pool_peers_known_addresses', 'p2pool_p2p_shares_total'],
-  'template-builder': ['p2pool_fullnode_rpc_duration', 'p2pool_fullnode_rpc_errors_total', 'p2pool_template_height', 'p2pool_fullnode_up', 'p2pool_blocks_submitted_total'],
+  'template-builder': [
+    'p2pool_fullnode_rpc_duration',
+    'p2pool_fullnode_rpc_errors_total',
+    'p2pool_template_height',
+    'p2pool_fullnode_up',
+    'p2pool_blocks_submitted_total',
+  ],
   aux: [],
   web: [],
 };
 
-test('each service process serves /metrics: build info, bus, its own families and no other service\'s', async () => {
+test("each service process serves /metrics: build info, bus, its own families and no other service's", async () => {
   for (const name of SERVICE_NAMES) {
     const text = await (await fetch(`http://127.0.0.1:${ports.get(name)!.health}/metrics`)).text();
     const families = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
-    for (const f of ['p2pool_build_info', 'p2pool_bus_up', 'p2pool_service_serving', ...SERVICE_FAMILIES[name]]) assert.ok(families.has(f), `${name}: ${f} missing`);
+    for (const f of ['p2pool_build_info', 'p2pool_bus_up', 'p2pool_service_serving', ...SERVICE_FAMILIES[name]])
+      assert.ok(families.has(f), `${name}: ${f} missing`);
     assert.match(text, new RegExp(`^p2pool_service_serving\\{service="${name}"\\} 1$`, 'm'));
     assert.match(text, /^p2pool_bus_up\{bus="nats"\} 1$/m);
     for (const [other, fs] of Object.entries(SERVICE_FAMILIES)) {
@@ -136,7 +162,14 @@ test('the gRPC API reaches every service, queries open, changes need the admin t
 test('nats-server killed for 5 s: services notice, reconnect by themselves, nothing acknowledged is lost', async () => {
   const bus = await NatsBus.connect({ url: nats.url, prefix: PREFIX });
   try {
-    const block = { shareHash: new Uint8Array(32).fill(7), blockHash: new Uint8Array(32).fill(9), height: 432, source: ShareSource.LOCAL, miner: 'm', tsMs: 1n };
+    const block = {
+      shareHash: new Uint8Array(32).fill(7),
+      blockHash: new Uint8Array(32).fill(9),
+      height: 432,
+      source: ShareSource.LOCAL,
+      miner: 'm',
+      tsMs: 1n,
+    };
     const stored = await emit(bus, Events.blockFound, block, 'test');
     assert.equal(stored!.duplicate, false);
 
@@ -152,13 +185,23 @@ test('nats-server killed for 5 s: services notice, reconnect by themselves, noth
     assert.equal((await duringOutage).service, 'sharechain');
     await assertAllHealthy(clientsFor(busRpc(bus)), instanceOf);
     for (const p of procs.values()) {
-      assert.ok(p.logs.some((r) => r.msg === 'bus disconnected'), `${p.name} did not log the outage`);
-      assert.ok(p.logs.some((r) => r.msg === 'bus connected'), `${p.name} did not log the reconnect`);
+      assert.ok(
+        p.logs.some((r) => r.msg === 'bus disconnected'),
+        `${p.name} did not log the outage`,
+      );
+      assert.ok(
+        p.logs.some((r) => r.msg === 'bus connected'),
+        `${p.name} did not log the reconnect`,
+      );
       assert.equal(p.proc.exitCode, null, `${p.name} exited`);
     }
     const kept = [];
-    for await (const m of bus.replay(Events.blockFound.stream!, { topic: Events.blockFound.topic })) kept.push(Events.blockFound.type.decode(m.data));
-    assert.deepEqual(kept.map((b) => b.height), [432]);
+    for await (const m of bus.replay(Events.blockFound.stream!, { topic: Events.blockFound.topic }))
+      kept.push(Events.blockFound.type.decode(m.data));
+    assert.deepEqual(
+      kept.map((b) => b.height),
+      [432],
+    );
     await assertGrpcApi(`127.0.0.1:${ports.get('web')!.grpc}`, TOKEN, instanceOf);
   } finally {
     await bus.drain();

@@ -16,7 +16,10 @@ test('every event is documented with its subject and stream', () => {
   for (const e of ALL_EVENTS) {
     const row = doc.split('\n').find((l) => l.startsWith(`| \`${e.name}\``));
     assert.ok(row, `docs/bus.md has no row for event ${e.name}`);
-    assert.ok(row.includes(`\`${eventSubject(DEFAULT_PREFIX, e.topic)}\``), `${e.name}: subject ${eventSubject(DEFAULT_PREFIX, e.topic)} not in its row`);
+    assert.ok(
+      row.includes(`\`${eventSubject(DEFAULT_PREFIX, e.topic)}\``),
+      `${e.name}: subject ${eventSubject(DEFAULT_PREFIX, e.topic)} not in its row`,
+    );
     assert.ok(row.includes(e.stream ? `\`${e.stream.name}\`` : '| – |'), `${e.name}: stream ${e.stream?.name ?? 'none'} not in its row`);
   }
 });
@@ -41,7 +44,10 @@ test('every method of every contract is documented, queries as queries', () => {
     const [queries, others] = row.split('(queries)');
     for (const m of Object.values(def.methods)) {
       const q = m.options.idempotencyLevel === 'NO_SIDE_EFFECTS';
-      assert.ok((q ? queries! : others ?? '').includes(`\`${m.name}\``), `${def.name}.${m.name} (${q ? 'query' : 'mutating'}) not documented as such`);
+      assert.ok(
+        (q ? queries! : (others ?? '')).includes(`\`${m.name}\``),
+        `${def.name}.${m.name} (${q ? 'query' : 'mutating'}) not documented as such`,
+      );
     }
   }
   assert.ok(doc.includes(`\`${rpcSubject(DEFAULT_PREFIX, 'p2pool.v1.Sharechain', 'SubmitShare')}\``));
@@ -56,7 +62,12 @@ test("the sharechain's store stream is documented as the code names it", () => {
   assert.ok(row.includes(`\`${eventSubject(DEFAULT_PREFIX, shareTopic).replace('litecoin', '<net>')}\``));
   assert.ok(row.includes(`\`${eventSubject(DEFAULT_PREFIX, verifiedTopic).replace('litecoin', '<net>')}\``));
   for (const [name, net] of Object.entries(NETWORKS)) {
-    const figure = name === 'litecoin_regtest_v35' ? '1200 for litecoin_regtest_v35' : name.includes('regtest') ? '2800 for the regtests' : '44200 for bitcoin and litecoin';
+    const figure =
+      name === 'litecoin_regtest_v35'
+        ? '1200 for litecoin_regtest_v35'
+        : name.includes('regtest')
+          ? '2800 for the regtests'
+          : '44200 for bitcoin and litecoin';
     if (name.endsWith('_testnet')) continue;
     assert.equal(shareStreamFor(net).spec.maxMsgs, Number(figure.split(' ')[0]), name);
     assert.ok(row.includes(figure));

@@ -37,7 +37,14 @@ after(async () => {
 
 test('p2pool alone runs all six services in one process', async () => {
   const p = new P2poolProcess('p2pool', 'services/cli/main.ts', [
-    '--instance', 'solo', ...ANY_PORTS, '--admin-token-file', join(dir, 'admin-token'), '--datadir', join(dir, 'data'), ...chain.args,
+    '--instance',
+    'solo',
+    ...ANY_PORTS,
+    '--admin-token-file',
+    join(dir, 'admin-token'),
+    '--datadir',
+    join(dir, 'data'),
+    ...chain.args,
   ]);
   procs.push(p);
   const ports = await p.ports();
@@ -49,19 +56,31 @@ test('p2pool alone runs all six services in one process', async () => {
   assert.equal(page.status, 200);
   assert.match(String(page.body), /<title>p2pool-ts<\/title>/);
   // The dashboard's health table comes from /api/v1/services.
-  const services = await eventually(async () => {
-    const r = (await getJson(ports.web!, '/api/v1/services')).body as Array<{ service: string }>;
-    for (const name of SERVICE_NAMES) assert.ok(r.some((s) => s.service === name), `/api/v1/services lists ${name}`);
-    return r;
-  }, 'every service registered', 10_000);
+  const services = await eventually(
+    async () => {
+      const r = (await getJson(ports.web!, '/api/v1/services')).body as Array<{ service: string }>;
+      for (const name of SERVICE_NAMES)
+        assert.ok(
+          r.some((s) => s.service === name),
+          `/api/v1/services lists ${name}`,
+        );
+      return r;
+    },
+    'every service registered',
+    10_000,
+  );
   assert.equal(services.length, SERVICE_NAMES.length);
 
   assert.equal((await getJson(ports.health, '/healthz')).status, 200);
-  const ready = await eventually(async () => {
-    const r = await getJson(ports.health, '/readyz');
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    return r;
-  }, 'ready on litecoind', 60_000);
+  const ready = await eventually(
+    async () => {
+      const r = await getJson(ports.health, '/readyz');
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r;
+    },
+    'ready on litecoind',
+    60_000,
+  );
   assert.deepEqual(Object.keys(ready.body.services).sort(), [...SERVICE_NAMES].sort());
   assert.equal(ready.body.bus, 'connected');
 
@@ -93,7 +112,13 @@ test('the embedded node in this process: every contract over the in-process bus'
   assert.equal(parsed.kind, 'run');
   if (parsed.kind !== 'run') return;
   const lines: string[] = [];
-  const log = createLogger({ level: 'info' as LogLevel, write: (l) => { lines.push(l); }, fields: { instance: 'inproc' } });
+  const log = createLogger({
+    level: 'info' as LogLevel,
+    write: (l) => {
+      lines.push(l);
+    },
+    fields: { instance: 'inproc' },
+  });
   const { host, bus } = await startNode(parsed.config, log, servicesFor(parsed.config.service));
   try {
     assert.equal(bus.kind, 'inproc');

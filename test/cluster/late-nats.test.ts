@@ -20,8 +20,20 @@ after(async () => {
 
 function service(name: string, url: string): P2poolProcess {
   const p = new P2poolProcess(name, `services/${name}/main.ts`, [
-    '--nats', url, '--instance', `${name}-late`, '--health-host', '127.0.0.1', '--health-port', '0',
-    '--web-port', '0', '--grpc-port', '0', '--datadir', join(dir, name),
+    '--nats',
+    url,
+    '--instance',
+    `${name}-late`,
+    '--health-host',
+    '127.0.0.1',
+    '--health-port',
+    '0',
+    '--web-port',
+    '0',
+    '--grpc-port',
+    '0',
+    '--datadir',
+    join(dir, name),
   ]);
   procs.push(p);
   return p;
@@ -66,9 +78,31 @@ test('waiting for NATS is logged every few seconds; NATS without JetStream says 
   const plain = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   t.after(() => plain.kill('SIGKILL'));
   const sc = new P2poolProcess('sharechain', 'services/sharechain/main.ts', [
-    '--nats', `nats://127.0.0.1:${port}`, '--instance', 'sharechain-nojs', '--health-host', '127.0.0.1', '--health-port', '0',
-    '--datadir', join(dir, 'nojs'), '--net', 'litecoin_regtest', '-a', regtestAddress('litecoin', 'no jetstream'),
+    '--nats',
+    `nats://127.0.0.1:${port}`,
+    '--instance',
+    'sharechain-nojs',
+    '--health-host',
+    '127.0.0.1',
+    '--health-port',
+    '0',
+    '--datadir',
+    join(dir, 'nojs'),
+    '--net',
+    'litecoin_regtest',
+    '-a',
+    regtestAddress('litecoin', 'no jetstream'),
   ]);
   procs.push(sc);
-  await eventually(async () => assert.ok(sc.logs.some((r) => /start nats-server with -js/.test(JSON.stringify(r))), 'the -js hint'), 'the -js hint', 90_000).catch((e) => { throw new Error(`${e.message}; logs: ${JSON.stringify(sc.logs.slice(-8))} ${sc.stderr}`); });
+  await eventually(
+    async () =>
+      assert.ok(
+        sc.logs.some((r) => /start nats-server with -js/.test(JSON.stringify(r))),
+        'the -js hint',
+      ),
+    'the -js hint',
+    90_000,
+  ).catch((e) => {
+    throw new Error(`${e.message}; logs: ${JSON.stringify(sc.logs.slice(-8))} ${sc.stderr}`);
+  });
 });

@@ -47,10 +47,16 @@ export class NatsServer {
   async restart(): Promise<void> {
     if (this.#proc) throw new Error('nats-server already running');
     this.#stderr = '';
-    const proc = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], { stdio: ['ignore', 'ignore', 'pipe'] });
-    proc.stderr!.on('data', (d: Buffer) => { this.#stderr += d.toString(); });
+    const proc = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    proc.stderr!.on('data', (d: Buffer) => {
+      this.#stderr += d.toString();
+    });
     this.#proc = proc;
-    const exited = new Promise<never>((_, reject) => proc.once('exit', (code) => reject(new Error(`nats-server exited (${code}): ${this.#stderr}`))));
+    const exited = new Promise<never>((_, reject) =>
+      proc.once('exit', (code) => reject(new Error(`nats-server exited (${code}): ${this.#stderr}`))),
+    );
     await Promise.race([this.#waitReady(), exited]);
   }
 
@@ -84,7 +90,10 @@ export class NatsServer {
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = tcpConnect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }

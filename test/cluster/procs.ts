@@ -17,7 +17,11 @@ export class P2poolProcess {
 
   constructor(name: string, script: string, args: string[]) {
     this.name = name;
-    this.proc = spawn(process.execPath, [join(REPO, script), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' } });
+    this.proc = spawn(process.execPath, [join(REPO, script), ...args], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' },
+    });
     let buf = '';
     this.proc.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
@@ -33,8 +37,16 @@ export class P2poolProcess {
       }
       for (const w of this.#waiters) w();
     });
-    this.proc.stderr!.on('data', (d: Buffer) => { this.stderr += d.toString(); for (const w of this.#waiters) w(); });
-    this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => { for (const w of this.#waiters) w(); resolve({ code, signal }); }));
+    this.proc.stderr!.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+      for (const w of this.#waiters) w();
+    });
+    this.exited = new Promise((resolve) =>
+      this.proc.once('exit', (code, signal) => {
+        for (const w of this.#waiters) w();
+        resolve({ code, signal });
+      }),
+    );
   }
 
   async waitForLog(pred: (r: LogRecord) => boolean, what: string, ms = 90_000): Promise<LogRecord> {
@@ -43,11 +55,16 @@ export class P2poolProcess {
       const hit = this.logs.find(pred);
       if (hit) return hit;
       if (this.proc.exitCode !== null || Date.now() > end) {
-        throw new Error(`${this.name}: no log line "${what}" (exit ${this.proc.exitCode}); stderr: ${this.stderr.slice(-2000)}; last logs: ${JSON.stringify(this.logs.slice(-5))}`);
+        throw new Error(
+          `${this.name}: no log line "${what}" (exit ${this.proc.exitCode}); stderr: ${this.stderr.slice(-2000)}; last logs: ${JSON.stringify(this.logs.slice(-5))}`,
+        );
       }
       await new Promise<void>((r) => {
         const t = setTimeout(r, 200);
-        this.#waiters.add(() => { clearTimeout(t); r(); });
+        this.#waiters.add(() => {
+          clearTimeout(t);
+          r();
+        });
       });
       this.#waiters.clear();
     }
@@ -63,7 +80,9 @@ export class P2poolProcess {
 
   async terminate(signal: NodeJS.Signals = 'SIGTERM', ms = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill(signal);
-    const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${this.name} did not exit within ${ms} ms after ${signal}`)), ms).unref());
+    const timer = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${this.name} did not exit within ${ms} ms after ${signal}`)), ms).unref(),
+    );
     return Promise.race([this.exited, timer]);
   }
 

@@ -39,7 +39,10 @@ export async function assertGrpcApi(grpcAddress: string, token: string, instance
     // A harmless change: a 1 s ban of a TEST-NET-1 address nobody connects from.
     const ban = { address: '192.0.2.1', seconds: 1, reason: 'admin token test' };
     await assert.rejects(clients.peerGateway.BanPeer(ban), (e: unknown) => e instanceof RpcError && e.code === RpcCode.UNAUTHENTICATED);
-    await assert.rejects(clientsFor(wrong).peerGateway.BanPeer(ban), (e: unknown) => e instanceof RpcError && e.code === RpcCode.UNAUTHENTICATED);
+    await assert.rejects(
+      clientsFor(wrong).peerGateway.BanPeer(ban),
+      (e: unknown) => e instanceof RpcError && e.code === RpcCode.UNAUTHENTICATED,
+    );
     await clientsFor(admin).peerGateway.BanPeer(ban);
     // Queries need no token.
     assert.equal((await clients.sharechain.GetStats({})).syncState, SyncState.SYNCED);
@@ -52,7 +55,10 @@ export async function assertGrpcApi(grpcAddress: string, token: string, instance
 
 // Each service answers a real call of its contract (not only Health): the node is on litecoind regtest
 // (chain.ts) and paying `address`.
-export async function assertContracts(clients: Clients, opts: { address: string; instanceOf: (service: string) => string; minHeight: number }): Promise<void> {
+export async function assertContracts(
+  clients: Clients,
+  opts: { address: string; instanceOf: (service: string) => string; minHeight: number },
+): Promise<void> {
   const { template } = await clients.templateBuilder.GetTemplate({});
   assert.ok(template, 'the template builder has a template');
   assert.ok(template.height >= opts.minHeight, `template height ${template.height}`);
@@ -80,7 +86,10 @@ export async function assertContracts(clients: Clients, opts: { address: string;
   assert.equal(edge.instance, opts.instanceOf('edge'));
   assert.equal(edge.draining, false);
 
-  await assert.rejects(clients.aux.GetAuxWork({}), (e: unknown) => e instanceof RpcError && e.code === RpcCode.FAILED_PRECONDITION && /no merged chains configured/.test(e.message));
+  await assert.rejects(
+    clients.aux.GetAuxWork({}),
+    (e: unknown) => e instanceof RpcError && e.code === RpcCode.FAILED_PRECONDITION && /no merged chains configured/.test(e.message),
+  );
 
   const info = await clients.web.GetNodeInfo({});
   assert.equal(info.network, 'litecoin_regtest');

@@ -24,10 +24,29 @@ const all: P2poolProcess[] = [];
 
 function args(name: string): string[] {
   return [
-    '--nats', nats.url, '--nats-prefix', PREFIX, '--instance', `${name}-0`, '--health-host', '127.0.0.1', '--datadir', join(dir, name),
-    '--net', 'bitcoin_regtest', '-a', regtestAddress('bitcoin', 'share queue pool'),
-    '--bitcoind-address', '127.0.0.1', '--bitcoind-rpc-port', String(btcd.rpcPort), '--bitcoind-p2p-port', String(btcd.p2pPort),
-    ...ANY_PORTS, btcd.user, btcd.pass,
+    '--nats',
+    nats.url,
+    '--nats-prefix',
+    PREFIX,
+    '--instance',
+    `${name}-0`,
+    '--health-host',
+    '127.0.0.1',
+    '--datadir',
+    join(dir, name),
+    '--net',
+    'bitcoin_regtest',
+    '-a',
+    regtestAddress('bitcoin', 'share queue pool'),
+    '--bitcoind-address',
+    '127.0.0.1',
+    '--bitcoind-rpc-port',
+    String(btcd.rpcPort),
+    '--bitcoind-p2p-port',
+    String(btcd.p2pPort),
+    ...ANY_PORTS,
+    btcd.user,
+    btcd.pass,
   ];
 }
 
@@ -59,20 +78,29 @@ const MINER = regtestAddress('bitcoin', 'share queue miner');
 const USER = `${MINER}/${2 ** -32}+${2 ** -20}`;
 
 /** Submits one solution of the current job (a fresh one when a new block made it stale); its share hash and the answer. */
-async function submitShare(c: StratumTestClient, i: number): Promise<{ hash: string; result: unknown; error: { code: number; message: string } | null }> {
+async function submitShare(
+  c: StratumTestClient,
+  i: number,
+): Promise<{ hash: string; result: unknown; error: { code: number; message: string } | null }> {
   for (;;) {
     const job = c.job!;
     const en2 = (0x100 + i).toString(16).padStart(c.extranonce2Size * 2, '0');
     const params = c.solve({ extranonce2: en2, worker: USER, job });
     const nonce = parseInt(params[4] as string, 16);
-    const hash = StratumTestClient.hashValue(c.header(job, en2, job.ntime, nonce)).toString(16).padStart(64, '0');
+    const hash = StratumTestClient.hashValue(c.header(job, en2, job.ntime, nonce))
+      .toString(16)
+      .padStart(64, '0');
     const r = await c.submit(params);
-    if (r.error?.code === 21) { await new Promise((res) => setTimeout(res, 200)); continue; }
+    if (r.error?.code === 21) {
+      await new Promise((res) => setTimeout(res, 200));
+      continue;
+    }
     return { hash, result: r.result, error: r.error };
   }
 }
 
-const handled = (p: P2poolProcess) => p.logs.filter((r) => r.msg === 'share accepted' || r.msg === 'share not accepted').map((r) => String(r.share));
+const handled = (p: P2poolProcess) =>
+  p.logs.filter((r) => r.msg === 'share accepted' || r.msg === 'share not accepted').map((r) => String(r.share));
 
 test('shares accepted while the sharechain is killed are queued, then applied once each, in order', async (t) => {
   const edge = procs.get('edge')!;
@@ -98,13 +126,20 @@ test('shares accepted while the sharechain is killed are queued, then applied on
   }
 
   const second = spawnService('sharechain');
-  await eventually(async () => {
-    const seen = handled(second);
-    for (const h of queued) assert.ok(seen.includes(h), `${h} applied`);
-  }, 'the queued shares applied by the new sharechain', 60_000);
+  await eventually(
+    async () => {
+      const seen = handled(second);
+      for (const h of queued) assert.ok(seen.includes(h), `${h} applied`);
+    },
+    'the queued shares applied by the new sharechain',
+    60_000,
+  );
   const seen = handled(second).filter((h) => queued.includes(h));
   assert.deepEqual(seen, queued, 'each queued share applied exactly once, in the order the miner sent them');
-  assert.ok(second.logs.some((r) => r.msg === 'share accepted' && r.share === queued[0]), 'and accepted into the chain');
+  assert.ok(
+    second.logs.some((r) => r.msg === 'share accepted' && r.share === queued[0]),
+    'and accepted into the chain',
+  );
 });
 
 test('with NATS down a share is refused with the reason, not acknowledged', async (t) => {

@@ -48,8 +48,14 @@ function hex(h: bigint): string {
 /** Until the edge's work is on btcd's tip and the sharechain's best share, so the next solution extends both. */
 async function settled(): Promise<void> {
   const tip = await btcd.call<string>('getbestblockhash');
-  await waitFor('work on the tips', () => stack.work.currentWork?.previousBlockHex === tip && stack.work.unavailableReason() === null
-    && stack.basis?.previousShareHash === stack.sc.bestShareHash(), 10_000);
+  await waitFor(
+    'work on the tips',
+    () =>
+      stack.work.currentWork?.previousBlockHex === tip &&
+      stack.work.unavailableReason() === null &&
+      stack.basis?.previousShareHash === stack.sc.bestShareHash(),
+    10_000,
+  );
 }
 
 /** A hash under both the share and the block target of fresh work for `address` (half the smaller, for rounding). */
@@ -62,8 +68,11 @@ function wantFor(address: string): bigint {
 
 /** Waits for the sink's next share and block (from `shares`/`blocks` onward); both accepted, the share is the block. */
 async function nextShareAndBlock(sharesBefore: number, blocksBefore: number): Promise<Share> {
-  await waitFor('the block submitted and the share stored',
-    () => stack.blocks.length > blocksBefore && stack.shares.length > sharesBefore && stack.shares[sharesBefore]!.result !== null, 30_000);
+  await waitFor(
+    'the block submitted and the share stored',
+    () => stack.blocks.length > blocksBefore && stack.shares.length > sharesBefore && stack.shares[sharesBefore]!.result !== null,
+    30_000,
+  );
   const block = stack.blocks[blocksBefore]!;
   const mine = stack.shares[sharesBefore]!;
   assert.equal(block.status, 'accepted', JSON.stringify(block));
@@ -137,7 +146,7 @@ test('getwork: a header solved from `data` becomes a share the sharechain verifi
   assert.equal(stack.sink.counters.errors, 0, stack.sink.counters.lastError ?? '');
 });
 
-test('stratum: the third share\'s block pays PPLNS to the first share\'s miner and 0.5 % to its finder', async (t) => {
+test("stratum: the third share's block pays PPLNS to the first share's miner and 0.5 % to its finder", async (t) => {
   const sharesBefore = stack.shares.length;
   const blocksBefore = stack.blocks.length;
   await settled();

@@ -8,14 +8,52 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  generateTransaction, encodeTx, decodeTx, bitsToTarget, targetToBits, preTarget3, subsidy, checkShare, powHash,
-  desiredShareTarget, pseudoshareTarget, difficultyToTarget, parseWrappedShare, decodeHeader, headerHash, hash256, u256FromLE,
-  buildAuxTree, buildAuxPow, checkAuxPow, encodeMergedMiningData, pushData, pushInteger, u256ToLE, DOGE_CHAIN_ID, findMergedMiningData, pubkeyHashToAddress, encodeHeader, verifyMergedCoinbaseCommitment, checkMerkleLink, txid,
-  type Network, type ShareTracker, type Tx,
+  generateTransaction,
+  encodeTx,
+  decodeTx,
+  bitsToTarget,
+  targetToBits,
+  preTarget3,
+  subsidy,
+  checkShare,
+  powHash,
+  desiredShareTarget,
+  pseudoshareTarget,
+  difficultyToTarget,
+  parseWrappedShare,
+  decodeHeader,
+  headerHash,
+  hash256,
+  u256FromLE,
+  buildAuxTree,
+  buildAuxPow,
+  checkAuxPow,
+  encodeMergedMiningData,
+  pushData,
+  pushInteger,
+  u256ToLE,
+  DOGE_CHAIN_ID,
+  findMergedMiningData,
+  pubkeyHashToAddress,
+  encodeHeader,
+  verifyMergedCoinbaseCommitment,
+  checkMerkleLink,
+  txid,
+  type Network,
+  type ShareTracker,
+  type Tx,
 } from '../../services/core/index.ts';
 import { buildChain, easyNetwork, testAddresses } from '../../services/core/testing/chain-builder.ts';
 import { buildWorkBasis, type WorkBasis } from '../../services/pool/work/basis.ts';
-import { CoreWorkSource, CoreShareSink, strippedLength, isJobPayload, auxCommitmentFromMessage, type JobPayload, type AuxSolution } from '../../services/edge/core-work/index.ts';
+import {
+  CoreWorkSource,
+  CoreShareSink,
+  strippedLength,
+  isJobPayload,
+  auxCommitmentFromMessage,
+  type JobPayload,
+  type AuxSolution,
+} from '../../services/edge/core-work/index.ts';
 import { syntheticWork } from '../../services/edge/core-work/testing.ts';
 import { WorkUnavailableError, type JobTemplate, type NewWorkEvent, type Solution } from '../../services/edge/work-source.ts';
 import { parseTemplate, type Work } from '../../services/pool/work/template.ts';
@@ -34,14 +72,30 @@ function chain(opts: { version?: number } = {}) {
 function basisOf(net: Network, tracker: ShareTracker, best: bigint, over: Partial<WorkBasis> = {}, bits = BITS): WorkBasis {
   return {
     ...buildWorkBasis({
-      tracker, net, best, blockBits: bits, basisId: 1, syncState: 'synced', staleInfo: 0, punishAggressively: false,
-      nodeAddress: testAddresses(net, 60)[59]!, workerFeePercent: 0, donationPercent: 0, templateId: 1, localHashRate: null, nowMs: 0,
+      tracker,
+      net,
+      best,
+      blockBits: bits,
+      basisId: 1,
+      syncState: 'synced',
+      staleInfo: 0,
+      punishAggressively: false,
+      nodeAddress: testAddresses(net, 60)[59]!,
+      workerFeePercent: 0,
+      donationPercent: 0,
+      templateId: 1,
+      localHashRate: null,
+      nowMs: 0,
     }),
     ...over,
   };
 }
 
-function source(net: Network, mode: 'fast' | 'core' = 'fast', extra: Partial<ConstructorParameters<typeof CoreWorkSource>[0]> = {}): CoreWorkSource {
+function source(
+  net: Network,
+  mode: 'fast' | 'core' = 'fast',
+  extra: Partial<ConstructorParameters<typeof CoreWorkSource>[0]> = {},
+): CoreWorkSource {
   return new CoreWorkSource({ net, mode, now: () => NOW, random: () => 0.25, ...extra });
 }
 
@@ -55,8 +109,15 @@ function solveJob(net: Network, job: JobTemplate, nonce8: Buffer, target: bigint
   const coinbase = Buffer.concat([job.coinb1, nonce8, job.coinb2]);
   let root = sha256d(coinbase);
   for (const b of job.merkleBranch) root = sha256d(Buffer.concat([root, b]));
-  const h = { version: job.version, previousBlock: u256FromLE(job.prevHash), merkleRoot: u256FromLE(root), timestamp: job.ntime, bits: job.bits, nonce: 0 };
-  for (;; h.nonce++) {
+  const h = {
+    version: job.version,
+    previousBlock: u256FromLE(job.prevHash),
+    merkleRoot: u256FromLE(root),
+    timestamp: job.ntime,
+    bits: job.bits,
+    nonce: 0,
+  };
+  for (; ; h.nonce++) {
     const header = encodeHeader(h);
     const pow = powHash(net, header);
     if (pow <= target) return { coinbase, header, pow };
@@ -66,7 +127,10 @@ function solveJob(net: Network, job: JobTemplate, nonce8: Buffer, target: bigint
 function sameJob(a: JobTemplate, b: JobTemplate): void {
   assert.equal(a.coinb1.toString('hex'), b.coinb1.toString('hex'));
   assert.equal(a.coinb2.toString('hex'), b.coinb2.toString('hex'));
-  assert.deepEqual(a.merkleBranch.map((x) => x.toString('hex')), b.merkleBranch.map((x) => x.toString('hex')));
+  assert.deepEqual(
+    a.merkleBranch.map((x) => x.toString('hex')),
+    b.merkleBranch.map((x) => x.toString('hex')),
+  );
   assert.equal(a.shareTarget, b.shareTarget);
   assert.equal(payload(a).regenerate().shareInfoBytes.toString('hex'), payload(b).regenerate().shareInfoBytes.toString('hex'));
   assert.equal(encodeTx(payload(a).regenerate().gentx).toString('hex'), encodeTx(payload(b).regenerate().gentx).toString('hex'));
@@ -79,10 +143,15 @@ function fullNodeGentx(net: Network, tracker: ShareTracker, basis: WorkBasis, wo
   const mine = p.regenerate();
   const sd = mine.shareInfo.shareData;
   const gen = generateTransaction({
-    tracker, net, type: basis.shareVersion,
+    tracker,
+    net,
+    type: basis.shareVersion,
     shareData: { ...sd, subsidy: work.coinbaseValue },
-    blockTarget: work.target, desiredTimestamp: Math.floor(NOW + 0.5), desiredTarget: p.desiredShareTarget,
-    desiredTxs: work.transactions.map((t) => ({ hash: t.wtxid, fee: t.fee })), knownTxs: known,
+    blockTarget: work.target,
+    desiredTimestamp: Math.floor(NOW + 0.5),
+    desiredTarget: p.desiredShareTarget,
+    desiredTxs: work.transactions.map((t) => ({ hash: t.wtxid, fee: t.fee })),
+    knownTxs: known,
     baseSubsidy: subsidy(net.PARENT, work.height),
   });
   assert.equal(gen.shareInfoBytes.toString('hex'), mine.shareInfoBytes.toString('hex'));
@@ -95,7 +164,10 @@ test('fast path = literal generateTransaction, on the basis view and on the full
   const work = syntheticWork({ count: 1000, bits: BITS, height: 650_100 });
   const fast = source(net);
   const core = source(net, 'core');
-  for (const s of [fast, core]) { s.setWork(work); s.setBasis(basis); }
+  for (const s of [fast, core]) {
+    s.setWork(work);
+    s.setBasis(basis);
+  }
   const pre = preTarget3(tracker, net, best);
   const miners = testAddresses(net, 50);
   const keys = [
@@ -109,7 +181,10 @@ test('fast path = literal generateTransaction, on the basis view and on the full
     const b = core.getJobTemplate(k);
     sameJob(a, b);
     assert.equal(payload(a).selection.dropped, 0);
-    assert.equal(encodeTx(fullNodeGentx(net, tracker, basis, work, a)).toString('hex'), encodeTx(payload(a).regenerate().gentx).toString('hex'));
+    assert.equal(
+      encodeTx(fullNodeGentx(net, tracker, basis, work, a)).toString('hex'),
+      encodeTx(payload(a).regenerate().gentx).toString('hex'),
+    );
     // The job's branch is the block's: coinbase txid folded up it gives the template's merkle root.
     assert.deepEqual(a.merkleBranch, work.merkleBranchRaw);
   }
@@ -124,7 +199,10 @@ test('fast path = literal generateTransaction when the size budget drops transac
   const work = syntheticWork({ count: 300, bits: BITS });
   const fast = source(net);
   const core = source(net, 'core');
-  for (const s of [fast, core]) { s.setWork(work); s.setBasis(basis); }
+  for (const s of [fast, core]) {
+    s.setWork(work);
+    s.setBasis(basis);
+  }
   const a = fast.getJobTemplate({ payoutAddress: null, desiredShareTarget: null });
   const b = core.getJobTemplate({ payoutAddress: null, desiredShareTarget: null });
   sameJob(a, b);
@@ -132,11 +210,14 @@ test('fast path = literal generateTransaction when the size budget drops transac
   assert.ok(sel.dropped > 100 && sel.transactions.length > 10, `kept ${sel.transactions.length}, dropped ${sel.dropped}`);
   const droppedFees = work.transactions.slice(sel.transactions.length).reduce((s, t) => s + t.fee!, 0n);
   assert.equal(payload(a).regenerate().shareInfo.shareData.subsidy, work.coinbaseValue - droppedFees);
-  assert.equal(encodeTx(fullNodeGentx(net, tracker, basis, work, a)).toString('hex'), encodeTx(payload(a).regenerate().gentx).toString('hex'));
+  assert.equal(
+    encodeTx(fullNodeGentx(net, tracker, basis, work, a)).toString('hex'),
+    encodeTx(payload(a).regenerate().gentx).toString('hex'),
+  );
   assert.notDeepEqual(a.merkleBranch, work.merkleBranchRaw);
 });
 
-test('stripped size from raw bytes equals the core\'s, and an MWEB template (HogEx last) is taken whole', () => {
+test("stripped size from raw bytes equals the core's, and an MWEB template (HogEx last) is taken whole", () => {
   const work = syntheticWork({ count: 50 });
   for (const t of work.transactions) assert.equal(strippedLength(t.data), encodeTx(decodeTx(t.data), false).length);
   const fixtures = join(import.meta.dirname, '../fixtures/litecoind-regtest');
@@ -206,13 +287,25 @@ test('no work: no template, no basis, not synced, basis for other bits (clear Wo
   const { net, tracker, best } = chain();
   const s = source(net);
   const key = { payoutAddress: null, desiredShareTarget: null };
-  assert.throws(() => s.getJobTemplate(key), (e: Error) => e instanceof WorkUnavailableError && /no block template/.test(e.message));
+  assert.throws(
+    () => s.getJobTemplate(key),
+    (e: Error) => e instanceof WorkUnavailableError && /no block template/.test(e.message),
+  );
   s.setWork(syntheticWork({ count: 1, bits: BITS }));
-  assert.throws(() => s.getJobTemplate(key), (e: Error) => e instanceof WorkUnavailableError && /no work basis/.test(e.message));
+  assert.throws(
+    () => s.getJobTemplate(key),
+    (e: Error) => e instanceof WorkUnavailableError && /no work basis/.test(e.message),
+  );
   s.setBasis(basisOf(net, tracker, best, { syncState: 'downloading' }));
-  assert.throws(() => s.getJobTemplate(key), (e: Error) => e instanceof WorkUnavailableError && /downloading shares/.test(e.message));
+  assert.throws(
+    () => s.getJobTemplate(key),
+    (e: Error) => e instanceof WorkUnavailableError && /downloading shares/.test(e.message),
+  );
   s.setBasis(basisOf(net, tracker, best, { blockBits: 0x1f00ffff }));
-  assert.throws(() => s.getJobTemplate(key), (e: Error) => e instanceof WorkUnavailableError && /block bits/.test(e.message));
+  assert.throws(
+    () => s.getJobTemplate(key),
+    (e: Error) => e instanceof WorkUnavailableError && /block bits/.test(e.message),
+  );
   s.setBasis(basisOf(net, tracker, best));
   assert.ok(s.getJobTemplate(key).coinb1.length > 0);
   s.setWork(null);
@@ -225,10 +318,12 @@ test('payout: -f sends jobs to the node address; layout A pays only P2PKH; donat
   const work = syntheticWork({ count: 2, bits: BITS });
   const miner = testAddresses(net, 5)[4]!;
   const fee = source(net, 'fast', { workerFeePercent: 100 });
-  fee.setWork(work); fee.setBasis(basis);
+  fee.setWork(work);
+  fee.setBasis(basis);
   assert.equal(payload(fee.getJobTemplate({ payoutAddress: miner, desiredShareTarget: null })).payout.node, 'fee');
   const don = source(net, 'fast', { donationPercent: 50 });
-  don.setWork(work); don.setBasis(basis);
+  don.setWork(work);
+  don.setBasis(basis);
   const gen = payload(don.getJobTemplate({ payoutAddress: miner, desiredShareTarget: null })).regenerate();
   assert.equal(gen.shareInfo.shareData.donation, Math.floor(65535 * 0.5 + 0.25));
   const a = chain({ version: 33 });
@@ -254,7 +349,10 @@ test('targets: /DIFF honoured within the consensus clip; node policy and pseudos
   const policy = desiredShareTarget({ net, blockTarget: bitsToTarget(BITS), localRate: 1e6, punishAggressively: false });
   assert.equal(payload(own).desiredShareTarget, policy);
   assert.equal(own.shareTarget, clip(policy));
-  assert.equal(own.pseudoshareTarget, pseudoshareTarget({ net, blockTarget: bitsToTarget(BITS), shareTarget: own.shareTarget, localRate: 1e6, subsidy: work.coinbaseValue }));
+  assert.equal(
+    own.pseudoshareTarget,
+    pseudoshareTarget({ net, blockTarget: bitsToTarget(BITS), shareTarget: own.shareTarget, localRate: 1e6, subsidy: work.coinbaseValue }),
+  );
   const p = source(net);
   p.setWork(work);
   p.setBasis(basisOf(net, tracker, best, { punishAggressively: true }));
@@ -276,12 +374,30 @@ test('sink: a solved job becomes a block (witness gentx, template txs) first, th
   let block: Buffer | null = null;
   let packed: Buffer | null = null;
   const sink = new CoreShareSink({
-    submitBlock: (b) => { calls.push('block'); block = b; },
-    submitShare: (p, m) => { calls.push('share'); packed = p; assert.equal(m.doa, false); },
+    submitBlock: (b) => {
+      calls.push('block');
+      block = b;
+    },
+    submitShare: (p, m) => {
+      calls.push('share');
+      packed = p;
+      assert.equal(m.doa, false);
+    },
   });
   const solution: Solution = {
-    template: job, header, coinbase, coinbaseNonce: nonce8, powHash: pow, isBlock: true, isShare: true, isAux: false, doa: false,
-    username: 'u', payoutAddress: null, worker: '', receivedAt: Date.now(),
+    template: job,
+    header,
+    coinbase,
+    coinbaseNonce: nonce8,
+    powHash: pow,
+    isBlock: true,
+    isShare: true,
+    isAux: false,
+    doa: false,
+    username: 'u',
+    payoutAddress: null,
+    worker: '',
+    receivedAt: Date.now(),
   };
   sink.submitBlock(solution);
   sink.submitShare(solution);
@@ -318,13 +434,28 @@ test('merged mining: aux work puts mm_data right after the height (a new epoch),
   assert.equal(plain.auxTarget, undefined);
   const events: NewWorkEvent[] = [];
   s.onNewWork((e) => events.push(e));
-  const chains = [{ chainId: 0x62, hash: 0xd06en }, { chainId: 1, hash: 0x17cn }];
+  const chains = [
+    { chainId: 0x62, hash: 0xd06en },
+    { chainId: 1, hash: 0x17cn },
+  ];
   const tree = buildAuxTree(chains);
   const auxTarget = 1n << 255n;
-  s.setAuxWork(auxCommitmentFromMessage({
-    auxWorkId: 7n, treeSize: tree.size, merkleNonce: tree.merkleNonce, merkleRoot: Buffer.from(tree.root.toString(16).padStart(64, '0'), 'hex'),
-    chains: chains.map((c) => ({ chainId: c.chainId, hash: u256ToLE(c.hash), target: u256ToLE(auxTarget), url: '', slot: tree.slots.get(c.chainId)!, template: undefined })),
-  }));
+  s.setAuxWork(
+    auxCommitmentFromMessage({
+      auxWorkId: 7n,
+      treeSize: tree.size,
+      merkleNonce: tree.merkleNonce,
+      merkleRoot: Buffer.from(tree.root.toString(16).padStart(64, '0'), 'hex'),
+      chains: chains.map((c) => ({
+        chainId: c.chainId,
+        hash: u256ToLE(c.hash),
+        target: u256ToLE(auxTarget),
+        url: '',
+        slot: tree.slots.get(c.chainId)!,
+        template: undefined,
+      })),
+    }),
+  );
   await new Promise((r) => setImmediate(r));
   assert.equal(events.length, 1);
   const job = s.getJobTemplate(key);
@@ -336,21 +467,49 @@ test('merged mining: aux work puts mm_data right after the height (a new epoch),
   const script = decodeTx(coinbase).inputs[0]!.script;
   const height = pushInteger(work.height);
   assert.deepEqual(script.subarray(0, height.length), height);
-  assert.deepEqual(script.subarray(height.length, height.length + 45), pushData(encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce })));
+  assert.deepEqual(
+    script.subarray(height.length, height.length + 45),
+    pushData(encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce })),
+  );
   // A header meeting the aux target goes to the aux service.
   const sent: AuxSolution[] = [];
-  const sink = new CoreShareSink({ submitBlock: () => undefined, submitShare: () => undefined, submitAux: (req) => { sent.push(req); } });
+  const sink = new CoreShareSink({
+    submitBlock: () => undefined,
+    submitShare: () => undefined,
+    submitAux: (req) => {
+      sent.push(req);
+    },
+  });
   sink.submitAux({
-    template: job, header, coinbase, coinbaseNonce: nonce8, powHash: pow, isBlock: false, isShare: false, isAux: true, doa: false,
-    username: 'u', payoutAddress: null, worker: '', receivedAt: Date.now(),
+    template: job,
+    header,
+    coinbase,
+    coinbaseNonce: nonce8,
+    powHash: pow,
+    isBlock: false,
+    isShare: false,
+    isAux: true,
+    doa: false,
+    username: 'u',
+    payoutAddress: null,
+    worker: '',
+    receivedAt: Date.now(),
   });
   assert.equal(sent.length, 1);
   assert.equal(sent[0]!.auxWorkId, 7n);
   for (const c of chains) {
-    checkAuxPow(buildAuxPow({
-      coinbaseTx: decodeTx(sent[0]!.coinbase), parentHeader: decodeHeader(sent[0]!.parentHeader), parentBlockHash: 0n,
-      coinbaseBranch: sent[0]!.coinbaseBranch.map((b) => u256FromLE(b)), chainBranch: tree.branches.get(c.chainId)!, chainIndex: tree.slots.get(c.chainId)!,
-    }), c.hash, c.chainId);
+    checkAuxPow(
+      buildAuxPow({
+        coinbaseTx: decodeTx(sent[0]!.coinbase),
+        parentHeader: decodeHeader(sent[0]!.parentHeader),
+        parentBlockHash: 0n,
+        coinbaseBranch: sent[0]!.coinbaseBranch.map((b) => u256FromLE(b)),
+        chainBranch: tree.branches.get(c.chainId)!,
+        chainIndex: tree.slots.get(c.chainId)!,
+      }),
+      c.hash,
+      c.chainId,
+    );
   }
   // Aux work withdrawn: the commitment leaves the coinbase.
   s.setAuxWork(null);
@@ -366,18 +525,29 @@ test('V36 path: the merged-mining commitment is in the coinbase and a Dogecoin a
   s.setWork(work);
   s.setBasis(basisOf(net, tracker, best));
   const tree = buildAuxTree([{ chainId: DOGE_CHAIN_ID, hash: 0xd06en }]);
-  s.setAuxWork({ auxWorkId: 1n, mmData: encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce }), target: 1n << 255n, mergedTemplate: null });
+  s.setAuxWork({
+    auxWorkId: 1n,
+    mmData: encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce }),
+    target: 1n << 255n,
+    mergedTemplate: null,
+  });
   const dogeVersion = { main: 0x1e, test: 0x71, regtest: 0x6f }[net.PARENT.CHAIN];
   const dogeHash = Buffer.alloc(20, 0x42);
   const dogeAddress = pubkeyHashToAddress(dogeHash, dogeVersion);
   const payoutAddress = testAddresses(net, 2)[1]!;
   const job = s.getJobTemplate({ payoutAddress, desiredShareTarget: null, mergedAddress: dogeAddress });
   const g = payload(job).regenerate();
-  assert.deepEqual(g.shareInfo.mergedAddresses, [{ chainId: DOGE_CHAIN_ID, script: Buffer.concat([Buffer.from('76a914', 'hex'), dogeHash, Buffer.from('88ac', 'hex')]) }]);
+  assert.deepEqual(g.shareInfo.mergedAddresses, [
+    { chainId: DOGE_CHAIN_ID, script: Buffer.concat([Buffer.from('76a914', 'hex'), dogeHash, Buffer.from('88ac', 'hex')]) },
+  ]);
   assert.notEqual(g.shareInfo.mergedPayoutHash ?? null, null);
   assert.ok(findMergedMiningData(g.shareInfo.shareData.coinbase));
   // Not a Dogecoin address (a Litecoin one): left out, as the reference does.
-  assert.equal(payload(s.getJobTemplate({ payoutAddress, desiredShareTarget: null, mergedAddress: payoutAddress })).regenerate().shareInfo.mergedAddresses ?? null, null);
+  assert.equal(
+    payload(s.getJobTemplate({ payoutAddress, desiredShareTarget: null, mergedAddress: payoutAddress })).regenerate().shareInfo
+      .mergedAddresses ?? null,
+    null,
+  );
   // Solve it: the share carries them on the wire and passes check() as a full node runs it.
   const nonce8 = Buffer.alloc(8, 9);
   const { header } = solveJob(net, job, nonce8, job.shareTarget);
@@ -392,7 +562,12 @@ test('V36 path: the merged-mining commitment is in the coinbase and a Dogecoin a
   const s35 = source(v35.net);
   s35.setWork(work);
   s35.setBasis(basisOf(v35.net, v35.tracker, v35.best));
-  assert.equal(payload(s35.getJobTemplate({ payoutAddress: testAddresses(v35.net, 2)[1]!, desiredShareTarget: null, mergedAddress: dogeAddress })).regenerate().shareInfo.mergedAddresses ?? null, null);
+  assert.equal(
+    payload(
+      s35.getJobTemplate({ payoutAddress: testAddresses(v35.net, 2)[1]!, desiredShareTarget: null, mergedAddress: dogeAddress }),
+    ).regenerate().shareInfo.mergedAddresses ?? null,
+    null,
+  );
 });
 
 test('V36 with a Dogecoin template: the canonical merged block (merged_coinbase_info, the commitment to its hash) passes V36 merged verification, and its proof goes with the aux solution', () => {
@@ -405,35 +580,70 @@ test('V36 with a Dogecoin template: the canonical merged block (merged_coinbase_
   s.setWork(syntheticWork({ count: 10, bits: BITS, curtime: NOW }));
   s.setBasis(basis);
   const txids = [hash256(Buffer.from('doge tx 1')), hash256(Buffer.from('doge tx 2'))];
-  s.setAuxWork(auxCommitmentFromMessage({
-    auxWorkId: 3n, treeSize: 1, merkleNonce: 0, merkleRoot: Buffer.alloc(32, 1),
-    chains: [{
-      chainId: DOGE_CHAIN_ID, hash: Buffer.alloc(32, 1), target: u256ToLE(1n << 250n), url: 'doge', slot: 0,
-      template: { version: 0x620004, previousBlock: u256ToLE(77n), curtime: NOW, bits: 0x1e0fffff, height: 5_000_000n, coinbaseValue: 10_000n * 100_000_000n, txids: txids.map((t) => u256ToLE(t)) },
-    }],
-  }));
+  s.setAuxWork(
+    auxCommitmentFromMessage({
+      auxWorkId: 3n,
+      treeSize: 1,
+      merkleNonce: 0,
+      merkleRoot: Buffer.alloc(32, 1),
+      chains: [
+        {
+          chainId: DOGE_CHAIN_ID,
+          hash: Buffer.alloc(32, 1),
+          target: u256ToLE(1n << 250n),
+          url: 'doge',
+          slot: 0,
+          template: {
+            version: 0x620004,
+            previousBlock: u256ToLE(77n),
+            curtime: NOW,
+            bits: 0x1e0fffff,
+            height: 5_000_000n,
+            coinbaseValue: 10_000n * 100_000_000n,
+            txids: txids.map((t) => u256ToLE(t)),
+          },
+        },
+      ],
+    }),
+  );
   const job = s.getJobTemplate({ payoutAddress: testAddresses(net, 2)[1]!, desiredShareTarget: null });
   const g = payload(job).regenerate();
   const info = g.shareInfo.mergedCoinbaseInfo!;
   assert.equal(info.length, 1);
   const header = decodeHeader(info[0]!.blockHeader);
-  assert.deepEqual([header.version, header.previousBlock, header.timestamp, header.bits, header.nonce], [0x620104, 77n, NOW, 0x1e0fffff, 0]);
+  assert.deepEqual(
+    [header.version, header.previousBlock, header.timestamp, header.bits, header.nonce],
+    [0x620104, 77n, NOW, 0x1e0fffff, 0],
+  );
   const mm = findMergedMiningData(g.shareInfo.shareData.coinbase)!;
   assert.deepEqual([mm.root, mm.treeSize], [hash256(info[0]!.blockHeader), 1]);
   // What every V36 node checks of a share's merged commitment (spec p2pool-v36 §8.6), on the full tracker.
   verifyMergedCoinbaseCommitment({
-    tracker, lookup: tracker.mergedLookup, realChainLength: net.REAL_CHAIN_LENGTH, previousShareHash: best,
-    coinbase: g.shareInfo.shareData.coinbase, entries: info,
+    tracker,
+    lookup: tracker.mergedLookup,
+    realChainLength: net.REAL_CHAIN_LENGTH,
+    previousShareHash: best,
+    coinbase: g.shareInfo.shareData.coinbase,
+    entries: info,
   });
   // A tampered header fails it.
   const bad = Buffer.from(info[0]!.blockHeader);
   bad[68]! ^= 1;
-  assert.throws(() => verifyMergedCoinbaseCommitment({
-    tracker, lookup: tracker.mergedLookup, realChainLength: net.REAL_CHAIN_LENGTH, previousShareHash: best,
-    coinbase: g.shareInfo.shareData.coinbase, entries: [{ ...info[0]!, blockHeader: bad }],
-  }));
+  assert.throws(() =>
+    verifyMergedCoinbaseCommitment({
+      tracker,
+      lookup: tracker.mergedLookup,
+      realChainLength: net.REAL_CHAIN_LENGTH,
+      previousShareHash: best,
+      coinbase: g.shareInfo.shareData.coinbase,
+      entries: [{ ...info[0]!, blockHeader: bad }],
+    }),
+  );
   // The solution hands the aux service this block (header and canonical coinbase) to submit.
-  assert.deepEqual(payload(job).mergedBlocks.map((b) => [b.chainId, b.header.toString('hex')]), [[DOGE_CHAIN_ID, info[0]!.blockHeader.toString('hex')]]);
+  assert.deepEqual(
+    payload(job).mergedBlocks.map((b) => [b.chainId, b.header.toString('hex')]),
+    [[DOGE_CHAIN_ID, info[0]!.blockHeader.toString('hex')]],
+  );
   const cb = decodeTx(payload(job).mergedBlocks[0]!.coinbase);
   assert.equal(checkMerkleLink(txid(cb), info[0]!.coinbaseMerkleBranch, 0), header.merkleRoot);
   // The solved share passes check(), merged commitment verification included (the chain is deep enough).
@@ -447,7 +657,10 @@ test('V36 with a Dogecoin template: the canonical merged block (merged_coinbase_
   s35.setWork(syntheticWork({ count: 10, bits: BITS, curtime: NOW }));
   s35.setBasis(basisOf(v35.net, v35.tracker, v35.best));
   s35.setAuxWork(s.currentAux);
-  assert.equal(payload(s35.getJobTemplate({ payoutAddress: testAddresses(v35.net, 2)[1]!, desiredShareTarget: null })).mergedBlocks.length, 0);
+  assert.equal(
+    payload(s35.getJobTemplate({ payoutAddress: testAddresses(v35.net, 2)[1]!, desiredShareTarget: null })).mergedBlocks.length,
+    0,
+  );
 });
 
 // Issue 12.14: "blocks" are the blocks a full node accepted, not every block solution handed over.
@@ -463,8 +676,19 @@ test('sink: blocksAccepted counts only the submissions a node accepted', async (
     const nonce8 = Buffer.from(`01020304050607${i.toString(16).padStart(2, '0')}`, 'hex');
     const { coinbase, header, pow } = solveJob(net, job, nonce8, job.shareTarget);
     sink.submitBlock({
-      template: job, header, coinbase, coinbaseNonce: nonce8, powHash: pow, isBlock: true, isShare: true, isAux: false, doa: false,
-      username: 'u', payoutAddress: null, worker: '', receivedAt: Date.now(),
+      template: job,
+      header,
+      coinbase,
+      coinbaseNonce: nonce8,
+      powHash: pow,
+      isBlock: true,
+      isShare: true,
+      isAux: false,
+      doa: false,
+      username: 'u',
+      payoutAddress: null,
+      worker: '',
+      receivedAt: Date.now(),
     });
   }
   await new Promise((r) => setImmediate(r));

@@ -15,7 +15,13 @@ import { CpuMiner } from '../../services/miner/index.ts';
 import { targetToDifficulty, type Share } from '../../services/core/index.ts';
 import { isJobPayload } from '../../services/edge/core-work/index.ts';
 import {
-  startStack, litecoindStackNode, expectedOutputs, blockCoinbaseOutputs, LITECOIN_NET as NET, LITECOIN_NODE_ADDRESS as NODE_ADDRESS, type Stack,
+  startStack,
+  litecoindStackNode,
+  expectedOutputs,
+  blockCoinbaseOutputs,
+  LITECOIN_NET as NET,
+  LITECOIN_NODE_ADDRESS as NODE_ADDRESS,
+  type Stack,
 } from './stack.ts';
 
 const ALICE = regtestAddress('litecoin', 'core-work alice');
@@ -73,7 +79,11 @@ test('stratum test client: a pseudoshare that is a share and a block, accepted e
   const r = await c.submit(params);
   assert.equal(r.error, null);
   assert.equal(r.result, true);
-  await waitFor('the block accepted and the share stored', () => stack.blocks.length >= 1 && stack.shares.length >= 1 && stack.shares[0]!.result !== null, 30_000);
+  await waitFor(
+    'the block accepted and the share stored',
+    () => stack.blocks.length >= 1 && stack.shares.length >= 1 && stack.shares[0]!.result !== null,
+    30_000,
+  );
   const block = stack.blocks[0]!;
   assert.equal(block.status, 'accepted', JSON.stringify(block));
   assert.equal(stack.shares[0]!.result!.outcome, 'accepted', stack.shares[0]!.result!.reason);
@@ -103,7 +113,15 @@ test('getwork: a header solved from `data` becomes a share the sharechain verifi
   const header = Buffer.from(headerOf(work.data));
   for (let n = 0; ; n++) {
     header.writeUInt32LE(n, 76);
-    if (BigInt('0x' + Buffer.from(scryptSync(header, header, 32, { N: 1024, r: 1, p: 1 })).reverse().toString('hex')) <= want) break;
+    if (
+      BigInt(
+        '0x' +
+          Buffer.from(scryptSync(header, header, 32, { N: 1024, r: 1, p: 1 }))
+            .reverse()
+            .toString('hex'),
+      ) <= want
+    )
+      break;
   }
   const sub = await getworkCall(stack.port, [dataFor(header, work.data)], `${BOB}.gw`);
   assert.equal(JSON.parse(sub.body).result, true);
@@ -135,7 +153,10 @@ test('CPU miner: pseudoshares accepted, shares verified by the sharechain, block
   assert.equal(a.rejected, 0, JSON.stringify(a.rejectReasons));
   await waitFor('the sharechain answered every share', () => stack.shares.every((s) => s.result !== null), 30_000);
   const mine = stack.shares.slice(sharesBefore);
-  assert.ok(mine.length >= 4, `${mine.length} shares; sink ${JSON.stringify(stack.sink.counters)}; edge ${JSON.stringify(stack.edge.snapshot().counters)}; alice ${JSON.stringify(a)}; rig ${JSON.stringify(rig.stats())}`);
+  assert.ok(
+    mine.length >= 4,
+    `${mine.length} shares; sink ${JSON.stringify(stack.sink.counters)}; edge ${JSON.stringify(stack.edge.snapshot().counters)}; alice ${JSON.stringify(a)}; rig ${JSON.stringify(rig.stats())}`,
+  );
   for (const s of mine) assert.ok(['accepted', 'duplicate'].includes(s.result!.outcome), `${s.result!.outcome}: ${s.result!.reason}`);
   const miners = new Set(mine.map((s) => s.share.shareData.address));
   assert.ok(miners.has(ALICE) && miners.has(NODE_ADDRESS), [...miners].join(' '));
@@ -164,7 +185,7 @@ test('CPU miner: pseudoshares accepted, shares verified by the sharechain, block
   assert.ok(multi >= 1, 'a block paying two miners');
 });
 
-test('after MWEB activation: the pool\'s block carries the HogEx and the MWEB body, coinbase still PPLNS', async (t) => {
+test("after MWEB activation: the pool's block carries the HogEx and the MWEB body, coinbase still PPLNS", async (t) => {
   const height = (await ltc.call<any>('getblockchaininfo')).blocks;
   await ltc.mine(431 - height);
   const mwebAddress = await ltc.call<string>('getnewaddress', '', 'mweb');
@@ -175,9 +196,14 @@ test('after MWEB activation: the pool\'s block carries the HogEx and the MWEB bo
   const miner = new CpuMiner({ port: stack.port, username: `${ALICE}.mweb`, algorithm: 'scrypt', suggestDifficulty: CPU_DIFF });
   t.after(() => miner.stop());
   await miner.start();
-  await waitFor('blocks accepted after activation', () => stack.blocks.slice(blocksBefore).filter((b) => b.status === 'accepted' && shareByHash(b.hash)).length >= 2, 120_000);
+  await waitFor(
+    'blocks accepted after activation',
+    () => stack.blocks.slice(blocksBefore).filter((b) => b.status === 'accepted' && shareByHash(b.hash)).length >= 2,
+    120_000,
+  );
   await miner.stop();
-  for (const b of stack.blocks.slice(blocksBefore)) assert.ok(['accepted', 'inconclusive', 'duplicate'].includes(b.status), JSON.stringify(b));
+  for (const b of stack.blocks.slice(blocksBefore))
+    assert.ok(['accepted', 'inconclusive', 'duplicate'].includes(b.status), JSON.stringify(b));
   // A block whose solution was also a share the sharechain kept (a DOA share may be refused: §8.6).
   const first = stack.blocks.slice(blocksBefore).find((b) => b.status === 'accepted' && shareByHash(b.hash) !== undefined);
   assert.ok(first, 'an accepted block that is a share in the chain');

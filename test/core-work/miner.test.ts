@@ -24,7 +24,11 @@ test('sha256d: pseudoshares accepted, shares and blocks delivered to the sink', 
   const s = miner.stats();
   // The harness starts pseudoshares at p = 1/16: while vardiff climbs (x2 per 12 submits) a few submits
   // found at a target two retargets old arrive after the grace of the previous one. Nothing else fails.
-  assert.deepEqual(Object.keys(s.rejectReasons).filter((r) => !r.startsWith('23 ')), [], JSON.stringify(s.rejectReasons));
+  assert.deepEqual(
+    Object.keys(s.rejectReasons).filter((r) => !r.startsWith('23 ')),
+    [],
+    JSON.stringify(s.rejectReasons),
+  );
   assert.ok(s.hashes > 0 && s.difficulty > 0 && s.jobs >= 1);
   const blocks = h.sink.events.filter((e) => e.kind === 'block').length;
   assert.ok(blocks >= 1);

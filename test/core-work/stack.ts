@@ -7,9 +7,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  NETWORKS, bitsToTarget, targetToAverageAttempts, coinbaseAmounts, payoutOrder, donationKey, finderKey, layoutFor,
-  addressToScriptJT, witnessCommitmentScript, refOutputScript, DONATION_SCRIPT,
-  type Network, type Share,
+  NETWORKS,
+  bitsToTarget,
+  targetToAverageAttempts,
+  coinbaseAmounts,
+  payoutOrder,
+  donationKey,
+  finderKey,
+  layoutFor,
+  addressToScriptJT,
+  witnessCommitmentScript,
+  refOutputScript,
+  DONATION_SCRIPT,
+  type Network,
+  type Share,
 } from '../../services/core/index.ts';
 import { Sharechain, type ShareResult } from '../../services/sharechain/sharechain.ts';
 import type { WorkBasis } from '../../services/pool/work/basis.ts';
@@ -55,8 +66,13 @@ export interface StackNode {
 
 export function litecoindStackNode(ltc: LitecoindNode): StackNode {
   return {
-    coin: 'litecoin', net: LITECOIN_NET, nodeAddress: LITECOIN_NODE_ADDRESS,
-    rpcUrl: ltc.rpcUrl, user: ltc.user, pass: ltc.pass, p2pPort: ltc.p2pPort,
+    coin: 'litecoin',
+    net: LITECOIN_NET,
+    nodeAddress: LITECOIN_NODE_ADDRESS,
+    rpcUrl: ltc.rpcUrl,
+    user: ltc.user,
+    pass: ltc.pass,
+    p2pPort: ltc.p2pPort,
     blockWithCoinbase: async (hash) => {
       const block = await ltc.call<any>('getblock', hash, 2);
       return { block, coinbase: block.tx[0] };
@@ -66,8 +82,13 @@ export function litecoindStackNode(ltc: LitecoindNode): StackNode {
 
 export function btcdStackNode(btcd: BtcdNode): StackNode {
   return {
-    coin: 'bitcoin', net: BITCOIN_NET, nodeAddress: BITCOIN_NODE_ADDRESS,
-    rpcUrl: btcd.rpcUrl, user: btcd.user, pass: btcd.pass, p2pPort: btcd.p2pPort,
+    coin: 'bitcoin',
+    net: BITCOIN_NET,
+    nodeAddress: BITCOIN_NODE_ADDRESS,
+    rpcUrl: btcd.rpcUrl,
+    user: btcd.user,
+    pass: btcd.pass,
+    p2pPort: btcd.p2pPort,
     // btcd's verbosity 2 puts the decoded transactions in `rawtx` (`tx` is left out).
     blockWithCoinbase: async (hash) => {
       const block = await btcd.call<any>('getblock', hash, 2);
@@ -103,7 +124,12 @@ export async function startStack(node: StackNode): Promise<Stack> {
   const net = node.net;
   const dir = mkdtempSync(join(tmpdir(), 'core-work-sc-'));
   const tb = builderFor(node.coin, [nodeConfig(node, { p2pSubmit: 'off' })]);
-  const sc = new Sharechain({ net, store: new FileShareStore(dir), payout: { address: node.nodeAddress, workerFeePercent: 0, donationPercent: 0 }, thinkIntervalMs: 1000 });
+  const sc = new Sharechain({
+    net,
+    store: new FileShareStore(dir),
+    payout: { address: node.nodeAddress, workerFeePercent: 0, donationPercent: 0 },
+    thinkIntervalMs: 1000,
+  });
   const work = new CoreWorkSource({ net, coinbaseTexts: ['/p2pool-ts/'] });
   const blocks: SubmitResult[] = [];
   const shares: LocalShare[] = [];
@@ -115,25 +141,51 @@ export async function startStack(node: StackNode): Promise<Stack> {
   tb.on('no-work', () => work.setWork(null));
   // Sharechain → edge (WorkBasisPublished).
   let basis: WorkBasis | null = null;
-  sc.onWorkBasis((b) => { basis = b; work.setBasis(b); });
+  sc.onWorkBasis((b) => {
+    basis = b;
+    work.setBasis(b);
+  });
   const sink = new CoreShareSink({
     // Edge → template builder (SubmitBlock) and → sharechain (SubmitShare); never awaited by the sink.
-    submitBlock: (block) => tb.submitBlock(block).then((r) => { blocks.push(r); return r; }),
+    submitBlock: (block) =>
+      tb.submitBlock(block).then((r) => {
+        blocks.push(r);
+        return r;
+      }),
     submitShare: (packed, meta) => {
       const entry: LocalShare = { share: null as unknown as Share, meta, result: null };
       shares.push(entry);
-      return sc.submitLocal(packed, { doa: meta.doa, miner: meta.miner }).then((r) => { entry.result = r; return r; });
+      return sc.submitLocal(packed, { doa: meta.doa, miner: meta.miner }).then((r) => {
+        entry.result = r;
+        return r;
+      });
     },
-    onShare: (share) => { shares.at(-1)!.share = share; },
+    onShare: (share) => {
+      shares.at(-1)!.share = share;
+    },
   });
-  const edge = new EdgeServer({ config: { ...edgeConfigForParent(net.PARENT), host: '127.0.0.1', port: 0 }, workSource: work, shareSink: sink });
+  const edge = new EdgeServer({
+    config: { ...edgeConfigForParent(net.PARENT), host: '127.0.0.1', port: 0 },
+    workSource: work,
+    shareSink: sink,
+  });
   await sc.start();
   tb.start();
   const port = await edge.start();
   await waitFor('work from the core-work source', () => work.unavailableReason() === null, 30_000);
   return {
-    node, tb, sc, work, sink, edge, port, blocks, shares,
-    get basis() { return basis; },
+    node,
+    tb,
+    sc,
+    work,
+    sink,
+    edge,
+    port,
+    blocks,
+    shares,
+    get basis() {
+      return basis;
+    },
     stop: async () => {
       await edge.stop();
       tb.stop();
@@ -179,7 +231,10 @@ export function expectedOutputs(sc: Sharechain, share: Share): ExpectedOutput[] 
 }
 
 /** A block's coinbase outputs as the node decodes them, with the verbose block and the coinbase. */
-export async function blockCoinbaseOutputs(node: StackNode, hash: string): Promise<{ outputs: ExpectedOutput[]; block: any; coinbase: any }> {
+export async function blockCoinbaseOutputs(
+  node: StackNode,
+  hash: string,
+): Promise<{ outputs: ExpectedOutput[]; block: any; coinbase: any }> {
   const { block, coinbase } = await node.blockWithCoinbase(hash);
   const outputs = coinbase.vout.map((o: any) => ({ script: o.scriptPubKey.hex as string, value: BigInt(Math.round(o.value * 1e8)) }));
   return { outputs, block, coinbase };

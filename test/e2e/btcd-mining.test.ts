@@ -34,9 +34,19 @@ after(async () => {
 
 function nodeArgs(label: string): string[] {
   return [
-    '--net', 'bitcoin_regtest', '-a', regtestAddress('bitcoin', `btcd e2e pool ${label}`),
-    '--bitcoind-address', '127.0.0.1', '--bitcoind-rpc-port', String(btcd.rpcPort), '--bitcoind-p2p-port', String(btcd.p2pPort),
-    ...ANY_PORTS, btcd.user, btcd.pass,
+    '--net',
+    'bitcoin_regtest',
+    '-a',
+    regtestAddress('bitcoin', `btcd e2e pool ${label}`),
+    '--bitcoind-address',
+    '127.0.0.1',
+    '--bitcoind-rpc-port',
+    String(btcd.rpcPort),
+    '--bitcoind-p2p-port',
+    String(btcd.p2pPort),
+    ...ANY_PORTS,
+    btcd.user,
+    btcd.pass,
   ];
 }
 
@@ -57,11 +67,15 @@ async function mineABlock(workerPort: number, label: string): Promise<void> {
       if (r.result === true) accepted++;
     }
     assert.ok(accepted >= 1, 'a pseudoshare accepted');
-    const tip = await eventually(async () => {
-      const info = await btcd.call<{ blocks: number; bestblockhash: string }>('getblockchaininfo');
-      assert.ok(info.blocks > height, `btcd height ${info.blocks}`);
-      return info.bestblockhash;
-    }, 'a block in btcd', 30_000);
+    const tip = await eventually(
+      async () => {
+        const info = await btcd.call<{ blocks: number; bestblockhash: string }>('getblockchaininfo');
+        assert.ok(info.blocks > height, `btcd height ${info.blocks}`);
+        return info.bestblockhash;
+      },
+      'a block in btcd',
+      30_000,
+    );
     // btcd's verbosity 2 lists the decoded transactions in `rawtx`.
     const block = await btcd.call<any>('getblock', tip, 2);
     const paid = block.rawtx[0].vout.some((o: any) => (o.scriptPubKey.address ?? o.scriptPubKey.addresses?.[0]) === miner && o.value > 0);
@@ -72,7 +86,13 @@ async function mineABlock(workerPort: number, label: string): Promise<void> {
 }
 
 test('embedded node on btcd regtest: the edge gets work through the contract and mines a block', async () => {
-  const p = new P2poolProcess('btcd-embedded', 'services/cli/main.ts', ['--instance', 'btcd-embedded', '--datadir', join(dir, 'embedded'), ...nodeArgs('embedded')]);
+  const p = new P2poolProcess('btcd-embedded', 'services/cli/main.ts', [
+    '--instance',
+    'btcd-embedded',
+    '--datadir',
+    join(dir, 'embedded'),
+    ...nodeArgs('embedded'),
+  ]);
   procs.push(p);
   const worker = await p.waitForLog((r) => r.msg === 'worker port listening', 'worker port');
   await mineABlock(Number(worker.port), 'embedded');
@@ -87,13 +107,24 @@ test('cluster on btcd regtest: the edge process gets work over NATS and mines a 
   const mine: P2poolProcess[] = [];
   for (const name of SERVICE_NAMES) {
     const p = new P2poolProcess(name, `services/${name}/main.ts`, [
-      '--nats', nats.url, '--nats-prefix', prefix, '--instance', `${name}-btcd`, '--health-host', '127.0.0.1',
-      '--datadir', join(dir, 'cluster', name), ...nodeArgs('cluster'),
+      '--nats',
+      nats.url,
+      '--nats-prefix',
+      prefix,
+      '--instance',
+      `${name}-btcd`,
+      '--health-host',
+      '127.0.0.1',
+      '--datadir',
+      join(dir, 'cluster', name),
+      ...nodeArgs('cluster'),
     ]);
     procs.push(p);
     mine.push(p);
   }
-  t.after(async () => { await Promise.allSettled(mine.map((p) => p.terminate('SIGTERM', 20_000).catch(() => p.kill()))); });
+  t.after(async () => {
+    await Promise.allSettled(mine.map((p) => p.terminate('SIGTERM', 20_000).catch(() => p.kill())));
+  });
   const edge = mine[SERVICE_NAMES.indexOf('edge')]!;
   const worker = await edge.waitForLog((r) => r.msg === 'worker port listening', 'worker port', 60_000);
   await mineABlock(Number(worker.port), 'cluster');
@@ -113,14 +144,25 @@ test('cluster on btcd regtest: the edge process gets work over NATS and mines a 
   try {
     const r = await c.submit(c.solve({ extranonce2: 'ff'.repeat(c.extranonce2Size), worker: user }));
     assert.equal(r.result, true, JSON.stringify(r.error));
-    const tip = await eventually(async () => {
-      const info = await btcd.call<{ blocks: number; bestblockhash: string }>('getblockchaininfo');
-      assert.ok(info.blocks > height, `btcd height ${info.blocks}`);
-      return info.bestblockhash;
-    }, 'the block in btcd while NATS is down', 30_000);
+    const tip = await eventually(
+      async () => {
+        const info = await btcd.call<{ blocks: number; bestblockhash: string }>('getblockchaininfo');
+        assert.ok(info.blocks > height, `btcd height ${info.blocks}`);
+        return info.bestblockhash;
+      },
+      'the block in btcd while NATS is down',
+      30_000,
+    );
     const block = await btcd.call<any>('getblock', tip, 2);
-    assert.ok(block.rawtx[0].vout.some((o: any) => (o.scriptPubKey.address ?? o.scriptPubKey.addresses?.[0]) === miner), 'the block pays the miner');
-    await edge.waitForLog((l) => l.msg === 'block submitted to the full node directly' && l.status === 'accepted', 'direct submission', 10_000);
+    assert.ok(
+      block.rawtx[0].vout.some((o: any) => (o.scriptPubKey.address ?? o.scriptPubKey.addresses?.[0]) === miner),
+      'the block pays the miner',
+    );
+    await edge.waitForLog(
+      (l) => l.msg === 'block submitted to the full node directly' && l.status === 'accepted',
+      'direct submission',
+      10_000,
+    );
   } finally {
     await nats.restart();
   }

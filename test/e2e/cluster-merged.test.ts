@@ -34,10 +34,24 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'p2pool-e2e-cluster-merged-'));
   for (const name of SERVICE_NAMES) {
     const merged = name === 'aux' ? ['--merged', doge.mergedUrl, '--merged', nmc.mergedUrl, '--merged-poll-ms', '100'] : [];
-    procs.set(name, new P2poolProcess(name, `services/${name}/main.ts`, [
-      '--nats', nats.url, '--nats-prefix', PREFIX, '--instance', `${name}-0`, '--health-host', '127.0.0.1', ...ANY_PORTS,
-      '--datadir', join(dir, name), ...chain.args, ...merged,
-    ]));
+    procs.set(
+      name,
+      new P2poolProcess(name, `services/${name}/main.ts`, [
+        '--nats',
+        nats.url,
+        '--nats-prefix',
+        PREFIX,
+        '--instance',
+        `${name}-0`,
+        '--health-host',
+        '127.0.0.1',
+        ...ANY_PORTS,
+        '--datadir',
+        join(dir, name),
+        ...chain.args,
+        ...merged,
+      ]),
+    );
   }
   for (const [name, p] of procs) {
     const port = (await p.ports()).health;
@@ -57,17 +71,34 @@ after(async () => {
 
 test('cluster: the aux process merge-mines two chains for the edge process over NATS', async () => {
   await procs.get('aux')!.waitForLog((r) => r.msg === 'new aux work' && Number(r.chains) === 2, 'aux work for two chains');
-  const m = new CpuMiner({ port: workerPort, username: `${minerAddress('cluster-merged')}.rig`, algorithm: 'scrypt', threads: 1, maxHashrate: 200, suggestDifficulty: 0.0001 });
+  const m = new CpuMiner({
+    port: workerPort,
+    username: `${minerAddress('cluster-merged')}.rig`,
+    algorithm: 'scrypt',
+    threads: 1,
+    maxHashrate: 200,
+    suggestDifficulty: 0.0001,
+  });
   try {
     await m.start();
-    await eventually(async () => {
-      assert.ok(doge.accepted.length >= 1 && nmc.accepted.length >= 1, `doge ${doge.submissions.length}, nmc ${nmc.submissions.length} submissions`);
-    }, 'an aux block accepted by each stand-in', 120_000);
+    await eventually(
+      async () => {
+        assert.ok(
+          doge.accepted.length >= 1 && nmc.accepted.length >= 1,
+          `doge ${doge.submissions.length}, nmc ${nmc.submissions.length} submissions`,
+        );
+      },
+      'an aux block accepted by each stand-in',
+      120_000,
+    );
     // In the cluster a share's answer waits for the share queue: the miner may hear it after the aux blocks.
     await eventually(async () => assert.ok(m.stats().accepted > 0), 'the miner told of an accepted pseudoshare', 30_000);
   } finally {
     await m.stop();
   }
-  assert.deepEqual([...doge.submissions, ...nmc.submissions].filter((s) => !s.accepted).map((s) => s.reason), []);
+  assert.deepEqual(
+    [...doge.submissions, ...nmc.submissions].filter((s) => !s.accepted).map((s) => s.reason),
+    [],
+  );
   assert.ok(m.stats().accepted > 0);
 });

@@ -31,10 +31,23 @@ before(async () => {
   nats = await NatsServer.start();
   dir = mkdtempSync(join(tmpdir(), 'p2pool-e2e-cluster-'));
   for (const name of SERVICE_NAMES) {
-    procs.set(name, new P2poolProcess(name, `services/${name}/main.ts`, [
-      '--nats', nats.url, '--nats-prefix', PREFIX, '--instance', `${name}-0`, '--health-host', '127.0.0.1', ...ANY_PORTS,
-      '--datadir', join(dir, name), ...chain.args,
-    ]));
+    procs.set(
+      name,
+      new P2poolProcess(name, `services/${name}/main.ts`, [
+        '--nats',
+        nats.url,
+        '--nats-prefix',
+        PREFIX,
+        '--instance',
+        `${name}-0`,
+        '--health-host',
+        '127.0.0.1',
+        ...ANY_PORTS,
+        '--datadir',
+        join(dir, name),
+        ...chain.args,
+      ]),
+    );
   }
   const health = new Map<ServiceName, number>();
   for (const [name, p] of procs) health.set(name, (await p.ports()).health);
@@ -72,7 +85,11 @@ test('getwork through the edge process: the same', async () => {
 });
 
 test('the web process serves the reference endpoints from the sharechain process', async () => {
-  await eventually(async () => assert.match((await getJson(webPort, '/web/best_share_hash')).body, /^[0-9a-f]{64}$/), 'best share on the web', 20_000);
+  await eventually(
+    async () => assert.match((await getJson(webPort, '/web/best_share_hash')).body, /^[0-9a-f]{64}$/),
+    'best share on the web',
+    20_000,
+  );
   const payouts = await getJson(webPort, '/current_payouts');
   assert.equal(payouts.status, 200);
   assert.ok(Object.keys(payouts.body).length >= 1);
@@ -92,7 +109,10 @@ test('the sharechain process restarts from its JetStream stream and the pool min
   procs.set('sharechain', again);
   const { health } = await again.ports();
   await eventually(async () => assert.equal((await getJson(health, '/readyz')).status, 200), 'sharechain ready again', 60_000);
-  assert.ok(again.logs.some((r) => /^loaded \d+ shares .* from jetstream/.test(r.msg)), 'loaded from JetStream');
+  assert.ok(
+    again.logs.some((r) => /^loaded \d+ shares .* from jetstream/.test(r.msg)),
+    'loaded from JetStream',
+  );
   const after = await pool.clients.sharechain.GetStats({});
   assert.equal(after.height, before.height);
   assert.equal(Buffer.from(after.bestShareHash).toString('hex'), Buffer.from(before.bestShareHash).toString('hex'));
@@ -133,5 +153,8 @@ test('a rolling update of the template builder: the surge replica serves beside 
   const edgeHealth = (await procs.get('edge')!.ports()).health;
   assert.equal((await getJson(edgeHealth, '/readyz')).status, 200);
   await mineStratum(pool, 'cluster-after-template-builder-roll');
-  assert.ok(next.logs.some((r) => /^block [0-9a-f]{64}: /.test(r.msg)), 'the new replica submitted the block');
+  assert.ok(
+    next.logs.some((r) => /^block [0-9a-f]{64}: /.test(r.msg)),
+    'the new replica submitted the block',
+  );
 });

@@ -20,29 +20,55 @@ after(() => {
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
 
 test('the make run demo: litecoind, the pool and the miner; shares and blocks on the terminal; Ctrl-C stops all three', async () => {
-  proc = new P2poolProcess('demo', 'services/cli/main.ts', ['--net', 'litecoin_regtest_v36', '--demo-miner', '--datadir', dir, ...ANY_PORTS]);
+  proc = new P2poolProcess('demo', 'services/cli/main.ts', [
+    '--net',
+    'litecoin_regtest_v36',
+    '--demo-miner',
+    '--datadir',
+    dir,
+    ...ANY_PORTS,
+  ]);
   const p = proc;
-  const rpc = await eventually(async () => {
-    const m = /litecoind regtest is up: RPC 127\.0\.0\.1:(\d+)/.exec(p.stderr);
-    assert.ok(m, p.stderr);
-    return Number(m[1]);
-  }, 'litecoind started', 60_000);
-  const web = await eventually(async () => {
-    const m = /p2pool is running: http:\/\/127\.0\.0\.1:(\d+)\//.exec(p.stderr);
-    assert.ok(m, p.stderr);
-    return Number(m[1]);
-  }, 'the web address', 60_000);
-  await eventually(async () => {
-    assert.match(p.stderr, /share accepted: sharechain height \d+ [0-9a-f]{64}/);
-    assert.match(p.stderr, /BLOCK FOUND: height \d+ [0-9a-f]{64} accepted by/);
-  }, 'shares and blocks on the terminal', 60_000);
-  await eventually(async () => assert.equal((await getJson(web, '/api/v1/status')).body.sync.state, 'synced'), 'the sharechain synced', 30_000);
+  const rpc = await eventually(
+    async () => {
+      const m = /litecoind regtest is up: RPC 127\.0\.0\.1:(\d+)/.exec(p.stderr);
+      assert.ok(m, p.stderr);
+      return Number(m[1]);
+    },
+    'litecoind started',
+    60_000,
+  );
+  const web = await eventually(
+    async () => {
+      const m = /p2pool is running: http:\/\/127\.0\.0\.1:(\d+)\//.exec(p.stderr);
+      assert.ok(m, p.stderr);
+      return Number(m[1]);
+    },
+    'the web address',
+    60_000,
+  );
+  await eventually(
+    async () => {
+      assert.match(p.stderr, /share accepted: sharechain height \d+ [0-9a-f]{64}/);
+      assert.match(p.stderr, /BLOCK FOUND: height \d+ [0-9a-f]{64} accepted by/);
+    },
+    'shares and blocks on the terminal',
+    60_000,
+  );
+  await eventually(
+    async () => assert.equal((await getJson(web, '/api/v1/status')).body.sync.state, 'synced'),
+    'the sharechain synced',
+    30_000,
+  );
   assert.ok(((await getJson(web, '/recent_blocks')).body as unknown[]).length >= 1);
   // The terminal stays readable: the JSON log is in the data dir.
   assert.ok(existsSync(join(dir, 'p2pool.log')));

@@ -20,7 +20,14 @@ let api: ReturnType<typeof grpcRpc>;
 let pool: Pool;
 
 function start(instance: string): P2poolProcess {
-  return new P2poolProcess(instance, 'services/cli/main.ts', ['--instance', instance, ...ANY_PORTS, '--datadir', join(dir, 'data'), ...chain.args]);
+  return new P2poolProcess(instance, 'services/cli/main.ts', [
+    '--instance',
+    instance,
+    ...ANY_PORTS,
+    '--datadir',
+    join(dir, 'data'),
+    ...chain.args,
+  ]);
 }
 
 async function attach(p: P2poolProcess): Promise<void> {

@@ -37,8 +37,18 @@ before(async () => {
   nmc = await startAuxStandin({ chainId: 0x01, target: ANY, parentPow: 'scrypt' });
   dir = mkdtempSync(join(tmpdir(), 'p2pool-e2e-merged-'));
   proc = new P2poolProcess('merged', 'services/cli/main.ts', [
-    '--instance', 'merged', ...ANY_PORTS, '--datadir', join(dir, 'data'), ...chain.args,
-    '--merged', doge.mergedUrl, '--merged', `${nmc.mergedUrl}?address=${'N'.repeat(34)}`, '--merged-poll-ms', '100',
+    '--instance',
+    'merged',
+    ...ANY_PORTS,
+    '--datadir',
+    join(dir, 'data'),
+    ...chain.args,
+    '--merged',
+    doge.mergedUrl,
+    '--merged',
+    `${nmc.mergedUrl}?address=${'N'.repeat(34)}`,
+    '--merged-poll-ms',
+    '100',
   ]);
   const ports = await proc.ports();
   healthPort = ports.health;
@@ -57,7 +67,14 @@ after(async () => {
 });
 
 function miner(label: string): CpuMiner {
-  return new CpuMiner({ port: workerPort, username: `${minerAddress(label)}.rig`, algorithm: 'scrypt', threads: 1, maxHashrate: 200, suggestDifficulty: 0.0001 });
+  return new CpuMiner({
+    port: workerPort,
+    username: `${minerAddress(label)}.rig`,
+    algorithm: 'scrypt',
+    threads: 1,
+    maxHashrate: 200,
+    suggestDifficulty: 0.0001,
+  });
 }
 
 test('two aux chains at once: the commitment is in the coinbase and shares are accepted as aux blocks by both stand-ins', async () => {
@@ -66,32 +83,48 @@ test('two aux chains at once: the commitment is in the coinbase and shares are a
   const m = miner('merged-a');
   try {
     await m.start();
-    await eventually(async () => {
-      assert.ok(doge.accepted.length >= 1, `doge: ${JSON.stringify(doge.submissions.slice(-2))}`);
-      assert.ok(nmc.accepted.length >= 1, `nmc: ${JSON.stringify(nmc.submissions.slice(-2))}`);
-      // Among the accepted aux blocks are shares: a parent header whose hash is a share of the sharechain.
-      const found = await Promise.all([...doge.accepted, ...nmc.accepted].map((s) => clients.sharechain.GetShare({ hash: sha256d(s.parentHeader!) })));
-      assert.ok(found.some((r) => r.found), 'a share among the accepted aux blocks');
-    }, 'an aux block accepted by each stand-in, a share among them', 120_000);
+    await eventually(
+      async () => {
+        assert.ok(doge.accepted.length >= 1, `doge: ${JSON.stringify(doge.submissions.slice(-2))}`);
+        assert.ok(nmc.accepted.length >= 1, `nmc: ${JSON.stringify(nmc.submissions.slice(-2))}`);
+        // Among the accepted aux blocks are shares: a parent header whose hash is a share of the sharechain.
+        const found = await Promise.all(
+          [...doge.accepted, ...nmc.accepted].map((s) => clients.sharechain.GetShare({ hash: sha256d(s.parentHeader!) })),
+        );
+        assert.ok(
+          found.some((r) => r.found),
+          'a share among the accepted aux blocks',
+        );
+      },
+      'an aux block accepted by each stand-in, a share among them',
+      120_000,
+    );
   } finally {
     await m.stop();
   }
   assert.equal(doge.accepted[0]!.method, 'getauxblock');
   assert.equal(nmc.accepted[0]!.method, 'submitauxblock');
   // Every submission passed the stand-ins' own verification.
-  assert.deepEqual([...doge.submissions, ...nmc.submissions].filter((s) => !s.accepted).map((s) => s.reason), []);
+  assert.deepEqual(
+    [...doge.submissions, ...nmc.submissions].filter((s) => !s.accepted).map((s) => s.reason),
+    [],
+  );
   await proc.waitForLog((r) => r.msg === 'aux block accepted', 'the aux service logs the acceptance');
   // /metrics: submissions by chain and result, and each chain's daemon up.
   const metricsText = String((await getJson(healthPort, '/metrics')).body);
   assert.match(metricsText, /p2pool_aux_blocks_submitted_total\{[^}]*result="accepted"[^}]*\} [1-9]/);
   assert.match(metricsText, /p2pool_aux_chain_up\{chain="http:\/\/127\.0\.0\.1:\d+\/"\} 1/);
   // The shares the sharechain holds carry the commitment in their coinbase.
-  const best = await eventually(async () => {
-    const stats = await clients.sharechain.GetStats({});
-    const r = await clients.sharechain.GetShare({ hash: stats.bestShareHash });
-    assert.ok(r.found, `best share of height ${stats.height}`);
-    return r;
-  }, 'a share in the sharechain', 30_000);
+  const best = await eventually(
+    async () => {
+      const stats = await clients.sharechain.GetStats({});
+      const r = await clients.sharechain.GetShare({ hash: stats.bestShareHash });
+      assert.ok(r.found, `best share of height ${stats.height}`);
+      return r;
+    },
+    'a share in the sharechain',
+    30_000,
+  );
   const coinbase = Buffer.from(JSON.parse(best.referenceJson).block.gentx.coinbase, 'hex');
   const mm = findMergedMiningData(coinbase);
   assert.ok(mm, 'mm_data in the share coinbase');
@@ -108,22 +141,34 @@ test('bad aux daemons (down, slow, garbage, rejecting): parent mining goes on', 
   const m = miner('merged-b');
   try {
     await m.start();
-    await eventually(async () => {
-      assert.ok(m.stats().accepted >= 10, `accepted ${m.stats().accepted}`);
-      assert.ok((await clients.sharechain.GetStats({})).height >= h0 + 3);
-      assert.notEqual(await chain.ltc.call<string>('getbestblockhash'), tip0);
-    }, 'pseudoshares, shares and a block with the aux daemons down and slow', 120_000);
+    await eventually(
+      async () => {
+        assert.ok(m.stats().accepted >= 10, `accepted ${m.stats().accepted}`);
+        assert.ok((await clients.sharechain.GetStats({})).height >= h0 + 3);
+        assert.notEqual(await chain.ltc.call<string>('getbestblockhash'), tip0);
+      },
+      'pseudoshares, shares and a block with the aux daemons down and slow',
+      120_000,
+    );
     doge.behaviour = 'garbage';
     nmc = await startAuxStandin({ chainId: 0x01, target: ANY, parentPow: 'scrypt', port });
     nmc.behaviour = 'reject';
     const h1 = (await clients.sharechain.GetStats({})).height;
     const a1 = m.stats().accepted;
-    await eventually(async () => {
-      assert.ok(m.stats().accepted >= a1 + 10);
-      assert.ok((await clients.sharechain.GetStats({})).height >= h1 + 3);
-    }, 'mining with a garbage and a rejecting aux daemon', 120_000);
+    await eventually(
+      async () => {
+        assert.ok(m.stats().accepted >= a1 + 10);
+        assert.ok((await clients.sharechain.GetStats({})).height >= h1 + 3);
+      },
+      'mining with a garbage and a rejecting aux daemon',
+      120_000,
+    );
     const rejects = m.stats().rejectReasons;
-    assert.deepEqual(Object.keys(rejects).filter((r) => !r.startsWith('23 ') && !r.startsWith('21 ')), [], JSON.stringify(rejects));
+    assert.deepEqual(
+      Object.keys(rejects).filter((r) => !r.startsWith('23 ') && !r.startsWith('21 ')),
+      [],
+      JSON.stringify(rejects),
+    );
   } finally {
     await m.stop();
   }

@@ -28,7 +28,12 @@ export function minerAddress(label: string): string {
 const le = (displayHex: string) => Buffer.from(displayHex, 'hex').reverse();
 
 function scryptValue(header: Buffer): bigint {
-  return BigInt('0x' + Buffer.from(scryptSync(header, header, 32, { N: 1024, r: 1, p: 1 })).reverse().toString('hex'));
+  return BigInt(
+    '0x' +
+      Buffer.from(scryptSync(header, header, 32, { N: 1024, r: 1, p: 1 }))
+        .reverse()
+        .toString('hex'),
+  );
 }
 
 // The newest block of litecoind's chain since `since` that is one of the pool's shares paying `miner`.
@@ -46,11 +51,15 @@ async function ourBlock(pool: Pool, since: string, miner: string, depth = 50): P
 
 // The last solutions' shares may still be on their way to the sharechain.
 async function settle(pool: Pool, since: string, miner: string): Promise<string | null> {
-  return eventually(async () => {
-    const h = await ourBlock(pool, since, miner);
-    assert.ok(h);
-    return h;
-  }, 'a block of ours among the new blocks', 10_000).catch(() => null);
+  return eventually(
+    async () => {
+      const h = await ourBlock(pool, since, miner);
+      assert.ok(h);
+      return h;
+    },
+    'a block of ours among the new blocks',
+    10_000,
+  ).catch(() => null);
 }
 
 // What every mining scenario ends with: shares in the sharechain, and a block of ours at litecoind's
@@ -62,16 +71,23 @@ export async function assertBlockOfShares(pool: Pool, tip: string, miner: string
   assert.ok(stats.sharesTotal >= 1n, `the sharechain counts ${stats.sharesTotal} shares of this node`);
   assert.ok(stats.height >= 1);
 
-  const block = await pool.ltc.call<{ height: number; tx: Array<{ txid: string; vout: Array<{ value: number; scriptPubKey: { address?: string; addresses?: string[] } }> }> }>('getblock', tip, 2);
+  const block = await pool.ltc.call<{
+    height: number;
+    tx: Array<{ txid: string; vout: Array<{ value: number; scriptPubKey: { address?: string; addresses?: string[] } }> }>;
+  }>('getblock', tip, 2);
   const coinbase = block.tx[0]!;
   // The reference's /web/share object, as the sharechain computes it.
-  const share = await eventually(async () => {
-    const r = await pool.clients.sharechain.GetShare({ hash: le(tip) });
-    assert.ok(r.found);
-    const body = JSON.parse(r.referenceJson);
-    assert.equal(body.local.verified, true, 'the sharechain verified the share');
-    return body;
-  }, 'the block share verified', 30_000);
+  const share = await eventually(
+    async () => {
+      const r = await pool.clients.sharechain.GetShare({ hash: le(tip) });
+      assert.ok(r.found);
+      const body = JSON.parse(r.referenceJson);
+      assert.equal(body.local.verified, true, 'the sharechain verified the share');
+      return body;
+    },
+    'the block share verified',
+    30_000,
+  );
   assert.equal(share.block.gentx.hash, coinbase.txid, "the block's coinbase is the share's gentx");
   assert.equal(share.share_data.payout_address, miner);
   const paid = new Map<string, number>();

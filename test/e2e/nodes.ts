@@ -23,7 +23,13 @@ export interface Nodes {
 
 export async function startEmbedded(nodes: Nodes, chain: Chain, dir: string, name: string, peers: string[]): Promise<Node> {
   const p = new P2poolProcess(name, 'services/cli/main.ts', [
-    '--instance', name, ...ANY_PORTS, '--datadir', join(dir, name), ...chain.args, ...peers.flatMap((a) => ['-n', a]),
+    '--instance',
+    name,
+    ...ANY_PORTS,
+    '--datadir',
+    join(dir, name),
+    ...chain.args,
+    ...peers.flatMap((a) => ['-n', a]),
   ]);
   nodes.procs.push(p);
   const ports = await p.ports();

@@ -42,7 +42,13 @@ after(async () => {
 
 async function embedded(name: string, peers: string[]): Promise<Node> {
   const p = new P2poolProcess(name, 'services/cli/main.ts', [
-    '--instance', name, ...ANY_PORTS, '--datadir', join(dir, name), ...chain.args, ...peers.flatMap((a) => ['-n', a]),
+    '--instance',
+    name,
+    ...ANY_PORTS,
+    '--datadir',
+    join(dir, name),
+    ...chain.args,
+    ...peers.flatMap((a) => ['-n', a]),
   ]);
   procs.push(p);
   const ports = await p.ports();
@@ -60,19 +66,33 @@ async function bestShare(c: Clients): Promise<string> {
 
 async function converged(a: Clients, b: Clients, what: string): Promise<string> {
   try {
-    return await eventually(async () => {
-      const [x, y] = [await bestShare(a), await bestShare(b)];
-      assert.ok(x.length === 64, 'a best share');
-      assert.equal(y, x);
-      return x;
-    }, what, 60_000);
+    return await eventually(
+      async () => {
+        const [x, y] = [await bestShare(a), await bestShare(b)];
+        assert.ok(x.length === 64, 'a best share');
+        assert.equal(y, x);
+        return x;
+      },
+      what,
+      60_000,
+    );
   } catch (e) {
     // What each side had, and what the processes last said: enough to tell a lost share from a slow one.
     const state = async (c: Clients) => {
       const s = await c.sharechain.GetStats({}).catch((err: Error) => err.message);
-      return typeof s === 'string' ? s : { height: s.height, best: Buffer.from(s.bestShareHash).toString('hex'), sync: s.syncState, total: String(s.sharesTotal) };
+      return typeof s === 'string'
+        ? s
+        : { height: s.height, best: Buffer.from(s.bestShareHash).toString('hex'), sync: s.syncState, total: String(s.sharesTotal) };
     };
-    const logs = procs.map((p) => `${p.name}: ${p.logs.slice(-8).map((r) => r.msg).join(' | ')}`).join('\n');
+    const logs = procs
+      .map(
+        (p) =>
+          `${p.name}: ${p.logs
+            .slice(-8)
+            .map((r) => r.msg)
+            .join(' | ')}`,
+      )
+      .join('\n');
     throw new Error(`${(e as Error).message}\nA: ${JSON.stringify(await state(a))}\nB: ${JSON.stringify(await state(b))}\n${logs}`);
   }
 }
@@ -110,8 +130,20 @@ test('a cluster node (gateway, sharechain, template builder and edge as processe
   const cluster = new Map<ServiceName, P2poolProcess>();
   for (const name of names) {
     const p = new P2poolProcess(`c-${name}`, `services/${name}/main.ts`, [
-      '--nats', nats.url, '--nats-prefix', prefix, '--instance', `c-${name}`, '--health-host', '127.0.0.1', ...ANY_PORTS,
-      '--datadir', join(dir, `c-${name}`), ...chain.args, '-n', `127.0.0.1:${a.p2pPort}`,
+      '--nats',
+      nats.url,
+      '--nats-prefix',
+      prefix,
+      '--instance',
+      `c-${name}`,
+      '--health-host',
+      '127.0.0.1',
+      ...ANY_PORTS,
+      '--datadir',
+      join(dir, `c-${name}`),
+      ...chain.args,
+      '-n',
+      `127.0.0.1:${a.p2pPort}`,
     ]);
     procs.push(p);
     cluster.set(name, p);

@@ -46,7 +46,8 @@ after(async () => {
 function ancestry(span: ReadableSpan, all: ReadableSpan[]): string[] {
   const byId = new Map(all.map((s) => [s.spanContext().spanId, s]));
   const names: string[] = [];
-  for (let s: ReadableSpan | undefined = span; s; s = s.parentSpanContext ? byId.get(s.parentSpanContext.spanId) : undefined) names.push(s.name);
+  for (let s: ReadableSpan | undefined = span; s; s = s.parentSpanContext ? byId.get(s.parentSpanContext.spanId) : undefined)
+    names.push(s.name);
   return names;
 }
 
@@ -55,20 +56,24 @@ test("a share's trace: submit → SubmitShare → accept → verify → relay; a
   const worker = Number(/:(\d+)$/.exec(node.host.endpoints().worker!)![1]);
   await eventually(() => assertAllHealthy(clients, () => 'traces'), 'every service ready', 60_000);
   await mineStratum({ workerPort: worker, clients, ltc: chain.ltc }, 'traces');
-  await eventually(async () => {
-    const all = spans.getFinishedSpans();
-    const accept = all.find((s) => s.name === 'share accept');
-    assert.ok(accept, 'a share accept span');
-    assert.deepEqual(ancestry(accept, all), ['share accept', 'Sharechain/SubmitShare', 'Sharechain/SubmitShare', 'share submit']);
-    const verify = all.find((s) => s.name === 'share verify' && s.spanContext().traceId === accept.spanContext().traceId);
-    assert.ok(verify, 'verify in the same trace');
-    const relay = all.find((s) => s.name === 'share relay' && s.spanContext().traceId === accept.spanContext().traceId);
-    assert.ok(relay, 'relay of the new best share in the same trace');
-    assert.deepEqual(ancestry(relay, all).slice(0, 2), ['share relay', 'share verify']);
-    const toNodes = all.find((s) => s.name === 'block submit to full nodes');
-    assert.ok(toNodes, 'a block submission span');
-    assert.equal(ancestry(toNodes, all).at(-1), 'block submit');
-    assert.ok(ancestry(toNodes, all).includes('TemplateBuilder/SubmitBlock'));
-    assert.equal(toNodes.attributes['p2pool.block.outcome'], 'accepted');
-  }, 'the spans', 10_000);
+  await eventually(
+    async () => {
+      const all = spans.getFinishedSpans();
+      const accept = all.find((s) => s.name === 'share accept');
+      assert.ok(accept, 'a share accept span');
+      assert.deepEqual(ancestry(accept, all), ['share accept', 'Sharechain/SubmitShare', 'Sharechain/SubmitShare', 'share submit']);
+      const verify = all.find((s) => s.name === 'share verify' && s.spanContext().traceId === accept.spanContext().traceId);
+      assert.ok(verify, 'verify in the same trace');
+      const relay = all.find((s) => s.name === 'share relay' && s.spanContext().traceId === accept.spanContext().traceId);
+      assert.ok(relay, 'relay of the new best share in the same trace');
+      assert.deepEqual(ancestry(relay, all).slice(0, 2), ['share relay', 'share verify']);
+      const toNodes = all.find((s) => s.name === 'block submit to full nodes');
+      assert.ok(toNodes, 'a block submission span');
+      assert.equal(ancestry(toNodes, all).at(-1), 'block submit');
+      assert.ok(ancestry(toNodes, all).includes('TemplateBuilder/SubmitBlock'));
+      assert.equal(toNodes.attributes['p2pool.block.outcome'], 'accepted');
+    },
+    'the spans',
+    10_000,
+  );
 });

@@ -32,8 +32,16 @@ before(async () => {
   doge = await startAuxStandin({ chainId: DOGE_CHAIN_ID, target: (1n << 256n) - 1n, parentPow: 'scrypt', template: true });
   dir = mkdtempSync(join(tmpdir(), 'p2pool-e2e-v36-merged-'));
   proc = new P2poolProcess('v36merged', 'services/cli/main.ts', [
-    '--instance', 'v36merged', ...ANY_PORTS, '--datadir', join(dir, 'data'), ...chain.args,
-    '--merged', `${doge.mergedUrl}?address=${pubkeyHashToAddress(NODE_HASH, 0x6f)}`, '--merged-poll-ms', '200',
+    '--instance',
+    'v36merged',
+    ...ANY_PORTS,
+    '--datadir',
+    join(dir, 'data'),
+    ...chain.args,
+    '--merged',
+    `${doge.mergedUrl}?address=${pubkeyHashToAddress(NODE_HASH, 0x6f)}`,
+    '--merged-poll-ms',
+    '200',
   ]);
   const ports = await proc.ports();
   await eventually(async () => assert.equal((await getJson(ports.health, '/readyz')).status, 200), 'ready', 60_000);
@@ -48,19 +56,29 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('V36 shares commit to the canonical DOGE block paying the miner\'s Dogecoin address; the stand-in accepts that block', async () => {
+test("V36 shares commit to the canonical DOGE block paying the miner's Dogecoin address; the stand-in accepts that block", async () => {
   await proc.waitForLog((r) => r.msg === 'new aux work', 'aux work from the template');
   const username = `${minerAddress('v36-merged')},${pubkeyHashToAddress(MINER_HASH, 0x6f)}.rig`;
   const m = new CpuMiner({ port: workerPort, username, algorithm: 'scrypt', threads: 1, maxHashrate: 200, suggestDifficulty: 0.0001 });
   const paysMiner = (b: Buffer | undefined) => b !== undefined && b.includes(p2pkh(MINER_HASH)) && b.includes(MERGED_MARKER_SCRIPT);
   try {
     await m.start();
-    await eventually(async () => {
-      assert.ok(doge.accepted.some((s) => paysMiner(s.block)), `${doge.submissions.length} submissions, ${doge.accepted.length} accepted`);
-    }, 'a canonical merged block paying the miner, accepted', 120_000);
+    await eventually(
+      async () => {
+        assert.ok(
+          doge.accepted.some((s) => paysMiner(s.block)),
+          `${doge.submissions.length} submissions, ${doge.accepted.length} accepted`,
+        );
+      },
+      'a canonical merged block paying the miner, accepted',
+      120_000,
+    );
   } finally {
     await m.stop();
   }
-  assert.deepEqual(doge.submissions.filter((s) => !s.accepted).map((s) => s.reason), []);
+  assert.deepEqual(
+    doge.submissions.filter((s) => !s.accepted).map((s) => s.reason),
+    [],
+  );
   assert.ok(doge.accepted.every((s) => s.method === 'submitblock'));
 });

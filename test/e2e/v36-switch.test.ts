@@ -23,7 +23,6 @@ const nodes: Nodes = { procs: [], closers: [] };
 const { procs, closers } = nodes;
 const embedded = (name: string, peers: string[]) => startEmbedded(nodes, chain, dir, name, peers);
 
-
 before(async () => {
   chain = await startChain('p2pool-ts e2e switch payout', NET);
   dir = mkdtempSync(join(tmpdir(), 'p2pool-e2e-switch-'));
@@ -37,8 +36,6 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-
-
 const height = async (n: Node) => (await n.clients.sharechain.GetStats({})).height;
 
 test('a v35 chain switches to v36 only once two other origins vote for it', async () => {
@@ -51,8 +48,14 @@ test('a v35 chain switches to v36 only once two other origins vote for it', asyn
   while ((await height(a)) < CHAIN_LENGTH + 5) await extendChain(a, 'switch-a');
   let shares = await packedChain(a.clients);
   const alone = shares.length;
-  assert.ok(shares.every((s) => s[0] === 35), 'a lone node keeps minting v35');
-  assert.ok(a.proc.logs.some((r) => /^minting share version 35 \(ratchet voting\): voting: 100% vote 36 but from 0 other origin/.test(r.msg)), 'and says why');
+  assert.ok(
+    shares.every((s) => s[0] === 35),
+    'a lone node keeps minting v35',
+  );
+  assert.ok(
+    a.proc.logs.some((r) => /^minting share version 35 \(ratchet voting\): voting: 100% vote 36 but from 0 other origin/.test(r.msg)),
+    'and says why',
+  );
 
   // B and C mine as well: A's window now holds YES votes from two other origins.
   for (let round = 0; round < 30; round++) {
@@ -65,10 +68,14 @@ test('a v35 chain switches to v36 only once two other origins vote for it', asyn
   assert.ok(a.proc.logs.some((r) => /^minting share version 36 \(ratchet activated\)/.test(r.msg)));
 
   // Every node follows the switch, and the whole chain verifies.
-  await eventually(async () => {
-    const best = Buffer.from((await a.clients.sharechain.GetStats({})).bestShareHash).toString('hex');
-    for (const n of [b, c]) assert.equal(Buffer.from((await n.clients.sharechain.GetStats({})).bestShareHash).toString('hex'), best);
-  }, 'b and c on a\'s chain', 60_000);
+  await eventually(
+    async () => {
+      const best = Buffer.from((await a.clients.sharechain.GetStats({})).bestShareHash).toString('hex');
+      for (const n of [b, c]) assert.equal(Buffer.from((await n.clients.sharechain.GetStats({})).bestShareHash).toString('hex'), best);
+    },
+    "b and c on a's chain",
+    60_000,
+  );
   const file = join(dir, 'chain.txt');
   writeFileSync(file, (await packedChain(c.clients)).map((s) => s.toString('hex')).join('\n'));
   const cli = resolve(import.meta.dirname, '../../services/cli/main.ts');

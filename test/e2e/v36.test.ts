@@ -21,7 +21,6 @@ const nodes: Nodes = { procs: [], closers: [] };
 const { procs, closers } = nodes;
 const embedded = (name: string, peers: string[]) => startEmbedded(nodes, chain, dir, name, peers);
 
-
 before(async () => {
   chain = await startChain('p2pool-ts e2e v36 payout', NET);
   dir = mkdtempSync(join(tmpdir(), 'p2pool-e2e-v36-'));
@@ -35,18 +34,20 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 async function converged(a: Clients, b: Clients, what: string): Promise<string> {
-  return eventually(async () => {
-    const [x, y] = [hex((await a.sharechain.GetStats({})).bestShareHash), hex((await b.sharechain.GetStats({})).bestShareHash)];
-    assert.equal(x.length, 64);
-    assert.equal(y, x);
-    return x;
-  }, what, 60_000);
+  return eventually(
+    async () => {
+      const [x, y] = [hex((await a.sharechain.GetStats({})).bestShareHash), hex((await b.sharechain.GetStats({})).bestShareHash)];
+      assert.equal(x.length, 64);
+      assert.equal(y, x);
+      return x;
+    },
+    what,
+    60_000,
+  );
 }
-
 
 test('V36 on litecoind regtest: two nodes mine v36 shares and a block, converge, and the chain verifies', async () => {
   const a = await embedded('v36-a', []);
@@ -60,7 +61,10 @@ test('V36 on litecoind regtest: two nodes mine v36 shares and a block, converge,
   const share = JSON.parse((await a.clients.sharechain.GetShare({ hash: Buffer.from(tip, 'hex').reverse() })).referenceJson);
   assert.equal(share.type_name, 'MergedMiningShare');
   // Which version the node mints and why: a log line, /local_stats and a /metrics gauge.
-  assert.ok(a.proc.logs.some((r) => /^minting share version 36 \(ratchet confirmed\)/.test(r.msg)), 'the mint decision is logged');
+  assert.ok(
+    a.proc.logs.some((r) => /^minting share version 36 \(ratchet confirmed\)/.test(r.msg)),
+    'the mint decision is logged',
+  );
   const best1 = await converged(a.clients, b.clients, 'b to follow a');
   await extendChain(b, 'v36-b');
   const best2 = await converged(a.clients, b.clients, 'a to follow b');
@@ -80,7 +84,10 @@ test('V36 on litecoind regtest: two nodes mine v36 shares and a block, converge,
 
   const shares = await packedChain(b.clients);
   assert.ok(shares.length >= 2);
-  assert.ok(shares.every((s) => s[0] === 36), 'every share is a v36 share');
+  assert.ok(
+    shares.every((s) => s[0] === 36),
+    'every share is a v36 share',
+  );
   const file = join(dir, 'chain.txt');
   writeFileSync(file, shares.map((s) => s.toString('hex')).join('\n'));
   const cli = resolve(import.meta.dirname, '../../services/cli/main.ts');

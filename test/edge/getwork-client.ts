@@ -9,7 +9,10 @@ export interface HttpReply {
   body: string;
 }
 
-export function httpCall(port: number, opts: { method: string; path: string; body?: string; user?: string; headers?: Record<string, string> }): Promise<HttpReply> {
+export function httpCall(
+  port: number,
+  opts: { method: string; path: string; body?: string; user?: string; headers?: Record<string, string> },
+): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.user !== undefined) headers.Authorization = 'Basic ' + Buffer.from(`${opts.user}:x`).toString('base64');
@@ -17,7 +20,9 @@ export function httpCall(port: number, opts: { method: string; path: string; bod
     const req = request({ host: '127.0.0.1', port, method: opts.method, path: opts.path, headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
+      res.on('data', (d: string) => {
+        body += d;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('error', reject);
@@ -58,7 +63,7 @@ export function mine(dataHex: string, targetLEHex: string, want = true, start = 
   const h = Buffer.from(headerOf(dataHex));
   for (let n = start; ; n++) {
     h.writeUInt32LE(n >>> 0, 76);
-    if ((powValue(h) <= target) === want) return h;
+    if (powValue(h) <= target === want) return h;
   }
 }
 
@@ -72,15 +77,17 @@ export function mine(dataHex: string, targetLEHex: string, want = true, start = 
 export function libcurlRequestBytes(body: string, user: string, port: number, path = '/'): Buffer {
   const b = Buffer.from(body);
   return Buffer.concat([
-    Buffer.from(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
-      `Authorization: Basic ${Buffer.from(`${user}:x`).toString('base64')}\r\n` +
-      'Accept-Encoding: deflate, gzip, br, zstd\r\n' +
-      'Transfer-Encoding: chunked\r\n' +
-      'Content-Type: application/json\r\n' +
-      `Content-Length: ${b.length}\r\n` +
-      'User-Agent: cpuminer/2.5.1\r\n' +
-      'X-Mining-Extensions: midstate\r\n\r\n' +
-      `${b.length.toString(16)}\r\n`),
+    Buffer.from(
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+        `Authorization: Basic ${Buffer.from(`${user}:x`).toString('base64')}\r\n` +
+        'Accept-Encoding: deflate, gzip, br, zstd\r\n' +
+        'Transfer-Encoding: chunked\r\n' +
+        'Content-Type: application/json\r\n' +
+        `Content-Length: ${b.length}\r\n` +
+        'User-Agent: cpuminer/2.5.1\r\n' +
+        'X-Mining-Extensions: midstate\r\n\r\n' +
+        `${b.length.toString(16)}\r\n`,
+    ),
     b,
     Buffer.from('\r\n0\r\n\r\n'),
   ]);
@@ -97,7 +104,10 @@ export function rawHttpCall(port: number, bytes: Buffer): Promise<HttpReply> {
       const lines = buf.subarray(0, end).toString('latin1').split('\r\n');
       const status = Number(lines[0]!.split(' ')[1]);
       const headers: Record<string, string> = {};
-      for (const l of lines.slice(1)) { const i = l.indexOf(':'); headers[l.slice(0, i).toLowerCase()] = l.slice(i + 1).trim(); }
+      for (const l of lines.slice(1)) {
+        const i = l.indexOf(':');
+        headers[l.slice(0, i).toLowerCase()] = l.slice(i + 1).trim();
+      }
       let body: Buffer;
       if (headers['transfer-encoding'] === 'chunked') {
         const parts: Buffer[] = [];
@@ -121,8 +131,13 @@ export function rawHttpCall(port: number, bytes: Buffer): Promise<HttpReply> {
       s.destroy();
       return true;
     };
-    s.on('data', (d: Buffer) => { buf = Buffer.concat([buf, d]); done(); });
-    s.on('end', () => { if (!done()) reject(new Error(`connection closed: ${JSON.stringify(buf.toString('latin1'))}`)); });
+    s.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      done();
+    });
+    s.on('end', () => {
+      if (!done()) reject(new Error(`connection closed: ${JSON.stringify(buf.toString('latin1'))}`));
+    });
     s.on('error', reject);
   });
 }

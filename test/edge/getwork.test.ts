@@ -31,7 +31,12 @@ test('getwork returns data/hash1/target/midstate and the reference headers', asy
   assert.equal(result.midstate.length, 64);
   assert.equal(typeof result.identifier, 'string');
   assert.equal(result.submitold, true);
-  const pic = await httpCall(h.port, { method: 'POST', path: '/', body: '{"id":1,"method":"getwork","params":[]}', headers: { 'User-Agent': 'Jephis PIC Miner' } });
+  const pic = await httpCall(h.port, {
+    method: 'POST',
+    path: '/',
+    body: '{"id":1,"method":"getwork","params":[]}',
+    headers: { 'User-Agent': 'Jephis PIC Miner' },
+  });
   assert.equal('identifier' in JSON.parse(pic.body).result, false);
 });
 
@@ -58,11 +63,16 @@ test('getwork block solution reaches the ShareSink with coinbase nonce = extrano
   const h = await startEdge();
   t.after(() => h.stop());
   const { result: work } = JSON.parse((await getworkCall(h.port, [], EASY_USER)).body);
-  const blockTargetLE = Buffer.from((1n << 246n).toString(16).padStart(64, '0'), 'hex').reverse().toString('hex');
+  const blockTargetLE = Buffer.from((1n << 246n).toString(16).padStart(64, '0'), 'hex')
+    .reverse()
+    .toString('hex');
   const solved = mine(work.data, blockTargetLE);
   assert.equal(JSON.parse((await getworkCall(h.port, [dataFor(solved, work.data)], EASY_USER)).body).result, true);
   await until(() => h.sink.events.length >= 2);
-  assert.deepEqual(h.sink.events.map((e) => e.kind), ['block', 'share']);
+  assert.deepEqual(
+    h.sink.events.map((e) => e.kind),
+    ['block', 'share'],
+  );
   const sol = h.sink.events[0]!.solution;
   assert.deepEqual(sol.header, solved);
   assert.equal(sol.coinbaseNonce.subarray(4).toString('hex'), '00000000');
@@ -73,7 +83,10 @@ test('long polling: waits for the next new-work event, answers at once if one wa
   const h = await startEdge();
   t.after(() => h.stop());
   let answered = false;
-  const poll = getworkCall(h.port, [], EASY_USER, '/long-polling').then((r) => { answered = true; return r; });
+  const poll = getworkCall(h.port, [], EASY_USER, '/long-polling').then((r) => {
+    answered = true;
+    return r;
+  });
   await until(() => h.edge.snapshot().longPollsWaiting === 1);
   assert.equal(answered, false, 'parked until new work');
   h.work.publish(basis({ prevHash: Buffer.alloc(32, 9) }));
@@ -87,7 +100,12 @@ test('long polling: waits for the next new-work event, answers at once if one wa
   const get = httpCall(h.port, { method: 'GET', path: '/long-polling', user: EASY_USER });
   await until(() => h.edge.snapshot().longPollsWaiting === 1);
   h.work.publish(basis({ prevHash: Buffer.alloc(32, 11) }));
-  assert.equal(headerOf(JSON.parse((await get).body).result.data).subarray(4, 36).toString('hex'), '0b'.repeat(32));
+  assert.equal(
+    headerOf(JSON.parse((await get).body).result.data)
+      .subarray(4, 36)
+      .toString('hex'),
+    '0b'.repeat(32),
+  );
 });
 
 test('HTTP GET goes to the web handler; getwork errors are JSON-RPC errors; stratum shares the port', async (t) => {
@@ -97,7 +115,9 @@ test('HTTP GET goes to the web handler; getwork errors are JSON-RPC errors; stra
   assert.deepEqual(JSON.parse(web.body), { web: '/local_stats' });
   const bad = JSON.parse((await getworkCall(h.port, [], '1KUCp7YP5FP8ViRxhfszSUJCTAajK6viGz')).body);
   assert.equal(bad.error.code, 24);
-  const other = JSON.parse((await httpCall(h.port, { method: 'POST', path: '/', body: '{"id":5,"method":"getblocktemplate","params":[]}' })).body);
+  const other = JSON.parse(
+    (await httpCall(h.port, { method: 'POST', path: '/', body: '{"id":5,"method":"getblocktemplate","params":[]}' })).body,
+  );
   assert.equal(other.error.code, -32601);
   const parse = JSON.parse((await httpCall(h.port, { method: 'POST', path: '/', body: '{"id":' })).body);
   assert.equal(parse.error.code, -32700);
@@ -136,8 +156,22 @@ test('getwork with libcurl/cpuminer bytes (chunked AND Content-Length) is served
   assert.equal(JSON.parse(dup.body).result, false);
   assert.equal(dup.headers['x-reject-reason'], 'duplicate');
   // curl as the operator's repro sends it, when curl is installed.
-  const curl = spawnSync('curl', ['-s', '-u', `${EASY_USER}:x`, '-H', 'Transfer-Encoding: chunked', '-H', 'Content-Length: 45',
-    '--data-binary', '{"method": "getwork", "params": [], "id":0}', `http://127.0.0.1:${h.port}/`], { encoding: 'utf8', timeout: 10_000 });
+  const curl = spawnSync(
+    'curl',
+    [
+      '-s',
+      '-u',
+      `${EASY_USER}:x`,
+      '-H',
+      'Transfer-Encoding: chunked',
+      '-H',
+      'Content-Length: 45',
+      '--data-binary',
+      '{"method": "getwork", "params": [], "id":0}',
+      `http://127.0.0.1:${h.port}/`,
+    ],
+    { encoding: 'utf8', timeout: 10_000 },
+  );
   if (curl.error === undefined) assert.equal(JSON.parse(curl.stdout).result.data.length, 256, curl.stdout);
 });
 
@@ -153,7 +187,7 @@ test('getwork rejects say why in X-Reject-Reason', async (t) => {
   assert.equal((await getworkCall(h.port, ['zz'], EASY_USER)).headers['x-reject-reason'], 'invalid-data');
 });
 
-test('getwork follows the stratum pseudoshare policy: vardiff makes a fast miner\'s target harder; clients are counted as clients', async (t) => {
+test("getwork follows the stratum pseudoshare policy: vardiff makes a fast miner's target harder; clients are counted as clients", async (t) => {
   const h = await startEdge({ initialDifficulty: 2 ** -24, shareRateSeconds: 30 });
   t.after(() => h.stop());
   const user = `${ADDRESS}.vd`; // no +PSEUDODIFF: vardiff applies

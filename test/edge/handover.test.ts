@@ -19,10 +19,16 @@ async function edgePair(t: import('node:test').TestContext) {
     const sink = new RecordingSink();
     const edge = new EdgeServer({
       config: { host: '127.0.0.1', port: 0, extranoncePrefix: { value: prefix, bits: 8 } },
-      workSource: work, shareSink: sink, handover: new BusHandoverLink(bus), difficulties: book,
+      workSource: work,
+      shareSink: sink,
+      handover: new BusHandoverLink(bus),
+      difficulties: book,
     });
     const port = await edge.start();
-    t.after(async () => { await edge.stop(); await book.close(); });
+    t.after(async () => {
+      await edge.stop();
+      await book.close();
+    });
     return { edge, sink, port, book };
   };
   const a = await make(1, 'aa');
@@ -50,7 +56,7 @@ test('a miner moved from edge A to edge B: same difficulty, its work from A acce
   const cb = await StratumTestClient.connect(b.port);
   t.after(() => cb.close());
   await cb.subscribe('test-miner/1.0', en1A);
-  assert.notEqual(cb.extranonce1, en1A, 'B does not hand out A\'s extranonce1');
+  assert.notEqual(cb.extranonce1, en1A, "B does not hand out A's extranonce1");
   await cb.authorize(user);
   assert.equal(cb.difficulty, diffOnA, 'B starts the miner at the difficulty it had on A');
   await ca.close();
@@ -85,7 +91,7 @@ test('a miner moved from edge A to edge B: same difficulty, its work from A acce
   assert.equal((await cb.submit(late)).error?.code, 21);
 });
 
-test('a share found on A\'s job and submitted through B reaches A\'s sink exactly once', async (t) => {
+test("a share found on A's job and submitted through B reaches A's sink exactly once", async (t) => {
   const { a, b } = await edgePair(t);
   const user = `${ADDRESS}.rig2`;
   const ca = await StratumTestClient.connect(a.port);

@@ -35,8 +35,12 @@ export function basis(overrides: Partial<TemplateBasis> = {}): TemplateBasis {
 
 export class RecordingSink implements ShareSink {
   readonly events: Array<{ kind: 'block' | 'share'; solution: Solution }> = [];
-  submitBlock(solution: Solution): void { this.events.push({ kind: 'block', solution }); }
-  submitShare(solution: Solution): void { this.events.push({ kind: 'share', solution }); }
+  submitBlock(solution: Solution): void {
+    this.events.push({ kind: 'block', solution });
+  }
+  submitShare(solution: Solution): void {
+    this.events.push({ kind: 'share', solution });
+  }
 }
 
 export interface Harness {

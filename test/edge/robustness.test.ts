@@ -13,13 +13,19 @@ const FAST = { handshakeTimeoutMs: 400, partialLineTimeoutMs: 400, idleTimeoutMs
 function rawSocket(port: number): Promise<Socket> {
   return new Promise((res, rej) => {
     // Flowing, so that EOF is observed even when we ignore what the edge sends.
-    const s = connect({ port, host: '127.0.0.1' }, () => { s.resume(); res(s); });
+    const s = connect({ port, host: '127.0.0.1' }, () => {
+      s.resume();
+      res(s);
+    });
     s.once('error', rej);
   });
 }
 
 function closed(s: Socket): Promise<void> {
-  return new Promise((res) => { if (s.destroyed) res(); else s.once('close', () => res()); });
+  return new Promise((res) => {
+    if (s.destroyed) res();
+    else s.once('close', () => res());
+  });
 }
 
 async function healthyMiner(h: Harness, t: { after(fn: () => unknown): void }): Promise<StratumTestClient> {
@@ -81,7 +87,9 @@ test('binary garbage: after "{" it is parse errors then a close; otherwise HTTP 
   const b = await rawSocket(h.port);
   b.on('error', () => {});
   let text = '';
-  b.on('data', (d) => { text += d.toString('latin1'); });
+  b.on('data', (d) => {
+    text += d.toString('latin1');
+  });
   b.write(Buffer.concat([Buffer.from([0x00, 0xff, 0x13]), junk]));
   await closed(b);
   assert.match(text, /^HTTP\/1\.1 400/);
@@ -96,7 +104,9 @@ test('slow-loris: a partial line dribbled byte by byte is cut; silent sockets ar
   loris.on('error', () => {});
   const msg = '{"id":1,"method":"mining.subscribe","params":[]}';
   let i = 0;
-  const timer = setInterval(() => { if (!loris.destroyed && i < msg.length) loris.write(msg[i++]!); }, 40);
+  const timer = setInterval(() => {
+    if (!loris.destroyed && i < msg.length) loris.write(msg[i++]!);
+  }, 40);
   t.after(() => clearInterval(timer));
   const silent = await rawSocket(h.port);
   silent.on('error', () => {});
@@ -117,7 +127,9 @@ test('half-open and dead peers: a client FIN is followed by our close; a silent 
   const quiet = await StratumTestClient.connect(h.port);
   await quiet.subscribe();
   await quiet.authorize(ADDRESS);
-  const keepAlive = setInterval(() => { void good.request('client.get_version').catch(() => {}); }, 200);
+  const keepAlive = setInterval(() => {
+    void good.request('client.get_version').catch(() => {});
+  }, 200);
   t.after(() => clearInterval(keepAlive));
   await quiet.closedPromise;
   assert.ok(h.edge.snapshot().counters.droppedIdle >= 1);
@@ -138,7 +150,8 @@ test('submit flood from a client that does not read: the edge stops reading it, 
   flood.socket.pause();
   const N = 100_000; // well past what loopback socket buffers absorb
   const lines: string[] = [];
-  for (let i = 0; i < N; i++) lines.push(JSON.stringify({ id: 1000 + i, method: 'mining.submit', params: [ADDRESS, 'nojob', '00000000', '5f5e1011', '00000000'] }));
+  for (let i = 0; i < N; i++)
+    lines.push(JSON.stringify({ id: 1000 + i, method: 'mining.submit', params: [ADDRESS, 'nojob', '00000000', '5f5e1011', '00000000'] }));
   flood.socket.write(lines.join('\n') + '\n');
   // The edge pauses reading that connection, and while the client reads nothing no further request is
   // handled however long we wait: a plateau, which a merely slow edge would not show.
@@ -167,7 +180,10 @@ test('a client that never reads past the hard limit is dropped', async (t) => {
   // Small requests with large error replies (the unknown method name is echoed back).
   const line = JSON.stringify({ id: 1, method: 'x'.repeat(120), params: [] }) + '\n';
   const chunk = line.repeat(1000);
-  for (let i = 0; i < 200 && !flood.closed; i++) { flood.socket.write(chunk); await new Promise((r) => setTimeout(r, 2)); }
+  for (let i = 0; i < 200 && !flood.closed; i++) {
+    flood.socket.write(chunk);
+    await new Promise((r) => setTimeout(r, 2));
+  }
   flood.socket.resume();
   await flood.closedPromise;
   assert.ok(h.edge.snapshot().counters.droppedBackpressure >= 1);
@@ -182,13 +198,24 @@ test('fuzz: 2,000 random method/param combinations each get exactly one well-for
   await c.subscribe();
   await c.authorize(ADDRESS);
   let seed = 99;
-  const r = (): number => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32; };
+  const r = (): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
   const values = (): unknown => {
     const pick = Math.floor(r() * 12);
     return [null, true, -1, 1e308, 'zz', '', 'ffffffff', c.job!.jobId, c.job!.ntime, [], { a: 1 }, 'x'.repeat(300)][pick];
   };
-  const methods = ['mining.submit', 'mining.subscribe', 'mining.authorize', 'mining.configure', 'mining.suggest_difficulty',
-    'mining.extranonce.subscribe', 'client.get_version', 'mining.unknown'];
+  const methods = [
+    'mining.submit',
+    'mining.subscribe',
+    'mining.authorize',
+    'mining.configure',
+    'mining.suggest_difficulty',
+    'mining.extranonce.subscribe',
+    'client.get_version',
+    'mining.unknown',
+  ];
   const N = 2000;
   for (let i = 0; i < N; i++) {
     const params = Array.from({ length: Math.floor(r() * 7) }, values);

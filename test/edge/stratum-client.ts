@@ -70,12 +70,20 @@ export class StratumTestClient {
     socket.setEncoding('utf8');
     socket.on('data', (d: string) => this.onData(d));
     socket.on('error', () => {});
-    this.closedPromise = new Promise((res) => socket.once('close', () => { this.closed = true; res(); }));
+    this.closedPromise = new Promise((res) =>
+      socket.once('close', () => {
+        this.closed = true;
+        res();
+      }),
+    );
   }
 
   static connect(port: number, host = '127.0.0.1'): Promise<StratumTestClient> {
     return new Promise((resolve, reject) => {
-      const s = connect({ port, host }, () => { s.removeListener('error', reject); resolve(new StratumTestClient(s)); });
+      const s = connect({ port, host }, () => {
+        s.removeListener('error', reject);
+        resolve(new StratumTestClient(s));
+      });
       s.once('error', reject);
     });
   }
@@ -93,10 +101,14 @@ export class StratumTestClient {
       else {
         const w0 = msg.error ?? null;
         const error = Array.isArray(w0) ? { code: Number(w0[0]), message: String(w0[1]) } : w0;
-        const r: RpcReply = w0 === null ? { id: msg.id, result: msg.result, error } : { id: msg.id, result: msg.result, error, wireError: w0 };
+        const r: RpcReply =
+          w0 === null ? { id: msg.id, result: msg.result, error } : { id: msg.id, result: msg.result, error, wireError: w0 };
         this.replies.push(r);
         const w = this.waiting.get(msg.id);
-        if (w) { this.waiting.delete(msg.id); w(r); }
+        if (w) {
+          this.waiting.delete(msg.id);
+          w(r);
+        }
       }
     }
   }
@@ -106,10 +118,23 @@ export class StratumTestClient {
     if (c.method === 'mining.set_difficulty') this.difficulty = Number(c.params[0]);
     if (c.method === 'mining.notify') {
       const p = c.params as [string, string, string, string, string[], string, string, string, boolean];
-      this.job = { jobId: p[0], prevhash: p[1], coinb1: p[2], coinb2: p[3], branch: p[4], version: p[5], nbits: p[6], ntime: p[7], clean: p[8] };
+      this.job = {
+        jobId: p[0],
+        prevhash: p[1],
+        coinb1: p[2],
+        coinb2: p[3],
+        branch: p[4],
+        version: p[5],
+        nbits: p[6],
+        ntime: p[7],
+        clean: p[8],
+      };
     }
     const still: typeof this.callWaiters = [];
-    for (const w of this.callWaiters) { if (w.pred(c)) w.resolve(c); else still.push(w); }
+    for (const w of this.callWaiters) {
+      if (w.pred(c)) w.resolve(c);
+      else still.push(w);
+    }
     this.callWaiters = still;
   }
 
@@ -117,7 +142,13 @@ export class StratumTestClient {
   nextCall(method: string, pred: (c: ServerCall) => boolean = () => true, timeoutMs = 5000): Promise<ServerCall> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`timed out waiting for ${method}`)), timeoutMs);
-      this.callWaiters.push({ pred: (c) => c.method === method && pred(c), resolve: (c) => { clearTimeout(t); resolve(c); } });
+      this.callWaiters.push({
+        pred: (c) => c.method === method && pred(c),
+        resolve: (c) => {
+          clearTimeout(t);
+          resolve(c);
+        },
+      });
     });
   }
 
@@ -128,8 +159,14 @@ export class StratumTestClient {
 
   requestWithId(id: number | string, method: string, params: unknown[], timeoutMs = 5000): Promise<RpcReply> {
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => { this.waiting.delete(id); reject(new Error(`no reply to ${method}`)); }, timeoutMs);
-      this.waiting.set(id, (r) => { clearTimeout(t); resolve(r); });
+      const t = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`no reply to ${method}`));
+      }, timeoutMs);
+      this.waiting.set(id, (r) => {
+        clearTimeout(t);
+        resolve(r);
+      });
       this.socket.write(JSON.stringify({ id, method, params }) + '\n');
     });
   }
@@ -188,7 +225,16 @@ export class StratumTestClient {
    * Searches nonces from `startNonce` for one whose hash meets (want=true) or misses (want=false)
    * the target of `difficulty`; returns the submit params.
    */
-  solve(opts: { extranonce2: string; difficulty?: number; want?: boolean; ntime?: string; versionBits?: string; startNonce?: number; worker?: string; job?: NotifyJob }): unknown[] {
+  solve(opts: {
+    extranonce2: string;
+    difficulty?: number;
+    want?: boolean;
+    ntime?: string;
+    versionBits?: string;
+    startNonce?: number;
+    worker?: string;
+    job?: NotifyJob;
+  }): unknown[] {
     const job = opts.job ?? this.job;
     if (job === null) throw new Error('no job');
     const target = StratumTestClient.targetFor(opts.difficulty ?? this.difficulty, this.difficultyMultiplier);

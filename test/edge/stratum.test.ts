@@ -16,8 +16,11 @@ test('subscribe, authorize, set_difficulty then notify with the §11.9 encodings
   const [subs, en1, en2size] = sub.result as [string[][], string, number];
   assert.equal(en2size, 4);
   assert.equal(en1.length, 8);
-  assert.equal(parseInt(en1[0]!, 16), 5, 'extranonce1 carries this edge\'s 4-bit prefix');
-  assert.deepEqual(subs.map((s) => s[0]), ['mining.set_difficulty', 'mining.notify']);
+  assert.equal(parseInt(en1[0]!, 16), 5, "extranonce1 carries this edge's 4-bit prefix");
+  assert.deepEqual(
+    subs.map((s) => s[0]),
+    ['mining.set_difficulty', 'mining.notify'],
+  );
   const auth = await c.authorize(`${ADDRESS}.rig1`);
   assert.equal(auth.result, true);
   const methods = c.calls.map((x) => x.method);
@@ -62,7 +65,7 @@ test('mining.submit: accepted, duplicate, low difficulty, unknown job, bad extra
   const badNonce = await c.submit([user, c.job!.jobId, '00000004', c.job!.ntime, 'xyz']);
   assert.equal(badNonce.error?.code, 20);
   const renamed = c.solve({ extranonce2: '00000005', worker: 'name-it-never-authorized' });
-  assert.equal((await c.submit(renamed)).result, true, 'counted for the connection\'s identity');
+  assert.equal((await c.submit(renamed)).result, true, "counted for the connection's identity");
   const snap = h.edge.snapshot();
   assert.equal(snap.counters.accepted, 2);
   assert.equal(snap.workers[`${ADDRESS}.w1`]!.accepted, 2);
@@ -84,7 +87,10 @@ test('share and block solutions reach the ShareSink, block first, with the heade
   const p = c.solve({ extranonce2: 'aabbccdd', difficulty: blockDiff * 1.0001, worker: user });
   assert.equal((await c.submit(p)).result, true);
   await until(() => h.sink.events.length >= 2);
-  assert.deepEqual(h.sink.events.map((e) => e.kind), ['block', 'share']);
+  assert.deepEqual(
+    h.sink.events.map((e) => e.kind),
+    ['block', 'share'],
+  );
   const sol = h.sink.events[0]!.solution;
   const expectHeader = c.header(c.job!, 'aabbccdd', p[3] as string, parseInt(p[4] as string, 16));
   assert.equal(sol.header.toString('hex'), expectHeader.toString('hex'));
@@ -103,7 +109,10 @@ test('new work: notify to every connection; old-block jobs answer stale; same-bl
   const clients = await Promise.all([0, 1, 2].map(() => StratumTestClient.connect(h.port)));
   t.after(() => Promise.all(clients.map((c) => c.close())));
   const user = `${ADDRESS}+${EASY}`;
-  for (const c of clients) { await c.subscribe(); await c.authorize(user); }
+  for (const c of clients) {
+    await c.subscribe();
+    await c.authorize(user);
+  }
   const c = clients[0]!;
   const firstJob = c.job!;
   const solvedOld = c.solve({ extranonce2: '00000010', worker: user, job: firstJob });
@@ -133,8 +142,16 @@ test('mining.configure grants version rolling within 0x1fffe000; bits outside th
   t.after(() => h.stop());
   const c = await StratumTestClient.connect(h.port);
   t.after(() => c.close());
-  const conf = await c.request('mining.configure', [['version-rolling', 'minimum-difficulty', 'x-unknown'], { 'version-rolling.mask': '1fffffff', 'version-rolling.min-bit-count': 2, 'minimum-difficulty.value': 1 }]);
-  assert.deepEqual(conf.result, { 'version-rolling': true, 'version-rolling.mask': '1fffe000', 'minimum-difficulty': true, 'x-unknown': false });
+  const conf = await c.request('mining.configure', [
+    ['version-rolling', 'minimum-difficulty', 'x-unknown'],
+    { 'version-rolling.mask': '1fffffff', 'version-rolling.min-bit-count': 2, 'minimum-difficulty.value': 1 },
+  ]);
+  assert.deepEqual(conf.result, {
+    'version-rolling': true,
+    'version-rolling.mask': '1fffe000',
+    'minimum-difficulty': true,
+    'x-unknown': false,
+  });
   await c.subscribe();
   const user = `${ADDRESS}+${EASY}`;
   await c.authorize(user);
@@ -214,7 +231,8 @@ test('vardiff: a fast miner gets a harder difficulty, and pre-retarget shares ar
   const kept: unknown[][] = [];
   for (let i = 0; i < 16; i++) {
     const p = c.solve({ extranonce2: i.toString(16).padStart(8, '0'), difficulty: d0, worker: ADDRESS });
-    if (i >= 13) kept.push(p); else assert.equal((await c.submit(p)).result, true);
+    if (i >= 13) kept.push(p);
+    else assert.equal((await c.submit(p)).result, true);
   }
   const nd = Number((await retarget).params[0]);
   assert.ok(nd > d0, `difficulty went up (${d0} -> ${nd})`);
@@ -319,7 +337,7 @@ test('two edges with different prefixes serve the same job with disjoint extrano
   }
 });
 
-test('the reference session\'s miner lines, verbatim, get the same shape of answers', async (t) => {
+test("the reference session's miner lines, verbatim, get the same shape of answers", async (t) => {
   // The two client lines of test/fixtures/reference-stratum-session.txt (a testnet address).
   const h = await startEdge({ coin: 'bitcoin_regtest' });
   t.after(() => h.stop());
@@ -334,7 +352,7 @@ test('the reference session\'s miner lines, verbatim, get the same shape of answ
   assert.equal(sub!.id, 1);
   const [, en1, size] = sub!.result as [unknown, string, number];
   assert.match(en1, /^[0-9a-f]{8}$/);
-  assert.equal(size, 4, 'extranonce1 (4) + extranonce2 (4) = the reference\'s 8-byte coinbase nonce');
+  assert.equal(size, 4, "extranonce1 (4) + extranonce2 (4) = the reference's 8-byte coinbase nonce");
   assert.deepEqual(auth, { id: 2, result: true, error: null });
   assert.equal(c.calls[0]!.method, 'mining.set_difficulty');
   assert.equal(notify.params.length, 9);

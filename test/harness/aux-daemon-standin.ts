@@ -84,17 +84,38 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
 
   function work(address?: string): Record<string, unknown> {
     const t = Buffer.from(o.target.toString(16).padStart(64, '0'), 'hex').reverse().toString('hex');
-    return { hash: hashHex(), chainid: o.chainId, previousblockhash: Buffer.from(prev).reverse().toString('hex'), coinbasevalue: 1_000_000_000, bits: '207fffff', height, _target: t, ...(address ? { address } : {}) };
+    return {
+      hash: hashHex(),
+      chainid: o.chainId,
+      previousblockhash: Buffer.from(prev).reverse().toString('hex'),
+      coinbasevalue: 1_000_000_000,
+      bits: '207fffff',
+      height,
+      _target: t,
+      ...(address ? { address } : {}),
+    };
   }
 
   // Two template transactions (any valid serializations will do).
-  const templateTxs = [1, 2].map((i) => Buffer.from(`0100000001${'00'.repeat(31)}${i.toString(16).padStart(2, '0')}00000000025100ffffffff01${'00'.repeat(7)}${i.toString(16).padStart(2, '0')}015100000000`, 'hex'));
+  const templateTxs = [1, 2].map((i) =>
+    Buffer.from(
+      `0100000001${'00'.repeat(31)}${i.toString(16).padStart(2, '0')}00000000025100ffffffff01${'00'.repeat(7)}${i.toString(16).padStart(2, '0')}015100000000`,
+      'hex',
+    ),
+  );
   function blockTemplate(): Record<string, unknown> {
     const t = Buffer.from(o.target.toString(16).padStart(64, '0'), 'hex').toString('hex');
     return {
-      version: 0x620004, previousblockhash: Buffer.from(prev).reverse().toString('hex'), curtime: Math.floor(Date.now() / 1000), bits: '207fffff', height,
-      coinbasevalue: 1_000_000_000_000, target: t, transactions: templateTxs.map((d) => ({ data: d.toString('hex'), txid: Buffer.from(sha256d(d)).reverse().toString('hex') })),
-      auxpow: { chainid: o.chainId, target: t }, longpollid: hashHex(),
+      version: 0x620004,
+      previousblockhash: Buffer.from(prev).reverse().toString('hex'),
+      curtime: Math.floor(Date.now() / 1000),
+      bits: '207fffff',
+      height,
+      coinbasevalue: 1_000_000_000_000,
+      target: t,
+      transactions: templateTxs.map((d) => ({ data: d.toString('hex'), txid: Buffer.from(sha256d(d)).reverse().toString('hex') })),
+      auxpow: { chainid: o.chainId, target: t },
+      longpollid: hashHex(),
     };
   }
   // Long polls parked until the tip moves (or 20 s pass).
@@ -104,7 +125,12 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
     let reason = verifyMergedBlock(block, templateTxs, prev, o.chainId, o.target, o.parentPow) ?? '';
     const accepted = reason === '' && state.behaviour !== 'reject';
     if (state.behaviour === 'reject' && reason === '') reason = 'rejected by the stand-in (reject mode)';
-    const headerHash = block.length >= 80 ? Buffer.from(sha256d(block.subarray(0, 80))).reverse().toString('hex') : '';
+    const headerHash =
+      block.length >= 80
+        ? Buffer.from(sha256d(block.subarray(0, 80)))
+            .reverse()
+            .toString('hex')
+        : '';
     submissions.push({ method: 'submitblock', hash: headerHash, accepted, reason, parentHeader: null, block });
     if (accepted) state.advance();
     return accepted ? null : reason;
@@ -118,7 +144,13 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
     const accepted = reason === '' && state.behaviour !== 'reject';
     if (state.behaviour === 'reject' && reason === '') reason = 'rejected by the stand-in (reject mode)';
     const raw = typeof auxpowHex === 'string' ? Buffer.from(auxpowHex, 'hex') : Buffer.alloc(0);
-    submissions.push({ method, hash: String(hash), accepted, reason, parentHeader: raw.length >= 80 ? raw.subarray(raw.length - 80) : null });
+    submissions.push({
+      method,
+      hash: String(hash),
+      accepted,
+      reason,
+      parentHeader: raw.length >= 80 ? raw.subarray(raw.length - 80) : null,
+    });
     if (accepted) state.advance();
     return accepted;
   }
@@ -154,13 +186,18 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
           if (params.length === 2) return ok(submit('getauxblock', params[0], params[1]));
           return err(-1, 'getauxblock takes no arguments or hash and auxpow');
         case 'createauxblock':
-          if (params.length !== 1 || typeof params[0] !== 'string' || params[0].length < 20) return err(-8, 'Invalid coinbase payout address');
+          if (params.length !== 1 || typeof params[0] !== 'string' || params[0].length < 20)
+            return err(-8, 'Invalid coinbase payout address');
           return ok(work(params[0]));
         case 'getblocktemplate':
           if (!o.template) return err(-32601, 'Method not found');
           if ((params[0] as { longpollid?: unknown })?.longpollid === hashHex()) {
             calls.push('getblocktemplate(longpoll)');
-            const release = () => { parked.delete(release); clearTimeout(timer); ok(blockTemplate()); };
+            const release = () => {
+              parked.delete(release);
+              clearTimeout(timer);
+              ok(blockTemplate());
+            };
             const timer = setTimeout(release, 20_000);
             parked.add(release);
             return;
@@ -188,7 +225,9 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
     port,
     behaviour: 'ok',
     submissions,
-    get accepted() { return submissions.filter((s) => s.accepted); },
+    get accepted() {
+      return submissions.filter((s) => s.accepted);
+    },
     calls,
     currentHash: hashHex,
     advance() {
@@ -197,7 +236,12 @@ export async function startAuxStandin(o: AuxStandinOptions): Promise<AuxStandin>
       header = makeHeader();
       for (const release of [...parked]) release();
     },
-    stop: () => new Promise<void>((resolve) => { for (const release of [...parked]) release(); server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const release of [...parked]) release();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   return state;
 }
@@ -233,7 +277,10 @@ function readTxAt(buf: Buffer, start: number): { stripped: Buffer; script0: Buff
   const txStart = start;
   need(4);
   let segwit = false;
-  if (buf[c.p] === 0 && buf[c.p + 1] !== 0) { segwit = true; need(2); }
+  if (buf[c.p] === 0 && buf[c.p + 1] !== 0) {
+    segwit = true;
+    need(2);
+  }
   const bodyStart = c.p;
   const nIn = varint();
   let script0: Buffer | null = null;
@@ -245,11 +292,22 @@ function readTxAt(buf: Buffer, start: number): { stripped: Buffer; script0: Buff
     need(4);
   }
   const nOut = varint();
-  for (let i = 0; i < nOut; i++) { need(8); need(varint()); }
+  for (let i = 0; i < nOut; i++) {
+    need(8);
+    need(varint());
+  }
   const bodyEnd = c.p;
-  if (segwit) for (let i = 0; i < nIn; i++) { const items = varint(); for (let j = 0; j < items; j++) need(varint()); }
+  if (segwit)
+    for (let i = 0; i < nIn; i++) {
+      const items = varint();
+      for (let j = 0; j < items; j++) need(varint());
+    }
   const lockAt = need(4);
-  return { stripped: Buffer.concat([buf.subarray(txStart, txStart + 4), buf.subarray(bodyStart, bodyEnd), buf.subarray(lockAt, lockAt + 4)]), script0, end: c.p };
+  return {
+    stripped: Buffer.concat([buf.subarray(txStart, txStart + 4), buf.subarray(bodyStart, bodyEnd), buf.subarray(lockAt, lockAt + 4)]),
+    script0,
+    end: c.p,
+  };
 }
 
 /**
@@ -257,10 +315,22 @@ function readTxAt(buf: Buffer, start: number): { stripped: Buffer; script0: Buff
  * fails, or null. Byte-level on purpose: it shares no code with the project's verifier. With `at`,
  * the AuxPoW starts at `at.start` and may be followed by more (a block's transactions): `at.end` is set.
  */
-export function verifyAuxPow(buf: Buffer, auxHeader: Buffer, chainId: number, target: bigint, parentPow: 'scrypt' | 'sha256d', at?: { start: number; end: number }): string | null {
+export function verifyAuxPow(
+  buf: Buffer,
+  auxHeader: Buffer,
+  chainId: number,
+  target: bigint,
+  parentPow: 'scrypt' | 'sha256d',
+  at?: { start: number; end: number },
+): string | null {
   const c = new Cursor(buf, at?.start ?? 0);
   const need = (n: number) => c.need(n);
-  const hashes = () => { const n = c.varint(); const out: Buffer[] = []; for (let i = 0; i < n; i++) out.push(buf.subarray(need(32), c.p)); return out; };
+  const hashes = () => {
+    const n = c.varint();
+    const out: Buffer[] = [];
+    for (let i = 0; i < n; i++) out.push(buf.subarray(need(32), c.p));
+    return out;
+  };
   try {
     const tx = readTxAt(buf, c.p);
     c.p = tx.end;
@@ -299,7 +369,8 @@ export function verifyAuxPow(buf: Buffer, auxHeader: Buffer, chainId: number, ta
   }
 }
 
-const fold = (leaf: Buffer, br: Buffer[], idx: number) => br.reduce((h, sib, k) => sha256d(((idx >> k) & 1) ? Buffer.concat([sib, h]) : Buffer.concat([h, sib])), leaf);
+const fold = (leaf: Buffer, br: Buffer[], idx: number) =>
+  br.reduce((h, sib, k) => sha256d((idx >> k) & 1 ? Buffer.concat([sib, h]) : Buffer.concat([h, sib])), leaf);
 
 /** Merkle root of a list of txids (internal order), odd levels doubling their last. */
 function merkleRootOf(leaves: Buffer[]): Buffer {
@@ -316,11 +387,19 @@ function merkleRootOf(leaves: Buffer[]): Buffer {
  * Template mode's submitblock: header, AuxPoW proving it, transactions (our coinbase, then exactly the
  * template's). Returns why it fails, or null.
  */
-export function verifyMergedBlock(block: Buffer, templateTxs: Buffer[], prevHash: Buffer, chainId: number, target: bigint, parentPow: 'scrypt' | 'sha256d'): string | null {
+export function verifyMergedBlock(
+  block: Buffer,
+  templateTxs: Buffer[],
+  prevHash: Buffer,
+  chainId: number,
+  target: bigint,
+  parentPow: 'scrypt' | 'sha256d',
+): string | null {
   if (block.length < 80) return 'block shorter than a header';
   const header = block.subarray(0, 80);
   if (!header.subarray(4, 36).equals(prevHash)) return 'block is not on the current tip';
-  if ((header.readUInt32LE(0) & 0x100) === 0 || ((header.readUInt32LE(0) >>> 16) & 0xffff) !== chainId) return 'block version lacks the auxpow bit or our chain id';
+  if ((header.readUInt32LE(0) & 0x100) === 0 || ((header.readUInt32LE(0) >>> 16) & 0xffff) !== chainId)
+    return 'block version lacks the auxpow bit or our chain id';
   const at = { start: 80, end: 0 };
   const why = verifyAuxPow(block, header, chainId, target, parentPow, at);
   if (why !== null) return why;
@@ -331,7 +410,7 @@ export function verifyMergedBlock(block: Buffer, templateTxs: Buffer[], prevHash
     const cb = readTxAt(block, p);
     p = cb.end;
     for (const t of templateTxs) {
-      if (!block.subarray(p, p + t.length).equals(t)) return 'block transactions are not the template\'s';
+      if (!block.subarray(p, p + t.length).equals(t)) return "block transactions are not the template's";
       p += t.length;
     }
     if (p !== block.length) return 'trailing bytes after the transactions';

@@ -10,7 +10,10 @@ import { assembleBlock, blockMerkleRoot, encodeBlockHeader, headerHashHex } from
 import { witnessCommitmentScript, type Work } from '../../services/pool/work/template.ts';
 
 export const P2POOL_RESERVED = Buffer.from('[P2Pool][P2Pool][P2Pool][P2Pool]', 'ascii');
-export const DONATION_SCRIPT = Buffer.from('4104ffd03de44a6e11b9917f3a29f9443283d9871c9d743ef30d5eddcd37094b64d1b3d8090496b53256786bf5c82932ec23c3b74d9f05a6f95a8b5529352656664bac', 'hex');
+export const DONATION_SCRIPT = Buffer.from(
+  '4104ffd03de44a6e11b9917f3a29f9443283d9871c9d743ef30d5eddcd37094b64d1b3d8090496b53256786bf5c82932ec23c3b74d9f05a6f95a8b5529352656664bac',
+  'hex',
+);
 
 export interface CoinbaseOptions {
   payoutScript: Buffer;
@@ -66,7 +69,12 @@ export interface SolvedBlock {
 }
 
 /** Grinds the nonce until the header meets the template target (about two tries on regtest). */
-export function solveBlock(work: Work, pow: 'sha256d' | 'scrypt', cb: Coinbase, opts: { timestamp?: number; merkleRoot?: Buffer } = {}): SolvedBlock {
+export function solveBlock(
+  work: Work,
+  pow: 'sha256d' | 'scrypt',
+  cb: Coinbase,
+  opts: { timestamp?: number; merkleRoot?: Buffer } = {},
+): SolvedBlock {
   const root = opts.merkleRoot ?? blockMerkleRoot(work, cb.txidRaw);
   const timestamp = opts.timestamp ?? Math.max(work.curtime, work.mintime);
   for (let nonce = 0; nonce < 0xffffffff; nonce++) {

@@ -67,9 +67,16 @@ async function startBtcdOnce(opts: BtcdOptions): Promise<BtcdNode> {
   const configFile = join(datadir, 'btcd.conf');
   writeFileSync(configFile, `; test node\n[Application Options]\nrpcuser=${user}\nrpcpass=${pass}\n`);
   const args = [
-    `--configfile=${configFile}`, `--datadir=${join(datadir, 'data')}`, `--logdir=${join(datadir, 'logs')}`,
-    '--regtest', `--listen=127.0.0.1:${p2pPort}`, `--rpclisten=127.0.0.1:${rpcPort}`, '--notls',
-    `--miningaddr=${miningAddress}`, '--txindex', '--debuglevel=info',
+    `--configfile=${configFile}`,
+    `--datadir=${join(datadir, 'data')}`,
+    `--logdir=${join(datadir, 'logs')}`,
+    '--regtest',
+    `--listen=127.0.0.1:${p2pPort}`,
+    `--rpclisten=127.0.0.1:${rpcPort}`,
+    '--notls',
+    `--miningaddr=${miningAddress}`,
+    '--txindex',
+    '--debuglevel=info',
     ...(opts.extraArgs ?? []),
   ];
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
@@ -82,14 +89,34 @@ async function startBtcdOnce(opts: BtcdOptions): Promise<BtcdNode> {
     await waitForRpc(daemon, rpc);
   };
   const node: BtcdNode = {
-    rpcUrl, rpcPort, p2pPort, user, pass, datadir, miningAddress,
+    rpcUrl,
+    rpcPort,
+    p2pPort,
+    user,
+    pass,
+    datadir,
+    miningAddress,
     rpc: undefined as unknown as RpcClient,
     call: (method, ...params) => rpc.call(method, params),
     mine: (n) => rpc.call<string[]>('generate', [n]),
-    halt: async () => { rpc?.close(); await daemon.stop(); },
-    kill: async () => { rpc?.close(); await daemon.kill(); },
-    restart: async () => { rpc?.close(); await daemon.stop(); await boot(); },
-    stop: async () => { rpc?.close(); await daemon.stop(); removeTempDir(datadir); },
+    halt: async () => {
+      rpc?.close();
+      await daemon.stop();
+    },
+    kill: async () => {
+      rpc?.close();
+      await daemon.kill();
+    },
+    restart: async () => {
+      rpc?.close();
+      await daemon.stop();
+      await boot();
+    },
+    stop: async () => {
+      rpc?.close();
+      await daemon.stop();
+      removeTempDir(datadir);
+    },
     running: () => daemon.running,
   };
   await boot();

@@ -11,12 +11,27 @@ function hookExit(): void {
   if (hooked) return;
   hooked = true;
   const cleanup = () => {
-    for (const c of live) { try { c.kill('SIGKILL'); } catch { /* already gone */ } }
-    for (const d of tempDirs) { try { rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } }
+    for (const c of live) {
+      try {
+        c.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    for (const d of tempDirs) {
+      try {
+        rmSync(d, { recursive: true, force: true });
+      } catch {
+        /* best effort */
+      }
+    }
   };
   process.on('exit', cleanup);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => { cleanup(); process.exit(130); });
+    process.once(sig, () => {
+      cleanup();
+      process.exit(130);
+    });
   }
 }
 
@@ -42,12 +57,21 @@ export class Daemon {
     this.name = name;
     this.child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(this.child);
-    const keep = (b: Buffer) => { this.tail = (this.tail + b.toString('utf8')).slice(-4000); };
+    const keep = (b: Buffer) => {
+      this.tail = (this.tail + b.toString('utf8')).slice(-4000);
+    };
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);
     this.exited = new Promise((resolve) => {
-      this.child.on('exit', (code) => { live.delete(this.child); resolve(code); });
-      this.child.on('error', (e) => { this.tail += `\nspawn error: ${e.message}`; live.delete(this.child); resolve(-1); });
+      this.child.on('exit', (code) => {
+        live.delete(this.child);
+        resolve(code);
+      });
+      this.child.on('error', (e) => {
+        this.tail += `\nspawn error: ${e.message}`;
+        live.delete(this.child);
+        resolve(-1);
+      });
     });
   }
 
@@ -65,7 +89,10 @@ export class Daemon {
    * "Shutdown: done" when an RPC request was in flight, so it is killed shortly after that line.
    */
   async stop(graceMs = 15_000, doneMarker?: string): Promise<void> {
-    if (!this.running) { await this.exited; return; }
+    if (!this.running) {
+      await this.exited;
+      return;
+    }
     this.child.kill('SIGTERM');
     const deadline = Date.now() + graceMs;
     let markerAt: number | undefined;

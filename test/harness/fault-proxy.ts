@@ -32,7 +32,12 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => client.write(chunk));
-    const close = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
     client.on('close', close);
     upstream.on('close', close);
     client.on('error', close);
@@ -43,8 +48,15 @@ export async function startFaultProxy(targetPort: number, targetHost = '127.0.0.
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    cutRequests: (text, n) => { match = text; left = n; },
+    cutRequests: (text, n) => {
+      match = text;
+      left = n;
+    },
     cuts: () => done,
-    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); srv.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        srv.close(() => resolve());
+      }),
   };
 }

@@ -4,8 +4,22 @@ import { payments } from 'bitcoinjs-lib';
 import { createHash } from 'node:crypto';
 
 const NETS = {
-  bitcoin: { messagePrefix: '', bech32: 'bcrt', bip32: { public: 0x043587cf, private: 0x04358394 }, pubKeyHash: 111, scriptHash: 196, wif: 0xef },
-  litecoin: { messagePrefix: '', bech32: 'rltc', bip32: { public: 0x043587cf, private: 0x04358394 }, pubKeyHash: 111, scriptHash: 58, wif: 0xef },
+  bitcoin: {
+    messagePrefix: '',
+    bech32: 'bcrt',
+    bip32: { public: 0x043587cf, private: 0x04358394 },
+    pubKeyHash: 111,
+    scriptHash: 196,
+    wif: 0xef,
+  },
+  litecoin: {
+    messagePrefix: '',
+    bech32: 'rltc',
+    bip32: { public: 0x043587cf, private: 0x04358394 },
+    pubKeyHash: 111,
+    scriptHash: 58,
+    wif: 0xef,
+  },
 };
 
 export function testHash160(label = 'p2pool-ts test payout'): Buffer {

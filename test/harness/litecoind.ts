@@ -73,19 +73,28 @@ async function startLitecoindOnce(opts: LitecoindOptions): Promise<LitecoindNode
   const user = cookie ? '' : 'u';
   const pass = cookie ? '' : 'p' + Math.random().toString(36).slice(2);
   // A conf file, not flags, so tests of the conf-file credential lookup can point at it.
-  const conf = [
-    'regtest=1',
-    '[regtest]',
-    `rpcport=${rpcPort}`,
-    `port=${p2pPort}`,
-    ...(cookie ? [] : [`rpcuser=${user}`, `rpcpassword=${pass}`]),
-  ].join('\n') + '\n';
+  const conf =
+    ['regtest=1', '[regtest]', `rpcport=${rpcPort}`, `port=${p2pPort}`, ...(cookie ? [] : [`rpcuser=${user}`, `rpcpassword=${pass}`])].join(
+      '\n',
+    ) + '\n';
   writeFileSync(join(datadir, 'litecoin.conf'), conf);
   const args = [
-    `-datadir=${datadir}`, '-regtest', '-server=1', '-listen=1',
-    '-bind=127.0.0.1', '-rpcbind=127.0.0.1', '-rpcallowip=127.0.0.1',
-    '-dnsseed=0', '-discover=0', '-listenonion=0', '-upnp=0', '-printtoconsole=1',
-    '-fallbackfee=0.0001', '-rpcworkqueue=256', '-rpcthreads=8', '-txindex=1',
+    `-datadir=${datadir}`,
+    '-regtest',
+    '-server=1',
+    '-listen=1',
+    '-bind=127.0.0.1',
+    '-rpcbind=127.0.0.1',
+    '-rpcallowip=127.0.0.1',
+    '-dnsseed=0',
+    '-discover=0',
+    '-listenonion=0',
+    '-upnp=0',
+    '-printtoconsole=1',
+    '-fallbackfee=0.0001',
+    '-rpcworkqueue=256',
+    '-rpcthreads=8',
+    '-txindex=1',
     ...(opts.wallet === false ? ['-disablewallet=1'] : []),
     ...(opts.noMweb ? ['-vbparams=mweb:4102444800:4102444801'] : []),
     ...(opts.extraArgs ?? []),
@@ -99,7 +108,18 @@ async function startLitecoindOnce(opts: LitecoindOptions): Promise<LitecoindNode
     daemon = new Daemon(`litecoind(${p2pPort})`, bin, args);
     // With cookie auth the file appears once the RPC server is up; read it then.
     if (cookie) {
-      await waitFor('litecoind cookie', () => { try { readFileSync(cookieFile); return true; } catch { return !daemon.running; } }, 60_000);
+      await waitFor(
+        'litecoind cookie',
+        () => {
+          try {
+            readFileSync(cookieFile);
+            return true;
+          } catch {
+            return !daemon.running;
+          }
+        },
+        60_000,
+      );
       if (!daemon.running) throw new Error(`litecoind exited during start-up:\n${daemon.output()}`);
       const [u, p] = readFileSync(cookieFile, 'utf8').trim().split(':');
       rpc = new RpcClient({ url: rpcUrl, user: u!, pass: p!, nodeName: 'litecoind', timeoutMs: 120_000 });
@@ -113,13 +133,25 @@ async function startLitecoindOnce(opts: LitecoindOptions): Promise<LitecoindNode
   };
 
   const node: LitecoindNode = {
-    rpcUrl, rpcPort, p2pPort, user, pass, datadir, cookieFile,
+    rpcUrl,
+    rpcPort,
+    p2pPort,
+    user,
+    pass,
+    datadir,
+    cookieFile,
     rpc: undefined as unknown as RpcClient,
     address: '',
     call: (method, ...params) => rpc.call(method, params),
     mine: (n, address) => rpc.call<string[]>('generatetoaddress', [n, address ?? node.address]),
-    halt: async () => { rpc?.close(); await daemon.stop(STOP_GRACE_MS, 'Shutdown: done'); },
-    kill: async () => { rpc?.close(); await daemon.kill(); },
+    halt: async () => {
+      rpc?.close();
+      await daemon.stop(STOP_GRACE_MS, 'Shutdown: done');
+    },
+    kill: async () => {
+      rpc?.close();
+      await daemon.kill();
+    },
     restart: async () => {
       rpc?.close();
       await daemon.stop(STOP_GRACE_MS, 'Shutdown: done');
@@ -145,7 +177,9 @@ async function startLitecoindOnce(opts: LitecoindOptions): Promise<LitecoindNode
   if (opts.peer !== false) {
     try {
       node.peer = await startLitecoind({
-        peer: false, wallet: false, noMweb: opts.noMweb,
+        peer: false,
+        wallet: false,
+        noMweb: opts.noMweb,
         extraArgs: [`-connect=127.0.0.1:${p2pPort}`],
       });
       await waitFor('litecoind peer connection', async () => (await rpc!.call<number>('getconnectioncount')) > 0, 30_000, 100);

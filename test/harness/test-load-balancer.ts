@@ -52,7 +52,11 @@ export class TestLoadBalancer {
 
   private adopt(client: net.Socket): void {
     const b = this.pick();
-    if (b === null) { this.refused++; client.destroy(); return; }
+    if (b === null) {
+      this.refused++;
+      client.destroy();
+      return;
+    }
     this.connections.set(b.name, (this.connections.get(b.name) ?? 0) + 1);
     const upstream = net.createConnection({ host: '127.0.0.1', port: b.port });
     client.setNoDelay(true);
@@ -62,8 +66,10 @@ export class TestLoadBalancer {
     client.pipe(upstream);
     upstream.pipe(client);
     const close = () => {
-      client.destroy(); upstream.destroy();
-      this.sockets.delete(client); this.sockets.delete(upstream);
+      client.destroy();
+      upstream.destroy();
+      this.sockets.delete(client);
+      this.sockets.delete(upstream);
     };
     client.on('close', close);
     upstream.on('close', close);

@@ -7,7 +7,13 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export interface ClusterEnv { kubeconfig: string; nodeIP: string; kubectl: string; helm: string; podCidr: string }
+export interface ClusterEnv {
+  kubeconfig: string;
+  nodeIP: string;
+  kubectl: string;
+  helm: string;
+  podCidr: string;
+}
 
 export function clusterEnv(): ClusterEnv {
   const need = (k: string) => {
@@ -15,7 +21,13 @@ export function clusterEnv(): ClusterEnv {
     if (!v) throw new Error(`${k} is not set: run through make test-k8s (scripts/k8s/test-k8s.sh)`);
     return v;
   };
-  return { kubeconfig: need('KUBECONFIG'), nodeIP: need('K8S_NODE_IP'), kubectl: need('KUBECTL'), helm: need('HELM'), podCidr: process.env.K8S_POD_CIDR ?? '10.244.0.0/16' };
+  return {
+    kubeconfig: need('KUBECONFIG'),
+    nodeIP: need('K8S_NODE_IP'),
+    kubectl: need('KUBECTL'),
+    helm: need('HELM'),
+    podCidr: process.env.K8S_POD_CIDR ?? '10.244.0.0/16',
+  };
 }
 
 export class Kube {
@@ -54,10 +66,15 @@ export class Kube {
 
 function runWith(bin: string, args: string[], stdin: string | undefined, kubeconfig: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(bin, args, { env: { ...process.env, KUBECONFIG: kubeconfig }, maxBuffer: 64 << 20, timeout: 180_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${bin.split('/').pop()} ${args.join(' ')}: ${stderr || err.message}`));
-      else resolve(stdout);
-    });
+    const child = execFile(
+      bin,
+      args,
+      { env: { ...process.env, KUBECONFIG: kubeconfig }, maxBuffer: 64 << 20, timeout: 180_000 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`${bin.split('/').pop()} ${args.join(' ')}: ${stderr || err.message}`));
+        else resolve(stdout);
+      },
+    );
     if (stdin !== undefined) child.stdin!.end(stdin);
   });
 }

@@ -28,7 +28,9 @@ const reconnectAsks: string[] = [];
 
 function p2poolNode(extra: Record<string, unknown> = {}) {
   return {
-    apiVersion: 'p2pool.dev/v1alpha1', kind: 'P2PoolNode', metadata: { name: NAME, namespace: NS },
+    apiVersion: 'p2pool.dev/v1alpha1',
+    kind: 'P2PoolNode',
+    metadata: { name: NAME, namespace: NS },
     spec: {
       network: 'litecoin_regtest',
       fullNodes: [{ rpcUrl: `http://${NODE_IP}:${ltc.rpcPort}`, credentialsSecretRef: { name: 'ltc-rpc' } }],
@@ -62,8 +64,17 @@ async function webIP(): Promise<string> {
 function miner(label: string, maxHashrate = 20): CpuMiner {
   const username = regtestAddress('litecoin', `p2pool-ts k8s miner ${label}`);
   const m = new CpuMiner({
-    host: NODE_IP, port: NODE_PORT, username, algorithm: 'scrypt', maxHashrate, suggestDifficulty: 0.001, reconnectMs: 500, maxReconnectMs: 2_000,
-    log: (_level, msg) => { if (msg.startsWith('pool asked to reconnect')) reconnectAsks.push(`${label}: ${msg}`); },
+    host: NODE_IP,
+    port: NODE_PORT,
+    username,
+    algorithm: 'scrypt',
+    maxHashrate,
+    suggestDifficulty: 0.001,
+    reconnectMs: 500,
+    maxReconnectMs: 2_000,
+    log: (_level, msg) => {
+      if (msg.startsWith('pool asked to reconnect')) reconnectAsks.push(`${label}: ${msg}`);
+    },
   });
   miners.push(m);
   minerAddresses.push(username);
@@ -83,21 +94,36 @@ async function probePrefix(): Promise<number> {
 }
 
 before(async () => {
-  ltc = await startLitecoind({ noMweb: true, extraArgs: [`-rpcbind=${NODE_IP}`, `-rpcallowip=${NODE_IP}/32`, `-rpcallowip=${kube.env.podCidr}`] });
+  ltc = await startLitecoind({
+    noMweb: true,
+    extraArgs: [`-rpcbind=${NODE_IP}`, `-rpcallowip=${NODE_IP}/32`, `-rpcallowip=${kube.env.podCidr}`],
+  });
   await ltc.mine(101);
 });
 
 after(async () => {
   await Promise.allSettled(miners.map((m) => m.stop()));
   if (process.env.K8S_DEBUG_DUMP) {
-    await kube.kubectl(['get', 'all,p2poolnodes,events', '-A']).then((t) => process.stderr.write(t), () => undefined);
+    await kube.kubectl(['get', 'all,p2poolnodes,events', '-A']).then(
+      (t) => process.stderr.write(t),
+      () => undefined,
+    );
   }
   await ltc?.stop();
   process.stderr.write(`k8s timings: ${JSON.stringify(timings)}\n`);
 });
 
 test('helm chart: helm lint --strict clean, templates pass a server-side dry run; helm install → the operator is Ready', async () => {
-  const setArgs = ['--set', `image.repository=${IMAGE_REPO}`, '--set', `image.tag=${IMAGE_TAG}`, '--set', 'image.pullPolicy=Never', '--set', `natsImage=${NATS_IMAGE}`];
+  const setArgs = [
+    '--set',
+    `image.repository=${IMAGE_REPO}`,
+    '--set',
+    `image.tag=${IMAGE_TAG}`,
+    '--set',
+    'image.pullPolicy=Never',
+    '--set',
+    `natsImage=${NATS_IMAGE}`,
+  ];
   const lint = await kube.helm(['lint', '--strict', 'charts/p2pool']);
   assert.match(lint, /1 chart\(s\) linted, 0 chart\(s\) failed/);
   await kube.kubectl(['create', 'namespace', OP_NS]);
@@ -115,27 +141,54 @@ test('helm chart: helm lint --strict clean, templates pass a server-side dry run
 test('invalid P2PoolNodes are refused by the API server with clear messages', async () => {
   await kube.kubectl(['create', 'namespace', NS]);
   const bad = (spec: Record<string, unknown>) => ({ ...p2poolNode(), spec: { ...p2poolNode().spec, ...spec } });
-  assert.match(await kube.refused(bad({ payoutAddress: 'LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9' })), /payoutAddress LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9 is not a valid litecoin_regtest address/);
+  assert.match(
+    await kube.refused(bad({ payoutAddress: 'LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9' })),
+    /payoutAddress LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9 is not a valid litecoin_regtest address/,
+  );
   assert.match(await kube.refused(bad({ network: 'dogecoin' })), /spec.network: Unsupported value: "dogecoin"/);
-  assert.match(await kube.refused(bad({ edge: { replicas: -1 } })), /spec.edge.replicas: Invalid value: -1: spec.edge.replicas in body should be greater than or equal to 0/);
-  assert.match(await kube.refused(bad({ fullNodes: [] })), /spec.fullNodes: Invalid value: 0: spec.fullNodes in body should have at least 1 items|should have at least 1 items/);
+  assert.match(
+    await kube.refused(bad({ edge: { replicas: -1 } })),
+    /spec.edge.replicas: Invalid value: -1: spec.edge.replicas in body should be greater than or equal to 0/,
+  );
+  assert.match(
+    await kube.refused(bad({ fullNodes: [] })),
+    /spec.fullNodes: Invalid value: 0: spec.fullNodes in body should have at least 1 items|should have at least 1 items/,
+  );
 });
 
 test('a minimal P2PoolNode: every pod Ready, columns live; a miner outside the cluster mines through the NodePort: shares, and blocks litecoind accepts with the PPLNS coinbase', async () => {
-  await kube.kubectl(['-n', NS, 'create', 'secret', 'generic', 'ltc-rpc', `--from-literal=username=${ltc.user}`, `--from-literal=password=${ltc.pass}`]);
+  await kube.kubectl([
+    '-n',
+    NS,
+    'create',
+    'secret',
+    'generic',
+    'ltc-rpc',
+    `--from-literal=username=${ltc.user}`,
+    `--from-literal=password=${ltc.pass}`,
+  ]);
   const startHeight = await ltc.call<number>('getblockcount');
   const t0 = Date.now();
   await kube.apply(p2poolNode());
   const m = miner('a');
   await m.start();
-  await eventually(async () => {
-    const n = await getNode();
-    assert.equal(cond(n, 'Ready')?.status, 'True', JSON.stringify(n.status?.conditions));
-  }, 'the P2PoolNode Ready', 240_000, 1_000);
+  await eventually(
+    async () => {
+      const n = await getNode();
+      assert.equal(cond(n, 'Ready')?.status, 'True', JSON.stringify(n.status?.conditions));
+    },
+    'the P2PoolNode Ready',
+    240_000,
+    1_000,
+  );
   timings.applyToReadyMs = Date.now() - t0;
   const pods = await kube.json(['-n', NS, 'get', 'pods', '-l', `app.kubernetes.io/instance=${NAME}`]);
   assert.equal(pods.items.length, 7, 'six services and NATS');
-  for (const p of pods.items) assert.ok(p.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'True'), `${p.metadata.name} Ready`);
+  for (const p of pods.items)
+    assert.ok(
+      p.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+      `${p.metadata.name} Ready`,
+    );
   // No credential in any pod's args or env.
   assert.ok(!JSON.stringify(pods.items.map((p: any) => p.spec.containers)).includes(ltc.pass));
 
@@ -144,77 +197,127 @@ test('a minimal P2PoolNode: every pod Ready, columns live; a miner outside the c
   // Load: several more miners on the same Service.
   for (const l of ['b', 'c', 'd']) await miner(l).start();
   const ip = await webIP();
-  await eventually(async () => {
-    const local = await httpJson(ip, 8080, '/local_stats');
-    assert.ok(local.shares.total >= 3, `sharechain has ${local.shares.total} shares`);
-  }, 'shares in the sharechain', 180_000, 1_000);
+  await eventually(
+    async () => {
+      const local = await httpJson(ip, 8080, '/local_stats');
+      assert.ok(local.shares.total >= 3, `sharechain has ${local.shares.total} shares`);
+    },
+    'shares in the sharechain',
+    180_000,
+    1_000,
+  );
 
   // A block of ours on litecoind's chain: a share (verified by the sharechain) whose coinbase is the block's.
-  const block = await eventually(async () => {
-    let hash = await ltc.call<string>('getbestblockhash');
-    for (let i = 0; i < 60; i++) {
-      const b = await ltc.call<any>('getblock', hash, 2);
-      if (b.height <= startHeight) break;
-      const share = await httpJson(ip, 8080, `/web/share/${hash}`).catch(() => null);
-      if (share && share.local?.verified) return { b, share };
-      hash = b.previousblockhash;
-    }
-    throw new Error('no pool block yet');
-  }, 'a block of the pool accepted by litecoind', 180_000, 2_000);
+  const block = await eventually(
+    async () => {
+      let hash = await ltc.call<string>('getbestblockhash');
+      for (let i = 0; i < 60; i++) {
+        const b = await ltc.call<any>('getblock', hash, 2);
+        if (b.height <= startHeight) break;
+        const share = await httpJson(ip, 8080, `/web/share/${hash}`).catch(() => null);
+        if (share && share.local?.verified) return { b, share };
+        hash = b.previousblockhash;
+      }
+      throw new Error('no pool block yet');
+    },
+    'a block of the pool accepted by litecoind',
+    180_000,
+    2_000,
+  );
   assert.equal(block.share.block.gentx.hash, block.b.tx[0].txid, "the block's coinbase is the share's gentx");
-  const paid = new Set<string>(block.b.tx[0].vout.flatMap((o: any) => o.scriptPubKey.address ? [o.scriptPubKey.address] : o.scriptPubKey.addresses ?? []));
-  assert.ok(minerAddresses.some((a) => paid.has(a)), `the PPLNS coinbase pays our miners: ${[...paid].join(', ')}`);
+  const paid = new Set<string>(
+    block.b.tx[0].vout.flatMap((o: any) => (o.scriptPubKey.address ? [o.scriptPubKey.address] : (o.scriptPubKey.addresses ?? []))),
+  );
+  assert.ok(
+    minerAddresses.some((a) => paid.has(a)),
+    `the PPLNS coinbase pays our miners: ${[...paid].join(', ')}`,
+  );
 
   // kubectl get p2poolnode: the printer columns with live figures.
-  await eventually(async () => {
-    const table = await kube.kubectl(['-n', NS, 'get', 'p2poolnode', NAME]);
-    const [head, row] = table.trim().split('\n');
-    assert.match(head!, /NAME\s+NETWORK\s+VERSION\s+EDGES\s+MINERS\s+HASHRATE\s+HEIGHT\s+PEERS\s+SHARE\s+AGE/);
-    const cols = row!.trim().split(/\s{2,}/);
-    assert.equal(cols[1], 'litecoin_regtest');
-    assert.equal(cols[3], '1/1');
-    assert.ok(Number(cols[4]) >= 1, `miners column ${cols[4]}`);
-    assert.match(cols[5]!, /H\/s$/);
-    assert.ok(Number(cols[6]) >= 3, `height column ${cols[6]}`);
-    assert.equal(cols[8], '35');
-    process.stderr.write(`${table}\n`);
-  }, 'live printer columns', 90_000, 2_000);
+  await eventually(
+    async () => {
+      const table = await kube.kubectl(['-n', NS, 'get', 'p2poolnode', NAME]);
+      const [head, row] = table.trim().split('\n');
+      assert.match(head!, /NAME\s+NETWORK\s+VERSION\s+EDGES\s+MINERS\s+HASHRATE\s+HEIGHT\s+PEERS\s+SHARE\s+AGE/);
+      const cols = row!.trim().split(/\s{2,}/);
+      assert.equal(cols[1], 'litecoin_regtest');
+      assert.equal(cols[3], '1/1');
+      assert.ok(Number(cols[4]) >= 1, `miners column ${cols[4]}`);
+      assert.match(cols[5]!, /H\/s$/);
+      assert.ok(Number(cols[6]) >= 3, `height column ${cols[6]}`);
+      assert.equal(cols[8], '35');
+      process.stderr.write(`${table}\n`);
+    },
+    'live printer columns',
+    90_000,
+    2_000,
+  );
 });
 
 test('kubectl scale --replicas=3: three edges, distinct prefixes, connections spread; back to 1 drains with client.reconnect and loses no accepted share', async () => {
   await kube.kubectl(['-n', NS, 'scale', `p2poolnode/${NAME}`, '--replicas=3']);
-  await eventually(async () => {
-    const n = await getNode();
-    assert.equal(n.status?.edges?.readyText, '3/3');
-    assert.deepEqual(n.status.edges.prefixes, [0, 1, 2]);
-  }, 'three ready edges', 180_000, 1_000);
+  await eventually(
+    async () => {
+      const n = await getNode();
+      assert.equal(n.status?.edges?.readyText, '3/3');
+      assert.deepEqual(n.status.edges.prefixes, [0, 1, 2]);
+    },
+    'three ready edges',
+    180_000,
+    1_000,
+  );
   const seen = new Map<number, number>();
-  await eventually(async () => {
-    for (let i = 0; i < 10; i++) {
-      const p = await probePrefix();
-      seen.set(p, (seen.get(p) ?? 0) + 1);
-    }
-    assert.deepEqual([...seen.keys()].sort(), [0, 1, 2], `prefixes seen: ${JSON.stringify([...seen])}`);
-  }, 'connections spread over the three edges', 60_000, 200);
+  await eventually(
+    async () => {
+      for (let i = 0; i < 10; i++) {
+        const p = await probePrefix();
+        seen.set(p, (seen.get(p) ?? 0) + 1);
+      }
+      assert.deepEqual([...seen.keys()].sort(), [0, 1, 2], `prefixes seen: ${JSON.stringify([...seen])}`);
+    },
+    'connections spread over the three edges',
+    60_000,
+    200,
+  );
 
   // Miners started now spread over the three edges (the earlier ones all sit on edge 0).
   const spread = ['e', 'f', 'g', 'h', 'i', 'j'].map((l) => miner(l, 10));
   for (const m of spread) await m.start();
-  await eventually(async () => { for (const m of spread) assert.ok(m.stats().accepted >= 1); }, 'the new miners mining', 120_000, 1_000);
+  await eventually(
+    async () => {
+      for (const m of spread) assert.ok(m.stats().accepted >= 1);
+    },
+    'the new miners mining',
+    120_000,
+    1_000,
+  );
   const ip = await webIP();
   const sharesBefore = (await httpJson(ip, 8080, '/local_stats')).shares.total as number;
   const acceptedBefore = miners.reduce((a, m) => a + m.stats().accepted, 0);
   const reconnectsBefore = miners.reduce((a, m) => a + m.stats().reconnects, 0);
   await kube.kubectl(['-n', NS, 'scale', `p2poolnode/${NAME}`, '--replicas=1']);
-  await eventually(async () => {
-    const pods = await kube.json(['-n', NS, 'get', 'pods', '-l', `app.kubernetes.io/instance=${NAME},app.kubernetes.io/component=edge`]);
-    assert.deepEqual(pods.items.map((p: any) => p.metadata.name), [`${NAME}-edge-0`]);
-  }, 'edges 1 and 2 gone', 180_000, 1_000);
+  await eventually(
+    async () => {
+      const pods = await kube.json(['-n', NS, 'get', 'pods', '-l', `app.kubernetes.io/instance=${NAME},app.kubernetes.io/component=edge`]);
+      assert.deepEqual(
+        pods.items.map((p: any) => p.metadata.name),
+        [`${NAME}-edge-0`],
+      );
+    },
+    'edges 1 and 2 gone',
+    180_000,
+    1_000,
+  );
   // Miners that were on the removed edges were told to reconnect (or lost the socket) and mine on.
-  await eventually(async () => {
-    for (const m of miners) assert.ok(m.stats().connected, 'miner reconnected');
-    assert.ok(miners.reduce((a, m) => a + m.stats().accepted, 0) > acceptedBefore, 'miners keep getting shares accepted');
-  }, 'miners mining on edge 0', 120_000, 1_000);
+  await eventually(
+    async () => {
+      for (const m of miners) assert.ok(m.stats().connected, 'miner reconnected');
+      assert.ok(miners.reduce((a, m) => a + m.stats().accepted, 0) > acceptedBefore, 'miners keep getting shares accepted');
+    },
+    'miners mining on edge 0',
+    120_000,
+    1_000,
+  );
   assert.ok(reconnectAsks.length >= 1, 'the removed edges sent client.reconnect to their miners');
   assert.ok(miners.reduce((a, m) => a + m.stats().reconnects, 0) > reconnectsBefore);
   const after = (await httpJson(ip, 8080, '/local_stats')).shares.total as number;
@@ -223,8 +326,12 @@ test('kubectl scale --replicas=3: three edges, distinct prefixes, connections sp
 });
 
 test('changing the network of an existing P2PoolNode is refused', async () => {
-  const err = await kube.kubectl(['-n', NS, 'patch', 'p2poolnode', NAME, '--type', 'merge', '-p', JSON.stringify({ spec: { network: 'litecoin_testnet' } })])
-    .then(() => '', (e: Error) => e.message);
+  const err = await kube
+    .kubectl(['-n', NS, 'patch', 'p2poolnode', NAME, '--type', 'merge', '-p', JSON.stringify({ spec: { network: 'litecoin_testnet' } })])
+    .then(
+      () => '',
+      (e: Error) => e.message,
+    );
   assert.match(err, /network is immutable: create a new P2PoolNode for another network/);
   assert.equal((await getNode()).spec.network, 'litecoin_regtest');
 });
@@ -232,12 +339,20 @@ test('changing the network of an existing P2PoolNode is refused', async () => {
 test('editing the fee rolls only the sharechain and web Deployments', async () => {
   const before = await workloads();
   await kube.kubectl(['-n', NS, 'patch', 'p2poolnode', NAME, '--type', 'merge', '-p', JSON.stringify({ spec: { feePercent: 1.5 } })]);
-  const changed = await eventually(async () => {
-    const now = await workloads();
-    const diff = [...now].filter(([k, w]) => w.metadata.generation !== before.get(k)?.metadata.generation).map(([k]) => k).sort();
-    assert.deepEqual(diff, [`Deployment/${NAME}-sharechain`, `Deployment/${NAME}-web`]);
-    return diff;
-  }, 'the fee edit rolled out', 60_000, 1_000);
+  const changed = await eventually(
+    async () => {
+      const now = await workloads();
+      const diff = [...now]
+        .filter(([k, w]) => w.metadata.generation !== before.get(k)?.metadata.generation)
+        .map(([k]) => k)
+        .sort();
+      assert.deepEqual(diff, [`Deployment/${NAME}-sharechain`, `Deployment/${NAME}-web`]);
+      return diff;
+    },
+    'the fee edit rolled out',
+    60_000,
+    1_000,
+  );
   assert.equal(changed.length, 2);
   await eventually(async () => assert.equal(cond(await getNode(), 'Ready')?.status, 'True'), 'Ready again', 240_000, 1_000);
   const cm = await kube.json(['-n', NS, 'get', 'configmap', `${NAME}-config`]);
@@ -257,35 +372,55 @@ test('the operator killed mid-reconcile converges without duplicates; with two r
     }
     return { pods: pods.items.filter((p: any) => !p.metadata.deletionTimestamp).map((p: any) => p.metadata.name), out };
   };
-  const first = await eventually(async () => {
-    const l = await leaders();
-    assert.equal(l.pods.length, 2);
-    assert.equal(l.out.length, 1, `leaders: ${l.out.join(', ')}`);
-    return l.out[0]!;
-  }, 'exactly one leader of two', 60_000, 1_000);
+  const first = await eventually(
+    async () => {
+      const l = await leaders();
+      assert.equal(l.pods.length, 2);
+      assert.equal(l.out.length, 1, `leaders: ${l.out.join(', ')}`);
+      return l.out[0]!;
+    },
+    'exactly one leader of two',
+    60_000,
+    1_000,
+  );
   const lease = await kube.json(['-n', OP_NS, 'get', 'lease', 'p2pool-operator']);
   assert.equal(lease.spec.holderIdentity, first);
 
   // A spec change, and the leader killed (no grace) while it reconciles it.
   await kube.kubectl(['-n', NS, 'patch', 'p2poolnode', NAME, '--type', 'merge', '-p', JSON.stringify({ spec: { donationPercent: 1 } })]);
   await kube.kubectl(['-n', OP_NS, 'delete', 'pod', first, '--grace-period=0', '--force', '--wait=false']);
-  await eventually(async () => {
-    const l = await leaders();
-    assert.equal(l.out.length, 1);
-    assert.notEqual(l.out[0], first);
-  }, 'the standby takes over', 90_000, 1_000);
-  await eventually(async () => {
-    const cm = await kube.json(['-n', NS, 'get', 'configmap', `${NAME}-config`]);
-    assert.match(cm.data['sharechain.args'], /--give-author 1\n/);
-    const n = await getNode();
-    assert.equal(n.status.observedGeneration, n.metadata.generation);
-    assert.equal(cond(n, 'Ready')?.status, 'True');
-  }, 'the new leader converged', 240_000, 1_000);
+  await eventually(
+    async () => {
+      const l = await leaders();
+      assert.equal(l.out.length, 1);
+      assert.notEqual(l.out[0], first);
+    },
+    'the standby takes over',
+    90_000,
+    1_000,
+  );
+  await eventually(
+    async () => {
+      const cm = await kube.json(['-n', NS, 'get', 'configmap', `${NAME}-config`]);
+      assert.match(cm.data['sharechain.args'], /--give-author 1\n/);
+      const n = await getNode();
+      assert.equal(n.status.observedGeneration, n.metadata.generation);
+      assert.equal(cond(n, 'Ready')?.status, 'True');
+    },
+    'the new leader converged',
+    240_000,
+    1_000,
+  );
   // No duplicates: exactly the rendered set of workloads and Services.
   const w = await workloads();
   assert.deepEqual([...w.keys()].sort(), [
-    `Deployment/${NAME}-aux`, `Deployment/${NAME}-peer-gateway`, `Deployment/${NAME}-sharechain`, `Deployment/${NAME}-template-builder`,
-    `Deployment/${NAME}-web`, `StatefulSet/${NAME}-edge`, `StatefulSet/${NAME}-nats`,
+    `Deployment/${NAME}-aux`,
+    `Deployment/${NAME}-peer-gateway`,
+    `Deployment/${NAME}-sharechain`,
+    `Deployment/${NAME}-template-builder`,
+    `Deployment/${NAME}-web`,
+    `StatefulSet/${NAME}-edge`,
+    `StatefulSet/${NAME}-nats`,
   ]);
   const rs = await kube.json(['-n', NS, 'get', 'pods', '-l', `app.kubernetes.io/instance=${NAME},app.kubernetes.io/component=sharechain`]);
   assert.equal(rs.items.filter((p: any) => !p.metadata.deletionTimestamp).length, 1, 'one sharechain');
@@ -295,10 +430,24 @@ test('the operator killed mid-reconcile converges without duplicates; with two r
 test('deleting the P2PoolNode removes every owned object and its JetStream streams', async () => {
   const t0 = Date.now();
   await kube.kubectl(['-n', NS, 'delete', 'p2poolnode', NAME, '--wait=true', '--timeout=120s']);
-  await eventually(async () => {
-    const left = await kube.kubectl(['-n', NS, 'get', 'all,configmaps,serviceaccounts,poddisruptionbudgets,networkpolicies', '-l', `app.kubernetes.io/instance=${NAME}`, '-o', 'name']);
-    assert.equal(left.trim(), '', `left: ${left}`);
-  }, 'owned objects gone', 180_000, 1_000);
+  await eventually(
+    async () => {
+      const left = await kube.kubectl([
+        '-n',
+        NS,
+        'get',
+        'all,configmaps,serviceaccounts,poddisruptionbudgets,networkpolicies',
+        '-l',
+        `app.kubernetes.io/instance=${NAME}`,
+        '-o',
+        'name',
+      ]);
+      assert.equal(left.trim(), '', `left: ${left}`);
+    },
+    'owned objects gone',
+    180_000,
+    1_000,
+  );
   const events = await kube.json(['-n', NS, 'get', 'events', '--field-selector', `involvedObject.name=${NAME},reason=StreamsDeleted`]);
   const msg = events.items.map((e: any) => e.message).join('\n');
   assert.match(msg, /deleted JetStream streams and KV buckets: .*P2POOL_[0-9A-F]+_SHARES/i, msg);

@@ -43,7 +43,14 @@ export class LoadGenerator {
   constructor(o: LoadOptions) {
     this.o = o;
     for (let i = 0; i < o.miners; i++) {
-      const opts: SimMinerOptions = { host: o.host, port: o.port, username: o.usernameOf?.(i) ?? `sim${i}`, hashrate: o.hashrate, shareTarget: o.shareTarget, workQueueMs: o.workQueueMs };
+      const opts: SimMinerOptions = {
+        host: o.host,
+        port: o.port,
+        username: o.usernameOf?.(i) ?? `sim${i}`,
+        hashrate: o.hashrate,
+        shareTarget: o.shareTarget,
+        workQueueMs: o.workQueueMs,
+      };
       this.miners.push(new SimMiner(opts));
     }
   }
@@ -70,13 +77,19 @@ export class LoadGenerator {
 
   /** Stops hashing; then waits (at most `ms`) for the answers to submits in flight. */
   async quiesce(ms = 5_000): Promise<void> {
-    if (this.timer) { clearInterval(this.timer); this.timer = null; }
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
     const end = Date.now() + ms;
     while (Date.now() < end && this.miners.some((m) => m.outstanding > 0)) await new Promise((r) => setTimeout(r, 20));
   }
 
   stop(): void {
-    if (this.timer) { clearInterval(this.timer); this.timer = null; }
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
     for (const m of this.miners) m.stop();
   }
 
@@ -98,8 +111,19 @@ export function summarize(records: MinerRecord[]): RollFigures {
   const gaps: number[] = [];
   const reasons: Record<string, number> = {};
   const f: RollFigures = {
-    miners: records.length, submits: 0, accepted: 0, acceptedShares: 0, staleNewBlock: 0, rejected: 0, rejectReasons: reasons,
-    unanswered: 0, reconnects: 0, difficultyChanged: 0, gapMaxMs: 0, gapP99Ms: 0, gaps: 0,
+    miners: records.length,
+    submits: 0,
+    accepted: 0,
+    acceptedShares: 0,
+    staleNewBlock: 0,
+    rejected: 0,
+    rejectReasons: reasons,
+    unanswered: 0,
+    reconnects: 0,
+    difficultyChanged: 0,
+    gapMaxMs: 0,
+    gapP99Ms: 0,
+    gaps: 0,
   };
   for (const r of records) {
     f.submits += r.submits;
@@ -108,7 +132,10 @@ export function summarize(records: MinerRecord[]): RollFigures {
     f.staleNewBlock += r.staleNewBlock;
     f.unanswered += r.unanswered;
     f.reconnects += r.reconnects;
-    for (const [k, n] of Object.entries(r.rejected)) { reasons[k] = (reasons[k] ?? 0) + n; f.rejected += n; }
+    for (const [k, n] of Object.entries(r.rejected)) {
+      reasons[k] = (reasons[k] ?? 0) + n;
+      f.rejected += n;
+    }
     for (let i = 0; i < r.difficultyAfter.length; i++) if (r.difficultyAfter[i] !== r.difficultyBefore[i]) f.difficultyChanged++;
     // Per miner: its longest time without work; the figures are the max and p99 over the miners.
     if (r.gapsMs.length > 0) gaps.push(Math.max(...r.gapsMs));

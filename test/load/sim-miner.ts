@@ -70,7 +70,8 @@ const dsha = (b: Buffer): Buffer => hash('sha256', hash('sha256', b, 'buffer'), 
 /** The hash (internal order) read as a 256-bit number is at most the target (32 bytes big-endian): no bigint per hash. */
 function meets(h: Buffer, targetBE: Buffer): boolean {
   for (let i = 0; i < 32; i++) {
-    const a = h[31 - i]!, b = targetBE[i]!;
+    const a = h[31 - i]!,
+      b = targetBE[i]!;
     if (a !== b) return a < b;
   }
   return true;
@@ -119,8 +120,18 @@ export class SimMiner {
   constructor(o: SimMinerOptions) {
     this.o = o;
     this.record = {
-      username: o.username, submits: 0, accepted: 0, staleNewBlock: 0, rejected: {}, acceptedShares: [], unanswered: 0,
-      gapsMs: [], reconnects: 0, difficultyBefore: [], difficultyAfter: [], sessionsResumed: 0,
+      username: o.username,
+      submits: 0,
+      accepted: 0,
+      staleNewBlock: 0,
+      rejected: {},
+      acceptedShares: [],
+      unanswered: 0,
+      gapsMs: [],
+      reconnects: 0,
+      difficultyBefore: [],
+      difficultyAfter: [],
+      sessionsResumed: 0,
     };
   }
 
@@ -151,7 +162,11 @@ export class SimMiner {
 
   /** Hashes `n` attempts on the current job (called by the generator's ticker). */
   hash(seconds: number): void {
-    if (this.nextJob !== null && performance.now() >= this.switchAt) { this.job = this.nextJob; this.nextJob = null; this.headerEn2 = ''; }
+    if (this.nextJob !== null && performance.now() >= this.switchAt) {
+      this.job = this.nextJob;
+      this.nextJob = null;
+      this.headerEn2 = '';
+    }
     if (!this.running || this.job === null || this.target === 0n) return;
     this.budget += this.o.hashrate * seconds;
     const job = this.job;
@@ -172,7 +187,10 @@ export class SimMiner {
 
   private nextExtranonce2(job: Job): void {
     this.en2 = (this.en2 + 1) >>> 0;
-    this.headerEn2 = this.en2.toString(16).padStart(2 * this.en2Size, '0').slice(-2 * this.en2Size);
+    this.headerEn2 = this.en2
+      .toString(16)
+      .padStart(2 * this.en2Size, '0')
+      .slice(-2 * this.en2Size);
     let root = dsha(Buffer.from(job.coinb1 + job.en1 + this.headerEn2 + job.coinb2, 'hex'));
     for (const b of job.branch) root = dsha(Buffer.concat([root, b]));
     const h = this.header;
@@ -186,7 +204,10 @@ export class SimMiner {
 
   private submit(p: Pending): void {
     this.record.submits++;
-    if (!this.authorized || this.sock === null) { this.queued.push(p); return; }
+    if (!this.authorized || this.sock === null) {
+      this.queued.push(p);
+      return;
+    }
     this.send(p);
   }
 
@@ -218,7 +239,9 @@ export class SimMiner {
         if (line.trim() !== '') this.onMessage(s, JSON.parse(line));
       }
     });
-    s.on('error', () => { /* close follows */ });
+    s.on('error', () => {
+      /* close follows */
+    });
     s.on('close', () => {
       this.dropAnswers(s);
       if (this.sock !== s) return;
@@ -255,15 +278,31 @@ export class SimMiner {
     const t0 = Date.now();
     const closeWhenAnswered = () => {
       let waiting = false;
-      for (const p of this.inflight.values()) if (p.sock === old) { waiting = true; break; }
+      for (const p of this.inflight.values())
+        if (p.sock === old) {
+          waiting = true;
+          break;
+        }
       if (!waiting || Date.now() - t0 > 2_000) old.destroy();
       else setTimeout(closeWhenAnswered, 10).unref();
     };
     closeWhenAnswered();
   }
 
-  private onMessage(from: Socket, m: { id?: unknown; method?: string; params?: unknown[]; result?: unknown; error?: [number, string] | { code: number; message: string } | null }): void {
-    if (typeof m.method === 'string') { if (from === this.sock) this.onCall(m.method, m.params ?? []); return; }
+  private onMessage(
+    from: Socket,
+    m: {
+      id?: unknown;
+      method?: string;
+      params?: unknown[];
+      result?: unknown;
+      error?: [number, string] | { code: number; message: string } | null;
+    },
+  ): void {
+    if (typeof m.method === 'string') {
+      if (from === this.sock) this.onCall(m.method, m.params ?? []);
+      return;
+    }
     if (m.id === 'sub') {
       const r = m.result as [unknown, string, number];
       const was = this.en1;
@@ -283,13 +322,17 @@ export class SimMiner {
     const p = typeof m.id === 'number' ? this.inflight.get(m.id) : undefined;
     if (p === undefined) return;
     this.inflight.delete(m.id as number);
-    const err = m.error === null || m.error === undefined ? null : Array.isArray(m.error) ? { code: m.error[0], message: m.error[1] } : m.error;
+    const err =
+      m.error === null || m.error === undefined ? null : Array.isArray(m.error) ? { code: m.error[0], message: m.error[1] } : m.error;
     if (err === null && m.result === true) {
       this.record.accepted++;
       if (p.share !== null) this.record.acceptedShares.push(p.share);
       return;
     }
-    if (err !== null && err.code === 21 && err.message.startsWith('Stale')) { this.record.staleNewBlock++; return; }
+    if (err !== null && err.code === 21 && err.message.startsWith('Stale')) {
+      this.record.staleNewBlock++;
+      return;
+    }
     const why = err === null ? String(m.result) : `${err.code} ${err.message}`;
     this.record.rejected[why] = (this.record.rejected[why] ?? 0) + 1;
   }
@@ -308,14 +351,26 @@ export class SimMiner {
       case 'mining.notify': {
         const p = params as [string, string, string, string, string[], string, string, string, boolean];
         const job: Job = {
-          id: p[0], prevhash: swap4(p[1]), coinb1: p[2], coinb2: p[3], branch: p[4].map((b) => Buffer.from(b, 'hex')),
-          version: parseInt(p[5], 16) >>> 0, nbits: parseInt(p[6], 16) >>> 0, ntime: parseInt(p[7], 16) >>> 0, ntimeHex: p[7], en1: this.en1,
+          id: p[0],
+          prevhash: swap4(p[1]),
+          coinb1: p[2],
+          coinb2: p[3],
+          branch: p[4].map((b) => Buffer.from(b, 'hex')),
+          version: parseInt(p[5], 16) >>> 0,
+          nbits: parseInt(p[6], 16) >>> 0,
+          ntime: parseInt(p[7], 16) >>> 0,
+          ntimeHex: p[7],
+          en1: this.en1,
         };
         const now = performance.now();
         if (this.lostAt !== 0) {
           this.record.gapsMs.push(now - this.lostAt);
           this.lostAt = 0;
-          if ((this.o.workQueueMs ?? 0) > 0 && this.job !== null) { this.nextJob = job; this.switchAt = now + this.o.workQueueMs!; return; }
+          if ((this.o.workQueueMs ?? 0) > 0 && this.job !== null) {
+            this.nextJob = job;
+            this.switchAt = now + this.o.workQueueMs!;
+            return;
+          }
         }
         this.job = job;
         this.nextJob = null;

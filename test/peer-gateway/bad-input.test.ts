@@ -18,7 +18,12 @@ let nextHost = 20;
 const attackerHost = () => `127.0.0.${nextHost++}`;
 
 before(async () => {
-  const log = { debug() {}, info() {}, warn: (msg: string, fields?: Record<string, unknown>) => logs.push({ msg, fields }), error: (msg: string, fields?: Record<string, unknown>) => logs.push({ msg, fields }) };
+  const log = {
+    debug() {},
+    info() {},
+    warn: (msg: string, fields?: Record<string, unknown>) => logs.push({ msg, fields }),
+    error: (msg: string, fields?: Record<string, unknown>) => logs.push({ msg, fields }),
+  };
   victim = await startNode(net, 'victim', { log, timings: { handshakeMs: 800, sharereqMs: 800 } });
   victim.gw.on('ban', (b: { host: string; reason: string }) => bans.push(b));
   victim.chain.mine(5);
@@ -78,19 +83,36 @@ test('a wrong checksum bans the host (score² from 3600 s) and later connections
   const again = await RawPeer.connect(net, victim.port, host);
   await again.closedP;
   assert.equal(again.frames.length, 0, 'refused before any version');
-  assert.ok(logs.some((l) => l.msg === 'peer banned' && l.fields?.peer?.toString().startsWith(host) && /checksum/.test(String(l.fields?.reason))));
+  assert.ok(
+    logs.some((l) => l.msg === 'peer banned' && l.fields?.peer?.toString().startsWith(host) && /checksum/.test(String(l.fields?.reason))),
+  );
 });
 
 test('a wrong prefix is never recognised: no version, so the handshake times out (no ban)', async () => {
   const host = attackerHost();
   const p = await RawPeer.connect(net, victim.port, host);
   const other = Buffer.from('0102030405060708', 'hex');
-  p.raw(encodeFrame(other, 'version', m.version.encode({
-    version: 3501, services: 0n, addrTo: { services: 0n, host: '127.0.0.1', port: 1 }, addrFrom: { services: 0n, host: '127.0.0.1', port: 1 },
-    nonce: 99n, subVersion: 'x', mode: 1, bestShareHash: null,
-  })));
+  p.raw(
+    encodeFrame(
+      other,
+      'version',
+      m.version.encode({
+        version: 3501,
+        services: 0n,
+        addrTo: { services: 0n, host: '127.0.0.1', port: 1 },
+        addrFrom: { services: 0n, host: '127.0.0.1', port: 1 },
+        nonce: 99n,
+        subVersion: 'x',
+        mode: 1,
+        bestShareHash: null,
+      }),
+    ),
+  );
   await p.closedP;
-  assert.equal(p.frames.some((f) => f.command === 'ping'), false);
+  assert.equal(
+    p.frames.some((f) => f.command === 'ping'),
+    false,
+  );
   assert.equal(bannedFor(host), undefined);
 });
 
@@ -155,7 +177,11 @@ test('a share whose PoW fails at parse time is misbehaviour: ban', async () => {
   // min_header: version VarInt (5 bytes for 0x20000000), previous_block 32, timestamp 4, bits 4, nonce 4.
   for (let n = 1; ; n++) {
     contents.writeUInt32LE(n, 45);
-    try { parseShare(net, shares[0]!.type, contents); } catch (e) { if (e instanceof ShareRuleError && e.rule === 'pow') break; }
+    try {
+      parseShare(net, shares[0]!.type, contents);
+    } catch (e) {
+      if (e instanceof ShareRuleError && e.rule === 'pow') break;
+    }
   }
   const { p, host } = await handshaken();
   p.send('shares', m.shares.encode({ packed: [encodeWrapper(shares[0]!.type, contents)] }));
@@ -195,7 +221,12 @@ test('our own nonce is a self-connection (misbehaving); a nonce already connecte
   await p.closedP;
   assert.match(bannedFor(self)!, /connected to self/);
   const nonce = 0x5151n;
-  const { p: first } = await (async () => { const q = await RawPeer.connect(net, victim.port, attackerHost()); q.sendVersion(null, 3501, nonce); await q.expect('ping'); return { p: q }; })();
+  const { p: first } = await (async () => {
+    const q = await RawPeer.connect(net, victim.port, attackerHost());
+    q.sendVersion(null, 3501, nonce);
+    await q.expect('ping');
+    return { p: q };
+  })();
   const dupHost = attackerHost();
   const dup = await RawPeer.connect(net, victim.port, dupHost);
   dup.sendVersion(null, 3501, nonce);

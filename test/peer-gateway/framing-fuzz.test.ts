@@ -12,7 +12,10 @@ const MAX = 4096;
 // A small deterministic PRNG so a failure reproduces.
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 function randomBytes(r: () => number, n: number): Buffer {
@@ -25,7 +28,7 @@ function feed(bytes: Buffer, r: () => number): { events: FrameEvent[]; maxBuffer
   const events: FrameEvent[] = [];
   const dec = new FrameDecoder(PREFIX, MAX, (e) => events.push(e));
   let maxBuffered = 0;
-  for (let i = 0; i < bytes.length;) {
+  for (let i = 0; i < bytes.length; ) {
     const n = 1 + Math.floor(r() * 64);
     dec.push(bytes.subarray(i, i + n));
     maxBuffered = Math.max(maxBuffered, dec.buffered);
@@ -48,8 +51,8 @@ test('intact frames come out whole through any chunking, after garbage and parti
     const frames = events.filter((e) => e.kind === 'frame');
     assert.equal(frames.length, payloads.length, `round ${round}`);
     frames.forEach((f, i) => {
-    assert.ok(f.kind === 'frame' && f.payload.equals(payloads[i]!));
-  });
+      assert.ok(f.kind === 'frame' && f.payload.equals(payloads[i]!));
+    });
   }
 });
 
@@ -88,7 +91,9 @@ test('every message decoder rejects random payloads with a DecodeError only', ()
   for (const [command, spec] of MESSAGES) {
     for (let i = 0; i < 300; i++) {
       const payload = randomBytes(r, Math.floor(r() * 200));
-      try { spec.decode(payload); } catch (e) {
+      try {
+        spec.decode(payload);
+      } catch (e) {
         assert.ok(e instanceof DecodeError || e instanceof EncodeError, `${command}: ${(e as Error).stack}`);
       }
     }

@@ -30,7 +30,13 @@ let salt = 1;
 export async function startNode(net: Network, name: string, opts: Partial<PeerGatewayOptions> = {}): Promise<TestNode> {
   const chain = new MiniSharechain(net, { now: NOW, startTime: T0, salt: salt++ * 97 });
   const gw = new PeerGateway({
-    net, source: chain, port: 0, listen: ['127.0.0.1'], bootstrap: false, now: NOW, maxIncomingPerGroup: 64,
+    net,
+    source: chain,
+    port: 0,
+    listen: ['127.0.0.1'],
+    bootstrap: false,
+    now: NOW,
+    maxIncomingPerGroup: 64,
     subVersion: `test-${name}`,
     ...opts,
     timings: { connectIntervalMs: 50, getaddrsIntervalMs: 100, meanAdvertisePerPeerMs: 50, downloadIdleMs: 50, ...opts.timings },
@@ -65,10 +71,17 @@ export class RawPeer {
   private constructor(net: Network, sock: Socket) {
     this.net = net;
     this.sock = sock;
-    const dec = new FrameDecoder(net.PREFIX, 32_000_000, (e: FrameEvent) => { if (e.kind === 'frame') this.frames.push({ command: e.command, payload: e.payload }); });
+    const dec = new FrameDecoder(net.PREFIX, 32_000_000, (e: FrameEvent) => {
+      if (e.kind === 'frame') this.frames.push({ command: e.command, payload: e.payload });
+    });
     sock.on('data', (d: Buffer) => dec.push(d));
     sock.on('error', () => {});
-    this.closedP = new Promise((r) => sock.on('close', () => { this.closed = true; r(); }));
+    this.closedP = new Promise((r) =>
+      sock.on('close', () => {
+        this.closed = true;
+        r();
+      }),
+    );
   }
 
   static connect(net: Network, port: number, localAddress: string, host = '127.0.0.1'): Promise<RawPeer> {
@@ -89,10 +102,19 @@ export class RawPeer {
   }
 
   sendVersion(bestShareHash: bigint | null = null, version = 3501, nonce = randomBytes(8).readBigUInt64LE(0)): void {
-    this.send('version', m.version.encode({
-      version, services: 0n, addrTo: { services: 0n, host: '127.0.0.1', port: 1 }, addrFrom: { services: 0n, host: '127.0.0.1', port: 2 },
-      nonce, subVersion: 'raw', mode: 1, bestShareHash,
-    }));
+    this.send(
+      'version',
+      m.version.encode({
+        version,
+        services: 0n,
+        addrTo: { services: 0n, host: '127.0.0.1', port: 1 },
+        addrFrom: { services: 0n, host: '127.0.0.1', port: 2 },
+        nonce,
+        subVersion: 'raw',
+        mode: 1,
+        bestShareHash,
+      }),
+    );
   }
 
   /** Wait until the node has sent a frame with this command. */

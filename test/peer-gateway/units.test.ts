@@ -49,11 +49,12 @@ test('address store: first seen kept, last seen max, capacity, good peers prefer
   // A long-lived, just-seen entry ranks first far more often than a stale one.
   const t = new AddressStore();
   const now = 10_000_000;
-  t.seen('9.9.9.9', 1, 0n, now - 1_000_000); t.seen('9.9.9.9', 1, 0n, now);
+  t.seen('9.9.9.9', 1, 0n, now - 1_000_000);
+  t.seen('9.9.9.9', 1, 0n, now);
   t.seen('8.8.8.8', 1, 0n, now - 1_000_000);
   // Expected share: 1.69 / (1.69 + 0.59) ≈ 74 % (the two entries' log ratios, each times Exp(1)).
   let seed = 7;
-  const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   let fresh = 0;
   for (let i = 0; i < 1000; i++) if (t.goodPeers(1, now, random)[0]!.host === '9.9.9.9') fresh++;
   assert.ok(fresh > 650 && fresh < 830, `fresh first ${fresh}/1000`);
@@ -74,14 +75,28 @@ test('fragment halves lists until each payload fits, and refuses a single oversi
   const hashes = Array.from({ length: 100 }, (_, i) => BigInt(i + 1));
   const parts = fragment({ txHashes: hashes }, (l) => m.haveTx.encode(l), 32 * 30, 'have_tx');
   assert.ok(parts.length >= 4);
-  assert.deepEqual(parts.flatMap((p) => m.haveTx.decode(p).txHashes), hashes);
+  assert.deepEqual(
+    parts.flatMap((p) => m.haveTx.decode(p).txHashes),
+    hashes,
+  );
   assert.throws(() => fragment({ txHashes: [1n] }, (l) => m.haveTx.encode(l), 10, 'have_tx'), TooLong);
 });
 
 test('tx relay: remember_tx by hash needs a known tx, twice disconnects, over budget is misbehaviour', () => {
   const known = new Map<bigint, Buffer>();
-  const tx = Buffer.from('01000000' + '01' + '22'.repeat(32) + '00000000' + '00' + 'ffffffff' + '01' + '0100000000000000' + '00' + '00000000', 'hex');
-  const relay = new TxRelay({ knownTx: (h) => known.get(h), addKnownTxs: (t) => { for (const [h, x] of t) known.set(h, x); } }, 1000);
+  const tx = Buffer.from(
+    '01000000' + '01' + '22'.repeat(32) + '00000000' + '00' + 'ffffffff' + '01' + '0100000000000000' + '00' + '00000000',
+    'hex',
+  );
+  const relay = new TxRelay(
+    {
+      knownTx: (h) => known.get(h),
+      addKnownTxs: (t) => {
+        for (const [h, x] of t) known.set(h, x);
+      },
+    },
+    1000,
+  );
   assert.throws(() => relay.rememberTx([123n], []), PeerDisconnect);
   relay.rememberTx([], [tx]);
   assert.ok(known.has(hash256(tx)), 'full txs become known');
@@ -101,8 +116,30 @@ test('minimum protocol version rises only when ≥ 95 % of the window votes for 
   const { shares } = buildChain(net, { count: 1 });
   const s = shares[0]!; // v35: class minimum 3500
   assert.equal(raisedMinimumProtocolVersion(net, 3301, s, null), 3301);
-  assert.equal(raisedMinimumProtocolVersion(net, 3301, s, new Map([[35, 94n], [34, 6n]])), 3301);
-  assert.equal(raisedMinimumProtocolVersion(net, 3301, s, new Map([[35, 95n], [34, 5n]])), 3500);
+  assert.equal(
+    raisedMinimumProtocolVersion(
+      net,
+      3301,
+      s,
+      new Map([
+        [35, 94n],
+        [34, 6n],
+      ]),
+    ),
+    3301,
+  );
+  assert.equal(
+    raisedMinimumProtocolVersion(
+      net,
+      3301,
+      s,
+      new Map([
+        [35, 95n],
+        [34, 5n],
+      ]),
+    ),
+    3500,
+  );
   assert.equal(raisedMinimumProtocolVersion(net, 3501, s, new Map([[35, 100n]])), 3501);
 });
 
@@ -110,7 +147,10 @@ test('sharereq walk: parents+1 from each hash, stops exclusive, unknown hashes g
   const net = regtestNet(20);
   const { tracker, shares } = buildChain(net, { count: 12 });
   const tip = shares[11]!.hash;
-  assert.deepEqual(serveChain(tracker, [tip], 3, new Set()).map((s) => s.hash), [shares[11], shares[10], shares[9], shares[8]].map((s) => s!.hash));
+  assert.deepEqual(
+    serveChain(tracker, [tip], 3, new Set()).map((s) => s.hash),
+    [shares[11], shares[10], shares[9], shares[8]].map((s) => s!.hash),
+  );
   assert.deepEqual(serveChain(tracker, [tip], 10, new Set([shares[9]!.hash])).length, 2);
   assert.deepEqual(serveChain(tracker, [1n], 10, new Set()), []);
   assert.equal(serveChain(tracker, [shares[2]!.hash], 100, new Set()).length, 3, 'not past the height');

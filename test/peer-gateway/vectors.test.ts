@@ -19,10 +19,14 @@ function decodeFrames(bytes: Buffer): FrameEvent[] {
 
 const BEST = hexToU256('001c6af2c9ba8692c6693589ed0f66b122d994be9dbf575b05e60fa1ae9dfc66');
 const version = {
-  version: 3501, services: 0n,
+  version: 3501,
+  services: 0n,
   addrTo: { services: 0n, host: '10.0.0.2', port: 9333 },
   addrFrom: { services: 0n, host: '10.0.0.1', port: 51234 },
-  nonce: 0x0123456789abcdefn, subVersion: '77.0.0-12-g5493200', mode: 1, bestShareHash: BEST,
+  nonce: 0x0123456789abcdefn,
+  subVersion: '77.0.0-12-g5493200',
+  mode: 1,
+  bestShareHash: BEST,
 };
 
 test('version: payload and full frame', () => {
@@ -75,7 +79,8 @@ test('sharereq and sharereply(too long)', () => {
 
 test('have_tx, and the other tx-hash lists share its layout', () => {
   assert.equal(hex(m.haveTx.encode({ txHashes: [1n, 2n] })), V.have_tx!.payload);
-  for (const c of [m.haveTx, m.losingTx, m.forgetTx]) assert.deepEqual(c.decode(Buffer.from(V.have_tx!.payload, 'hex')), { txHashes: [1n, 2n] });
+  for (const c of [m.haveTx, m.losingTx, m.forgetTx])
+    assert.deepEqual(c.decode(Buffer.from(V.have_tx!.payload, 'hex')), { txHashes: [1n, 2n] });
 });
 
 test('bestblock: the 80-byte header round-trips', () => {
@@ -86,7 +91,10 @@ test('bestblock: the 80-byte header round-trips', () => {
 
 test('remember_tx keeps full transactions byte for byte', () => {
   // A minimal non-witness tx: version 1, one input, one output, locktime 0.
-  const tx = Buffer.from('01000000' + '01' + '11'.repeat(32) + '00000000' + '00' + 'ffffffff' + '01' + '0100000000000000' + '00' + '00000000', 'hex');
+  const tx = Buffer.from(
+    '01000000' + '01' + '11'.repeat(32) + '00000000' + '00' + 'ffffffff' + '01' + '0100000000000000' + '00' + '00000000',
+    'hex',
+  );
   const p = m.rememberTx.encode({ txHashes: [7n], txs: [tx] });
   const d = m.rememberTx.decode(p);
   assert.deepEqual(d.txHashes, [7n]);

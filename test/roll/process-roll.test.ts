@@ -30,7 +30,8 @@ test('rolling 3 edges under 200 miners + the CPU miner: nothing lost, nothing re
   assert.equal(r.reconnectsAtInitialDifficulty, 0, detail);
   for (const [, after] of r.difficultyChanges) assert.notEqual(after, r.initialDifficulty, detail);
   // A vardiff retarget may coincide with a move (one step: ×2 or ×½); anything else would be a reset.
-  for (const [before, after] of r.difficultyChanges) assert.ok(after <= before * 2.0001 && after >= before / 2.0001, `${before} → ${after}: ${detail}`);
+  for (const [before, after] of r.difficultyChanges)
+    assert.ok(after <= before * 2.0001 && after >= before / 2.0001, `${before} → ${after}: ${detail}`);
   assert.ok(r.difficultyChanges.length < f.reconnects / 4, `most moves keep the difficulty exactly: ${detail}`);
   // Our CPU miner through the same balancer: moved, kept mining, nothing rejected.
   assert.ok(r.cpu !== null && r.cpu.reconnects >= 1 && r.cpu.accepted > 0, detail);

@@ -53,7 +53,9 @@ export interface ProcessRollResult {
 
 class RecordingSink implements ShareSink {
   readonly shares = new Map<string, number>();
-  submitBlock(): void { /* blocks are also shares here */ }
+  submitBlock(): void {
+    /* blocks are also shares here */
+  }
   submitShare(s: Solution): void {
     const h = s.powHash.toString(16).padStart(64, '0');
     this.shares.set(h, (this.shares.get(h) ?? 0) + 1);
@@ -84,7 +86,10 @@ export async function runProcessRoll(o: ProcessRollOptions = {}): Promise<Proces
     await book.attach(bus);
     const edge = new EdgeServer({
       config: { host: '127.0.0.1', port: 0, extranoncePrefix: { value: prefix, bits: 8 }, drainWindowMs: windowMs, drainGraceMs: 5_000 },
-      workSource: work, shareSink: sink, handover: new BusHandoverLink(bus), difficulties: book,
+      workSource: work,
+      shareSink: sink,
+      handover: new BusHandoverLink(bus),
+      difficulties: book,
     });
     const port = await edge.start();
     const name = `edge-${prefix}`;
@@ -95,13 +100,27 @@ export async function runProcessRoll(o: ProcessRollOptions = {}): Promise<Proces
   for (let i = 0; i < nEdges; i++) await startEdge();
 
   const load = new LoadGenerator({
-    host: '127.0.0.1', port: lb.port, miners: o.miners ?? 200, hashrate: o.hashrate ?? 64, shareTarget: SHARE_TARGET, workQueueMs: o.workQueueMs ?? 500,
+    host: '127.0.0.1',
+    port: lb.port,
+    miners: o.miners ?? 200,
+    hashrate: o.hashrate ?? 64,
+    shareTarget: SHARE_TARGET,
+    workQueueMs: o.workQueueMs ?? 500,
   });
-  const cpu = o.cpuMiner === false ? null : new CpuMiner({
-    // A fixed pseudoshare difficulty (`+N`, about one submit a second at 2,000 H/s), as cpuminer users often
-    // set: the simulated miners exercise vardiff across the moves, this one the plain path.
-    host: '127.0.0.1', port: lb.port, username: 'cpu-miner+0.0000005', algorithm: 'sha256d', threads: 1, maxHashrate: 2_000, reconnectMs: 200,
-  });
+  const cpu =
+    o.cpuMiner === false
+      ? null
+      : new CpuMiner({
+          // A fixed pseudoshare difficulty (`+N`, about one submit a second at 2,000 H/s), as cpuminer users often
+          // set: the simulated miners exercise vardiff across the moves, this one the plain path.
+          host: '127.0.0.1',
+          port: lb.port,
+          username: 'cpu-miner+0.0000005',
+          algorithm: 'sha256d',
+          threads: 1,
+          maxHashrate: 2_000,
+          reconnectMs: 200,
+        });
   const counters = { forwarded: 0, forwardedAccepted: 0 };
   const drained: Promise<unknown>[] = [];
   let rollMs = 0;
@@ -121,7 +140,19 @@ export async function runProcessRoll(o: ProcessRollOptions = {}): Promise<Proces
       await startEdge();
       lb.setReady(old.name, false);
       if (o.newBlockDuringRoll && i === 1) {
-        setTimeout(() => work.publish(basis({ shareTarget: SHARE_TARGET, blockTarget: 1n, pseudoshareTarget: INITIAL_PSEUDOSHARE, prevHash: Buffer.alloc(32, 0x5a) }), true), windowMs / 2).unref();
+        setTimeout(
+          () =>
+            work.publish(
+              basis({
+                shareTarget: SHARE_TARGET,
+                blockTarget: 1n,
+                pseudoshareTarget: INITIAL_PSEUDOSHARE,
+                prevHash: Buffer.alloc(32, 0x5a),
+              }),
+              true,
+            ),
+          windowMs / 2,
+        ).unref();
       }
       const d = old.edge.drain();
       drained.push(d);
@@ -131,7 +162,9 @@ export async function runProcessRoll(o: ProcessRollOptions = {}): Promise<Proces
       lb.remove(old.name);
       await old.book.close();
       rolled++;
-      log(`drained ${old.name}: ${JSON.stringify(r)} handed back ${old.edge.ctx.counters.handedBack} (${old.edge.ctx.counters.handedBackAccepted} accepted)`);
+      log(
+        `drained ${old.name}: ${JSON.stringify(r)} handed back ${old.edge.ctx.counters.handedBack} (${old.edge.ctx.counters.handedBackAccepted} accepted)`,
+      );
     }
     rollMs = Date.now() - t0;
     await sleep(o.cooldownMs ?? 3_000);
@@ -151,24 +184,39 @@ export async function runProcessRoll(o: ProcessRollOptions = {}): Promise<Proces
   }
   let lost = 0;
   const acked = new Set<string>();
-  for (const r of load.records()) for (const h of r.acceptedShares) { acked.add(h); if (!sink.shares.has(h)) lost++; }
+  for (const r of load.records())
+    for (const h of r.acceptedShares) {
+      acked.add(h);
+      if (!sink.shares.has(h)) lost++;
+    }
   let dup = 0;
   for (const n of sink.shares.values()) if (n > 1) dup += n - 1;
   const c = cpu?.stats();
-  const initialDifficulty = Number((0xffffn << 208n) * 2n ** 32n / INITIAL_PSEUDOSHARE) / 2 ** 32;
+  const initialDifficulty = Number(((0xffffn << 208n) * 2n ** 32n) / INITIAL_PSEUDOSHARE) / 2 ** 32;
   let atInitial = 0;
   const changes: Array<[number, number]> = [];
   for (const r of load.records()) {
     for (let i = 0; i < r.difficultyBefore.length; i++) {
       if (Math.abs(r.difficultyBefore[i]! - initialDifficulty) < initialDifficulty * 1e-9) atInitial++;
-      if (r.difficultyAfter[i] !== undefined && r.difficultyAfter[i] !== r.difficultyBefore[i]) changes.push([r.difficultyBefore[i]!, r.difficultyAfter[i]!]);
+      if (r.difficultyAfter[i] !== undefined && r.difficultyAfter[i] !== r.difficultyBefore[i])
+        changes.push([r.difficultyBefore[i]!, r.difficultyAfter[i]!]);
     }
   }
   return {
-    figures: load.figures(), sharesLost: lost, sharesDuplicated: dup, sharesInSink: sink.shares.size, rollMs,
-    forwarded: counters.forwarded, forwardedAccepted: counters.forwardedAccepted,
-    cpu: c ? { accepted: c.accepted, rejected: c.rejected, stale: c.stale, reconnects: c.reconnects, rejectReasons: c.rejectReasons } : null,
-    edgesRolled: rolled, refusedByLoadBalancer: lb.refused,
-    initialDifficulty, reconnectsAtInitialDifficulty: atInitial, difficultyChanges: changes,
+    figures: load.figures(),
+    sharesLost: lost,
+    sharesDuplicated: dup,
+    sharesInSink: sink.shares.size,
+    rollMs,
+    forwarded: counters.forwarded,
+    forwardedAccepted: counters.forwardedAccepted,
+    cpu: c
+      ? { accepted: c.accepted, rejected: c.rejected, stale: c.stale, reconnects: c.reconnects, rejectReasons: c.rejectReasons }
+      : null,
+    edgesRolled: rolled,
+    refusedByLoadBalancer: lb.refused,
+    initialDifficulty,
+    reconnectsAtInitialDifficulty: atInitial,
+    difficultyChanges: changes,
   };
 }

@@ -18,7 +18,10 @@ test('contract handlers map the sharechain 1:1', async () => {
   const stats = await h.GetStats!({});
   assert.equal(stats.syncState, SyncState.SYNCED);
   assert.equal(u256FromLE(stats.bestShareHash), tip);
-  assert.equal(stats.currentPayouts.find((p) => p.address === v.shares[0].address)!.amount, BigInt(v.expected_payouts_from_tip[v.shares[0].address]));
+  assert.equal(
+    stats.currentPayouts.find((p) => p.address === v.shares[0].address)!.amount,
+    BigInt(v.expected_payouts_from_tip[v.shares[0].address]),
+  );
   const got = await h.GetShare!({ hash: u256ToLE(tip) });
   assert.equal(got.found, true);
   assert.equal(got.summary!.inBestChain, true);
@@ -44,7 +47,12 @@ test('payout address: -a validated for the network, wallet fallback cached, perc
   const dir = mkdtempSync(join(tmpdir(), 'sc-payout-'));
   try {
     let asked = 0;
-    const wallet = { newAddress: async () => { asked++; return 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'; } };
+    const wallet = {
+      newAddress: async () => {
+        asked++;
+        return 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4';
+      },
+    };
     assert.equal((await resolvePayout({ net, dataDir: dir, wallet })).address, 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4');
     assert.equal(readFileSync(join(dir, 'cached_payout_address'), 'utf8').trim(), 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4');
     await resolvePayout({ net, dataDir: dir, wallet });

@@ -17,7 +17,11 @@ import type { DroppedRecord, LoadResult } from '../../services/sharechain/store/
 const net = easyNetwork({ chainLength: 40, lookbehind: 10 });
 const chain = buildChain(net, { count: 24 }).shares;
 const identify = (p: Buffer): bigint | null => {
-  try { return parseWrappedShare(net, p).hash; } catch { return null; }
+  try {
+    return parseWrappedShare(net, p).hash;
+  } catch {
+    return null;
+  }
 };
 const shareLine = (i: number) => encodeLine({ kind: 'share', hash: chain[i]!.hash, packed: chain[i]!.pack() });
 const markLine = (i: number) => encodeLine({ kind: 'verified', hash: chain[i]!.hash });
@@ -27,17 +31,37 @@ function files(): Buffer[] {
   const noise = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) & 0xff)); // binary, with some newlines
   const flipped = shareLine(5).replace(/^5 (.)/, (_, c: string) => `5 ${c === '0' ? '1' : '0'}`);
   const f0 = [
-    shareLine(0), markLine(0), shareLine(1), '\n', '\n', shareLine(2), markLine(1),
+    shareLine(0),
+    markLine(0),
+    shareLine(1),
+    '\n',
+    '\n',
+    shareLine(2),
+    markLine(1),
     `5 ${chain[3]!.pack().toString('hex')}\n`, // a reference line: no CRC
-    shareLine(4), flipped, '5 00\n', '2 zz\n', '9 abc\n', `2 ${'f'.repeat(65)}\n`, '5 abc\n', 'x\n', '5 ab cd ef 01\n',
+    shareLine(4),
+    flipped,
+    '5 00\n',
+    '2 zz\n',
+    '9 abc\n',
+    `2 ${'f'.repeat(65)}\n`,
+    '5 abc\n',
+    'x\n',
+    '5 ab cd ef 01\n',
     `5 ${'ab'.repeat(30_000)}\n`, // long enough to outgrow small read buffers
     shareLine(1), // a duplicate
-    shareLine(6), markLine(6),
+    shareLine(6),
+    markLine(6),
   ].join('');
   const f1 = [shareLine(7), shareLine(8)].join('');
   const f2 = [shareLine(9), shareLine(10), markLine(9), 'garbage without newline'].join(''); // a torn tail mid-store: kept
   const f3 = [shareLine(11), markLine(11), shareLine(12), '5 0123abc'].join(''); // the last file: cut
-  return [Buffer.concat([Buffer.from(f0, 'latin1'), noise, Buffer.from('\n' + shareLine(13), 'latin1')]), Buffer.from(f1, 'latin1'), Buffer.from(f2, 'latin1'), Buffer.from(f3, 'latin1')];
+  return [
+    Buffer.concat([Buffer.from(f0, 'latin1'), noise, Buffer.from('\n' + shareLine(13), 'latin1')]),
+    Buffer.from(f1, 'latin1'),
+    Buffer.from(f2, 'latin1'),
+    Buffer.from(f3, 'latin1'),
+  ];
 }
 
 /** What the whole-file loader found: split each file's text on newlines, decode the lines as strings. */
@@ -53,11 +77,17 @@ function oracle(contents: Buffer[]): { shares: string[]; verified: bigint[]; dro
     lines.forEach((line, i) => {
       if (!line) return;
       const d = decodeLine(line);
-      if (!d.ok) { dropped.push({ where: `shares.${k}:${i + 1}`, reason: d.reason }); return; }
+      if (!d.ok) {
+        dropped.push({ where: `shares.${k}:${i + 1}`, reason: d.reason });
+        return;
+      }
       if (d.record.kind === 'verified') verified.add(d.record.hash);
       else if (d.record.kind === 'share') {
         const hash = identify(d.record.packed);
-        if (hash === null) { dropped.push({ where: `shares.${k}:${i + 1}`, reason: 'not a valid share' }); return; }
+        if (hash === null) {
+          dropped.push({ where: `shares.${k}:${i + 1}`, reason: 'not a valid share' });
+          return;
+        }
         if (seen.has(hash)) return;
         seen.add(hash);
         shares.push(d.record.packed.toString('hex'));
@@ -77,7 +107,9 @@ async function load(contents: Buffer[], readBufferBytes?: number): Promise<{ res
     });
     const store = new FileShareStore(dir, { readBufferBytes, sync: false });
     const result = await store.load({ identify, keepPacked: true });
-    const sizes = readdirSync(dir).sort().map((f) => statSync(join(dir, f)).size);
+    const sizes = readdirSync(dir)
+      .sort()
+      .map((f) => statSync(join(dir, f)).size);
     await store.close();
     return { result, sizes, store };
   } finally {
@@ -95,8 +127,16 @@ test('a streamed load finds what a whole-file read finds, for any read buffer si
   assert.ok(want.dropped.length >= 12, JSON.stringify(want.dropped));
   for (const size of [1, 2, 7, 64, 333, 1000, 4096, 65_536, undefined]) {
     const { result, sizes } = await load(contents, size);
-    assert.deepEqual(result.shares.map((s) => s.packed.toString('hex')), want.shares, `read buffer ${size}`);
-    assert.deepEqual(result.shares.map((s) => s.hash), want.shares.map((h) => identify(Buffer.from(h, 'hex'))), `read buffer ${size}`);
+    assert.deepEqual(
+      result.shares.map((s) => s.packed.toString('hex')),
+      want.shares,
+      `read buffer ${size}`,
+    );
+    assert.deepEqual(
+      result.shares.map((s) => s.hash),
+      want.shares.map((h) => identify(Buffer.from(h, 'hex'))),
+      `read buffer ${size}`,
+    );
     assert.deepEqual([...result.verified], want.verified, `read buffer ${size}`);
     assert.deepEqual(result.dropped, want.dropped, `read buffer ${size}`);
     assert.deepEqual(sizes, want.sizes, `read buffer ${size}`);
@@ -114,7 +154,10 @@ test('a second load after the torn tail was cut drops nothing new at the end', a
     const cut = readFileSync(join(dir, 'shares.3'), 'latin1');
     assert.ok(cut.endsWith('\n') && !cut.includes('0123abc'));
     const second = await new FileShareStore(dir, { readBufferBytes: 100 }).load({ identify });
-    assert.deepEqual(second.dropped, first.dropped.filter((d) => !d.where.startsWith('shares.3:')));
+    assert.deepEqual(
+      second.dropped,
+      first.dropped.filter((d) => !d.where.startsWith('shares.3:')),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

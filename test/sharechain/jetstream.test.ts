@@ -13,12 +13,19 @@ const net = easyNetwork({ chainLength: CL, lookbehind: 10 });
 const chain = buildChain(net, { count: 100 }).shares;
 
 async function node(bus: NatsBus): Promise<Sharechain> {
-  const sc = new Sharechain({ net, store: new BusShareStore(bus, net), thinkIntervalMs: 0, payout: { address: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0 } });
+  const sc = new Sharechain({
+    net,
+    store: new BusShareStore(bus, net),
+    thinkIntervalMs: 0,
+    payout: { address: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0 },
+  });
   await sc.start();
   return sc;
 }
 
-test('JetStream store: acknowledged shares and the best share survive a sharechain restart and a NATS kill', { timeout: 60_000 }, async () => {
+test('JetStream store: acknowledged shares and the best share survive a sharechain restart and a NATS kill', {
+  timeout: 60_000,
+}, async () => {
   const nats = await NatsServer.start();
   try {
     let bus = await NatsBus.connect({ url: nats.url, prefix: 'sctest' });

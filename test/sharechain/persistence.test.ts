@@ -44,7 +44,10 @@ async function feedAndKill(dir: string, killAfter: number): Promise<{ acked: Set
       if (kind !== 'ack') return;
       acked.add(hash!);
       lastBest = best!;
-      if (acked.size >= killAfter) { child.kill('SIGKILL'); resolve(); }
+      if (acked.size >= killAfter) {
+        child.kill('SIGKILL');
+        resolve();
+      }
     });
     child.once('exit', () => resolve());
   });
@@ -66,7 +69,10 @@ test('SIGKILL while shares arrive: every acknowledged share survives, the best s
     assert.equal(after.best, hex(chain[newest]!.hash));
     assert.ok(indexOf.get(after.best)! >= indexOf.get(lastBest)!);
     // Whatever the kill cut is a torn tail at most, never a loss in the middle.
-    assert.ok(after.dropped.every((d) => d.reason.startsWith('torn line')), JSON.stringify(after.dropped));
+    assert.ok(
+      after.dropped.every((d) => d.reason.startsWith('torn line')),
+      JSON.stringify(after.dropped),
+    );
     assert.equal(after.hashes.length, newest + 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -90,7 +96,12 @@ test('SIGKILL after everything was acknowledged: same shares, same best share af
 });
 
 async function storeChain(dir: string): Promise<void> {
-  const sc = new Sharechain({ net, store: new FileShareStore(dir), thinkIntervalMs: 0, payout: { address: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0 } });
+  const sc = new Sharechain({
+    net,
+    store: new FileShareStore(dir),
+    thinkIntervalMs: 0,
+    payout: { address: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0 },
+  });
   await sc.start();
   await sc.addShares(chain, { peer: '127.0.0.1:1' });
   await sc.stop();
@@ -137,7 +148,11 @@ test('garbage store files never stop the node from starting', async () => {
     assert.equal(after.hashes.length, 0);
     assert.ok(after.dropped.length >= 4);
     // Reference-format lines (no CRC) are read: a store written by the reference loads.
-    const ref = chain.slice(0, 5).map((s) => `5 ${s.pack().toString('hex')}`).join('\n') + '\n';
+    const ref =
+      chain
+        .slice(0, 5)
+        .map((s) => `5 ${s.pack().toString('hex')}`)
+        .join('\n') + '\n';
     writeFileSync(join(dir, 'shares.2'), ref);
     const withRef = check(dir);
     assert.equal(withRef.hashes.length, 5);

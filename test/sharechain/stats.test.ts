@@ -68,13 +68,16 @@ test('reference endpoints at the jt35 tip equal hand-computed values', async () 
   assert.equal(gs.pool_stale_prop, staleProp);
   const diff = targetToDifficulty(hexToU256(v.block.target));
   assert.equal(gs.network_block_difficulty, diff);
-  assert.equal(gs.network_hashrate, Math.floor(diff * 2 ** 32 / 600));
+  assert.equal(gs.network_hashrate, Math.floor((diff * 2 ** 32) / 600));
   assert.equal(gs.min_difficulty, targetToDifficulty(hexToU256(tip.max_target)));
 
   // /recent_blocks: the block-solving shares, newest first, BIP34 height 650000.
   const blocks = (await get(stats, '/recent_blocks')).body;
   const solving = shares.filter((s: any) => s.is_block).reverse();
-  assert.deepEqual(blocks, solving.map((s: any) => ({ ts: s.timestamp, hash: s.share_hash, number: 650000, share: s.share_hash })));
+  assert.deepEqual(
+    blocks,
+    solving.map((s: any) => ({ ts: s.timestamp, hash: s.share_hash, number: 650000, share: s.share_hash })),
+  );
 
   // Small ones.
   assert.equal((await get(stats, '/fee')).body, 0.5);
@@ -123,14 +126,37 @@ test('/patron_sendmany scales payouts to TOTAL, lumps dust, and is text/plain', 
   assert.equal(r.type, 'text/plain');
   const out = JSON.parse(r.text);
   // Scaled to 1 coin; the 1-satoshi donation scales to 0, which the reference keeps as 0 (nothing to lump).
-  assert.equal(Object.values<number>(out).reduce((a, b) => a + b, 0).toFixed(8), '1.00000000');
+  assert.equal(
+    Object.values<number>(out)
+      .reduce((a, b) => a + b, 0)
+      .toFixed(8),
+    '1.00000000',
+  );
   assert.equal(out['1Kz5QaUPDtKrj5SqW5tFkn7WZh8LmQaQi4'], 0);
-  assert.equal(out['1KUCp7YP5FP8ViRxhfszSUJCTAajK6viGy'], Math.floor(121875000 * 1e8 / 625000000) / 1e8);
+  assert.equal(out['1KUCp7YP5FP8ViRxhfszSUJCTAajK6viGy'], Math.floor((121875000 * 1e8) / 625000000) / 1e8);
   assert.equal((await get(stats, '/patron_sendmany')).text, 'need total argument. go to patron_sendmany/<TOTAL>');
   // Two dust entries (1 and 2 under a truncation of 10) become one of 3, given to a holder chosen by weight.
-  const m = scaledPayouts(new Map([['a', 1n], ['c', 2n], ['b', 997n]]), 1000n, 10n, () => 0);
+  const m = scaledPayouts(
+    new Map([
+      ['a', 1n],
+      ['c', 2n],
+      ['b', 997n],
+    ]),
+    1000n,
+    10n,
+    () => 0,
+  );
   assert.deepEqual(Object.fromEntries(m), { a: 3n, b: 997n });
-  const m2 = scaledPayouts(new Map([['a', 1n], ['c', 2n], ['b', 997n]]), 1000n, 10n, () => 0.9);
+  const m2 = scaledPayouts(
+    new Map([
+      ['a', 1n],
+      ['c', 2n],
+      ['b', 997n],
+    ]),
+    1000n,
+    10n,
+    () => 0.9,
+  );
   assert.deepEqual(Object.fromEntries(m2), { c: 3n, b: 997n });
 });
 
@@ -153,7 +179,13 @@ test('status line and the reference formatting helpers', async () => {
   assert.ok(eff.low <= eff.value && eff.value <= eff.high);
   const ls = stats.localStats()!;
   assert.deepEqual(ls.shares, { total: 1, orphan: 0, dead: 0 });
-  assert.deepEqual(ls.my_share_counts_in_last_hour, { shares: 1, unstale_shares: 1, stale_shares: 0, orphan_stale_shares: 0, doa_stale_shares: 0 });
+  assert.deepEqual(ls.my_share_counts_in_last_hour, {
+    shares: 1,
+    unstale_shares: 1,
+    stale_shares: 0,
+    orphan_stale_shares: 0,
+    doa_stale_shares: 0,
+  });
   const sample = stats.sampleLog();
   assert.equal(sample.shares, 1);
   assert.equal(stats.log().length, 1);

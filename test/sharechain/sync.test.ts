@@ -14,14 +14,27 @@ const TEMPLATE = { templateId: 1, previousBlock: 0x1234n, bits: 0x1f6d3a06, heig
 function make() {
   const store = new MemoryShareStore();
   // The clock sits just after the chain, so think()'s download cutoff (an hour before the best share) holds.
-  const sc = new Sharechain({ net, store, thinkIntervalMs: 0, now: () => 1700000000 + 121 * 30, payout: { address: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0 } });
+  const sc = new Sharechain({
+    net,
+    store,
+    thinkIntervalMs: 0,
+    now: () => 1700000000 + 121 * 30,
+    payout: { address: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0 },
+  });
   const states: SyncStatus[] = [];
   sc.onSyncState((s) => states.push(s));
   const calls = { broadcast: [] as bigint[], desired: [] as bigint[][], punished: [] as string[] };
   sc.attachPeers({
-    broadcastShare: (h: bigint, c: readonly Share[]) => { calls.broadcast.push(h); assert.ok(c.length <= 5 && c[0]!.hash === h); },
-    setDesired: (l) => { calls.desired.push(l.map((d) => d.hash)); },
-    punishPeer: (p) => { calls.punished.push(p); },
+    broadcastShare: (h: bigint, c: readonly Share[]) => {
+      calls.broadcast.push(h);
+      assert.ok(c.length <= 5 && c[0]!.hash === h);
+    },
+    setDesired: (l) => {
+      calls.desired.push(l.map((d) => d.hash));
+    },
+    punishPeer: (p) => {
+      calls.punished.push(p);
+    },
   });
   return { sc, store, states, calls };
 }
@@ -39,7 +52,10 @@ test('loading → downloading (template, peers, parents) → synced; no work bas
   // The newest 30 shares arrive first (as a peer's `shares` then the downloader would deliver them).
   await sc.addShares(chain.slice(90), { peer: '10.0.0.9:9333' });
   assert.equal(sc.syncStatus().state, 'downloading');
-  assert.ok(sc.missingParents().some((d) => d.hash === chain[89]!.hash), 'the gap is wanted');
+  assert.ok(
+    sc.missingParents().some((d) => d.hash === chain[89]!.hash),
+    'the gap is wanted',
+  );
   assert.equal(calls.desired.at(-1)![0], chain[89]!.hash);
   assert.notEqual(sc.workBasis()?.syncState, 'synced');
   await sc.addShares(chain.slice(0, 90), { peer: '10.0.0.9:9333' });
@@ -57,7 +73,12 @@ test('loading → downloading (template, peers, parents) → synced; no work bas
 
 test('non-persistent networks mine a new chain once a template is there', async () => {
   const store = new MemoryShareStore();
-  const sc = new Sharechain({ net: { ...net, PERSIST: false }, store, thinkIntervalMs: 0, payout: { address: 'x', workerFeePercent: 0, donationPercent: 0 } });
+  const sc = new Sharechain({
+    net: { ...net, PERSIST: false },
+    store,
+    thinkIntervalMs: 0,
+    payout: { address: 'x', workerFeePercent: 0, donationPercent: 0 },
+  });
   await sc.start();
   assert.equal(sc.syncStatus().state, 'downloading');
   sc.setTemplate(TEMPLATE);
@@ -90,7 +111,10 @@ test('local shares: stored before the answer, duplicates, DOA, block listeners, 
   assert.equal(counts.total, 2);
   // Peer results: accepted / duplicate / invalid per share, misbehaviour flagged for bad PoW.
   const res = await sc.addPeerShares([chain[102]!.pack(), chain[102]!.pack(), Buffer.from('00', 'hex')], '10.0.0.9:9333');
-  assert.deepEqual(res.results.map((x) => x.outcome), ['accepted', 'duplicate', 'invalid']);
+  assert.deepEqual(
+    res.results.map((x) => x.outcome),
+    ['accepted', 'duplicate', 'invalid'],
+  );
   await sc.stop();
 });
 
@@ -98,9 +122,14 @@ test('local shares: stored before the answer, duplicates, DOA, block listeners, 
 // the share's hash, height, peer and outcome, so a share can be followed as in the reference's log.
 test('debug log: a line per share received, verified and relayed, with hash, height, peer and outcome', async () => {
   const lines: Array<{ msg: string } & Record<string, unknown>> = [];
-  const capture = (msg: string, fields?: Record<string, unknown>) => { lines.push({ msg, ...fields }); };
+  const capture = (msg: string, fields?: Record<string, unknown>) => {
+    lines.push({ msg, ...fields });
+  };
   const sc = new Sharechain({
-    net, store: new MemoryShareStore(), thinkIntervalMs: 0, now: () => 1700000000 + 121 * 30,
+    net,
+    store: new MemoryShareStore(),
+    thinkIntervalMs: 0,
+    now: () => 1700000000 + 121 * 30,
     payout: { address: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0 },
     log: { debug: capture, info: capture, warn: capture },
   });
@@ -112,7 +141,13 @@ test('debug log: a line per share received, verified and relayed, with hash, hei
   await sc.addShares(chain.slice(99, 100), { peer: '10.0.0.7:9333' });
   const hash = chain[99]!.hash.toString(16).padStart(64, '0');
   const received = lines.filter((l) => l.msg === 'share received from peer' && l.share === hash);
-  assert.deepEqual(received.map((l) => [l.peer, l.outcome]), [['10.0.0.9:9333', 'new'], ['10.0.0.7:9333', 'already known']]);
+  assert.deepEqual(
+    received.map((l) => [l.peer, l.outcome]),
+    [
+      ['10.0.0.9:9333', 'new'],
+      ['10.0.0.7:9333', 'already known'],
+    ],
+  );
   const verified = lines.find((l) => l.msg === 'share verified' && l.share === hash);
   assert.ok(verified, 'verified line');
   assert.equal(verified.peer, '10.0.0.9:9333');

@@ -3,8 +3,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  generateTransaction, encodeTx, bitsToTarget, preTarget3, subsidy, pushInteger, hash160, pubkeyHashToAddress,
-  type Network, type ShareTracker, type ShareData,
+  generateTransaction,
+  encodeTx,
+  bitsToTarget,
+  preTarget3,
+  subsidy,
+  pushInteger,
+  hash160,
+  pubkeyHashToAddress,
+  type Network,
+  type ShareTracker,
+  type ShareData,
 } from '../../services/core/index.ts';
 import { buildChain, easyNetwork, testAddresses } from '../../services/core/testing/chain-builder.ts';
 import { buildWorkBasis, basisChainLength } from '../../services/pool/work/basis.ts';
@@ -14,8 +23,20 @@ const BLOCK_BITS = 0x1f6d3a06;
 
 function basisFor(net: Network, tracker: ShareTracker, best: bigint, bits = BLOCK_BITS) {
   return buildWorkBasis({
-    tracker, net, best, blockBits: bits, basisId: 1, syncState: 'synced', staleInfo: 0, punishAggressively: false,
-    nodeAddress: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0, templateId: 1, localHashRate: null, nowMs: 0,
+    tracker,
+    net,
+    best,
+    blockBits: bits,
+    basisId: 1,
+    syncState: 'synced',
+    staleInfo: 0,
+    punishAggressively: false,
+    nodeAddress: testAddresses(net, 1)[0]!,
+    workerFeePercent: 0,
+    donationPercent: 0,
+    templateId: 1,
+    localHashRate: null,
+    nowMs: 0,
   });
 }
 
@@ -28,10 +49,20 @@ function compare(net: Network, tracker: ShareTracker, best: bigint, addresses: s
   let n = 0;
   for (const address of addresses) {
     for (const desiredTarget of [(1n << 256n) - 1n, pre / 7n, pre / 1000n]) {
-      const sd: ShareData = view.shareData({ address, coinbase: Buffer.concat([pushInteger(650000), Buffer.from('/t/')]), subsidy: 625_000_000n, random: () => 0.25 });
+      const sd: ShareData = view.shareData({
+        address,
+        coinbase: Buffer.concat([pushInteger(650000), Buffer.from('/t/')]),
+        subsidy: 625_000_000n,
+        random: () => 0.25,
+      });
       const common = {
-        shareData: sd, blockTarget: bitsToTarget(BLOCK_BITS), desiredTimestamp: 1700009999, desiredTarget,
-        desiredTxs: [], knownTxs: new Map(), baseSubsidy: subsidy(net.PARENT, 650000),
+        shareData: sd,
+        blockTarget: bitsToTarget(BLOCK_BITS),
+        desiredTimestamp: 1700009999,
+        desiredTarget,
+        desiredTxs: [],
+        knownTxs: new Map(),
+        baseSubsidy: subsidy(net.PARENT, 650000),
       };
       const a = view.generate(common);
       const b = generateTransaction({ ...common, tracker, net, type: basis.shareVersion });
@@ -50,7 +81,11 @@ test('basis view reproduces generateTransaction byte for byte past the basis win
   const tip = shares.at(-1)!.hash;
   const miners = testAddresses(net, 50);
   // Existing miners (their weight plus the finder's 0.5 %), a newcomer, and a bech32 address.
-  const addrs = [miners[3]!, pubkeyHashToAddress(hash160(Buffer.from('new')), net.PARENT.ADDRESS_VERSION), 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4'];
+  const addrs = [
+    miners[3]!,
+    pubkeyHashToAddress(hash160(Buffer.from('new')), net.PARENT.ADDRESS_VERSION),
+    'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4',
+  ];
   assert.equal(compare(net, tracker, tip, addrs), 9);
   // A fork point inside the chain and a young chain (height below the window) as well.
   assert.equal(compare(net, tracker, shares[180]!.hash, addrs.slice(0, 1)), 3);
@@ -69,8 +104,17 @@ test('a basis for other block bits is refused, not silently wrong', () => {
   const view = new WorkBasisView(net);
   view.update(basisFor(net, tracker, shares.at(-1)!.hash, 0x1f100000));
   const sd = view.shareData({ address: testAddresses(net, 1)[0]!, coinbase: Buffer.from('0101', 'hex'), subsidy: 1n });
-  assert.throws(() => view.generate({
-    shareData: sd, blockTarget: bitsToTarget(BLOCK_BITS), desiredTimestamp: 1, desiredTarget: 1n << 250n,
-    desiredTxs: [], knownTxs: new Map(), baseSubsidy: 1n,
-  }), BasisMismatchError);
+  assert.throws(
+    () =>
+      view.generate({
+        shareData: sd,
+        blockTarget: bitsToTarget(BLOCK_BITS),
+        desiredTimestamp: 1,
+        desiredTarget: 1n << 250n,
+        desiredTxs: [],
+        knownTxs: new Map(),
+        baseSubsidy: 1n,
+      }),
+    BasisMismatchError,
+  );
 });

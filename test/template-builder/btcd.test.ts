@@ -60,7 +60,8 @@ test('btcd: template fetched and turned into work', async () => {
 
 test('btcd: a segwit transaction paying a taproot output enters the work; commitment agrees with btcd', async () => {
   const tx: Tx = {
-    version: 2, flag: 1,
+    version: 2,
+    flag: 1,
     inputs: [{ prevHash: spendable!.txid, prevIndex: spendable!.index, script: Buffer.alloc(0), sequence: 0xfffffffd, witness: [OP_TRUE] }],
     outputs: [{ value: spendable!.value - 10_000n, script: P2TR_SOMEONE }],
     lockTime: 0,
@@ -69,7 +70,11 @@ test('btcd: a segwit transaction paying a taproot output enters the work; commit
   // btcd regenerates a template for mempool changes only after 60 s; a new tip (our own empty block) is faster.
   const empty = mineBlock(tb.currentWork!, 'sha256d', { payoutScript: regtestScript(), extraNonce: 1 });
   assert.equal((await tb.submitBlock(empty.block)).status, 'accepted');
-  await waitFor('the transaction in the work', () => tb.currentWork?.transactions.some((t) => t.txid === BigInt('0x' + txid)) ?? false, 30_000);
+  await waitFor(
+    'the transaction in the work',
+    () => tb.currentWork?.transactions.some((t) => t.txid === BigInt('0x' + txid)) ?? false,
+    30_000,
+  );
   const work = tb.currentWork!;
   const t = work.transactions.find((x) => x.txid === BigInt('0x' + txid))!;
   assert.notEqual(t.wtxid, t.txid);
@@ -105,7 +110,7 @@ test('btcd: block from a template with our coinbase is accepted; getbestblockhas
   assert.equal((await tb.submitBlock(solved.block)).status, 'duplicate');
 });
 
-test('btcd: bad blocks are rejected with btcd\'s reason', async () => {
+test("btcd: bad blocks are rejected with btcd's reason", async () => {
   const { work } = await tb.nextWork();
   const over = mineBlock(work, 'sha256d', { payoutScript: regtestScript(), value: work.coinbaseValue + 1n });
   const r1 = await tb.submitBlock(over.block);

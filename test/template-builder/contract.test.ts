@@ -37,19 +37,45 @@ test('an MWEB template becomes a BlockTemplate message and decodes back to the s
 
 test('submission results and node status map onto the contract', () => {
   const r = toSubmitBlockResponse({
-    hash: 'ab', status: 'accepted',
+    hash: 'ab',
+    status: 'accepted',
     nodes: [
       { node: 'a', status: 'accepted', p2pSent: false, rpcMs: 1, attempts: 1 },
-      { node: 'b', status: 'failed', reason: 'cannot reach litecoind at 127.0.0.1:1: connection refused', p2pSent: false, rpcMs: 1, attempts: 6 },
+      {
+        node: 'b',
+        status: 'failed',
+        reason: 'cannot reach litecoind at 127.0.0.1:1: connection refused',
+        p2pSent: false,
+        rpcMs: 1,
+        attempts: 6,
+      },
       { node: 'c', status: 'rejected', reason: 'bad-cb-amount', p2pSent: false, rpcMs: 1, attempts: 1 },
     ],
   });
   const back = SubmitBlockResponse.decode(SubmitBlockResponse.encode(r).finish());
   assert.equal(back.accepted, true);
-  assert.deepEqual(back.results.map((x) => x.outcome), [SubmitOutcome.ACCEPTED, SubmitOutcome.ERROR, SubmitOutcome.REJECTED]);
+  assert.deepEqual(
+    back.results.map((x) => x.outcome),
+    [SubmitOutcome.ACCEPTED, SubmitOutcome.ERROR, SubmitOutcome.REJECTED],
+  );
   assert.equal(back.results[2]!.reason, 'bad-cb-amount');
-  const st = toBuilderStatus([{ id: 'a', state: { status: 'syncing', message: 'still syncing', since: 0 }, height: undefined, chainWork: 0x1234n,
-    p2pConnected: true, selected: false, chain: 'main', blocks: 5, headers: 10, progress: 0.5 }], undefined);
+  const st = toBuilderStatus(
+    [
+      {
+        id: 'a',
+        state: { status: 'syncing', message: 'still syncing', since: 0 },
+        height: undefined,
+        chainWork: 0x1234n,
+        p2pConnected: true,
+        selected: false,
+        chain: 'main',
+        blocks: 5,
+        headers: 10,
+        progress: 0.5,
+      },
+    ],
+    undefined,
+  );
   assert.deepEqual([st.nodes[0]!.reachable, st.nodes[0]!.synced, st.nodes[0]!.lastError], [true, false, 'still syncing']);
   assert.deepEqual([...st.nodes[0]!.chainWork], [0x34, 0x12]);
 });

@@ -83,14 +83,17 @@ test('litecoind: block from a template with our coinbase (with a tx) is accepted
   assert.equal(await ltc.call<string>('getbestblockhash'), solved.hash);
   const blk = await ltc.call<any>('getblock', solved.hash, 2);
   assert.equal(blk.tx.length, 1 + work.transactions.length);
-  assert.equal(blk.tx[0].vout.reduce((s: number, o: any) => s + Math.round(o.value * 1e8), 0), Number(work.coinbaseValue));
+  assert.equal(
+    blk.tx[0].vout.reduce((s: number, o: any) => s + Math.round(o.value * 1e8), 0),
+    Number(work.coinbaseValue),
+  );
   // And the peer follows: the block reached the network through our node.
   await waitFor('peer has block', async () => (await ltc.peer!.call<string>('getbestblockhash')) === solved.hash, 10_000);
   // Submitting it again is a duplicate, not an error.
   assert.equal((await tb.submitBlock(solved.block)).status, 'duplicate');
 });
 
-test('litecoind: bad blocks are rejected with the node\'s reason and never retried', async () => {
+test("litecoind: bad blocks are rejected with the node's reason and never retried", async () => {
   const { work } = await tb.nextWork();
   const overpay = mineBlock(work, 'scrypt', { payoutScript: regtestScript(), value: work.coinbaseValue + 1n });
   const r1 = await tb.submitBlock(overpay.block);
@@ -135,9 +138,12 @@ test('litecoind: parallel P2P+RPC submission reports accepted even when the P2P 
   }
 });
 
-test('litecoind: a peer\'s header on our tip gives empty work at once; a block on it is accepted', async () => {
+test("litecoind: a peer's header on our tip gives empty work at once; a block on it is accepted", async () => {
   const { work } = await tb.nextWork();
-  assert.deepEqual(tb.offerHeader(Buffer.alloc(80)), { published: false, reason: 'its parent is not the block the current work builds on' });
+  assert.deepEqual(tb.offerHeader(Buffer.alloc(80)), {
+    published: false,
+    reason: 'its parent is not the block the current work builds on',
+  });
   // A block found elsewhere on the same tip, known to us by its header only.
   const parent = mineBlock(work, 'scrypt', { payoutScript: regtestScript(), extraNonce: 1234 });
   const unsolved = Buffer.from(parent.header);
@@ -164,7 +170,11 @@ test('litecoind: a peer\'s header on our tip gives empty work at once; a block o
   assert.equal(r2.status, 'accepted', JSON.stringify(r2));
   assert.equal(await ltc.call<string>('getbestblockhash'), child.hash);
   // The node's own template for the new tip replaces the shortcut.
-  await waitFor('node template on the child', () => tb.currentWork?.previousBlockHex === child.hash && !tb.currentWork.emptyShortcut, 10_000);
+  await waitFor(
+    'node template on the child',
+    () => tb.currentWork?.previousBlockHex === child.hash && !tb.currentWork.emptyShortcut,
+    10_000,
+  );
 });
 
 test('litecoind: the long poll alone wakes the builder on a new block (P2P link off, no polling)', async () => {

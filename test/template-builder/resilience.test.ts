@@ -174,12 +174,29 @@ test('wrong chain and bad payout address are refused with clear messages', async
     tb.stop();
     await btcd.stop();
   }
-  assert.throws(() => new TemplateBuilder({ coin: 'bitcoin', network: 'regtest', payoutAddress: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', nodes: [{ rpcUrl: 'http://127.0.0.1:1' }] }),
-    /invalid address "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"/);
+  assert.throws(
+    () =>
+      new TemplateBuilder({
+        coin: 'bitcoin',
+        network: 'regtest',
+        payoutAddress: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+        nodes: [{ rpcUrl: 'http://127.0.0.1:1' }],
+      }),
+    /invalid address "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"/,
+  );
   assert.throws(() => new TemplateBuilder({ coin: 'litecoin', network: 'regtest', nodes: [] }), /at least one full node/);
-  assert.throws(() => new TemplateBuilder({ coin: 'litecoin', network: 'regtest', nodes: [{ rpcUrl: '127.0.0.1:9332' }] }), /invalid RPC URL "127\.0\.0\.1:9332"/);
-  assert.throws(() => new TemplateBuilder({ coin: 'litecoin', network: 'regtest', nodes: [{ rpcUrl: 'http://a:1', p2p: { host: 'a', port: 70000 } }] }), /invalid P2P port 70000/);
-  assert.throws(() => new TemplateBuilder({ coin: 'litecoin', network: 'regtest', nodes: [{ rpcUrl: 'http://a:1' }, { rpcUrl: 'http://a:1' }] }), /configured twice/);
+  assert.throws(
+    () => new TemplateBuilder({ coin: 'litecoin', network: 'regtest', nodes: [{ rpcUrl: '127.0.0.1:9332' }] }),
+    /invalid RPC URL "127\.0\.0\.1:9332"/,
+  );
+  assert.throws(
+    () => new TemplateBuilder({ coin: 'litecoin', network: 'regtest', nodes: [{ rpcUrl: 'http://a:1', p2p: { host: 'a', port: 70000 } }] }),
+    /invalid P2P port 70000/,
+  );
+  assert.throws(
+    () => new TemplateBuilder({ coin: 'litecoin', network: 'regtest', nodes: [{ rpcUrl: 'http://a:1' }, { rpcUrl: 'http://a:1' }] }),
+    /configured twice/,
+  );
 });
 
 test('several nodes: work from the one with the most work; blocks to all; losing one changes nothing', async () => {

@@ -16,7 +16,9 @@ import { startLitecoind } from '../harness/litecoind.ts';
 
 const ltc = coinParams('litecoin', 'regtest');
 const dirs: string[] = [];
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 test('connection refused names the node and the address', async () => {
   const port = await freePort();
@@ -32,11 +34,20 @@ test('connection refused names the node and the address', async () => {
 test('transport errors are retried, then reported', async () => {
   // A server that drops every connection at once: each attempt is one connection.
   let connections = 0;
-  const srv = net.createServer((s) => { connections++; s.destroy(); }).listen(0, '127.0.0.1');
+  const srv = net
+    .createServer((s) => {
+      connections++;
+      s.destroy();
+    })
+    .listen(0, '127.0.0.1');
   await new Promise((r) => srv.once('listening', r));
   const port = (srv.address() as net.AddressInfo).port;
   const c = new RpcClient({ url: `http://127.0.0.1:${port}`, user: 'u', pass: 'p', nodeName: 'bitcoind', retries: 3, backoffMs: 10 });
-  await assert.rejects(c.call('getblockchaininfo'), (e: Error) => e instanceof RpcTransportError && /cannot reach bitcoind at 127\.0\.0\.1:\d+: (connection reset|socket hang up)/.test(e.message));
+  await assert.rejects(
+    c.call('getblockchaininfo'),
+    (e: Error) =>
+      e instanceof RpcTransportError && /cannot reach bitcoind at 127\.0\.0\.1:\d+: (connection reset|socket hang up)/.test(e.message),
+  );
   assert.equal(connections, 4);
   c.close();
   srv.close();
@@ -65,10 +76,16 @@ test('real litecoind: wrong password is "RPC auth rejected", RPC errors carry th
   const node = await startLitecoind({ peer: false, wallet: false });
   try {
     const bad = new RpcClient({ url: node.rpcUrl, user: node.user, pass: 'wrong', nodeName: 'litecoind' });
-    await assert.rejects(bad.call('getblockchaininfo'), (e: Error) => e instanceof RpcAuthError && /^RPC auth rejected by litecoind at 127\.0\.0\.1:\d+/.test(e.message));
+    await assert.rejects(
+      bad.call('getblockchaininfo'),
+      (e: Error) => e instanceof RpcAuthError && /^RPC auth rejected by litecoind at 127\.0\.0\.1:\d+/.test(e.message),
+    );
     bad.close();
     // No peer: litecoind refuses templates with -9, which the client passes on as the node's answer.
-    await assert.rejects(node.rpc.call('getblocktemplate', [{ rules: ['segwit', 'mweb'] }]), (e: Error) => e instanceof RpcError && e.code === -9);
+    await assert.rejects(
+      node.rpc.call('getblocktemplate', [{ rules: ['segwit', 'mweb'] }]),
+      (e: Error) => e instanceof RpcError && e.code === -9,
+    );
     await assert.rejects(node.rpc.call('nosuchmethod'), (e: Error) => e instanceof RpcError && e.code === -32601);
   } finally {
     await node.stop();
@@ -76,7 +93,10 @@ test('real litecoind: wrong password is "RPC auth rejected", RPC errors carry th
 });
 
 test('conf file: sections, network-prefixed keys, comments', () => {
-  const conf = parseConf('rpcuser=top\nrpcpassword=toppw # comment\n[main]\nrpcport=1\n[regtest]\nrpcport=19443\nrpcpassword=regpw\ntest.rpcuser=x\n', 'regtest');
+  const conf = parseConf(
+    'rpcuser=top\nrpcpassword=toppw # comment\n[main]\nrpcport=1\n[regtest]\nrpcport=19443\nrpcpassword=regpw\ntest.rpcuser=x\n',
+    'regtest',
+  );
   assert.equal(conf.get('rpcuser'), 'top');
   assert.equal(conf.get('rpcpassword'), 'regpw');
   assert.equal(conf.get('rpcport'), '19443');
@@ -86,8 +106,13 @@ test('credentials: given, then conf file, then cookie; missing ones listed in th
   const dir = mkdtempSync(join(tmpdir(), 'p2pool-creds-'));
   dirs.push(dir);
   assert.deepEqual(resolveCredentials(ltc, 'core', { user: 'a', pass: 'b', dataDir: dir }).source, 'given');
-  assert.throws(() => resolveCredentials(ltc, 'core', { dataDir: dir }), (e: Error) =>
-    /no RPC credentials for litecoind/.test(e.message) && e.message.includes(join(dir, 'litecoin.conf')) && e.message.includes(join(dir, 'regtest', '.cookie')));
+  assert.throws(
+    () => resolveCredentials(ltc, 'core', { dataDir: dir }),
+    (e: Error) =>
+      /no RPC credentials for litecoind/.test(e.message) &&
+      e.message.includes(join(dir, 'litecoin.conf')) &&
+      e.message.includes(join(dir, 'regtest', '.cookie')),
+  );
   mkdirSync(join(dir, 'regtest'));
   writeFileSync(join(dir, 'regtest', '.cookie'), '__cookie__:s3cret\n');
   const ck = resolveCredentials(ltc, 'core', { dataDir: dir });

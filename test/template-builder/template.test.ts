@@ -4,7 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseTemplate, witnessCommitmentScript, TemplateError, rawToBigint, decodeTransactions } from '../../services/pool/work/template.ts';
+import {
+  parseTemplate,
+  witnessCommitmentScript,
+  TemplateError,
+  rawToBigint,
+  decodeTransactions,
+} from '../../services/pool/work/template.ts';
 import { coinbaseBranchRaw, merkleRootRaw, rootFromBranchRaw } from '../../services/pool/work/merkle.ts';
 import { coinParams, blockSubsidy } from '../../services/pool/coins.ts';
 import { emptyWorkOnHeader } from '../../services/template-builder/shortcut.ts';
@@ -56,7 +62,10 @@ test('MWEB template: HogEx is last, mweb bytes kept, commitment matches the node
     // A block on it ends with the optional-MWEB marker and the MWEB body.
     const block = assembleBlock(w, Buffer.alloc(80), Buffer.from('coinbase'));
     assert.deepEqual(block.subarray(block.length - w.mweb!.length - 1), Buffer.concat([Buffer.from([1]), w.mweb!]));
-    assert.deepEqual(block.subarray(block.length - w.mweb!.length - 1 - w.transactions.at(-1)!.data.length, block.length - w.mweb!.length - 1), w.transactions.at(-1)!.data);
+    assert.deepEqual(
+      block.subarray(block.length - w.mweb!.length - 1 - w.transactions.at(-1)!.data.length, block.length - w.mweb!.length - 1),
+      w.transactions.at(-1)!.data,
+    );
   }
 });
 
@@ -76,30 +85,72 @@ test('unusable templates are refused with the reason', () => {
   const bad = (patch: (g: any) => void, re: RegExp) => {
     const g = structuredClone(base);
     patch(g);
-    assert.throws(() => parseTemplate(g, ltc, { verifyHashes: true }), (e: Error) => e instanceof TemplateError && re.test(e.message));
+    assert.throws(
+      () => parseTemplate(g, ltc, { verifyHashes: true }),
+      (e: Error) => e instanceof TemplateError && re.test(e.message),
+    );
   };
-  bad((g) => { g.rules.push('!newfork'); }, /enforces rule "newfork"/);
-  bad((g) => { g.rules = ['csv', 'taproot']; }, /soft fork "segwit" is not active/);
-  bad((g) => { g.bits = '1a00ffff'; g.target = undefined; }, /outside the sane range/);
-  bad((g) => { g.target = '00'.repeat(32); }, /does not match bits/);
-  bad((g) => { g.transactions.reverse(); }, /HogEx but not the last/);
-  bad((g) => { g.coinbasevalue = 1; }, /exceed coinbasevalue/);
-  bad((g) => { g.previousblockhash = 'zz'; }, /previousblockhash is not a 64-digit hex hash/);
-  bad((g) => { g.mintime = g.curtime + 10; }, /before mintime/);
-  bad((g) => { g.transactions[0].depends = [2]; }, /depends on 2/);
-  bad((g) => { g.coinbasevalue = undefined; }, /coinbasevalue is missing/);
-  bad((g) => { g.transactions[0].sigops = 79_700; }, /sigops, over the limit 80000/);
-  bad((g) => { g.transactions[0].weight = 3_999_000; }, /weigh \d+, over the limit 4000000/);
-  bad((g) => { g.transactions[0].data = 'ff' + g.transactions[0].data.slice(2); }, /does not hash to its hash/);
-  bad((g) => { g.transactions[0].data = 'abc'; }, /has no hex data/);
+  bad((g) => {
+    g.rules.push('!newfork');
+  }, /enforces rule "newfork"/);
+  bad((g) => {
+    g.rules = ['csv', 'taproot'];
+  }, /soft fork "segwit" is not active/);
+  bad((g) => {
+    g.bits = '1a00ffff';
+    g.target = undefined;
+  }, /outside the sane range/);
+  bad((g) => {
+    g.target = '00'.repeat(32);
+  }, /does not match bits/);
+  bad((g) => {
+    g.transactions.reverse();
+  }, /HogEx but not the last/);
+  bad((g) => {
+    g.coinbasevalue = 1;
+  }, /exceed coinbasevalue/);
+  bad((g) => {
+    g.previousblockhash = 'zz';
+  }, /previousblockhash is not a 64-digit hex hash/);
+  bad((g) => {
+    g.mintime = g.curtime + 10;
+  }, /before mintime/);
+  bad((g) => {
+    g.transactions[0].depends = [2];
+  }, /depends on 2/);
+  bad((g) => {
+    g.coinbasevalue = undefined;
+  }, /coinbasevalue is missing/);
+  bad((g) => {
+    g.transactions[0].sigops = 79_700;
+  }, /sigops, over the limit 80000/);
+  bad((g) => {
+    g.transactions[0].weight = 3_999_000;
+  }, /weigh \d+, over the limit 4000000/);
+  bad((g) => {
+    g.transactions[0].data = 'ff' + g.transactions[0].data.slice(2);
+  }, /does not hash to its hash/);
+  bad((g) => {
+    g.transactions[0].data = 'abc';
+  }, /has no hex data/);
 });
 
 test('btcd-style template (no rules field, coinbaseaux flags) is accepted', () => {
   const g = {
-    bits: '207fffff', curtime: 1795256247, height: 102, previousblockhash: '4a8b085b6f0a3e1aee84eedceff2210306650a87021ce12a883779358f2de99b',
-    sigoplimit: 80000, sizelimit: 4000000, weightlimit: 4000000, transactions: [], version: 536870912,
-    coinbaseaux: { flags: '0b2f503253482f627463642f' }, coinbasevalue: 5000000000, longpollid: 'x-1',
-    target: '7fffff0000000000000000000000000000000000000000000000000000000000', mintime: 1795256247,
+    bits: '207fffff',
+    curtime: 1795256247,
+    height: 102,
+    previousblockhash: '4a8b085b6f0a3e1aee84eedceff2210306650a87021ce12a883779358f2de99b',
+    sigoplimit: 80000,
+    sizelimit: 4000000,
+    weightlimit: 4000000,
+    transactions: [],
+    version: 536870912,
+    coinbaseaux: { flags: '0b2f503253482f627463642f' },
+    coinbasevalue: 5000000000,
+    longpollid: 'x-1',
+    target: '7fffff0000000000000000000000000000000000000000000000000000000000',
+    mintime: 1795256247,
   };
   const w = parseTemplate(g, btc);
   assert.deepEqual(w.coinbaseFlags, Buffer.from('0b2f503253482f627463642f', 'hex'));
@@ -114,7 +165,10 @@ test('submitblock answers map to one vocabulary', () => {
   assert.deepEqual(classifySubmitAnswer('bad-cb-amount'), { status: 'rejected', reason: 'bad-cb-amount' });
   assert.deepEqual(classifySubmitAnswer('inconclusive'), { status: 'inconclusive', reason: 'inconclusive' });
   assert.deepEqual(classifySubmitAnswer('rejected: already have block 00ab'), { status: 'duplicate' });
-  assert.deepEqual(classifySubmitAnswer('rejected: block timestamp of 1 is too early'), { status: 'rejected', reason: 'block timestamp of 1 is too early' });
+  assert.deepEqual(classifySubmitAnswer('rejected: block timestamp of 1 is too early'), {
+    status: 'rejected',
+    reason: 'block timestamp of 1 is too early',
+  });
   const c = combineResults('h', [
     { node: 'a', status: 'failed', reason: 'cannot reach', p2pSent: false, rpcMs: 1, attempts: 6 },
     { node: 'b', status: 'accepted', p2pSent: true, rpcMs: 1, attempts: 1 },

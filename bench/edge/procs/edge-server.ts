@@ -14,7 +14,10 @@ let nChunks = 0;
 let recording = false;
 const receive = StratumSession.prototype.receive;
 StratumSession.prototype.receive = function (this: StratumSession, chunk: Buffer): void {
-  if (!recording) { receive.call(this, chunk); return; }
+  if (!recording) {
+    receive.call(this, chunk);
+    return;
+  }
   const t = performance.now();
   receive.call(this, chunk);
   if (nChunks < chunkMs.length) chunkMs[nChunks++] = performance.now() - t;
@@ -25,13 +28,21 @@ const work = new StaticWorkSource(syntheticBasis(0));
 let blocks = 0;
 const edge = new EdgeServer({
   config: {
-    host: '0.0.0.0', port: opts.port ?? 0,
+    host: '0.0.0.0',
+    port: opts.port ?? 0,
     // Idle benches hold connections far longer than a miner would stay silent.
-    idleTimeoutMs: 3_600_000, handshakeTimeoutMs: 600_000, sweepIntervalMs: opts.sweepIntervalMs ?? 5_000,
+    idleTimeoutMs: 3_600_000,
+    handshakeTimeoutMs: 600_000,
+    sweepIntervalMs: opts.sweepIntervalMs ?? 5_000,
     addressValidator: null,
   },
   workSource: work,
-  shareSink: { submitBlock() { blocks++; }, submitShare() {} },
+  shareSink: {
+    submitBlock() {
+      blocks++;
+    },
+    submitShare() {},
+  },
 });
 const wall = (): number => performance.timeOrigin + performance.now();
 const port = await edge.start();
@@ -47,7 +58,13 @@ process.on('message', (m: { cmd: string; newBlock?: boolean }) => {
   } else if (m.cmd === 'mem') {
     (globalThis as { gc?: () => void }).gc?.();
     const mu = process.memoryUsage();
-    process.send!({ rss: mu.rss, heapUsed: mu.heapUsed, external: mu.external, arrayBuffers: mu.arrayBuffers, connections: edge.stratumConnections });
+    process.send!({
+      rss: mu.rss,
+      heapUsed: mu.heapUsed,
+      external: mu.external,
+      arrayBuffers: mu.arrayBuffers,
+      connections: edge.stratumConnections,
+    });
   } else if (m.cmd === 'record') {
     nChunks = 0;
     recording = true;

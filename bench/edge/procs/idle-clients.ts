@@ -6,7 +6,11 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 const { port, count, localAddress, distinctUsers, concurrency } = JSON.parse(process.argv[2]!) as {
-  port: number; count: number; localAddress: string; distinctUsers: boolean; concurrency: number;
+  port: number;
+  count: number;
+  localAddress: string;
+  distinctUsers: boolean;
+  concurrency: number;
 };
 const wall = (): number => performance.timeOrigin + performance.now();
 const sockets: Socket[] = [];
@@ -24,18 +28,35 @@ function open(i: number): Promise<void> {
     const s = connect({ port, host: '127.0.0.1', localAddress });
     s.on('connect', () => {
       const user = distinctUsers ? `user${i}` : 'bench';
-      s.write(`{"id":1,"method":"mining.subscribe","params":["bench/1.0"]}\n{"id":2,"method":"mining.authorize","params":["${user}","x"]}\n`);
+      s.write(
+        `{"id":1,"method":"mining.subscribe","params":["bench/1.0"]}\n{"id":2,"method":"mining.authorize","params":["${user}","x"]}\n`,
+      );
     });
     s.on('data', (d: Buffer) => {
       if (d.indexOf(NOTIFY) < 0) return;
-      if (!done) { done = true; ready++; resolve(); return; }
+      if (!done) {
+        done = true;
+        ready++;
+        resolve();
+        return;
+      }
       if (armed && seen[i] === 0) {
         seen[i] = 1;
         got++;
-        if (got === sockets.length) { last = wall(); armed = false; process.send!({ lastArrival: last, got }); }
+        if (got === sockets.length) {
+          last = wall();
+          armed = false;
+          process.send!({ lastArrival: last, got });
+        }
       }
     });
-    s.on('error', () => { if (!done) { done = true; failed++; resolve(); } });
+    s.on('error', () => {
+      if (!done) {
+        done = true;
+        failed++;
+        resolve();
+      }
+    });
     sockets.push(s);
   });
 }
@@ -48,6 +69,14 @@ await Promise.all(Array.from({ length: concurrency }, worker));
 process.send!({ ready, failed });
 
 process.on('message', (m: { cmd: string }) => {
-  if (m.cmd === 'arm') { armed = true; got = 0; seen.fill(0); process.send!({ armed: true }); }
-  if (m.cmd === 'close') { for (const s of sockets) s.destroy(); process.exit(0); }
+  if (m.cmd === 'arm') {
+    armed = true;
+    got = 0;
+    seen.fill(0);
+    process.send!({ armed: true });
+  }
+  if (m.cmd === 'close') {
+    for (const s of sockets) s.destroy();
+    process.exit(0);
+  }
 });

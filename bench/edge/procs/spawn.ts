@@ -32,16 +32,26 @@ export function start(file: URL, arg: unknown, opts: { cpu?: number } = {}): Pro
   const waiters: Array<{ pred: (m: Record<string, unknown>) => boolean; res: (m: Record<string, unknown>) => void }> = [];
   child.on('message', (m: Record<string, unknown>) => {
     const w = waiters.findIndex((x) => x.pred(m));
-    if (w >= 0) { const [x] = waiters.splice(w, 1); x!.res(m); } else queue.push(m);
+    if (w >= 0) {
+      const [x] = waiters.splice(w, 1);
+      x!.res(m);
+    } else queue.push(m);
   });
   return {
     child,
-    next: <T>(pred: (m: Record<string, unknown>) => boolean = () => true) => new Promise<T>((res) => {
-      const i = queue.findIndex(pred);
-      if (i >= 0) { const [m] = queue.splice(i, 1); res(m as T); return; }
-      waiters.push({ pred, res: res as (m: Record<string, unknown>) => void });
-    }),
+    next: <T>(pred: (m: Record<string, unknown>) => boolean = () => true) =>
+      new Promise<T>((res) => {
+        const i = queue.findIndex(pred);
+        if (i >= 0) {
+          const [m] = queue.splice(i, 1);
+          res(m as T);
+          return;
+        }
+        waiters.push({ pred, res: res as (m: Record<string, unknown>) => void });
+      }),
     send: (m) => child.send(m as never),
-    kill: () => { child.kill('SIGKILL'); },
+    kill: () => {
+      child.kill('SIGKILL');
+    },
   };
 }

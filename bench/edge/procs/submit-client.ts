@@ -9,8 +9,20 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
-const { port, conns, window: closedWindow, warmupMs, measureMs, rate } = JSON.parse(process.argv[2]!) as {
-  port: number; conns: number; window: number; warmupMs: number; measureMs: number; rate?: number;
+const {
+  port,
+  conns,
+  window: closedWindow,
+  warmupMs,
+  measureMs,
+  rate,
+} = JSON.parse(process.argv[2]!) as {
+  port: number;
+  conns: number;
+  window: number;
+  warmupMs: number;
+  measureMs: number;
+  rate?: number;
 };
 const paced = rate !== undefined;
 const window = paced ? 1 << 16 : closedWindow;
@@ -33,7 +45,9 @@ class Conn {
   head = 0;
   tail = 0;
   rest: Buffer | null = null;
-  constructor(s: Socket) { this.s = s; }
+  constructor(s: Socket) {
+    this.s = s;
+  }
   line(): string {
     const en2 = (this.counter++ >>> 0).toString(16).padStart(8, '0');
     return `{"id":${this.counter},"method":"mining.submit","params":["${USER}","${this.jobId}","${en2}","${this.ntime}","00000000"]}\n`;
@@ -41,7 +55,10 @@ class Conn {
   send(k: number): void {
     let out = '';
     const now = performance.now();
-    for (let i = 0; i < k; i++) { out += this.line(); this.sent[this.tail++ % window] = now; }
+    for (let i = 0; i < k; i++) {
+      out += this.line();
+      this.sent[this.tail++ % window] = now;
+    }
     this.s.write(out);
   }
 }
@@ -52,12 +69,17 @@ function open(): Promise<Conn> {
     const c = new Conn(s);
     let started = false;
     s.on('error', reject);
-    s.on('connect', () => s.write(`{"id":1,"method":"mining.subscribe","params":["bench"]}\n{"id":2,"method":"mining.authorize","params":["${USER}","x"]}\n`));
+    s.on('connect', () =>
+      s.write(`{"id":1,"method":"mining.subscribe","params":["bench"]}\n{"id":2,"method":"mining.authorize","params":["${USER}","x"]}\n`),
+    );
     // Bytes, not strings: the load generator must stay cheaper than the edge it measures.
     s.on('data', (d: Buffer) => {
       let start = 0;
       let replies = 0;
-      if (c.rest !== null) { d = Buffer.concat([c.rest, d]); c.rest = null; }
+      if (c.rest !== null) {
+        d = Buffer.concat([c.rest, d]);
+        c.rest = null;
+      }
       let nl: number;
       while ((nl = d.indexOf(10, start)) >= 0) {
         if (!started) {
@@ -65,20 +87,28 @@ function open(): Promise<Conn> {
           start = nl + 1;
           if (line.includes('"method":"mining.notify"')) {
             const p = JSON.parse(line).params;
-            c.jobId = p[0]; c.ntime = p[7];
+            c.jobId = p[0];
+            c.ntime = p[7];
             started = true;
             resolve(c);
           }
           continue;
         }
         const m = d.indexOf(METHOD, start);
-        if (m >= 0 && m < nl) { start = nl + 1; continue; }
+        if (m >= 0 && m < nl) {
+          start = nl + 1;
+          continue;
+        }
         const now = performance.now();
         const t = c.sent[c.head++ % window]!;
         if (measuring) {
           if (nLat < lat.length) lat[nLat++] = now - t;
           const k = d.indexOf(TRUE, start);
-          if (k >= 0 && k < nl) ok++; else { errors++; firstError ||= d.toString('latin1', start, nl); }
+          if (k >= 0 && k < nl) ok++;
+          else {
+            errors++;
+            firstError ||= d.toString('latin1', start, nl);
+          }
         }
         replies++;
         start = nl + 1;

@@ -32,7 +32,17 @@ export function readChainFile(path: string): Buffer[] {
 }
 
 function parseOpts(args: string[]) {
-  return parseArgs({ args, options: { 'net-file': { type: 'string' }, net: { type: 'string' }, testnet: { type: 'boolean' }, chain: { type: 'string' }, quiet: { type: 'boolean' } }, allowPositionals: false }).values;
+  return parseArgs({
+    args,
+    options: {
+      'net-file': { type: 'string' },
+      net: { type: 'string' },
+      testnet: { type: 'boolean' },
+      chain: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    allowPositionals: false,
+  }).values;
 }
 
 export async function sharechainVerify(args: string[]): Promise<number> {
@@ -50,7 +60,9 @@ export async function sharechainVerify(args: string[]): Promise<number> {
   let net: Network;
   let chain: Buffer[];
   try {
-    net = opts['net-file'] ? networkFromText(readFileSync(opts['net-file'], 'utf8'), opts['net-file']) : builtinNetwork(opts.net!, opts.testnet);
+    net = opts['net-file']
+      ? networkFromText(readFileSync(opts['net-file'], 'utf8'), opts['net-file'])
+      : builtinNetwork(opts.net!, opts.testnet);
     chain = readChainFile(opts.chain);
   } catch (e) {
     process.stderr.write(`sharechain verify: ${(e as Error).message}\n`);
@@ -64,7 +76,10 @@ export async function sharechainVerify(args: string[]): Promise<number> {
     const id = v.share ? `${u256ToHex(v.share.hash)} pow=${u256ToHex(v.share.powHash)} target=${u256ToHex(v.share.target)}` : '-';
     if (!v.ok) failed++;
     if (!opts.quiet || !v.ok) out.push(`${v.index} ${id} ${v.ok ? 'ok' : `FAIL ${v.rule}: ${v.message}`}`);
-    if (out.length >= 256) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; }
+    if (out.length >= 256) {
+      process.stdout.write(out.join('\n') + '\n');
+      out.length = 0;
+    }
   }
   out.push(`${count - failed} ok, ${failed} failed (${net.NAME}, lineage ${net.LINEAGE})`);
   process.stdout.write(out.join('\n') + '\n');

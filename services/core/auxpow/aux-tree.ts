@@ -49,7 +49,8 @@ export function buildAuxTree(leaves: readonly AuxLeaf[], o: AuxTreeOptions = {})
   if (ids.size !== leaves.length) throw new Error('two merged chains have the same chain id');
   if (o.size !== undefined) {
     const height = Math.log2(o.size);
-    if (!Number.isInteger(height) || height > MAX_AUX_TREE_HEIGHT) throw new Error(`aux tree size ${o.size} is not a power of two up to 2^30`);
+    if (!Number.isInteger(height) || height > MAX_AUX_TREE_HEIGHT)
+      throw new Error(`aux tree size ${o.size} is not a power of two up to 2^30`);
     const slots = slotsFor(leaves, o.merkleNonce ?? 0, height);
     if (slots === null) throw new Error(`chains collide in an aux tree of size ${o.size} with nonce ${o.merkleNonce ?? 0}`);
     return treeOf(leaves, slots, height, o.merkleNonce ?? 0);

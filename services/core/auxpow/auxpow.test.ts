@@ -3,14 +3,46 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  AuxPowError, auxPowMeetsTarget, buildAuxPow, buildAuxTree, chainIdOfVersion, checkAuxPow, decodeAuxPow, decodeAuxPowHeader, encodeAuxPow,
-  encodeMergedMiningData, expectedIndex, findMergedMiningData, foldMerkleBranch, type AuxPow,
+  AuxPowError,
+  auxPowMeetsTarget,
+  buildAuxPow,
+  buildAuxTree,
+  chainIdOfVersion,
+  checkAuxPow,
+  decodeAuxPow,
+  decodeAuxPowHeader,
+  encodeAuxPow,
+  encodeMergedMiningData,
+  expectedIndex,
+  findMergedMiningData,
+  foldMerkleBranch,
+  type AuxPow,
 } from './index.ts';
-import { bitsToTarget, decodeTx, encodeHeader, encodeTx, hash256, merkleRoot, pushData, pushInteger, scryptPow, sha256d, u256FromLE, type Tx } from '../index.ts';
+import {
+  bitsToTarget,
+  decodeTx,
+  encodeHeader,
+  encodeTx,
+  hash256,
+  merkleRoot,
+  pushData,
+  pushInteger,
+  scryptPow,
+  sha256d,
+  u256FromLE,
+  type Tx,
+} from '../index.ts';
 
 const dir = resolve(import.meta.dirname, '../../../test/vectors/auxpow');
-const meta = JSON.parse(readFileSync(join(dir, 'vectors.json'), 'utf8')) as Record<string, { chain: string; hash?: string; parentPow: 'scrypt' | 'sha256d'; treeSize: number; chainIndex: number }>;
-const vectors = Object.entries(meta).map(([name, m]) => ({ name, ...m, bytes: Buffer.from(readFileSync(join(dir, `${name}.hex`), 'utf8').trim(), 'hex') }));
+const meta = JSON.parse(readFileSync(join(dir, 'vectors.json'), 'utf8')) as Record<
+  string,
+  { chain: string; hash?: string; parentPow: 'scrypt' | 'sha256d'; treeSize: number; chainIndex: number }
+>;
+const vectors = Object.entries(meta).map(([name, m]) => ({
+  name,
+  ...m,
+  bytes: Buffer.from(readFileSync(join(dir, `${name}.hex`), 'utf8').trim(), 'hex'),
+}));
 
 function parentPowHash(kind: 'scrypt' | 'sha256d', header: Buffer): bigint {
   return u256FromLE(kind === 'scrypt' ? scryptPow(header) : sha256d(header));
@@ -39,8 +71,12 @@ for (const v of vectors) {
     assert.equal(a.chainIndex, v.chainIndex);
     // Built again from its parts: the coinbase as bytes, the parent header, both branches and the slot.
     const rebuilt = buildAuxPow({
-      coinbaseTx: decodeTx(encodeTx(a.coinbaseTx, true)), parentHeader: { ...a.parentHeader }, parentBlockHash: a.parentBlockHash,
-      coinbaseBranch: a.coinbaseBranch, chainBranch: a.chainBranch, chainIndex: a.chainIndex,
+      coinbaseTx: decodeTx(encodeTx(a.coinbaseTx, true)),
+      parentHeader: { ...a.parentHeader },
+      parentBlockHash: a.parentBlockHash,
+      coinbaseBranch: a.coinbaseBranch,
+      chainBranch: a.chainBranch,
+      chainIndex: a.chainIndex,
     });
     assert.deepEqual(encodeAuxPow(rebuilt), auxBytes);
   });
@@ -77,19 +113,89 @@ for (const v of vectors) {
     const fresh = () => decodeAuxPow(v.bytes.subarray(80));
     const flip = (n: bigint) => n ^ 1n;
     const altered: [string, (a: AuxPow) => void][] = [
-      ['coinbase script', (a) => { const s = Buffer.from(a.coinbaseTx.inputs[0]!.script); s[s.length - 1]! ^= 1; a.coinbaseTx.inputs[0]!.script = s; }],
-      ['coinbase output', (a) => { if (a.coinbaseTx.outputs.length) a.coinbaseTx.outputs[0]!.value += 1n; else a.coinbaseTx.lockTime = (a.coinbaseTx.lockTime ^ 1) >>> 0; }],
-      ['coinbase version', (a) => { a.coinbaseTx.version = (a.coinbaseTx.version ^ 2) >>> 0; }],
-      ['coinbase branch', (a) => { if (a.coinbaseBranch.length) a.coinbaseBranch[0] = flip(a.coinbaseBranch[0]!); else a.coinbaseBranch.push(0n); }],
-      ['coinbase index', (a) => { a.coinbaseIndex = 1; }],
-      ['chain branch', (a) => { if (a.chainBranch.length) a.chainBranch[0] = flip(a.chainBranch[0]!); else a.chainBranch.push(0n); }],
-      ['chain index', (a) => { a.chainIndex ^= 1; }],
-      ['parent version', (a) => { a.parentHeader.version = (a.parentHeader.version ^ 4) >>> 0; }],
-      ['parent previous block', (a) => { a.parentHeader.previousBlock = flip(a.parentHeader.previousBlock); }],
-      ['parent merkle root', (a) => { a.parentHeader.merkleRoot = flip(a.parentHeader.merkleRoot); }],
-      ['parent time', (a) => { a.parentHeader.timestamp = (a.parentHeader.timestamp ^ 1) >>> 0; }],
-      ['parent bits', (a) => { a.parentHeader.bits = (a.parentHeader.bits ^ 1) >>> 0; }],
-      ['parent nonce', (a) => { a.parentHeader.nonce = (a.parentHeader.nonce ^ 1) >>> 0; }],
+      [
+        'coinbase script',
+        (a) => {
+          const s = Buffer.from(a.coinbaseTx.inputs[0]!.script);
+          s[s.length - 1]! ^= 1;
+          a.coinbaseTx.inputs[0]!.script = s;
+        },
+      ],
+      [
+        'coinbase output',
+        (a) => {
+          if (a.coinbaseTx.outputs.length) a.coinbaseTx.outputs[0]!.value += 1n;
+          else a.coinbaseTx.lockTime = (a.coinbaseTx.lockTime ^ 1) >>> 0;
+        },
+      ],
+      [
+        'coinbase version',
+        (a) => {
+          a.coinbaseTx.version = (a.coinbaseTx.version ^ 2) >>> 0;
+        },
+      ],
+      [
+        'coinbase branch',
+        (a) => {
+          if (a.coinbaseBranch.length) a.coinbaseBranch[0] = flip(a.coinbaseBranch[0]!);
+          else a.coinbaseBranch.push(0n);
+        },
+      ],
+      [
+        'coinbase index',
+        (a) => {
+          a.coinbaseIndex = 1;
+        },
+      ],
+      [
+        'chain branch',
+        (a) => {
+          if (a.chainBranch.length) a.chainBranch[0] = flip(a.chainBranch[0]!);
+          else a.chainBranch.push(0n);
+        },
+      ],
+      [
+        'chain index',
+        (a) => {
+          a.chainIndex ^= 1;
+        },
+      ],
+      [
+        'parent version',
+        (a) => {
+          a.parentHeader.version = (a.parentHeader.version ^ 4) >>> 0;
+        },
+      ],
+      [
+        'parent previous block',
+        (a) => {
+          a.parentHeader.previousBlock = flip(a.parentHeader.previousBlock);
+        },
+      ],
+      [
+        'parent merkle root',
+        (a) => {
+          a.parentHeader.merkleRoot = flip(a.parentHeader.merkleRoot);
+        },
+      ],
+      [
+        'parent time',
+        (a) => {
+          a.parentHeader.timestamp = (a.parentHeader.timestamp ^ 1) >>> 0;
+        },
+      ],
+      [
+        'parent bits',
+        (a) => {
+          a.parentHeader.bits = (a.parentHeader.bits ^ 1) >>> 0;
+        },
+      ],
+      [
+        'parent nonce',
+        (a) => {
+          a.parentHeader.nonce = (a.parentHeader.nonce ^ 1) >>> 0;
+        },
+      ],
     ];
     for (const [what, change] of altered) {
       const a = fresh();
@@ -98,7 +204,11 @@ for (const v of vectors) {
     }
     assert.equal(ok(fresh(), flip(auxHash)), false, 'another aux block');
     // Another chain id: its slot differs in a tree of several; a tree of 1 has one slot for every id (the chains' rule).
-    assert.equal(ok(fresh(), auxHash, chainId + 1), v.treeSize === 1 && chainId + 1 !== chainIdOfVersion(h.auxpow.parentHeader.version), 'another chain id');
+    assert.equal(
+      ok(fresh(), auxHash, chainId + 1),
+      v.treeSize === 1 && chainId + 1 !== chainIdOfVersion(h.auxpow.parentHeader.version),
+      'another chain id',
+    );
     // hashBlock is carried but checked by no chain (nor by us): altering it changes nothing.
     const a = fresh();
     a.parentBlockHash = flip(a.parentBlockHash);
@@ -106,7 +216,7 @@ for (const v of vectors) {
   });
 }
 
-test('expectedIndex is the chains\' 32-bit LCG', () => {
+test("expectedIndex is the chains' 32-bit LCG", () => {
   // rand = (nonce * 1103515245 + 12345) mod 2^32; rand += chainId; rand = rand * 1103515245 + 12345; slot = rand mod 2^h
   const slow = (nonce: number, id: number, h: number) => {
     const m = 2n ** 32n;
@@ -115,7 +225,13 @@ test('expectedIndex is the chains\' 32-bit LCG', () => {
     r = (r * 1103515245n + 12345n) % m;
     return Number(r % 2n ** BigInt(h));
   };
-  for (const [n, id, h] of [[0, 1, 4], [0x9f909ff0, 0x62, 3], [0xffffffff, 0xffff, 30], [12345, 7, 0], [1, 98, 10]] as const) {
+  for (const [n, id, h] of [
+    [0, 1, 4],
+    [0x9f909ff0, 0x62, 3],
+    [0xffffffff, 0xffff, 30],
+    [12345, 7, 0],
+    [1, 98, 10],
+  ] as const) {
     assert.equal(expectedIndex(n, id, h), slow(n, id, h));
   }
   assert.equal(expectedIndex(0, 1, 4), 11); // Namecoin block 37,174: nonce 0, tree of 16, slot 11
@@ -143,18 +259,42 @@ test('aux tree over several chains: distinct slots, each branch folds to the roo
 });
 
 test('a parent solution over a multi-chain tree gives every chain an AuxPoW it accepts', () => {
-  const chains = [{ chainId: 0x62, hash: hash256(Buffer.from('doge')) }, { chainId: 1, hash: hash256(Buffer.from('nmc')) }, { chainId: 3, hash: hash256(Buffer.from('x')) }];
+  const chains = [
+    { chainId: 0x62, hash: hash256(Buffer.from('doge')) },
+    { chainId: 1, hash: hash256(Buffer.from('nmc')) },
+    { chainId: 3, hash: hash256(Buffer.from('x')) },
+  ];
   const tree = buildAuxTree(chains);
-  const script = Buffer.concat([pushInteger(1234), pushData(encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce })), pushData(Buffer.from('/p2pool/'))]);
-  const coinbaseTx: Tx = { version: 1, inputs: [{ prevHash: 0n, prevIndex: 0xffffffff, script, sequence: 0xffffffff, witness: [] }], outputs: [{ value: 5000n, script: Buffer.from('51', 'hex') }], lockTime: 0 };
+  const script = Buffer.concat([
+    pushInteger(1234),
+    pushData(encodeMergedMiningData({ root: tree.root, treeSize: tree.size, merkleNonce: tree.merkleNonce })),
+    pushData(Buffer.from('/p2pool/')),
+  ]);
+  const coinbaseTx: Tx = {
+    version: 1,
+    inputs: [{ prevHash: 0n, prevIndex: 0xffffffff, script, sequence: 0xffffffff, witness: [] }],
+    outputs: [{ value: 5000n, script: Buffer.from('51', 'hex') }],
+    lockTime: 0,
+  };
   const others = [hash256(Buffer.from('a')), hash256(Buffer.from('b'))];
   const txid = hash256(encodeTx(coinbaseTx, false));
-  const parentHeader = { version: 0x20000000, previousBlock: 5n, merkleRoot: merkleRoot([txid, ...others]), timestamp: 1, bits: 0x207fffff, nonce: 0 };
+  const parentHeader = {
+    version: 0x20000000,
+    previousBlock: 5n,
+    merkleRoot: merkleRoot([txid, ...others]),
+    timestamp: 1,
+    bits: 0x207fffff,
+    nonce: 0,
+  };
   const branch = [others[0]!, merkleRoot([others[1]!, others[1]!])];
   for (const c of chains) {
     const a = buildAuxPow({
-      coinbaseTx, parentHeader, parentBlockHash: hash256(encodeHeader(parentHeader)), coinbaseBranch: branch,
-      chainBranch: tree.branches.get(c.chainId)!, chainIndex: tree.slots.get(c.chainId)!,
+      coinbaseTx,
+      parentHeader,
+      parentBlockHash: hash256(encodeHeader(parentHeader)),
+      coinbaseBranch: branch,
+      chainBranch: tree.branches.get(c.chainId)!,
+      chainIndex: tree.slots.get(c.chainId)!,
     });
     checkAuxPow(decodeAuxPow(encodeAuxPow(a)), c.hash, c.chainId);
     assert.throws(() => checkAuxPow(a, c.hash, c.chainId === 3 ? 4 : 3), AuxPowError);

@@ -23,7 +23,8 @@ export interface AuxPowCheckOptions {
 /** Throws AuxPowError with the chains' own reason when `a` does not commit to `auxBlockHash` for `chainId`. */
 export function checkAuxPow(a: AuxPow, auxBlockHash: bigint, chainId: number, o: AuxPowCheckOptions = {}): void {
   if (a.coinbaseIndex !== 0) throw new AuxPowError('AuxPow is not a generate');
-  if ((o.strictChainId ?? true) && chainIdOfVersion(a.parentHeader.version) === chainId) throw new AuxPowError('Aux POW parent has our chain ID');
+  if ((o.strictChainId ?? true) && chainIdOfVersion(a.parentHeader.version) === chainId)
+    throw new AuxPowError('Aux POW parent has our chain ID');
   if (a.chainBranch.length > MAX_AUX_TREE_HEIGHT) throw new AuxPowError('Aux POW chain merkle branch too long');
 
   const root = foldMerkleBranch(auxBlockHash, a.chainBranch, a.chainIndex);
@@ -31,7 +32,8 @@ export function checkAuxPow(a: AuxPow, auxBlockHash: bigint, chainId: number, o:
   const rootBytes = Buffer.from(root.toString(16).padStart(64, '0'), 'hex');
 
   const txid = hash256(encodeTx(a.coinbaseTx, false));
-  if (foldMerkleBranch(txid, a.coinbaseBranch, a.coinbaseIndex) !== a.parentHeader.merkleRoot) throw new AuxPowError('Aux POW merkle root incorrect');
+  if (foldMerkleBranch(txid, a.coinbaseBranch, a.coinbaseIndex) !== a.parentHeader.merkleRoot)
+    throw new AuxPowError('Aux POW merkle root incorrect');
   const input = a.coinbaseTx.inputs[0];
   if (input === undefined) throw new AuxPowError('Aux POW coinbase has no inputs');
   const script = input.script;

@@ -7,15 +7,26 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseJsonBig } from '../testing/vectors.ts';
 import {
-  ShareTracker, networkFromDocument, parseWrappedShare, mergedWeights, DOGE_CHAIN_ID, hexToU256, u256ToHex, decodeHeader, buildAuxPow, checkAuxPow,
-  decodeTx, encodeTx, txid,
+  ShareTracker,
+  networkFromDocument,
+  parseWrappedShare,
+  mergedWeights,
+  DOGE_CHAIN_ID,
+  hexToU256,
+  u256ToHex,
+  decodeHeader,
+  buildAuxPow,
+  checkAuxPow,
+  decodeTx,
+  encodeTx,
+  txid,
 } from '../index.ts';
 import { assembleMergedBlock, findMergedMiningData, mergedBlockWork } from './index.ts';
 
 const v = parseJsonBig(readFileSync(resolve(import.meta.dirname, '../../../test/vectors/v36.json'), 'utf8'));
 const net = networkFromDocument(v);
 
-test('V36 merged block from a template: the reference\'s DOGE header, hash and entry, committed in the share\'s coinbase', () => {
+test("V36 merged block from a template: the reference's DOGE header, hash and entry, committed in the share's coinbase", () => {
   const tracker = new ShareTracker();
   let checked = 0;
   for (const s of v.shares) {
@@ -25,10 +36,19 @@ test('V36 merged block from a template: the reference\'s DOGE header, hash and e
       const h = decodeHeader(Buffer.from(e.block_header_hex, 'hex'));
       const txids = (s.merged_work.doge_tx_hashes as string[]).slice(1).map(hexToU256);
       const w = mergedWeights(tracker, sh.previousHash, s.merged_work.merged_weights.chain_length, DOGE_CHAIN_ID, tracker.mergedLookup);
-      const work = mergedBlockWork({
-        chainId: e.chain_id, version: h.version, previousBlock: h.previousBlock, curtime: h.timestamp, bits: h.bits,
-        height: BigInt(e.block_height), coinbaseValue: BigInt(e.coinbase_value), txids,
-      }, w);
+      const work = mergedBlockWork(
+        {
+          chainId: e.chain_id,
+          version: h.version,
+          previousBlock: h.previousBlock,
+          curtime: h.timestamp,
+          bits: h.bits,
+          height: BigInt(e.block_height),
+          coinbaseValue: BigInt(e.coinbase_value),
+          txids,
+        },
+        w,
+      );
       assert.equal(work.headerBytes.toString('hex'), e.block_header_hex, `share ${s.index} DOGE header`);
       assert.equal(u256ToHex(work.hash), s.merged_work.doge_block_hash, `share ${s.index} DOGE block hash`);
       assert.equal(encodeTx(work.coinbase, false).toString('hex'), s.merged_work.doge_coinbase_hex);
@@ -44,11 +64,33 @@ test('V36 merged block from a template: the reference\'s DOGE header, hash and e
 
 test('the merged block for submitblock: header, AuxPoW, coinbase and template transactions', () => {
   const w = { weights: new Map([['76a914' + '11'.repeat(20) + '88ac', 100n]]), total: 100n, donation: 0n };
-  const tx = Buffer.from('0100000001' + '22'.repeat(32) + '00000000' + '00' + 'ffffffff' + '01' + '0100000000000000' + '0151' + '00000000', 'hex');
-  const work = mergedBlockWork({ chainId: DOGE_CHAIN_ID, version: 4, previousBlock: 9n, curtime: 1000, bits: 0x207fffff, height: 5n, coinbaseValue: 1_000n, txids: [txid(decodeTx(tx))] }, w as never);
+  const tx = Buffer.from(
+    '0100000001' + '22'.repeat(32) + '00000000' + '00' + 'ffffffff' + '01' + '0100000000000000' + '0151' + '00000000',
+    'hex',
+  );
+  const work = mergedBlockWork(
+    {
+      chainId: DOGE_CHAIN_ID,
+      version: 4,
+      previousBlock: 9n,
+      curtime: 1000,
+      bits: 0x207fffff,
+      height: 5n,
+      coinbaseValue: 1_000n,
+      txids: [txid(decodeTx(tx))],
+    },
+    w as never,
+  );
   assert.equal(work.header.version, 0x104);
   const parentCoinbase = decodeTx(encodeTx(work.coinbase, false));
-  const auxpow = buildAuxPow({ coinbaseTx: parentCoinbase, parentHeader: { ...work.header, version: 0x20000000 }, parentBlockHash: 0n, coinbaseBranch: [], chainBranch: [], chainIndex: 0 });
+  const auxpow = buildAuxPow({
+    coinbaseTx: parentCoinbase,
+    parentHeader: { ...work.header, version: 0x20000000 },
+    parentBlockHash: 0n,
+    coinbaseBranch: [],
+    chainBranch: [],
+    chainIndex: 0,
+  });
   const block = assembleMergedBlock(work, auxpow, [tx]);
   assert.deepEqual(block.subarray(0, 80), work.headerBytes);
   assert.ok(block.subarray(block.length - tx.length).equals(tx));

@@ -40,19 +40,42 @@ export function mergedBlockWork(t: MergedTemplate, weights: MergedWeights): Merg
   const coinbase = canonicalMergedCoinbase(weights, t.coinbaseValue, t.height).tx;
   const coinbaseBranch = coinbaseMerkleBranch(t.txids);
   const header: BlockHeader = {
-    version: (t.version | AUXPOW_VERSION_BIT) >>> 0, previousBlock: t.previousBlock, merkleRoot: checkMerkleLink(txid(coinbase), coinbaseBranch, 0),
-    timestamp: t.curtime, bits: t.bits, nonce: 0,
+    version: (t.version | AUXPOW_VERSION_BIT) >>> 0,
+    previousBlock: t.previousBlock,
+    merkleRoot: checkMerkleLink(txid(coinbase), coinbaseBranch, 0),
+    timestamp: t.curtime,
+    bits: t.bits,
+    nonce: 0,
   };
   const headerBytes = encodeHeader(header);
   return {
-    coinbase, header, headerBytes, hash: hash256(headerBytes), coinbaseBranch,
-    entry: { chainId: t.chainId, coinbaseValue: t.coinbaseValue, blockHeight: t.height, blockHeader: headerBytes, coinbaseMerkleBranch: coinbaseBranch, coinbaseScript: coinbase.inputs[0]!.script },
+    coinbase,
+    header,
+    headerBytes,
+    hash: hash256(headerBytes),
+    coinbaseBranch,
+    entry: {
+      chainId: t.chainId,
+      coinbaseValue: t.coinbaseValue,
+      blockHeight: t.height,
+      blockHeader: headerBytes,
+      coinbaseMerkleBranch: coinbaseBranch,
+      coinbaseScript: coinbase.inputs[0]!.script,
+    },
   };
 }
 
 /** The merged block for submitblock: header, its AuxPoW, then the coinbase and the template's transactions (raw). */
-export function assembleMergedBlock(w: Pick<MergedBlockWork, 'headerBytes' | 'coinbase'>, auxpow: AuxPow, templateTxs: readonly Uint8Array[]): Buffer {
-  const out = new Writer(1024).bytes(w.headerBytes).bytes(encodeAuxPow(auxpow)).varint(templateTxs.length + 1).bytes(encodeTx(w.coinbase, false));
+export function assembleMergedBlock(
+  w: Pick<MergedBlockWork, 'headerBytes' | 'coinbase'>,
+  auxpow: AuxPow,
+  templateTxs: readonly Uint8Array[],
+): Buffer {
+  const out = new Writer(1024)
+    .bytes(w.headerBytes)
+    .bytes(encodeAuxPow(auxpow))
+    .varint(templateTxs.length + 1)
+    .bytes(encodeTx(w.coinbase, false));
   for (const tx of templateTxs) out.bytes(tx);
   return out.toBuffer();
 }

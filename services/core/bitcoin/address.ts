@@ -37,7 +37,10 @@ function decodeBase58(address: string): { version: number; hash: Buffer } | null
 
 /** BIP-173 / BIP-350 decoding with the network's hrp; also reports which checksum matched. */
 function decodeSegwit(address: string, hrp: string): { version: number; program: Buffer; m: boolean } | null {
-  for (const [codec, m] of [[bech32, false], [bech32m, true]] as const) {
+  for (const [codec, m] of [
+    [bech32, false],
+    [bech32m, true],
+  ] as const) {
     let dec: { prefix: string; words: number[] };
     try {
       dec = codec.decode(address, 90);
@@ -69,7 +72,13 @@ export function decodeAddress(address: string, params: AddressParams): DecodedAd
     if (sw) {
       if ((sw.version === 0) === sw.m) throw new InvalidAddressError(address, 'wrong bech32 checksum variant for its witness version');
       const kind: AddressKind =
-        sw.version === 0 ? (sw.program.length === 20 ? 'p2wpkh' : 'p2wsh') : sw.version === 1 && sw.program.length === 32 ? 'p2tr' : 'witness';
+        sw.version === 0
+          ? sw.program.length === 20
+            ? 'p2wpkh'
+            : 'p2wsh'
+          : sw.version === 1 && sw.program.length === 32
+            ? 'p2tr'
+            : 'witness';
       return { kind, script: witnessScript(sw.version, sw.program), hash: sw.program, witnessVersion: sw.version };
     }
   }
@@ -97,7 +106,8 @@ export function addressToScriptJT(address: string, params: AddressParams, paddin
   if (!sw || sw.m) throw new InvalidAddressError(address, 'not a base58 or BIP-173 bech32 address of this network');
   let hex = BigInt('0x' + sw.program.toString('hex')).toString(16);
   if (paddingBugfix) hex = hex.padStart(40, '0');
-  if (hex.length % 2) throw new InvalidAddressError(address, 'witness program re-encodes to an odd number of hex digits (reference padding bug)');
+  if (hex.length % 2)
+    throw new InvalidAddressError(address, 'witness program re-encodes to an odd number of hex digits (reference padding bug)');
   const program = Buffer.from(hex, 'hex');
   return Buffer.concat([Buffer.from([0, program.length]), program]);
 }
@@ -112,8 +122,11 @@ export function addressToScriptV36(address: string, params: AddressParams): Buff
   if (b58) return addressToScriptJT(address, params, true);
   const sw = params.HUMAN_READABLE_PART ? decodeSegwit(address, params.HUMAN_READABLE_PART) : null;
   if (!sw || sw.m) throw new InvalidAddressError(address, 'not a base58 or BIP-173 bech32 address of this network');
-  const hex = BigInt('0x' + (Buffer.from(sw.program).reverse().toString('hex') || '0')).toString(16).padStart(40, '0');
-  if (hex.length % 2) throw new InvalidAddressError(address, 'witness program re-encodes to an odd number of hex digits (reference formatting quirk)');
+  const hex = BigInt('0x' + (Buffer.from(sw.program).reverse().toString('hex') || '0'))
+    .toString(16)
+    .padStart(40, '0');
+  if (hex.length % 2)
+    throw new InvalidAddressError(address, 'witness program re-encodes to an odd number of hex digits (reference formatting quirk)');
   const program = Buffer.from(hex, 'hex').reverse();
   return Buffer.concat([Buffer.from([0, program.length]), program]);
 }

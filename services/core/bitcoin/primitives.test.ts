@@ -3,9 +3,26 @@ import assert from 'node:assert/strict';
 import { loadVector } from '../testing/vectors.ts';
 import { Reader, Writer, DecodeError } from '../codec/index.ts';
 import {
-  bitsToTarget, targetToBits, targetToAverageAttempts, targetToDifficulty, difficultyToTarget,
-  coinbaseMerkleBranch, merkleRoot, pushInteger, prefixToHashLink, checkHashLink, hexToU256, u256ToHex,
-  decodeHeader, headerHash, decodeTx, encodeTx, txid, decodeAddress, addressToScriptJT, pubkeyHashToAddress,
+  bitsToTarget,
+  targetToBits,
+  targetToAverageAttempts,
+  targetToDifficulty,
+  difficultyToTarget,
+  coinbaseMerkleBranch,
+  merkleRoot,
+  pushInteger,
+  prefixToHashLink,
+  checkHashLink,
+  hexToU256,
+  u256ToHex,
+  decodeHeader,
+  headerHash,
+  decodeTx,
+  encodeTx,
+  txid,
+  decodeAddress,
+  addressToScriptJT,
+  pubkeyHashToAddress,
 } from './index.ts';
 import { hash256, sha256d, scryptPow } from '../crypto/index.ts';
 
@@ -28,7 +45,10 @@ test('VarStr (prim.json)', () => {
 test('decode errors name the field and the offset', () => {
   const r = new Reader(Buffer.from('0102', 'hex'));
   r.u8('a');
-  assert.throws(() => r.u32('share.nonce'), (e: unknown) => e instanceof DecodeError && e.field === 'share.nonce' && e.offset === 1);
+  assert.throws(
+    () => r.u32('share.nonce'),
+    (e: unknown) => e instanceof DecodeError && e.field === 'share.nonce' && e.offset === 1,
+  );
   assert.throws(() => new Reader(Buffer.from('05aa', 'hex')).varstr('coinbase'), /coinbase at offset 0: length 5 exceeds/);
 });
 
@@ -37,7 +57,8 @@ test('compact bits both ways (prim.json)', () => {
     const bits = targetToBits(hexToU256(v.target_in));
     assert.equal(bits.toString(16).padStart(8, '0'), v.bits);
     assert.equal(u256ToHex(bitsToTarget(bits)), v.target_out);
-    const packed = Buffer.alloc(4); packed.writeUInt32LE(bits);
+    const packed = Buffer.alloc(4);
+    packed.writeUInt32LE(bits);
     assert.equal(packed.toString('hex'), v.packed);
   }
   for (const [bits, target] of Object.entries<string>(prim.bits_to_target)) {
@@ -46,7 +67,8 @@ test('compact bits both ways (prim.json)', () => {
 });
 
 test('attempts and difficulty (prim.json)', () => {
-  for (const [t, a] of Object.entries<number>(prim.target_to_average_attempts)) assert.equal(targetToAverageAttempts(hexToU256(t)), BigInt(a));
+  for (const [t, a] of Object.entries<number>(prim.target_to_average_attempts))
+    assert.equal(targetToAverageAttempts(hexToU256(t)), BigInt(a));
   for (const [t, d] of Object.entries<string>(prim.target_to_difficulty)) assert.equal(targetToDifficulty(hexToU256(t)), Number(d));
   for (const [d, t] of Object.entries<string>(prim.difficulty_to_target)) assert.equal(u256ToHex(difficultyToTarget(Number(d))), t);
 });
@@ -80,19 +102,38 @@ test('header hash and scrypt PoW (docs/protocol.md §11.5 a, b)', () => {
     version: 1,
     previousBlock: hexToU256('000000000000038a2a86b72387f93c51298298a732079b3b686df3603d2f6282'),
     merkleRoot: hexToU256('37a43a3b812e4eb665975f46393b4360008824aab180f27d642de8c28073bc44'),
-    timestamp: 1323752685, bits: 437159528, nonce: 3658685446,
+    timestamp: 1323752685,
+    bits: 437159528,
+    nonce: 3658685446,
   };
   assert.equal(u256ToHex(headerHash(h)), '000000000000003aaaf7638f9f9c0d0c60e8b0eb817dcdb55fd2b1964efc5175');
-  const ltc = Buffer.from('0100000073009584100e64c11ee87789693ceffe1bd2cd10584d42ddc9d1136606d328d9165f399f54c51b8f46aa00b6528a3ca9b3e725e4022b184a59668ab546b6f403daba244f6fb5011d00510000', 'hex');
+  const ltc = Buffer.from(
+    '0100000073009584100e64c11ee87789693ceffe1bd2cd10584d42ddc9d1136606d328d9165f399f54c51b8f46aa00b6528a3ca9b3e725e4022b184a59668ab546b6f403daba244f6fb5011d00510000',
+    'hex',
+  );
   assert.equal(decodeHeader(ltc).nonce, 20736);
-  assert.equal(u256ToHex(hexToU256(Buffer.from(scryptPow(ltc)).reverse().toString('hex'))), '00000001312dc20ce5aa3ee622f5562dfb2593ec51436aab739ef0d02189e18f');
+  assert.equal(
+    u256ToHex(hexToU256(Buffer.from(scryptPow(ltc)).reverse().toString('hex'))),
+    '00000001312dc20ce5aa3ee622f5562dfb2593ec51436aab739ef0d02189e18f',
+  );
   assert.equal(u256ToHex(hash256(ltc)), 'dc43b379b2a4a3d9d78ec6d7add70429b7fb9b45db664fa9bc2f73a03d914e96');
 });
 
 test('transaction hash and the 30-leaf merkle root (docs/protocol.md §11.5 c, e)', () => {
   const tx = {
     version: 1,
-    inputs: [{ prevHash: 0n, prevIndex: 0xffffffff, script: Buffer.from('70736a0468860e1a0452389500522cfabe6d6d2b2f33cf8f6291b184f1b291d24d82229463fcec239afea0ee34b4bfc622f62401000000000000004d696e656420627920425443204775696c6420ac1eeeed88', 'hex'), sequence: 0xffffffff, witness: [] }],
+    inputs: [
+      {
+        prevHash: 0n,
+        prevIndex: 0xffffffff,
+        script: Buffer.from(
+          '70736a0468860e1a0452389500522cfabe6d6d2b2f33cf8f6291b184f1b291d24d82229463fcec239afea0ee34b4bfc622f62401000000000000004d696e656420627920425443204775696c6420ac1eeeed88',
+          'hex',
+        ),
+        sequence: 0xffffffff,
+        witness: [],
+      },
+    ],
     outputs: [{ value: 5003880250n, script: Buffer.from('76a914ca975b00a8c203b8692f5a18d92dc5c2d2ebc57b88ac', 'hex') }],
     lockTime: 0,
   };
@@ -140,10 +181,18 @@ test('sha256d (docs/protocol.md §11.5 h)', () => {
 test('addresses round trip per network (docs/protocol.md §11.5 g)', () => {
   const btc = { ADDRESS_VERSION: 0, ADDRESS_P2SH_VERSION: 5, HUMAN_READABLE_PART: 'bc' };
   const ltc = { ADDRESS_VERSION: 48, ADDRESS_P2SH_VERSION: 50, HUMAN_READABLE_PART: 'ltc' };
-  for (const a of ['bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', '3P14159f73E4gFr7JterCCQh9QjiTjiZrG', '1LR4dmTSS2BV7yrMKKv2SwYBGWhtEGCU29']) {
+  for (const a of [
+    'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4',
+    '3P14159f73E4gFr7JterCCQh9QjiTjiZrG',
+    '1LR4dmTSS2BV7yrMKKv2SwYBGWhtEGCU29',
+  ]) {
     assert.ok(decodeAddress(a, btc).script.length > 20);
   }
-  for (const a of ['Lf3iRHmfbLcZry4Y28esSJ9ASAfGJtBiyf', 'MJVQisa7ragNAvfEMw3Khf5qUDiWQuFtq5', 'ltc1q5z36sntfrnd2us8aphw6tmk6ywl49r3q0vk2fm']) {
+  for (const a of [
+    'Lf3iRHmfbLcZry4Y28esSJ9ASAfGJtBiyf',
+    'MJVQisa7ragNAvfEMw3Khf5qUDiWQuFtq5',
+    'ltc1q5z36sntfrnd2us8aphw6tmk6ywl49r3q0vk2fm',
+  ]) {
     assert.ok(decodeAddress(a, ltc));
     assert.throws(() => decodeAddress(a, btc), /invalid address/);
   }
@@ -151,8 +200,14 @@ test('addresses round trip per network (docs/protocol.md §11.5 g)', () => {
   assert.equal(tr.kind, 'p2tr');
   assert.equal(tr.script[0], 0x51);
   assert.throws(() => addressToScriptJT('bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297', btc, true), /BIP-173/);
-  assert.equal(pubkeyHashToAddress(Buffer.from('d03da6fca390166d020be0e7c28ac8cc70f58403', 'hex'), 0), '1Kz5QaUPDtKrj5SqW5tFkn7WZh8LmQaQi4');
-  assert.equal(pubkeyHashToAddress(Buffer.from('d03da6fca390166d020be0e7c28ac8cc70f58403', 'hex'), 48), 'LeD2fnnDJYZuyt8zgDsZ2oBGmuVcxGKCLd');
+  assert.equal(
+    pubkeyHashToAddress(Buffer.from('d03da6fca390166d020be0e7c28ac8cc70f58403', 'hex'), 0),
+    '1Kz5QaUPDtKrj5SqW5tFkn7WZh8LmQaQi4',
+  );
+  assert.equal(
+    pubkeyHashToAddress(Buffer.from('d03da6fca390166d020be0e7c28ac8cc70f58403', 'hex'), 48),
+    'LeD2fnnDJYZuyt8zgDsZ2oBGmuVcxGKCLd',
+  );
 });
 
 test('the v34 script padding bug and its v35 fix (docs/protocol.md §11.7)', () => {

@@ -23,7 +23,10 @@ export function pushInteger(n: bigint | number): Buffer {
   if (v === -1n || (v >= 1n && v <= 16n)) return Buffer.from([Number(0x50n + v)]);
   const bytes: number[] = [];
   let abs = v < 0n ? -v : v;
-  while (abs > 0n) { bytes.push(Number(abs & 0xffn)); abs >>= 8n; }
+  while (abs > 0n) {
+    bytes.push(Number(abs & 0xffn));
+    abs >>= 8n;
+  }
   if (bytes.length && bytes[bytes.length - 1]! & 0x80) bytes.push(v < 0n ? 0x80 : 0);
   else if (v < 0n) bytes[bytes.length - 1]! |= 0x80;
   if (bytes.length >= 0x4c) throw new Error('push too long for a direct push');

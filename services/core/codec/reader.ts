@@ -72,9 +72,16 @@ export class Reader {
     if (first < 0xfd) return BigInt(first);
     let v: bigint;
     let min: bigint;
-    if (first === 0xfd) { v = BigInt(this.u16(field)); min = 0xfdn; }
-    else if (first === 0xfe) { v = BigInt(this.u32(field)); min = 0x10000n; }
-    else { v = this.u64(field); min = 0x100000000n; }
+    if (first === 0xfd) {
+      v = BigInt(this.u16(field));
+      min = 0xfdn;
+    } else if (first === 0xfe) {
+      v = BigInt(this.u32(field));
+      min = 0x10000n;
+    } else {
+      v = this.u64(field);
+      min = 0x100000000n;
+    }
     if (v < min) throw new DecodeError(field, start, 'VarInt not canonically packed');
     return v;
   }

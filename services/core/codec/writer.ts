@@ -68,7 +68,10 @@ export class Writer {
   uintLE(v: bigint, bytes: number): this {
     if (v < 0n || v >> BigInt(bytes * 8) !== 0n) throw new EncodeError(`uint${bytes * 8}`, `${v} out of range`);
     const p = this.room(bytes);
-    for (let i = 0; i < bytes; i++) { this.buf[p + i] = Number(v & 0xffn); v >>= 8n; }
+    for (let i = 0; i < bytes; i++) {
+      this.buf[p + i] = Number(v & 0xffn);
+      v >>= 8n;
+    }
     return this;
   }
 
@@ -94,8 +97,14 @@ export class Writer {
     const n = typeof v === 'bigint' ? v : BigInt(v);
     if (n < 0n || n > M64) throw new EncodeError('VarInt', `${v} out of range`);
     if (n < 0xfdn) return this.u8(Number(n));
-    if (n <= 0xffffn) { this.u8(0xfd); return this.u16(Number(n)); }
-    if (n <= 0xffffffffn) { this.u8(0xfe); return this.u32(Number(n)); }
+    if (n <= 0xffffn) {
+      this.u8(0xfd);
+      return this.u16(Number(n));
+    }
+    if (n <= 0xffffffffn) {
+      this.u8(0xfe);
+      return this.u32(Number(n));
+    }
     this.u8(0xff);
     return this.u64(n);
   }

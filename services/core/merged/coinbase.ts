@@ -45,7 +45,9 @@ export function canonicalMergedCoinbase(w: MergedWeights, coinbaseValue: bigint,
   const reward = coinbaseValue - donation;
   const scriptWeight = new Map<string, bigint>();
   let accepted = 0n;
-  for (const [key, weight] of inPy2Order(w.weights, (k) => (k.startsWith(MERGED_KEY_PREFIX) ? Buffer.from(k, 'latin1') : Buffer.from(k, 'hex')))) {
+  for (const [key, weight] of inPy2Order(w.weights, (k) =>
+    k.startsWith(MERGED_KEY_PREFIX) ? Buffer.from(k, 'latin1') : Buffer.from(k, 'hex'),
+  )) {
     const script = mergedScriptOf(key);
     if (script === null) continue;
     scriptWeight.set(script, (scriptWeight.get(script) ?? 0n) + weight);
@@ -55,7 +57,10 @@ export function canonicalMergedCoinbase(w: MergedWeights, coinbaseValue: bigint,
   let distributed = 0n;
   for (const [script, weight] of inPy2Order(scriptWeight, (k) => Buffer.from(k, 'hex'))) {
     const a = accepted > 0n ? (reward * weight) / accepted : 0n;
-    if (a > 0n) { amounts.set(script, a); distributed += a; }
+    if (a > 0n) {
+      amounts.set(script, a);
+      distributed += a;
+    }
   }
   let finalDonation = donation + reward - distributed;
   if (finalDonation < 1n && coinbaseValue > 0n && amounts.size > 0) {
@@ -70,7 +75,15 @@ export function canonicalMergedCoinbase(w: MergedWeights, coinbaseValue: bigint,
   outputs.push({ value: 0n, script: MERGED_MARKER_SCRIPT }, { value: finalDonation, script: COMBINED_DONATION_SCRIPT });
   const tx: Tx = {
     version: 1,
-    inputs: [{ prevHash: 0n, prevIndex: COINBASE_PREV_INDEX, script: scriptSig ?? canonicalMergedScriptSig(blockHeight), sequence: 0xffffffff, witness: [] }],
+    inputs: [
+      {
+        prevHash: 0n,
+        prevIndex: COINBASE_PREV_INDEX,
+        script: scriptSig ?? canonicalMergedScriptSig(blockHeight),
+        sequence: 0xffffffff,
+        witness: [],
+      },
+    ],
     outputs,
     lockTime: 0,
   };

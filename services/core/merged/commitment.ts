@@ -63,7 +63,8 @@ export function verifyMergedCoinbaseCommitment<T extends MergedPayoutItem>(input
     const cb = canonicalMergedCoinbase(w, e.coinbaseValue, e.blockHeight, e.coinbaseScript.length ? e.coinbaseScript : undefined);
     const root = checkMerkleLink(txid(cb.tx), e.coinbaseMerkleBranch, 0);
     const headerRoot = readU256(e.blockHeader, 36);
-    if (root !== headerRoot) throw new MergedCommitmentError(`canonical merkle_root ${root.toString(16)} != header merkle_root ${headerRoot.toString(16)}`);
+    if (root !== headerRoot)
+      throw new MergedCommitmentError(`canonical merkle_root ${root.toString(16)} != header merkle_root ${headerRoot.toString(16)}`);
     if (auxSize === 1) {
       if (hash256(e.blockHeader) !== auxRoot) throw new MergedCommitmentError('merged block hash verification failed');
     } else throw new MergedCommitmentError(`aux tree size ${auxSize} does not match the single merged chain`);

@@ -7,7 +7,12 @@ import { mergedWeights, type MergedPayoutItem, type MergedPayoutWindows } from '
  * `script:weight|…|T:total|D:donation` over the merged weights (scripts sorted by bytes), or null
  * for a chain without weight. Peers re-derive it, so it commits every share to the merged split.
  */
-export function mergedPayout<T extends MergedPayoutItem>(tracker: Tracker<T>, prevHash: bigint | null, realChainLength: number, windows?: MergedPayoutWindows<T>): { hash: bigint; payload: string } | null {
+export function mergedPayout<T extends MergedPayoutItem>(
+  tracker: Tracker<T>,
+  prevHash: bigint | null,
+  realChainLength: number,
+  windows?: MergedPayoutWindows<T>,
+): { hash: bigint; payload: string } | null {
   if (prevHash === null) return null;
   const height = tracker.getHeight(prevHash);
   if (height === 0) return null;
@@ -19,6 +24,11 @@ export function mergedPayout<T extends MergedPayoutItem>(tracker: Tracker<T>, pr
   return { hash: hash256(Buffer.from(payload, 'ascii')), payload };
 }
 
-export function mergedPayoutHash<T extends MergedPayoutItem>(tracker: Tracker<T>, prevHash: bigint | null, realChainLength: number, windows?: MergedPayoutWindows<T>): bigint | null {
+export function mergedPayoutHash<T extends MergedPayoutItem>(
+  tracker: Tracker<T>,
+  prevHash: bigint | null,
+  realChainLength: number,
+  windows?: MergedPayoutWindows<T>,
+): bigint | null {
   return mergedPayout(tracker, prevHash, realChainLength, windows)?.hash ?? null;
 }

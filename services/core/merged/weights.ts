@@ -28,7 +28,13 @@ const W = 65535n;
  * Merged-mining PPLNS over `maxShares` shares from `start` back: no decay and no cap; shares that
  * do not vote 36 count toward the window but weigh nothing (docs/consensus-core.md, V36 §8.3).
  */
-export function mergedWeights<T extends MergedPayoutItem>(tracker: Tracker<T>, start: bigint | null, maxShares: number, chainId: number | null, lookup: MergedAddressLookup | null): MergedWeights {
+export function mergedWeights<T extends MergedPayoutItem>(
+  tracker: Tracker<T>,
+  start: bigint | null,
+  maxShares: number,
+  chainId: number | null,
+  lookup: MergedAddressLookup | null,
+): MergedWeights {
   const weights = new Map<string, bigint>();
   let total = 0n;
   let donation = 0n;
@@ -110,12 +116,18 @@ export class MergedPayoutWindows<T extends MergedPayoutItem> {
     if (this.tracker.nodes.get(w.top.item.hash) !== w.top) return false;
     if (rise ? this.tracker.ancestorNode(top, rise) !== w.top : top !== w.top) return false;
     let n: ChainNode<T> | null = top;
-    for (let i = 0; i < rise; i++) { this.apply(w, n!, 1n); n = n!.parent; }
+    for (let i = 0; i < rise; i++) {
+      this.apply(w, n!, 1n);
+      n = n!.parent;
+    }
     w.top = top;
     w.count += rise;
     if (w.count > k) {
       let b: ChainNode<T> | null = this.tracker.ancestorNode(top, k);
-      for (let i = k; i < w.count; i++) { this.apply(w, b!, -1n); b = b!.parent; }
+      for (let i = k; i < w.count; i++) {
+        this.apply(w, b!, -1n);
+        b = b!.parent;
+      }
       w.count = k;
     } else if (w.count < k) this.grow(w, k);
     return true;
@@ -123,7 +135,10 @@ export class MergedPayoutWindows<T extends MergedPayoutItem> {
 
   private grow(w: SlidingWindow<T>, k: number): void {
     let b: ChainNode<T> | null = w.count === 0 ? w.top : this.tracker.ancestorNode(w.top, w.count);
-    for (let i = w.count; i < k; i++) { this.apply(w, b!, 1n); b = b!.parent; }
+    for (let i = w.count; i < k; i++) {
+      this.apply(w, b!, 1n);
+      b = b!.parent;
+    }
     w.count = k;
   }
 }

@@ -32,7 +32,9 @@ function big(o: Obj, key: string, fallback?: bigint): bigint {
   if (typeof v === 'bigint') return v;
   if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
   if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|\d+)$/.test(v)) return BigInt(v);
-  throw new NetworkFileError(`network file: ${key} must be an integer (got ${JSON.stringify(String(v))}; write large values as exact integers or 0x hex)`);
+  throw new NetworkFileError(
+    `network file: ${key} must be an integer (got ${JSON.stringify(String(v))}; write large values as exact integers or 0x hex)`,
+  );
 }
 
 function int(o: Obj, key: string, fallback?: number): number {
@@ -63,7 +65,11 @@ function str(o: Obj, key: string, fallback?: string): string {
 export function parsePowFunc(v: unknown): PowFunc {
   if (v === undefined || v === null) return 'sha256d';
   if (v === 'sha256d') return 'sha256d';
-  if (typeof v === 'string' && /^scrypt(\(\s*N\s*=\s*1024\s*,\s*r\s*=\s*1\s*,\s*p\s*=\s*1\s*,\s*dkLen\s*=\s*32\s*\))?$/.test(v.replace(/\s+/g, ''))) return 'scrypt';
+  if (
+    typeof v === 'string' &&
+    /^scrypt(\(\s*N\s*=\s*1024\s*,\s*r\s*=\s*1\s*,\s*p\s*=\s*1\s*,\s*dkLen\s*=\s*32\s*\))?$/.test(v.replace(/\s+/g, ''))
+  )
+    return 'scrypt';
   throw new NetworkFileError(`network file: pow_func must be "sha256d" or "scrypt(N=1024,r=1,p=1,dkLen=32)", got ${JSON.stringify(v)}`);
 }
 
@@ -75,18 +81,25 @@ function parseSubsidy(v: unknown, base: ParentNetwork): { initial: bigint; inter
     const o = v as Obj;
     return { initial: big(o, 'INITIAL'), interval: int(o, 'HALVING_INTERVAL') };
   }
-  if (typeof v !== 'string') throw new NetworkFileError(`network file: SUBSIDY_FUNC must be a string such as "50*100000000 >> (height + 1)//210000", got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string')
+    throw new NetworkFileError(
+      `network file: SUBSIDY_FUNC must be a string such as "50*100000000 >> (height + 1)//210000", got ${JSON.stringify(v)}`,
+    );
   let expr: SubsidyExpr;
   try {
     expr = parseSubsidyExpr(v);
     for (const h of [0, 1, 1_000_000]) if (evalSubsidyExpr(expr, h) < 0n) throw new SubsidyExprError(`negative subsidy at height ${h}`);
   } catch (e) {
     if (!(e instanceof SubsidyExprError)) throw e;
-    throw new NetworkFileError(`network file: SUBSIDY_FUNC ${JSON.stringify(v)}: ${e.message}; write it as the reference does, with integers, height, +, *, //, >> and parentheses, e.g. "50*100000000 >> (height + 1)//210000"`);
+    throw new NetworkFileError(
+      `network file: SUBSIDY_FUNC ${JSON.stringify(v)}: ${e.message}; write it as the reference does, with integers, height, +, *, //, >> and parentheses, e.g. "50*100000000 >> (height + 1)//210000"`,
+    );
   }
   const h = halvingForm(expr);
   // The usual halving form keeps the two constants (the fast path every built-in network uses).
-  return h !== null ? { initial: h.initial, interval: h.interval } : { initial: evalSubsidyExpr(expr, 0), interval: base.SUBSIDY_HALVING_INTERVAL, expr };
+  return h !== null
+    ? { initial: h.initial, interval: h.interval }
+    : { initial: evalSubsidyExpr(expr, 0), interval: base.SUBSIDY_HALVING_INTERVAL, expr };
 }
 
 function loadParent(p: Obj | undefined, powFunc: unknown, baseName: unknown): ParentNetwork {
@@ -132,8 +145,13 @@ export function networkFromDocument(doc: unknown, name = 'custom'): Network {
   const version = d.version ?? n.GENESIS_SHARE_VERSION ?? n.VERSION;
   const genesis = version === undefined ? 35 : Number(version);
   const lineage = (n.LINEAGE ?? d.lineage ?? defaultLineage(genesis)) as Lineage;
-  if (lineage !== 'JT' && lineage !== 'FV' && lineage !== 'V36') throw new NetworkFileError('network file: LINEAGE must be "JT", "FV" or "V36"');
-  const parent = loadParent((d.parent ?? n.PARENT_PARAMS ?? (typeof n.PARENT === 'object' ? n.PARENT : undefined)) as Obj | undefined, d.pow_func ?? n.POW_FUNC, typeof n.PARENT === 'string' ? n.PARENT : undefined);
+  if (lineage !== 'JT' && lineage !== 'FV' && lineage !== 'V36')
+    throw new NetworkFileError('network file: LINEAGE must be "JT", "FV" or "V36"');
+  const parent = loadParent(
+    (d.parent ?? n.PARENT_PARAMS ?? (typeof n.PARENT === 'object' ? n.PARENT : undefined)) as Obj | undefined,
+    d.pow_func ?? n.POW_FUNC,
+    typeof n.PARENT === 'string' ? n.PARENT : undefined,
+  );
   const chainLength = int(n, 'CHAIN_LENGTH');
   return {
     NAME: str(n, 'NAME', name),

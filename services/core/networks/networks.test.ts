@@ -4,7 +4,16 @@ import { NETWORKS, builtinNetwork, networkFromText, networkFromDocument, Network
 import { loadVector } from '../testing/vectors.ts';
 
 test('built-in networks: bitcoin, litecoin, their testnets and regtests', () => {
-  assert.deepEqual(Object.keys(NETWORKS).sort(), ['bitcoin', 'bitcoin_regtest', 'bitcoin_testnet', 'litecoin', 'litecoin_regtest', 'litecoin_regtest_v35', 'litecoin_regtest_v36', 'litecoin_testnet']);
+  assert.deepEqual(Object.keys(NETWORKS).sort(), [
+    'bitcoin',
+    'bitcoin_regtest',
+    'bitcoin_testnet',
+    'litecoin',
+    'litecoin_regtest',
+    'litecoin_regtest_v35',
+    'litecoin_regtest_v36',
+    'litecoin_testnet',
+  ]);
   assert.equal(builtinNetwork('litecoin', true).NAME, 'litecoin_testnet');
   assert.equal(NETWORKS.litecoin!.P2P_PORT, 9326);
   assert.equal(NETWORKS.litecoin!.PARENT.POW_FUNC, 'scrypt');
@@ -14,7 +23,8 @@ test('built-in networks: bitcoin, litecoin, their testnets and regtests', () => 
   assert.equal(NETWORKS.litecoin_regtest_v36!.GENESIS_SHARE_VERSION, 36);
   assert.equal(NETWORKS.litecoin_regtest_v35!.GENESIS_SHARE_VERSION, 35);
   // The live Litecoin network speaks V36 (spec p2pool-v36 §2).
-  for (const n of ['litecoin', 'litecoin_testnet', 'litecoin_regtest_v36', 'litecoin_regtest_v35']) assert.equal(NETWORKS[n]!.LINEAGE, 'V36');
+  for (const n of ['litecoin', 'litecoin_testnet', 'litecoin_regtest_v36', 'litecoin_regtest_v35'])
+    assert.equal(NETWORKS[n]!.LINEAGE, 'V36');
   assert.equal(NETWORKS.bitcoin!.LINEAGE, 'JT');
   assert.equal(NETWORKS.litecoin!.IDENTIFIER.toString('hex'), 'e037d5b8c6923410');
   assert.equal(NETWORKS.litecoin!.PREFIX.toString('hex'), '7208c1a53ef629b0');
@@ -27,7 +37,12 @@ test('built-in networks: bitcoin, litecoin, their testnets and regtests', () => 
 });
 
 test('every vector file loads as a network, with exact 256-bit targets and the right lineage', () => {
-  for (const [f, lineage] of [['jt35.json', 'JT'], ['jt33.json', 'JT'], ['orig17.json', 'FV'], ['orig16.json', 'FV']] as const) {
+  for (const [f, lineage] of [
+    ['jt35.json', 'JT'],
+    ['jt33.json', 'JT'],
+    ['orig17.json', 'FV'],
+    ['orig16.json', 'FV'],
+  ] as const) {
     const net = networkFromDocument(loadVector(f));
     assert.equal(net.MAX_TARGET, (1n << 248n) - 1n);
     assert.equal(net.LINEAGE, lineage);
@@ -68,18 +83,47 @@ parent:
 });
 
 test('bad network files say which key is wrong', () => {
-  assert.throws(() => networkFromText('{"net": {"IDENTIFIER": "01", "PREFIX": "0102030405060708", "SHARE_PERIOD": 1, "CHAIN_LENGTH": 1, "TARGET_LOOKBEHIND": 1, "SPREAD": 1, "MAX_TARGET": 5}}'), (e: unknown) => e instanceof NetworkFileError && /IDENTIFIER must be 8 bytes/.test((e as Error).message));
+  assert.throws(
+    () =>
+      networkFromText(
+        '{"net": {"IDENTIFIER": "01", "PREFIX": "0102030405060708", "SHARE_PERIOD": 1, "CHAIN_LENGTH": 1, "TARGET_LOOKBEHIND": 1, "SPREAD": 1, "MAX_TARGET": 5}}',
+      ),
+    (e: unknown) => e instanceof NetworkFileError && /IDENTIFIER must be 8 bytes/.test((e as Error).message),
+  );
   assert.throws(() => networkFromText('{"net": {"IDENTIFIER": "0102030405060708"}}'), /CHAIN_LENGTH is required/);
-  assert.throws(() => networkFromText('{"net": {"IDENTIFIER": "0102030405060708", "PREFIX": "0102030405060708", "SHARE_PERIOD": 1, "CHAIN_LENGTH": 1, "TARGET_LOOKBEHIND": 1, "SPREAD": 1, "MAX_TARGET": 1.5e70}}'), /MAX_TARGET must be an integer/);
-  assert.throws(() => networkFromText('{"net": {"IDENTIFIER": "0102030405060708", "PREFIX": "0102030405060708", "SHARE_PERIOD": 1, "CHAIN_LENGTH": 1, "TARGET_LOOKBEHIND": 1, "SPREAD": 1, "MAX_TARGET": 5}, "pow_func": "x11"}'), /pow_func/);
-
+  assert.throws(
+    () =>
+      networkFromText(
+        '{"net": {"IDENTIFIER": "0102030405060708", "PREFIX": "0102030405060708", "SHARE_PERIOD": 1, "CHAIN_LENGTH": 1, "TARGET_LOOKBEHIND": 1, "SPREAD": 1, "MAX_TARGET": 1.5e70}}',
+      ),
+    /MAX_TARGET must be an integer/,
+  );
+  assert.throws(
+    () =>
+      networkFromText(
+        '{"net": {"IDENTIFIER": "0102030405060708", "PREFIX": "0102030405060708", "SHARE_PERIOD": 1, "CHAIN_LENGTH": 1, "TARGET_LOOKBEHIND": 1, "SPREAD": 1, "MAX_TARGET": 5}, "pow_func": "x11"}',
+      ),
+    /pow_func/,
+  );
 });
 
 // Issue 12.9: SUBSIDY_FUNC as the reference's network modules write it.
-const withSubsidy = (f: string) => networkFromText(JSON.stringify({
-  net: { NAME: 's', IDENTIFIER: '0102030405060708', PREFIX: 'a1a2a3a4a5a6a7a8', SHARE_PERIOD: 10, CHAIN_LENGTH: 100, TARGET_LOOKBEHIND: 20, SPREAD: 3, MAX_TARGET: 5 },
-  parent: { SUBSIDY_FUNC: f },
-}));
+const withSubsidy = (f: string) =>
+  networkFromText(
+    JSON.stringify({
+      net: {
+        NAME: 's',
+        IDENTIFIER: '0102030405060708',
+        PREFIX: 'a1a2a3a4a5a6a7a8',
+        SHARE_PERIOD: 10,
+        CHAIN_LENGTH: 100,
+        TARGET_LOOKBEHIND: 20,
+        SPREAD: 3,
+        MAX_TARGET: 5,
+      },
+      parent: { SUBSIDY_FUNC: f },
+    }),
+  );
 
 test('SUBSIDY_FUNC in the reference notation: arithmetic with Python precedence, no eval', () => {
   const btc = withSubsidy('50*100000000 >> (height + 1)//210000');
@@ -96,6 +140,10 @@ test('SUBSIDY_FUNC in the reference notation: arithmetic with Python precedence,
   // >> binds looser than +: 1000 >> 1 + 1 is 1000 >> 2.
   assert.equal(subsidy(withSubsidy('1000 >> 1 + 1').PARENT, 0), 250n);
   for (const bad of ['__import__("os")', '50 - height', '5 ** 2', 'height.bit_length()', '(5 >> 1', '1 // 0', '5 >> ', 'x + 1']) {
-    assert.throws(() => withSubsidy(bad), (e: unknown) => e instanceof NetworkFileError && /SUBSIDY_FUNC/.test((e as Error).message), bad);
+    assert.throws(
+      () => withSubsidy(bad),
+      (e: unknown) => e instanceof NetworkFileError && /SUBSIDY_FUNC/.test((e as Error).message),
+      bad,
+    );
   }
 });

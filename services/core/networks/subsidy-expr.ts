@@ -27,7 +27,10 @@ export function parseSubsidyExpr(text: string): SubsidyExpr {
     if (/^\s*$/.test(src.slice(TOKEN.lastIndex))) break;
     const at = TOKEN.lastIndex;
     const m = TOKEN.exec(src);
-    if (!m) throw new SubsidyExprError(`unexpected ${JSON.stringify(src.slice(at).trim().slice(0, 12))} (only integers, ${names[0]}, +, *, //, >> and parentheses)`);
+    if (!m)
+      throw new SubsidyExprError(
+        `unexpected ${JSON.stringify(src.slice(at).trim().slice(0, 12))} (only integers, ${names[0]}, +, *, //, >> and parentheses)`,
+      );
     tokens.push(m[1] ?? m[2] ?? m[3]!);
   }
   let i = 0;
@@ -64,16 +67,20 @@ export function parseSubsidyExpr(text: string): SubsidyExpr {
 /** The subsidy at `height`, with Python's integer semantics (floor division; a shift by 64+ is 0 for these sizes). */
 export function evalSubsidyExpr(e: SubsidyExpr, height: number): bigint {
   switch (e.k) {
-    case 'int': return e.v;
-    case 'height': return BigInt(height);
-    case '+': return evalSubsidyExpr(e.a, height) + evalSubsidyExpr(e.b, height);
-    case '*': return evalSubsidyExpr(e.a, height) * evalSubsidyExpr(e.b, height);
+    case 'int':
+      return e.v;
+    case 'height':
+      return BigInt(height);
+    case '+':
+      return evalSubsidyExpr(e.a, height) + evalSubsidyExpr(e.b, height);
+    case '*':
+      return evalSubsidyExpr(e.a, height) * evalSubsidyExpr(e.b, height);
     case '//': {
       const a = evalSubsidyExpr(e.a, height);
       const b = evalSubsidyExpr(e.b, height);
       if (b === 0n) throw new SubsidyExprError('division by zero');
       const q = a / b;
-      return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+      return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
     }
     case '>>': {
       const a = evalSubsidyExpr(e.a, height);

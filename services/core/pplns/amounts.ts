@@ -4,7 +4,13 @@ import { MAX_PAYOUT_OUTPUTS } from '../share/constants.ts';
  * Coinbase amounts from PPLNS weights (docs/protocol.md §6.3): 99.5 % pro rata, 0.5 % to the finder, and the
  * donation key takes the donated part plus every rounding remainder. Exact integer arithmetic.
  */
-export function coinbaseAmounts(subsidy: bigint, weights: Map<string, bigint>, total: bigint, finderKey: string, donationKey: string): Map<string, bigint> {
+export function coinbaseAmounts(
+  subsidy: bigint,
+  weights: Map<string, bigint>,
+  total: bigint,
+  finderKey: string,
+  donationKey: string,
+): Map<string, bigint> {
   const amounts = new Map<string, bigint>();
   for (const [k, w] of weights) amounts.set(k, (subsidy * (199n * w)) / (200n * total));
   amounts.set(finderKey, (amounts.get(finderKey) ?? 0n) + subsidy / 200n);

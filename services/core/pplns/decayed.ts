@@ -40,7 +40,12 @@ function factors(chainLength: number, n: number): bigint[] {
  * att(target) scaled by an exponential depth decay in 40-bit fixed point, keyed by payout script.
  * The decay depends on the depth, so the window is walked whole for each share.
  */
-export function decayedWeights<T extends ScriptPayoutItem>(tracker: Tracker<T>, start: bigint | null, maxShares: number, chainLength: number): DecayedWeights {
+export function decayedWeights<T extends ScriptPayoutItem>(
+  tracker: Tracker<T>,
+  start: bigint | null,
+  maxShares: number,
+  chainLength: number,
+): DecayedWeights {
   const weights = new Map<string, bigint>();
   let total = 0n;
   let donation = 0n;

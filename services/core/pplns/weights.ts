@@ -18,7 +18,12 @@ const W = 65535n;
  * `get_cumulative_weights` walked share by share (docs/protocol.md §6.2): the definition, kept for tests
  * and as the fallback; `PplnsWindows` gives the same result without walking the window.
  */
-export function cumulativeWeightsLinear<T extends PayoutItem>(tracker: Tracker<T>, start: bigint | null, maxShares: number, desiredWeight: bigint): CumulativeWeights {
+export function cumulativeWeightsLinear<T extends PayoutItem>(
+  tracker: Tracker<T>,
+  start: bigint | null,
+  maxShares: number,
+  desiredWeight: bigint,
+): CumulativeWeights {
   const weights = new Map<string, bigint>();
   let total = 0n;
   let donation = 0n;
@@ -122,7 +127,10 @@ export class PplnsWindows<T extends PayoutItem> {
       const w = this.cache[i]!;
       const moved = this.slide(w, top, k);
       if (moved) {
-        if (i) { this.cache.splice(i, 1); this.cache.unshift(w); }
+        if (i) {
+          this.cache.splice(i, 1);
+          this.cache.unshift(w);
+        }
         return w;
       }
     }

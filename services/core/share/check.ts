@@ -107,21 +107,30 @@ export function checkShare(tracker: ShareTracker, share: Share, opts: CheckOptio
     // merged commitment, the authority messages, then share_info.
     if (txid(gen.gentx) !== share.gentxHash) throw new ShareRuleError('gentx', "gentx doesn't match hash_link");
     try {
-      verifyMergedCoinbaseCommitment({ tracker, lookup: tracker.mergedLookup, realChainLength: net.REAL_CHAIN_LENGTH, previousShareHash: prevHash, coinbase: info.shareData.coinbase, entries: info.mergedCoinbaseInfo });
+      verifyMergedCoinbaseCommitment({
+        tracker,
+        lookup: tracker.mergedLookup,
+        realChainLength: net.REAL_CHAIN_LENGTH,
+        previousShareHash: prevHash,
+        coinbase: info.shareData.coinbase,
+        entries: info.mergedCoinbaseInfo,
+      });
     } catch (e) {
       throw new ShareRuleError('merged-coinbase', `merged coinbase verification failed: ${(e as Error).message}`);
     }
-    if (contents.messageData && !validMessageData(contents.messageData)) throw new ShareRuleError('message-data', 'message_data does not verify', true);
+    if (contents.messageData && !validMessageData(contents.messageData))
+      throw new ShareRuleError('message-data', 'message_data does not verify', true);
   }
   if (!gen.shareInfoBytes.equals(share.shareInfoBytes)) {
-    throw new ShareRuleError('share-info', "share_info invalid (regenerated share_info differs)");
+    throw new ShareRuleError('share-info', 'share_info invalid (regenerated share_info differs)');
   }
   const gentxTxid = txid(gen.gentx);
   if (gentxTxid !== share.gentxHash) throw new ShareRuleError('gentx', "gentx doesn't match hash_link");
   if (rules.txRefs) {
     const branch = coinbaseMerkleBranch(otherTxHashes);
     const mine = contents.merkleBranch;
-    if (branch.length !== mine.length || branch.some((h, i) => h !== mine[i])) throw new ShareRuleError('merkle-link', 'merkle_link and other_transaction_hashes do not match');
+    if (branch.length !== mine.length || branch.some((h, i) => h !== mine[i]))
+      throw new ShareRuleError('merkle-link', 'merkle_link and other_transaction_hashes do not match');
   }
   const stripped = encodeTx(gen.gentx, false).length;
   const full = encodeTx(gen.gentx, true).length;

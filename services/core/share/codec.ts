@@ -57,19 +57,30 @@ function readMergedCoinbaseInfo(r: Reader): MergedCoinbaseEntry[] | null {
 }
 
 function writeMergedAddresses(w: Writer, list: MergedAddress[] | null | undefined): void {
-  if (!list) { w.varint(0); return; }
+  if (!list) {
+    w.varint(0);
+    return;
+  }
   if (list.length === 0) throw new EncodeError('merged_addresses', 'an empty list is written as None');
   w.varint(list.length);
   for (const a of list) w.u32(a.chainId).varstr(a.script);
 }
 
 function writeMergedCoinbaseInfo(w: Writer, list: MergedCoinbaseEntry[] | null | undefined): void {
-  if (!list) { w.varint(0); return; }
+  if (!list) {
+    w.varint(0);
+    return;
+  }
   if (list.length === 0) throw new EncodeError('merged_coinbase_info', 'an empty list is written as None');
   w.varint(list.length);
   for (const e of list) {
     if (e.blockHeader.length !== 80) throw new EncodeError('merged_coinbase_info.block_header_bytes', 'must be 80 bytes');
-    w.u32(e.chainId).varint(e.coinbaseValue).varint(e.blockHeight).bytes(e.blockHeader).u256List(e.coinbaseMerkleBranch).varstr(e.coinbaseScript);
+    w.u32(e.chainId)
+      .varint(e.coinbaseValue)
+      .varint(e.blockHeight)
+      .bytes(e.blockHeader)
+      .u256List(e.coinbaseMerkleBranch)
+      .varstr(e.coinbaseScript);
   }
 }
 
@@ -144,7 +155,10 @@ export function writeShareInfo(w: Writer, info: ShareInfo, layout: ShareLayout, 
 }
 
 /** The fields between share_data and max_bits: segwit_data, the transaction refs, far_share_hash. */
-export type ShareInfoMiddle = Pick<ShareInfo, 'segwitData' | 'newTransactionHashes' | 'transactionHashRefs' | 'farShareHash' | 'mergedAddresses'>;
+export type ShareInfoMiddle = Pick<
+  ShareInfo,
+  'segwitData' | 'newTransactionHashes' | 'transactionHashRefs' | 'farShareHash' | 'mergedAddresses'
+>;
 
 function writeShareInfoMiddle(w: Writer, info: ShareInfoMiddle, layout: ShareLayout): Writer {
   if (hasSegwitField(layout)) {
@@ -208,7 +222,14 @@ export function decodeContents(buf: Buffer, layout: ShareLayout): DecodedContent
   const extraData = c ? r.varstr('hash_link.extra_data') : undefined;
   const length = r.varint('hash_link.length');
   const merkleBranch = r.u256List('merkle_link.branch');
-  const contents: ShareContents = { minHeader, shareInfo, refMerkleBranch, lastTxoutNonce, hashLink: extraData ? { state, extraData, length } : { state, length }, merkleBranch };
+  const contents: ShareContents = {
+    minHeader,
+    shareInfo,
+    refMerkleBranch,
+    lastTxoutNonce,
+    hashLink: extraData ? { state, extraData, length } : { state, length },
+    merkleBranch,
+  };
   if (c) {
     const m = r.varstr('message_data');
     contents.messageData = m.length ? m : null;

@@ -13,11 +13,7 @@ export const DONATION_PUBKEY_HASH = Buffer.from('d03da6fca390166d020be0e7c28ac8c
  * The last 79 bytes of every gentx before the ref hash: donation output script, the OP_RETURN
  * output's zero value and the first three bytes of its script. Fixed, so shares send only a midstate.
  */
-export const GENTX_BEFORE_REFHASH = new Writer(79)
-  .varstr(DONATION_SCRIPT)
-  .u64(0n)
-  .bytes(Buffer.from('2a6a28', 'hex'))
-  .toBuffer();
+export const GENTX_BEFORE_REFHASH = new Writer(79).varstr(DONATION_SCRIPT).u64(0n).bytes(Buffer.from('2a6a28', 'hex')).toBuffer();
 
 /** Witness reserved value P2Pool commits to: ASCII "[P2Pool]" four times. */
 export const WITNESS_RESERVED_VALUE = Buffer.from('[P2Pool][P2Pool][P2Pool][P2Pool]', 'ascii');

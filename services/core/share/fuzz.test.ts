@@ -12,7 +12,7 @@ import { decodeTx, encodeTx } from '../bitcoin/tx.ts';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const typed = (e: unknown) => e instanceof DecodeError || e instanceof ShareRuleError;
@@ -34,7 +34,8 @@ for (const file of ['jt35.json', 'jt33.json', 'orig16.json']) {
         buf = Buffer.from(base);
         for (let k = 0; k < 1 + Math.floor(rand() * 4); k++) buf[Math.floor(rand() * buf.length)] = Math.floor(rand() * 256);
       } else if (mode === 2) buf = Buffer.from(Array.from({ length: Math.floor(rand() * 400) }, () => Math.floor(rand() * 256)));
-      else buf = Buffer.concat([base.subarray(0, 3), Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), base.subarray(3)]);
+      else
+        buf = Buffer.concat([base.subarray(0, 3), Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), base.subarray(3)]);
       try {
         parseWrappedShare(net, buf);
       } catch (e) {
@@ -58,7 +59,10 @@ for (const file of ['jt35.json', 'jt33.json', 'orig16.json']) {
 
 test('a huge declared list length does not allocate: it is rejected against the bytes left', () => {
   const buf = Buffer.from('01000000' + 'ff' + 'ffffffffffffff00', 'hex');
-  assert.throws(() => decodeTx(buf), (e: unknown) => e instanceof DecodeError && /exceeds|needs/.test((e as Error).message));
+  assert.throws(
+    () => decodeTx(buf),
+    (e: unknown) => e instanceof DecodeError && /exceeds|needs/.test((e as Error).message),
+  );
 });
 
 test('transactions with witness round-trip and random bytes give DecodeErrors', () => {
@@ -71,7 +75,11 @@ test('transactions with witness round-trip and random bytes give DecodeErrors', 
       const m = Buffer.from(b);
       const at = Math.floor(rand() * m.length);
       m[at] = m[at]! ^ (1 + Math.floor(rand() * 255));
-      try { decodeTx(m.subarray(0, Math.floor(rand() * m.length) + 1)); } catch (e) { assert.ok(e instanceof DecodeError, String(e)); }
+      try {
+        decodeTx(m.subarray(0, Math.floor(rand() * m.length) + 1));
+      } catch (e) {
+        assert.ok(e instanceof DecodeError, String(e));
+      }
     }
   }
 });

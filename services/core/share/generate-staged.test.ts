@@ -20,7 +20,10 @@ const DON = donationKey(net, layout);
 
 class FixedWindow extends PplnsWindows<Share> {
   private readonly w: CumulativeWeights;
-  constructor(tracker: ShareTracker, w: CumulativeWeights) { super(tracker); this.w = w; }
+  constructor(tracker: ShareTracker, w: CumulativeWeights) {
+    super(tracker);
+    this.w = w;
+  }
   override get(): CumulativeWeights {
     return { weights: new Map(this.w.weights), total: this.w.total, donation: 0n };
   }
@@ -38,17 +41,37 @@ function trackerWith(weights: Map<string, bigint>): ShareTracker {
 function rng(seed: number): () => number {
   let x = seed >>> 0 || 1;
   return () => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     return x / 0x100000000;
   };
 }
 
 function input(tracker: ShareTracker, address: string, subsidy: bigint, target: bigint): GenerateInput {
   return {
-    tracker, net, type: 35,
-    shareData: { previousShareHash: null, coinbase: Buffer.from('0101', 'hex'), nonce: 7, address, subsidy, donation: 0, staleInfo: 0, desiredVersion: 35 },
-    blockTarget: 1n << 240n, desiredTimestamp: 1_700_000_000, desiredTarget: target,
-    desiredTxs: [], knownTxs: null, baseSubsidy: subsidy, segwitData: { txidMerkleBranch: [], wtxidMerkleRoot: 0x77n },
+    tracker,
+    net,
+    type: 35,
+    shareData: {
+      previousShareHash: null,
+      coinbase: Buffer.from('0101', 'hex'),
+      nonce: 7,
+      address,
+      subsidy,
+      donation: 0,
+      staleInfo: 0,
+      desiredVersion: 35,
+    },
+    blockTarget: 1n << 240n,
+    desiredTimestamp: 1_700_000_000,
+    desiredTarget: target,
+    desiredTxs: [],
+    knownTxs: null,
+    baseSubsidy: subsidy,
+    segwitData: { txidMerkleBranch: [], wtxidMerkleRoot: 0x77n },
   };
 }
 
@@ -56,7 +79,9 @@ function expected(weights: Map<string, bigint>, subsidy: bigint, finder: string)
   let total = 0n;
   for (const w of weights.values()) total += w;
   const amounts = coinbaseAmounts(subsidy, weights, total, finder, DON);
-  return payoutOrder(amounts, DON).filter((k) => k === DON || amounts.get(k)! !== 0n).map((k) => [k, amounts.get(k)!]);
+  return payoutOrder(amounts, DON)
+    .filter((k) => k === DON || amounts.get(k)! !== 0n)
+    .map((k) => [k, amounts.get(k)!]);
 }
 
 const addresses = testAddresses(net, 4200);

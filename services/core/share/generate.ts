@@ -14,7 +14,15 @@ import { preTarget3, preTarget3V36, retargetBasis, shareBits, type RetargetBasis
 import { validMessageData } from './message-data.ts';
 import type { ShareTracker } from '../tracker/share-tracker.ts';
 import { encodeShareInfo, encodeShareInfoMiddle, type ShareInfoMiddle, type ShareLayout } from './codec.ts';
-import { COMBINED_DONATION_SCRIPT, DONATION_PUBKEY_HASH, DONATION_SCRIPT, GENTX_BEFORE_REFHASH, GENTX_BEFORE_REFHASH_V36, MAX_PAYOUT_OUTPUTS, TX_REF_LOOKBACK } from './constants.ts';
+import {
+  COMBINED_DONATION_SCRIPT,
+  DONATION_PUBKEY_HASH,
+  DONATION_SCRIPT,
+  GENTX_BEFORE_REFHASH,
+  GENTX_BEFORE_REFHASH_V36,
+  MAX_PAYOUT_OUTPUTS,
+  TX_REF_LOOKBACK,
+} from './constants.ts';
 import { buildGentx, witnessCommitmentScript } from './gentx.ts';
 import { ShareRuleError } from './errors.ts';
 import { layoutFor, refHashOf, shareFromContents, type Share } from './share.ts';
@@ -119,7 +127,8 @@ function keyScript(net: Network, layout: ShareLayout, key: string): Buffer {
   let script = cache.get(key);
   if (!script) {
     // Own memory, not a slice of Node's shared buffer pool: a cached slice would pin its whole slab.
-    const built = layout.rules.lineage === 'V36' ? addressToScriptV36(key, net.PARENT) : addressToScriptJT(key, net.PARENT, layout.rules.paddingBugfix);
+    const built =
+      layout.rules.lineage === 'V36' ? addressToScriptV36(key, net.PARENT) : addressToScriptJT(key, net.PARENT, layout.rules.paddingBugfix);
     script = Buffer.allocUnsafeSlow(built.length);
     built.copy(script);
     if (cache.size >= 100000) cache.clear();
@@ -129,12 +138,25 @@ function keyScript(net: Network, layout: ShareLayout, key: string): Buffer {
 }
 
 /** What the finder-independent stage needs: everything but the share's own choices. */
-export type GenerationBaseInput = Omit<GenerateInput, 'shareData' | 'desiredTarget' | 'desiredTimestamp' | 'lastTxoutNonce' | 'refMerkleBranch'> & {
+export type GenerationBaseInput = Omit<
+  GenerateInput,
+  'shareData' | 'desiredTarget' | 'desiredTimestamp' | 'lastTxoutNonce' | 'refMerkleBranch'
+> & {
   shareData: Pick<ShareData, 'previousShareHash' | 'subsidy'>;
 };
 
 /** The share's own choices: who finds it, at what target and time, and its nonces. */
-export type FinderInput = Pick<GenerateInput, 'shareData' | 'desiredTarget' | 'desiredTimestamp' | 'lastTxoutNonce' | 'refMerkleBranch' | 'mergedAddresses' | 'mergedCoinbaseInfo' | 'messageData'>;
+export type FinderInput = Pick<
+  GenerateInput,
+  | 'shareData'
+  | 'desiredTarget'
+  | 'desiredTimestamp'
+  | 'lastTxoutNonce'
+  | 'refMerkleBranch'
+  | 'mergedAddresses'
+  | 'mergedCoinbaseInfo'
+  | 'messageData'
+>;
 
 /** One payee of the pro-rata part, in output order. */
 interface BasePayee {
@@ -200,7 +222,8 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
   const prevHash = input.shareData.previousShareHash;
   const prev = prevHash === null ? undefined : tracker.get(prevHash);
   const [height, last] = tracker.getHeightAndLast(prevHash);
-  if (!(height >= net.REAL_CHAIN_LENGTH || last === null)) throw new ShareRuleError('chain-incomplete', `previous share's chain is incomplete (height ${height})`);
+  if (!(height >= net.REAL_CHAIN_LENGTH || last === null))
+    throw new ShareRuleError('chain-incomplete', `previous share's chain is incomplete (height ${height})`);
 
   const preTarget = preTarget3(tracker, net, prevHash);
 
@@ -274,7 +297,11 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
   const order: BasePayee[] = [];
   let v36: V36Base | null = null;
   if (rules.mergedMining) {
-    v36 = { ...v36Payouts(tracker, net, prevHash, Math.min(height, net.REAL_CHAIN_LENGTH), subsidy), retarget: retargetBasis(tracker, net, prevHash), mergedPayoutHash: tracker.mergedPayoutHashOf(prevHash, net.REAL_CHAIN_LENGTH) };
+    v36 = {
+      ...v36Payouts(tracker, net, prevHash, Math.min(height, net.REAL_CHAIN_LENGTH), subsidy),
+      retarget: retargetBasis(tracker, net, prevHash),
+      mergedPayoutHash: tracker.mergedPayoutHashOf(prevHash, net.REAL_CHAIN_LENGTH),
+    };
   } else {
     // PPLNS over the shares before the parent; the pro-rata 99.5 % (docs/protocol.md §6.3), in output order.
     const start = prev ? prev.previousHash : null;
@@ -287,7 +314,8 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
       amountsSum += v;
     }
   }
-  for (const [key, amount] of amounts) if (key !== donKey && key !== unpaidKey) order.push({ key, amount, out: { value: amount, script: keyScript(net, layout, key) } });
+  for (const [key, amount] of amounts)
+    if (key !== donKey && key !== unpaidKey) order.push({ key, amount, out: { value: amount, script: keyScript(net, layout, key) } });
   order.sort((a, b) => comparePayee(a.amount, a.key, b.amount, b.key));
   const orderIndex = new Map<string, number>();
   for (let i = 0; i < order.length; i++) orderIndex.set(order[i]!.key, i);
@@ -299,7 +327,8 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
   if (input.knownTxs) {
     const txs = otherTransactionHashes.map((h) => input.knownTxs!.get(h)!);
     if (!segwit && txs.some(hasWitness)) throw new Error('cannot include segwit transactions before segwit activation');
-    if (segwit) segwitData = { txidMerkleBranch: coinbaseMerkleBranch(txs.map(txid)), wtxidMerkleRoot: merkleRoot([0n, ...txs.map(wtxid)]) };
+    if (segwit)
+      segwitData = { txidMerkleBranch: coinbaseMerkleBranch(txs.map(txid)), wtxidMerkleRoot: merkleRoot([0n, ...txs.map(wtxid)]) };
   }
   if (segwit && !segwitData) throw new ShareRuleError('segwit-data', 'segwit-activated share without segwit_data');
 
@@ -311,13 +340,27 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
   };
   if (rules.layout === 'C') middle.mergedAddresses = null;
   return {
-    net, type: input.type, layout, previousShareHash: prevHash, inputSubsidy: input.shareData.subsidy, subsidy, preTarget,
+    net,
+    type: input.type,
+    layout,
+    previousShareHash: prevHash,
+    inputSubsidy: input.shareData.subsidy,
+    subsidy,
+    preTarget,
     prevTimestamp: prev ? prev.timestamp : null,
     absheight: prev ? (prev.absheight + 1) % M32 : 1,
     prevAbswork: prev ? prev.abswork : 0n,
-    otherTransactionHashes, middle, middleBytes: encodeShareInfoMiddle(middle, layout),
+    otherTransactionHashes,
+    middle,
+    middleBytes: encodeShareInfoMiddle(middle, layout),
     commitmentScript: segwit ? witnessCommitmentScript(segwitData!.wtxidMerkleRoot) : null,
-    donationKey: donKey, amounts, amountsSum, order, orderIndex, unpaidKey, v36,
+    donationKey: donKey,
+    amounts,
+    amountsSum,
+    order,
+    orderIndex,
+    unpaidKey,
+    v36,
   };
 }
 
@@ -326,7 +369,13 @@ export function prepareGeneration(input: GenerationBaseInput): GenerationBase {
  * rata by script, the remainder (at least 1 satoshi, taken from the largest payee) to the combined
  * donation; payees ascending by (amount, script), the last 4000, the donation last.
  */
-function v36Payouts(tracker: ShareTracker, net: Network, prevHash: bigint | null, maxShares: number, subsidy: bigint): { payouts: TxOut[]; payoutKeys: string[] } {
+function v36Payouts(
+  tracker: ShareTracker,
+  net: Network,
+  prevHash: bigint | null,
+  maxShares: number,
+  subsidy: bigint,
+): { payouts: TxOut[]; payoutKeys: string[] } {
   const { weights, total } = tracker.decayedPplns(prevHash, maxShares, net.CHAIN_LENGTH);
   const amounts = new Map<string, bigint>();
   let sum = 0n;
@@ -349,7 +398,10 @@ function v36Payouts(tracker: ShareTracker, net: Network, prevHash: bigint | null
   const payouts: TxOut[] = [];
   const payoutKeys: string[] = [];
   for (const [key, amount] of dests.length > MAX_PAYOUT_OUTPUTS ? dests.slice(dests.length - MAX_PAYOUT_OUTPUTS) : dests) {
-    if (amount !== 0n) { payouts.push({ value: amount, script: Buffer.from(key, 'hex') }); payoutKeys.push(key); }
+    if (amount !== 0n) {
+      payouts.push({ value: amount, script: Buffer.from(key, 'hex') });
+      payoutKeys.push(key);
+    }
   }
   payouts.push({ value: amounts.get(COMBINED_DONATION_SCRIPT_HEX)!, script: COMBINED_DONATION_SCRIPT });
   payoutKeys.push(COMBINED_DONATION_SCRIPT_HEX);
@@ -402,7 +454,13 @@ function finishGenerationV36(base: GenerationBase, v36: V36Base, input: FinderIn
     getShare(header: BlockHeader, nonce: bigint): Share {
       const stripped = encodeTx(gentx, false);
       const contents: ShareContents = {
-        minHeader: { version: header.version, previousBlock: header.previousBlock, timestamp: header.timestamp, bits: header.bits, nonce: header.nonce },
+        minHeader: {
+          version: header.version,
+          previousBlock: header.previousBlock,
+          timestamp: header.timestamp,
+          bits: header.bits,
+          nonce: header.nonce,
+        },
         shareInfo,
         refMerkleBranch,
         lastTxoutNonce: nonce,
@@ -424,7 +482,8 @@ function finishGenerationV36(base: GenerationBase, v36: V36Base, input: FinderIn
 export function finishGeneration(base: GenerationBase, input: FinderInput): Generated {
   const { net, layout } = base;
   const rules = layout.rules;
-  if (input.shareData.previousShareHash !== base.previousShareHash) throw new Error('share_data names another parent than the prepared generation');
+  if (input.shareData.previousShareHash !== base.previousShareHash)
+    throw new Error('share_data names another parent than the prepared generation');
   if (input.shareData.subsidy !== base.inputSubsidy) throw new Error('share_data has another subsidy than the prepared generation');
   if (base.v36) return finishGenerationV36(base, base.v36, input);
   const { maxBits, bits } = shareBits(base.preTarget, input.desiredTarget);
@@ -476,8 +535,14 @@ export function finishGeneration(base: GenerationBase, input: FinderInput): Gene
   const payoutOutputs: TxOut[] = [];
   const payoutKeys: string[] = [];
   const take = (key: string, out: TxOut): void => {
-    if (skip > 0) { skip--; return; }
-    if (out.value !== 0n) { payoutOutputs.push(out); payoutKeys.push(key); }
+    if (skip > 0) {
+      skip--;
+      return;
+    }
+    if (out.value !== 0n) {
+      payoutOutputs.push(out);
+      payoutKeys.push(key);
+    }
   };
   for (let i = 0; i <= order.length; i++) {
     if (i === insertAt) take(finder, finderOut!);
@@ -490,7 +555,8 @@ export function finishGeneration(base: GenerationBase, input: FinderInput): Gene
 
   let timestamp: number;
   if (base.prevTimestamp === null) timestamp = input.desiredTimestamp;
-  else if (rules.timestampClipped) timestamp = clipNum(input.desiredTimestamp, base.prevTimestamp + 1, base.prevTimestamp + 2 * net.SHARE_PERIOD - 1);
+  else if (rules.timestampClipped)
+    timestamp = clipNum(input.desiredTimestamp, base.prevTimestamp + 1, base.prevTimestamp + 2 * net.SHARE_PERIOD - 1);
   else timestamp = Math.max(input.desiredTimestamp, base.prevTimestamp + 1);
 
   const shareInfo: ShareInfo = {
@@ -524,11 +590,19 @@ export function finishGeneration(base: GenerationBase, input: FinderInput): Gene
     getShare(header: BlockHeader, nonce: bigint): Share {
       const stripped = encodeTx(gentx, false);
       const contents: ShareContents = {
-        minHeader: { version: header.version, previousBlock: header.previousBlock, timestamp: header.timestamp, bits: header.bits, nonce: header.nonce },
+        minHeader: {
+          version: header.version,
+          previousBlock: header.previousBlock,
+          timestamp: header.timestamp,
+          bits: header.bits,
+          nonce: header.nonce,
+        },
         shareInfo,
         refMerkleBranch,
         lastTxoutNonce: nonce,
-        hashLink: (({ state, length }) => ({ state, length }))(prefixToHashLink(stripped.subarray(0, stripped.length - 44), GENTX_BEFORE_REFHASH)),
+        hashLink: (({ state, length }) => ({ state, length }))(
+          prefixToHashLink(stripped.subarray(0, stripped.length - 44), GENTX_BEFORE_REFHASH),
+        ),
         merkleBranch: coinbaseMerkleBranch(otherTransactionHashes),
       };
       const share = shareFromContents(net, type, contents);

@@ -24,12 +24,24 @@ export function refOutputScript(refHash: bigint, lastTxoutNonce: bigint): Buffer
  * when segwit is active (`commitmentScript`, from witnessCommitmentScript), the payouts, and the ref
  * output last; witness = the reserved value.
  */
-export function buildGentx(coinbase: Buffer, payouts: readonly TxOut[], refHash: bigint, lastTxoutNonce: bigint, commitmentScript: Buffer | null): Tx {
+export function buildGentx(
+  coinbase: Buffer,
+  payouts: readonly TxOut[],
+  refHash: bigint,
+  lastTxoutNonce: bigint,
+  commitmentScript: Buffer | null,
+): Tx {
   const outputs: TxOut[] = [];
   if (commitmentScript !== null) outputs.push({ value: 0n, script: commitmentScript });
   for (const p of payouts) outputs.push(p);
   outputs.push({ value: 0n, script: refOutputScript(refHash, lastTxoutNonce) });
-  const input = { prevHash: 0n, prevIndex: COINBASE_PREV_INDEX, script: coinbase, sequence: 0xffffffff, witness: commitmentScript !== null ? [WITNESS_RESERVED_VALUE] : [] };
+  const input = {
+    prevHash: 0n,
+    prevIndex: COINBASE_PREV_INDEX,
+    script: coinbase,
+    sequence: 0xffffffff,
+    witness: commitmentScript !== null ? [WITNESS_RESERVED_VALUE] : [],
+  };
   const tx: Tx = { version: 1, inputs: [input], outputs, lockTime: 0 };
   if (commitmentScript !== null) tx.flag = 1;
   return tx;

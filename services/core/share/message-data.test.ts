@@ -23,11 +23,17 @@ function der(compact: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from([0x30, r.length + s.length + 4, 2, r.length]), r, Buffer.from([2, s.length]), s]);
 }
 
-function envelope(authority: Uint8Array, messages: { type: number; flags: number; timestamp: number; payload: Buffer; sig: Buffer }[]): Buffer {
+function envelope(
+  authority: Uint8Array,
+  messages: { type: number; flags: number; timestamp: number; payload: Buffer; sig: Buffer }[],
+): Buffer {
   const parts: Buffer[] = [Buffer.from([1, 0, messages.length, 0])];
   for (const m of messages) {
     const head = Buffer.alloc(8);
-    head[0] = m.type; head[1] = m.flags; head.writeUInt32LE(m.timestamp, 2); head.writeUInt16LE(m.payload.length, 6);
+    head[0] = m.type;
+    head[1] = m.flags;
+    head.writeUInt32LE(m.timestamp, 2);
+    head.writeUInt16LE(m.payload.length, 6);
     parts.push(head, m.payload, Buffer.alloc(20, 7), Buffer.from([m.sig.length]), m.sig);
   }
   const inner = Buffer.concat(parts);
@@ -35,7 +41,10 @@ function envelope(authority: Uint8Array, messages: { type: number; flags: number
   const key = createHmac('sha256', authority).update(nonce).digest();
   const ct = Buffer.alloc(inner.length);
   for (let i = 0; i < inner.length; i++) {
-    const block = createHash('sha256').update(key).update(Buffer.from([Math.floor(i / 32), 0, 0, 0])).digest();
+    const block = createHash('sha256')
+      .update(key)
+      .update(Buffer.from([Math.floor(i / 32), 0, 0, 0]))
+      .digest();
     ct[i] = inner[i]! ^ block[i % 32]!;
   }
   const mac = createHmac('sha256', key).update(ct).digest();

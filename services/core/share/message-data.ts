@@ -29,7 +29,11 @@ function keystream(key: Buffer, length: number): Buffer {
   const counter = Buffer.alloc(4);
   for (let i = 0; i * 32 < length; i++) {
     counter.writeUInt32LE(i, 0);
-    createHash('sha256').update(key).update(counter).digest().copy(out, i * 32);
+    createHash('sha256')
+      .update(key)
+      .update(counter)
+      .digest()
+      .copy(out, i * 32);
   }
   return out.subarray(0, length);
 }

@@ -9,7 +9,9 @@ import type { Share } from './share.ts';
 const net = easyNetwork({ chainLength: 20, lookbehind: 10, lineage: 'V36', version: 35, pow: 'scrypt' });
 
 function fromPeers(shares: Share[], peers: string[]): void {
-  shares.forEach((s, i) => { s.peerAddr = peers[i % peers.length] ?? null; });
+  shares.forEach((s, i) => {
+    s.peerAddr = peers[i % peers.length] ?? null;
+  });
 }
 
 test('a self-authored supermajority does not activate; two other origins do', () => {

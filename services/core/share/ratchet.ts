@@ -89,8 +89,14 @@ export class VersionRatchet {
 
   decide(tracker: ShareTracker, net: Network, best: bigint | null, from = 35, to = 36): RatchetDecision {
     const height = best === null ? 0 : tracker.getHeight(best);
-    const mint = (v36: boolean, reason: string, votePercent = 0, sharePercent = 0, origins = 0): RatchetDecision =>
-      ({ version: v36 ? to : from, state: this.state, reason, votePercent, sharePercent, origins });
+    const mint = (v36: boolean, reason: string, votePercent = 0, sharePercent = 0, origins = 0): RatchetDecision => ({
+      version: v36 ? to : from,
+      state: this.state,
+      reason,
+      votePercent,
+      sharePercent,
+      origins,
+    });
     if (best === null || height < 1) return mint(this.state === 'confirmed', 'no chain yet');
     const sample = Math.min(height, net.CHAIN_LENGTH);
     let votes = 0;
@@ -114,8 +120,10 @@ export class VersionRatchet {
     if (this.state === 'voting') {
       if (!full) return done(false, `voting: window ${sample}/${net.CHAIN_LENGTH} not full`);
       if (votePercent < this.activate) return done(false, `voting: ${votePercent}% vote ${to} (< ${this.activate}%)`);
-      if (origins.size < this.minOrigins) return done(false, `voting: ${votePercent}% vote ${to} but from ${origins.size} other origin(s) (< ${this.minOrigins})`);
-      if (!this.acceptRuleAllows(tracker, net, best, to)) return done(false, `voting: the oldest tenth of the window has < 60% of its work voting ${to}`);
+      if (origins.size < this.minOrigins)
+        return done(false, `voting: ${votePercent}% vote ${to} but from ${origins.size} other origin(s) (< ${this.minOrigins})`);
+      if (!this.acceptRuleAllows(tracker, net, best, to))
+        return done(false, `voting: the oldest tenth of the window has < 60% of its work voting ${to}`);
       this.state = 'activated';
       this.activatedHeight = height;
       this.confirmCount = Math.max(0, height - net.CHAIN_LENGTH);
@@ -134,7 +142,8 @@ export class VersionRatchet {
       return done(false, `confirmed, but ${votePercent}% vote ${to} (< ${this.deactivate}%): minting ${from} for now`);
     }
     const parent = tracker.get(best)!;
-    if (parent.type < to && !this.acceptRuleAllows(tracker, net, best, to)) return done(false, `${this.state}: a v${to} share on this v${parent.type} parent would be rejected`);
+    if (parent.type < to && !this.acceptRuleAllows(tracker, net, best, to))
+      return done(false, `${this.state}: a v${to} share on this v${parent.type} parent would be rejected`);
     return done(true, `${this.state}: ${votePercent}% vote ${to}, ${sharePercent}% are v${to}`);
   }
 

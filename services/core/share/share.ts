@@ -80,7 +80,15 @@ export class Share {
   /** [JT] subsidy policing counter (§5.4), set by the tracker's verifier. */
   naughty = 0;
 
-  constructor(net: Network, type: number, layout: ShareLayout, contents: ShareContents, packedContents: Buffer, infoStart: number, infoEnd: number) {
+  constructor(
+    net: Network,
+    type: number,
+    layout: ShareLayout,
+    contents: ShareContents,
+    packedContents: Buffer,
+    infoStart: number,
+    infoEnd: number,
+  ) {
     this.net = net;
     this.type = type;
     this.rules = layout.rules;
@@ -130,15 +138,18 @@ export class Share {
       this.payoutKey = v36PayoutAddress(d.pubkeyHash!, d.pubkeyType!, net.PARENT);
       this.scriptHex = v36PayoutScript(d.pubkeyHash!, d.pubkeyType!).toString('hex');
     } else {
-      this.payoutKey = this.rules.payoutKey === 'address'
-        ? d.address ?? pubkeyHashToAddress(d.pubkeyHash!, net.PARENT.ADDRESS_VERSION)
-        : p2pkhScript(d.pubkeyHash!).toString('hex');
+      this.payoutKey =
+        this.rules.payoutKey === 'address'
+          ? (d.address ?? pubkeyHashToAddress(d.pubkeyHash!, net.PARENT.ADDRESS_VERSION))
+          : p2pkhScript(d.pubkeyHash!).toString('hex');
     }
     this.mergedAddresses = info.mergedAddresses ?? null;
   }
 
   /** Whether this is a v36 MergedMiningShare (merged PPLNS keys it by its merged addresses). */
-  get isMergedMiningShare(): boolean { return this.rules.mergedMining; }
+  get isMergedMiningShare(): boolean {
+    return this.rules.mergedMining;
+  }
 
   /** The payout script as hex, whatever the version keys PPLNS by (v36 keys every share by it). */
   get payoutScriptHex(): string {
@@ -150,15 +161,32 @@ export class Share {
   get contents(): ShareContents {
     return decodeContents(this.packedContents, this.layout).contents;
   }
-  get shareInfo(): ShareInfo { return this.contents.shareInfo; }
-  get shareData(): ShareData { return this.contents.shareInfo.shareData; }
-  /** share_info as packed (a view into packedContents): the ref hash and check() compare it as is. */
-  get shareInfoBytes(): Buffer { return this.packedContents.subarray(this.infoStart, this.infoEnd); }
-  get refHash(): bigint { return computeRefHash(this.net, this.contents, this.shareInfoBytes); }
-  get header(): BlockHeader {
-    return { version: this.headerVersion, previousBlock: this.previousBlock, merkleRoot: this.merkleRoot, timestamp: this.headerTimestamp, bits: this.headerBits, nonce: this.headerNonce };
+  get shareInfo(): ShareInfo {
+    return this.contents.shareInfo;
   }
-  get isBlock(): boolean { return this.powHash <= bitsToTarget(this.headerBits); }
+  get shareData(): ShareData {
+    return this.contents.shareInfo.shareData;
+  }
+  /** share_info as packed (a view into packedContents): the ref hash and check() compare it as is. */
+  get shareInfoBytes(): Buffer {
+    return this.packedContents.subarray(this.infoStart, this.infoEnd);
+  }
+  get refHash(): bigint {
+    return computeRefHash(this.net, this.contents, this.shareInfoBytes);
+  }
+  get header(): BlockHeader {
+    return {
+      version: this.headerVersion,
+      previousBlock: this.previousBlock,
+      merkleRoot: this.merkleRoot,
+      timestamp: this.headerTimestamp,
+      bits: this.headerBits,
+      nonce: this.headerNonce,
+    };
+  }
+  get isBlock(): boolean {
+    return this.powHash <= bitsToTarget(this.headerBits);
+  }
 
   /** The miner's address as the reference names it (layout A: base58 P2PKH of pubkey_hash). */
   get address(): string {
@@ -172,7 +200,9 @@ export class Share {
     const d = this.shareData;
     if (this.rules.layout === 'C') return v36PayoutScript(d.pubkeyHash!, d.pubkeyType!);
     if (d.pubkeyHash) return p2pkhScript(d.pubkeyHash);
-    return this.rules.lineage === 'V36' ? addressToScriptV36(d.address!, this.net.PARENT) : addressToScriptJT(d.address!, this.net.PARENT, this.rules.paddingBugfix);
+    return this.rules.lineage === 'V36'
+      ? addressToScriptV36(d.address!, this.net.PARENT)
+      : addressToScriptJT(d.address!, this.net.PARENT, this.rules.paddingBugfix);
   }
 
   /** The wire/disk wrapper `{type, contents}`. */
@@ -211,7 +241,10 @@ export function parseShare(net: Network, type: number, contents: Buffer): Share 
   const info = c.shareInfo;
   const cb = info.shareData.coinbase.length;
   if (cb < COINBASE_MIN || cb > COINBASE_MAX) throw new ShareRuleError('coinbase-size', `bad coinbase size! ${cb} bytes`);
-  if (rules.branchLimit && (c.merkleBranch.length > 16 || (layout.segwit && info.segwitData && info.segwitData.txidMerkleBranch.length > 16))) {
+  if (
+    rules.branchLimit &&
+    (c.merkleBranch.length > 16 || (layout.segwit && info.segwitData && info.segwitData.txidMerkleBranch.length > 16))
+  ) {
     throw new ShareRuleError('merkle-branch', 'merkle branch too long!');
   }
   if (rules.lineage === 'JT' && net.NAME === 'bitcoin' && info.absheight > 3927800 && info.shareData.desiredVersion === 16) {
@@ -225,11 +258,13 @@ export function parseShare(net: Network, type: number, contents: Buffer): Share 
       if (refs[i] === 0) own.add(refs[i + 1]!);
     }
     const n = info.newTransactionHashes.length;
-    if (own.size !== n || [...own].some((x) => x >= n)) throw new ShareRuleError('tx-refs', 'new transaction hashes are not exactly the own refs');
+    if (own.size !== n || [...own].some((x) => x >= n))
+      throw new ShareRuleError('tx-refs', 'new transaction hashes are not exactly the own refs');
   }
   const share = new Share(net, type, layout, c, contents, dec.shareInfoStart, dec.shareInfoEnd);
   if (share.target > net.MAX_TARGET) throw new ShareRuleError('target', 'share target invalid', true, share);
-  if (rules.lineage === 'V36' && share.target > share.maxTarget) throw new ShareRuleError('target', 'share target exceeds max_target (too easy)', true, share);
+  if (rules.lineage === 'V36' && share.target > share.maxTarget)
+    throw new ShareRuleError('target', 'share target exceeds max_target (too easy)', true, share);
   if (share.powHash > share.target) throw new ShareRuleError('pow', 'share PoW invalid', true, share);
   return share;
 }

@@ -109,17 +109,28 @@ for (const file of ['v36.json', 'v35-to-v36-switch.json']) {
       const txs: Tx[] = (s.template_txs ?? []).map((h: string) => decodeTx(Buffer.from(h, 'hex')));
       const known = new Map<bigint, Tx>(txs.map((t) => [nodeTxHash(t), t]));
       const desiredTxs = txs.map((t, i) => ({ hash: nodeTxHash(t), fee: BigInt(s.template_fees[i]) }));
-      assert.deepEqual(desiredTxs.map((d) => u256ToHex(d.hash)), s.template_tx_hashes ?? []);
+      assert.deepEqual(
+        desiredTxs.map((d) => u256ToHex(d.hash)),
+        s.template_tx_hashes ?? [],
+      );
       const info = ref.shareInfo;
       const gen = generateTransaction({
-        tracker, net, type: ref.type,
-        shareData: { ...ref.shareData, subsidy: BigInt(s.base_subsidy) + (s.template_fees ?? []).reduce((a: bigint, f: number) => a + BigInt(f), 0n) },
+        tracker,
+        net,
+        type: ref.type,
+        shareData: {
+          ...ref.shareData,
+          subsidy: BigInt(s.base_subsidy) + (s.template_fees ?? []).reduce((a: bigint, f: number) => a + BigInt(f), 0n),
+        },
         blockTarget,
         desiredTimestamp: s.desired_timestamp,
         desiredTarget: hexToU256(s.desired_target),
-        desiredTxs, knownTxs: known,
+        desiredTxs,
+        knownTxs: known,
         baseSubsidy: subsidy(net.PARENT, v.block.height),
-        mergedAddresses: s.merged_addresses ? s.merged_addresses.map((m: any) => ({ chainId: m.chain_id, script: Buffer.from(m.script, 'hex') })) : null,
+        mergedAddresses: s.merged_addresses
+          ? s.merged_addresses.map((m: any) => ({ chainId: m.chain_id, script: Buffer.from(m.script, 'hex') }))
+          : null,
         mergedCoinbaseInfo: mergedInfo(s.merged_coinbase_info),
         messageData: null,
       });
@@ -138,7 +149,10 @@ for (const file of ['v36.json', 'v35-to-v36-switch.json']) {
 test('v35-to-v36-switch.json: the premature switches fail for the stated reason', () => {
   const v = loadVector('v35-to-v36-switch.json');
   const net = networkFromDocument(v);
-  assert.equal(v.shares.findIndex((s: any) => s.share_version === 36), v.switch_index);
+  assert.equal(
+    v.shares.findIndex((s: any) => s.share_version === 36),
+    v.switch_index,
+  );
   const reasons: Record<string, string> = {};
   for (const n of v.negatives) {
     const tracker = new ShareTracker();
@@ -146,10 +160,14 @@ test('v35-to-v36-switch.json: the premature switches fail for the stated reason'
     const bad = parseWrappedShare(net, Buffer.from(n.packed_share_hex, 'hex'));
     assert.equal(bad.type, 36);
     tracker.add(bad);
-    assert.throws(() => checkShare(tracker, bad, { now: bad.timestamp + 2 }), (e: any) => {
-      reasons[n.name] = e.message;
-      return n.reference_error.endsWith(e.message) && e.misbehaving === true;
-    }, n.name);
+    assert.throws(
+      () => checkShare(tracker, bad, { now: bad.timestamp + 2 }),
+      (e: any) => {
+        reasons[n.name] = e.message;
+        return n.reference_error.endsWith(e.message) && e.misbehaving === true;
+      },
+      n.name,
+    );
   }
   assert.deepEqual(Object.keys(reasons).sort(), ['premature_v36_at_10', 'premature_v36_at_24']);
 });

@@ -49,7 +49,10 @@ for (const file of FILES) {
       const r = checkShare(tracker, sh, { now: NOW });
       assert.equal(encodeTx(r.gentx, true).toString('hex'), s.gentx_full_hex, `share ${s.index} gentx`);
       assert.equal(encodeTx(r.gentx, false).toString('hex'), s.gentx_stripped_hex, `share ${s.index} stripped gentx`);
-      assert.deepEqual(r.otherTransactionHashes.map(u256ToHex), s.template_tx_hashes.filter((h: string) => r.otherTransactionHashes.some((x) => u256ToHex(x) === h)));
+      assert.deepEqual(
+        r.otherTransactionHashes.map(u256ToHex),
+        s.template_tx_hashes.filter((h: string) => r.otherTransactionHashes.some((x) => u256ToHex(x) === h)),
+      );
     }
   });
 
@@ -61,14 +64,20 @@ for (const file of FILES) {
       const txs: Tx[] = (s.template_txs ?? []).map((h: string) => decodeTx(Buffer.from(h, 'hex')));
       const known = new Map<bigint, Tx>(txs.map((t) => [nodeTxHash(t), t]));
       const desiredTxs = txs.map((t, i) => ({ hash: nodeTxHash(t), fee: BigInt(s.template_fees[i]) }));
-      assert.deepEqual(desiredTxs.map((d) => u256ToHex(d.hash)), s.template_tx_hashes ?? []);
+      assert.deepEqual(
+        desiredTxs.map((d) => u256ToHex(d.hash)),
+        s.template_tx_hashes ?? [],
+      );
       const gen = generateTransaction({
-        tracker, net, type: ref.type,
+        tracker,
+        net,
+        type: ref.type,
         shareData: { ...ref.shareData },
         blockTarget,
         desiredTimestamp: s.desired_timestamp,
         desiredTarget: hexToU256(s.desired_target),
-        desiredTxs, knownTxs: known,
+        desiredTxs,
+        knownTxs: known,
         baseSubsidy: subsidy(net.PARENT, v.block.height),
       });
       assert.equal(gen.shareInfoBytes.toString('hex'), s.share_info_packed, `share ${s.index} share_info`);
@@ -87,7 +96,10 @@ for (const file of FILES) {
     const cw = v.cumulative_weights_from_tip;
     const start = hexToU256(cw.args.start);
     const desired = BigInt(cw.args.desired_weight);
-    for (const got of [tracker.pplns.get(start, cw.args.max_shares, desired), cumulativeWeightsLinear(tracker, start, cw.args.max_shares, desired)]) {
+    for (const got of [
+      tracker.pplns.get(start, cw.args.max_shares, desired),
+      cumulativeWeightsLinear(tracker, start, cw.args.max_shares, desired),
+    ]) {
       assert.equal(got.total, BigInt(cw.total_weight));
       assert.equal(got.donation, BigInt(cw.donation_weight));
       const want = Object.fromEntries(Object.entries<number>(cw.weights).map(([k, w]) => [k, BigInt(w)]));

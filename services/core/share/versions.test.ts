@@ -19,8 +19,17 @@ for (const v of [...JT_VERSIONS, ...FV_VERSIONS, ...V36_VERSIONS.filter((x) => x
     const net = easyNetwork({ chainLength: 30, lookbehind: 10, lineage: v.lineage, version: v.version });
     const { shares } = buildChain(net, { count: 40, desiredVersion: v.votingVersion });
     assert.ok(shares.every((s) => s.type === v.version));
-    const verdicts = [...verifyChain(net, shares.map((s) => s.pack()), NOW)];
-    assert.deepEqual(verdicts.filter((x) => !x.ok), []);
+    const verdicts = [
+      ...verifyChain(
+        net,
+        shares.map((s) => s.pack()),
+        NOW,
+      ),
+    ];
+    assert.deepEqual(
+      verdicts.filter((x) => !x.ok),
+      [],
+    );
     assert.equal(shares[0]!.layout.rules.layout, v.layout);
   });
 }
@@ -33,7 +42,10 @@ test('the jt35 vector chain re-typed as v34 verifies with the same share hashes'
     return encodeWrapper(34, w.contents);
   });
   const verdicts = [...verifyChain(net, packed, NOW)];
-  assert.deepEqual(verdicts.filter((x) => !x.ok), []);
+  assert.deepEqual(
+    verdicts.filter((x) => !x.ok),
+    [],
+  );
   verdicts.forEach((x, i) => {
     assert.equal(u256ToHex(x.share!.hash), doc.shares[i].share_hash);
   });
@@ -43,6 +55,12 @@ test('the jt35 vector chain re-typed as v34 verifies with the same share hashes'
 test('obsolete and unknown share types are rejected as the reference does', () => {
   const net = networkFromDocument(loadVector('jt35.json'));
   const contents = readWrapper(new Reader(Buffer.from(loadVector('jt35.json').shares[0].packed_share_hex, 'hex'))).contents;
-  assert.throws(() => parseWrappedShare(net, encodeWrapper(16, contents)), (e: any) => e.rule === 'obsolete' && e.misbehaving);
-  assert.throws(() => parseWrappedShare(net, encodeWrapper(36, contents)), (e: any) => e.rule === 'unknown-type' && !e.misbehaving);
+  assert.throws(
+    () => parseWrappedShare(net, encodeWrapper(16, contents)),
+    (e: any) => e.rule === 'obsolete' && e.misbehaving,
+  );
+  assert.throws(
+    () => parseWrappedShare(net, encodeWrapper(36, contents)),
+    (e: any) => e.rule === 'unknown-type' && !e.misbehaving,
+  );
 });

@@ -40,14 +40,79 @@ export interface ShareVersion {
 }
 
 const JT_BASE = { lineage: 'JT' as const, branchLimit: false, futureLimit: true, payoutKey: 'address' as const, mergedMining: false };
-const FV_BASE = { lineage: 'FV' as const, branchLimit: true, futureLimit: false, payoutKey: 'script' as const, mergedMining: false, paddingBugfix: false, timestampClipped: true, txRefs: true, layout: 'A' as const };
+const FV_BASE = {
+  lineage: 'FV' as const,
+  branchLimit: true,
+  futureLimit: false,
+  payoutKey: 'script' as const,
+  mergedMining: false,
+  paddingBugfix: false,
+  timestampClipped: true,
+  txRefs: true,
+  layout: 'A' as const,
+};
 
 export const JT_VERSIONS: ShareVersion[] = [
-  { ...JT_BASE, version: 17, className: 'Share', layout: 'A', successor: 35, votingVersion: 35, minProtocolVersion: 1400, paddingBugfix: false, timestampClipped: true, txRefs: true },
-  { ...JT_BASE, version: 32, className: 'PreSegwitShare', layout: 'A', successor: 35, votingVersion: 35, minProtocolVersion: 1400, paddingBugfix: false, timestampClipped: false, txRefs: true },
-  { ...JT_BASE, version: 33, className: 'NewShare', layout: 'A', successor: 35, votingVersion: 35, minProtocolVersion: 3300, paddingBugfix: false, timestampClipped: false, txRefs: true },
-  { ...JT_BASE, version: 34, className: 'SegwitMiningShare', layout: 'B', successor: 35, votingVersion: 35, minProtocolVersion: 3300, paddingBugfix: false, timestampClipped: false, txRefs: false },
-  { ...JT_BASE, version: 35, className: 'PaddingBugfixShare', layout: 'B', successor: null, votingVersion: 35, minProtocolVersion: 3500, paddingBugfix: true, timestampClipped: false, txRefs: false },
+  {
+    ...JT_BASE,
+    version: 17,
+    className: 'Share',
+    layout: 'A',
+    successor: 35,
+    votingVersion: 35,
+    minProtocolVersion: 1400,
+    paddingBugfix: false,
+    timestampClipped: true,
+    txRefs: true,
+  },
+  {
+    ...JT_BASE,
+    version: 32,
+    className: 'PreSegwitShare',
+    layout: 'A',
+    successor: 35,
+    votingVersion: 35,
+    minProtocolVersion: 1400,
+    paddingBugfix: false,
+    timestampClipped: false,
+    txRefs: true,
+  },
+  {
+    ...JT_BASE,
+    version: 33,
+    className: 'NewShare',
+    layout: 'A',
+    successor: 35,
+    votingVersion: 35,
+    minProtocolVersion: 3300,
+    paddingBugfix: false,
+    timestampClipped: false,
+    txRefs: true,
+  },
+  {
+    ...JT_BASE,
+    version: 34,
+    className: 'SegwitMiningShare',
+    layout: 'B',
+    successor: 35,
+    votingVersion: 35,
+    minProtocolVersion: 3300,
+    paddingBugfix: false,
+    timestampClipped: false,
+    txRefs: false,
+  },
+  {
+    ...JT_BASE,
+    version: 35,
+    className: 'PaddingBugfixShare',
+    layout: 'B',
+    successor: null,
+    votingVersion: 35,
+    minProtocolVersion: 3500,
+    paddingBugfix: true,
+    timestampClipped: false,
+    txRefs: false,
+  },
 ];
 
 export const FV_VERSIONS: ShareVersion[] = [
@@ -61,7 +126,21 @@ export const FV_VERSIONS: ShareVersion[] = [
  */
 export const V36_VERSIONS: ShareVersion[] = [
   ...JT_VERSIONS.map((v) => ({ ...v, lineage: 'V36' as const, successor: v.version === 35 ? 36 : v.successor, votingVersion: 36 })),
-  { ...JT_BASE, lineage: 'V36', version: 36, className: 'MergedMiningShare', layout: 'C', successor: null, votingVersion: 36, minProtocolVersion: 3600, paddingBugfix: true, timestampClipped: false, txRefs: false, payoutKey: 'address', mergedMining: true },
+  {
+    ...JT_BASE,
+    lineage: 'V36',
+    version: 36,
+    className: 'MergedMiningShare',
+    layout: 'C',
+    successor: null,
+    votingVersion: 36,
+    minProtocolVersion: 3600,
+    paddingBugfix: true,
+    timestampClipped: false,
+    txRefs: false,
+    payoutKey: 'address',
+    mergedMining: true,
+  },
 ];
 
 /** The lowest version a lineage parses; lower wrapper types are obsolete (`Share.VERSION`). */

@@ -25,7 +25,10 @@ test('a switch without enough upgraded hash power is rejected as misbehaving', (
   const { tracker, shares } = buildChain(net, { count: 25, desiredVersion: 34 });
   assert.equal(versionToProduce(tracker, net, shares[24]!, successor).version, 34);
   const next = buildChain(net, { count: 1, tracker, parent: shares[24]!.hash, version: 35 }).shares[0]!;
-  assert.throws(() => checkShare(tracker, next, { now: NOW }), (e: any) => e.rule === 'version-switch' && e.misbehaving && /enough hash power/.test(e.message));
+  assert.throws(
+    () => checkShare(tracker, next, { now: NOW }),
+    (e: any) => e.rule === 'version-switch' && e.misbehaving && /enough hash power/.test(e.message),
+  );
 });
 
 test('a switch before CHAIN_LENGTH shares of history is rejected', () => {

@@ -30,7 +30,12 @@ export function countsTotal(counts: Map<number, bigint>): bigint {
  * The version to produce on top of `prev` (docs/protocol.md §5.6): the same as prev's, or its successor once
  * strictly more than 95 % of the voting window asks for it.
  */
-export function versionToProduce(tracker: Tracker<Share>, net: Network, prev: Share | undefined, successorOf: (v: number) => number | null): { version: number; upgradeShare: number } {
+export function versionToProduce(
+  tracker: Tracker<Share>,
+  net: Network,
+  prev: Share | undefined,
+  successorOf: (v: number) => number | null,
+): { version: number; upgradeShare: number } {
   if (!prev) return { version: net.GENESIS_SHARE_VERSION, upgradeShare: 0 };
   const succ = successorOf(prev.type);
   if (succ === null || tracker.getHeight(prev.hash) < net.CHAIN_LENGTH) return { version: prev.type, upgradeShare: 0 };

@@ -16,7 +16,12 @@ function clip(x: bigint, lo: bigint, hi: bigint): bigint {
  * Attempts and seconds over the `dist - 1` shares in (far, near], far = the (dist-1)th ancestor
  * (`get_pool_attempts_per_second`). `minWork` counts each share at its minimum difficulty.
  */
-export function poolAttempts<T extends TimedItem>(tracker: Tracker<T>, near: bigint, dist: number, minWork: boolean): { attempts: bigint; seconds: number } {
+export function poolAttempts<T extends TimedItem>(
+  tracker: Tracker<T>,
+  near: bigint,
+  dist: number,
+  minWork: boolean,
+): { attempts: bigint; seconds: number } {
   const far = tracker.getNthParentHash(near, dist - 1)!;
   const delta = tracker.getDelta(near, far);
   let seconds = tracker.get(near)!.timestamp - tracker.get(far)!.timestamp;
@@ -57,7 +62,11 @@ export function retargetBasis<T extends TimedItem>(tracker: Tracker<T>, net: Net
   if (prevHash === null || height < net.TARGET_LOOKBEHIND) return null;
   const aps = poolAttemptsPerSecondInt(tracker, prevHash, net.TARGET_LOOKBEHIND, true);
   const prev = tracker.get(prevHash)!;
-  return { aimed: aps !== 0n ? TWO256 / (BigInt(net.SHARE_PERIOD) * aps) - 1n : TWO256 - 1n, prevMaxTarget: prev.maxTarget, prevTimestamp: prev.timestamp };
+  return {
+    aimed: aps !== 0n ? TWO256 / (BigInt(net.SHARE_PERIOD) * aps) - 1n : TWO256 - 1n,
+    prevMaxTarget: prev.maxTarget,
+    prevTimestamp: prev.timestamp,
+  };
 }
 
 /** ±10 % around `reference`, then within [MIN_TARGET, MAX_TARGET]. */

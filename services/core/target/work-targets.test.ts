@@ -10,13 +10,19 @@ const net = NETWORKS.litecoin!;
 const blockTarget = difficultyToTarget(20_000_000);
 
 test('share target: user /diff wins; else 1.67 % of pool shares; punish asks for diff 1', () => {
-  assert.equal(desiredShareTarget({ net, blockTarget, userDifficulty: 5000, localRate: 1e9, punishAggressively: true }), difficultyToTarget(5000));
+  assert.equal(
+    desiredShareTarget({ net, blockTarget, userDifficulty: 5000, localRate: 1e9, punishAggressively: true }),
+    difficultyToTarget(5000),
+  );
   assert.equal(desiredShareTarget({ net, blockTarget, localRate: null, punishAggressively: false }), (1n << 256n) - 1n);
-  assert.equal(desiredShareTarget({ net, blockTarget, localRate: 1e9, punishAggressively: false }), averageAttemptsToTarget((1e9 * 15) / 0.0167));
+  assert.equal(
+    desiredShareTarget({ net, blockTarget, localRate: 1e9, punishAggressively: false }),
+    averageAttemptsToTarget((1e9 * 15) / 0.0167),
+  );
   assert.equal(desiredShareTarget({ net, blockTarget, localRate: 1e9, punishAggressively: true }), difficultyToTarget(1));
 });
 
-test('share target: the dust rule makes a small miner\'s shares worth at least DUST_THRESHOLD', () => {
+test("share target: the dust rule makes a small miner's shares worth at least DUST_THRESHOLD", () => {
   const dust = { addressRate: 1e6, poolRate: 1e12, subsidy: 1_250_000_000n, donationPercent: 0 };
   const t = desiredShareTarget({ net, blockTarget, localRate: null, punishAggressively: false, dust });
   const perShare = (Number(targetToAverageAttempts(t)) / (Number(targetToAverageAttempts(blockTarget)) * net.SPREAD)) * 1_250_000_000;
@@ -31,7 +37,14 @@ test('pseudoshare target: never harder than the share target, clipped to the san
   assert.equal(pseudoshareTarget({ net, blockTarget, shareTarget, localRate: 1e16, subsidy: 1n }), shareTarget);
   const easy = pseudoshareTarget({ net, blockTarget, shareTarget, userDifficulty: 1e-12, localRate: null, subsidy: 1n });
   assert.equal(easy, net.PARENT.SANE_TARGET_RANGE[1]);
-  const fixed = pseudoshareTarget({ net, blockTarget, shareTarget: difficultyToTarget(1e9), userDifficulty: 1e4, localRate: null, subsidy: 1n });
+  const fixed = pseudoshareTarget({
+    net,
+    blockTarget,
+    shareTarget: difficultyToTarget(1e9),
+    userDifficulty: 1e4,
+    localRate: null,
+    subsidy: 1n,
+  });
   assert.equal(fixed, difficultyToTarget(1e4));
 });
 

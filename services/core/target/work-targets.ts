@@ -38,7 +38,9 @@ export function desiredShareTarget(i: ShareTargetInput): bigint {
 }
 
 function dustTarget(net: Network, blockTarget: bigint, subsidy: bigint): bigint {
-  return averageAttemptsToTarget((Number(targetToAverageAttempts(blockTarget)) * net.SPREAD * Number(net.PARENT.DUST_THRESHOLD)) / Number(subsidy));
+  return averageAttemptsToTarget(
+    (Number(targetToAverageAttempts(blockTarget)) * net.SPREAD * Number(net.PARENT.DUST_THRESHOLD)) / Number(subsidy),
+  );
 }
 
 export interface PseudoshareTargetInput {

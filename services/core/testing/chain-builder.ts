@@ -16,7 +16,9 @@ import { subsidy } from '../networks/types.ts';
 import type { SegwitData } from '../share/types.ts';
 
 /** A mainnet-shaped network with an easy MAX_TARGET so a CPU mines a share in a couple of hashes. */
-export function easyNetwork(opts: { chainLength?: number; pow?: 'sha256d' | 'scrypt'; lineage?: Lineage; version?: number; lookbehind?: number } = {}): Network {
+export function easyNetwork(
+  opts: { chainLength?: number; pow?: 'sha256d' | 'scrypt'; lineage?: Lineage; version?: number; lookbehind?: number } = {},
+): Network {
   const base = opts.pow === 'scrypt' ? NETWORKS.litecoin! : NETWORKS.bitcoin!;
   const cl = opts.chainLength ?? 8640;
   return {
@@ -80,18 +82,37 @@ export function buildChain(net: Network, opts: BuildOptions): { tracker: ShareTr
     const version = opts.version ?? (prevShare ? prevShare.type : net.GENESIS_SHARE_VERSION);
     const address = miners[(height + salt) % miners.length]!;
     const gen = generateTransaction({
-      tracker, net, type: version,
+      tracker,
+      net,
+      type: version,
       shareData: {
-        previousShareHash: prev, coinbase: Buffer.concat([pushInteger(650000 + height), Buffer.from(`/bench/${salt}/`)]),
-        nonce: (height * 7919 + salt) >>> 0, address, subsidy: 625000000n, donation: height % 17 === 0 ? 655 : 0,
-        staleInfo: 0, desiredVersion: opts.desiredVersion ?? 35,
+        previousShareHash: prev,
+        coinbase: Buffer.concat([pushInteger(650000 + height), Buffer.from(`/bench/${salt}/`)]),
+        nonce: (height * 7919 + salt) >>> 0,
+        address,
+        subsidy: 625000000n,
+        donation: height % 17 === 0 ? 655 : 0,
+        staleInfo: 0,
+        desiredVersion: opts.desiredVersion ?? 35,
       },
-      blockTarget, desiredTimestamp: start + (height + 1) * net.SHARE_PERIOD, desiredTarget: (1n << 256n) - 1n,
-      desiredTxs: [], knownTxs: null, baseSubsidy: subsidy(net.PARENT, 650000), segwitData: net.SEGWIT_ACTIVATION_VERSION && version >= net.SEGWIT_ACTIVATION_VERSION ? segwitData : undefined,
+      blockTarget,
+      desiredTimestamp: start + (height + 1) * net.SHARE_PERIOD,
+      desiredTarget: (1n << 256n) - 1n,
+      desiredTxs: [],
+      knownTxs: null,
+      baseSubsidy: subsidy(net.PARENT, 650000),
+      segwitData: net.SEGWIT_ACTIVATION_VERSION && version >= net.SEGWIT_ACTIVATION_VERSION ? segwitData : undefined,
     });
     const gentxHash = txid(gen.gentx);
     const branch = gen.layout.segwit ? segwitData.txidMerkleBranch : coinbaseMerkleBranch([]);
-    const header: BlockHeader = { version: 0x20000000, previousBlock: BLOCK_PREV, merkleRoot: checkMerkleLink(gentxHash, branch, 0), timestamp: gen.shareInfo.timestamp, bits: blockBits, nonce: 0 };
+    const header: BlockHeader = {
+      version: 0x20000000,
+      previousBlock: BLOCK_PREV,
+      merkleRoot: checkMerkleLink(gentxHash, branch, 0),
+      timestamp: gen.shareInfo.timestamp,
+      bits: blockBits,
+      nonce: 0,
+    };
     const shareTarget = bitsToTarget(gen.shareInfo.bits);
     while (powHash(net, encodeHeader(header)) > shareTarget) header.nonce++;
     const share = gen.getShare(header, 0n);

@@ -4,10 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseJsonExact } from '../codec/json.ts';
 
 export function vectorsDir(): string {
-  const candidates = [
-    process.env.P2POOL_VECTORS,
-    resolve(import.meta.dirname, '../../../test/vectors'),
-  ].filter((p): p is string => !!p);
+  const candidates = [process.env.P2POOL_VECTORS, resolve(import.meta.dirname, '../../../test/vectors')].filter((p): p is string => !!p);
   for (const c of candidates) if (existsSync(join(c, 'prim.json'))) return c;
   throw new Error(`reference vectors not found (tried ${candidates.join(', ')}); set P2POOL_VECTORS`);
 }

@@ -4,11 +4,13 @@ import assert from 'node:assert/strict';
 import { Tracker, type ChainItem } from './forest.ts';
 import { targetToAverageAttempts } from '../bitcoin/difficulty.ts';
 
-interface Item extends ChainItem { payoutKey: string }
+interface Item extends ChainItem {
+  payoutKey: string;
+}
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** A random forest of `n` items: each item's parent is a random earlier item (or a missing hash, or genesis). */
@@ -16,8 +18,20 @@ function randomForest(n: number, rand: () => number): Item[] {
   const items: Item[] = [];
   for (let i = 0; i < n; i++) {
     const r = rand();
-    const previousHash = i === 0 || r < 0.03 ? null : r < 0.06 ? BigInt(1_000_000 + i) : items[Math.max(0, items.length - 1 - Math.floor(rand() * rand() * 8))]!.hash;
-    items.push({ hash: BigInt(i + 1), previousHash, target: (1n << 250n) >> BigInt(Math.floor(rand() * 4)), maxTarget: 1n << 251n, donation: Math.floor(rand() * 3) * 100, payoutKey: `k${i % 5}` });
+    const previousHash =
+      i === 0 || r < 0.03
+        ? null
+        : r < 0.06
+          ? BigInt(1_000_000 + i)
+          : items[Math.max(0, items.length - 1 - Math.floor(rand() * rand() * 8))]!.hash;
+    items.push({
+      hash: BigInt(i + 1),
+      previousHash,
+      target: (1n << 250n) >> BigInt(Math.floor(rand() * 4)),
+      maxTarget: 1n << 251n,
+      donation: Math.floor(rand() * 3) * 100,
+      payoutKey: `k${i % 5}`,
+    });
   }
   return items;
 }
@@ -49,7 +63,10 @@ test('heights, tails, work and nth-parent match a naive walk under random insert
       present.set(it.hash, it);
       if (i % 37 === 0 && i > 0) {
         const victim = shuffled[Math.floor(rand() * i)]!;
-        if (present.has(victim.hash)) { t.remove(victim.hash); present.delete(victim.hash); }
+        if (present.has(victim.hash)) {
+          t.remove(victim.hash);
+          present.delete(victim.hash);
+        }
       }
     }
     for (const h of present.keys()) {
@@ -73,7 +90,15 @@ test('heights, tails, work and nth-parent match a naive walk under random insert
 
 test('addMany fills a gap below a chain once and removeMany prunes the oldest shares', () => {
   const items: Item[] = [];
-  for (let i = 0; i < 100; i++) items.push({ hash: BigInt(i + 1), previousHash: i ? BigInt(i) : null, target: 1n << 250n, maxTarget: 1n << 250n, donation: 0, payoutKey: 'a' });
+  for (let i = 0; i < 100; i++)
+    items.push({
+      hash: BigInt(i + 1),
+      previousHash: i ? BigInt(i) : null,
+      target: 1n << 250n,
+      maxTarget: 1n << 250n,
+      donation: 0,
+      payoutKey: 'a',
+    });
   const t = new Tracker<Item>();
   t.addMany(items.slice(50));
   assert.deepEqual(t.getHeightAndLast(100n), [50, 50n]);
@@ -82,7 +107,10 @@ test('addMany fills a gap below a chain once and removeMany prunes the oldest sh
   assert.equal(t.getNthParentHash(100n, 99), 1n);
   t.removeMany(items.slice(0, 10).map((i) => i.hash));
   assert.deepEqual(t.getHeightAndLast(100n), [90, 10n]);
-  assert.deepEqual(t.tailChildren(10n).map((n) => n.item.hash), [11n]);
+  assert.deepEqual(
+    t.tailChildren(10n).map((n) => n.item.hash),
+    [11n],
+  );
   assert.equal(t.getChain(100n, 90).next().value?.hash, 100n);
   assert.throws(() => [...t.getChain(100n, 91)], /shorter/);
 });

@@ -172,7 +172,10 @@ export class Tracker<T extends ChainItem> {
     const removed: ChainNode<T>[] = [];
     for (const h of hashes) {
       const node = this.nodes.get(h);
-      if (node) { this.detach(node); removed.push(node); }
+      if (node) {
+        this.detach(node);
+        removed.push(node);
+      }
     }
     for (const n of removed) for (const c of n.children) if (this.nodes.has(c.item.hash) && c.parent === null) this.relinkSubtree(c);
     for (const n of removed) this.onChange?.('remove', n.item);

@@ -33,7 +33,10 @@ export function pruneTracker(tracker: ShareTracker, input: PruneInput): bigint[]
       victims.push(s.hash);
     }
     if (!victims.length) break;
-    for (const h of victims) { tracker.remove(h); removed.push(h); }
+    for (const h of victims) {
+      tracker.remove(h);
+      removed.push(h);
+    }
   }
 
   const limit = 2 * net.CHAIN_LENGTH + 10;
@@ -46,7 +49,10 @@ export function pruneTracker(tracker: ShareTracker, input: PruneInput): bigint[]
     let layer = tracker.tailChildren(tail);
     for (let i = 0; i < minHeight - limit && layer.length; i++) {
       const next = [];
-      for (const n of layer) { drop.push(n.item.hash); next.push(...n.children); }
+      for (const n of layer) {
+        drop.push(n.item.hash);
+        next.push(...n.children);
+      }
       layer = next;
     }
     tracker.removeMany(drop);

@@ -45,7 +45,14 @@ test('think() prefers the fork with more work below its newest five shares', () 
 test('think() removes a share that fails check() and reports the peer that sent it', () => {
   const { tracker, shares } = buildChain(net, { count: 25, startTime: T0 });
   // A share stamped far in the future parses (its PoW is fine) but fails the 600 s rule at check().
-  const future = buildChain(net, { count: 1, tracker, parent: shares[24]!.hash, startTime: T0 + 10 ** 6, peerAddr: '192.0.2.9:9333', timeSeen: T0 }).shares[0]!;
+  const future = buildChain(net, {
+    count: 1,
+    tracker,
+    parent: shares[24]!.hash,
+    startTime: T0 + 10 ** 6,
+    peerAddr: '192.0.2.9:9333',
+    timeSeen: T0,
+  }).shares[0]!;
   const t = copyOf([...shares, future]);
   const r = think(t, input(T0 + 2000));
   assert.equal(t.has(future.hash), false);
@@ -58,7 +65,10 @@ test('think() asks for the missing parent of a chain that does not reach genesis
   const t = copyOf(shares.slice(15));
   const r = think(t, input(T0 + 40 * 30));
   assert.equal(r.best, null);
-  assert.deepEqual(r.desired.map((d) => d.hash), [shares[14]!.hash]);
+  assert.deepEqual(
+    r.desired.map((d) => d.hash),
+    [shares[14]!.hash],
+  );
   assert.equal(r.desired[0]!.peerAddr, '198.51.100.1:9333');
 });
 
@@ -78,7 +88,8 @@ test('pruning keeps 2·CHAIN_LENGTH + 10 shares of a long chain', () => {
 test('pruning eats stale fork heads beyond the best five', () => {
   const { tracker, shares } = buildChain(net, { count: 45, startTime: T0 });
   const forks = [];
-  for (let i = 0; i < 7; i++) forks.push(buildChain(net, { count: 1, tracker, parent: shares[35 + i]!.hash, salt: 10 + i, startTime: T0 }).shares[0]!);
+  for (let i = 0; i < 7; i++)
+    forks.push(buildChain(net, { count: 1, tracker, parent: shares[35 + i]!.hash, salt: 10 + i, startTime: T0 }).shares[0]!);
   const t = copyOf([...shares, ...forks]);
   const now = T0 + 5000;
   const thought = think(t, input(now));

@@ -70,7 +70,10 @@ function verifyDownward(tracker: ShareTracker, shares: Share[], input: ThinkInpu
   const results = new Map<Share, CheckResult | Error>();
   for (let i = shares.length - 1; i >= 0; i--) {
     const s = shares[i]!;
-    if (tracker.verified.has(s.hash)) { ok[i] = true; continue; }
+    if (tracker.verified.has(s.hash)) {
+      ok[i] = true;
+      continue;
+    }
     try {
       results.set(s, checkShare(tracker, s, { now: quiet.now }));
       ok[i] = true;
@@ -83,7 +86,10 @@ function verifyDownward(tracker: ShareTracker, shares: Share[], input: ThinkInpu
   for (let i = 0; i < shares.length; i++) {
     const s = shares[i]!;
     const r = results.get(s);
-    if (!ok[i]) { if (r instanceof Error) input.onInvalid?.(s, r); break; }
+    if (!ok[i]) {
+      if (r instanceof Error) input.onInvalid?.(s, r);
+      break;
+    }
     if (r && !(r instanceof Error)) input.onVerified?.(s, r);
     prefix.push(s);
   }
@@ -188,9 +194,14 @@ export function think(tracker: ShareTracker, input: ThinkInput): ThinkResult {
     let top = heads[0]!;
     for (const h of heads) if (h.cumWork > top.cumWork) top = h;
     const sc = score(tracker, net, top.item.hash, input.blockRelHeight);
-    const better = bestTailScore === null || cmpScore(sc, bestTailScore) > 0 ||
+    const better =
+      bestTailScore === null ||
+      cmpScore(sc, bestTailScore) > 0 ||
       (cmpScore(sc, bestTailScore) === 0 && cmpBig(tail ?? -1n, bestTail ?? -1n) > 0);
-    if (better) { bestTail = tail; bestTailScore = sc; }
+    if (better) {
+      bestTail = tail;
+      bestTailScore = sc;
+    }
   }
 
   // 4. The best head of that chain: work without its newest 5 shares, punishment, first seen.
@@ -199,10 +210,15 @@ export function think(tracker: ShareTracker, input: ThinkInput): ThinkResult {
     const s = h.item;
     const base = verified.getWork(verified.getNthParentHash(s.hash, Math.min(5, verified.getHeight(s.hash)))!);
     const punish = punishValue(s);
-    return { hash: s.hash, work: jt ? base - BigInt(Math.min(punish, 1)) * targetToAverageAttempts(s.target) : base, punish, timeSeen: s.timeSeen };
+    return {
+      hash: s.hash,
+      work: jt ? base - BigInt(Math.min(punish, 1)) * targetToAverageAttempts(s.target) : base,
+      punish,
+      timeSeen: s.timeSeen,
+    };
   };
   const order = (a: ReturnType<typeof decorate>, b: ReturnType<typeof decorate>) =>
-    cmpBig(a.work, b.work) || (b.punish - a.punish) || (b.timeSeen - a.timeSeen) || cmpBig(a.hash, b.hash);
+    cmpBig(a.work, b.work) || b.punish - a.punish || b.timeSeen - a.timeSeen || cmpBig(a.hash, b.hash);
   const decoratedHeads = heads.map((h) => decorate(h, true)).sort(order);
   const fvStyle = heads.map((h) => decorate(h, false)).sort(order);
   const punishAggressively = fvStyle.length > 0 && fvStyle[fvStyle.length - 1]!.punish !== 0;

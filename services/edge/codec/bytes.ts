@@ -5,7 +5,10 @@ export function swap4(src: Uint8Array): Buffer {
   if (src.length % 4 !== 0) throw new RangeError('swap4 needs a multiple of 4 bytes');
   const out = Buffer.allocUnsafe(src.length);
   for (let i = 0; i < src.length; i += 4) {
-    out[i] = src[i + 3]!; out[i + 1] = src[i + 2]!; out[i + 2] = src[i + 1]!; out[i + 3] = src[i]!;
+    out[i] = src[i + 3]!;
+    out[i + 1] = src[i + 2]!;
+    out[i + 2] = src[i + 1]!;
+    out[i + 3] = src[i]!;
   }
   return out;
 }

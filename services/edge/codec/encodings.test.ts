@@ -23,7 +23,14 @@ test('coinbase = coinb1 || extranonce1 || extranonce2 || coinb2 hashes to the V3
 
 test('header reconstruction reproduces header_hex of V35-0', () => {
   const root = coinbaseMerkleRoot(Buffer.from(V.stratum_coinb1, 'hex'), en1, en2, Buffer.from(V.stratum_coinb2, 'hex'), []);
-  const h = writeHeader({ version: 0x20000000, prevHash: prev, merkleRoot: root, ntime: parseU32Hex(V.notify.ntime), bits: parseU32Hex(V.notify.nbits), nonce: parseU32Hex(V.notify.nonce_hex_for_280) });
+  const h = writeHeader({
+    version: 0x20000000,
+    prevHash: prev,
+    merkleRoot: root,
+    ntime: parseU32Hex(V.notify.ntime),
+    bits: parseU32Hex(V.notify.nbits),
+    nonce: parseU32Hex(V.notify.nonce_hex_for_280),
+  });
   assert.equal(h.toString('hex'), V.header_hex);
   assert.equal(parseU32Hex(V.notify.nonce_hex_for_280), 280);
 });
@@ -78,11 +85,14 @@ test('targets: bits, difficulty, comparisons', () => {
   assert.equal(difficultyToTarget(1), 0xffffn << 208n);
   assert.equal(difficultyToTarget(2), (0xffffn << 208n) / 2n);
   const t = 1n << 200n;
-  const below = Buffer.alloc(32); below[24] = 0x80; // LE: value 2^199
-  const above = Buffer.alloc(32); above[25] = 0x02; // 2^201
+  const below = Buffer.alloc(32);
+  below[24] = 0x80; // LE: value 2^199
+  const above = Buffer.alloc(32);
+  above[25] = 0x02; // 2^201
   assert.equal(hashMeetsTarget(below, targetToBE(t)), true);
   assert.equal(hashMeetsTarget(above, targetToBE(t)), false);
-  const equal = Buffer.alloc(32); equal[25] = 0x01; // exactly 2^200
+  const equal = Buffer.alloc(32);
+  equal[25] = 0x01; // exactly 2^200
   assert.equal(hashMeetsTarget(equal, targetToBE(t)), true);
 });
 

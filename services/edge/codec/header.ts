@@ -25,7 +25,11 @@ export function merkleRootFromBranch(leaf: Uint8Array, branch: readonly Uint8Arr
 }
 
 export function coinbaseMerkleRoot(
-  coinb1: Uint8Array, en1: Uint8Array, en2: Uint8Array, coinb2: Uint8Array, branch: readonly Uint8Array[],
+  coinb1: Uint8Array,
+  en1: Uint8Array,
+  en2: Uint8Array,
+  coinb2: Uint8Array,
+  branch: readonly Uint8Array[],
 ): Buffer {
   return merkleRootFromBranch(sha256d(buildCoinbase(coinb1, en1, en2, coinb2)), branch);
 }

@@ -44,7 +44,8 @@ export function targetToBE(target: bigint): Buffer {
  */
 export function hashMeetsTarget(hashLE: Uint8Array, targetBE: Uint8Array): boolean {
   for (let i = 0; i < 32; i++) {
-    const h = hashLE[31 - i]!, t = targetBE[i]!;
+    const h = hashLE[31 - i]!,
+      t = targetBE[i]!;
     if (h !== t) return h < t;
   }
   return true;

@@ -7,7 +7,8 @@ import type { AuxCommitment } from './job-builder.ts';
 export function auxCommitmentFromMessage(w: AuxWork): AuxCommitment {
   if (w.merkleRoot.length !== 32) throw new Error(`aux work ${w.auxWorkId}: merkle_root is ${w.merkleRoot.length} bytes, not 32`);
   if (w.chains.length === 0) throw new Error(`aux work ${w.auxWorkId}: no chains`);
-  if (w.treeSize < 1 || (w.treeSize & (w.treeSize - 1)) !== 0) throw new Error(`aux work ${w.auxWorkId}: tree size ${w.treeSize} is not a power of two`);
+  if (w.treeSize < 1 || (w.treeSize & (w.treeSize - 1)) !== 0)
+    throw new Error(`aux work ${w.auxWorkId}: tree size ${w.treeSize} is not a power of two`);
   let target = 0n;
   for (const c of w.chains) {
     if (c.target.length !== 32) throw new Error(`aux work ${w.auxWorkId}: chain ${c.chainId} target is ${c.target.length} bytes, not 32`);
@@ -20,11 +21,23 @@ export function auxCommitmentFromMessage(w: AuxWork): AuxCommitment {
   let mergedTemplate: MergedTemplate | null = null;
   if (only?.template && only.chainId === DOGE_CHAIN_ID) {
     const t = only.template;
-    if (t.previousBlock.length !== 32 || t.txids.some((x) => x.length !== 32)) throw new Error(`aux work ${w.auxWorkId}: malformed merged template`);
+    if (t.previousBlock.length !== 32 || t.txids.some((x) => x.length !== 32))
+      throw new Error(`aux work ${w.auxWorkId}: malformed merged template`);
     mergedTemplate = {
-      chainId: only.chainId, version: t.version, previousBlock: u256FromLE(t.previousBlock), curtime: t.curtime, bits: t.bits,
-      height: t.height, coinbaseValue: t.coinbaseValue, txids: t.txids.map((x) => u256FromLE(x)),
+      chainId: only.chainId,
+      version: t.version,
+      previousBlock: u256FromLE(t.previousBlock),
+      curtime: t.curtime,
+      bits: t.bits,
+      height: t.height,
+      coinbaseValue: t.coinbaseValue,
+      txids: t.txids.map((x) => u256FromLE(x)),
     };
   }
-  return { auxWorkId: w.auxWorkId, mmData: encodeMergedMiningData({ root, treeSize: w.treeSize, merkleNonce: w.merkleNonce }), target, mergedTemplate };
+  return {
+    auxWorkId: w.auxWorkId,
+    mmData: encodeMergedMiningData({ root, treeSize: w.treeSize, merkleNonce: w.merkleNonce }),
+    target,
+    mergedTemplate,
+  };
 }

@@ -23,5 +23,9 @@ export function gentxWithWitness(stripped: Buffer, flag: number | undefined, wit
 /** Block bytes for a solved header on a job: ready for submitblock and the P2P `block` message. */
 export function blockForSolution(payload: JobPayload, header80: Buffer, strippedCoinbase: Buffer): Buffer {
   const coinbase = gentxWithWitness(strippedCoinbase, payload.gentxFlag, payload.gentxWitness);
-  return assembleBlock({ transactions: payload.selection.transactions as JobPayload['work']['transactions'], mweb: payload.work.mweb }, header80, coinbase);
+  return assembleBlock(
+    { transactions: payload.selection.transactions as JobPayload['work']['transactions'], mweb: payload.work.mweb },
+    header80,
+    coinbase,
+  );
 }

@@ -72,7 +72,16 @@ export interface CoreShareSinkStats {
 
 export class CoreShareSink implements ShareSink {
   private readonly o: CoreShareSinkOptions;
-  readonly counters: CoreShareSinkStats = { blocks: 0, shares: 0, doaShares: 0, blockOnly: 0, blocksAccepted: 0, auxSolutions: 0, errors: 0, lastError: null };
+  readonly counters: CoreShareSinkStats = {
+    blocks: 0,
+    shares: 0,
+    doaShares: 0,
+    blockOnly: 0,
+    blocksAccepted: 0,
+    auxSolutions: 0,
+    errors: 0,
+    lastError: null,
+  };
 
   constructor(o: CoreShareSinkOptions) {
     this.o = o;
@@ -95,9 +104,18 @@ export class CoreShareSink implements ShareSink {
     const answer = this.o.submitBlock(block, meta);
     this.observe(answer, 'block submission', { hash: meta.hash, height: meta.height });
     if (answer && typeof (answer as Promise<unknown>).then === 'function') {
-      (answer as Promise<{ accepted?: boolean } | undefined>).then((r) => { if (r?.accepted === true) this.counters.blocksAccepted++; }, () => undefined);
+      (answer as Promise<{ accepted?: boolean } | undefined>).then(
+        (r) => {
+          if (r?.accepted === true) this.counters.blocksAccepted++;
+        },
+        () => undefined,
+      );
     }
-    try { this.o.onBlock?.(block, meta, solution); } catch { /* observer */ }
+    try {
+      this.o.onBlock?.(block, meta, solution);
+    } catch {
+      /* observer */
+    }
     this.o.log?.info('block found', { hash: meta.hash, height: meta.height, miner: solution.username });
   }
 
@@ -106,7 +124,10 @@ export class CoreShareSink implements ShareSink {
     const payload = this.payloadOf(solution);
     if (payload === null) return;
     // A block solution on a chain whose blocks are easier than shares is not a share (§8.6 step 6).
-    if (solution.powHash > solution.template.shareTarget) { this.counters.blockOnly++; return; }
+    if (solution.powHash > solution.template.shareTarget) {
+      this.counters.blockOnly++;
+      return;
+    }
     let share: Share;
     try {
       const header = decodeHeader(solution.header);
@@ -121,7 +142,11 @@ export class CoreShareSink implements ShareSink {
     const meta: ShareMeta = { doa: solution.doa, miner: solution.username, hash: share.hash, isBlock: solution.isBlock };
     const r = this.o.submitShare(share.pack(), meta);
     this.observe(r, 'share submission', { hash: share.hash.toString(16).padStart(64, '0') });
-    try { this.o.onShare?.(share, solution); } catch { /* observer */ }
+    try {
+      this.o.onShare?.(share, solution);
+    } catch {
+      /* observer */
+    }
     if (this.o.durable && r && typeof (r as Promise<unknown>).then === 'function') return r as Promise<unknown>;
   }
 
@@ -131,8 +156,12 @@ export class CoreShareSink implements ShareSink {
     if (payload === null || payload.auxWorkId === null) return;
     this.counters.auxSolutions++;
     const req: AuxSolution = {
-      parentHeader: solution.header, coinbase: solution.coinbase, coinbaseBranch: [...solution.template.merkleBranch],
-      powHash: u256ToLE(solution.powHash), auxWorkId: payload.auxWorkId, mergedBlocks: payload.mergedBlocks,
+      parentHeader: solution.header,
+      coinbase: solution.coinbase,
+      coinbaseBranch: [...solution.template.merkleBranch],
+      powHash: u256ToLE(solution.powHash),
+      auxWorkId: payload.auxWorkId,
+      mergedBlocks: payload.mergedBlocks,
     };
     this.observe(this.o.submitAux(req, { miner: solution.username }), 'aux solution hand-off', { auxWorkId: payload.auxWorkId.toString() });
   }

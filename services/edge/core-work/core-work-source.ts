@@ -121,8 +121,12 @@ export class CoreWorkSource implements WorkSource {
       return;
     }
     // The reference's new-work triggers (§8.1); a transaction-only update just replaces the work.
-    const event = prev === null || prev.previousBlock !== work.previousBlock || prev.version !== work.version || prev.bits !== work.bits
-      || (prev.transactions.length === 0 && work.transactions.length > 0);
+    const event =
+      prev === null ||
+      prev.previousBlock !== work.previousBlock ||
+      prev.version !== work.version ||
+      prev.bits !== work.bits ||
+      (prev.transactions.length === 0 && work.transactions.length > 0);
     if (event) this.newEpoch('template');
   }
 
@@ -146,11 +150,27 @@ export class CoreWorkSource implements WorkSource {
   /** A work basis from the sharechain. Identical republications (bus replays) change nothing. */
   setBasis(basis: WorkBasis): void {
     const key = [
-      basis.network, basis.syncState, basis.previousShareHash, basis.shareVersion, basis.desiredVersion, basis.height,
-      basis.blockBits, basis.staleInfo, basis.punishAggressively, basis.nodeAddress, basis.workerFeePercent,
-      basis.donationPercent, basis.gentxSize, basis.gentxWeight, basis.pplns?.total, basis.chain.length,
+      basis.network,
+      basis.syncState,
+      basis.previousShareHash,
+      basis.shareVersion,
+      basis.desiredVersion,
+      basis.height,
+      basis.blockBits,
+      basis.staleInfo,
+      basis.punishAggressively,
+      basis.nodeAddress,
+      basis.workerFeePercent,
+      basis.donationPercent,
+      basis.gentxSize,
+      basis.gentxWeight,
+      basis.pplns?.total,
+      basis.chain.length,
     ].join('/');
-    if (key === this.basisKey && this.basis !== null) { this.basis = basis; return; }
+    if (key === this.basisKey && this.basis !== null) {
+      this.basis = basis;
+      return;
+    }
     try {
       this.view.update(basis);
       this.basisError = null;
@@ -170,19 +190,27 @@ export class CoreWorkSource implements WorkSource {
 
   onNewWork(listener: (ev: NewWorkEvent) => void): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   getJobTemplate(req: WorkRequest): JobTemplate {
     const key = `${req.payoutAddress ?? ''}|${req.desiredShareTarget === null ? '' : req.desiredShareTarget.toString(16)}|${req.mergedAddress ?? ''}`;
     const hit = this.cache.get(key);
-    if (hit !== undefined) { this.counters.cacheHits++; return hit; }
+    if (hit !== undefined) {
+      this.counters.cacheHits++;
+      return hit;
+    }
     const ctx = this.requireContext();
     const t0 = performance.now();
     let job: JobTemplate;
     try {
       job = buildJob(ctx, req, {
-        workId: this.epoch, arena: this.arena, random: this.random, now: this.clock(),
+        workId: this.epoch,
+        arena: this.arena,
+        random: this.random,
+        now: this.clock(),
         feePercent: this.opts.workerFeePercent ?? ctx.basis.workerFeePercent,
         donationPercent: this.opts.donationPercent ?? ctx.basis.donationPercent,
         rates: this.opts.rates ?? {},
@@ -228,7 +256,8 @@ export class CoreWorkSource implements WorkSource {
     else if (this.basisError !== null) reason = this.basisError;
     else if (b.syncState !== 'synced') reason = `p2pool is downloading shares (sharechain ${b.syncState})`;
     else if (b.blockBits === null || b.pplns === null) reason = 'p2pool is downloading shares (no PPLNS window yet)';
-    else if (b.blockBits !== w.bits) reason = `waiting for the work basis of block bits ${w.bits.toString(16)} (basis has ${b.blockBits.toString(16)})`;
+    else if (b.blockBits !== w.bits)
+      reason = `waiting for the work basis of block bits ${w.bits.toString(16)} (basis has ${b.blockBits.toString(16)})`;
     if (reason !== null) throw new WorkUnavailableError(reason);
     const t0 = performance.now();
     try {
@@ -280,7 +309,11 @@ export class CoreWorkSource implements WorkSource {
   private emit(ev: NewWorkEvent): void {
     this.counters.events++;
     for (const l of this.listeners) {
-      try { l(ev); } catch (e) { this.log.warn('new-work listener failed', { error: (e as Error).message }); }
+      try {
+        l(ev);
+      } catch (e) {
+        this.log.warn('new-work listener failed', { error: (e as Error).message });
+      }
     }
   }
 }

@@ -8,9 +8,27 @@
 // and jobs live for minutes in the edge. A share solution (rare) runs it again on the same pinned
 // basis — deterministic, ~0.3 ms — and checks it reproduces the job's coinbase.
 import {
-  bitsToTarget, encodeTx, finishGeneration, writeTx, Writer, type ByteArena, layoutFor, pushData, pushInteger, subsidy as subsidyFunc,
-  DOGE_CHAIN_ID, mergedPayoutScript, mergedBlockWork, encodeMergedMiningData,
-  type GenerationBase, type Generated, type MergedAddress, type MergedBlockWork, type MergedTemplate, type Network, type Tx,
+  bitsToTarget,
+  encodeTx,
+  finishGeneration,
+  writeTx,
+  Writer,
+  type ByteArena,
+  layoutFor,
+  pushData,
+  pushInteger,
+  subsidy as subsidyFunc,
+  DOGE_CHAIN_ID,
+  mergedPayoutScript,
+  mergedBlockWork,
+  encodeMergedMiningData,
+  type GenerationBase,
+  type Generated,
+  type MergedAddress,
+  type MergedBlockWork,
+  type MergedTemplate,
+  type Network,
+  type Tx,
 } from '../../core/index.ts';
 import type { Work } from '../../pool/work/template.ts';
 import type { WorkBasis } from '../../pool/work/basis.ts';
@@ -103,16 +121,32 @@ export function coinbaseScript(work: Work, texts: readonly Buffer[], mmData: Buf
   return script.length >= 2 ? script : Buffer.concat([script, Buffer.from([0])]);
 }
 
-export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis, work: Work, mode: GenerationMode, texts: readonly Buffer[], aux: AuxCommitment | null = null): WorkContext {
+export function prepareWork(
+  net: Network,
+  view: WorkBasisView,
+  basis: WorkBasis,
+  work: Work,
+  mode: GenerationMode,
+  texts: readonly Buffer[],
+  aux: AuxCommitment | null = null,
+): WorkContext {
   const layout = layoutFor(net, basis.shareVersion);
   // The FV budget counts only transactions new to the share chain: that needs the tracker, so the core does it.
   const effective: GenerationMode = layout.rules.lineage === 'FV' ? 'core' : mode;
   let selection: TxSelection | null = null;
   let core: WorkContext['core'] = null;
   if (effective === 'fast') {
-    selection = selectTransactions({ net, work, shareVersion: basis.shareVersion, gentxSize: basis.gentxSize, gentxWeight: basis.gentxWeight });
+    selection = selectTransactions({
+      net,
+      work,
+      shareVersion: basis.shareVersion,
+      gentxSize: basis.gentxSize,
+      gentxWeight: basis.gentxWeight,
+    });
     if (!layout.segwit && selection.hasWitnessTx) {
-      throw new SegwitBeforeActivationError(`share version ${basis.shareVersion} cannot include segwit transactions (segwit activates at v${net.SEGWIT_ACTIVATION_VERSION})`);
+      throw new SegwitBeforeActivationError(
+        `share version ${basis.shareVersion} cannot include segwit transactions (segwit activates at v${net.SEGWIT_ACTIVATION_VERSION})`,
+      );
     }
   } else {
     core = knownTxsOf(work);
@@ -122,15 +156,31 @@ export function prepareWork(net: Network, view: WorkBasisView, basis: WorkBasis,
   // coinbase commits to its hash alone (a tree of 1, as §8.6 requires).
   let merged: MergedBlockWork | null = null;
   const mw = basis.mergedWeights;
-  if (aux?.mergedTemplate && layout.rules.mergedMining && mw && mw.total > 0n && mw.weights.size > 0) merged = mergedBlockWork(aux.mergedTemplate, mw);
-  const mmData = merged ? encodeMergedMiningData({ root: merged.hash, treeSize: 1, merkleNonce: 0 }) : aux?.mmData ?? null;
+  if (aux?.mergedTemplate && layout.rules.mergedMining && mw && mw.total > 0n && mw.weights.size > 0)
+    merged = mergedBlockWork(aux.mergedTemplate, mw);
+  const mmData = merged ? encodeMergedMiningData({ root: merged.hash, treeSize: 1, merkleNonce: 0 }) : (aux?.mmData ?? null);
   const baseSubsidy = subsidyFunc(net.PARENT, work.height);
-  const base = selection === null ? null : view.prepare({
-    blockTarget: work.target, baseSubsidy, subsidy: selection.subsidy,
-    desiredTxs: selection.desiredTxs, knownTxs: null, segwitData: segwit ? selection.segwitData : undefined,
-  });
+  const base =
+    selection === null
+      ? null
+      : view.prepare({
+          blockTarget: work.target,
+          baseSubsidy,
+          subsidy: selection.subsidy,
+          desiredTxs: selection.desiredTxs,
+          knownTxs: null,
+          segwitData: segwit ? selection.segwitData : undefined,
+        });
   return {
-    net, view, generate: view.pinned(), basis, work, mode: effective, selection, base, core,
+    net,
+    view,
+    generate: view.pinned(),
+    basis,
+    work,
+    mode: effective,
+    selection,
+    base,
+    core,
     coinbaseScript: coinbaseScript(work, texts, mmData),
     aux,
     merged,
@@ -183,13 +233,29 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
   const payout = choosePayout(net, c.view, req.payoutAddress, basis.nodeAddress, o.feePercent, o.random);
   const subsidy = c.selection ? c.selection.subsidy : work.coinbaseValue;
   const desiredShareTarget = shareTargetFor({
-    net, basis, blockTarget: c.blockTarget, subsidy: work.coinbaseValue, address: payout.address,
-    requested: req.desiredShareTarget, donationPercent: o.donationPercent, rates: o.rates,
+    net,
+    basis,
+    blockTarget: c.blockTarget,
+    subsidy: work.coinbaseValue,
+    address: payout.address,
+    requested: req.desiredShareTarget,
+    donationPercent: o.donationPercent,
+    rates: o.rates,
   });
-  const shareData = c.view.shareData({ address: payout.address, coinbase: c.coinbaseScript, subsidy, random: o.random, donationPercent: o.donationPercent });
+  const shareData = c.view.shareData({
+    address: payout.address,
+    coinbase: c.coinbaseScript,
+    subsidy,
+    random: o.random,
+    donationPercent: o.donationPercent,
+  });
   const common = {
-    shareData, mergedAddresses: mergedAddressesFor(net, basis.shareVersion, req.mergedAddress),
-    mergedCoinbaseInfo: c.merged ? [c.merged.entry] : null, blockTarget: c.blockTarget, desiredTimestamp: Math.floor(o.now + 0.5), desiredTarget: desiredShareTarget,
+    shareData,
+    mergedAddresses: mergedAddressesFor(net, basis.shareVersion, req.mergedAddress),
+    mergedCoinbaseInfo: c.merged ? [c.merged.entry] : null,
+    blockTarget: c.blockTarget,
+    desiredTimestamp: Math.floor(o.now + 0.5),
+    desiredTarget: desiredShareTarget,
     baseSubsidy: c.baseSubsidy,
   };
   let input: EdgeGenerateInput;
@@ -203,19 +269,29 @@ export function buildJob(c: WorkContext, req: JobRequest, o: JobOptions): JobTem
     input = { ...common, desiredTxs: c.core!.desiredTxs, knownTxs: c.core!.knownTxs };
     generated = c.generate(input);
   }
-  const selection = c.selection ?? selectionFromGenerated(work, generated.otherTransactionHashes, generated.shareInfo.segwitData, c.core!.knownTxs);
+  const selection =
+    c.selection ?? selectionFromGenerated(work, generated.otherTransactionHashes, generated.shareInfo.segwitData, c.core!.knownTxs);
   // Kept for minutes by the job: in the epoch's arena (core ByteArena), written through a scratch writer.
   writeTx(scratch.reset(), generated.gentx, false);
   const stripped = scratch.copyTo(o.arena.alloc(scratch.length));
   const shareTarget = bitsToTarget(generated.shareInfo.bits);
   const generate = c.generate;
   const payload: JobPayload = {
-    kind: 'p2pool-core-work', work, selection, payout, basisId: basis.basisId, desiredShareTarget, auxWorkId: c.aux?.auxWorkId ?? null,
-    mergedBlocks: c.merged ? [{ chainId: c.merged.entry.chainId, header: c.merged.headerBytes, coinbase: encodeTx(c.merged.coinbase, false) }] : [],
-    gentxFlag: generated.gentx.flag, gentxWitness: generated.gentx.inputs[0]!.witness,
+    kind: 'p2pool-core-work',
+    work,
+    selection,
+    payout,
+    basisId: basis.basisId,
+    desiredShareTarget,
+    auxWorkId: c.aux?.auxWorkId ?? null,
+    mergedBlocks: c.merged
+      ? [{ chainId: c.merged.entry.chainId, header: c.merged.headerBytes, coinbase: encodeTx(c.merged.coinbase, false) }]
+      : [],
+    gentxFlag: generated.gentx.flag,
+    gentxWitness: generated.gentx.inputs[0]!.witness,
     regenerate: () => {
       const again = generate(input);
-      if (!encodeTx(again.gentx, false).equals(stripped)) throw new Error('regenerated gentx differs from the job\'s coinbase');
+      if (!encodeTx(again.gentx, false).equals(stripped)) throw new Error("regenerated gentx differs from the job's coinbase");
       return again;
     },
   };

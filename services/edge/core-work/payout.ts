@@ -34,7 +34,14 @@ function addressKind(net: Network, address: string): string | null {
   return kind;
 }
 
-export function choosePayout(net: Network, view: WorkBasisView, requested: string | null, nodeAddress: string, feePercent: number, random: () => number): PayoutChoice {
+export function choosePayout(
+  net: Network,
+  view: WorkBasisView,
+  requested: string | null,
+  nodeAddress: string,
+  feePercent: number,
+  random: () => number,
+): PayoutChoice {
   if (requested === null) return { address: nodeAddress, node: 'not-an-address' };
   if (feePercent > 0 && random() * 100 < feePercent) return { address: nodeAddress, node: 'fee' };
   const kind = addressKind(net, requested);

@@ -1,9 +1,6 @@
 // The node's share and pseudoshare target policy (docs/protocol.md §8.5) on the edge: the core's
 // desiredShareTarget / pseudoshareTarget, fed from the work basis and the local rates.
-import {
-  desiredShareTarget, pseudoshareTarget, targetToAverageAttempts,
-  type Network,
-} from '../../core/index.ts';
+import { desiredShareTarget, pseudoshareTarget, targetToAverageAttempts, type Network } from '../../core/index.ts';
 import type { WorkBasis } from '../../pool/work/basis.ts';
 
 /** Local hash rates the policy reads (H/s). Every function is optional; see CoreWorkOptions.rates. */
@@ -45,16 +42,35 @@ export function shareTargetFor(r: ShareTargetRequest): bigint {
   // The reference applies the dust rule once the best share is deeper than an hour of shares.
   if (r.rates.addressRate && r.basis.height > Math.floor(3600 / r.net.SHARE_PERIOD)) {
     const poolRate = (r.rates.poolRate ? r.rates.poolRate() : null) ?? poolRateFromBasis(r.net, r.basis);
-    if (poolRate > 0) dust = { addressRate: r.rates.addressRate(r.address), poolRate, subsidy: r.subsidy, donationPercent: r.donationPercent };
+    if (poolRate > 0)
+      dust = { addressRate: r.rates.addressRate(r.address), poolRate, subsidy: r.subsidy, donationPercent: r.donationPercent };
   }
   return desiredShareTarget({
-    net: r.net, blockTarget: r.blockTarget, localRate: localRate ?? null,
-    punishAggressively: r.basis.punishAggressively, dust,
+    net: r.net,
+    blockTarget: r.blockTarget,
+    localRate: localRate ?? null,
+    punishAggressively: r.basis.punishAggressively,
+    dust,
   });
 }
 
 /** The starting pseudoshare target the edge's vardiff begins from (§8.5, [JT] ~10 pseudoshares/s node-wide). */
-export function pseudoshareTargetFor(net: Network, basis: WorkBasis, rates: LocalRates, blockTarget: bigint, shareTarget: bigint, subsidy: bigint, auxTarget?: bigint): bigint {
+export function pseudoshareTargetFor(
+  net: Network,
+  basis: WorkBasis,
+  rates: LocalRates,
+  blockTarget: bigint,
+  shareTarget: bigint,
+  subsidy: bigint,
+  auxTarget?: bigint,
+): bigint {
   const localRate = rates.localRate ? rates.localRate() : basis.localHashRate;
-  return pseudoshareTarget({ net, blockTarget, shareTarget, localRate: localRate ?? null, subsidy, ...(auxTarget === undefined ? {} : { auxTargets: [auxTarget] }) });
+  return pseudoshareTarget({
+    net,
+    blockTarget,
+    shareTarget,
+    localRate: localRate ?? null,
+    subsidy,
+    ...(auxTarget === undefined ? {} : { auxTargets: [auxTarget] }),
+  });
 }

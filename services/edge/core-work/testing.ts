@@ -25,7 +25,11 @@ export interface SyntheticTemplateOptions {
 function prng(seed: number): () => number {
   let x = seed >>> 0 || 1;
   return () => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     return x;
   };
 }
@@ -39,12 +43,16 @@ function bytes(n: number, next: () => number): Buffer {
 export function syntheticTx(i: number, witness: boolean, next: () => number): Tx {
   const nIn = 1 + (i % 2);
   const inputs = Array.from({ length: nIn }, () => ({
-    prevHash: BigInt('0x' + bytes(32, next).toString('hex')), prevIndex: next() % 4,
+    prevHash: BigInt('0x' + bytes(32, next).toString('hex')),
+    prevIndex: next() % 4,
     script: witness ? Buffer.alloc(0) : Buffer.concat([Buffer.from([0x47]), bytes(71, next), Buffer.from([0x21]), bytes(33, next)]),
     sequence: 0xfffffffd,
     witness: witness ? [bytes(71, next), bytes(33, next)] : [],
   }));
-  const outputs = Array.from({ length: 2 }, () => ({ value: BigInt(next() % 100_000_000), script: Buffer.concat([Buffer.from([0x00, 0x14]), bytes(20, next)]) }));
+  const outputs = Array.from({ length: 2 }, () => ({
+    value: BigInt(next() % 100_000_000),
+    script: Buffer.concat([Buffer.from([0x00, 0x14]), bytes(20, next)]),
+  }));
   const tx: Tx = { version: 2, inputs, outputs, lockTime: 0 };
   if (witness) tx.flag = 1;
   return tx;
@@ -65,8 +73,13 @@ export function syntheticGbt(o: SyntheticTemplateOptions = {}): Record<string, u
     fees += fee;
     total += full.length;
     txs.push({
-      data: full.toString('hex'), txid: u256ToHex(hash256(stripped)), hash: u256ToHex(hash256(full)),
-      fee, weight: stripped.length * 3 + full.length, sigops: 1, depends: [],
+      data: full.toString('hex'),
+      txid: u256ToHex(hash256(stripped)),
+      hash: u256ToHex(hash256(full)),
+      fee,
+      weight: stripped.length * 3 + full.length,
+      sigops: 1,
+      depends: [],
     });
   }
   return {
@@ -80,7 +93,9 @@ export function syntheticGbt(o: SyntheticTemplateOptions = {}): Record<string, u
     coinbaseaux: { flags: '' },
     rules: ['csv', 'segwit'],
     transactions: txs,
-    weightlimit: 40_000_000, sigoplimit: 800_000, sizelimit: 40_000_000,
+    weightlimit: 40_000_000,
+    sigoplimit: 800_000,
+    sizelimit: 40_000_000,
   };
 }
 

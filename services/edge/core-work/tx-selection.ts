@@ -10,8 +10,18 @@
 // branch a verifier takes, and the bytes are the ones generation with knownTxs would produce
 // (test/core-work/fast-path.test.ts compares the two).
 import {
-  txid as coreTxid, decodeTx, coinbaseMerkleBranch, merkleRoot, shareVersion, subsidy as subsidyFunc, u256ToLE, u256FromLE,
-  type DesiredTx, type Network, type SegwitData, type Tx,
+  txid as coreTxid,
+  decodeTx,
+  coinbaseMerkleBranch,
+  merkleRoot,
+  shareVersion,
+  subsidy as subsidyFunc,
+  u256ToLE,
+  u256FromLE,
+  type DesiredTx,
+  type Network,
+  type SegwitData,
+  type Tx,
 } from '../../core/index.ts';
 import type { TemplateTx, Work } from '../../pool/work/template.ts';
 import { coinbaseBranchPacked, merkleRootPacked } from '../../pool/work/merkle.ts';
@@ -44,15 +54,36 @@ export function strippedLength(data: Buffer): number {
   let p = 6;
   const varint = (): number => {
     const b = data[p]!;
-    if (b < 0xfd) { p += 1; return b; }
-    if (b === 0xfd) { const v = data.readUInt16LE(p + 1); p += 3; return v; }
-    if (b === 0xfe) { const v = data.readUInt32LE(p + 1); p += 5; return v; }
-    const v = Number(data.readBigUInt64LE(p + 1)); p += 9; return v;
+    if (b < 0xfd) {
+      p += 1;
+      return b;
+    }
+    if (b === 0xfd) {
+      const v = data.readUInt16LE(p + 1);
+      p += 3;
+      return v;
+    }
+    if (b === 0xfe) {
+      const v = data.readUInt32LE(p + 1);
+      p += 5;
+      return v;
+    }
+    const v = Number(data.readBigUInt64LE(p + 1));
+    p += 9;
+    return v;
   };
   const nIn = varint();
-  for (let i = 0; i < nIn; i++) { p += 36; const n = varint(); p += n + 4; }
+  for (let i = 0; i < nIn; i++) {
+    p += 36;
+    const n = varint();
+    p += n + 4;
+  }
   const nOut = varint();
-  for (let i = 0; i < nOut; i++) { p += 8; const n = varint(); p += n; }
+  for (let i = 0; i < nOut; i++) {
+    p += 8;
+    const n = varint();
+    p += n;
+  }
   if (p > data.length - 4) return data.length; // not a shape we know: count it whole (only tightens the budget)
   return p - 2 + 4;
 }
@@ -89,7 +120,8 @@ export function selectTransactions(i: SelectionInput): TxSelection {
   const { net, work } = i;
   const rules = shareVersion(net.LINEAGE, i.shareVersion);
   if (!rules) throw new Error(`unknown share version ${i.shareVersion} for ${net.NAME}`);
-  if (rules.lineage === 'FV') throw new Error('the FV transaction budget depends on the share chain\'s transaction refs: use selectTransactionsWithCore');
+  if (rules.lineage === 'FV')
+    throw new Error("the FV transaction budget depends on the share chain's transaction refs: use selectTransactionsWithCore");
   const all = work.transactions;
   let n = jtIncludedCount(net, work, i.gentxSize ?? 50000, i.gentxWeight ?? 200000);
   // A Litecoin MWEB block must end with its HogEx, which spends the template's peg-ins: a truncated
@@ -101,7 +133,8 @@ export function selectTransactions(i: SelectionInput): TxSelection {
   let removedUnknown = false;
   for (let k = n; k < all.length; k++) {
     const fee = all[k]!.fee;
-    if (fee === null) removedUnknown = true; else removed += fee;
+    if (fee === null) removedUnknown = true;
+    else removed += fee;
   }
   let subsidy: bigint;
   if (!removedUnknown) subsidy = work.coinbaseValue - removed;
@@ -162,10 +195,17 @@ export function knownTxsOf(work: Work): { desiredTxs: DesiredTx[]; knownTxs: Map
 }
 
 /** The included prefix and branch once generateTransaction chose it (slow path). */
-export function selectionFromGenerated(work: Work, otherTransactionHashes: readonly bigint[], segwitData: SegwitData | null | undefined, known: Map<bigint, Tx>): TxSelection {
+export function selectionFromGenerated(
+  work: Work,
+  otherTransactionHashes: readonly bigint[],
+  segwitData: SegwitData | null | undefined,
+  known: Map<bigint, Tx>,
+): TxSelection {
   const n = otherTransactionHashes.length;
   const included = work.transactions.slice(0, n);
-  const branch = segwitData ? segwitData.txidMerkleBranch : coinbaseMerkleBranch(otherTransactionHashes.map((h) => coreTxid(known.get(h)!)));
+  const branch = segwitData
+    ? segwitData.txidMerkleBranch
+    : coinbaseMerkleBranch(otherTransactionHashes.map((h) => coreTxid(known.get(h)!)));
   const wtxidRoot = segwitData ? segwitData.wtxidMerkleRoot : merkleRoot([0n, ...included.map((t) => t.wtxid)]);
   return {
     transactions: included,
@@ -177,4 +217,3 @@ export function selectionFromGenerated(work: Work, otherTransactionHashes: reado
     dropped: work.transactions.length - n,
   };
 }
-

@@ -41,7 +41,10 @@ test('multi-byte UTF-8 split across chunks decodes intact', () => {
 // Deterministic PRNG so failures reproduce.
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 test('fuzz: random splits of random line sets deliver exactly the lines (2,000 cases)', () => {
@@ -63,7 +66,10 @@ test('fuzz: random splits of random line sets deliver exactly the lines (2,000 c
       assert.equal(framer.push(bytes.subarray(at, at + step)), true);
       at += step;
     }
-    assert.deepEqual(lines, want.map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0));
+    assert.deepEqual(
+      lines,
+      want.map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0),
+    );
   }
 });
 

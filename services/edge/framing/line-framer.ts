@@ -51,9 +51,7 @@ export class LineFramer {
       const have = this.pending === null ? 0 : this.pending.length;
       if (have + restLen > this.maxLine) return this.overflow();
       // Copy: the socket may reuse or retain the chunk's underlying memory.
-      this.pending = this.pending === null
-        ? Buffer.from(chunk.subarray(start))
-        : Buffer.concat([this.pending, chunk.subarray(start)]);
+      this.pending = this.pending === null ? Buffer.from(chunk.subarray(start)) : Buffer.concat([this.pending, chunk.subarray(start)]);
       if (this.partialSince === 0) this.partialSince = now || 1;
     }
     return true;

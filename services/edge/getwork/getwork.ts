@@ -40,8 +40,12 @@ export interface GetworkSubmitResult {
 
 // The getwork convention's reject reasons (BIP 22's names), indexed by submit-check status.
 const REJECT_REASONS: Record<number, string> = {
-  [JOB_NOT_FOUND]: 'unknown-work', [STALE]: 'stale-prevblk', [BAD_NTIME]: 'time-invalid', [BAD_VERSION]: 'bad-version',
-  [DUPLICATE]: 'duplicate', [LOW_DIFFICULTY]: 'high-hash',
+  [JOB_NOT_FOUND]: 'unknown-work',
+  [STALE]: 'stale-prevblk',
+  [BAD_NTIME]: 'time-invalid',
+  [BAD_VERSION]: 'bad-version',
+  [DUPLICATE]: 'duplicate',
+  [LOW_DIFFICULTY]: 'high-hash',
 };
 
 export interface GetworkResult {
@@ -92,7 +96,11 @@ export class GetworkService {
     const ctx = this.ctx;
     let job = ctx.jobs.currentFor(id.workKey);
     if (job === undefined) {
-      const template = ctx.work.getJobTemplate({ payoutAddress: id.payoutAddress, desiredShareTarget: id.desiredShareTarget, mergedAddress: id.mergedAddress });
+      const template = ctx.work.getJobTemplate({
+        payoutAddress: id.payoutAddress,
+        desiredShareTarget: id.desiredShareTarget,
+        mergedAddress: id.mergedAddress,
+      });
       adoptEpoch(ctx, template.workId, template.prevHash);
       job = ctx.jobs.add(id.workKey, template, now);
     }
@@ -110,10 +118,19 @@ export class GetworkService {
     const root = merkleRootFromBranch(sha256d(coinbase), t.merkleBranch);
     const header = writeHeader({ version: t.version, prevHash: t.prevHash, merkleRoot: root, ntime: t.ntime, bits: t.bits, nonce: 0 });
     this.issued.set(root.toString('latin1'), {
-      job, en1, coinbase, targetBE: targetToBE(target), attempts: targetToAttempts(target), issuedAt: now, client,
+      job,
+      en1,
+      coinbase,
+      targetBE: targetToBE(target),
+      attempts: targetToAttempts(target),
+      issuedAt: now,
+      client,
     });
     const result: GetworkResult = {
-      data: getworkData(header), hash1: GETWORK_HASH1, target: getworkTarget(target), midstate: getworkMidstate(header),
+      data: getworkData(header),
+      hash1: GETWORK_HASH1,
+      target: getworkTarget(target),
+      midstate: getworkMidstate(header),
     };
     if (userAgent !== 'Jephis PIC Miner') {
       result.identifier = String(ctx.workId);
@@ -136,12 +153,17 @@ export class GetworkService {
     const t = work.job.template;
     const ntime = header.readUInt32LE(68);
     const versionOk = ((header.readUInt32LE(0) ^ t.version) & ~ctx.config.versionRollingMask) === 0;
-    const reason = !header.subarray(4, 36).equals(t.prevHash) ? 'bad-prevblk'
-      : header.readUInt32LE(72) !== t.bits ? 'bad-diffbits'
-      : !versionOk ? 'bad-version'
-      : ntime < t.ntime ? 'time-too-old'
-      : ntime > Math.max(t.ntime, Math.floor(now / 1000)) + ctx.config.ntimeMaxAheadSeconds ? 'time-too-new'
-      : null;
+    const reason = !header.subarray(4, 36).equals(t.prevHash)
+      ? 'bad-prevblk'
+      : header.readUInt32LE(72) !== t.bits
+        ? 'bad-diffbits'
+        : !versionOk
+          ? 'bad-version'
+          : ntime < t.ntime
+            ? 'time-too-old'
+            : ntime > Math.max(t.ntime, Math.floor(now / 1000)) + ctx.config.ntimeMaxAheadSeconds
+              ? 'time-too-new'
+              : null;
     if (reason !== null) {
       ctx.counters.rejected++;
       record(id.stats, 'rejected', 0, now);
@@ -152,16 +174,26 @@ export class GetworkService {
       record(id.stats, 'stale', 0, now);
       return { ok: false, reason: 'stale-prevblk' };
     }
-    const judge = { judge: (h: Uint8Array) => (hashMeetsTarget(h, work.targetBE) ? 1 as const : 0 as const) };
+    const judge = { judge: (h: Uint8Array) => (hashMeetsTarget(h, work.targetBE) ? (1 as const) : (0 as const)) };
     const v = judgeHeader(ctx, work.job, header, work.coinbase, judge, id, now);
     if (v.status !== OK) {
-      if (v.status === STALE) ctx.counters.stale++; else ctx.counters.rejected++;
+      if (v.status === STALE) ctx.counters.stale++;
+      else ctx.counters.rejected++;
       record(id.stats, 'rejected', 0, now);
       return { ok: false, reason: REJECT_REASONS[v.status] ?? 'rejected' };
     }
-    if (v.doa) { ctx.counters.doa++; record(id.stats, 'doa', work.attempts, now); }
-    else { ctx.counters.accepted++; record(id.stats, 'accepted', work.attempts, now); }
-    if (v.share) for (const st of id.stats) { st.shares++; if (v.block) st.blocks++; }
+    if (v.doa) {
+      ctx.counters.doa++;
+      record(id.stats, 'doa', work.attempts, now);
+    } else {
+      ctx.counters.accepted++;
+      record(id.stats, 'accepted', work.attempts, now);
+    }
+    if (v.share)
+      for (const st of id.stats) {
+        st.shares++;
+        if (v.block) st.blocks++;
+      }
     const vd = work.client.vardiff;
     if (vd !== null) vd.onShare(now); // the next getwork request carries the new target
     const stored = v.stored ?? undefined;

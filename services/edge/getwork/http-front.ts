@@ -32,9 +32,15 @@ export class HttpFront {
     // `Content-Length` on every request, which Node's strict parser answers with 400 before any
     // of our code runs. The lenient parser is scoped to this server, i.e. the worker port only;
     // the web port keeps the strict one (docs/miners.md).
-    this.server = createServer({
-      headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000, insecureHTTPParser: true,
-    }, (req, res) => this.route(req, res));
+    this.server = createServer(
+      {
+        headersTimeout: 10_000,
+        requestTimeout: 30_000,
+        keepAliveTimeout: 5_000,
+        insecureHTTPParser: true,
+      },
+      (req, res) => this.route(req, res),
+    );
   }
 
   /** Takes over a socket the listener sniffed as HTTP (its first bytes are unshifted back). */
@@ -76,7 +82,9 @@ export class HttpFront {
       }
       parts.push(c);
     });
-    req.on('end', () => { if (size <= MAX_BODY) done(Buffer.concat(parts).toString('utf8')); });
+    req.on('end', () => {
+      if (size <= MAX_BODY) done(Buffer.concat(parts).toString('utf8'));
+    });
   }
 
   private headers(req: IncomingMessage): Record<string, string> {
@@ -90,7 +98,14 @@ export class HttpFront {
     return h;
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, id: unknown, result: unknown, error: unknown, rejectReason: string | null = null): void {
+  private send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: unknown,
+    result: unknown,
+    error: unknown,
+    rejectReason: string | null = null,
+  ): void {
     if (res.writableEnded || res.destroyed) return;
     const headers = this.headers(req);
     if (rejectReason !== null) headers['X-Reject-Reason'] = rejectReason;
@@ -138,18 +153,30 @@ export class HttpFront {
     const params = Array.isArray(msg.params) ? msg.params : [];
     if (params.length > 0) {
       const r = this.getwork.submit(id, params[0], Date.now());
-      if (r.stored === undefined) { this.send(req, res, msg.id, r.ok, null, r.reason); return; }
+      if (r.stored === undefined) {
+        this.send(req, res, msg.id, r.ok, null, r.reason);
+        return;
+      }
       // A share is "accepted" only once it is stored (cluster: the edge's JetStream queue, docs/bus.md).
-      r.stored.then(() => this.send(req, res, msg.id, r.ok, null, r.reason), () => {
-        ctx.counters.unstored++;
-        this.send(req, res, msg.id, false, null, 'share-not-stored');
-      });
+      r.stored.then(
+        () => this.send(req, res, msg.id, r.ok, null, r.reason),
+        () => {
+          ctx.counters.unstored++;
+          this.send(req, res, msg.id, false, null, 'share-not-stored');
+        },
+      );
       return;
     }
     const answer = (): void => this.answerWork(req, res, msg.id, id);
-    if (!longPoll) { answer(); return; }
+    if (!longPoll) {
+      answer();
+      return;
+    }
     const key = `${req.socket.remoteAddress ?? ''}|${req.headers.authorization ?? ''}`;
-    if (this.longPolls.shouldAnswerNow(key, ctx.workId, Date.now()) || ctx.draining) { answer(); return; }
+    if (this.longPolls.shouldAnswerNow(key, ctx.workId, Date.now()) || ctx.draining) {
+      answer();
+      return;
+    }
     const unpark = this.longPolls.park({ key, answer });
     res.on('close', unpark);
   }

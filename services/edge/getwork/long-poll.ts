@@ -23,7 +23,9 @@ export class LongPollRegistry {
 
   park(p: Parked): () => void {
     this.parked.add(p);
-    return () => { this.parked.delete(p); };
+    return () => {
+      this.parked.delete(p);
+    };
   }
 
   /** New work: answer everyone waiting. */

@@ -25,7 +25,10 @@ export class DepartedSessions {
   add(usernames: Iterable<string>, d: DepartedSession): void {
     for (const u of usernames) {
       let list = this.byUser.get(u);
-      if (list === undefined) { list = []; this.byUser.set(u, list); }
+      if (list === undefined) {
+        list = [];
+        this.byUser.set(u, list);
+      }
       const same = list.findIndex((x) => x.en1.equals(d.en1));
       if (same >= 0) list.splice(same, 1);
       list.push(d);

@@ -17,7 +17,15 @@ import { record } from '../miners/stats.ts';
 import type { PseudoshareJudge } from '../work/submit-check.ts';
 
 export const STATUS_CODES: readonly number[] = [
-  0, E.JOB_NOT_FOUND, E.JOB_NOT_FOUND, E.OTHER, E.OTHER, E.OTHER, E.OTHER, E.DUPLICATE_SHARE, E.LOW_DIFFICULTY,
+  0,
+  E.JOB_NOT_FOUND,
+  E.JOB_NOT_FOUND,
+  E.OTHER,
+  E.OTHER,
+  E.OTHER,
+  E.OTHER,
+  E.DUPLICATE_SHARE,
+  E.LOW_DIFFICULTY,
 ];
 
 class FixedJudge implements PseudoshareJudge {
@@ -37,34 +45,63 @@ export function forwardSubmit(s: StratumSession, req: RpcRequest, id: Identity, 
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   ctx.counters.forwarded++;
   const body: HandoverSubmitRequest = {
-    jobId: str(p[1]), extranonce2: str(p[2]), ntime: str(p[3]), nonce: str(p[4]), versionBits: str(p[5]),
-    username: id.username, worker: id.worker, payoutAddress: id.payoutAddress ?? '',
-    extranonce1: s.en1!, versionMask: s.versionMask, target: s.vardiff!.targetBE,
+    jobId: str(p[1]),
+    extranonce2: str(p[2]),
+    ntime: str(p[3]),
+    nonce: str(p[4]),
+    versionBits: str(p[5]),
+    username: id.username,
+    worker: id.worker,
+    payoutAddress: id.payoutAddress ?? '',
+    extranonce1: s.en1!,
+    versionMask: s.versionMask,
+    target: s.vardiff!.targetBE,
   };
   const attempts = s.attemptsPerShare;
-  ctx.handover!.forward(tag, body).then((r) => {
-    const now = Date.now();
-    if (r.code === 0) {
-      ctx.counters.forwardedAccepted++;
-      if (r.doa) { ctx.counters.doa++; record(id.stats, 'doa', attempts, now); }
-      else { ctx.counters.accepted++; record(id.stats, 'accepted', attempts, now); }
-      if (r.share) for (const st of id.stats) { st.shares++; if (r.block) st.blocks++; }
-      s.write(encodeResult(req.id, true));
-      return;
-    }
-    if (r.code === E.JOB_NOT_FOUND && r.message.startsWith('Stale')) { ctx.counters.stale++; record(id.stats, 'stale', 0, now); }
-    else { ctx.counters.rejected++; record(id.stats, 'rejected', 0, now); }
-    s.error(req.id, r.code, r.message);
-  }, () => {
-    // The issuing edge has exited: nothing can check the share any more.
-    ctx.counters.rejected++;
-    record(id.stats, 'rejected', 0, Date.now());
-    s.error(req.id, E.JOB_NOT_FOUND, 'Job not found');
-  });
+  ctx.handover!.forward(tag, body).then(
+    (r) => {
+      const now = Date.now();
+      if (r.code === 0) {
+        ctx.counters.forwardedAccepted++;
+        if (r.doa) {
+          ctx.counters.doa++;
+          record(id.stats, 'doa', attempts, now);
+        } else {
+          ctx.counters.accepted++;
+          record(id.stats, 'accepted', attempts, now);
+        }
+        if (r.share)
+          for (const st of id.stats) {
+            st.shares++;
+            if (r.block) st.blocks++;
+          }
+        s.write(encodeResult(req.id, true));
+        return;
+      }
+      if (r.code === E.JOB_NOT_FOUND && r.message.startsWith('Stale')) {
+        ctx.counters.stale++;
+        record(id.stats, 'stale', 0, now);
+      } else {
+        ctx.counters.rejected++;
+        record(id.stats, 'rejected', 0, now);
+      }
+      s.error(req.id, r.code, r.message);
+    },
+    () => {
+      // The issuing edge has exited: nothing can check the share any more.
+      ctx.counters.rejected++;
+      record(id.stats, 'rejected', 0, Date.now());
+      s.error(req.id, E.JOB_NOT_FOUND, 'Job not found');
+    },
+  );
 }
 
 /** Issuing edge: the verdict on a submit another edge received for one of this edge's jobs. */
-export function answerForeignSubmit(ctx: EdgeContext, req: HandoverSubmitRequest, now = Date.now()): HandoverSubmitReply | Promise<HandoverSubmitReply> {
+export function answerForeignSubmit(
+  ctx: EdgeContext,
+  req: HandoverSubmitRequest,
+  now = Date.now(),
+): HandoverSubmitReply | Promise<HandoverSubmitReply> {
   ctx.counters.handedBack++;
   const job = ctx.jobs.get(req.jobId);
   const fixed = new FixedJudge(req.target.length === 32 ? Buffer.from(req.target) : targetToBE(ctx.maxTarget));
@@ -74,7 +111,8 @@ export function answerForeignSubmit(ctx: EdgeContext, req: HandoverSubmitRequest
   // then the one it has now at the other edge (a miner that resumed its session id).
   const candidates: Array<{ en1: Buffer; mask: number; judge: PseudoshareJudge }> = [];
   for (const d of ctx.departed.get(req.username)) candidates.push({ en1: d.en1, mask: d.versionMask, judge: d.vardiff ?? fixed });
-  if (req.extranonce1.length === ctx.config.extranonce1Size) candidates.push({ en1: Buffer.from(req.extranonce1), mask: req.versionMask, judge: fixed });
+  if (req.extranonce1.length === ctx.config.extranonce1Size)
+    candidates.push({ en1: Buffer.from(req.extranonce1), mask: req.versionMask, judge: fixed });
   if (candidates.length === 0) candidates.push({ en1: Buffer.alloc(ctx.config.extranonce1Size), mask: req.versionMask, judge: fixed });
   let v: C.Verdict | null = null;
   for (const c of candidates) {
@@ -85,12 +123,27 @@ export function answerForeignSubmit(ctx: EdgeContext, req: HandoverSubmitRequest
   if (status === C.OK) {
     const ok: HandoverSubmitReply = { code: 0, message: '', doa: v!.doa, share: v!.share, block: v!.block };
     const stored = v!.stored;
-    if (stored === null) { ctx.counters.handedBackAccepted++; return ok; }
+    if (stored === null) {
+      ctx.counters.handedBackAccepted++;
+      return ok;
+    }
     // A share is accepted only once stored (the edge's share queue in the cluster), as for a local submit.
-    return stored.then(() => { ctx.counters.handedBackAccepted++; return ok; }, (e: unknown) => {
-      ctx.counters.unstored++;
-      return { code: E.OTHER, message: `Share not stored, the pool cannot take shares right now (${(e as Error)?.message ?? e}); not counted`, doa: false, share: false, block: false };
-    });
+    return stored.then(
+      () => {
+        ctx.counters.handedBackAccepted++;
+        return ok;
+      },
+      (e: unknown) => {
+        ctx.counters.unstored++;
+        return {
+          code: E.OTHER,
+          message: `Share not stored, the pool cannot take shares right now (${(e as Error)?.message ?? e}); not counted`,
+          doa: false,
+          share: false,
+          block: false,
+        };
+      },
+    );
   }
   return { code: STATUS_CODES[status]!, message: C.STATUS_MESSAGES[status]!, doa: false, share: false, block: false };
 }

@@ -13,7 +13,11 @@ test('job tags: the prefix byte then 16 random bits, read back from a job id', (
   assert.equal(jobTagOf(tag), null, 'a bare tag is no job id');
   assert.equal(jobTagOf('zz00001'), null);
   assert.equal(jobTagOf(42), null);
-  assert.notEqual(newJobTag(5), newJobTag(5, () => 0.25), 'a restarted edge with the same prefix gets another tag');
+  assert.notEqual(
+    newJobTag(5),
+    newJobTag(5, () => 0.25),
+    'a restarted edge with the same prefix gets another tag',
+  );
 });
 
 test('departed sessions: by username, the newest last, one entry per extranonce1, forgotten after keepMs', () => {
@@ -23,10 +27,19 @@ test('departed sessions: by username, the newest last, one entry per extranonce1
   d.add(['u1', 'u1.rig'], { en1: a, versionMask: 0, vardiff: null, at: 0 });
   d.add(['u1'], { en1: a, versionMask: 4, vardiff: null, at: 100 });
   d.add(['u1'], { en1: b, versionMask: 0, vardiff: null, at: 500 });
-  assert.deepEqual(d.get('u1').map((x) => [x.en1.toString('hex'), x.versionMask]), [['00000001', 4], ['00000002', 0]]);
+  assert.deepEqual(
+    d.get('u1').map((x) => [x.en1.toString('hex'), x.versionMask]),
+    [
+      ['00000001', 4],
+      ['00000002', 0],
+    ],
+  );
   assert.equal(d.get('u1.rig').length, 1);
   d.sweep(1_200);
-  assert.deepEqual(d.get('u1').map((x) => x.en1.toString('hex')), ['00000002']);
+  assert.deepEqual(
+    d.get('u1').map((x) => x.en1.toString('hex')),
+    ['00000002'],
+  );
   assert.equal(d.get('u1.rig').length, 0);
   d.sweep(2_000);
   assert.equal(d.size, 0);

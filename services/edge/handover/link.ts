@@ -34,7 +34,9 @@ export class BusHandoverLink implements HandoverLink {
   }
 
   async forward(tag: string, req: HandoverSubmitRequest): Promise<HandoverSubmitReply> {
-    const r = await this.bus.request(handoverService(tag), 'Submit', HandoverSubmitRequest.encode(req).finish(), { timeoutMs: this.timeoutMs });
+    const r = await this.bus.request(handoverService(tag), 'Submit', HandoverSubmitRequest.encode(req).finish(), {
+      timeoutMs: this.timeoutMs,
+    });
     return HandoverSubmitReply.decode(r.data);
   }
 }

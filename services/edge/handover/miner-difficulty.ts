@@ -32,13 +32,19 @@ export class MinerDifficultyBook {
     this.kv = kv;
     this.watcher = await kv.watch((key, value) => {
       const user = Buffer.from(key, 'base64url').toString('utf8');
-      if (value === null) { this.entries.delete(user); return; }
+      if (value === null) {
+        this.entries.delete(user);
+        return;
+      }
       try {
         const m = MinerDifficulty.decode(value);
         const at = Number(m.updatedMs);
         const cur = this.entries.get(user);
-        if (cur === undefined || cur.at <= at) this.set(user, { target: BigInt('0x' + (Buffer.from(m.target).toString('hex') || '0')), at });
-      } catch { /* not ours: ignore */ }
+        if (cur === undefined || cur.at <= at)
+          this.set(user, { target: BigInt('0x' + (Buffer.from(m.target).toString('hex') || '0')), at });
+      } catch {
+        /* not ours: ignore */
+      }
     });
   }
 
@@ -87,7 +93,12 @@ export class MinerDifficultyBook {
 
   private write(user: string, target: bigint, at: number): Promise<unknown> {
     if (this.kv === null) return Promise.resolve();
-    const value = MinerDifficulty.encode({ target: Buffer.from(target.toString(16).padStart(64, '0'), 'hex'), updatedMs: BigInt(at) }).finish();
-    return this.kv.put(Buffer.from(user, 'utf8').toString('base64url'), value).catch(() => { this.failedWrites++; });
+    const value = MinerDifficulty.encode({
+      target: Buffer.from(target.toString(16).padStart(64, '0'), 'hex'),
+      updatedMs: BigInt(at),
+    }).finish();
+    return this.kv.put(Buffer.from(user, 'utf8').toString('base64url'), value).catch(() => {
+      this.failedWrites++;
+    });
   }
 }

@@ -28,7 +28,11 @@ export class WorkerStats {
   addWork(attempts: number, now: number, dead: boolean): void {
     const slot = Math.floor(now / BUCKET_MS);
     const i = slot % BUCKETS;
-    if (this.stamp[i] !== slot) { this.stamp[i] = slot; this.work[i] = 0; this.dead[i] = 0; }
+    if (this.stamp[i] !== slot) {
+      this.stamp[i] = slot;
+      this.work[i] = 0;
+      this.dead[i] = 0;
+    }
     this.work[i]! += attempts;
     if (dead) this.dead[i]! += attempts;
   }
@@ -45,8 +49,14 @@ export class WorkerStats {
 
   snapshot(now: number) {
     return {
-      hashrate: this.hashrate(now), deadHashrate: this.hashrate(now, true), accepted: this.accepted, stale: this.stale, doa: this.doa,
-      rejected: this.rejected, shares: this.shares, blocks: this.blocks,
+      hashrate: this.hashrate(now),
+      deadHashrate: this.hashrate(now, true),
+      accepted: this.accepted,
+      stale: this.stale,
+      doa: this.doa,
+      rejected: this.rejected,
+      shares: this.shares,
+      blocks: this.blocks,
       lastShareTime: this.lastShareAt === 0 ? null : this.lastShareAt / 1000,
     };
   }
@@ -61,10 +71,16 @@ export class StatsBook {
   /** Stats objects for an identity; cache them on the session so the hot path skips the Map. */
   pair(miner: string, worker: string, now: number): [WorkerStats, WorkerStats] {
     let m = this.miners.get(miner);
-    if (!m) { m = new WorkerStats(now); this.miners.set(miner, m); }
+    if (!m) {
+      m = new WorkerStats(now);
+      this.miners.set(miner, m);
+    }
     const wk = worker === '' ? miner : `${miner}.${worker}`;
     let w = this.workers.get(wk);
-    if (!w) { w = new WorkerStats(now); this.workers.set(wk, w); }
+    if (!w) {
+      w = new WorkerStats(now);
+      this.workers.set(wk, w);
+    }
     return [m, w];
   }
 

@@ -5,8 +5,12 @@ import { NetworkAddressValidator, looksLikeAddress } from './address.ts';
 
 test('address alone', () => {
   assert.deepEqual(parseUsername(' 1KUCp7YP5FP8ViRxhfszSUJCTAajK6viGy '), {
-    raw: '1KUCp7YP5FP8ViRxhfszSUJCTAajK6viGy', address: '1KUCp7YP5FP8ViRxhfszSUJCTAajK6viGy', mergedAddress: null, worker: '',
-    shareDifficulty: null, pseudoshareDifficulty: null,
+    raw: '1KUCp7YP5FP8ViRxhfszSUJCTAajK6viGy',
+    address: '1KUCp7YP5FP8ViRxhfszSUJCTAajK6viGy',
+    mergedAddress: null,
+    worker: '',
+    shareDifficulty: null,
+    pseudoshareDifficulty: null,
   });
 });
 
@@ -47,7 +51,10 @@ test('address validation per coin, and what counts as address-shaped', () => {
 
 test('LTC_ADDR,DOGE_ADDR: the merged-chain address after the first comma, worker and difficulties as usual', () => {
   const u = parseUsername('ltc1qexample,DPaymentAddressOnDogecoin.rig7/500+2');
-  assert.deepEqual([u.address, u.mergedAddress, u.worker, u.shareDifficulty, u.pseudoshareDifficulty], ['ltc1qexample', 'DPaymentAddressOnDogecoin', 'rig7', 500, 2]);
+  assert.deepEqual(
+    [u.address, u.mergedAddress, u.worker, u.shareDifficulty, u.pseudoshareDifficulty],
+    ['ltc1qexample', 'DPaymentAddressOnDogecoin', 'rig7', 500, 2],
+  );
   assert.deepEqual([parseUsername('ltc,doge_rig').address, parseUsername('ltc,doge_rig').mergedAddress], ['ltc', 'doge']);
   assert.equal(parseUsername('ltc,').mergedAddress, null);
   assert.equal(parseUsername('ltc.rig').mergedAddress, null);

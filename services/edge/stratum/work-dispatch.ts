@@ -28,7 +28,11 @@ export function jobFor(ctx: EdgeContext, s: StratumSession, now: number): Job | 
   const existing = ctx.jobs.currentFor(id.workKey);
   if (existing !== undefined) return existing;
   try {
-    const template = ctx.work.getJobTemplate({ payoutAddress: id.payoutAddress, desiredShareTarget: id.desiredShareTarget, mergedAddress: id.mergedAddress });
+    const template = ctx.work.getJobTemplate({
+      payoutAddress: id.payoutAddress,
+      desiredShareTarget: id.desiredShareTarget,
+      mergedAddress: id.mergedAddress,
+    });
     adoptEpoch(ctx, template.workId, template.prevHash);
     return ctx.jobs.add(id.workKey, template, now);
   } catch (e) {
@@ -41,7 +45,10 @@ export function joinGroup(ctx: EdgeContext, s: StratumSession, key: string): voi
   if (s.groupKey === key) return;
   leaveGroup(ctx, s);
   let g = ctx.groups.get(key);
-  if (g === undefined) { g = new Set(); ctx.groups.set(key, g); }
+  if (g === undefined) {
+    g = new Set();
+    ctx.groups.set(key, g);
+  }
   g.add(s);
   s.groupKey = key;
 }
@@ -73,10 +80,16 @@ export function newVardiff(ctx: EdgeContext, id: Identity, suggested: bigint | n
     target = t > job.template.blockTarget ? t : job.template.blockTarget;
   } else {
     // Where the miner left off, on this edge or another (a drain moved it), before any starting guess.
-    target = ctx.difficulties?.get(id.username) ?? suggested ?? job.template.pseudoshareTarget ?? minerDifficultyToTarget(cfg, cfg.initialDifficulty);
+    target =
+      ctx.difficulties?.get(id.username) ??
+      suggested ??
+      job.template.pseudoshareTarget ??
+      minerDifficultyToTarget(cfg, cfg.initialDifficulty);
   }
   return new Vardiff(target, now, {
-    shareRateSeconds: cfg.shareRateSeconds, graceMs: cfg.vardiffGraceMs, fixed,
+    shareRateSeconds: cfg.shareRateSeconds,
+    graceMs: cfg.vardiffGraceMs,
+    fixed,
     limits: { minTarget: ctx.minTarget, maxTarget: ctx.maxTarget },
   });
 }

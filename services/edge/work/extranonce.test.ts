@@ -29,7 +29,7 @@ test('resume gives back an owned, free extranonce1 and refuses foreign or live o
   assert.equal(a.resume(hex), null, 'live: cannot be taken twice');
   a.release(en);
   assert.deepEqual(a.resume(hex), en);
-  assert.equal(b.resume(hex), null, 'another edge\'s prefix');
+  assert.equal(b.resume(hex), null, "another edge's prefix");
   assert.equal(a.resume('zz'), null);
   assert.equal(a.resume(hex + '00'), null);
 });

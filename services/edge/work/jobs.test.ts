@@ -9,9 +9,18 @@ import type { JobTemplate } from '../work-source.ts';
 
 function template(branch: readonly Buffer[], over: Partial<JobTemplate> = {}): JobTemplate {
   return {
-    workId: 1, prevHash: randomBytes(32), version: 0x20000000, bits: 0x1d00ffff, ntime: 1_700_000_000,
-    coinb1: randomBytes(50 + Math.floor(Math.random() * 300)), coinb2: randomBytes(4), merkleBranch: branch,
-    shareTarget: 1n << 230n, blockTarget: 1n << 220n, payload: null, ...over,
+    workId: 1,
+    prevHash: randomBytes(32),
+    version: 0x20000000,
+    bits: 0x1d00ffff,
+    ntime: 1_700_000_000,
+    coinb1: randomBytes(50 + Math.floor(Math.random() * 300)),
+    coinb2: randomBytes(4),
+    merkleBranch: branch,
+    shareTarget: 1n << 230n,
+    blockTarget: 1n << 220n,
+    payload: null,
+    ...over,
   };
 }
 
@@ -31,7 +40,13 @@ test('notifyLine is byte for byte encodeCall(mining.notify, notifyParams)', () =
 test('jobs sharing a branch array but not prevhash, version, bits, ntime or block target do not share encodings', () => {
   const branch = [randomBytes(32)];
   const a = new Job('1', 'a', template(branch), 0, 4, 4);
-  const variants: Partial<JobTemplate>[] = [{ prevHash: randomBytes(32) }, { version: 0x20000004 }, { bits: 0x1c00ffff }, { ntime: 5 }, { blockTarget: 1n << 200n }];
+  const variants: Partial<JobTemplate>[] = [
+    { prevHash: randomBytes(32) },
+    { version: 0x20000004 },
+    { bits: 0x1c00ffff },
+    { ntime: 5 },
+    { blockTarget: 1n << 200n },
+  ];
   for (const v of variants) {
     const b = new Job('2', 'b', template(branch, v), 0, 4, 4);
     assert.equal(b.notifyLine(true), encodeCall('mining.notify', b.notifyParams(true)));

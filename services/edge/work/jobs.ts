@@ -61,8 +61,15 @@ export class Job {
   notifyParams(cleanJobs: boolean): unknown[] {
     const t = this.template;
     return [
-      this.id, stratumPrevHash(t.prevHash), t.coinb1.toString('hex'), t.coinb2.toString('hex'),
-      t.merkleBranch.map((b) => b.toString('hex')), u32Hex(t.version), u32Hex(t.bits), u32Hex(t.ntime), cleanJobs,
+      this.id,
+      stratumPrevHash(t.prevHash),
+      t.coinb1.toString('hex'),
+      t.coinb2.toString('hex'),
+      t.merkleBranch.map((b) => b.toString('hex')),
+      u32Hex(t.version),
+      u32Hex(t.bits),
+      u32Hex(t.ntime),
+      cleanJobs,
     ];
   }
 
@@ -113,10 +120,21 @@ const sharedEncodings = new WeakMap<readonly Buffer[], SharedEncoding>();
 
 function sharedOf(t: JobTemplate): SharedEncoding {
   const hit = sharedEncodings.get(t.merkleBranch);
-  if (hit !== undefined && hit.version === t.version && hit.bits === t.bits && hit.ntime === t.ntime && hit.blockTarget === t.blockTarget
-    && (hit.prevHash === t.prevHash || hit.prevHash.equals(t.prevHash))) return hit;
+  if (
+    hit !== undefined &&
+    hit.version === t.version &&
+    hit.bits === t.bits &&
+    hit.ntime === t.ntime &&
+    hit.blockTarget === t.blockTarget &&
+    (hit.prevHash === t.prevHash || hit.prevHash.equals(t.prevHash))
+  )
+    return hit;
   const enc: SharedEncoding = {
-    prevHash: t.prevHash, version: t.version, bits: t.bits, ntime: t.ntime, blockTarget: t.blockTarget,
+    prevHash: t.prevHash,
+    version: t.version,
+    bits: t.bits,
+    ntime: t.ntime,
+    blockTarget: t.blockTarget,
     prevHashHex: t.prevHash.toString('hex'),
     stratumPrevHash: stratumPrevHash(t.prevHash),
     blockTargetBE: targetToBE(t.blockTarget),

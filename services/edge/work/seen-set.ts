@@ -45,7 +45,8 @@ export class SeenSet {
     const s = this.slots;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
     for (;;) {
-      const a = s[2 * i]!, b = s[2 * i + 1]!;
+      const a = s[2 * i]!,
+        b = s[2 * i + 1]!;
       if (a === 0 && b === 0) {
         s[2 * i] = lo;
         s[2 * i + 1] = hi;

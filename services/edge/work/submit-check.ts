@@ -21,8 +21,15 @@ export const DUPLICATE = 7;
 export const LOW_DIFFICULTY = 8;
 
 export const STATUS_MESSAGES: readonly string[] = [
-  'OK', 'Job not found', 'Stale share (job is from a previous block)', 'Incorrect size of extranonce2',
-  'ntime out of range', 'Invalid nonce', 'Invalid version bits', 'Duplicate share', 'Low difficulty share',
+  'OK',
+  'Job not found',
+  'Stale share (job is from a previous block)',
+  'Incorrect size of extranonce2',
+  'ntime out of range',
+  'Invalid nonce',
+  'Invalid version bits',
+  'Duplicate share',
+  'Low difficulty share',
 ];
 
 /** Outcome of the last check, reused to keep the hot path allocation-free. */
@@ -62,8 +69,17 @@ function fail(status: number): Verdict {
 
 /** Checks a stratum mining.submit. `en2Hex` etc. are the raw params as received. */
 export function checkStratumSubmit(
-  ctx: EdgeContext, job: Job | undefined, en1: Buffer, en2Hex: unknown, ntimeHex: unknown, nonceHex: unknown,
-  versionHex: unknown, versionMask: number, judge: PseudoshareJudge, who: SubmitterIdentity, now: number,
+  ctx: EdgeContext,
+  job: Job | undefined,
+  en1: Buffer,
+  en2Hex: unknown,
+  ntimeHex: unknown,
+  nonceHex: unknown,
+  versionHex: unknown,
+  versionMask: number,
+  judge: PseudoshareJudge,
+  who: SubmitterIdentity,
+  now: number,
 ): Verdict {
   if (job === undefined) return fail(JOB_NOT_FOUND);
   if (job.staleSince !== 0) return fail(STALE);
@@ -95,7 +111,13 @@ export function checkStratumSubmit(
  * whose miners send the whole header.
  */
 export function judgeHeader(
-  ctx: EdgeContext, job: Job, hdr: Buffer, coinbase: Buffer, judge: PseudoshareJudge, who: SubmitterIdentity, now: number,
+  ctx: EdgeContext,
+  job: Job,
+  hdr: Buffer,
+  coinbase: Buffer,
+  judge: PseudoshareJudge,
+  who: SubmitterIdentity,
+  now: number,
 ): Verdict {
   const pow = ctx.config.powHash(hdr);
   const level = judge.judge(pow, now);
@@ -112,7 +134,15 @@ export function judgeHeader(
   return verdict;
 }
 
-function deliverSolution(ctx: EdgeContext, job: Job, hdr: Buffer, coinbase: Buffer, pow: Buffer, who: SubmitterIdentity, now: number): void {
+function deliverSolution(
+  ctx: EdgeContext,
+  job: Job,
+  hdr: Buffer,
+  coinbase: Buffer,
+  pow: Buffer,
+  who: SubmitterIdentity,
+  now: number,
+): void {
   const cfg = ctx.config;
   const solution: Solution = {
     template: job.template,
@@ -132,7 +162,11 @@ function deliverSolution(ctx: EdgeContext, job: Job, hdr: Buffer, coinbase: Buff
   // The block goes to the full node before anything else happens with it.
   if (solution.isBlock) {
     ctx.counters.blocks++;
-    try { ctx.sink.submitBlock(solution); } catch { /* the sink logs; a miner must not see our failure */ }
+    try {
+      ctx.sink.submitBlock(solution);
+    } catch {
+      /* the sink logs; a miner must not see our failure */
+    }
   }
   if (solution.isShare) {
     // A block solution that misses the share target (regtest's easy blocks) is not a share: the
@@ -141,8 +175,15 @@ function deliverSolution(ctx: EdgeContext, job: Job, hdr: Buffer, coinbase: Buff
     try {
       const r = ctx.sink.submitShare(solution);
       if (r) verdict.stored = r;
-    } catch { /* as above */ }
+    } catch {
+      /* as above */
+    }
   }
   // Merged mining last: the parent chain's block and share never wait for it.
-  if (solution.isAux) try { ctx.sink.submitAux?.(solution); } catch { /* as above */ }
+  if (solution.isAux)
+    try {
+      ctx.sink.submitAux?.(solution);
+    } catch {
+      /* as above */
+    }
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Vardiff } from './vardiff.ts';
 
-const limits = { minTarget: 1n << 100n, maxTarget: (1n << 255n) };
+const limits = { minTarget: 1n << 100n, maxTarget: 1n << 255n };
 const opts = { shareRateSeconds: 3, graceMs: 10_000, fixed: false, limits };
 
 function hashOf(v: bigint): Buffer {

@@ -84,7 +84,10 @@ export class RpcClient {
       fullNodeRpcMetrics().duration.record(performance.now() - t0, { method: rpcMethodLabel(method) });
       return r;
     } catch (e) {
-      fullNodeRpcMetrics().errors.add(1, { method: rpcMethodLabel(method), kind: e instanceof RpcTransportError ? 'transport' : e instanceof RpcAuthError ? 'auth' : 'rpc' });
+      fullNodeRpcMetrics().errors.add(1, {
+        method: rpcMethodLabel(method),
+        kind: e instanceof RpcTransportError ? 'transport' : e instanceof RpcAuthError ? 'auth' : 'rpc',
+      });
       throw e;
     }
   }
@@ -141,7 +144,11 @@ export class RpcClient {
             const status = res.statusCode ?? 0;
             const text = Buffer.concat(chunks).toString('utf8');
             if (status === 401 || status === 403) {
-              reject(new RpcAuthError(`RPC auth rejected by ${this.nodeName} at ${this.hostPort} (HTTP ${status}): check rpcuser/rpcpassword or the cookie file`));
+              reject(
+                new RpcAuthError(
+                  `RPC auth rejected by ${this.nodeName} at ${this.hostPort} (HTTP ${status}): check rpcuser/rpcpassword or the cookie file`,
+                ),
+              );
               return;
             }
             let parsed: { result?: unknown; error?: { code: number; message: string } | null } | undefined;
@@ -150,7 +157,12 @@ export class RpcClient {
             } catch {
               // Core answers 500 "Work queue depth exceeded" and 503 while warming up as plain text.
               const detail = text.trim().slice(0, 200) || res.statusMessage || '';
-              reject(new RpcTransportError(`${this.nodeName} at ${this.hostPort} answered HTTP ${status}${detail ? `: ${detail}` : ''}`, `HTTP_${status}`));
+              reject(
+                new RpcTransportError(
+                  `${this.nodeName} at ${this.hostPort} answered HTTP ${status}${detail ? `: ${detail}` : ''}`,
+                  `HTTP_${status}`,
+                ),
+              );
               return;
             }
             if (parsed?.error) {
@@ -158,7 +170,9 @@ export class RpcClient {
               return;
             }
             if (!parsed || !('result' in parsed)) {
-              reject(new RpcTransportError(`${this.nodeName} at ${this.hostPort} sent a reply without result (HTTP ${status})`, 'BAD_REPLY'));
+              reject(
+                new RpcTransportError(`${this.nodeName} at ${this.hostPort} sent a reply without result (HTTP ${status})`, 'BAD_REPLY'),
+              );
               return;
             }
             resolve(parsed.result as T);
@@ -166,7 +180,9 @@ export class RpcClient {
         },
       );
       const timer = setTimeout(() => {
-        req.destroy(new RpcTransportError(`${this.nodeName} at ${this.hostPort} did not answer ${method} within ${timeoutMs} ms`, 'ETIMEDOUT'));
+        req.destroy(
+          new RpcTransportError(`${this.nodeName} at ${this.hostPort} did not answer ${method} within ${timeoutMs} ms`, 'ETIMEDOUT'),
+        );
       }, timeoutMs);
       req.on('error', (e) => {
         clearTimeout(timer);
@@ -183,7 +199,6 @@ export class RpcClient {
     return new RpcTransportError(`cannot reach ${this.nodeName} at ${this.hostPort}: ${text}`, code, { cause: e });
   }
 }
-
 
 /** A host as it goes into an http:// URL (IPv6 literals in brackets). */
 export function hostForUrl(host: string): string {

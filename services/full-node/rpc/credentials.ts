@@ -39,7 +39,11 @@ export function parseConf(text: string, network: string): Map<string, string> {
     if (!line) continue;
     const sec = /^\[(.*)\]$/.exec(line);
     // Only network sections scope keys; btcd's "[Application Options]" group is plain top level.
-    if (sec) { const name = sec[1]!.trim(); section = NETWORK_SECTIONS.has(name) ? name : ''; continue; }
+    if (sec) {
+      const name = sec[1]!.trim();
+      section = NETWORK_SECTIONS.has(name) ? name : '';
+      continue;
+    }
     const eq = line.indexOf('=');
     if (eq < 0) continue;
     let key = line.slice(0, eq).trim();
@@ -47,7 +51,10 @@ export function parseConf(text: string, network: string): Map<string, string> {
     // "regtest.rpcport=1" is the same as rpcport=1 under [regtest].
     const dot = key.indexOf('.');
     let keySection = section;
-    if (dot > 0) { keySection = key.slice(0, dot); key = key.slice(dot + 1); }
+    if (dot > 0) {
+      keySection = key.slice(0, dot);
+      key = key.slice(dot + 1);
+    }
     if (!keySection) top.set(key, value);
     else if (keySection === SECTION[network]) scoped.set(key, value);
   }

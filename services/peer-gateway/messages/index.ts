@@ -22,6 +22,20 @@ export interface MessageHandler {
   handle(peer: PeerLike, message: never): void;
 }
 
-const ALL: MessageHandler[] = [version, ping, addrme, addrs, getaddrs, shares, sharereq, sharereply, bestblock, haveTx, losingTx, rememberTx, forgetTx];
+const ALL: MessageHandler[] = [
+  version,
+  ping,
+  addrme,
+  addrs,
+  getaddrs,
+  shares,
+  sharereq,
+  sharereply,
+  bestblock,
+  haveTx,
+  losingTx,
+  rememberTx,
+  forgetTx,
+];
 
 export const MESSAGES: ReadonlyMap<string, MessageHandler> = new Map(ALL.map((m) => [m.command, m]));

@@ -12,7 +12,12 @@ export interface SharereqMessage {
 }
 
 export function encode(m: SharereqMessage): Buffer {
-  return new Writer(32 + 2 + 32 * (m.hashes.length + m.stops.length) + 10).u256(m.id).u256List(m.hashes).varint(m.parents).u256List(m.stops).toBuffer();
+  return new Writer(32 + 2 + 32 * (m.hashes.length + m.stops.length) + 10)
+    .u256(m.id)
+    .u256List(m.hashes)
+    .varint(m.parents)
+    .u256List(m.stops)
+    .toBuffer();
 }
 
 export function decode(payload: Buffer): SharereqMessage {

@@ -46,7 +46,8 @@ export function decode(payload: Buffer): VersionMessage {
 /** The acceptance rules, in the reference's order (p2p.py handle_version). */
 export function handle(peer: PeerLike, m: VersionMessage): void {
   if (peer.remoteVersion !== null) throw new PeerMisbehavingError('more than one version message');
-  if (m.version < peer.node.minProtocolVersion) throw new PeerMisbehavingError(`peer too old (protocol ${m.version} < ${peer.node.minProtocolVersion})`);
+  if (m.version < peer.node.minProtocolVersion)
+    throw new PeerMisbehavingError(`peer too old (protocol ${m.version} < ${peer.node.minProtocolVersion})`);
   peer.remoteVersion = m.version;
   peer.subVersion = m.subVersion.slice(0, SUB_VERSION_MAX);
   peer.services = m.services;

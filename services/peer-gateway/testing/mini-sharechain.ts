@@ -74,7 +74,13 @@ export class MiniSharechain implements ShareSource {
 
   /** Mine `count` shares on the best share (as a local miner would), then think and relay. */
   mine(count: number): Share[] {
-    const { shares } = buildChain(this.net, { count, tracker: this.tracker, parent: this.best, salt: this.salt++ * 1000 + 1, startTime: this.startTime });
+    const { shares } = buildChain(this.net, {
+      count,
+      tracker: this.tracker,
+      parent: this.best,
+      salt: this.salt++ * 1000 + 1,
+      startTime: this.startTime,
+    });
     this.rethink();
     return shares;
   }
@@ -83,7 +89,11 @@ export class MiniSharechain implements ShareSource {
   rethink(): void {
     const gw = this.gateway;
     const r = think(this.tracker, {
-      net: this.net, previousBlock: 0n, bits: 0, blockRelHeight: () => 0, now: Math.floor(this.clock()),
+      net: this.net,
+      previousBlock: 0n,
+      bits: 0,
+      blockRelHeight: () => 0,
+      now: Math.floor(this.clock()),
       onVerified: (s, res) => gw?.noteVerified(s, res.versionCounts),
       onInvalid: (s, e) => this.invalid.push({ hash: s.hash, peer: s.peerAddr, reason: e.message }),
     });
@@ -92,7 +102,8 @@ export class MiniSharechain implements ShareSource {
     const changed = r.best !== this.best;
     this.best = r.best;
     if (gw) {
-      if (changed && r.best !== null) gw.broadcastShare(r.best, [...this.tracker.getChain(r.best, Math.min(5, this.tracker.getHeight(r.best)))]);
+      if (changed && r.best !== null)
+        gw.broadcastShare(r.best, [...this.tracker.getChain(r.best, Math.min(5, this.tracker.getHeight(r.best)))]);
       gw.setDesired(r.desired.map((d) => ({ hash: d.hash, peerAddr: d.peerAddr })));
     }
   }

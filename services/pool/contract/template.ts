@@ -40,7 +40,6 @@ export function toBlockTemplate(work: Work): BlockTemplate {
   };
 }
 
-
 /**
  * BlockTemplate → Work, for consumers in another process (the edge, the sharechain): the message is
  * put back into getblocktemplate's shape and parsed by the same parseTemplate, so the merkle branch,
@@ -61,8 +60,13 @@ export function fromBlockTemplate(t: BlockTemplate, coin: CoinParams): Work {
     // "no soft fork active" (which would refuse every btcd template).
     ...(t.rules.length > 0 ? { rules: t.rules } : {}),
     transactions: t.transactions.map((x) => ({
-      data: Buffer.from(x.data).toString('hex'), txid: displayHex(x.txid), hash: displayHex(x.wtxid),
-      fee: Number(x.fee), weight: x.weight, sigops: x.sigops, depends: x.depends,
+      data: Buffer.from(x.data).toString('hex'),
+      txid: displayHex(x.txid),
+      hash: displayHex(x.wtxid),
+      fee: Number(x.fee),
+      weight: x.weight,
+      sigops: x.sigops,
+      depends: x.depends,
     })),
     ...(t.witnessCommitment.length ? { default_witness_commitment: Buffer.from(t.witnessCommitment).toString('hex') } : {}),
     ...(t.mweb.length ? { mweb: Buffer.from(t.mweb).toString('hex') } : {}),
@@ -77,4 +81,3 @@ export function fromBlockTemplate(t: BlockTemplate, coin: CoinParams): Work {
   if (t.emptyShortcut) work.emptyShortcut = true;
   return work;
 }
-

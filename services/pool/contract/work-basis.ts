@@ -6,11 +6,16 @@ import { Reader } from '../../core/codec/index.ts';
 import { SyncState, type WorkBasis as WorkBasisMsg } from '../../gen/p2pool/v1/sharechain.ts';
 import type { SyncStateName, WorkBasis } from '../work/basis.ts';
 
-export const SYNC: Record<SyncStateName, SyncState> = { loading: SyncState.LOADING, downloading: SyncState.DOWNLOADING, synced: SyncState.SYNCED };
+export const SYNC: Record<SyncStateName, SyncState> = {
+  loading: SyncState.LOADING,
+  downloading: SyncState.DOWNLOADING,
+  synced: SyncState.SYNCED,
+};
 
 export const hashBytes = (h: bigint | null): Uint8Array => (h === null ? new Uint8Array() : u256ToLE(h));
 export const packedShare = (s: Share) => ({ type: BigInt(s.type), contents: s.packedContents });
-export const wrapShare = (p: { type: bigint; contents: Uint8Array } | undefined): Buffer => encodeWrapper(Number(p?.type ?? 0), Buffer.from(p?.contents ?? new Uint8Array()));
+export const wrapShare = (p: { type: bigint; contents: Uint8Array } | undefined): Buffer =>
+  encodeWrapper(Number(p?.type ?? 0), Buffer.from(p?.contents ?? new Uint8Array()));
 const unwrap = (bytes: Buffer) => {
   const w = readWrapper(new Reader(bytes));
   return { type: BigInt(w.type), contents: w.contents };
@@ -55,7 +60,11 @@ export function workBasisMessage(b: WorkBasis): WorkBasisMsg {
     gentxSize: b.gentxSize ?? 0,
     gentxWeight: b.gentxWeight ?? 0,
     mergedPayoutHash: hashBytes(b.mergedPayoutHash),
-    mergedWeights: [...(b.mergedWeights?.weights ?? new Map())].map(([address, w]) => ({ address, script: new Uint8Array(), weight: uintToLE(w) })),
+    mergedWeights: [...(b.mergedWeights?.weights ?? new Map())].map(([address, w]) => ({
+      address,
+      script: new Uint8Array(),
+      weight: uintToLE(w),
+    })),
     mergedTotalWeight: uintToLE(b.mergedWeights?.total ?? 0n),
     mergedDonationWeight: uintToLE(b.mergedWeights?.donation ?? 0n),
   };
@@ -80,22 +89,25 @@ export function workBasisFromMessage(m: WorkBasisMsg): WorkBasis {
     blockBits: m.blockBits === 0 ? null : m.blockBits,
     pplns: m.pplnsKnown
       ? {
-        start: hashOrNull(m.pplnsStart),
-        maxShares: m.pplnsMaxShares,
-        desiredWeight: uintFromLE(m.pplnsDesiredWeight),
-        weights: new Map(m.weights.map((w) => [w.address, uintFromLE(w.weight)])),
-        total: uintFromLE(m.totalWeight),
-        donation: uintFromLE(m.donationWeight),
-      }
+          start: hashOrNull(m.pplnsStart),
+          maxShares: m.pplnsMaxShares,
+          desiredWeight: uintFromLE(m.pplnsDesiredWeight),
+          weights: new Map(m.weights.map((w) => [w.address, uintFromLE(w.weight)])),
+          total: uintFromLE(m.totalWeight),
+          donation: uintFromLE(m.donationWeight),
+        }
       : null,
     preTarget3: m.preTarget3.length ? u256FromLE(m.preTarget3) : 0n,
     mergedPayoutHash: hashOrNull(m.mergedPayoutHash),
     // No total (unsigned LE of 0 is empty) = no merged weights: no canonical merged block (§8.5).
-    mergedWeights: m.mergedTotalWeight.length === 0 ? null : {
-      weights: new Map(m.mergedWeights.map((w) => [w.address, uintFromLE(w.weight)])),
-      total: uintFromLE(m.mergedTotalWeight),
-      donation: uintFromLE(m.mergedDonationWeight),
-    },
+    mergedWeights:
+      m.mergedTotalWeight.length === 0
+        ? null
+        : {
+            weights: new Map(m.mergedWeights.map((w) => [w.address, uintFromLE(w.weight)])),
+            total: uintFromLE(m.mergedTotalWeight),
+            donation: uintFromLE(m.mergedDonationWeight),
+          },
     maxBits: m.maxBits,
     minBits: m.minBits,
     staleInfo: m.staleInfo,
@@ -110,4 +122,3 @@ export function workBasisFromMessage(m: WorkBasisMsg): WorkBasis {
     publishedAtMs: Number(m.publishedAtMs),
   };
 }
-

@@ -2,9 +2,21 @@
 // the core's generateTransaction runs unchanged. Shares already parsed for an earlier basis are
 // reused, so a new best share costs one parse. Synchronous: jobs are built from memory.
 import {
-  ShareTracker, PplnsWindows, generateTransaction, prepareGeneration, parseWrappedShare, shareVersion,
-  type CumulativeWeights, type GenerateInput, type GenerationBase, type GenerationBaseInput, type Generated,
-  type Network, type Share, type ShareData, type DecayedWeights,
+  ShareTracker,
+  PplnsWindows,
+  generateTransaction,
+  prepareGeneration,
+  parseWrappedShare,
+  shareVersion,
+  type CumulativeWeights,
+  type GenerateInput,
+  type GenerationBase,
+  type GenerationBaseInput,
+  type Generated,
+  type Network,
+  type Share,
+  type ShareData,
+  type DecayedWeights,
 } from '../../core/index.ts';
 import type { PplnsWindow, WorkBasis } from './basis.ts';
 
@@ -33,7 +45,8 @@ class BasisTracker extends ShareTracker {
 
   override decayedPplns(start: bigint | null, maxShares: number): DecayedWeights {
     const w = this.pplns.fixed;
-    if (!w || w.desiredWeight !== 0n) throw new BasisMismatchError('the work basis has no V36 PPLNS window (the chain is incomplete, or it is not a v36 basis)');
+    if (!w || w.desiredWeight !== 0n)
+      throw new BasisMismatchError('the work basis has no V36 PPLNS window (the chain is incomplete, or it is not a v36 basis)');
     if (w.start !== start || w.maxShares !== maxShares) throw new BasisMismatchError('the work basis was computed for another parent');
     return { weights: new Map(w.weights), total: w.total, donation: w.donation };
   }
@@ -51,7 +64,9 @@ class BasisTracker extends ShareTracker {
 }
 
 export type EdgeGenerateInput = Omit<GenerateInput, 'tracker' | 'net' | 'type' | 'gentxSize' | 'gentxWeight'>;
-export type EdgeBaseInput = Omit<GenerationBaseInput, 'tracker' | 'net' | 'type' | 'gentxSize' | 'gentxWeight' | 'shareData'> & { subsidy: bigint };
+export type EdgeBaseInput = Omit<GenerationBaseInput, 'tracker' | 'net' | 'type' | 'gentxSize' | 'gentxWeight' | 'shareData'> & {
+  subsidy: bigint;
+};
 
 export class WorkBasisView {
   readonly net: Network;
@@ -99,7 +114,7 @@ export class WorkBasisView {
       address: opts.address,
       subsidy: opts.subsidy,
       // Randomized rounding, as the reference (docs/protocol.md §8.5).
-      donation: Math.floor(65535 * pct / 100 + random()),
+      donation: Math.floor((65535 * pct) / 100 + random()),
       staleInfo: b.staleInfo,
       desiredVersion: b.desiredVersion,
     };
@@ -108,8 +123,16 @@ export class WorkBasisView {
   /** generate_transaction for the basis's parent: the same function, the same bytes as the sharechain's tracker. */
   generate(input: EdgeGenerateInput): Generated {
     const b = this.requireBasis();
-    if (input.shareData.previousShareHash !== b.previousShareHash) throw new BasisMismatchError('share_data names another parent than the work basis');
-    return generateTransaction({ ...input, tracker: this.tracker, net: this.net, type: b.shareVersion, gentxSize: b.gentxSize, gentxWeight: b.gentxWeight });
+    if (input.shareData.previousShareHash !== b.previousShareHash)
+      throw new BasisMismatchError('share_data names another parent than the work basis');
+    return generateTransaction({
+      ...input,
+      tracker: this.tracker,
+      net: this.net,
+      type: b.shareVersion,
+      gentxSize: b.gentxSize,
+      gentxWeight: b.gentxWeight,
+    });
   }
 
   /**
@@ -122,7 +145,8 @@ export class WorkBasisView {
     const tracker = this.tracker;
     const net = this.net;
     return (input) => {
-      if (input.shareData.previousShareHash !== b.previousShareHash) throw new BasisMismatchError('share_data names another parent than the work basis');
+      if (input.shareData.previousShareHash !== b.previousShareHash)
+        throw new BasisMismatchError('share_data names another parent than the work basis');
       return generateTransaction({ ...input, tracker, net, type: b.shareVersion, gentxSize: b.gentxSize, gentxWeight: b.gentxWeight });
     };
   }
@@ -136,8 +160,13 @@ export class WorkBasisView {
     const b = this.requireBasis();
     const { subsidy, ...rest } = input;
     return prepareGeneration({
-      ...rest, shareData: { previousShareHash: b.previousShareHash, subsidy },
-      tracker: this.tracker, net: this.net, type: b.shareVersion, gentxSize: b.gentxSize, gentxWeight: b.gentxWeight,
+      ...rest,
+      shareData: { previousShareHash: b.previousShareHash, subsidy },
+      tracker: this.tracker,
+      net: this.net,
+      type: b.shareVersion,
+      gentxSize: b.gentxSize,
+      gentxWeight: b.gentxWeight,
     });
   }
 

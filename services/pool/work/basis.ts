@@ -12,8 +12,18 @@
 // a new basis arrives when the best share, the block bits, the stale_info or the punish state change.
 import type { VersionRatchet, RatchetDecision } from '../../core/index.ts';
 import {
-  shareVersion, targetToAverageAttempts, bitsToTarget, preTarget3, targetToBits, versionToProduce, TX_REF_LOOKBACK, mergedWeights, DOGE_CHAIN_ID,
-  type MergedWeights, type Network, type ShareTracker,
+  shareVersion,
+  targetToAverageAttempts,
+  bitsToTarget,
+  preTarget3,
+  targetToBits,
+  versionToProduce,
+  TX_REF_LOOKBACK,
+  mergedWeights,
+  DOGE_CHAIN_ID,
+  type MergedWeights,
+  type Network,
+  type ShareTracker,
 } from '../../core/index.ts';
 
 export type SyncStateName = 'loading' | 'downloading' | 'synced';
@@ -80,8 +90,18 @@ export function basisChainLength(net: Network): number {
 /** What buildWorkBasis needs: the tracker and best share, plus the fields it copies into the basis as they are. */
 export type BasisInput = Pick<
   WorkBasis,
-  | 'blockBits' | 'basisId' | 'syncState' | 'staleInfo' | 'punishAggressively' | 'gentxSize' | 'gentxWeight'
-  | 'nodeAddress' | 'workerFeePercent' | 'donationPercent' | 'templateId' | 'localHashRate'
+  | 'blockBits'
+  | 'basisId'
+  | 'syncState'
+  | 'staleInfo'
+  | 'punishAggressively'
+  | 'gentxSize'
+  | 'gentxWeight'
+  | 'nodeAddress'
+  | 'workerFeePercent'
+  | 'donationPercent'
+  | 'templateId'
+  | 'localHashRate'
 > & {
   tracker: ShareTracker;
   net: Network;
@@ -106,7 +126,8 @@ export function buildWorkBasis(i: BasisInput): WorkBasis {
   const rules = shareVersion(net.LINEAGE, version);
   const [height, last] = tracker.getHeightAndLast(best);
   const chain: WorkBasis['chain'] = [];
-  if (best !== null) for (const s of tracker.getChain(best, Math.min(height, basisChainLength(net)))) chain.push({ hash: s.hash, packed: s.pack() });
+  if (best !== null)
+    for (const s of tracker.getChain(best, Math.min(height, basisChainLength(net)))) chain.push({ hash: s.hash, packed: s.pack() });
   const pre = preTarget3(tracker, net, best);
   let pplns: PplnsWindow | null = null;
   let mergedPayoutHash: bigint | null = null;

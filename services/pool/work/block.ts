@@ -17,10 +17,18 @@ export function blockMerkleRoot(work: Pick<Work, 'merkleBranchRaw'>, coinbaseTxi
   return rootFromBranchRaw(coinbaseTxidRaw, work.merkleBranchRaw);
 }
 
-export function encodeBlockHeader(work: Pick<Work, 'previousBlock' | 'bits' | 'previousBlockHex'>, merkleRootRaw: Buffer, f: HeaderFields): Buffer {
+export function encodeBlockHeader(
+  work: Pick<Work, 'previousBlock' | 'bits' | 'previousBlockHex'>,
+  merkleRootRaw: Buffer,
+  f: HeaderFields,
+): Buffer {
   return writeHeaderBytes({
-    version: f.version, prevHash: Buffer.from(work.previousBlockHex, 'hex').reverse(), merkleRoot: merkleRootRaw,
-    ntime: f.timestamp, bits: f.bits ?? work.bits, nonce: f.nonce,
+    version: f.version,
+    prevHash: Buffer.from(work.previousBlockHex, 'hex').reverse(),
+    merkleRoot: merkleRootRaw,
+    ntime: f.timestamp,
+    bits: f.bits ?? work.bits,
+    nonce: f.nonce,
   });
 }
 

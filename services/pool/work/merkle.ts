@@ -43,7 +43,7 @@ export function coinbaseBranchPacked(others: Buffer, n: number): Buffer[] {
     branch.push(Buffer.from(level.subarray(0, 32)));
     if (n === 1) break;
     level = levelUp(level, 32, n - 1);
-    n = ((n - 1 + 1) >> 1);
+    n = (n - 1 + 1) >> 1;
   }
   return branch;
 }

@@ -98,12 +98,14 @@ const COINBASE_SIGOPS_RESERVE = 400;
 const MAX_SUBSIDY = 50n * 100_000_000n;
 
 function hex64(v: unknown, what: string): string {
-  if (typeof v !== 'string' || !HEX64.test(v)) throw new TemplateError(`${what} is not a 64-digit hex hash: ${JSON.stringify(v)?.slice(0, 80)}`);
+  if (typeof v !== 'string' || !HEX64.test(v))
+    throw new TemplateError(`${what} is not a 64-digit hex hash: ${JSON.stringify(v)?.slice(0, 80)}`);
   return v;
 }
 
 function int(v: unknown, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new TemplateError(`${what} is not an integer in [${min}, ${max}]: ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw new TemplateError(`${what} is not an integer in [${min}, ${max}]: ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -129,7 +131,8 @@ export function checkRules(rules: string[] | undefined, coin: CoinParams): void 
     }
   }
   for (const req of coin.requiredRules) {
-    if (!names.has(req)) throw new TemplateError(`soft fork "${req}" is not active on the node (template rules: ${rules.join(', ') || 'none'})`);
+    if (!names.has(req))
+      throw new TemplateError(`soft fork "${req}" is not active on the node (template rules: ${rules.join(', ') || 'none'})`);
   }
 }
 
@@ -139,7 +142,8 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
   const version = int(gbt.version, 'version', 1, 0xffffffff);
   const previousBlockHex = hex64(gbt.previousblockhash, 'previousblockhash').toLowerCase();
   const height = int(gbt.height, 'height', 1);
-  if (typeof gbt.bits !== 'string' || !/^[0-9a-fA-F]{8}$/.test(gbt.bits)) throw new TemplateError(`bits is not 8 hex digits: ${JSON.stringify(gbt.bits)}`);
+  if (typeof gbt.bits !== 'string' || !/^[0-9a-fA-F]{8}$/.test(gbt.bits))
+    throw new TemplateError(`bits is not 8 hex digits: ${JSON.stringify(gbt.bits)}`);
   const bits = parseInt(gbt.bits, 16);
   const target = bitsToTarget(bits);
   if (gbt.target !== undefined && BigInt('0x' + hex64(gbt.target, 'target')) !== target) {
@@ -153,7 +157,9 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
   if (curtime < mintime) throw new TemplateError(`curtime ${curtime} is before mintime ${mintime}`);
   const maxtime = gbt.maxtime === undefined ? undefined : int(gbt.maxtime, 'maxtime', 0, 0xffffffff);
   if (typeof gbt.coinbasevalue !== 'number' || !Number.isSafeInteger(gbt.coinbasevalue) || gbt.coinbasevalue < 0) {
-    throw new TemplateError(`coinbasevalue is missing or not a satoshi amount (a node that only offers coinbasetxn is not supported): ${JSON.stringify(gbt.coinbasevalue)}`);
+    throw new TemplateError(
+      `coinbasevalue is missing or not a satoshi amount (a node that only offers coinbasetxn is not supported): ${JSON.stringify(gbt.coinbasevalue)}`,
+    );
   }
   const coinbaseValue = BigInt(gbt.coinbasevalue);
   const rules: string[] | undefined = Array.isArray(gbt.rules) ? gbt.rules.map(String) : undefined;
@@ -162,7 +168,8 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
   let flagsHex = '';
   if (gbt.coinbaseaux && typeof gbt.coinbaseaux === 'object') {
     for (const v of Object.values(gbt.coinbaseaux)) {
-      if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(v)) throw new TemplateError(`coinbaseaux value is not hex: ${JSON.stringify(v)}`);
+      if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(v))
+        throw new TemplateError(`coinbaseaux value is not hex: ${JSON.stringify(v)}`);
       flagsHex += v;
     }
   }
@@ -182,14 +189,17 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
   let txSigops = 0;
   for (let i = 0; i < n; i++) {
     const t = list[i];
-    if (!t || typeof t.data !== 'string' || t.data.length % 2 || t.data.length === 0) throw new TemplateError(`transaction ${i} has no hex data`);
+    if (!t || typeof t.data !== 'string' || t.data.length % 2 || t.data.length === 0)
+      throw new TemplateError(`transaction ${i} has no hex data`);
     const data = Buffer.from(t.data, 'hex');
     if (data.length * 2 !== t.data.length) throw new TemplateError(`transaction ${i} data is not hex`);
     const txidHex = t.txid;
     const wtxidHex = t.hash === undefined ? txidHex : t.hash;
     // Buffer.write stops at the first non-hex digit, so a short write is a malformed hash.
-    if (typeof txidHex !== 'string' || txidHex.length !== 64 || txidsPacked.write(txidHex, i * 32, 32, 'hex') !== 32) hex64(txidHex, `transaction ${i} txid`);
-    if (typeof wtxidHex !== 'string' || wtxidHex.length !== 64 || wtxidsPacked.write(wtxidHex, (i + 1) * 32, 32, 'hex') !== 32) hex64(wtxidHex, `transaction ${i} hash`);
+    if (typeof txidHex !== 'string' || txidHex.length !== 64 || txidsPacked.write(txidHex, i * 32, 32, 'hex') !== 32)
+      hex64(txidHex, `transaction ${i} txid`);
+    if (typeof wtxidHex !== 'string' || wtxidHex.length !== 64 || wtxidsPacked.write(wtxidHex, (i + 1) * 32, 32, 'hex') !== 32)
+      hex64(wtxidHex, `transaction ${i} hash`);
     txidsPacked.subarray(i * 32, i * 32 + 32).reverse();
     const wtxidRaw = wtxidsPacked.subarray((i + 1) * 32, (i + 2) * 32).reverse();
     const hogEx = isHogEx(data);
@@ -201,12 +211,19 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
     const fee = t.fee === undefined ? null : BigInt(int(t.fee, `transaction ${i} fee`));
     const depends: number[] = Array.isArray(t.depends) ? t.depends : [];
     for (const d of depends) {
-      if (!Number.isInteger(d) || d < 1 || d > i) throw new TemplateError(`transaction ${i + 1} depends on ${d}, which does not come before it`);
+      if (!Number.isInteger(d) || d < 1 || d > i)
+        throw new TemplateError(`transaction ${i + 1} depends on ${d}, which does not come before it`);
     }
     const weight = typeof t.weight === 'number' ? t.weight : null;
     transactions[i] = {
-      data, txid: BigInt('0x' + txidHex), wtxid: BigInt('0x' + wtxidHex), fee, weight,
-      sigops: typeof t.sigops === 'number' ? t.sigops : null, depends, hogEx,
+      data,
+      txid: BigInt('0x' + txidHex),
+      wtxid: BigInt('0x' + wtxidHex),
+      fee,
+      weight,
+      sigops: typeof t.sigops === 'number' ? t.sigops : null,
+      depends,
+      hogEx,
     };
     txHashes[i] = transactions[i]!.wtxid;
     fees[i] = fee;
@@ -230,8 +247,10 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
 
   const weightLimit = gbt.weightlimit === undefined ? 4_000_000 : int(gbt.weightlimit, 'weightlimit', 1);
   const sigopLimit = gbt.sigoplimit === undefined ? 80_000 : int(gbt.sigoplimit, 'sigoplimit');
-  if (txSigops + COINBASE_SIGOPS_RESERVE > sigopLimit) throw new TemplateError(`transactions use ${txSigops} sigops, over the limit ${sigopLimit} less the coinbase reserve`);
-  if (txWeight + COINBASE_WEIGHT_RESERVE > weightLimit) throw new TemplateError(`transactions weigh ${txWeight}, over the limit ${weightLimit} less the coinbase reserve`);
+  if (txSigops + COINBASE_SIGOPS_RESERVE > sigopLimit)
+    throw new TemplateError(`transactions use ${txSigops} sigops, over the limit ${sigopLimit} less the coinbase reserve`);
+  if (txWeight + COINBASE_WEIGHT_RESERVE > weightLimit)
+    throw new TemplateError(`transactions weigh ${txWeight}, over the limit ${weightLimit} less the coinbase reserve`);
 
   const branchRaw = coinbaseBranchPacked(txidsPacked, n);
   let witnessRootRaw: Buffer | undefined;
@@ -242,7 +261,10 @@ export function parseTemplate(gbt: any, coin: CoinParams, opts: ParseOptions = {
     // Core sends the whole output script; btcd v0.26 sends only the 32-byte commitment hash.
     if (typeof c === 'string' && /^6a24aa21a9ed[0-9a-fA-F]{64}$/i.test(c)) defaultWitnessCommitment = Buffer.from(c, 'hex');
     else if (typeof c === 'string' && HEX64.test(c)) defaultWitnessCommitment = Buffer.from('6a24aa21a9ed' + c, 'hex');
-    else throw new TemplateError(`default_witness_commitment is neither a witness commitment script nor its hash: ${JSON.stringify(c)?.slice(0, 100)}`);
+    else
+      throw new TemplateError(
+        `default_witness_commitment is neither a witness commitment script nor its hash: ${JSON.stringify(c)?.slice(0, 100)}`,
+      );
   }
   const segwit = rules ? rules.some((r) => r === 'segwit' || r === '!segwit') : true;
 

@@ -1,9 +1,21 @@
 // Chain statistics as the reference computes them (p2pool/data.py, web.py), over a tracker and a
 // best share. Pure functions; the web endpoints, the status line and GetStats share them.
 import {
-  poolAttemptsPerSecond, targetToAverageAttempts, targetToDifficulty, expectedPayouts, donationKey, pubkeyHashToAddress, v36PayoutAddress, bitsToTarget,
-  DONATION_SCRIPT, DONATION_PUBKEY_HASH, STALE_DOA, STALE_ORPHAN,
-  type Network, type Share, type ShareTracker,
+  poolAttemptsPerSecond,
+  targetToAverageAttempts,
+  targetToDifficulty,
+  expectedPayouts,
+  donationKey,
+  pubkeyHashToAddress,
+  v36PayoutAddress,
+  bitsToTarget,
+  DONATION_SCRIPT,
+  DONATION_PUBKEY_HASH,
+  STALE_DOA,
+  STALE_ORPHAN,
+  type Network,
+  type Share,
+  type ShareTracker,
 } from '../../core/index.ts';
 import type { GlobalStats } from '../../pool/reference-stats.ts';
 
@@ -84,7 +96,13 @@ export function users(tracker: ShareTracker, net: Network, best: bigint | null):
 }
 
 /** `get_expected_payouts` (docs/protocol.md §6.4) by address, satoshis. */
-export function currentPayouts(tracker: ShareTracker, net: Network, best: bigint | null, blockBits: number | null, subsidy: bigint | null): Map<string, bigint> {
+export function currentPayouts(
+  tracker: ShareTracker,
+  net: Network,
+  best: bigint | null,
+  blockBits: number | null,
+  subsidy: bigint | null,
+): Map<string, bigint> {
   const out = new Map<string, bigint>();
   if (best === null || blockBits === null || subsidy === null) return out;
   const share = tracker.get(best)!;
@@ -97,7 +115,6 @@ export function currentPayouts(tracker: ShareTracker, net: Network, best: bigint
   }
   return out;
 }
-
 
 /** /global_stats over min(height, 3600 // SHARE_PERIOD) shares; null below 10 shares or without a template. */
 export function globalStats(tracker: ShareTracker, net: Network, best: bigint | null, blockBits: number | null): GlobalStats | null {
@@ -119,7 +136,12 @@ export function globalStats(tracker: ShareTracker, net: Network, best: bigint | 
 }
 
 /** Block-solving shares among the last CHAIN_LENGTH of the best chain (/recent_blocks). */
-export function recentBlocks(tracker: ShareTracker, net: Network, best: bigint | null, parseHeight: (coinbase: Buffer) => number | null): { ts: number; hash: string; number: number | null; share: string }[] {
+export function recentBlocks(
+  tracker: ShareTracker,
+  net: Network,
+  best: bigint | null,
+  parseHeight: (coinbase: Buffer) => number | null,
+): { ts: number; hash: string; number: number | null; share: string }[] {
   if (best === null) return [];
   const out = [];
   for (const s of tracker.getChain(best, Math.min(tracker.getHeight(best), net.CHAIN_LENGTH))) {
@@ -165,7 +187,14 @@ export function minerWindow(tracker: ShareTracker, net: Network, best: bigint | 
       out.shares++;
       if (s.staleInfo === STALE_ORPHAN) out.orphan++;
       if (s.staleInfo === STALE_DOA) out.dead++;
-      if (out.recent.length < limit) out.recent.push({ hash: s.hash, timestamp: s.timestamp, depth, staleInfo: s.staleInfo, work: Number(targetToAverageAttempts(s.target)) });
+      if (out.recent.length < limit)
+        out.recent.push({
+          hash: s.hash,
+          timestamp: s.timestamp,
+          depth,
+          staleInfo: s.staleInfo,
+          work: Number(targetToAverageAttempts(s.target)),
+        });
     }
     depth++;
   }

@@ -13,7 +13,13 @@ export function formatSI(x: number): string {
 
 /** `math.format_dt`: "%.1f <unit>" with the largest unit the duration exceeds. */
 export function formatDt(dt: number): string {
-  const units: [number, string][] = [[365.2425 * 86400, 'years'], [86400, 'days'], [3600, 'hours'], [60, 'minutes'], [1, 'seconds']];
+  const units: [number, string][] = [
+    [365.2425 * 86400, 'years'],
+    [86400, 'days'],
+    [3600, 'hours'],
+    [60, 'minutes'],
+    [1, 'seconds'],
+  ];
   let chosen = units[units.length - 1]!;
   for (const u of units) {
     chosen = u;

@@ -2,14 +2,31 @@
 // endpoints (services/web/reference), the periodic status line, and the /web/log samples. Facts the
 // sharechain does not own (peers, the edges' miner rates) come from providers.
 import {
-  targetToAverageAttempts, targetToDifficulty, bitsToTarget, parseBip34Height, u256ToHex, STALE_DOA, STALE_ORPHAN,
-  checkShare, encodeTx,
+  targetToAverageAttempts,
+  targetToDifficulty,
+  bitsToTarget,
+  parseBip34Height,
+  u256ToHex,
+  STALE_DOA,
+  STALE_ORPHAN,
+  checkShare,
+  encodeTx,
   type RatchetDecision,
 } from '../../core/index.ts';
 import type { GlobalStats, LogSample, RecentBlock, ReferenceStatsSource } from '../../pool/reference-stats.ts';
 import type { Sharechain } from '../sharechain.ts';
 import {
-  averageStaleProp, currentPayouts, globalStats, keyToAddress, poolRate, realPoolRate, recentBlocks, staleInfoName, staleRates, users, otherTxHashes,
+  averageStaleProp,
+  currentPayouts,
+  globalStats,
+  keyToAddress,
+  poolRate,
+  realPoolRate,
+  recentBlocks,
+  staleInfoName,
+  staleRates,
+  users,
+  otherTxHashes,
 } from './chain-stats.ts';
 import { formatBinomialConf, formatDt, formatSI, binomialConfInterval } from './format.ts';
 
@@ -88,7 +105,9 @@ export class ReferenceStats implements ReferenceStatsSource {
     if (height < 10) return null;
     const lookbehind = Math.min(height, Math.floor(3600 / net.SHARE_PERIOD));
     const globalStaleProp = averageStaleProp(tracker, best, lookbehind);
-    let unstale = 0, orphan = 0, doa = 0;
+    let unstale = 0,
+      orphan = 0,
+      doa = 0;
     let myWork = 0n;
     let i = 0;
     for (const s of tracker.getChain(best, lookbehind)) {
@@ -117,7 +136,13 @@ export class ReferenceStats implements ReferenceStatsSource {
         rewarded: shareAttS / (1 - globalStaleProp),
         actual: shareAttS / (1 - (shareCount ? staleCount / shareCount : 0)),
       },
-      my_share_counts_in_last_hour: { shares: shareCount, unstale_shares: unstale, stale_shares: staleCount, orphan_stale_shares: orphan, doa_stale_shares: doa },
+      my_share_counts_in_last_hour: {
+        shares: shareCount,
+        unstale_shares: unstale,
+        stale_shares: staleCount,
+        orphan_stale_shares: orphan,
+        doa_stale_shares: doa,
+      },
       my_stale_proportions_in_last_hour: {
         stale: shareCount ? staleCount / shareCount : null,
         orphan_stale: shareCount ? orphan / shareCount : null,
@@ -174,7 +199,9 @@ export class ReferenceStats implements ReferenceStatsSource {
     const { counts, total } = this.desiredVersionWork();
     for (const [v, w] of counts) {
       if (w * 2n > total && !this.sc.knownVersion(v)) {
-        out.push(`A MAJORITY OF SHARES CONTAIN A VOTE FOR AN UNSUPPORTED SHARE IMPLEMENTATION! (v${v} with ${(Number((w * 10000n) / total) / 100).toFixed(2)}% support)\nAn upgrade is likely necessary. Check https://github.com/jtoomim/p2pool for more information.`);
+        out.push(
+          `A MAJORITY OF SHARES CONTAIN A VOTE FOR AN UNSUPPORTED SHARE IMPLEMENTATION! (v${v} with ${(Number((w * 10000n) / total) / 100).toFixed(2)}% support)\nAn upgrade is likely necessary. Check https://github.com/jtoomim/p2pool for more information.`,
+        );
       }
     }
     return out;
@@ -191,7 +218,16 @@ export class ReferenceStats implements ReferenceStatsSource {
   recentBlocks(): RecentBlock[] {
     const best = this.best;
     if (this.blocksCache?.best !== best) {
-      this.blocksCache = { best, blocks: recentBlocks(this.sc.tracker, this.sc.net, best, (cb) => { try { return parseBip34Height(cb); } catch { return null; } }) };
+      this.blocksCache = {
+        best,
+        blocks: recentBlocks(this.sc.tracker, this.sc.net, best, (cb) => {
+          try {
+            return parseBip34Height(cb);
+          } catch {
+            return null;
+          }
+        }),
+      };
     }
     return this.blocksCache!.blocks;
   }
@@ -222,11 +258,19 @@ export class ReferenceStats implements ReferenceStatsSource {
     const children = [...info.children].sort((a, b) => kids(b) - kids(a));
     const header = share.header;
     let other: bigint[] = [];
-    try { other = otherTxHashes(tracker, share); } catch { other = []; }
+    try {
+      other = otherTxHashes(tracker, share);
+    } catch {
+      other = [];
+    }
     // The generation transaction is rebuilt from the share's ancestors (a page view, not a hot path);
     // null, not a made-up string, when they are not all here.
     let raw: string | null = null;
-    try { raw = encodeTx(checkShare(tracker, share, { now: Number.MAX_SAFE_INTEGER }).gentx, false).toString('hex'); } catch { raw = null; }
+    try {
+      raw = encodeTx(checkShare(tracker, share, { now: Number.MAX_SAFE_INTEGER }).gentx, false).toString('hex');
+    } catch {
+      raw = null;
+    }
     return {
       parent: share.previousHash === null ? null : u256ToHex(share.previousHash),
       far_parent: c.shareInfo.farShareHash === null ? null : u256ToHex(c.shareInfo.farShareHash),
@@ -322,14 +366,18 @@ export class ReferenceStats implements ReferenceStatsSource {
     const best = this.best;
     const height = best === null ? 0 : tracker.getHeight(best);
     const peers = this.peerInfo();
-    const lines = [`P2Pool: ${height} shares in chain (${tracker.verified.size} verified/${tracker.size} total) Peers: ${peers.incoming + peers.outgoing} (${peers.incoming} incoming)`];
+    const lines = [
+      `P2Pool: ${height} shares in chain (${tracker.verified.size} verified/${tracker.size} total) Peers: ${peers.incoming + peers.outgoing} (${peers.incoming} incoming)`,
+    ];
     const rates = this.rates();
     const myAttS = Object.values(rates.miners).reduce((a, b) => a + b, 0);
     const deadAttS = Object.values(rates.dead).reduce((a, b) => a + b, 0);
     const shareAtt = best === null ? 0 : Number(targetToAverageAttempts(tracker.get(best)!.target));
     const sync = this.sc.syncStatus();
     if (sync.state !== 'synced') lines.push(` Sync: ${sync.state} (${(100 * sync.progress).toFixed(1)}%) ${sync.detail}`);
-    lines.push(` Local: ${formatSI(Math.trunc(myAttS))}H/s Local dead on arrival: ${myAttS ? `~${(100 * deadAttS / myAttS).toFixed(1)}%` : '???'} Expected time to share: ${myAttS && shareAtt ? formatDt(shareAtt / myAttS) : '???'}`);
+    lines.push(
+      ` Local: ${formatSI(Math.trunc(myAttS))}H/s Local dead on arrival: ${myAttS ? `~${((100 * deadAttS) / myAttS).toFixed(1)}%` : '???'} Expected time to share: ${myAttS && shareAtt ? formatDt(shareAtt / myAttS) : '???'}`,
+    );
     if (best !== null && height > 2) {
       const stale = this.sc.own.staleCounts(tracker, best);
       const n = Math.min(Math.floor(3600 / net.SHARE_PERIOD), height);
@@ -337,10 +385,14 @@ export class ReferenceStats implements ReferenceStatsSource {
       const realAttS = (poolRate(tracker, best, Math.min(height - 1, Math.floor(3600 / net.SHARE_PERIOD))) ?? 0) / (1 - staleProp);
       const payout = this.currentPayouts().get(this.sc.payout.address) ?? 0n;
       const sym = net.PARENT.SYMBOL;
-      lines.push(` Shares: ${stale.total} (${stale.orphan} orphan, ${stale.doa} dead) Stale rate: ${formatBinomialConf(stale.orphan + stale.doa, stale.total)} Efficiency: ${formatBinomialConf(stale.orphan + stale.doa, stale.total, (x) => (1 - x) / (1 - staleProp))} Current payout: ${(Number(payout) * 1e-8).toFixed(8)} ${sym}`);
+      lines.push(
+        ` Shares: ${stale.total} (${stale.orphan} orphan, ${stale.doa} dead) Stale rate: ${formatBinomialConf(stale.orphan + stale.doa, stale.total)} Efficiency: ${formatBinomialConf(stale.orphan + stale.doa, stale.total, (x) => (1 - x) / (1 - staleProp))} Current payout: ${(Number(payout) * 1e-8).toFixed(8)} ${sym}`,
+      );
       const t = this.sc.currentTemplate();
       const toBlock = t && realAttS > 0 ? formatDt(Number(targetToAverageAttempts(bitsToTarget(t.bits))) / realAttS) : '???';
-      lines.push(` Pool: ${formatSI(Math.trunc(realAttS))}H/s Stale rate: ${(100 * staleProp).toFixed(1)}% Expected time to block: ${toBlock}`);
+      lines.push(
+        ` Pool: ${formatSI(Math.trunc(realAttS))}H/s Stale rate: ${(100 * staleProp).toFixed(1)}% Expected time to block: ${toBlock}`,
+      );
     }
     for (const w of this.warnings()) lines.push(`${'#'.repeat(40)}\n>>> Warning: ${w}\n${'#'.repeat(40)}`);
     return lines.join('\n');
@@ -362,5 +414,12 @@ export class ReferenceStats implements ReferenceStatsSource {
 }
 
 function shareVersionStats(d: RatchetDecision): Record<string, unknown> {
-  return { minting: d.version, ratchet_state: d.state, reason: d.reason, vote_percent: d.votePercent, v36_percent: d.sharePercent, voting_origins: d.origins };
+  return {
+    minting: d.version,
+    ratchet_state: d.state,
+    reason: d.reason,
+    vote_percent: d.votePercent,
+    v36_percent: d.sharePercent,
+    voting_origins: d.origins,
+  };
 }

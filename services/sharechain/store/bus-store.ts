@@ -15,12 +15,16 @@ export function shareStreamFor(net: Network): { spec: StreamSpec; shareTopic: st
   const verifiedTopic = `sharechain.${key}.verified`;
   return {
     // A share and its verified mark per entry: 2 × (2 × CHAIN_LENGTH) plus room for forks and stale heads.
-    spec: { name: `SHARES_${key.toUpperCase()}`, topics: [shareTopic, verifiedTopic], maxMsgs: 5 * net.CHAIN_LENGTH + 1000, duplicateWindowMs: 120_000 },
+    spec: {
+      name: `SHARES_${key.toUpperCase()}`,
+      topics: [shareTopic, verifiedTopic],
+      maxMsgs: 5 * net.CHAIN_LENGTH + 1000,
+      duplicateWindowMs: 120_000,
+    },
     shareTopic,
     verifiedTopic,
   };
 }
-
 
 export class BusShareStore implements ShareStore {
   readonly describe: string;
@@ -54,7 +58,10 @@ export class BusShareStore implements ShareStore {
         let hash: bigint | null = null;
         if (opts.identify) {
           hash = opts.identify(data);
-          if (hash === null) { dropped.push({ where: `seq ${m.seq}`, reason: 'not a valid share' }); continue; }
+          if (hash === null) {
+            dropped.push({ where: `seq ${m.seq}`, reason: 'not a valid share' });
+            continue;
+          }
           if (seen.has(hash)) continue;
           seen.add(hash);
           if (!opts.keepPacked) continue;
@@ -77,7 +84,10 @@ export class BusShareStore implements ShareStore {
       const hex = r.hash.toString(16).padStart(64, '0');
       return r.kind === 'share'
         ? this.bus.persist(this.names.spec, this.names.shareTopic, r.packed, { msgId: `s-${hex}`, timeoutMs: this.timeoutMs })
-        : this.bus.persist(this.names.spec, this.names.verifiedTopic, Buffer.from(hex, 'hex'), { msgId: `v-${hex}`, timeoutMs: this.timeoutMs });
+        : this.bus.persist(this.names.spec, this.names.verifiedTopic, Buffer.from(hex, 'hex'), {
+            msgId: `v-${hex}`,
+            timeoutMs: this.timeoutMs,
+          });
     });
     const all = Promise.all(acks).then(() => undefined);
     this.inflight.add(all);

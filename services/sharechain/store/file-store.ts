@@ -19,7 +19,6 @@ export interface FileStoreOptions {
   readBufferBytes?: number;
 }
 
-
 interface FileInfo {
   index: number;
   path: string;
@@ -66,7 +65,11 @@ export class FileShareStore implements ShareStore {
     } catch {
       return [];
     }
-    return names.map((n) => FILE_RE.exec(n)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1])).sort((a, b) => a - b);
+    return names
+      .map((n) => FILE_RE.exec(n))
+      .filter((m): m is RegExpExecArray => !!m)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
   }
 
   async load(opts: StoreLoadOptions = {}): Promise<LoadResult> {
@@ -134,14 +137,20 @@ export class FileShareStore implements ShareStore {
           if (nl === lineStart) continue;
           records++;
           const d = decodeLineBytes(buf, lineStart, nl, alloc);
-          if (!d.ok) { dropped.push({ where: `shares.${index}:${lineNo}`, reason: d.reason }); continue; }
+          if (!d.ok) {
+            dropped.push({ where: `shares.${index}:${lineNo}`, reason: d.reason });
+            continue;
+          }
           const r = d.record;
           if (r.kind === 'verified') verified.add(r.hash);
           else if (r.kind === 'share') {
             let hash: bigint | null = null;
             if (opts.identify) {
               hash = opts.identify(r.packed);
-              if (hash === null) { dropped.push({ where: `shares.${index}:${lineNo}`, reason: 'not a valid share' }); continue; }
+              if (hash === null) {
+                dropped.push({ where: `shares.${index}:${lineNo}`, reason: 'not a valid share' });
+                continue;
+              }
               if (seen.has(hash)) continue;
               seen.add(hash);
               this.fileOf.set(hash, index);
@@ -161,7 +170,8 @@ export class FileShareStore implements ShareStore {
     opts.onProgress?.({ fraction: 1, records });
     this.current = indexes.length ? indexes[indexes.length - 1]! : 0;
     this.currentSize = indexes.length ? statSync(join(this.dir, `shares.${this.current}`)).size : 0;
-    if (!this.files.has(this.current)) this.files.set(this.current, { index: this.current, path: join(this.dir, `shares.${this.current}`), live: 0 });
+    if (!this.files.has(this.current))
+      this.files.set(this.current, { index: this.current, path: join(this.dir, `shares.${this.current}`), live: 0 });
     // Files none of whose shares survived (all dropped or duplicated elsewhere) are dead weight.
     if (opts.identify) for (const f of [...this.files.values()]) if (f.live === 0 && f.index !== this.current) this.deleteFile(f);
     this.loaded = true;
@@ -183,7 +193,11 @@ export class FileShareStore implements ShareStore {
       this.queue.push({
         data,
         resolve: () => {
-          for (const h of hashes) if (this.fileOf.get(h) === -1) { this.fileOf.set(h, this.current); this.files.get(this.current)!.live++; }
+          for (const h of hashes)
+            if (this.fileOf.get(h) === -1) {
+              this.fileOf.set(h, this.current);
+              this.files.get(this.current)!.live++;
+            }
           resolve();
         },
         reject,
@@ -240,7 +254,12 @@ export class FileShareStore implements ShareStore {
   private deleteFile(f: FileInfo): void {
     this.files.delete(f.index);
     if (this.loaded) unlink(f.path).catch(() => {});
-    else try { unlinkSync(f.path); } catch { /* already gone */ }
+    else
+      try {
+        unlinkSync(f.path);
+      } catch {
+        /* already gone */
+      }
   }
 
   /** Files currently on disk (for tests and the status page). */

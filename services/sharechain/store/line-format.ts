@@ -63,7 +63,8 @@ export function decodeLineBytes(buf: Buffer, start: number, end: number, alloc?:
   if (s2 >= 0) {
     if (buf.indexOf(SP, s2 + 1) >= 0 && buf.indexOf(SP, s2 + 1) < end) return { ok: false, reason: 'malformed line' };
     if (end - s2 - 1 !== 8 || !isHexRange(buf, s2 + 1, end)) return { ok: false, reason: 'checksum mismatch' };
-    if (crc32(buf.subarray(start, s2)) !== parseInt(buf.toString('latin1', s2 + 1, end), 16)) return { ok: false, reason: 'checksum mismatch' };
+    if (crc32(buf.subarray(start, s2)) !== parseInt(buf.toString('latin1', s2 + 1, end), 16))
+      return { ok: false, reason: 'checksum mismatch' };
   }
   if (!isHexRange(buf, s1 + 1, dataEnd)) return { ok: false, reason: 'not hex' };
   const type = buf.toString('latin1', start, s1);

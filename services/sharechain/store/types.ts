@@ -3,9 +3,7 @@
 // dir (one process) and a JetStream stream (the cluster).
 
 /** A stored share (the reference's `5 <hex>` line) or a verified mark (`2 <hash>`). */
-export type StoreRecord =
-  | { kind: 'share'; hash: bigint; packed: Buffer }
-  | { kind: 'verified'; hash: bigint };
+export type StoreRecord = { kind: 'share'; hash: bigint; packed: Buffer } | { kind: 'verified'; hash: bigint };
 
 /** Something the loader could not use, reported to the log and the sync status. */
 export interface DroppedRecord {

@@ -4,8 +4,16 @@
 import net from 'node:net';
 import { EventEmitter } from 'node:events';
 import {
-  FrameReader, frame, encodeVersion, decodeVersion, decodeInv, decodeHeaders,
-  MSG_BLOCK, MSG_WITNESS_FLAG, type AnnouncedHeader, type VersionInfo,
+  FrameReader,
+  frame,
+  encodeVersion,
+  decodeVersion,
+  decodeInv,
+  decodeHeaders,
+  MSG_BLOCK,
+  MSG_WITNESS_FLAG,
+  type AnnouncedHeader,
+  type VersionInfo,
 } from './messages.ts';
 
 export interface P2PClientOptions {
@@ -41,8 +49,12 @@ export class P2PClient extends EventEmitter<P2PClientEvents> {
   constructor(opts: P2PClientOptions) {
     super();
     this.opts = {
-      reconnectMinMs: 250, reconnectMaxMs: 10_000, pingIntervalMs: 30_000, handshakeTimeoutMs: 10_000,
-      nodeName: 'full node', ...opts,
+      reconnectMinMs: 250,
+      reconnectMaxMs: 10_000,
+      pingIntervalMs: 30_000,
+      handshakeTimeoutMs: 10_000,
+      nodeName: 'full node',
+      ...opts,
     };
     this.backoff = this.opts.reconnectMinMs;
   }

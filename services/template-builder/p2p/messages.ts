@@ -46,7 +46,9 @@ export class FrameReader {
     const out: Frame[] = [];
     while (this.buf.length >= HEADER_SIZE) {
       if (!this.buf.subarray(0, 4).equals(this.magic)) {
-        throw new Error(`P2P stream has wrong network magic ${this.buf.subarray(0, 4).toString('hex')} (expected ${this.magic.toString('hex')}): is this the right network's P2P port?`);
+        throw new Error(
+          `P2P stream has wrong network magic ${this.buf.subarray(0, 4).toString('hex')} (expected ${this.magic.toString('hex')}): is this the right network's P2P port?`,
+        );
       }
       const len = this.buf.readUInt32LE(16);
       if (len > MAX_PAYLOAD) throw new Error(`P2P message of ${len} bytes is over the ${MAX_PAYLOAD} limit`);
@@ -125,7 +127,12 @@ export function decodeInv(p: Buffer): InvItem[] {
   const [n, start] = readVarInt(p, 0);
   const out: InvItem[] = [];
   for (let i = 0, pos = start; i < n; i++, pos += 36) {
-    out.push({ type: p.readUInt32LE(pos), hash: Buffer.from(p.subarray(pos + 4, pos + 36)).reverse().toString('hex') });
+    out.push({
+      type: p.readUInt32LE(pos),
+      hash: Buffer.from(p.subarray(pos + 4, pos + 36))
+        .reverse()
+        .toString('hex'),
+    });
   }
   return out;
 }

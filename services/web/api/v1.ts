@@ -85,17 +85,42 @@ export class ApiV1 {
   }
 
   async #route(path: string, q: URLSearchParams): Promise<unknown> {
-    const parts = path.split('/').slice(3).map((p) => { try { return decodeURIComponent(p); } catch { throw new ApiError(400, 'malformed path'); } });
+    const parts = path
+      .split('/')
+      .slice(3)
+      .map((p) => {
+        try {
+          return decodeURIComponent(p);
+        } catch {
+          throw new ApiError(400, 'malformed path');
+        }
+      });
     const [a, b, c, d] = parts;
     switch (a) {
-      case 'openapi.json': if (parts.length === 1) return OPENAPI; break;
-      case 'node': if (parts.length === 1) return this.#d.nodeInfo(); break;
-      case 'services': if (parts.length === 1) return this.#services(); break;
-      case 'status': if (parts.length === 1) return this.status(); break;
-      case 'pool': if (parts.length === 1) return this.pool(); break;
-      case 'payouts': if (parts.length === 1) return this.payouts(); break;
-      case 'blocks': if (parts.length === 1) return this.blocks(intParam(q, 'limit', 20, 1, 100)); break;
-      case 'peers': if (parts.length === 1) return this.peers(); break;
+      case 'openapi.json':
+        if (parts.length === 1) return OPENAPI;
+        break;
+      case 'node':
+        if (parts.length === 1) return this.#d.nodeInfo();
+        break;
+      case 'services':
+        if (parts.length === 1) return this.#services();
+        break;
+      case 'status':
+        if (parts.length === 1) return this.status();
+        break;
+      case 'pool':
+        if (parts.length === 1) return this.pool();
+        break;
+      case 'payouts':
+        if (parts.length === 1) return this.payouts();
+        break;
+      case 'blocks':
+        if (parts.length === 1) return this.blocks(intParam(q, 'limit', 20, 1, 100));
+        break;
+      case 'peers':
+        if (parts.length === 1) return this.peers();
+        break;
       case 'miners':
         if (parts.length === 1) return this.miners();
         if (!ADDRESS.test(b!)) throw new ApiError(400, `not a payout address: ${JSON.stringify(b!.slice(0, 120))}`);
@@ -116,8 +141,12 @@ export class ApiV1 {
 
   async #services() {
     return (await this.#d.services()).map((i) => ({
-      service: i.service, instance: i.instance, version: i.version, status: i.statusName,
-      startedAtMs: Number(i.startedAtMs), lastSeenMs: Number(i.lastSeenMs),
+      service: i.service,
+      instance: i.instance,
+      version: i.version,
+      status: i.statusName,
+      startedAtMs: Number(i.startedAtMs),
+      lastSeenMs: Number(i.lastSeenMs),
     }));
   }
 
@@ -132,7 +161,13 @@ export class ApiV1 {
       version: info.version,
       network: info.network,
       uptime: s.uptime,
-      sync: { state: SYNC[s.syncState] ?? 'unknown', progress: s.syncProgress, height: s.height, bestShare: s.bestShareHash.length ? hex(s.bestShareHash) : null, verified: Number(s.sharesVerified) },
+      sync: {
+        state: SYNC[s.syncState] ?? 'unknown',
+        progress: s.syncProgress,
+        height: s.height,
+        bestShare: s.bestShareHash.length ? hex(s.bestShareHash) : null,
+        verified: Number(s.sharesVerified),
+      },
       shares: { total: Number(s.sharesTotal), orphan: Number(s.sharesOrphan), dead: Number(s.sharesDead) },
       localHashRate: s.localHashRate,
       efficiency: s.sharesTotal > 0n ? { value: s.efficiency, low: s.efficiencyLow, high: s.efficiencyHigh } : null,
@@ -145,8 +180,15 @@ export class ApiV1 {
             height: tb.height,
             lastTemplateMs: Number(tb.lastTemplateMs),
             fullNodes: tb.nodes.map((n) => ({
-              chain: n.chain, reachable: n.reachable, synced: n.synced, blocks: n.blocks, headers: n.headers,
-              verificationProgress: n.verificationProgress, selected: n.selected, subversion: n.subversion, lastError: n.lastError,
+              chain: n.chain,
+              reachable: n.reachable,
+              synced: n.synced,
+              blocks: n.blocks,
+              headers: n.headers,
+              verificationProgress: n.verificationProgress,
+              selected: n.selected,
+              subversion: n.subversion,
+              lastError: n.lastError,
               templateLatencyMs: n.templateLatencyMs,
             })),
           }
@@ -158,12 +200,19 @@ export class ApiV1 {
   async pool() {
     const s = await this.#d.source.stats();
     return {
-      hashRate: s.poolHashRate, nonstaleHashRate: s.poolNonstaleHashRate, staleProportion: s.poolStaleProp,
-      shareDifficulty: s.hasDifficulty ? s.difficulty : null, minDifficulty: s.minDifficulty,
-      networkBlockDifficulty: s.networkBlockDifficulty, networkHashRate: s.networkHashRate,
-      attemptsToShare: s.attemptsToShare, attemptsToBlock: s.attemptsToBlock,
-      blockValue: coins(s.blockValue), blockValueSatoshis: s.blockValue.toString(),
-      staleRates: s.staleRates, height: s.height,
+      hashRate: s.poolHashRate,
+      nonstaleHashRate: s.poolNonstaleHashRate,
+      staleProportion: s.poolStaleProp,
+      shareDifficulty: s.hasDifficulty ? s.difficulty : null,
+      minDifficulty: s.minDifficulty,
+      networkBlockDifficulty: s.networkBlockDifficulty,
+      networkHashRate: s.networkHashRate,
+      attemptsToShare: s.attemptsToShare,
+      attemptsToBlock: s.attemptsToBlock,
+      blockValue: coins(s.blockValue),
+      blockValueSatoshis: s.blockValue.toString(),
+      staleRates: s.staleRates,
+      height: s.height,
     };
   }
 
@@ -172,7 +221,12 @@ export class ApiV1 {
     let total = 0n;
     for (const p of s.currentPayouts) total += p.amount;
     return s.currentPayouts
-      .map((p) => ({ address: p.address, amount: coins(p.amount), amountSatoshis: p.amount.toString(), fraction: total > 0n ? Number(p.amount) / Number(total) : 0 }))
+      .map((p) => ({
+        address: p.address,
+        amount: coins(p.amount),
+        amountSatoshis: p.amount.toString(),
+        fraction: total > 0n ? Number(p.amount) / Number(total) : 0,
+      }))
       .sort((x, y) => y.fraction - x.fraction);
   }
 
@@ -184,8 +238,23 @@ export class ApiV1 {
       : null;
     return recent.map((b, i) => {
       const st = status?.blocks[i];
-      const state = !st ? 'unknown' : !st.known ? 'unknown' : st.confirmations < 0 ? 'orphaned' : st.confirmations >= 100 ? 'mature' : 'confirmed';
-      return { ts: Number(b.ts), hash: hex(b.blockHash), height: b.number || null, share: hex(b.shareHash), confirmations: st?.known ? st.confirmations : null, state };
+      const state = !st
+        ? 'unknown'
+        : !st.known
+          ? 'unknown'
+          : st.confirmations < 0
+            ? 'orphaned'
+            : st.confirmations >= 100
+              ? 'mature'
+              : 'confirmed';
+      return {
+        ts: Number(b.ts),
+        hash: hex(b.blockHash),
+        height: b.number || null,
+        share: hex(b.shareHash),
+        confirmations: st?.known ? st.confirmations : null,
+        state,
+      };
     });
   }
 
@@ -193,9 +262,14 @@ export class ApiV1 {
     const r = await this.#d.source.peers();
     const now = (this.#d.now ?? Date.now)();
     return {
-      incoming: r.incoming, outgoing: r.outgoing, knownAddresses: r.knownAddresses,
+      incoming: r.incoming,
+      outgoing: r.outgoing,
+      knownAddresses: r.knownAddresses,
       peers: r.peers.map((p) => ({
-        address: p.address, direction: p.incoming ? 'incoming' : 'outgoing', protocolVersion: p.protocolVersion, version: p.subVersion,
+        address: p.address,
+        direction: p.incoming ? 'incoming' : 'outgoing',
+        protocolVersion: p.protocolVersion,
+        version: p.subVersion,
         uptime: p.connectedSinceMs > 0n ? Math.max(0, (now - Number(p.connectedSinceMs)) / 1000) : null,
         pingMs: p.pingMs >= 0 ? p.pingMs : null,
       })),
@@ -208,7 +282,10 @@ export class ApiV1 {
     const payouts = new Map(s.currentPayouts.map((p) => [p.address, p.amount]));
     let total = 0n;
     for (const v of payouts.values()) total += v;
-    const by = new Map<string, { address: string; hashRate: number; deadHashRate: number; workers: number; payout: number; payoutFraction: number }>();
+    const by = new Map<
+      string,
+      { address: string; hashRate: number; deadHashRate: number; workers: number; payout: number; payoutFraction: number }
+    >();
     for (const [user, rate] of Object.entries(miners)) {
       const address = addressOf(user);
       const m = by.get(address) ?? { address, hashRate: 0, deadHashRate: 0, workers: 0, payout: 0, payoutFraction: 0 };
@@ -245,7 +322,14 @@ export class ApiV1 {
       expectedPayoutSatoshis: w.expectedPayout.toString(),
       payoutFraction: w.weightFraction,
       window: { shares: w.windowShares, minerShares: w.shares, orphan: w.orphan, dead: w.dead },
-      shares: w.recent.map((r) => ({ hash: hex(r.hash), timestamp: Number(r.timestamp), depth: r.depth, stale: r.staleInfo === 253 ? 'orphan' : r.staleInfo === 254 ? 'doa' : null, work: r.work, local: r.local })),
+      shares: w.recent.map((r) => ({
+        hash: hex(r.hash),
+        timestamp: Number(r.timestamp),
+        depth: r.depth,
+        stale: r.staleInfo === 253 ? 'orphan' : r.staleInfo === 254 ? 'doa' : null,
+        work: r.work,
+        local: r.local,
+      })),
       workers: workers.sort((x, y) => y.hashRate - x.hashRate),
     };
   }
@@ -259,12 +343,17 @@ export class ApiV1 {
   // The miner's rate per bin: the sum of its workers in miner_hash_rates / miner_dead_hash_rates.
   minerGraph(address: string, view: string) {
     const t = (this.#d.now ?? Date.now)() / 1000;
-    const sum = (name: string) => this.#d.history.streams.get(name)!.views.get(view)!.data(t).map((p) => {
-      const v = p[1] as Record<string, number> | null;
-      let x = 0;
-      for (const [k, r] of Object.entries(v ?? {})) if (workerOf(k, address) !== null) x += r;
-      return [p[0], x] as const;
-    });
+    const sum = (name: string) =>
+      this.#d.history.streams
+        .get(name)!
+        .views.get(view)!
+        .data(t)
+        .map((p) => {
+          const v = p[1] as Record<string, number> | null;
+          let x = 0;
+          for (const [k, r] of Object.entries(v ?? {})) if (workerOf(k, address) !== null) x += r;
+          return [p[0], x] as const;
+        });
     const good = sum('miner_hash_rates');
     const dead = sum('miner_dead_hash_rates');
     return good.map(([time, hashRate], i) => ({ time, hashRate, deadHashRate: dead[i]![1] }));

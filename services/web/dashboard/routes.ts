@@ -34,7 +34,8 @@ export function dashboardRoutes(): Record<string, WebRoute> {
   return {
     '/assets/': (req: WebRequest) => send(assets[req.path.slice('/assets/'.length)]),
     '/static/': (req: WebRequest) => send(req.path === '/static/' || req.path === '/static/index.html' ? assets.index : undefined),
-    '/miner/': (req: WebRequest) => (/^\/miner\/[0-9A-Za-z]{20,100}$/.test(req.path) ? send(assets.miner) : json({ error: 'not a payout address' }, 400)),
+    '/miner/': (req: WebRequest) =>
+      /^\/miner\/[0-9A-Za-z]{20,100}$/.test(req.path) ? send(assets.miner) : json({ error: 'not a payout address' }, 400),
     // Last: '/' is a prefix of every path, so everything no other route took ends here.
     '/': (req: WebRequest) => send(req.path === '/' ? assets.index : undefined),
   };

@@ -16,7 +16,11 @@ test('a gauge averages its samples per bin; a rate divides the sum by the bin wi
   const g = new DataStream({ gauge: true, multivalues: false }, hour);
   const r = new DataStream({ gauge: false, multivalues: false }, hour);
   // Bins of 24 s ending on multiples of 24: t = 48 is the newest bin's end.
-  for (const [t, v] of [[25, 10], [30, 20], [40, 30]] as const) {
+  for (const [t, v] of [
+    [25, 10],
+    [30, 20],
+    [40, 30],
+  ] as const) {
     g.add(t, v);
     r.add(t, v * 5);
   }
@@ -37,13 +41,19 @@ test('bins move with time; a sample older than the view is dropped; reading does
   s.add(100, 1);
   const v = s.views.get('last_hour')!;
   const end = v.lastBinEnd;
-  assert.equal(v.data(100 + 3600 * 2).every((p) => p[1] === null), true);
+  assert.equal(
+    v.data(100 + 3600 * 2).every((p) => p[1] === null),
+    true,
+  );
   assert.equal(v.lastBinEnd, end);
   s.add(200, 2);
   s.add(200 - 3700, 99);
   const d = v.data(200);
   assert.equal(d.filter((p) => p[1] !== null).length, 2);
-  assert.deepEqual(d.filter((p) => p[1] !== null).map((p) => p[1]), [2, 1]);
+  assert.deepEqual(
+    d.filter((p) => p[1] !== null).map((p) => p[1]),
+    [2, 1],
+  );
 });
 
 test('multi-value streams: missing keys read as 0 where the stream says so; at most maxKeys per sample', () => {
@@ -76,7 +86,14 @@ test('the database saves as the reference graph_db layout and loads back; malfor
   const db3 = new HistoryDatabase({ x: { gauge: true, multivalues: false } });
   db3.load({ x: { dataviews: { last_hour: { last_bin_end: 'no', bins: 3 } } } });
   db3.load('garbage');
-  assert.equal(db3.streams.get('x')!.views.get('last_hour')!.data(1000).every((p) => p[1] === null), true);
+  assert.equal(
+    db3.streams
+      .get('x')!
+      .views.get('last_hour')!
+      .data(1000)
+      .every((p) => p[1] === null),
+    true,
+  );
 });
 
 test('the recorder samples into the streams and keeps the history across a restart', async () => {
@@ -85,31 +102,66 @@ test('the recorder samples into the streams and keeps the history across a resta
   let now = 1_000_000_000;
   let total = 0;
   const sample = async (): Promise<Sample> => ({
-    localHashRate: 100, minerHashRates: { A: 60, 'A.w2': 40 }, minerDeadHashRates: { A: 5 },
-    sharesTotal: (total += 2), sharesOrphan: 0, sharesDead: 1, attemptsToShare: 1000, staleRates: { good: 500, orphan: 10 }, desiredVersionRates: { 35: 500 },
-    currentPayout: 1.5, currentPayouts: { A: 1.5 }, peers: { incoming: 1, outgoing: 2 }, efficiency: 0.98, memoryUsage: 1e8, getworkLatency: 0.05, p2pBytes: { received: total * 500, sent: total * 250 },
+    localHashRate: 100,
+    minerHashRates: { A: 60, 'A.w2': 40 },
+    minerDeadHashRates: { A: 5 },
+    sharesTotal: (total += 2),
+    sharesOrphan: 0,
+    sharesDead: 1,
+    attemptsToShare: 1000,
+    staleRates: { good: 500, orphan: 10 },
+    desiredVersionRates: { 35: 500 },
+    currentPayout: 1.5,
+    currentPayouts: { A: 1.5 },
+    peers: { incoming: 1, outgoing: 2 },
+    efficiency: 0.98,
+    memoryUsage: 1e8,
+    getworkLatency: 0.05,
+    p2pBytes: { received: total * 500, sent: total * 250 },
   });
   const log = createLogger({ write: () => undefined });
   try {
     const r = new GraphRecorder({ store: new FileGraphStore(file), sample, log, now: () => now });
-    for (let i = 0; i < 4; i++) { assert.equal(await r.sampleOnce(), true); now += 5_000; }
+    for (let i = 0; i < 4; i++) {
+      assert.equal(await r.sampleOnce(), true);
+      now += 5_000;
+    }
     await r.stop();
     assert.ok(JSON.parse(readFileSync(file, 'utf8')).local_hash_rate.dataviews.last_hour);
     const r2 = new GraphRecorder({ store: new FileGraphStore(file), sample, log, now: () => now });
     await r2.start();
     await r2.stop();
     const t = now / 1000;
-    const local = r2.db.streams.get('local_hash_rate')!.views.get('last_day')!.data(t).find((p) => p[1] !== 0)!;
+    const local = r2.db.streams
+      .get('local_hash_rate')!
+      .views.get('last_day')!
+      .data(t)
+      .find((p) => p[1] !== 0)!;
     // rate × interval summed, over the bin's width: 100 H/s for ~20 s of a 288 s bin → 100 × 25 / width.
     assert.ok((local[1] as number) > 0);
-    const shares = r2.db.streams.get('shares')!.views.get('last_day')!.data(t).find((p) => p[1] && Object.keys(p[1] as object).length)!;
+    const shares = r2.db.streams
+      .get('shares')!
+      .views.get('last_day')!
+      .data(t)
+      .find((p) => p[1] && Object.keys(p[1] as object).length)!;
     const counts = Object.fromEntries(Object.entries(shares[1] as Record<string, number>).map(([k, v]) => [k, Math.round(v * shares[2])]));
     // The first sample sets the baseline; each later one adds 2 shares (with the dead one counted once, at the start).
     assert.deepEqual(counts, { accepted: 6, orphan: 0, doa: 0 });
     // P2P bytes: +1000 in and +500 out per sample after the first, as B/s over the bin.
-    const traffic = r2.db.streams.get('traffic_rate')!.views.get('last_day')!.data(t).find((p) => p[1] && Object.keys(p[1] as object).length)!;
-    assert.deepEqual(Object.fromEntries(Object.entries(traffic[1] as Record<string, number>).map(([k, v]) => [k, Math.round(v * traffic[2])])), { 'p2p/in': 3000, 'p2p/out': 1500 });
-    const pool = r2.db.streams.get('pool_rates')!.views.get('last_hour')!.data(t).find((p) => p[1] !== null)!;
+    const traffic = r2.db.streams
+      .get('traffic_rate')!
+      .views.get('last_day')!
+      .data(t)
+      .find((p) => p[1] && Object.keys(p[1] as object).length)!;
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(traffic[1] as Record<string, number>).map(([k, v]) => [k, Math.round(v * traffic[2])])),
+      { 'p2p/in': 3000, 'p2p/out': 1500 },
+    );
+    const pool = r2.db.streams
+      .get('pool_rates')!
+      .views.get('last_hour')!
+      .data(t)
+      .find((p) => p[1] !== null)!;
     assert.deepEqual(pool[1], { good: 500, orphan: 10 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -121,19 +173,47 @@ test('cluster: the history kept in a KV entry (gzipped) is taken over by the nex
   const log = createLogger({ write: () => undefined });
   let now = 2_000_000_000;
   const sample = async (): Promise<Sample> => ({
-    localHashRate: 7, minerHashRates: { B: 7 }, minerDeadHashRates: {}, sharesTotal: 0, sharesOrphan: 0, sharesDead: 0, attemptsToShare: 1,
-    staleRates: { good: 9 }, desiredVersionRates: {}, currentPayout: 0, currentPayouts: {}, peers: { incoming: 0, outgoing: 0 }, efficiency: null, memoryUsage: 1, getworkLatency: null, p2pBytes: null,
+    localHashRate: 7,
+    minerHashRates: { B: 7 },
+    minerDeadHashRates: {},
+    sharesTotal: 0,
+    sharesOrphan: 0,
+    sharesDead: 0,
+    attemptsToShare: 1,
+    staleRates: { good: 9 },
+    desiredVersionRates: {},
+    currentPayout: 0,
+    currentPayouts: {},
+    peers: { incoming: 0, outgoing: 0 },
+    efficiency: null,
+    memoryUsage: 1,
+    getworkLatency: null,
+    p2pBytes: null,
   });
   const a = new GraphRecorder({ store: new KvGraphStore(bus, 'litecoin'), sample, log, now: () => now });
   await a.sampleOnce();
   now += 5_000;
   await a.sampleOnce();
   await a.stop();
-  const b = new GraphRecorder({ store: new KvGraphStore(bus, 'litecoin'), sample: () => Promise.reject(new Error('no sharechain')), log, now: () => now });
+  const b = new GraphRecorder({
+    store: new KvGraphStore(bus, 'litecoin'),
+    sample: () => Promise.reject(new Error('no sharechain')),
+    log,
+    now: () => now,
+  });
   await b.start();
   await b.stop();
   const t = now / 1000;
-  assert.deepEqual(b.db.streams.get('pool_rates')!.views.get('last_hour')!.data(t), a.db.streams.get('pool_rates')!.views.get('last_hour')!.data(t));
-  assert.ok(b.db.streams.get('pool_rates')!.views.get('last_hour')!.data(t).some((p) => p[1] !== null));
+  assert.deepEqual(
+    b.db.streams.get('pool_rates')!.views.get('last_hour')!.data(t),
+    a.db.streams.get('pool_rates')!.views.get('last_hour')!.data(t),
+  );
+  assert.ok(
+    b.db.streams
+      .get('pool_rates')!
+      .views.get('last_hour')!
+      .data(t)
+      .some((p) => p[1] !== null),
+  );
   await bus.drain();
 });

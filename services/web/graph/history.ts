@@ -68,13 +68,19 @@ export class DataView {
     const bin = this.bins[i]!;
     for (const [k, v] of Object.entries(value)) {
       const prev = bin.get(k);
-      if (prev) { prev[0] += v; prev[1] += 1; } else bin.set(k, [v, 1]);
+      if (prev) {
+        prev[0] += v;
+        prev[1] += 1;
+      } else bin.set(k, [v, 1]);
     }
     // A long bin collects the busiest miners of many samples: past twice the cap it keeps the cap's
     // worth with the largest totals (and the sample counter), so a bin stays bounded too.
     const cap = this.stream.maxKeys;
     if (cap !== undefined && bin.size > 2 * cap + 1) {
-      const kept = [...bin].filter(([k]) => k !== 'null').sort((a, b) => b[1][0] - a[1][0]).slice(0, cap);
+      const kept = [...bin]
+        .filter(([k]) => k !== 'null')
+        .sort((a, b) => b[1][0] - a[1][0])
+        .slice(0, cap);
       const counter = bin.get('null');
       bin.clear();
       for (const [k, tc] of kept) bin.set(k, tc);
@@ -134,7 +140,8 @@ export class DataStream {
     if (!this.desc.multivalues) v = { null: value as number };
     else {
       let entries = Object.entries(value as Record<string, number>).filter(([, x]) => Number.isFinite(x));
-      if (this.desc.maxKeys !== undefined && entries.length > this.desc.maxKeys) entries = entries.sort((a, b) => b[1] - a[1]).slice(0, this.desc.maxKeys);
+      if (this.desc.maxKeys !== undefined && entries.length > this.desc.maxKeys)
+        entries = entries.sort((a, b) => b[1] - a[1]).slice(0, this.desc.maxKeys);
       v = Object.fromEntries(entries);
       if (this.desc.undefinedMeans0) v.null = 0;
     }
@@ -160,7 +167,11 @@ export class HistoryDatabase {
     const out: HistoryObject = {};
     for (const [name, s] of this.streams) {
       const dataviews: HistoryObject[string]['dataviews'] = {};
-      for (const [vn, v] of s.views) dataviews[vn] = { last_bin_end: v.lastBinEnd, bins: v.bins.map((b) => Object.fromEntries([...b].map(([k, tc]) => [k, [tc[0], tc[1]]]))) };
+      for (const [vn, v] of s.views)
+        dataviews[vn] = {
+          last_bin_end: v.lastBinEnd,
+          bins: v.bins.map((b) => Object.fromEntries([...b].map(([k, tc]) => [k, [tc[0], tc[1]]]))),
+        };
       out[name] = { dataviews };
     }
     return out;

@@ -61,7 +61,9 @@ export class KvGraphStore implements GraphStore {
 
   #store(): Promise<KvStore> {
     this.#kv ??= this.#bus.kv({ name: this.#bucket, history: 1, replicas: this.#replicas });
-    this.#kv.catch(() => { this.#kv = undefined; });
+    this.#kv.catch(() => {
+      this.#kv = undefined;
+    });
     return this.#kv;
   }
 

@@ -85,14 +85,21 @@ export function recordSample(db: HistoryDatabase, t: number, dt: number, s: Samp
   const now = { total: s.sharesTotal, orphan: s.sharesOrphan, dead: s.sharesDead, p2pBytes: s.p2pBytes };
   if (prev?.p2pBytes && s.p2pBytes) {
     // Totals that fell (a restarted gateway) add nothing.
-    add('traffic_rate', { 'p2p/in': Math.max(0, s.p2pBytes.received - prev.p2pBytes.received), 'p2p/out': Math.max(0, s.p2pBytes.sent - prev.p2pBytes.sent) });
+    add('traffic_rate', {
+      'p2p/in': Math.max(0, s.p2pBytes.received - prev.p2pBytes.received),
+      'p2p/out': Math.max(0, s.p2pBytes.sent - prev.p2pBytes.sent),
+    });
   }
   if (prev) {
     const orphan = Math.max(0, now.orphan - prev.orphan);
     const doa = Math.max(0, now.dead - prev.dead);
     const accepted = Math.max(0, now.total - prev.total - orphan - doa);
     add('shares', { accepted, orphan, doa });
-    add('local_share_hash_rates', { good: accepted * s.attemptsToShare, orphan: orphan * s.attemptsToShare, dead: doa * s.attemptsToShare });
+    add('local_share_hash_rates', {
+      good: accepted * s.attemptsToShare,
+      orphan: orphan * s.attemptsToShare,
+      dead: doa * s.attemptsToShare,
+    });
   }
   return now;
 }

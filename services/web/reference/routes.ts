@@ -78,13 +78,20 @@ function parseCoins(s: string | undefined): bigint | null {
 
 /** Returns null for paths that are not reference endpoints (the caller's other routes take them). */
 export async function handleReference(source: ReferenceStatsSource, req: WebRequest, opts: RouteOptions = {}): Promise<WebResponse | null> {
-  const parts = req.path.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  const parts = req.path
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   const [a, b, c] = parts;
   switch (a) {
-    case 'rate': return jsonResponse(await source.rate());
-    case 'difficulty': return jsonResponse(await source.difficulty());
-    case 'users': return jsonResponse(await source.users());
-    case 'fee': return jsonResponse(await source.fee());
+    case 'rate':
+      return jsonResponse(await source.rate());
+    case 'difficulty':
+      return jsonResponse(await source.difficulty());
+    case 'users':
+      return jsonResponse(await source.users());
+    case 'fee':
+      return jsonResponse(await source.fee());
     case 'current_payouts': {
       const out: Record<string, number> = {};
       for (const [k, v] of await source.currentPayouts()) out[k] = coins(v);
@@ -98,37 +105,73 @@ export async function handleReference(source: ReferenceStatsSource, req: WebRequ
       for (const [k, v] of scaledPayouts(await source.currentPayouts(), total, trunc, opts.random ?? Math.random)) out[k] = coins(v);
       return textResponse(referenceJson(out));
     }
-    case 'global_stats': return jsonResponse(await source.globalStats());
-    case 'local_stats': return jsonResponse(await source.localStats());
-    case 'peer_addresses': return jsonResponse((await source.peerAddresses()).join(' '));
-    case 'payout_addr': return jsonResponse(await source.payoutAddr());
-    case 'payout_addrs': return jsonResponse([await source.payoutAddr()]);
-    case 'user_stales': return source.userStales ? jsonResponse(await source.userStales()) : null;
-    case 'pings': return source.pings ? jsonResponse(await source.pings()) : null;
-    case 'peer_versions': return source.peerVersions ? jsonResponse(await source.peerVersions()) : null;
-    case 'recent_blocks': return jsonResponse(await source.recentBlocks());
-    case 'uptime': return jsonResponse(await source.uptime());
-    case 'stale_rates': return jsonResponse(await source.staleRates());
+    case 'global_stats':
+      return jsonResponse(await source.globalStats());
+    case 'local_stats':
+      return jsonResponse(await source.localStats());
+    case 'peer_addresses':
+      return jsonResponse((await source.peerAddresses()).join(' '));
+    case 'payout_addr':
+      return jsonResponse(await source.payoutAddr());
+    case 'payout_addrs':
+      return jsonResponse([await source.payoutAddr()]);
+    case 'user_stales':
+      return source.userStales ? jsonResponse(await source.userStales()) : null;
+    case 'pings':
+      return source.pings ? jsonResponse(await source.pings()) : null;
+    case 'peer_versions':
+      return source.peerVersions ? jsonResponse(await source.peerVersions()) : null;
+    case 'recent_blocks':
+      return jsonResponse(await source.recentBlocks());
+    case 'uptime':
+      return jsonResponse(await source.uptime());
+    case 'stale_rates':
+      return jsonResponse(await source.staleRates());
     case 'web':
       switch (b) {
-        case 'best_share_hash': return jsonResponse(await source.bestShareHash());
-        case 'share': return jsonResponse(c === undefined ? null : await source.share(c));
-        case 'log': return jsonResponse(await source.log());
-        case 'currency_info': return opts.currencyInfo ? jsonResponse(opts.currencyInfo) : null;
+        case 'best_share_hash':
+          return jsonResponse(await source.bestShareHash());
+        case 'share':
+          return jsonResponse(c === undefined ? null : await source.share(c));
+        case 'log':
+          return jsonResponse(await source.log());
+        case 'currency_info':
+          return opts.currencyInfo ? jsonResponse(opts.currencyInfo) : null;
         case 'graph_data': {
           if (!opts.graphData || c === undefined || parts[3] === undefined) return null;
           const points = opts.graphData(c, parts[3]);
           return points ? jsonResponse(points) : jsonResponse({ error: `no graph ${c}/${parts[3]}` }, 404);
         }
-        default: return null;
+        default:
+          return null;
       }
-    default: return null;
+    default:
+      return null;
   }
 }
 
 /** The list of paths served here (for the web shell's index and docs). */
 export const REFERENCE_PATHS = [
-  '/rate', '/difficulty', '/users', '/fee', '/current_payouts', '/patron_sendmany/TOTAL', '/global_stats', '/local_stats',
-  '/peer_addresses', '/payout_addr', '/recent_blocks', '/uptime', '/stale_rates', '/web/best_share_hash', '/web/share/HASH', '/web/log',
-  '/user_stales', '/pings', '/peer_versions', '/payout_addrs', '/web/currency_info', '/web/graph_data/STREAM/VIEW',
+  '/rate',
+  '/difficulty',
+  '/users',
+  '/fee',
+  '/current_payouts',
+  '/patron_sendmany/TOTAL',
+  '/global_stats',
+  '/local_stats',
+  '/peer_addresses',
+  '/payout_addr',
+  '/recent_blocks',
+  '/uptime',
+  '/stale_rates',
+  '/web/best_share_hash',
+  '/web/share/HASH',
+  '/web/log',
+  '/user_stales',
+  '/pings',
+  '/peer_versions',
+  '/payout_addrs',
+  '/web/currency_info',
+  '/web/graph_data/STREAM/VIEW',
 ];

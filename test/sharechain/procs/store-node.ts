@@ -9,17 +9,24 @@ import { FileShareStore } from '../../../services/sharechain/store/file-store.ts
 
 const [dir, cl, mode] = process.argv.slice(2) as [string, string, string];
 const net = easyNetwork({ chainLength: Number(cl), lookbehind: 10 });
-const sc = new Sharechain({ net, store: new FileShareStore(dir), thinkIntervalMs: 0, payout: { address: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0 } });
+const sc = new Sharechain({
+  net,
+  store: new FileShareStore(dir),
+  thinkIntervalMs: 0,
+  payout: { address: testAddresses(net, 1)[0]!, workerFeePercent: 0, donationPercent: 0 },
+});
 await sc.start();
 const hex = (h: bigint | null) => (h === null ? 'none' : h.toString(16).padStart(64, '0'));
 
 if (mode === 'check') {
-  process.stdout.write(JSON.stringify({
-    hashes: [...sc.tracker.nodes.keys()].map(hex),
-    best: hex(sc.bestShareHash()),
-    dropped: sc.syncStatus().dropped,
-    desired: sc.missingParents().map((d) => hex(d.hash)),
-  }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      hashes: [...sc.tracker.nodes.keys()].map(hex),
+      best: hex(sc.bestShareHash()),
+      dropped: sc.syncStatus().dropped,
+      desired: sc.missingParents().map((d) => hex(d.hash)),
+    }) + '\n',
+  );
   process.exit(0);
 }
 

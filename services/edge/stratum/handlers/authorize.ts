@@ -45,8 +45,7 @@ export const authorize: Handler = (s, req) => {
   const [username] = req.params;
   if (typeof username !== 'string') throw new StratumError(INVALID_PARAMS, 'mining.authorize needs a username');
   const id = identify(s.ctx, username, Date.now());
-  const changed = s.identity === null || s.identity.workKey !== id.workKey ||
-    s.identity.pseudoshareDifficulty !== id.pseudoshareDifficulty;
+  const changed = s.identity === null || s.identity.workKey !== id.workKey || s.identity.pseudoshareDifficulty !== id.pseudoshareDifficulty;
   (s.users ??= new Map()).set(username, id);
   if (id.username !== username) s.users.set(id.username, id);
   s.identity = id;

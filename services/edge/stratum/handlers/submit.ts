@@ -42,24 +42,45 @@ export const submit: Handler = (s, req) => {
   if (job === undefined && ctx.handover !== null) {
     // Work another edge issued (the miner came here from a draining edge): that edge checks it.
     const tag = jobTagOf(p[1]);
-    if (tag !== null && tag !== ctx.jobTag) { forwardSubmit(s, req, id, tag); return; }
+    if (tag !== null && tag !== ctx.jobTag) {
+      forwardSubmit(s, req, id, tag);
+      return;
+    }
   }
   const v = C.checkStratumSubmit(ctx, job, s.en1, p[2], p[3], p[4], p[5], s.versionMask, s.vardiff, id, now);
   if (v.status === C.OK) {
-    if (v.doa) { ctx.counters.doa++; record(id.stats, 'doa', s.attemptsPerShare, now); }
-    else { ctx.counters.accepted++; record(id.stats, 'accepted', s.attemptsPerShare, now); }
-    if (v.share) for (const st of id.stats) { st.shares++; if (v.block) st.blocks++; }
+    if (v.doa) {
+      ctx.counters.doa++;
+      record(id.stats, 'doa', s.attemptsPerShare, now);
+    } else {
+      ctx.counters.accepted++;
+      record(id.stats, 'accepted', s.attemptsPerShare, now);
+    }
+    if (v.share)
+      for (const st of id.stats) {
+        st.shares++;
+        if (v.block) st.blocks++;
+      }
     const stored = v.stored;
     if (stored === null) s.write(encodeResult(req.id, true));
     // A share is "accepted" only once it is stored (cluster: the edge's JetStream queue, docs/bus.md).
-    else stored.then(() => s.write(encodeResult(req.id, true)), (e: unknown) => {
-      ctx.counters.unstored++;
-      s.error(req.id, E.OTHER, `Share not stored, the pool cannot take shares right now (${(e as Error)?.message ?? e}); not counted`);
-    });
+    else
+      stored.then(
+        () => s.write(encodeResult(req.id, true)),
+        (e: unknown) => {
+          ctx.counters.unstored++;
+          s.error(req.id, E.OTHER, `Share not stored, the pool cannot take shares right now (${(e as Error)?.message ?? e}); not counted`);
+        },
+      );
     if (!v.grace && s.vardiff.onShare(now)) sendWork(ctx, s, false);
     return;
   }
-  if (v.status === C.STALE) { ctx.counters.stale++; record(id.stats, 'stale', 0, now); }
-  else { ctx.counters.rejected++; record(id.stats, 'rejected', 0, now); }
+  if (v.status === C.STALE) {
+    ctx.counters.stale++;
+    record(id.stats, 'stale', 0, now);
+  } else {
+    ctx.counters.rejected++;
+    record(id.stats, 'rejected', 0, now);
+  }
   s.error(req.id, STATUS_CODES[v.status]!, C.STATUS_MESSAGES[v.status]!);
 };

@@ -14,7 +14,14 @@ export const subscribe: Handler = (s, req) => {
     s.en1Hex = s.en1.toString('hex');
   }
   const id = s.en1Hex;
-  s.reply(req.id, [[['mining.set_difficulty', id], ['mining.notify', id]], id, ctx.config.extranonce2Size]);
+  s.reply(req.id, [
+    [
+      ['mining.set_difficulty', id],
+      ['mining.notify', id],
+    ],
+    id,
+    ctx.config.extranonce2Size,
+  ]);
   const first = !s.subscribed;
   s.subscribed = true;
   if (first) sendWork(ctx, s, true);
