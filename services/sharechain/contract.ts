@@ -162,14 +162,12 @@ export function sharechainHandlers(sc: Sharechain, stats: ReferenceStats): Handl
         expectedSecondsToBlock: rate > 0 ? attBlock / rate : 0,
         blockValue: t?.subsidy ?? 0n,
         currentPayouts: [...stats.currentPayouts()].map(([address, amount]) => ({ address, amount })),
-        recentBlocks: stats
-          .recentBlocks()
-          .map((b) => ({
-            ts: BigInt(b.ts),
-            blockHash: u256ToLE(BigInt('0x' + b.hash)),
-            number: b.number ?? 0,
-            shareHash: u256ToLE(BigInt('0x' + b.share)),
-          })),
+        recentBlocks: stats.recentBlocks().map((b) => ({
+          ts: BigInt(b.ts),
+          blockHash: u256ToLE(BigInt('0x' + b.hash)),
+          number: b.number ?? 0,
+          shareHash: u256ToLE(BigInt('0x' + b.share)),
+        })),
         users: stats.users(),
         warnings: stats.warnings(),
         syncProgress: sync.progress,
