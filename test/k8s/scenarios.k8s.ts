@@ -426,7 +426,14 @@ test('the operator killed mid-reconcile converges without duplicates; with two r
   // pods may overlap for minReadySeconds; what must hold is that the roll settles on exactly one.
   await eventually(
     async () => {
-      const rs = await kube.json(['-n', NS, 'get', 'pods', '-l', `app.kubernetes.io/instance=${NAME},app.kubernetes.io/component=sharechain`]);
+      const rs = await kube.json([
+        '-n',
+        NS,
+        'get',
+        'pods',
+        '-l',
+        `app.kubernetes.io/instance=${NAME},app.kubernetes.io/component=sharechain`,
+      ]);
       assert.equal(rs.items.filter((p: any) => !p.metadata.deletionTimestamp).length, 1, 'one sharechain');
     },
     'the sharechain roll settles on one pod',
