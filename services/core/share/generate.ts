@@ -453,24 +453,15 @@ function finishGenerationV36(base: GenerationBase, v36: V36Base, input: FinderIn
     },
     getShare(header: BlockHeader, nonce: bigint): Share {
       const stripped = encodeTx(gentx, false);
-      const contents: ShareContents = {
-        minHeader: {
-          version: header.version,
-          previousBlock: header.previousBlock,
-          timestamp: header.timestamp,
-          bits: header.bits,
-          nonce: header.nonce,
-        },
+      const hashLink = prefixToHashLink(stripped.subarray(0, stripped.length - 44), GENTX_BEFORE_REFHASH_V36);
+      return solvedShare(net, type, header, {
         shareInfo,
         refMerkleBranch,
         lastTxoutNonce: nonce,
-        hashLink: prefixToHashLink(stripped.subarray(0, stripped.length - 44), GENTX_BEFORE_REFHASH_V36),
+        hashLink,
         merkleBranch: coinbaseMerkleBranch(otherTransactionHashes),
         messageData,
-      };
-      const share = shareFromContents(net, type, contents);
-      if (share.header.merkleRoot !== header.merkleRoot) throw new Error('solved header does not match the generated share');
-      return share;
+      });
     },
   };
 }
@@ -589,25 +580,16 @@ export function finishGeneration(base: GenerationBase, input: FinderInput): Gene
     },
     getShare(header: BlockHeader, nonce: bigint): Share {
       const stripped = encodeTx(gentx, false);
-      const contents: ShareContents = {
-        minHeader: {
-          version: header.version,
-          previousBlock: header.previousBlock,
-          timestamp: header.timestamp,
-          bits: header.bits,
-          nonce: header.nonce,
-        },
+      const hashLink = (({ state, length }) => ({ state, length }))(
+        prefixToHashLink(stripped.subarray(0, stripped.length - 44), GENTX_BEFORE_REFHASH),
+      );
+      return solvedShare(net, type, header, {
         shareInfo,
         refMerkleBranch,
         lastTxoutNonce: nonce,
-        hashLink: (({ state, length }) => ({ state, length }))(
-          prefixToHashLink(stripped.subarray(0, stripped.length - 44), GENTX_BEFORE_REFHASH),
-        ),
+        hashLink,
         merkleBranch: coinbaseMerkleBranch(otherTransactionHashes),
-      };
-      const share = shareFromContents(net, type, contents);
-      if (share.header.merkleRoot !== header.merkleRoot) throw new Error('solved header does not match the generated share');
-      return share;
+      });
     },
   };
 }
@@ -619,4 +601,12 @@ export function finishGeneration(base: GenerationBase, input: FinderInput): Gene
  */
 export function generateTransaction(input: GenerateInput): Generated {
   return finishGeneration(prepareGeneration(input), input);
+}
+
+/** The share a solved header makes of generated contents; the header must be the one the work committed to. */
+function solvedShare(net: Network, type: number, header: BlockHeader, rest: Omit<ShareContents, 'minHeader'>): Share {
+  const { version, previousBlock, timestamp, bits, nonce } = header;
+  const share = shareFromContents(net, type, { minHeader: { version, previousBlock, timestamp, bits, nonce }, ...rest });
+  if (share.header.merkleRoot !== header.merkleRoot) throw new Error('solved header does not match the generated share');
+  return share;
 }
