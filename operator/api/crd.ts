@@ -12,6 +12,9 @@ export const ADDRESS_PATTERNS: Record<string, string> = {
   litecoin: `^(ltc1${BECH}{8,87}|[LM3]${B58}{25,34})$`,
   litecoin_testnet: `^(tltc1${BECH}{8,87}|[mnQ2]${B58}{25,34})$`,
   litecoin_regtest: `^(rltc1${BECH}{8,87}|[mnQ2]${B58}{25,34})$`,
+  // Regtest with V36 rules: chains starting at v36, and at v35 for the switch (docs/consensus-core.md).
+  litecoin_regtest_v36: `^(rltc1${BECH}{8,87}|[mnQ2]${B58}{25,34})$`,
+  litecoin_regtest_v35: `^(rltc1${BECH}{8,87}|[mnQ2]${B58}{25,34})$`,
 };
 export const NETWORK_NAMES = [...Object.keys(ADDRESS_PATTERNS), 'custom'];
 

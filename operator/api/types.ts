@@ -19,6 +19,8 @@ export type NetworkName =
   | 'litecoin'
   | 'litecoin_testnet'
   | 'litecoin_regtest'
+  | 'litecoin_regtest_v36'
+  | 'litecoin_regtest_v35'
   | 'custom';
 
 export interface SecretKeyRef {

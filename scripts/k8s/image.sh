@@ -4,6 +4,8 @@
 # glibc libraries it links, /etc/passwd, the app with production node_modules. Non-root (10001),
 # reproducible (fixed mtimes and owners). Writes OUT (default .build/p2pool-ts-VERSION.oci.tar) and
 # prints its size and digest. The Dockerfile builds the same layout for users with Docker.
+# IMAGE_ENV=K=V adds one environment entry to the image config (e.g. P2POOL_ARGS, the flags an image
+# gives by default), IMAGE_LABEL=k=v one label: the upgrade-roll test builds its releases that way.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/k8s/oci.sh
@@ -15,7 +17,10 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 rootfs="$stage/rootfs"
 bash scripts/k8s/rootfs.sh "$rootfs"
-pack_image "$rootfs" p2pool-ts "$TAG" "$OUT" \
+extra=()
+[ -n "${IMAGE_ENV:-}" ] && extra+=(--config.env "$IMAGE_ENV")
+[ -n "${IMAGE_LABEL:-}" ] && extra+=(--config.label "$IMAGE_LABEL")
+pack_image "$rootfs" p2pool-ts "$TAG" "$OUT" "${extra[@]}" \
   --config.user 10001:10001 --config.workingdir /app \
   --config.env PATH=/usr/local/bin:/usr/bin:/bin --config.env NODE_ENV=production \
   --config.entrypoint node --config.cmd services/cli/main.ts \

@@ -22,6 +22,16 @@ test('a usage error exits 2 with the reason on stderr', () => {
   assert.match(r.stderr, /p2pool: error: --service edge .* needs --nats URL/);
 });
 
+test("P2POOL_ARGS (an image's defaults) is parsed before the command line: a bad value there is a usage error too", () => {
+  const r = spawnSync(process.execPath, [MAIN, '--net', 'litecoin_regtest'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, P2POOL_ARGS: '--max-share-version 3' },
+  });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--max-share-version: expected a share version of 17 or more, got 3/);
+});
+
 test('`p2pool sharechain verify` is handed to the sharechain verify command', () => {
   // The command's own exit code or error comes back; either way it is not parsed as node flags.
   const r = p2pool('sharechain', 'verify', '--no-such-flag-for-verify');

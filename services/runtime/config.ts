@@ -84,6 +84,8 @@ export interface NodeConfig {
   drainWindow: number;
   // --drain-reconnect-host: the public host (and port, 0 = the worker port) client.reconnect names; absent = no params.
   drainReconnect?: { host: string; port: number };
+  // --max-share-version: mint and vote no share version above this (absent = what the rules say).
+  maxShareVersion?: number;
   // --demo-miner: built-in CPU miner for `make run` (needs edge + template builder logic).
   demoMiner: boolean;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandArgFiles, helpText, parseArgs, UsageError } from './flags.ts';
+import { argsFromEnvironment, expandArgFiles, helpText, parseArgs, UsageError } from './flags.ts';
 
 function run(argv: string[], files: Record<string, string> = {}) {
   const r = parseArgs(argv, 'inst', (p) => {
@@ -265,6 +265,18 @@ test('drain flags: window in seconds, the public host client.reconnect names', (
   assert.equal(c.drainWindow, 30);
   assert.deepEqual(c.drainReconnect, { host: 'pool.example.com', port: 3333 });
   assert.deepEqual(run(['--drain-reconnect-host', 'stratum.pool.example']).drainReconnect, { host: 'stratum.pool.example', port: 0 });
+});
+
+test('--max-share-version holds a node back; P2POOL_ARGS gives defaults the command line overrides', () => {
+  assert.equal(run([]).maxShareVersion, undefined);
+  assert.equal(run(['--max-share-version', '35']).maxShareVersion, 35);
+  assert.throws(() => run(['--max-share-version', '3']), UsageError);
+  const env = argsFromEnvironment({ P2POOL_ARGS: ' --max-share-version 35\n --drain-window 20 ' });
+  assert.deepEqual(env, ['--max-share-version', '35', '--drain-window', '20']);
+  assert.deepEqual(argsFromEnvironment({}), []);
+  const c = run([...env, '--drain-window', '5']);
+  assert.equal(c.maxShareVersion, 35);
+  assert.equal(c.drainWindow, 5, 'the command line wins');
 });
 
 // Issue 12.13: the reference's flags the README promises run; those that mean nothing here warn.

@@ -264,6 +264,17 @@ const OPTIONS: Option[] = [
     },
   },
   {
+    names: ['--max-share-version'],
+    kind: 'int',
+    metavar: 'VERSION',
+    group: 'p2pool',
+    help: 'mint and vote for no share version above VERSION, e.g. 35 on Litecoin to hold back the V36 hardfork (default: follow the rules)',
+    apply: (c, v) => {
+      if (Number(v) < 17) throw new UsageError(`--max-share-version: expected a share version of 17 or more, got ${v}`);
+      c.maxShareVersion = Number(v);
+    },
+  },
+  {
     names: ['--drain-window'],
     kind: 'int',
     metavar: 'SECONDS',
@@ -582,6 +593,14 @@ export function defaultConfig(instance: string): NodeConfig {
     demoMiner: false,
     drainWindow: 10,
   };
+}
+
+/**
+ * Arguments from the environment, read before the command line's (which win): P2POOL_ARGS, split on
+ * whitespace. An image or a deployment sets its defaults there (docs/rollout.md).
+ */
+export function argsFromEnvironment(env: Record<string, string | undefined>): string[] {
+  return (env.P2POOL_ARGS ?? '').split(/\s+/).filter(Boolean);
 }
 
 export type ParseResult = { kind: 'run'; config: NodeConfig; warnings: string[] } | { kind: 'help' } | { kind: 'version' };

@@ -8,7 +8,7 @@ import { createLogger } from './log.ts';
 import { processMetrics } from './process-metrics.ts';
 import { PrometheusReader } from './prometheus.ts';
 import { setupTelemetry } from './telemetry.ts';
-import { flagForPort, helpText, parseArgs, UsageError } from './flags.ts';
+import { argsFromEnvironment, flagForPort, helpText, parseArgs, UsageError } from './flags.ts';
 import type { Network } from '../core/index.ts';
 import { preflight } from './preflight.ts';
 import type { NodeConfig } from './config.ts';
@@ -27,7 +27,7 @@ export interface RunOptions {
 export async function runProcess(argv: string[], opts: RunOptions): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs(argv, defaultInstanceId());
+    parsed = parseArgs([...argsFromEnvironment(process.env), ...argv], defaultInstanceId());
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`p2pool: error: ${e.message}\n(see p2pool --help)\n`);

@@ -39,6 +39,7 @@ import { inSpan } from '../runtime/tracing.ts';
 import { EdgeRates } from './edge-rates.ts';
 import { resolvePayout, PayoutAddressError } from './payout.ts';
 import { PeerView } from './peer-view.ts';
+import { fileRatchetState, kvRatchetState } from './ratchet-state.ts';
 import { SHARE_QUEUE_CONSUMER, shareQueueFor } from '../bus/share-queue.ts';
 import { Sharechain, type PayoutConfig, type PeerHooks } from './sharechain.ts';
 import { ReferenceStats } from './stats/reference-stats.ts';
@@ -206,12 +207,27 @@ async function loadLogic(ctx: ServiceContext): Promise<SharechainLogic> {
     // One process: files under the data dir. Cluster: the JetStream stream, so a rescheduled pod loads
     // the chain from NATS instead of asking peers (docs/bus.md, "Streams").
     const store = ctx.mode === 'cluster' ? new BusShareStore(bus, net) : new FileShareStore(dataDir);
+    // [V36] the ratchet's state: with the chain (files) in one process, in KV in the cluster, so the next
+    // leader or version resumes it.
+    const ratchetStore =
+      net.LINEAGE !== 'V36'
+        ? null
+        : ctx.mode === 'cluster'
+          ? kvRatchetState(bus, net)
+          : fileRatchetState(join(dataDir, 'v36_ratchet.json'));
+    const saved = ratchetStore
+      ? await ratchetStore.load().catch((e: Error) => {
+          log.warn('saved version ratchet state unreadable; starting afresh', { from: ratchetStore.where, error: e.message });
+          return null;
+        })
+      : null;
     const sc = new Sharechain({
       net,
       store,
       payout,
       log,
-      ratchetFile: net.LINEAGE === 'V36' ? join(dataDir, 'v36_ratchet.json') : undefined,
+      ratchetState: ratchetStore ? { store: ratchetStore, saved } : undefined,
+      maxShareVersion: config.maxShareVersion,
     });
     const stats = new ReferenceStats(sc, {
       peers: () => peers.info(),

@@ -2,8 +2,6 @@
 // (via the edge) and from peers (via the peer gateway), stores them durably before answering, runs
 // think() as the reference does (after new shares, on a template change, every 5 s) and prunes,
 // publishes the work basis, and reports its sync state. Statistics are computed over it in stats/.
-import { existsSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import {
   ShareTracker,
   think,
@@ -23,6 +21,7 @@ import type { DroppedRecord, ShareStore, StoreRecord } from './store/types.ts';
 import { OwnShares } from './own-shares.ts';
 import { buildWorkBasis, type SyncStateName, type WorkBasis } from '../pool/work/basis.ts';
 import { u256ToHex, VersionRatchet, type RatchetDecision } from '../core/index.ts';
+import type { RatchetStateStore } from './ratchet-state.ts';
 import { metrics } from '@opentelemetry/api';
 import { inSpan } from '../runtime/tracing.ts';
 
@@ -93,8 +92,10 @@ export interface SharechainOptions {
   requirePeersForGenesis?: boolean;
   /** think()'s random child choice (tests). */
   random?: () => number;
-  /** [V36] where the version ratchet's state is kept across restarts (none: memory only). */
-  ratchetFile?: string;
+  /** [V36] where the version ratchet's state is kept across restarts (none: memory only), and what it held at start. */
+  ratchetState?: { store: RatchetStateStore; saved: unknown };
+  /** --max-share-version: mint and vote for no share version above this. */
+  maxShareVersion?: number;
 }
 
 const NULL_LOG: SharechainLog = { info() {}, warn() {} };
@@ -140,7 +141,8 @@ export class Sharechain implements ShareSource {
     this.store = opts.store;
     this.payout = opts.payout;
     this.log = opts.log ?? NULL_LOG;
-    this.ratchetFile = opts.ratchetFile;
+    this.ratchetState = opts.ratchetState;
+    this.maxShareVersion = opts.maxShareVersion;
     this.clock = opts.now ?? (() => Date.now() / 1000);
     this.random = opts.random ?? Math.random;
     this.thinkIntervalMs = opts.thinkIntervalMs ?? 5000;
@@ -516,18 +518,16 @@ export class Sharechain implements ShareSource {
 
   /** [V36] which share version this node mints and why (docs/consensus-core.md, V36). */
   private ratchetInstance: VersionRatchet | null = null;
-  private ratchetFile: string | undefined;
+  private readonly ratchetState: { store: RatchetStateStore; saved: unknown } | undefined;
+  private readonly maxShareVersion: number | undefined;
   private get ratchet(): VersionRatchet {
     if (!this.ratchetInstance) {
       const r = new VersionRatchet({ initialState: this.net.GENESIS_SHARE_VERSION >= 36 ? 'confirmed' : 'voting' });
-      // Read once at start-up, before any work is served.
-      if (this.ratchetFile && existsSync(this.ratchetFile)) {
-        try {
-          if (r.restore(JSON.parse(readFileSync(this.ratchetFile, 'utf8'))))
-            this.log.info(`version ratchet resumed: ${r.state}`, { file: this.ratchetFile });
-        } catch (e) {
-          this.log.warn('version ratchet file unreadable; starting afresh', { file: this.ratchetFile, error: (e as Error).message });
-        }
+      // What the last process (or leader) saved, read before any work is served.
+      const st = this.ratchetState;
+      if (st && st.saved !== null && st.saved !== undefined) {
+        if (r.restore(st.saved)) this.log.info(`version ratchet resumed: ${r.state}`, { from: st.store.where });
+        else this.log.warn('saved version ratchet state unreadable; starting afresh', { from: st.store.where });
       }
       this.ratchetInstance = r;
     }
@@ -535,12 +535,11 @@ export class Sharechain implements ShareSource {
   }
 
   private saveRatchet(): void {
-    const file = this.ratchetFile;
-    if (!file) return;
-    const tmp = `${file}.tmp`;
-    void writeFile(tmp, JSON.stringify(this.ratchet.snapshot()))
-      .then(() => rename(tmp, file))
-      .catch((e: Error) => this.log.warn('could not save the version ratchet', { file, error: e.message }));
+    const st = this.ratchetState;
+    if (!st) return;
+    st.store
+      .save(this.ratchet.snapshot())
+      .catch((e: Error) => this.log.warn('could not save the version ratchet', { to: st.store.where, error: e.message }));
   }
   private versionDecision: RatchetDecision | null = null;
   private versionGauge = false;
@@ -608,6 +607,7 @@ export class Sharechain implements ShareSource {
       localHashRate: this.localHashRate,
       nowMs: Math.round(this.clock() * 1000),
       ratchet: this.ratchet,
+      maxShareVersion: this.maxShareVersion,
       onVersionDecision: (d) => this.noteVersionDecision(d),
     });
     void reason;

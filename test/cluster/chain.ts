@@ -21,6 +21,11 @@ export async function startChain(label = 'p2pool-ts e2e payout', net = 'litecoin
     await ltc.stop();
     throw e;
   }
+  return chainFor(ltc, label, net);
+}
+
+/** The pool's flags for a litecoind already running (its payout address from `label`). */
+export function chainFor(ltc: LitecoindNode, label: string, net: string): Chain {
   const address = regtestAddress('litecoin', label);
   return {
     ltc,

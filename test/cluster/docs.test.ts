@@ -64,7 +64,7 @@ test("the sharechain's store stream is documented as the code names it", () => {
   for (const [name, net] of Object.entries(NETWORKS)) {
     const figure =
       name === 'litecoin_regtest_v35'
-        ? '1200 for litecoin_regtest_v35'
+        ? '1500 for litecoin_regtest_v35'
         : name.includes('regtest')
           ? '2800 for the regtests'
           : '44200 for bitcoin and litecoin';

@@ -1,5 +1,5 @@
 // The v35 → v36 switch with real nodes on litecoind regtest (network litecoin_regtest_v35: V36 rules,
-// chains start at v35, CHAIN_LENGTH 40). Node A reaches B and C at their own loopback addresses, so
+// chains start at v35, CHAIN_LENGTH 100). Node A reaches B and C at their own loopback addresses, so
 // the shares it receives from them come from two origins other than itself. While A mines alone its
 // window votes 36 entirely but from no other origin: it keeps minting v35 (the self-authored
 // supermajority of the July 2026 incident). Once B and C mine too, A switches to v36; every node
@@ -16,7 +16,7 @@ import { packedChain, startEmbedded, type Node, type Nodes } from './nodes.ts';
 import { extendChain } from './mining.ts';
 
 const NET = 'litecoin_regtest_v35';
-const CHAIN_LENGTH = 40;
+const CHAIN_LENGTH = 100;
 let chain: Chain;
 let dir: string;
 const nodes: Nodes = { procs: [], closers: [] };

@@ -49,6 +49,20 @@ export class Kube {
     return JSON.parse(await this.kubectl([...args, '-o', 'json'])) as T;
   }
 
+  /** The Secret a P2PoolNode's fullNodes[].credentialsSecretRef names (username, password). */
+  async rpcSecret(namespace: string, name: string, user: string, pass: string): Promise<string> {
+    return this.kubectl([
+      '-n',
+      namespace,
+      'create',
+      'secret',
+      'generic',
+      name,
+      `--from-literal=username=${user}`,
+      `--from-literal=password=${pass}`,
+    ]);
+  }
+
   async apply(manifest: unknown, extra: string[] = []): Promise<string> {
     return this.kubectl(['apply', '-f', '-', ...extra], JSON.stringify(manifest));
   }

@@ -157,16 +157,7 @@ test('invalid P2PoolNodes are refused by the API server with clear messages', as
 });
 
 test('a minimal P2PoolNode: every pod Ready, columns live; a miner outside the cluster mines through the NodePort: shares, and blocks litecoind accepts with the PPLNS coinbase', async () => {
-  await kube.kubectl([
-    '-n',
-    NS,
-    'create',
-    'secret',
-    'generic',
-    'ltc-rpc',
-    `--from-literal=username=${ltc.user}`,
-    `--from-literal=password=${ltc.pass}`,
-  ]);
+  await kube.rpcSecret(NS, 'ltc-rpc', ltc.user, ltc.pass);
   const startHeight = await ltc.call<number>('getblockcount');
   const t0 = Date.now();
   await kube.apply(p2poolNode());

@@ -8,9 +8,11 @@ export interface LoadOptions {
   miners: number;
   /** Hashes per second per miner; with the edge's vardiff at 3 s per pseudoshare this sets the submit rate. */
   hashrate: number;
+  algorithm?: 'sha256d' | 'scrypt';
   shareTarget: bigint;
   usernameOf?: (i: number) => string;
   workQueueMs?: number;
+  recordAccepted?: boolean;
   /** Connections opened per tick at start (a farm does not connect all at once). */
   connectPerTick?: number;
 }
@@ -48,8 +50,10 @@ export class LoadGenerator {
         port: o.port,
         username: o.usernameOf?.(i) ?? `sim${i}`,
         hashrate: o.hashrate,
+        algorithm: o.algorithm,
         shareTarget: o.shareTarget,
         workQueueMs: o.workQueueMs,
+        recordAccepted: o.recordAccepted,
       };
       this.miners.push(new SimMiner(opts));
     }

@@ -1,10 +1,10 @@
-// A simulated stratum v1 miner for load and roll tests: it really hashes (sha256d, at a set rate, in
+// A simulated stratum v1 miner for load and roll tests: it really hashes (sha256d or scrypt, at a set rate, in
 // small slices on the event loop), submits what meets its difficulty, and behaves on client.reconnect
 // the way good firmware does: it reconnects at once to the same address (the Service), offers its
 // session id back, keeps hashing the job it has and sends the shares found meanwhile over the new
 // connection. It measures, from its own side, everything a roll may cost it (see MinerRecord).
 import { connect, type Socket } from 'node:net';
-import { hash } from 'node:crypto';
+import { hash, scryptSync } from 'node:crypto';
 
 export interface SimMinerOptions {
   host: string;
@@ -12,6 +12,8 @@ export interface SimMinerOptions {
   username: string;
   /** Hashes per second this miner does (really computed). */
   hashrate: number;
+  /** Proof of work: sha256d (Bitcoin, default) or scrypt (Litecoin; stratum difficulty then counts 65536 diff-1 units). */
+  algorithm?: 'sha256d' | 'scrypt';
   /** A solution at or under this target is a P2Pool share: the miner keeps those it was told were accepted. */
   shareTarget: bigint;
   userAgent?: string;
@@ -20,6 +22,8 @@ export interface SimMinerOptions {
    * ASIC's queue of work does: those shares reach the new edge for the old edge's job (default 0).
    */
   workQueueMs?: number;
+  /** Keep the header hash of every accepted submit (MinerRecord.acceptedHeaders). */
+  recordAccepted?: boolean;
 }
 
 /** Everything the miner saw, for the roll's figures. */
@@ -33,6 +37,8 @@ export interface MinerRecord {
   rejected: Record<string, number>;
   /** Accepted solutions that met the share target (PoW hash, 64 hex, display order). */
   acceptedShares: string[];
+  /** Every accepted solution's header hash (sha256d, 64 hex, display order: a share's hash), when recordAccepted is set. */
+  acceptedHeaders: string[];
   /** Submits that never got an answer (connection lost with them in flight). */
   unanswered: number;
   /** Intervals (ms) without usable work: from losing a connection to the first job on the next one. */
@@ -62,10 +68,15 @@ interface Job {
 interface Pending {
   params: unknown[];
   share: string | null;
+  /** The header's sha256d (display hex) when recordAccepted is set. */
+  header?: string;
   sock?: Socket | null;
 }
 
 const dsha = (b: Buffer): Buffer => hash('sha256', hash('sha256', b, 'buffer'), 'buffer');
+// Litecoin's scrypt(N=1024, r=1, p=1) with the header as password and salt.
+const SCRYPT = { N: 1024, r: 1, p: 1 };
+const scrypt = (b: Buffer): Buffer => scryptSync(b, b, 32, SCRYPT);
 
 /** The hash (internal order) read as a 256-bit number is at most the target (32 bytes big-endian): no bigint per hash. */
 function meets(h: Buffer, targetBE: Buffer): boolean {
@@ -86,9 +97,10 @@ function swap4(hex: string): Buffer {
   return b;
 }
 
-export function targetForDifficulty(d: number): bigint {
+/** Stratum difficulty → target; `multiplier` 65536 for scrypt coins (their difficulty 1 is 65536× easier). */
+export function targetForDifficulty(d: number, multiplier = 1): bigint {
   const scale = 2 ** 40;
-  return (DIFF1 * BigInt(scale)) / BigInt(Math.max(1, Math.round(d * scale)));
+  return (DIFF1 * BigInt(multiplier) * BigInt(scale)) / BigInt(Math.max(1, Math.round(d * scale)));
 }
 
 export class SimMiner {
@@ -115,10 +127,15 @@ export class SimMiner {
   private running = false;
   /** When the miner lost its last connection (0 = has one). */
   private lostAt = 0;
-  private budget = 0;
+  // A random start, so miners far below one hash a second do not all hash at the same moment.
+  private budget = Math.random();
+  private readonly pow: (header: Buffer) => Buffer;
+  private readonly multiplier: number;
 
   constructor(o: SimMinerOptions) {
     this.o = o;
+    this.pow = o.algorithm === 'scrypt' ? scrypt : dsha;
+    this.multiplier = o.algorithm === 'scrypt' ? 65536 : 1;
     this.record = {
       username: o.username,
       submits: 0,
@@ -126,6 +143,7 @@ export class SimMiner {
       staleNewBlock: 0,
       rejected: {},
       acceptedShares: [],
+      acceptedHeaders: [],
       unanswered: 0,
       gapsMs: [],
       reconnects: 0,
@@ -174,12 +192,13 @@ export class SimMiner {
       this.budget--;
       if (this.headerEn2 === '' || this.nonce > 0xffffffff) this.nextExtranonce2(job);
       this.header.writeUInt32LE(this.nonce >>> 0, 76);
-      const h = dsha(this.header);
+      const h = this.pow(this.header);
       if (meets(h, this.targetBE)) {
         const value = BigInt('0x' + Buffer.from(h).reverse().toString('hex'));
         const nonceHex = (this.nonce >>> 0).toString(16).padStart(8, '0');
         const share = value <= this.o.shareTarget ? value.toString(16).padStart(64, '0') : null;
-        this.submit({ params: [this.o.username, job.id, this.headerEn2, job.ntimeHex, nonceHex], share });
+        const header = this.o.recordAccepted ? Buffer.from(dsha(this.header)).reverse().toString('hex') : undefined;
+        this.submit({ params: [this.o.username, job.id, this.headerEn2, job.ntimeHex, nonceHex], share, header });
       }
       this.nonce++;
     }
@@ -327,6 +346,7 @@ export class SimMiner {
     if (err === null && m.result === true) {
       this.record.accepted++;
       if (p.share !== null) this.record.acceptedShares.push(p.share);
+      if (p.header !== undefined) this.record.acceptedHeaders.push(p.header);
       return;
     }
     if (err !== null && err.code === 21 && err.message.startsWith('Stale')) {
@@ -344,7 +364,7 @@ export class SimMiner {
         if (!(d > 0)) return;
         if (this.record.difficultyAfter.length < this.record.reconnects) this.record.difficultyAfter.push(d);
         this.difficulty = d;
-        this.target = targetForDifficulty(d);
+        this.target = targetForDifficulty(d, this.multiplier);
         this.targetBE = toBE(this.target);
         return;
       }

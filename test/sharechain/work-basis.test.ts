@@ -12,16 +12,17 @@ import {
   hash160,
   pubkeyHashToAddress,
   type Network,
-  type ShareTracker,
+  ShareTracker,
+  VersionRatchet,
   type ShareData,
 } from '../../services/core/index.ts';
 import { buildChain, easyNetwork, testAddresses } from '../../services/core/testing/chain-builder.ts';
-import { buildWorkBasis, basisChainLength } from '../../services/pool/work/basis.ts';
+import { buildWorkBasis, basisChainLength, type BasisInput } from '../../services/pool/work/basis.ts';
 import { WorkBasisView, BasisMismatchError } from '../../services/pool/work/basis-view.ts';
 
 const BLOCK_BITS = 0x1f6d3a06;
 
-function basisFor(net: Network, tracker: ShareTracker, best: bigint, bits = BLOCK_BITS) {
+function basisFor(net: Network, tracker: ShareTracker, best: bigint, bits = BLOCK_BITS, extra: Partial<BasisInput> = {}) {
   return buildWorkBasis({
     tracker,
     net,
@@ -37,6 +38,7 @@ function basisFor(net: Network, tracker: ShareTracker, best: bigint, bits = BLOC
     templateId: 1,
     localHashRate: null,
     nowMs: 0,
+    ...extra,
   });
 }
 
@@ -117,4 +119,34 @@ test('a basis for other block bits is refused, not silently wrong', () => {
       }),
     BasisMismatchError,
   );
+});
+
+test('--max-share-version: a held-back node mints and votes v35 where the ratchet would switch to v36', () => {
+  const net = easyNetwork({ chainLength: 20, lookbehind: 10, lineage: 'V36', version: 35, pow: 'scrypt' });
+  // A full window of v35 shares voting 36 from three origins: the ratchet activates.
+  const tracker = new ShareTracker();
+  const shares: bigint[] = [];
+  for (let i = 0; i < 45; i++) {
+    const [s] = buildChain(net, {
+      count: 1,
+      tracker,
+      parent: shares.at(-1) ?? null,
+      desiredVersion: 36,
+      peerAddr: `10.0.0.${i % 3}:9326`,
+      salt: i,
+    }).shares;
+    shares.push(s!.hash);
+  }
+  const best = shares.at(-1)!;
+  const basis = (at: bigint, extra: Partial<BasisInput>) =>
+    basisFor(net, tracker, at, BLOCK_BITS, { ratchet: new VersionRatchet(), ...extra });
+  const free = basis(best, {});
+  assert.equal(free.shareVersion, 36, 'the rules switch');
+  const held = basis(best, { maxShareVersion: 35 });
+  assert.equal(held.shareVersion, 35);
+  assert.equal(held.desiredVersion, 35, 'and it votes as the release before V36');
+  // Before the switch a V36 node votes 36; held back, 35.
+  const early = shares[10]!;
+  assert.equal(basis(early, {}).desiredVersion, 36);
+  assert.equal(basis(early, { maxShareVersion: 35 }).desiredVersion, 35);
 });

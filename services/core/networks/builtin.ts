@@ -169,15 +169,20 @@ export const litecoinRegtestV36: Network = {
 
 /**
  * V36 rules on regtest starting at v35, for the v35 → v36 transition (V36 nodes vote 36 and switch
- * when the rule allows); a short chain so the voting window fills quickly.
+ * when the rule allows): a short chain and fast shares so the voting window fills quickly. Not shorter
+ * than 100: a node verifies a share only with CHAIN_LENGTH shares below it, and a share's checks look
+ * back TARGET_LOOKBEHIND shares (its target) and 99 (far_share_hash); with less, a node holding a pruned
+ * chain (or a new leader that loaded one from the store) regenerates other share_info than its peers.
  */
 export const litecoinRegtestV35: Network = {
   ...litecoinRegtestV36,
   NAME: 'litecoin_regtest_v35',
   IDENTIFIER: hex('a3f1c4e2b5d69735'),
   PREFIX: hex('c2e1b9a4d3f50635'),
-  CHAIN_LENGTH: 40,
-  REAL_CHAIN_LENGTH: 40,
+  SHARE_PERIOD: 3,
+  TARGET_LOOKBEHIND: 60,
+  CHAIN_LENGTH: 100,
+  REAL_CHAIN_LENGTH: 100,
   P2P_PORT: 19450,
   WORKER_PORT: 19449,
   GENESIS_SHARE_VERSION: 35,

@@ -36,6 +36,16 @@ test('built-in networks: bitcoin, litecoin, their testnets and regtests', () => 
   assert.equal(subsidy(NETWORKS.bitcoin!.PARENT, 209999), 2500000000n); // the reference's (height + 1) off-by-one
 });
 
+test('every built-in chain verifies a share only with all it looks back at below it', () => {
+  // think() verifies a share once CHAIN_LENGTH shares lie below it (pruning keeps 2·CHAIN_LENGTH + 10);
+  // its checks look back TARGET_LOOKBEHIND (target), 99 (far_share_hash) and REAL_CHAIN_LENGTH (payouts).
+  for (const [name, net] of Object.entries(NETWORKS))
+    assert.ok(
+      net.CHAIN_LENGTH >= Math.max(net.TARGET_LOOKBEHIND, 100, net.REAL_CHAIN_LENGTH),
+      `${name}: CHAIN_LENGTH ${net.CHAIN_LENGTH}, TARGET_LOOKBEHIND ${net.TARGET_LOOKBEHIND}`,
+    );
+});
+
 test('every vector file loads as a network, with exact 256-bit targets and the right lineage', () => {
   for (const [f, lineage] of [
     ['jt35.json', 'JT'],

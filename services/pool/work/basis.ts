@@ -109,6 +109,8 @@ export type BasisInput = Pick<
   nowMs: number;
   /** [V36] the node's mint-side version decision (docs/consensus-core.md, V36); the JT rule otherwise. */
   ratchet?: VersionRatchet;
+  /** --max-share-version: no share version above this is minted or voted for (a release held back). */
+  maxShareVersion?: number;
   /** Receives the ratchet's decision (logs, stats, metrics). */
   onVersionDecision?: (d: RatchetDecision) => void;
 };
@@ -123,6 +125,9 @@ export function buildWorkBasis(i: BasisInput): WorkBasis {
     i.onVersionDecision?.(d);
     version = prev === undefined && net.GENESIS_SHARE_VERSION === 36 ? 36 : d.version;
   } else version = versionToProduce(tracker, net, prev, successorOf).version;
+  // A node held back (--max-share-version) mints and votes as the release before the hardfork did.
+  const cap = i.maxShareVersion ?? Number.POSITIVE_INFINITY;
+  if (version > cap && shareVersion(net.LINEAGE, cap)) version = cap;
   const rules = shareVersion(net.LINEAGE, version);
   const [height, last] = tracker.getHeightAndLast(best);
   const chain: WorkBasis['chain'] = [];
@@ -159,7 +164,7 @@ export function buildWorkBasis(i: BasisInput): WorkBasis {
     syncState: i.syncState,
     previousShareHash: best,
     shareVersion: version,
-    desiredVersion: rules?.votingVersion ?? version,
+    desiredVersion: Math.min(rules?.votingVersion ?? version, Math.max(cap, version)),
     height,
     last,
     chain,
