@@ -14,6 +14,8 @@ import { eventually } from '../cluster/procs.ts';
 
 export interface Pool {
   workerPort: number;
+  /** Where the worker port listens (default loopback; a Service's NodePort in the cluster tests). */
+  workerHost?: string;
   clients: Clients;
   ltc: LitecoindNode;
 }
@@ -107,7 +109,7 @@ export async function mineStratum(pool: Pool, label: string, maxSubmits = 200): 
   const address = minerAddress(label);
   const user = `${address}.rig1`;
   const tip0 = await pool.ltc.call<string>('getbestblockhash');
-  const c = await StratumTestClient.connect(pool.workerPort);
+  const c = await StratumTestClient.connect(pool.workerPort, pool.workerHost);
   try {
     c.pow = 'scrypt';
     c.difficultyMultiplier = SCRYPT_DIFF;
@@ -177,7 +179,7 @@ export async function mineGetwork(pool: Pool, label: string, maxSubmits = 200): 
 export async function extendChain(pool: Pool, label: string, maxSubmits = 400): Promise<void> {
   const before = (await pool.clients.sharechain.GetStats({})).height;
   const user = `${minerAddress(label)}.one`;
-  const c = await StratumTestClient.connect(pool.workerPort);
+  const c = await StratumTestClient.connect(pool.workerPort, pool.workerHost);
   try {
     c.pow = 'scrypt';
     c.difficultyMultiplier = SCRYPT_DIFF;
