@@ -164,8 +164,10 @@ test("litecoind: a peer's header on our tip gives empty work at once; a block on
   assert.equal(ev.work.transactions.length, 0);
   // A block on the empty work is valid once the node has its parent.
   const child = mineBlock(ev.work, 'scrypt', { payoutScript: regtestScript(), p2poolStyle: true });
+  // litecoind may answer "inconclusive" for the parent under load (its validation callback raced the
+  // answer); the child being accepted below is what proves the parent connected.
   const r1 = await tb.submitBlock(parent.block);
-  assert.equal(r1.status, 'accepted');
+  assert.ok(r1.status === 'accepted' || r1.status === 'inconclusive', JSON.stringify(r1));
   const r2 = await tb.submitBlock(child.block);
   assert.equal(r2.status, 'accepted', JSON.stringify(r2));
   assert.equal(await ltc.call<string>('getbestblockhash'), child.hash);
