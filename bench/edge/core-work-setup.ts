@@ -2,8 +2,8 @@
 // tracker, a work basis on its tip for a block target whose PPLNS window spans the whole chain, and a
 // 1 MB synthetic template (half segwit transactions) through the template builder's parser.
 import { parseWrappedShare, ShareTracker, type Network } from '../../services/core/index.ts';
-import { testAddresses } from '../../services/core/testing/chain-builder.ts';
-import { buildWorkBasis, type WorkBasis } from '../../services/pool/work/basis.ts';
+import type { WorkBasis } from '../../services/pool/work/basis.ts';
+import { testBasis } from '../../services/pool/work/testing.ts';
 import { syntheticWork } from '../../services/edge/core-work/testing.ts';
 import type { Work } from '../../services/pool/work/template.ts';
 import { benchChain, benchNetwork, SHARES } from '../core/chain-cache.ts';
@@ -22,22 +22,7 @@ export interface Setup {
 }
 
 export function basisFor(net: Network, tracker: ShareTracker, best: bigint, basisId: number): WorkBasis {
-  return buildWorkBasis({
-    tracker,
-    net,
-    best,
-    blockBits: BLOCK_BITS,
-    basisId,
-    syncState: 'synced',
-    staleInfo: 0,
-    punishAggressively: false,
-    nodeAddress: testAddresses(net, 1)[0]!,
-    workerFeePercent: 0,
-    donationPercent: 0,
-    templateId: 1,
-    localHashRate: null,
-    nowMs: 0,
-  });
+  return testBasis(net, tracker, best, BLOCK_BITS, { basisId });
 }
 
 export function setup(): Setup {

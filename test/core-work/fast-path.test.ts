@@ -44,7 +44,8 @@ import {
   type Tx,
 } from '../../services/core/index.ts';
 import { buildChain, easyNetwork, testAddresses } from '../../services/core/testing/chain-builder.ts';
-import { buildWorkBasis, type WorkBasis } from '../../services/pool/work/basis.ts';
+import type { WorkBasis } from '../../services/pool/work/basis.ts';
+import { testBasis } from '../../services/pool/work/testing.ts';
 import {
   CoreWorkSource,
   CoreShareSink,
@@ -70,25 +71,7 @@ function chain(opts: { version?: number } = {}) {
 }
 
 function basisOf(net: Network, tracker: ShareTracker, best: bigint, over: Partial<WorkBasis> = {}, bits = BITS): WorkBasis {
-  return {
-    ...buildWorkBasis({
-      tracker,
-      net,
-      best,
-      blockBits: bits,
-      basisId: 1,
-      syncState: 'synced',
-      staleInfo: 0,
-      punishAggressively: false,
-      nodeAddress: testAddresses(net, 60)[59]!,
-      workerFeePercent: 0,
-      donationPercent: 0,
-      templateId: 1,
-      localHashRate: null,
-      nowMs: 0,
-    }),
-    ...over,
-  };
+  return { ...testBasis(net, tracker, best, bits, { nodeAddress: testAddresses(net, 60)[59]! }), ...over };
 }
 
 function source(

@@ -17,29 +17,14 @@ import {
   type ShareData,
 } from '../../services/core/index.ts';
 import { buildChain, easyNetwork, testAddresses } from '../../services/core/testing/chain-builder.ts';
-import { buildWorkBasis, basisChainLength, type BasisInput } from '../../services/pool/work/basis.ts';
+import { basisChainLength, type BasisInput } from '../../services/pool/work/basis.ts';
+import { testBasis } from '../../services/pool/work/testing.ts';
 import { WorkBasisView, BasisMismatchError } from '../../services/pool/work/basis-view.ts';
 
 const BLOCK_BITS = 0x1f6d3a06;
 
 function basisFor(net: Network, tracker: ShareTracker, best: bigint, bits = BLOCK_BITS, extra: Partial<BasisInput> = {}) {
-  return buildWorkBasis({
-    tracker,
-    net,
-    best,
-    blockBits: bits,
-    basisId: 1,
-    syncState: 'synced',
-    staleInfo: 0,
-    punishAggressively: false,
-    nodeAddress: testAddresses(net, 1)[0]!,
-    workerFeePercent: 0,
-    donationPercent: 0,
-    templateId: 1,
-    localHashRate: null,
-    nowMs: 0,
-    ...extra,
-  });
+  return testBasis(net, tracker, best, bits, extra);
 }
 
 function compare(net: Network, tracker: ShareTracker, best: bigint, addresses: string[]): number {
