@@ -17,7 +17,7 @@ import { busRpc } from '../../services/bus/rpc.ts';
 import { clientsFor } from '../../services/runtime/clients.ts';
 import { listInstances } from '../../services/runtime/registry.ts';
 import { NatsServer } from './nats-server.ts';
-import { eventually, getJson, P2poolProcess } from './procs.ts';
+import { eventually, getJson, P2poolProcess, clusterServiceArgs } from './procs.ts';
 import { assertAllHealthy, assertContracts, assertGrpcApi } from './scenario.ts';
 import { ANY_PORTS, startChain, type Chain } from './chain.ts';
 
@@ -40,14 +40,7 @@ before(async () => {
     procs.set(
       name,
       new P2poolProcess(name, `services/${name}/main.ts`, [
-        '--nats',
-        nats.url,
-        '--nats-prefix',
-        PREFIX,
-        '--instance',
-        instanceOf(name),
-        '--health-host',
-        '127.0.0.1',
+        ...clusterServiceArgs(nats.url, PREFIX, instanceOf(name)),
         ...ANY_PORTS,
         '--admin-token-file',
         join(dir, 'admin-token'),

@@ -92,6 +92,11 @@ export class P2poolProcess {
   }
 }
 
+/** The flags every cluster service process a test starts takes: its NATS, the node's prefix, its instance, health on loopback. */
+export function clusterServiceArgs(natsUrl: string, prefix: string, instance: string): string[] {
+  return ['--nats', natsUrl, '--nats-prefix', prefix, '--instance', instance, '--health-host', '127.0.0.1'];
+}
+
 export async function getJson(port: number, path: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);
   const text = await res.text();

@@ -13,7 +13,7 @@ import { regtestAddress } from '../harness/keys.ts';
 import { StratumTestClient } from '../edge/stratum-client.ts';
 import { ANY_PORTS } from './chain.ts';
 import { NatsServer } from './nats-server.ts';
-import { eventually, P2poolProcess } from './procs.ts';
+import { eventually, P2poolProcess, clusterServiceArgs } from './procs.ts';
 
 const PREFIX = `sq${process.pid}`;
 let btcd: BtcdNode;
@@ -24,14 +24,7 @@ const all: P2poolProcess[] = [];
 
 function args(name: string): string[] {
   return [
-    '--nats',
-    nats.url,
-    '--nats-prefix',
-    PREFIX,
-    '--instance',
-    `${name}-0`,
-    '--health-host',
-    '127.0.0.1',
+    ...clusterServiceArgs(nats.url, PREFIX, `${name}-0`),
     '--datadir',
     join(dir, name),
     '--net',

@@ -12,7 +12,7 @@ import { SERVICE_NAMES, type ServiceName } from '../../services/bus/contracts.ts
 import { CpuMiner } from '../../services/miner/index.ts';
 import { ANY_PORTS, startChain, type Chain } from '../cluster/chain.ts';
 import { NatsServer } from '../cluster/nats-server.ts';
-import { eventually, getJson, P2poolProcess } from '../cluster/procs.ts';
+import { eventually, getJson, P2poolProcess, clusterServiceArgs } from '../cluster/procs.ts';
 import { startAuxStandin, type AuxStandin } from '../harness/aux-daemon-standin.ts';
 import { minerAddress } from './mining.ts';
 
@@ -37,14 +37,7 @@ before(async () => {
     procs.set(
       name,
       new P2poolProcess(name, `services/${name}/main.ts`, [
-        '--nats',
-        nats.url,
-        '--nats-prefix',
-        PREFIX,
-        '--instance',
-        `${name}-0`,
-        '--health-host',
-        '127.0.0.1',
+        ...clusterServiceArgs(nats.url, PREFIX, `${name}-0`),
         ...ANY_PORTS,
         '--datadir',
         join(dir, name),

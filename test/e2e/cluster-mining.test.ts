@@ -14,7 +14,7 @@ import { busRpc } from '../../services/bus/rpc.ts';
 import { clientsFor } from '../../services/runtime/clients.ts';
 import { ANY_PORTS, startChain, type Chain } from '../cluster/chain.ts';
 import { NatsServer } from '../cluster/nats-server.ts';
-import { eventually, getJson, P2poolProcess } from '../cluster/procs.ts';
+import { eventually, getJson, P2poolProcess, clusterServiceArgs } from '../cluster/procs.ts';
 import { mineGetwork, mineStratum, type Pool } from './mining.ts';
 
 const PREFIX = `e2e${process.pid}`;
@@ -34,14 +34,7 @@ before(async () => {
     procs.set(
       name,
       new P2poolProcess(name, `services/${name}/main.ts`, [
-        '--nats',
-        nats.url,
-        '--nats-prefix',
-        PREFIX,
-        '--instance',
-        `${name}-0`,
-        '--health-host',
-        '127.0.0.1',
+        ...clusterServiceArgs(nats.url, PREFIX, `${name}-0`),
         ...ANY_PORTS,
         '--datadir',
         join(dir, name),
