@@ -512,7 +512,7 @@ test("rolling spec.version A → B → B' across the v35 → v36 switch under 20
   mkdirSync('.build/bench', { recursive: true });
   const lines = [`# make test-k8s, test/k8s/upgrade-roll.k8s.ts, ${new Date().toISOString()}`];
   const unit = (k: string) =>
-    k.endsWith('_ms') ? 'ms' : k.endsWith('_s') ? 's' : /share|votes|index/.test(k) ? 'shares' : k === 'moves' ? 'reconnects' : 'submits';
+    k.endsWith('_ms') ? 'ms' : k.endsWith('_s') ? 's' : /share|votes|index/.test(k) ? 'shares' : /move/.test(k) ? 'reconnects' : 'submits';
   for (const [step, f] of Object.entries(figures))
     for (const [k, v] of Object.entries(f))
       if (typeof v === 'number') lines.push(`k8s_roll_${step.replace(/-/g, '_')}_${k}: ${v} ${unit(k)}`);
