@@ -143,7 +143,10 @@ test('cluster on btcd regtest: the edge process gets work over NATS and mines a 
   await nats.kill();
   try {
     const r = await c.submit(c.solve({ extranonce2: 'ff'.repeat(c.extranonce2Size), worker: user }));
-    assert.equal(r.result, true, JSON.stringify(r.error));
+    // On regtest a hash that meets the block target may or may not meet the share target (it moves with
+    // the sharechain). A share cannot be stored with NATS down, so the miner is told it was not counted
+    // (docs/bus.md); a block that is not a share is accepted. Either way the block must reach btcd.
+    if (r.result !== true) assert.match(JSON.stringify(r.error), /Share not stored, the pool cannot take shares right now/);
     const tip = await eventually(
       async () => {
         const info = await btcd.call<{ blocks: number; bestblockhash: string }>('getblockchaininfo');
