@@ -204,6 +204,22 @@ test('a share that parses but fails verification is dropped and its sender banne
   assert.ok(victim.chain.invalid.some((i) => i.hash === bad.hash && /future/.test(i.reason)));
 });
 
+test('a gateway that reaches another pod of its node (same nonce) forgets the address and bans nobody', async () => {
+  const nonce = 0x7e57n;
+  const oldPod = await startNode(net, 'old-pod', { nonce, listen: ['127.0.0.9'] });
+  const newPod = await startNode(net, 'new-pod', { nonce, listen: ['127.0.0.8'] });
+  const newPodBans: string[] = [];
+  newPod.gw.on('ban', (b: { host: string }) => newPodBans.push(b.host));
+  try {
+    newPod.gw.addrs.seen('127.0.0.9', oldPod.port, 0n, Math.floor(Date.now() / 1000));
+    await waitFor('the old pod forgotten', () => newPod.gw.addrs.get('127.0.0.9', oldPod.port) === undefined, 10_000);
+    assert.deepEqual(newPodBans, []);
+  } finally {
+    await newPod.gw.stop();
+    await oldPod.gw.stop();
+  }
+});
+
 test('a peer that never answers sharereq is dropped after the timeout and banned (30 s · score²)', async () => {
   const unknown = 0xabcdefn << 200n;
   const { p, host } = await handshaken(attackerHost(), unknown);
@@ -214,12 +230,12 @@ test('a peer that never answers sharereq is dropped after the timeout and banned
   assert.match(bannedFor(host)!, /share request failed: share request timed out/);
 });
 
-test('our own nonce is a self-connection (misbehaving); a nonce already connected is a plain disconnect', async () => {
+test('our own nonce is a self-connection and a nonce already connected a duplicate: both closed, neither banned', async () => {
   const self = attackerHost();
   const p = await RawPeer.connect(net, victim.port, self);
   p.sendVersion(null, 3501, victim.gw.nonce);
   await p.closedP;
-  assert.match(bannedFor(self)!, /connected to self/);
+  assert.equal(bannedFor(self), undefined, 'a pod of the same node (shared nonce) is not banned');
   const nonce = 0x5151n;
   const { p: first } = await (async () => {
     const q = await RawPeer.connect(net, victim.port, attackerHost());

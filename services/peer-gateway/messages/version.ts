@@ -51,7 +51,9 @@ export function handle(peer: PeerLike, m: VersionMessage): void {
   peer.remoteVersion = m.version;
   peer.subVersion = m.subVersion.slice(0, SUB_VERSION_MAX);
   peer.services = m.services;
-  if (m.nonce === peer.node.nonce) throw new PeerMisbehavingError('was connected to self');
+  // Our own nonce: not misbehaviour (the reference bans here). In a cluster the node's gateway pods share
+  // its nonce, so during a rollout a new pod reaches the old one; a ban would outlive that pod's IP.
+  if (m.nonce === peer.node.nonce) throw new PeerDisconnect('was connected to self');
   if (peer.node.hasPeerNonce(m.nonce)) throw new PeerDisconnect('duplicate connection');
   peer.establish(m);
 }
