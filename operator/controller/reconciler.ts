@@ -4,7 +4,7 @@
 import { request } from 'node:http';
 import { API_VERSION, FIELD_MANAGER, FINALIZER, KIND, type KubeObject, type P2PoolNode, type PoolFigures } from '../api/types.ts';
 import { extranoncePrefixFor } from '../../services/edge/server.ts';
-import { componentName, LABELS, MANAGED_BY, render, type RenderDefaults } from '../render/node.ts';
+import { componentName, keptObjects, LABELS, MANAGED_BY, render, type RenderDefaults } from '../render/node.ts';
 import { PORTS } from '../render/args.ts';
 import { computeStatus, poolFigures, sameStatus, type WorkloadObservation } from '../render/status.ts';
 import { observeWorkload, planRollout, type ObservedWorkload, type RolloutPlan } from '../render/rollout.ts';
@@ -28,6 +28,8 @@ const PRUNABLE: { apiVersion: string; kind: string }[] = [
   { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
   { apiVersion: 'apps/v1', kind: 'StatefulSet' },
   { apiVersion: 'v1', kind: 'Service' },
+  // A service's arguments of a version no pod template mounts any more (render/node.ts configMapName).
+  { apiVersion: 'v1', kind: 'ConfigMap' },
 ];
 
 export interface ReconcilerOptions {
@@ -90,7 +92,7 @@ export class Reconciler {
         if (plan.reason === 'RolloutStepFailed' && node.status?.rollout?.failed !== plan.rollout?.failed)
           this.#o.recorder.event(node, 'Warning', 'RolloutStepFailed', plan.message.slice(0, 1000));
         await this.#applyAll(node, plan.objects);
-        await this.#prune(node, rendered.objects);
+        await this.#prune(node, keptObjects(plan.objects));
       } else {
         await this.#applyAll(node, rendered.objects);
       }
@@ -153,9 +155,8 @@ export class Reconciler {
     return out;
   }
 
-  async #prune(node: P2PoolNode, objects: KubeObject[]): Promise<void> {
+  async #prune(node: P2PoolNode, want: ReadonlySet<string>): Promise<void> {
     const { client } = this.#o;
-    const want = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
     const sel = encodeURIComponent(`${LABELS.instance}=${node.metadata.name},${LABELS.managedBy}=${MANAGED_BY}`);
     for (const { apiVersion, kind } of PRUNABLE) {
       const list = await client.get(`${resourcePath(apiVersion, kind, node.metadata.namespace)}?labelSelector=${sel}`);
@@ -165,7 +166,7 @@ export class Reconciler {
         );
         if (!owned || want.has(`${kind}/${item.metadata.name}`)) continue;
         await client.delete(resourcePath(apiVersion, kind, node.metadata.namespace, item.metadata.name));
-        this.#o.recorder.event(node, 'Normal', 'Deleted', `deleted ${kind} ${item.metadata.name} (no longer in the spec)`);
+        this.#o.recorder.event(node, 'Normal', 'Deleted', `deleted ${kind} ${item.metadata.name} (no longer in the spec or mounted)`);
       }
     }
   }

@@ -7,7 +7,7 @@ import { resolveMergedChains } from '../../services/runtime/merged-chains.ts';
 import { nodeNetwork } from '../../services/runtime/network.ts';
 import { templateNodeConfig } from '../../services/template-builder/full-node.ts';
 import type { KubeObject, P2PoolNode } from '../api/types.ts';
-import { CONFIG_HASH, natsPrefixFor, render, type RenderDefaults } from './node.ts';
+import { CONFIG_HASH, keptObjects, natsPrefixFor, render, type RenderDefaults } from './node.ts';
 
 const D: RenderDefaults = { imageRepository: 'localhost/p2pool-ts', version: '0.1.0', natsImage: 'localhost/nats:2.9.10' };
 
@@ -28,6 +28,13 @@ const find = (objs: KubeObject[], kind: string, name: string) => {
   const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
   assert.ok(o, `${kind}/${name} rendered`);
   return o as any;
+};
+
+/** The arguments ConfigMap a service's pod template mounts. */
+const configOf = (objs: KubeObject[], service: string) => {
+  const w = service === 'edge' ? find(objs, 'StatefulSet', 'ltc-edge') : find(objs, 'Deployment', `ltc-${service}`);
+  const vol = w.spec.template.spec.volumes.find((v: any) => v.name === 'config');
+  return find(objs, 'ConfigMap', vol.configMap.name);
 };
 
 /** What the kubelet would put in a pod's first container's filesystem: its ConfigMap items and each Secret at its mount. */
@@ -84,8 +91,8 @@ test('a minimal node renders every service, owned, labelled, with credentials on
     );
   }
   // Every service's args files parse with the real command line parser.
-  const cm = find(r.objects, 'ConfigMap', 'ltc-config');
   for (const s of ['sharechain', 'template-builder', 'peer-gateway', 'edge', 'aux', 'web']) {
+    const cm = configOf(r.objects, s);
     const files: Record<string, string> = {
       '/etc/p2pool/common.args': cm.data['common.args'],
       [`/etc/p2pool/${s}.args`]: cm.data[`${s}.args`],
@@ -128,7 +135,7 @@ test("merged chains: each chain's Secret is mounted into the aux pod only, and t
     ],
   });
   const r = render(spec, D, { natsServiceIP: '10.96.0.9' });
-  const cm = find(r.objects, 'ConfigMap', 'ltc-config');
+  const cm = configOf(r.objects, 'aux');
   assert.ok(!/dogepw|nmcpw/.test(JSON.stringify(r.objects)));
   const aux = find(r.objects, 'Deployment', 'ltc-aux').spec.template.spec;
   const secrets = aux.volumes.filter((v: any) => v.secret).map((v: any) => v.secret);
@@ -166,7 +173,7 @@ test("merged chains: each chain's Secret is mounted into the aux pod only, and t
   );
   // Without merged chains there is no auth file and no extra mount.
   const plain = render(minimal(), D, { natsServiceIP: '10.96.0.9' });
-  assert.equal(find(plain.objects, 'ConfigMap', 'ltc-config').data['aux.merged-auth'], undefined);
+  assert.equal(configOf(plain.objects, 'aux').data['aux.merged-auth'], undefined);
 });
 
 /** The Secrets of the three-full-node specs below. */
@@ -189,7 +196,7 @@ test("several full nodes: every one reaches the template builder's node set, eac
     ],
   });
   const r = render(spec, D, { natsServiceIP: '10.96.0.9' });
-  const cm = find(r.objects, 'ConfigMap', 'ltc-config');
+  const cm = configOf(r.objects, 'template-builder');
   const tb = find(r.objects, 'Deployment', 'ltc-template-builder').spec.template.spec;
   assert.deepEqual(
     tb.volumes.filter((v: any) => v.secret).map((v: any) => v.secret.secretName),
@@ -228,7 +235,7 @@ test('the edge submits a block solution straight to every spec full node, each w
     ],
   });
   const r = render(spec, D, { natsServiceIP: '10.96.0.9' });
-  const cm = find(r.objects, 'ConfigMap', 'ltc-config');
+  const cm = configOf(r.objects, 'edge');
   const edge = find(r.objects, 'StatefulSet', 'ltc-edge').spec.template.spec;
   const c = edge.containers[0];
   assert.ok(!c.env?.some((e: any) => e.valueFrom?.secretKeyRef), 'no credential in env');
@@ -268,12 +275,44 @@ test('editing the fee changes the pod templates of only the services that read i
         .filter((o) => o.kind === 'Deployment' || (o.kind === 'StatefulSet' && o.metadata.name === 'ltc-edge'))
         .map((o: any) => [o.metadata.name, o.spec.template.metadata.annotations[CONFIG_HASH]]),
     );
-  const ha = hashes(a);
-  const hb = hashes(b);
-  const changed = Object.keys(ha)
-    .filter((k) => ha[k] !== hb[k])
-    .sort();
-  assert.deepEqual(changed, ['ltc-sharechain', 'ltc-web']);
+  const templates = (r: ReturnType<typeof render>) =>
+    Object.fromEntries(
+      r.objects
+        .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
+        .map((o: any) => [o.metadata.name, JSON.stringify(o.spec.template)]),
+    );
+  for (const view of [hashes, templates]) {
+    const ha = view(a);
+    const hb = view(b);
+    const changed = Object.keys(ha)
+      .filter((k) => ha[k] !== hb[k])
+      .sort();
+    assert.deepEqual(changed, ['ltc-sharechain', 'ltc-web']);
+  }
+});
+
+test('each service mounts an immutable ConfigMap named by its content; pruning keeps those a kept pod template mounts', () => {
+  const a = render(minimal(), D, { natsServiceIP: '10.96.0.9' });
+  const b = render(minimal({ feePercent: 2 }), D, { natsServiceIP: '10.96.0.9' });
+  const configMaps = (r: ReturnType<typeof render>) => r.objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name);
+  assert.equal(configMaps(a).length, 6);
+  for (const s of ['sharechain', 'template-builder', 'peer-gateway', 'edge', 'aux', 'web']) {
+    const cm = configOf(a.objects, s);
+    assert.match(cm.metadata.name, new RegExp(`^ltc-${s}-args-[0-9a-f]{10}$`));
+    assert.equal(cm.immutable, true);
+    assert.deepEqual(Object.keys(cm.data).sort(), ['common.args', `${s}.args`].sort(), `${s} reads only its own arguments`);
+    // Same content, same name (a re-render changes nothing); another content, another name.
+    assert.equal(configOf(render(minimal(), D, { natsServiceIP: '10.96.0.9' }).objects, s).metadata.name, cm.metadata.name);
+    assert.equal(configOf(b.objects, s).metadata.name === cm.metadata.name, !['sharechain', 'web'].includes(s), s);
+  }
+  // An ordered rollout applies b but keeps the edges' old pod template: their old ConfigMap stays.
+  const oldEdge = find(a.objects, 'StatefulSet', 'ltc-edge');
+  const applied = b.objects.map((o) => (o.kind === 'StatefulSet' && o.metadata.name === 'ltc-edge' ? { ...o, spec: oldEdge.spec } : o));
+  const kept = keptObjects(applied);
+  assert.ok(kept.has(`ConfigMap/${configOf(a.objects, 'edge').metadata.name}`), 'the old edge ConfigMap is kept');
+  assert.ok(kept.has(`ConfigMap/${configOf(b.objects, 'sharechain').metadata.name}`));
+  assert.ok(!kept.has(`ConfigMap/${configOf(a.objects, 'sharechain').metadata.name}`), 'the replaced sharechain ConfigMap goes');
+  assert.ok(kept.has('StatefulSet/ltc-edge') && kept.has('Deployment/ltc-web'));
 });
 
 test('edge pods of a StatefulSet get distinct extranonce prefixes through scale-up, scale-down and scale-up again', () => {

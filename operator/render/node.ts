@@ -65,6 +65,27 @@ export interface Rendered {
 
 export const componentName = (node: string, component: string) => `${node}-${component}`;
 
+/** A service's arguments ConfigMap: NODE-SERVICE-args-HASH, the hash of its data. */
+export function configMapName(node: string, service: ServiceName, data: Record<string, string>): string {
+  const keys = Object.keys(data).sort();
+  return componentName(node, `${service}-args-${hash(...keys.flatMap((k) => [k, data[k]!])).slice(0, 10)}`);
+}
+
+/**
+ * What the reconciler keeps when it prunes: every object applied, and every ConfigMap a pod template
+ * applied still mounts (a workload of a rollout step not reached yet runs its old arguments).
+ */
+export function keptObjects(applied: readonly KubeObject[]): Set<string> {
+  const kept = new Set(applied.map((o) => `${o.kind}/${o.metadata.name}`));
+  for (const o of applied) {
+    if (o.kind !== 'Deployment' && o.kind !== 'StatefulSet') continue;
+    const volumes = (o as { spec?: { template?: { spec?: { volumes?: { configMap?: { name?: string } }[] } } } }).spec?.template?.spec
+      ?.volumes;
+    for (const v of volumes ?? []) if (v.configMap?.name) kept.add(`ConfigMap/${v.configMap.name}`);
+  }
+  return kept;
+}
+
 /** The bus prefix of a node: unique per namespace/name, so nodes can share one NATS (docs/bus.md). */
 export function natsPrefixFor(namespace: string, name: string): string {
   return `p2pool-${createHash('sha256').update(`${namespace}/${name}`).digest('hex').slice(0, 10)}`;
@@ -131,7 +152,16 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
   for (const s of SERVICES) files[`${s}.args`] = argsFile(serviceArgs(s, input));
   const mergedAuth = mergedAuthFile(spec);
   if (mergedAuth !== undefined) files[MERGED_AUTH_KEY] = mergedAuth;
-  objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(componentName(name, 'config'), 'node'), data: files });
+  // One immutable ConfigMap per service, named by its content: a pod reads the arguments of its own
+  // version, even one of a rollout step not reached yet that restarts (docs/operator.md).
+  const configMaps = new Map<ServiceName, string>();
+  for (const s of SERVICES) {
+    const data: Record<string, string> = { 'common.args': common, [`${s}.args`]: files[`${s}.args`]! };
+    if (s === 'aux' && mergedAuth !== undefined) data[MERGED_AUTH_KEY] = mergedAuth;
+    const cmName = configMapName(name, s, data);
+    configMaps.set(s, cmName);
+    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(cmName, s), immutable: true, data });
+  }
 
   const net = networkDefaults(spec.network);
   const workload = (s: ServiceName): WorkloadSpec => {
@@ -165,7 +195,7 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
     ];
     if (s === 'aux' && mergedAuth !== undefined) configItems.push({ key: MERGED_AUTH_KEY, path: MERGED_AUTH_KEY });
     const volumes: unknown[] = [
-      { name: 'config', configMap: { name: componentName(name, 'config'), items: configItems } },
+      { name: 'config', configMap: { name: configMaps.get(s)!, items: configItems } },
       { name: 'data', emptyDir: {} },
     ];
     const mounts: unknown[] = [

@@ -55,6 +55,24 @@ async function workloads(): Promise<Map<string, any>> {
   return out;
 }
 
+/** The sharechain's arguments: the ConfigMap its Deployment's pod template mounts (one per content). */
+async function sharechainArgs(): Promise<string> {
+  const dep = await kube.json(['-n', NS, 'get', 'deployment', `${NAME}-sharechain`]);
+  const vol = dep.spec.template.spec.volumes.find((v: any) => v.name === 'config');
+  return (await kube.json(['-n', NS, 'get', 'configmap', vol.configMap.name])).data['sharechain.args'];
+}
+
+/** The node's arguments ConfigMaps, by service: each must settle on one (older contents pruned). */
+async function argsConfigMaps(): Promise<Record<string, string[]>> {
+  const l = await kube.json(['-n', NS, 'get', 'configmaps', '-l', `app.kubernetes.io/instance=${NAME}`]);
+  const out: Record<string, string[]> = {};
+  for (const cm of l.items) {
+    const m = /^(.*)-args-[0-9a-f]{10}$/.exec(cm.metadata.name.slice(NAME.length + 1));
+    if (m) (out[m[1]!] ??= []).push(cm.metadata.name);
+  }
+  return out;
+}
+
 async function webIP(): Promise<string> {
   return (await kube.json(['-n', NS, 'get', 'service', `${NAME}-web`])).spec.clusterIP;
 }
@@ -346,8 +364,18 @@ test('editing the fee rolls only the sharechain and web Deployments', async () =
   );
   assert.equal(changed.length, 2);
   await eventually(async () => assert.equal(cond(await getNode(), 'Ready')?.status, 'True'), 'Ready again', 240_000, 1_000);
-  const cm = await kube.json(['-n', NS, 'get', 'configmap', `${NAME}-config`]);
-  assert.match(cm.data['sharechain.args'], /--fee 1\.5/);
+  assert.match(await sharechainArgs(), /--fee 1\.5/);
+  // The sharechain's and web's ConfigMaps of the old fee are pruned once no pod template mounts them.
+  await eventually(
+    async () => {
+      const cms = await argsConfigMaps();
+      assert.deepEqual(Object.keys(cms).sort(), ['aux', 'edge', 'peer-gateway', 'sharechain', 'template-builder', 'web']);
+      for (const [s, names] of Object.entries(cms)) assert.equal(names.length, 1, `${s}: ${names.join(', ')}`);
+    },
+    'one arguments ConfigMap per service',
+    60_000,
+    1_000,
+  );
 });
 
 test('the operator killed mid-reconcile converges without duplicates; with two replicas exactly one leads', async () => {
@@ -392,8 +420,7 @@ test('the operator killed mid-reconcile converges without duplicates; with two r
   );
   await eventually(
     async () => {
-      const cm = await kube.json(['-n', NS, 'get', 'configmap', `${NAME}-config`]);
-      assert.match(cm.data['sharechain.args'], /--give-author 1\n/);
+      assert.match(await sharechainArgs(), /--give-author 1\n/);
       const n = await getNode();
       assert.equal(n.status.observedGeneration, n.metadata.generation);
       assert.equal(cond(n, 'Ready')?.status, 'True');
