@@ -29,6 +29,7 @@ const PLURALS: Record<string, string> = {
   Event: 'events',
   Deployment: 'deployments',
   StatefulSet: 'statefulsets',
+  Job: 'jobs',
   PodDisruptionBudget: 'poddisruptionbudgets',
   HorizontalPodAutoscaler: 'horizontalpodautoscalers',
   NetworkPolicy: 'networkpolicies',

@@ -9,7 +9,8 @@ import { PORTS } from '../render/args.ts';
 import { computeStatus, poolFigures, sameStatus, type WorkloadObservation } from '../render/status.ts';
 import { observeWorkload, planRollout, type ObservedWorkload, type RolloutPlan } from '../render/rollout.ts';
 import { resourcePath, type KubeClient } from './kube.ts';
-import { deleteNodeStreams } from './jetstream.ts';
+import { deleteBusState } from '../../services/bus/cleanup.ts';
+import { busCleanupJob } from '../render/bus-cleanup.ts';
 
 export interface Recorder {
   event(node: P2PoolNode, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -55,8 +56,9 @@ export class Reconciler {
     if (!node) return {};
 
     if (node.metadata.deletionTimestamp) {
-      await this.#finalize(node, nodePath);
-      return {};
+      // Not done yet: a cleanup Job still runs (or failed and waits for the user, docs/operator.md).
+      const wait = await this.#finalize(node, nodePath);
+      return wait === null ? {} : { requeueAfterMs: wait };
     }
     if (!node.metadata.finalizers?.includes(FINALIZER)) {
       // test on the resourceVersion: a concurrent writer makes this fail and the key is retried.
@@ -235,20 +237,30 @@ export class Reconciler {
     return { workloads, edges, ...(pool ? { pool } : {}), ...(poolError ? { poolError } : {}) };
   }
 
-  async #finalize(node: P2PoolNode, nodePath: string): Promise<void> {
+  /** Cleans up the node's JetStream state and removes the finalizer: null, or when to look again (ms). */
+  async #finalize(node: P2PoolNode, nodePath: string): Promise<number | null> {
     const { client } = this.#o;
     const i = node.metadata.finalizers?.indexOf(FINALIZER) ?? -1;
-    if (i < 0) return;
+    if (i < 0) return null;
     const rendered = render(node, this.#o.defaults);
     let url = node.spec.nats?.url;
     if (!url) {
       const svc = await client.getOrNull(resourcePath('v1', 'Service', node.metadata.namespace, componentName(node.metadata.name, 'nats')));
       if (svc?.spec?.clusterIP) url = `nats://${svc.spec.clusterIP}:${PORTS.nats}`;
     }
-    if (url) {
-      // A token-protected external NATS is not supported here yet (docs/operator.md).
+    // An external NATS outlives the node: its services stop first, or they would recreate what is deleted.
+    if (node.spec.nats?.url) {
+      const wait = await this.#stopWorkloads(node);
+      if (wait !== null) return wait;
+    }
+    const job = busCleanupJob(node, this.#o.defaults);
+    if (job) {
+      // A token-protected NATS: the token is the Job's to read (mounted), never the operator's.
+      const wait = await this.#cleanupByJob(node, job);
+      if (wait !== null) return wait;
+    } else if (url) {
       try {
-        const deleted = await deleteNodeStreams(url, rendered.natsPrefix);
+        const deleted = await deleteBusState({ url, prefix: rendered.natsPrefix });
         this.#o.recorder.event(
           node,
           'Normal',
@@ -269,6 +281,51 @@ export class Reconciler {
       { op: 'test', path: `/metadata/finalizers/${i}`, value: FINALIZER },
       { op: 'remove', path: `/metadata/finalizers/${i}` },
     ]);
+    return null;
+  }
+
+  /** Deletes the node's Deployments and StatefulSets: null once none of their pods is left, else when to look again. */
+  async #stopWorkloads(node: P2PoolNode): Promise<number | null> {
+    const { client } = this.#o;
+    const ns = node.metadata.namespace;
+    const sel = encodeURIComponent(`${LABELS.instance}=${node.metadata.name},${LABELS.managedBy}=${MANAGED_BY}`);
+    for (const kind of ['Deployment', 'StatefulSet'] as const) {
+      const list = await client.get(`${resourcePath('apps/v1', kind, ns)}?labelSelector=${sel}`);
+      for (const w of list.items ?? [])
+        if (!w.metadata.deletionTimestamp) await client.delete(resourcePath('apps/v1', kind, ns, w.metadata.name));
+    }
+    const podSel = encodeURIComponent(`${LABELS.instance}=${node.metadata.name},${LABELS.component}!=bus-cleanup`);
+    const pods = await client.get(`${resourcePath('v1', 'Pod', ns)}?labelSelector=${podSel}`);
+    return (pods.items ?? []).length === 0 ? null : 2_000;
+  }
+
+  /** Starts the bus cleanup Job once: null when it completed, else when to look again (a failed Job waits for the user). */
+  async #cleanupByJob(node: P2PoolNode, job: KubeObject): Promise<number | null> {
+    const { client, recorder } = this.#o;
+    const path = resourcePath(job.apiVersion, job.kind, node.metadata.namespace, job.metadata.name);
+    const found = await client.getOrNull(path);
+    if (!found) {
+      await client.apply(job, FIELD_MANAGER);
+      recorder.event(node, 'Normal', 'CleanupStarted', `JetStream cleanup at ${node.spec.nats?.url} runs as Job ${job.metadata.name}`);
+      return 3_000;
+    }
+    const conditions: { type: string; status: string; reason?: string; message?: string }[] = found.status?.conditions ?? [];
+    if (conditions.some((c) => c.type === 'Complete' && c.status === 'True')) {
+      recorder.event(node, 'Normal', 'StreamsDeleted', `JetStream streams and KV buckets deleted by Job ${job.metadata.name}`);
+      return null;
+    }
+    const failed = conditions.find((c) => c.type === 'Failed' && c.status === 'True');
+    if (failed) {
+      recorder.event(
+        node,
+        'Warning',
+        'CleanupFailed',
+        `Job ${job.metadata.name} failed (${failed.reason ?? ''}: ${failed.message ?? ''}); its log says why (kubectl logs job/${job.metadata.name}). ` +
+          `Delete the Job to try again, or remove the finalizer ${FINALIZER} to delete the node without cleanup.`,
+      );
+      return 60_000;
+    }
+    return 3_000;
   }
 }
 

@@ -6,23 +6,12 @@ import { parseArgs } from '../../services/runtime/flags.ts';
 import { resolveMergedChains } from '../../services/runtime/merged-chains.ts';
 import { nodeNetwork } from '../../services/runtime/network.ts';
 import { templateNodeConfig } from '../../services/template-builder/full-node.ts';
-import type { KubeObject, P2PoolNode } from '../api/types.ts';
-import { CONFIG_HASH, keptObjects, natsPrefixFor, render, type RenderDefaults } from './node.ts';
+import type { KubeObject } from '../api/types.ts';
+import { CONFIG_HASH, keptObjects, natsPrefixFor, render } from './node.ts';
+import { TEST_DEFAULTS, testNode } from './testing.ts';
 
-const D: RenderDefaults = { imageRepository: 'localhost/p2pool-ts', version: '0.1.0', natsImage: 'localhost/nats:2.9.10' };
-
-function minimal(extra: Partial<P2PoolNode['spec']> = {}): P2PoolNode {
-  return {
-    apiVersion: 'p2pool.dev/v1alpha1',
-    kind: 'P2PoolNode',
-    metadata: { name: 'ltc', namespace: 'pool', uid: 'u-1', generation: 1 },
-    spec: {
-      network: 'litecoin_regtest',
-      fullNodes: [{ rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' } }],
-      ...extra,
-    },
-  };
-}
+const D = TEST_DEFAULTS;
+const minimal = testNode;
 
 const find = (objs: KubeObject[], kind: string, name: string) => {
   const o = objs.find((x) => x.kind === kind && x.metadata.name === name);

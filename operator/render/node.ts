@@ -28,6 +28,16 @@ export const LABELS = {
 export const MANAGED_BY = 'p2pool-operator';
 export const CONFIG_HASH = 'p2pool.dev/config-hash';
 export const UID = 10001;
+/** Every pod the operator renders runs as UID, non-root, seccomp RuntimeDefault; Secrets readable through fsGroup. */
+export const POD_SECURITY = {
+  runAsNonRoot: true,
+  runAsUser: UID,
+  runAsGroup: UID,
+  fsGroup: UID,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+/** …and every container without privileges or a writable root filesystem. */
+export const CONTAINER_SECURITY = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
 /** A new pod counts as available only after being ready this long (rollouts wait for it). */
 export const MIN_READY_SECONDS = 10;
 export const PROGRESS_DEADLINE_SECONDS = 300;
@@ -64,6 +74,18 @@ export interface Rendered {
 }
 
 export const componentName = (node: string, component: string) => `${node}-${component}`;
+
+/** What every object the operator renders for a node carries: the node as its controller. */
+export function ownerReference(node: P2PoolNode) {
+  return {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    name: node.metadata.name,
+    uid: node.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
 
 /** A service's arguments ConfigMap: NODE-SERVICE-args-HASH, the hash of its data. */
 export function configMapName(node: string, service: ServiceName, data: Record<string, string>): string {
@@ -115,14 +137,7 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
     [LABELS.managedBy]: MANAGED_BY,
   });
   const selector = (component: string) => ({ [LABELS.instance]: name, [LABELS.component]: component });
-  const owner = {
-    apiVersion: API_VERSION,
-    kind: KIND,
-    name,
-    uid: node.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  };
+  const owner = ownerReference(node);
   const meta = (objName: string, component: string, extra: { annotations?: Record<string, string> } = {}) => ({
     name: objName,
     namespace,
@@ -280,7 +295,7 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
         automountServiceAccountToken: false,
         enableServiceLinks: false,
         terminationGracePeriodSeconds: s === 'edge' ? 60 : 30,
-        securityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, fsGroup: UID, seccompProfile: { type: 'RuntimeDefault' } },
+        securityContext: POD_SECURITY,
         containers: [
           {
             name: s,
@@ -300,7 +315,7 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
             ...(s === 'edge' ? { lifecycle: { preStop: { exec: { command: PRESTOP_DRAIN } } } } : {}),
             resources: w.resources ?? {},
             volumeMounts: mounts,
-            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+            securityContext: CONTAINER_SECURITY,
           },
         ],
         volumes,
@@ -520,13 +535,7 @@ function renderNats(node: P2PoolNode, d: RenderDefaults, meta: MetaFn, selector:
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: UID,
-              runAsGroup: UID,
-              fsGroup: UID,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: POD_SECURITY,
             containers: [
               {
                 name: 'nats',
@@ -546,7 +555,7 @@ function renderNats(node: P2PoolNode, d: RenderDefaults, meta: MetaFn, selector:
                 },
                 resources: n.resources ?? {},
                 volumeMounts: [{ name: 'data', mountPath: '/data' }],
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                securityContext: CONTAINER_SECURITY,
               },
             ],
             ...(persistent ? {} : { volumes: [{ name: 'data', emptyDir: {} }] }),

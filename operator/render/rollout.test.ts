@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KubeObject, P2PoolNode } from '../api/types.ts';
-import { LABELS, render, type RenderDefaults } from './node.ts';
+import type { KubeObject } from '../api/types.ts';
+import { LABELS, render } from './node.ts';
+import { TEST_DEFAULTS, testNode } from './testing.ts';
 import { observeWorkload, planRollout, ROLLOUT_STEPS, type ObservedWorkload, type RolloutState } from './rollout.ts';
 
-const D: RenderDefaults = { imageRepository: 'localhost/p2pool-ts', version: '0.1.0', natsImage: 'localhost/nats:2.9.10' };
-
-function node(version: string): P2PoolNode {
-  return {
-    apiVersion: 'p2pool.dev/v1alpha1',
-    kind: 'P2PoolNode',
-    metadata: { name: 'ltc', namespace: 'pool', uid: 'u-1', generation: 1 },
-    spec: {
-      network: 'litecoin_regtest',
-      version,
-      edge: { replicas: 3 },
-      fullNodes: [{ rpcUrl: 'http://10.96.0.50:19443', credentialsSecretRef: { name: 'ltc-rpc' } }],
-    },
-  };
-}
-
+const D = TEST_DEFAULTS;
+const node = (version: string) => testNode({ version, edge: { replicas: 3 } });
 const rendered = (version: string) => render(node(version), D, { natsServiceIP: '10.96.0.9' });
 const workloads = (objs: KubeObject[]) =>
   objs.filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.labels?.[LABELS.component] !== 'nats');

@@ -844,6 +844,7 @@ export function helpText(version: string): string {
     `usage: p2pool [options] [BITCOIND_RPCUSER] [BITCOIND_RPCPASSWORD]`,
     `       p2pool --service NAME --nats URL [options]   (one service of a cluster)`,
     `       p2pool sharechain verify --net-file FILE --chain FILE`,
+    `       p2pool bus cleanup --nats URL --nats-prefix PREFIX [--nats-token-file FILE]   (delete a node's JetStream state)`,
     '',
     `p2pool-ts ${version}: P2Pool in TypeScript. Without --nats, every service runs in this process.`,
     'Arguments may be read from a file with @FILE (whitespace-separated, as the reference).',

@@ -24,30 +24,35 @@ export class NatsServer {
   #proc: ChildProcess | undefined;
   #stderr = '';
 
-  private constructor(port: number, storeDir: string) {
+  /** Clients must present this token (nats-server --auth), when set. */
+  readonly token: string | undefined;
+
+  private constructor(port: number, storeDir: string, token?: string) {
     this.port = port;
     this.storeDir = storeDir;
+    this.token = token;
   }
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<NatsServer> {
-    const s = await NatsServer.prepare();
+  static async start(opts: { token?: string } = {}): Promise<NatsServer> {
+    const s = await NatsServer.prepare(opts);
     await s.restart();
     return s;
   }
 
   // Port and store chosen, server not started yet (call restart()).
-  static async prepare(): Promise<NatsServer> {
-    return new NatsServer(await freePort(), mkdtempSync(join(tmpdir(), 'p2pool-nats-')));
+  static async prepare(opts: { token?: string } = {}): Promise<NatsServer> {
+    return new NatsServer(await freePort(), mkdtempSync(join(tmpdir(), 'p2pool-nats-')), opts.token);
   }
 
   async restart(): Promise<void> {
     if (this.#proc) throw new Error('nats-server already running');
     this.#stderr = '';
-    const proc = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
+    const auth = this.token === undefined ? [] : ['--auth', this.token];
+    const proc = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir, ...auth], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     proc.stderr!.on('data', (d: Buffer) => {

@@ -3,7 +3,17 @@
 // One Litecoin regtest full node on the host, reachable from pods at the node IP; miners outside the
 // cluster mine through the edge's NodePort. Scenarios in order, sharing the one P2PoolNode.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import { natsPrefixFor } from '../../operator/render/node.ts';
+import { ownsStream } from '../../services/bus/cleanup.ts';
+import { NatsBus } from '../../services/bus/nats.ts';
+import { shareQueueFor } from '../../services/bus/share-queue.ts';
+import { builtinNetwork } from '../../services/core/networks/index.ts';
 import { CpuMiner, StratumConnection } from '../../services/miner/index.ts';
 import { regtestAddress } from '../harness/keys.ts';
 import { startLitecoind, type LitecoindNode } from '../harness/litecoind.ts';
@@ -486,4 +496,109 @@ test('deleting the P2PoolNode removes every owned object and its JetStream strea
   const msg = events.items.map((e: any) => e.message).join('\n');
   assert.match(msg, /deleted JetStream streams and KV buckets: .*P2POOL_[0-9A-F]+_SHARES/i, msg);
   timings.deleteMs = Date.now() - t0;
+});
+
+test("on a token-protected external NATS, deleting the P2PoolNode stops its pods, then a Job with the mounted token deletes its streams, and no one else's", async () => {
+  const t0 = Date.now();
+  const EXT = 'ext';
+  const TOKEN = `k8s-token-${process.pid}`;
+  const tokenDir = mkdtempSync(join(tmpdir(), 'ext-nats-'));
+  const tokenFile = join(tokenDir, 'token');
+  writeFileSync(tokenFile, TOKEN);
+  await kube.kubectl(['-n', NS, 'create', 'secret', 'generic', 'ext-nats-auth', `--from-literal=token=${TOKEN}`]);
+  await kube.apply({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'ext-nats', namespace: NS, labels: { app: 'ext-nats' } },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
+          containers: [
+            {
+              name: 'nats',
+              image: NATS_IMAGE,
+              imagePullPolicy: 'Never',
+              args: ['--jetstream', '--store_dir', '/data', '--port', '4222', '--auth', TOKEN],
+              volumeMounts: [{ name: 'data', mountPath: '/data' }],
+            },
+          ],
+          volumes: [{ name: 'data', emptyDir: {} }],
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'ext-nats', namespace: NS },
+        spec: { selector: { app: 'ext-nats' }, ports: [{ port: 4222, targetPort: 4222 }] },
+      },
+    ],
+  });
+  let bus: NatsBus | undefined;
+  try {
+    const ip = (await kube.json(['-n', NS, 'get', 'service', 'ext-nats'])).spec.clusterIP;
+    const url = `nats://${ip}:4222`;
+    const streams = async () => {
+      const nc = await natsConnect({ servers: url, token: TOKEN, timeout: 3_000, maxReconnectAttempts: 0 });
+      try {
+        const out: string[] = [];
+        for await (const n of (await jetstreamManager(nc)).streams.names()) out.push(n);
+        return out;
+      } finally {
+        await nc.close();
+      }
+    };
+    await eventually(streams, 'the external NATS up', 120_000, 1_000);
+    // Another node's state on the same NATS: it must survive.
+    const other = natsPrefixFor(NS, 'someone-else');
+    bus = await NatsBus.connect({ url, prefix: other, tokenFile });
+    const q = shareQueueFor(builtinNetwork('litecoin_regtest'));
+    await bus.persist(q.spec, q.topic, new Uint8Array([1]));
+
+    const base = p2poolNode({ nats: { url, tokenSecretRef: { name: 'ext-nats-auth' } }, edge: { replicas: 1 } });
+    await kube.apply({ ...base, metadata: { name: EXT, namespace: NS } });
+    const mine = natsPrefixFor(NS, EXT);
+    // Its services reach the NATS with the token and create their streams and buckets.
+    await eventually(
+      async () => assert.ok((await streams()).filter((n) => ownsStream(mine, n)).length >= 2),
+      "the node's streams",
+      300_000,
+      2_000,
+    );
+    await kube.kubectl(['-n', NS, 'delete', 'p2poolnode', EXT, '--wait=false']);
+    await eventually(
+      async () => assert.equal((await kube.kubectl(['-n', NS, 'get', 'p2poolnodes', '-o', 'name'])).trim(), ''),
+      'the P2PoolNode gone',
+      300_000,
+      2_000,
+    );
+    const events = await kube.json(['-n', NS, 'get', 'events', '--field-selector', `involvedObject.name=${EXT}`]);
+    const reasons = events.items.map((e: any) => `${e.reason}: ${e.message}`).join('\n');
+    assert.match(reasons, /^CleanupStarted: JetStream cleanup at nats:\/\/.* runs as Job ext-bus-cleanup$/m, reasons);
+    assert.match(reasons, /^StreamsDeleted: JetStream streams and KV buckets deleted by Job ext-bus-cleanup$/m, reasons);
+    // Gone, and it stays gone: none of the node's pods is left to recreate it.
+    for (let i = 0; i < 2; i++) {
+      const left = await streams();
+      assert.deepEqual(
+        left.filter((n) => ownsStream(mine, n)),
+        [],
+        `left: ${left.join(', ')}`,
+      );
+      assert.ok(
+        left.some((n) => ownsStream(other, n)),
+        `the other node's stream kept: ${left.join(', ')}`,
+      );
+      await new Promise((r) => setTimeout(r, 5_000));
+    }
+    timings.externalNatsDeleteMs = Date.now() - t0;
+  } finally {
+    await bus?.drain().catch(() => undefined);
+    // Whatever happened, leave no P2PoolNode behind for the tests after this one.
+    await kube.kubectl(['-n', NS, 'patch', 'p2poolnode', EXT, '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}']).catch(() => '');
+    await kube.kubectl(['-n', NS, 'delete', 'pod/ext-nats', 'service/ext-nats', 'secret/ext-nats-auth', '--wait=false']).catch(() => '');
+    rmSync(tokenDir, { recursive: true, force: true });
+  }
 });
