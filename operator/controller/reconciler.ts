@@ -3,7 +3,7 @@
 // operator killed) is simply done again by the next leader, and applies converge to the same objects.
 import { request } from 'node:http';
 import { API_VERSION, FIELD_MANAGER, FINALIZER, KIND, type KubeObject, type P2PoolNode, type PoolFigures } from '../api/types.ts';
-import { extranoncePrefixFor } from '../../services/edge/server.ts';
+import { extranoncePrefixFor } from '../../services/pool/extranonce-prefix.ts';
 import { componentName, keptObjects, LABELS, MANAGED_BY, render, type RenderDefaults } from '../render/node.ts';
 import { PORTS } from '../render/args.ts';
 import { computeStatus, poolFigures, sameStatus, type WorkloadObservation } from '../render/status.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { extranoncePrefixFor } from '../../services/edge/server.ts';
+import { extranoncePrefixFor } from '../../services/pool/extranonce-prefix.ts';
 import { fullNodeBlockSubmitter } from '../../services/full-node/index.ts';
 import { parseArgs } from '../../services/runtime/flags.ts';
 import { resolveMergedChains } from '../../services/runtime/merged-chains.ts';

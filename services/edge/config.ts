@@ -2,13 +2,9 @@
 // tune lives here; the defaults reproduce the reference's miner-facing behaviour.
 import { sha256d } from './codec/sha256.ts';
 import type { AddressValidator } from './miners/address.ts';
+import type { ExtranoncePrefix } from '../pool/extranonce-prefix.ts';
 
-export interface ExtranoncePrefix {
-  /** This edge's prefix value, < 2^bits (the operator sets it per pod, e.g. the StatefulSet ordinal). */
-  value: number;
-  /** Width of the prefix in bits; 0 for a single edge. */
-  bits: number;
-}
+export type { ExtranoncePrefix };
 
 export interface EdgeConfig {
   host: string;

@@ -28,7 +28,8 @@ import { auxCommitmentFromMessage, CoreShareSink, CoreWorkSource } from './core-
 import type { AuxWork } from '../gen/p2pool/v1/aux.ts';
 import { edgeMetrics } from './metrics.ts';
 import { inSpan } from '../runtime/tracing.ts';
-import { EdgeServer, edgeConfigForParent, toEdgeLocalStats, type ExtranoncePrefix } from './index.ts';
+import { EdgeServer, edgeConfigForParent, toEdgeLocalStats } from './index.ts';
+import { extranoncePrefixFor } from '../pool/extranonce-prefix.ts';
 import { BusHandoverLink } from './handover/link.ts';
 import { MinerDifficultyBook } from './handover/miner-difficulty.ts';
 
@@ -39,14 +40,6 @@ const SNAPSHOT_MS = 5_000;
 // How long a miner's share answer may wait for the share queue before the share is refused.
 const SHARE_STORE_TIMEOUT_MS = 3_000;
 const SNAPSHOT_MAX_MINERS = 3_000;
-
-// Edges behind one Service must hand out distinct coinbases: a StatefulSet pod "edge-3" takes prefix 3
-// of 256; elsewhere (one edge, or unordered pods) no prefix, the per-job random share nonce then keeps
-// coinbases apart.
-export function extranoncePrefixFor(instance: string): ExtranoncePrefix {
-  const m = /-(\d+)$/.exec(instance);
-  return m ? { value: Number(m[1]) % 256, bits: 8 } : { value: 0, bits: 0 };
-}
 
 const hexLE = (displayHex: string): Uint8Array => Buffer.from(displayHex, 'hex').reverse();
 
