@@ -4,7 +4,7 @@
 import { request } from 'node:http';
 import { API_VERSION, FIELD_MANAGER, FINALIZER, KIND, type KubeObject, type P2PoolNode, type PoolFigures } from '../api/types.ts';
 import { extranoncePrefixFor } from '../../services/pool/extranonce-prefix.ts';
-import { componentName, keptObjects, LABELS, MANAGED_BY, render, type RenderDefaults } from '../render/node.ts';
+import { componentName, keptObjects, LABELS, MANAGED_BY, natsPrefixFor, render, type RenderDefaults } from '../render/node.ts';
 import { PORTS } from '../render/args.ts';
 import { computeStatus, poolFigures, sameStatus, type WorkloadObservation } from '../render/status.ts';
 import { observeWorkload, planRollout, type ObservedWorkload, type RolloutPlan } from '../render/rollout.ts';
@@ -242,7 +242,6 @@ export class Reconciler {
     const { client } = this.#o;
     const i = node.metadata.finalizers?.indexOf(FINALIZER) ?? -1;
     if (i < 0) return null;
-    const rendered = render(node, this.#o.defaults);
     let url = node.spec.nats?.url;
     if (!url) {
       const svc = await client.getOrNull(resourcePath('v1', 'Service', node.metadata.namespace, componentName(node.metadata.name, 'nats')));
@@ -260,7 +259,7 @@ export class Reconciler {
       if (wait !== null) return wait;
     } else if (url) {
       try {
-        const deleted = await deleteBusState({ url, prefix: rendered.natsPrefix });
+        const deleted = await deleteBusState({ url, prefix: natsPrefixFor(node.metadata.namespace, node.metadata.name) });
         this.#o.recorder.event(
           node,
           'Normal',
@@ -288,12 +287,7 @@ export class Reconciler {
   async #stopWorkloads(node: P2PoolNode): Promise<number | null> {
     const { client } = this.#o;
     const ns = node.metadata.namespace;
-    const sel = encodeURIComponent(`${LABELS.instance}=${node.metadata.name},${LABELS.managedBy}=${MANAGED_BY}`);
-    for (const kind of ['Deployment', 'StatefulSet'] as const) {
-      const list = await client.get(`${resourcePath('apps/v1', kind, ns)}?labelSelector=${sel}`);
-      for (const w of list.items ?? [])
-        if (!w.metadata.deletionTimestamp) await client.delete(resourcePath('apps/v1', kind, ns, w.metadata.name));
-    }
+    for (const w of (await this.#workloads(node)).values()) await client.delete(resourcePath('apps/v1', w.kind, ns, w.name));
     const podSel = encodeURIComponent(`${LABELS.instance}=${node.metadata.name},${LABELS.component}!=bus-cleanup`);
     const pods = await client.get(`${resourcePath('v1', 'Pod', ns)}?labelSelector=${podSel}`);
     return (pods.items ?? []).length === 0 ? null : 2_000;

@@ -31,7 +31,9 @@ function podFiles(pod: any, cm: any, secretData: Record<string, Record<string, s
   const fs: Record<string, string> = {};
   for (const m of pod.containers[0].volumeMounts) {
     const v = pod.volumes.find((x: any) => x.name === m.name);
-    if (v.configMap) for (const it of v.configMap.items) fs[`${m.mountPath}/${it.path}`] = cm.data[it.key];
+    // As the kubelet mounts a ConfigMap: the listed items, or without a list every key.
+    const items = v.configMap?.items ?? Object.keys(cm.data).map((key) => ({ key, path: key }));
+    if (v.configMap) for (const it of items) fs[`${m.mountPath}/${it.path}`] = cm.data[it.key];
     if (v.secret) for (const it of v.secret.items) fs[`${m.mountPath}/${it.path}`] = secretData[v.secret.secretName]![it.key]!;
   }
   return (p) => {

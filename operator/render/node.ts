@@ -163,19 +163,16 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
 
   const input: ArgsInput = { spec, natsUrl, natsPrefix };
   const common = argsFile(commonArgs(input));
-  const files: Record<string, string> = { 'common.args': common };
-  for (const s of SERVICES) files[`${s}.args`] = argsFile(serviceArgs(s, input));
   const mergedAuth = mergedAuthFile(spec);
-  if (mergedAuth !== undefined) files[MERGED_AUTH_KEY] = mergedAuth;
   // One immutable ConfigMap per service, named by its content: a pod reads the arguments of its own
   // version, even one of a rollout step not reached yet that restarts (docs/operator.md).
-  const configMaps = new Map<ServiceName, string>();
+  const configs = new Map<ServiceName, { name: string; data: Record<string, string> }>();
   for (const s of SERVICES) {
-    const data: Record<string, string> = { 'common.args': common, [`${s}.args`]: files[`${s}.args`]! };
+    const data: Record<string, string> = { 'common.args': common, [`${s}.args`]: argsFile(serviceArgs(s, input)) };
     if (s === 'aux' && mergedAuth !== undefined) data[MERGED_AUTH_KEY] = mergedAuth;
-    const cmName = configMapName(name, s, data);
-    configMaps.set(s, cmName);
-    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(cmName, s), immutable: true, data });
+    const cm = { name: configMapName(name, s, data), data };
+    configs.set(s, cm);
+    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(cm.name, s), immutable: true, data });
   }
 
   const net = networkDefaults(spec.network);
@@ -204,13 +201,9 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
 
   const podTemplate = (s: ServiceName) => {
     const w = workload(s);
-    const configItems = [
-      { key: 'common.args', path: 'common.args' },
-      { key: `${s}.args`, path: `${s}.args` },
-    ];
-    if (s === 'aux' && mergedAuth !== undefined) configItems.push({ key: MERGED_AUTH_KEY, path: MERGED_AUTH_KEY });
+    const config = configs.get(s)!;
     const volumes: unknown[] = [
-      { name: 'config', configMap: { name: configMaps.get(s)!, items: configItems } },
+      { name: 'config', configMap: { name: config.name } },
       { name: 'data', emptyDir: {} },
     ];
     const mounts: unknown[] = [
@@ -280,14 +273,7 @@ export function render(node: P2PoolNode, d: RenderDefaults, observed: Observed =
         labels: { ...base(s), [LABELS.version]: version },
         // The hash of what this service reads: a spec edit rolls only the services it changes.
         annotations: {
-          [CONFIG_HASH]: hash(
-            image,
-            common,
-            files[`${s}.args`]!,
-            s === 'aux' ? (mergedAuth ?? '') : '',
-            JSON.stringify(volumes),
-            JSON.stringify(w.resources ?? {}),
-          ),
+          [CONFIG_HASH]: hash(image, ...Object.values(config.data), JSON.stringify(volumes), JSON.stringify(w.resources ?? {})),
         },
       },
       spec: {

@@ -14,14 +14,13 @@ export interface BusCleanupTarget {
   /** nats://HOST:PORT[,…] */
   url: string;
   prefix: string;
-  token?: string;
-  /** A file holding the token (a mounted Secret); read when `token` is not given. */
+  /** A file holding the auth token (a mounted Secret). */
   tokenFile?: string;
 }
 
 /** Deletes every stream and KV bucket of the prefix; returns their names (none: already clean). */
 export async function deleteBusState(t: BusCleanupTarget): Promise<string[]> {
-  const token = t.token ?? (t.tokenFile ? readFileSync(t.tokenFile, 'utf8').trim() : undefined);
+  const token = t.tokenFile ? readFileSync(t.tokenFile, 'utf8').trim() : undefined;
   const nc = await connect({
     servers: t.url.split(','),
     name: 'p2pool-bus-cleanup',

@@ -93,6 +93,20 @@ function runWith(bin: string, args: string[], stdin: string | undefined, kubecon
   });
 }
 
+/** The chart's values for images imported into the test cluster (never pulled). */
+export function localImageValues(repository: string, tag: string, natsImage: string): string[] {
+  return [
+    '--set',
+    `image.repository=${repository}`,
+    '--set',
+    `image.tag=${tag}`,
+    '--set',
+    'image.pullPolicy=Never',
+    '--set',
+    `natsImage=${natsImage}`,
+  ];
+}
+
 export { eventually } from '../cluster/procs.ts';
 
 /** GET http://host:port/path as JSON (Service IPs, pod IPs, NodePorts). */

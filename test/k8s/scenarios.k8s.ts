@@ -17,7 +17,7 @@ import { builtinNetwork } from '../../services/core/networks/index.ts';
 import { CpuMiner, StratumConnection } from '../../services/miner/index.ts';
 import { regtestAddress } from '../harness/keys.ts';
 import { startLitecoind, type LitecoindNode } from '../harness/litecoind.ts';
-import { eventually, httpJson, Kube } from './cluster.ts';
+import { eventually, httpJson, Kube, localImageValues } from './cluster.ts';
 
 const kube = new Kube();
 const NODE_IP = kube.env.nodeIP;
@@ -142,16 +142,7 @@ after(async () => {
 });
 
 test('helm chart: helm lint --strict clean, templates pass a server-side dry run; helm install → the operator is Ready', async () => {
-  const setArgs = [
-    '--set',
-    `image.repository=${IMAGE_REPO}`,
-    '--set',
-    `image.tag=${IMAGE_TAG}`,
-    '--set',
-    'image.pullPolicy=Never',
-    '--set',
-    `natsImage=${NATS_IMAGE}`,
-  ];
+  const setArgs = localImageValues(IMAGE_REPO, IMAGE_TAG, NATS_IMAGE);
   const lint = await kube.helm(['lint', '--strict', 'charts/p2pool']);
   assert.match(lint, /1 chart\(s\) linted, 0 chart\(s\) failed/);
   await kube.kubectl(['create', 'namespace', OP_NS]);

@@ -38,7 +38,7 @@ import { extendChain } from '../e2e/mining.ts';
 import { LoadGenerator, summarize, type RollFigures } from '../load/load-generator.ts';
 import type { MinerRecord } from '../load/sim-miner.ts';
 import { chainFor } from '../cluster/chain.ts';
-import { eventually, Kube } from './cluster.ts';
+import { eventually, Kube, localImageValues } from './cluster.ts';
 
 const kube = new Kube();
 const NODE_IP = kube.env.nodeIP;
@@ -248,14 +248,7 @@ before(async () => {
       '--wait',
       '--timeout',
       '180s',
-      '--set',
-      `image.repository=${REPO}`,
-      '--set',
-      `image.tag=${TAG}`,
-      '--set',
-      'image.pullPolicy=Never',
-      '--set',
-      `natsImage=${NATS_IMAGE}`,
+      ...localImageValues(REPO, TAG, NATS_IMAGE),
     ]);
   }
   ltc = await startLitecoind({
